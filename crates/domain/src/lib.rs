@@ -1,0 +1,15 @@
+//! Frontdoor's domain: the records of a child's journey through children's services, the DfE code lists,
+//! identifiers, the England-and-Wales working-day calendar and the statutory clocks. Pure Rust, no I/O:
+//! storage, web, exports and the CLI depend on this crate, never the other way.
+
+pub mod datetime;
+pub mod error;
+
+pub use error::{ValueError, ValueErrors};
+pub mod audit;
+pub mod calendar;
+pub mod clocks;
+pub mod codes;
+pub mod identifiers;
+pub mod ids;
+pub mod records;

@@ -1,0 +1,284 @@
+//! Frontdoor on PostgreSQL, for larger and shared deployments. The schema is migrated on connect; start-up
+//! refuses a server that could lose acknowledged commits (`fsync`, `full_page_writes`, `synchronous_commit`,
+//! `data_sync_retry`, RELIABILITY.md §3) and a schema newer than this build.
+
+mod conn;
+
+pub use conn::{PgConn, PgRowRef};
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
+use sqlx::{Connection, Executor, PgConnection, Row};
+use store::sql::{Backend, Job};
+use store::sqlx_errors::from_sqlx;
+use store::{SqlStore, StoreError};
+
+/// Frontdoor's store on PostgreSQL.
+pub type PgStore = SqlStore<PgBackend>;
+
+static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
+
+/// The newest schema version this build knows.
+pub fn latest_schema_version() -> i64 {
+    MIGRATOR.iter().map(|m| m.version).max().unwrap_or(0)
+}
+
+/// The PostgreSQL [`Backend`]: a pool; each job is one transaction.
+#[derive(Clone, Debug)]
+pub struct PgBackend {
+    pool: PgPool,
+}
+
+/// Parse a `postgres://` URL into connection options, with a clear error when it is not one.
+pub fn connect_options(url: &str) -> Result<PgConnectOptions, StoreError> {
+    PgConnectOptions::from_str(url).map_err(|e| {
+        StoreError::Unavailable(format!(
+            "'{}' is not a usable PostgreSQL URL: {e}",
+            redact(url)
+        ))
+    })
+}
+
+/// The URL without its password, for messages.
+pub fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let userinfo = url.get(scheme + 3..at).unwrap_or("");
+            let user = userinfo.split(':').next().unwrap_or("");
+            format!(
+                "{}{}@{}",
+                url.get(..scheme + 3).unwrap_or(""),
+                user,
+                url.get(at + 1..).unwrap_or("")
+            )
+        }
+        _ => url.to_owned(),
+    }
+}
+
+/// Connect to `url`, check the server's durability settings and the schema version, and migrate.
+pub async fn open(url: &str) -> Result<PgStore, StoreError> {
+    let options = connect_options(url)?;
+    let target = format!(
+        "{}:{}/{}",
+        options.get_host(),
+        options.get_port(),
+        options.get_database().unwrap_or("")
+    );
+    let mut first = PgConnection::connect_with(&options).await.map_err(|e| {
+        StoreError::Unavailable(format!("cannot connect to PostgreSQL at {target}: {e}"))
+    })?;
+    check_durability(&mut first).await?;
+    check_schema_version(&mut first).await?;
+    MIGRATOR
+        .run(&mut first)
+        .await
+        .map_err(|e| StoreError::Database(format!("migrating the database: {e}")))?;
+    first.close().await.map_err(from_sqlx)?;
+    let pool = PgPoolOptions::new()
+        .max_connections(16)
+        .acquire_timeout(Duration::from_secs(10))
+        .after_connect(|conn, _meta| {
+            Box::pin(async move {
+                check_durability(conn)
+                    .await
+                    .map_err(|e| sqlx::Error::Configuration(e.to_string().into()))
+            })
+        })
+        .connect_with(options)
+        .await
+        .map_err(|e| {
+            StoreError::Unavailable(format!("cannot connect to PostgreSQL at {target}: {e}"))
+        })?;
+    Ok(SqlStore::new(PgBackend { pool }))
+}
+
+async fn setting(conn: &mut PgConnection, name: &str) -> Result<String, StoreError> {
+    let row = sqlx::query("SELECT current_setting($1) AS v")
+        .bind(name)
+        .fetch_one(&mut *conn)
+        .await
+        .map_err(from_sqlx)?;
+    row.try_get("v").map_err(from_sqlx)
+}
+
+async fn check_durability(conn: &mut PgConnection) -> Result<(), StoreError> {
+    let fsync = setting(conn, "fsync").await?;
+    let fpw = setting(conn, "full_page_writes").await?;
+    let sync_commit = setting(conn, "synchronous_commit").await?;
+    let retry = setting(conn, "data_sync_retry").await?;
+    durability_problem(&fsync, &fpw, &sync_commit, &retry)
+        .map_or(Ok(()), |p| Err(StoreError::Unsafe(p)))
+}
+
+/// What is unsafe about these server settings, if anything (pure, so each bad value can be tested).
+pub fn durability_problem(
+    fsync: &str,
+    full_page_writes: &str,
+    synchronous_commit: &str,
+    data_sync_retry: &str,
+) -> Option<String> {
+    if fsync != "on" {
+        return Some(format!(
+            "PostgreSQL fsync is {fsync}; Frontdoor needs it on"
+        ));
+    }
+    if full_page_writes != "on" {
+        return Some(format!(
+            "PostgreSQL full_page_writes is {full_page_writes}; Frontdoor needs it on"
+        ));
+    }
+    if synchronous_commit != "on" && synchronous_commit != "remote_apply" {
+        return Some(format!(
+            "PostgreSQL synchronous_commit is {synchronous_commit}; Frontdoor needs on (or remote_apply with a replica)"
+        ));
+    }
+    if data_sync_retry != "off" {
+        return Some(format!(
+            "PostgreSQL data_sync_retry is {data_sync_retry}; Frontdoor needs it off"
+        ));
+    }
+    None
+}
+
+async fn check_schema_version(conn: &mut PgConnection) -> Result<(), StoreError> {
+    let row = sqlx::query("SELECT to_regclass('_sqlx_migrations') IS NOT NULL AS present")
+        .fetch_one(&mut *conn)
+        .await
+        .map_err(from_sqlx)?;
+    let present: bool = row.try_get("present").map_err(from_sqlx)?;
+    if !present {
+        return Ok(());
+    }
+    let row = sqlx::query("SELECT MAX(version) AS v FROM _sqlx_migrations")
+        .fetch_one(&mut *conn)
+        .await
+        .map_err(from_sqlx)?;
+    let newest: Option<i64> = row.try_get("v").map_err(from_sqlx)?;
+    let known = latest_schema_version();
+    match newest {
+        Some(v) if v > known => Err(StoreError::Unsafe(format!(
+            "the database schema (version {v}) is newer than this Frontdoor understands (version {known}); \
+             upgrade Frontdoor before opening it"
+        ))),
+        _ => Ok(()),
+    }
+}
+
+impl PgBackend {
+    pub fn pool(&self) -> &PgPool {
+        &self.pool
+    }
+
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+impl Backend for PgBackend {
+    type Conn = PgConn;
+
+    const NAME: &'static str = "postgres";
+    const MAX_PARAMS: usize = 60_000;
+
+    async fn write<T: Send + 'static>(&self, job: Job<PgConn, T>) -> Result<T, StoreError> {
+        let mut conn = PgConn(self.pool.begin().await.map_err(from_sqlx)?);
+        match job(&mut conn).await {
+            Ok(t) => {
+                conn.0.commit().await.map_err(from_sqlx)?;
+                Ok(t)
+            }
+            Err(e) => {
+                let _ = conn.0.rollback().await;
+                Err(e)
+            }
+        }
+    }
+
+    async fn read<T: Send + 'static>(&self, job: Job<PgConn, T>) -> Result<T, StoreError> {
+        let mut tx = self.pool.begin().await.map_err(from_sqlx)?;
+        (&mut *tx)
+            .execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            .await
+            .map_err(from_sqlx)?;
+        let mut conn = PgConn(tx);
+        let result = job(&mut conn).await;
+        conn.0.rollback().await.map_err(from_sqlx)?;
+        result
+    }
+
+    async fn integrity_check(&self) -> Result<Vec<String>, StoreError> {
+        let mut conn = self.pool.acquire().await.map_err(from_sqlx)?;
+        let available = sqlx::query("SELECT 1 FROM pg_available_extensions WHERE name = 'amcheck'")
+            .fetch_optional(&mut *conn)
+            .await
+            .map_err(from_sqlx)?
+            .is_some();
+        if !available {
+            return Ok(Vec::new());
+        }
+        if let Err(e) = (&mut *conn)
+            .execute("CREATE EXTENSION IF NOT EXISTS amcheck")
+            .await
+        {
+            tracing::warn!(error = %e, "amcheck could not be enabled; index checks skipped");
+            return Ok(Vec::new());
+        }
+        let indexes = sqlx::query(
+            "SELECT c.relname AS name FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid \
+             JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_am a ON a.oid = c.relam \
+             WHERE n.nspname = current_schema() AND a.amname = 'btree'",
+        )
+        .fetch_all(&mut *conn)
+        .await
+        .map_err(from_sqlx)?;
+        let mut problems = Vec::new();
+        for row in indexes {
+            let name: String = row.try_get("name").map_err(from_sqlx)?;
+            if let Err(e) =
+                sqlx::query("SELECT bt_index_check(index => $1::regclass, heapallindexed => true)")
+                    .bind(&name)
+                    .execute(&mut *conn)
+                    .await
+            {
+                problems.push(format!("index {name}: {e}"));
+            }
+        }
+        Ok(problems)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unsafe_settings_are_named() {
+        assert!(durability_problem("on", "on", "on", "off").is_none());
+        assert!(durability_problem("on", "on", "remote_apply", "off").is_none());
+        for (a, b, c, d) in [
+            ("off", "on", "on", "off"),
+            ("on", "off", "on", "off"),
+            ("on", "on", "off", "off"),
+            ("on", "on", "local", "off"),
+            ("on", "on", "remote_write", "off"),
+            ("on", "on", "on", "on"),
+        ] {
+            assert!(
+                durability_problem(a, b, c, d).is_some(),
+                "{a} {b} {c} {d} accepted"
+            );
+        }
+    }
+
+    #[test]
+    fn passwords_are_not_shown() {
+        assert_eq!(
+            redact("postgres://u:secret@h:5432/db"),
+            "postgres://u@h:5432/db"
+        );
+        assert_eq!(redact("postgres://h/db"), "postgres://h/db");
+    }
+}

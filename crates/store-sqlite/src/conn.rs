@@ -1,0 +1,166 @@
+//! [`SqlConn`] and [`SqlRow`] over sqlx's SQLite connection. Dates are stored as `YYYY-MM-DD` text and instants
+//! as RFC 3339 UTC text with exactly six fractional digits, so that text order is time order.
+
+use domain::datetime::{Date, Timestamp};
+use sqlx::sqlite::{SqliteArguments, SqliteRow};
+use sqlx::{AssertSqlSafe, Row, Sqlite, SqliteConnection, Transaction};
+use store::StoreError;
+use store::sql::{Sql, SqlConn, SqlRow, Value};
+use store::sqlx_errors::from_sqlx;
+use uuid::Uuid;
+
+type Query<'q> = sqlx::query::Query<'q, sqlx::Sqlite, SqliteArguments>;
+
+/// Format an instant the one way SQLite columns hold it.
+pub fn format_timestamp(t: Timestamp) -> String {
+    let dt = jiff_utc(t);
+    format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:06}Z",
+        dt.year(),
+        dt.month(),
+        dt.day(),
+        dt.hour(),
+        dt.minute(),
+        dt.second(),
+        dt.subsec_nanosecond() / 1000
+    )
+}
+
+fn jiff_utc(t: Timestamp) -> domain::datetime::DateTime {
+    domain::datetime::utc().to_datetime(t)
+}
+
+fn bind<'q>(q: Query<'q>, v: Value<'q>) -> Query<'q> {
+    match v {
+        Value::Null(_) => q.bind(None::<String>),
+        Value::Bool(b) => q.bind(b),
+        Value::Int(n) => q.bind(n),
+        Value::Text(s) => q.bind(s),
+        Value::Bytes(b) => q.bind(b),
+        Value::Uuid(u) => q.bind(u),
+        Value::Date(d) => q.bind(d.to_string()),
+        Value::Timestamp(t) => q.bind(format_timestamp(t)),
+    }
+}
+
+fn build<'q>(q: Sql<'q>) -> Query<'q> {
+    let Sql { text, args } = q;
+    args.into_iter()
+        .fold(sqlx::query(AssertSqlSafe(text.into_owned())), bind)
+}
+
+/// A connection the shared store code runs on: the writer's own connection (inside the group transaction the
+/// writer opened), or a reader's read-only transaction.
+pub struct LiteConn {
+    inner: Inner,
+}
+
+enum Inner {
+    Writer(SqliteConnection),
+    Reader(Transaction<'static, Sqlite>),
+}
+
+impl LiteConn {
+    pub(crate) fn writer(conn: SqliteConnection) -> LiteConn {
+        LiteConn {
+            inner: Inner::Writer(conn),
+        }
+    }
+
+    pub(crate) fn reader(tx: Transaction<'static, Sqlite>) -> LiteConn {
+        LiteConn {
+            inner: Inner::Reader(tx),
+        }
+    }
+
+    /// The underlying connection.
+    pub fn raw(&mut self) -> &mut SqliteConnection {
+        match &mut self.inner {
+            Inner::Writer(c) => c,
+            Inner::Reader(tx) => tx,
+        }
+    }
+
+    /// End a reader's transaction (it only read, so it rolls back).
+    pub(crate) async fn finish_read(self) -> Result<(), StoreError> {
+        match self.inner {
+            Inner::Reader(tx) => tx.rollback().await.map_err(from_sqlx),
+            Inner::Writer(_) => Ok(()),
+        }
+    }
+}
+
+impl SqlConn for LiteConn {
+    type Row = LiteRow;
+
+    async fn execute<'a>(&'a mut self, q: Sql<'a>) -> Result<u64, StoreError> {
+        build(q)
+            .execute(self.raw())
+            .await
+            .map(|r| r.rows_affected())
+            .map_err(from_sqlx)
+    }
+
+    async fn fetch_all<'a>(&'a mut self, q: Sql<'a>) -> Result<Vec<LiteRow>, StoreError> {
+        let rows = build(q).fetch_all(self.raw()).await.map_err(from_sqlx)?;
+        Ok(rows.into_iter().map(LiteRow).collect())
+    }
+
+    async fn fetch_optional<'a>(&'a mut self, q: Sql<'a>) -> Result<Option<LiteRow>, StoreError> {
+        let row = build(q)
+            .fetch_optional(self.raw())
+            .await
+            .map_err(from_sqlx)?;
+        Ok(row.map(LiteRow))
+    }
+}
+
+fn corrupt(col: &str, e: impl std::fmt::Display) -> StoreError {
+    StoreError::Corrupt(format!("column {col}: {e}"))
+}
+
+/// A row read from SQLite.
+pub struct LiteRow(SqliteRow);
+
+impl SqlRow for LiteRow {
+    fn bool(&self, col: &str) -> Result<Option<bool>, StoreError> {
+        self.0.try_get(col).map_err(from_sqlx)
+    }
+    fn int(&self, col: &str) -> Result<Option<i64>, StoreError> {
+        self.0.try_get(col).map_err(from_sqlx)
+    }
+    fn text(&self, col: &str) -> Result<Option<String>, StoreError> {
+        self.0.try_get(col).map_err(from_sqlx)
+    }
+    fn bytes(&self, col: &str) -> Result<Option<Vec<u8>>, StoreError> {
+        self.0.try_get(col).map_err(from_sqlx)
+    }
+    fn uuid(&self, col: &str) -> Result<Option<Uuid>, StoreError> {
+        self.0.try_get(col).map_err(from_sqlx)
+    }
+    fn date(&self, col: &str) -> Result<Option<Date>, StoreError> {
+        let s: Option<String> = self.0.try_get(col).map_err(from_sqlx)?;
+        s.map(|s| s.parse::<Date>().map_err(|e| corrupt(col, e)))
+            .transpose()
+    }
+    fn timestamp(&self, col: &str) -> Result<Option<Timestamp>, StoreError> {
+        let s: Option<String> = self.0.try_get(col).map_err(from_sqlx)?;
+        s.map(|s| s.parse::<Timestamp>().map_err(|e| corrupt(col, e)))
+            .transpose()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn timestamps_have_a_fixed_width_so_text_order_is_time_order() {
+        let a: Timestamp = "2024-03-01T16:55:00Z".parse().unwrap();
+        let b: Timestamp = "2024-03-01T16:55:00.5Z".parse().unwrap();
+        assert_eq!(format_timestamp(a), "2024-03-01T16:55:00.000000Z");
+        assert_eq!(format_timestamp(b), "2024-03-01T16:55:00.500000Z");
+        assert!(format_timestamp(a) < format_timestamp(b));
+        assert_eq!(format_timestamp(b).parse::<Timestamp>().unwrap(), b);
+    }
+}

@@ -1,0 +1,283 @@
+//! The conformance story: what every [`Store`] must do, told once and run against each back end. Every
+//! `Store` method is exercised here.
+
+use domain::audit::Actor;
+use domain::codes::{AuditAction, RecordKind, Role};
+use domain::records::RecordSet;
+use store::{AuditFilter, NewContact, Store, StoreError};
+
+use crate::fixture;
+
+/// Sort each kind of record by id so two sets can be compared whatever order they were read in.
+fn normalise(mut s: RecordSet) -> RecordSet {
+    s.teams.clear();
+    s.users.clear();
+    s.people.sort_by_key(|r| r.id);
+    s.households.sort_by_key(|r| r.id);
+    s.household_members
+        .sort_by_key(|r| (r.household_id, r.person_id, r.from));
+    s.relationships.sort_by_key(|r| r.id);
+    s.contacts.sort_by_key(|r| r.id);
+    s.rag_changes.sort_by_key(|r| r.id);
+    s.mash_enquiries.sort_by_key(|r| r.id);
+    s.information_requests.sort_by_key(|r| r.id);
+    s.referrals.sort_by_key(|r| r.id);
+    s.early_help_episodes.sort_by_key(|r| r.id);
+    s.strategy_discussions.sort_by_key(|r| r.id);
+    s.section47s.sort_by_key(|r| r.id);
+    s.conferences.sort_by_key(|r| r.id);
+    s.assessments.sort_by_key(|r| r.id);
+    s.plans.sort_by_key(|r| r.id);
+    s.plan_reviews.sort_by_key(|r| r.id);
+    s.core_groups.sort_by_key(|r| r.id);
+    s.visits.sort_by_key(|r| r.id);
+    s.supervisions.sort_by_key(|r| r.id);
+    s.actions.sort_by_key(|r| r.id);
+    s.case_notes.sort_by_key(|r| r.id);
+    s.allocations.sort_by_key(|r| r.id);
+    s.child_flags.sort_by_key(|r| r.id);
+    s.specialist_involvements.sort_by_key(|r| r.id);
+    s.emergency_protections.sort_by_key(|r| r.id);
+    s.practice_weeks.sort_by_key(|r| r.id);
+    s.case_file_audits.sort_by_key(|r| r.id);
+    s
+}
+
+/// Run the whole story against `store`, which must be empty.
+pub async fn story<S: Store>(store: &S) {
+    let admin = Actor::system("test");
+    let backend = store.backend_name();
+
+    // An empty, healthy database.
+    store.ping().await.unwrap();
+    assert!(
+        store.integrity_check().await.unwrap().is_empty(),
+        "{backend}: integrity"
+    );
+    assert!(!store.has_people(None).await.unwrap());
+    let (counts, audit_rows) = store.counts().await.unwrap();
+    assert_eq!(counts.total(), 0, "{backend}: a new database is empty");
+    assert_eq!(audit_rows, 0);
+
+    // Local authorities: created, listed, updated.
+    for (code, name) in [
+        ("205", "Hammersmith and Fulham"),
+        ("207", "Kensington and Chelsea"),
+        ("213", "Westminster"),
+    ] {
+        store
+            .save_local_authority(&admin, &fixture::local_authority(code, name))
+            .await
+            .unwrap();
+    }
+    let mut wcc = fixture::local_authority("213", "Westminster City Council");
+    wcc.settings.decision_needs_manager = false;
+    wcc.settings.closure_days = vec!["2024-12-27".parse().unwrap()];
+    store.save_local_authority(&admin, &wcc).await.unwrap();
+    let las = store.local_authorities().await.unwrap();
+    assert_eq!(las.len(), 3);
+    assert_eq!(las[2], wcc, "{backend}: LA settings round-trip");
+
+    // Users and API tokens.
+    let worker = fixture::user("story-worker", Role::MashWorker, None);
+    store
+        .add_user(&admin, &worker, Some("$argon2id$fake-hash".into()))
+        .await
+        .unwrap();
+    let again = fixture::user("story-worker", Role::Admin, None);
+    assert!(
+        matches!(
+            store.add_user(&admin, &again, None).await,
+            Err(StoreError::Conflict(_))
+        ),
+        "{backend}: duplicate usernames are refused"
+    );
+    let creds = store
+        .user_credentials("story-worker")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(creds.user, worker);
+    assert_eq!(creds.password_hash.as_deref(), Some("$argon2id$fake-hash"));
+    assert!(store.user_credentials("nobody").await.unwrap().is_none());
+    store
+        .add_api_token(&admin, worker.id, "token-hash-1".into())
+        .await
+        .unwrap();
+    assert_eq!(
+        store.user_for_api_token("token-hash-1").await.unwrap(),
+        Some(worker.clone())
+    );
+    assert_eq!(
+        store.user_for_api_token("token-hash-2").await.unwrap(),
+        None
+    );
+
+    // A whole journey written in one go reads back unchanged, every field of every record.
+    let (journey, child) = fixture::journey();
+    let expected_audits = journey.counts().total() - journey.household_members.len() as u64; // memberships are audited with their household
+    let before = store.counts().await.unwrap().1;
+    store.insert_records(&admin, journey.clone()).await.unwrap();
+    let file = store
+        .case_file(child)
+        .await
+        .unwrap()
+        .expect("the child's case file");
+    let expected = normalise(journey.clone());
+    let actual = normalise(file);
+    assert_eq!(actual.people, expected.people, "{backend}: people");
+    assert_eq!(
+        actual.households, expected.households,
+        "{backend}: households"
+    );
+    assert_eq!(actual.contacts, expected.contacts, "{backend}: contacts");
+    assert_eq!(
+        actual.strategy_discussions, expected.strategy_discussions,
+        "{backend}: strategy discussions"
+    );
+    assert_eq!(
+        actual.plan_reviews, expected.plan_reviews,
+        "{backend}: plan reviews"
+    );
+    assert_eq!(
+        actual.supervisions, expected.supervisions,
+        "{backend}: supervisions"
+    );
+    assert_eq!(actual, expected, "{backend}: the whole case file");
+    assert!(
+        store
+            .case_file(domain::ids::PersonId::new())
+            .await
+            .unwrap()
+            .is_none()
+    );
+    let (counts, audit_rows) = store.counts().await.unwrap();
+    assert_eq!(counts.get("contacts"), 1);
+    assert_eq!(counts.get("actions"), 4);
+    assert_eq!(counts.get("people"), 3);
+    assert_eq!(
+        audit_rows - before,
+        expected_audits,
+        "{backend}: one audit entry per record written"
+    );
+    assert!(store.has_people(Some(fixture::la())).await.unwrap());
+    let child_audit = store
+        .audit_entries(AuditFilter {
+            child_id: Some(child),
+            ..AuditFilter::default()
+        })
+        .await
+        .unwrap();
+    assert!(
+        child_audit
+            .iter()
+            .all(|e| e.event.child_id == Some(child) && e.actor_label == "system:test")
+    );
+    assert!(
+        child_audit
+            .iter()
+            .any(|e| e.event.record_kind == RecordKind::Contact)
+    );
+
+    // A contact about a new child, with an idempotency key: recorded once, however often it is sent.
+    let actor = Actor::user(&worker).with_request_id("req-1");
+    let new_child = fixture::new_child("Maya", "Storychild", "2019-11-30");
+    let contact = fixture::contact(new_child.id, Some(worker.id));
+    let request = NewContact {
+        contact: contact.clone(),
+        new_child: Some(new_child.clone()),
+        idempotency_key: Some("key-1".into()),
+    };
+    let first = store.record_contact(&actor, request.clone()).await.unwrap();
+    assert!(!first.replayed);
+    assert_eq!(first.record, contact);
+    let mut retry = request.clone();
+    retry.contact.id = domain::ids::ContactId::new();
+    let second = store.record_contact(&actor, retry).await.unwrap();
+    assert!(
+        second.replayed,
+        "{backend}: a repeated key is answered from the first request"
+    );
+    assert_eq!(second.record.id, contact.id);
+    assert_eq!(
+        store.contact(contact.id).await.unwrap(),
+        Some(contact.clone())
+    );
+    assert_eq!(
+        store.person(new_child.id).await.unwrap(),
+        Some(new_child.clone())
+    );
+    let trail = store
+        .audit_entries(AuditFilter {
+            record_id: Some(contact.id.uuid()),
+            ..AuditFilter::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(
+        trail.len(),
+        1,
+        "{backend}: exactly one audit entry for the contact"
+    );
+    assert_eq!(trail[0].event.action, AuditAction::Create);
+    assert_eq!(trail[0].actor_id, Some(worker.id));
+    assert_eq!(trail[0].request_id.as_deref(), Some("req-1"));
+    assert_eq!(trail[0].event.child_id, Some(new_child.id));
+
+    // All or nothing: a contact about a child who does not exist writes nothing, not even its audit entry.
+    let (counts_before, audit_before) = store.counts().await.unwrap();
+    let orphan = NewContact {
+        contact: fixture::contact(domain::ids::PersonId::new(), Some(worker.id)),
+        new_child: None,
+        idempotency_key: Some("key-2".into()),
+    };
+    assert!(
+        matches!(
+            store.record_contact(&actor, orphan).await,
+            Err(StoreError::Rejected(_))
+        ),
+        "{backend}: a missing child is rejected"
+    );
+    let mut broken_set = fixture::journey().0;
+    broken_set.contacts[0].child_id = domain::ids::PersonId::new();
+    assert!(store.insert_records(&admin, broken_set).await.is_err());
+    assert_eq!(
+        store.counts().await.unwrap(),
+        (counts_before.clone(), audit_before),
+        "{backend}: nothing written"
+    );
+
+    // Many writers at once: every one acknowledged is stored once, with its audit entry.
+    let writes = (0..100).map(|i| {
+        let child = fixture::new_child("Concurrent", &format!("Child{i}"), "2020-01-01");
+        let request = NewContact {
+            contact: fixture::contact(child.id, Some(worker.id)),
+            new_child: Some(child),
+            idempotency_key: Some(format!("concurrent-{i}")),
+        };
+        let store = store.clone();
+        let actor = actor.clone();
+        async move { store.record_contact(&actor, request).await }
+    });
+    let results = futures::future::join_all(writes).await;
+    assert!(
+        results
+            .iter()
+            .all(|r| r.as_ref().is_ok_and(|r| !r.replayed))
+    );
+    let (counts_after, audit_after) = store.counts().await.unwrap();
+    assert_eq!(
+        counts_after.get("contacts"),
+        counts_before.get("contacts") + 100
+    );
+    assert_eq!(
+        audit_after,
+        audit_before + 200,
+        "{backend}: a contact and a child each"
+    );
+
+    assert!(
+        store.integrity_check().await.unwrap().is_empty(),
+        "{backend}: integrity at the end"
+    );
+}

@@ -1,0 +1,895 @@
+//! The one implementation of [`Store`], written against the SQL facade and run by either back end.
+
+use std::borrow::Cow;
+
+use domain::audit::{Actor, AuditEntry, AuditEvent};
+use domain::codes::{AuditAction, AuditOutcome, RecordKind};
+use domain::datetime::{self, Timestamp};
+use domain::identifiers::LaCode;
+use domain::ids::{ApiTokenId, ContactId, PersonId, UserId};
+use domain::records::*;
+use futures::FutureExt;
+
+use crate::error::StoreError;
+use crate::row::RowExt;
+use crate::sql::{Backend, Job, Sql, SqlConn, SqlRow, ToValue, Value};
+use crate::tables::{
+    AbsentAgencyRow, AuditedRecord, ParticipantRow, PlanReviewProgressRow, SupervisionCaseRow,
+    Table,
+};
+use crate::{AuditFilter, NewContact, Recorded, Store, UserCredentials};
+
+/// [`Store`] over any [`Backend`].
+#[derive(Clone, Debug)]
+pub struct SqlStore<B> {
+    backend: B,
+}
+
+impl<B: Backend> SqlStore<B> {
+    pub fn new(backend: B) -> SqlStore<B> {
+        SqlStore { backend }
+    }
+
+    pub fn backend(&self) -> &B {
+        &self.backend
+    }
+
+    async fn write<T, F>(&self, f: F) -> Result<T, StoreError>
+    where
+        T: Send + 'static,
+        F: for<'c> FnOnce(&'c mut B::Conn) -> futures::future::BoxFuture<'c, Result<T, StoreError>>
+            + Send
+            + 'static,
+    {
+        let job: Job<B::Conn, T> = Box::new(f);
+        self.backend.write(job).await
+    }
+
+    async fn read<T, F>(&self, f: F) -> Result<T, StoreError>
+    where
+        T: Send + 'static,
+        F: for<'c> FnOnce(&'c mut B::Conn) -> futures::future::BoxFuture<'c, Result<T, StoreError>>
+            + Send
+            + 'static,
+    {
+        let job: Job<B::Conn, T> = Box::new(f);
+        self.backend.read(job).await
+    }
+}
+
+// --- building blocks -------------------------------------------------------------------------------------------
+
+/// Insert rows of one table, as many per statement as the back end's parameter limit allows.
+pub(crate) async fn insert_values<C: SqlConn>(
+    c: &mut C,
+    max_params: usize,
+    table: &str,
+    columns: &[&str],
+    rows: Vec<Vec<Value<'_>>>,
+) -> Result<(), StoreError> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let ncols = columns.len().max(1);
+    let per_statement = (max_params / ncols).clamp(1, 1000);
+    let head = format!("INSERT INTO {table} ({}) VALUES ", columns.join(", "));
+    let mut rows = rows.into_iter().peekable();
+    while rows.peek().is_some() {
+        let chunk: Vec<Vec<Value<'_>>> = rows.by_ref().take(per_statement).collect();
+        let mut text = String::with_capacity(head.len() + chunk.len() * ncols * 6);
+        text.push_str(&head);
+        let mut args = Vec::with_capacity(chunk.len() * ncols);
+        let mut n = 0usize;
+        for (i, row) in chunk.into_iter().enumerate() {
+            if i > 0 {
+                text.push(',');
+            }
+            text.push('(');
+            for (j, value) in row.into_iter().enumerate() {
+                if j > 0 {
+                    text.push(',');
+                }
+                n += 1;
+                text.push('$');
+                text.push_str(&n.to_string());
+                args.push(value);
+            }
+            text.push(')');
+        }
+        c.execute(Sql {
+            text: Cow::Owned(text),
+            args,
+        })
+        .await?;
+    }
+    Ok(())
+}
+
+pub(crate) async fn insert_rows<T: Table, C: SqlConn>(
+    c: &mut C,
+    max_params: usize,
+    rows: &[T],
+) -> Result<(), StoreError> {
+    let values = rows
+        .iter()
+        .map(|r| {
+            let mut v = Vec::with_capacity(T::COLUMNS.len());
+            r.values(&mut v);
+            v
+        })
+        .collect();
+    insert_values(c, max_params, T::NAME, T::COLUMNS, values).await
+}
+
+const AUDIT_COLUMNS: &[&str] = &[
+    "at",
+    "actor_id",
+    "actor_label",
+    "action",
+    "record_kind",
+    "record_id",
+    "child_id",
+    "la",
+    "outcome",
+    "request_id",
+];
+
+/// Append audit entries for `events`, all at `at`, by `actor`.
+pub(crate) async fn append_audit<C: SqlConn>(
+    c: &mut C,
+    max_params: usize,
+    actor: &Actor,
+    at: Timestamp,
+    events: &[AuditEvent],
+) -> Result<(), StoreError> {
+    let rows = events
+        .iter()
+        .map(|e| {
+            vec![
+                at.to_value(),
+                actor.user_id.to_value(),
+                actor.label.as_str().to_value(),
+                e.action.to_value(),
+                e.record_kind.to_value(),
+                e.record_id.to_value(),
+                e.child_id.to_value(),
+                e.la.as_ref().to_value(),
+                e.outcome.to_value(),
+                actor.request_id.as_deref().to_value(),
+            ]
+        })
+        .collect();
+    insert_values(c, max_params, "audit_log", AUDIT_COLUMNS, rows).await
+}
+
+/// Insert records of one kind with one audit entry each.
+async fn insert_audited<T: AuditedRecord, C: SqlConn>(
+    c: &mut C,
+    max_params: usize,
+    actor: &Actor,
+    at: Timestamp,
+    rows: &[T],
+) -> Result<(), StoreError> {
+    insert_rows(c, max_params, rows).await?;
+    let events: Vec<AuditEvent> = rows.iter().map(AuditedRecord::created).collect();
+    append_audit(c, max_params, actor, at, &events).await
+}
+
+fn select_sql(table: &str, columns: &[&str], filter: &str) -> String {
+    format!("SELECT {} FROM {table} WHERE {filter}", columns.join(", "))
+}
+
+async fn select_where<T: Table, C: SqlConn>(
+    c: &mut C,
+    filter: &str,
+    arg: Value<'_>,
+) -> Result<Vec<T>, StoreError> {
+    let rows = c
+        .fetch_all(Sql::new(select_sql(T::NAME, T::COLUMNS, filter)).bind_value(arg))
+        .await?;
+    rows.iter().map(|r| T::from_row(r)).collect()
+}
+
+async fn select_by_child<T: Table, C: SqlConn>(
+    c: &mut C,
+    child: PersonId,
+) -> Result<Vec<T>, StoreError> {
+    let Some(col) = T::CHILD_COLUMN else {
+        return Ok(Vec::new());
+    };
+    select_where(c, &format!("{col} = $1 ORDER BY 1"), child.to_value()).await
+}
+
+async fn users_with_las<C: SqlConn>(
+    c: &mut C,
+    mut users: Vec<User>,
+) -> Result<Vec<User>, StoreError> {
+    for u in &mut users {
+        let rows = c
+            .fetch_all(Sql::new("SELECT la FROM user_la WHERE user_id = $1 ORDER BY la").bind(u.id))
+            .await?;
+        u.las = rows.iter().map(|r| r.la("la")).collect::<Result<_, _>>()?;
+    }
+    Ok(users)
+}
+
+async fn insert_users<C: SqlConn>(
+    c: &mut C,
+    max_params: usize,
+    actor: &Actor,
+    at: Timestamp,
+    users: &[User],
+) -> Result<(), StoreError> {
+    insert_audited(c, max_params, actor, at, users).await?;
+    let las = users
+        .iter()
+        .flat_map(|u| {
+            u.las
+                .iter()
+                .map(move |la| vec![u.id.to_value(), la.to_value()])
+        })
+        .collect();
+    insert_values(c, max_params, "user_la", &["user_id", "la"], las).await
+}
+
+/// Write every record of a set, parents before children, each with its audit entry.
+async fn insert_record_set<C: SqlConn>(
+    c: &mut C,
+    max_params: usize,
+    actor: &Actor,
+    at: Timestamp,
+    s: &RecordSet,
+) -> Result<(), StoreError> {
+    let m = max_params;
+    insert_audited(c, m, actor, at, &s.teams).await?;
+    insert_users(c, m, actor, at, &s.users).await?;
+    insert_audited(c, m, actor, at, &s.people).await?;
+    insert_audited(c, m, actor, at, &s.households).await?;
+    insert_rows(c, m, &s.household_members).await?;
+    insert_audited(c, m, actor, at, &s.relationships).await?;
+    insert_audited(c, m, actor, at, &s.contacts).await?;
+    insert_audited(c, m, actor, at, &s.rag_changes).await?;
+    insert_audited(c, m, actor, at, &s.mash_enquiries).await?;
+    insert_audited(c, m, actor, at, &s.information_requests).await?;
+    insert_audited(c, m, actor, at, &s.referrals).await?;
+    insert_audited(c, m, actor, at, &s.early_help_episodes).await?;
+    insert_audited(c, m, actor, at, &s.strategy_discussions).await?;
+    let participants: Vec<ParticipantRow> = s
+        .strategy_discussions
+        .iter()
+        .flat_map(|sd| {
+            sd.participants
+                .iter()
+                .enumerate()
+                .map(|(i, p)| ParticipantRow {
+                    strategy_discussion_id: sd.id,
+                    child_id: sd.child_id,
+                    position: i64::try_from(i).unwrap_or(i64::MAX),
+                    participant: p.clone(),
+                })
+        })
+        .collect();
+    insert_rows(c, m, &participants).await?;
+    let absent: Vec<AbsentAgencyRow> = s
+        .strategy_discussions
+        .iter()
+        .flat_map(|sd| {
+            sd.absent_agencies.iter().map(|a| AbsentAgencyRow {
+                strategy_discussion_id: sd.id,
+                child_id: sd.child_id,
+                absent: a.clone(),
+            })
+        })
+        .collect();
+    insert_rows(c, m, &absent).await?;
+    insert_audited(c, m, actor, at, &s.section47s).await?;
+    insert_audited(c, m, actor, at, &s.assessments).await?;
+    insert_audited(c, m, actor, at, &s.plans).await?;
+    insert_audited(c, m, actor, at, &s.conferences).await?;
+    insert_audited(c, m, actor, at, &s.core_groups).await?;
+    insert_audited(c, m, actor, at, &s.visits).await?;
+    insert_audited(c, m, actor, at, &s.supervisions).await?;
+    let cases: Vec<SupervisionCaseRow> = s
+        .supervisions
+        .iter()
+        .flat_map(|sup| {
+            sup.cases.iter().map(|case| SupervisionCaseRow {
+                supervision_id: sup.id,
+                case: case.clone(),
+            })
+        })
+        .collect();
+    insert_rows(c, m, &cases).await?;
+    insert_audited(c, m, actor, at, &s.practice_weeks).await?;
+    insert_audited(c, m, actor, at, &s.case_file_audits).await?;
+    insert_audited(c, m, actor, at, &s.actions).await?;
+    insert_audited(c, m, actor, at, &s.plan_reviews).await?;
+    let progress: Vec<PlanReviewProgressRow> = s
+        .plan_reviews
+        .iter()
+        .flat_map(|rev| {
+            rev.progress.iter().map(|p| PlanReviewProgressRow {
+                plan_review_id: rev.id,
+                child_id: rev.child_id,
+                progress: p.clone(),
+            })
+        })
+        .collect();
+    insert_rows(c, m, &progress).await?;
+    insert_audited(c, m, actor, at, &s.case_notes).await?;
+    insert_audited(c, m, actor, at, &s.allocations).await?;
+    insert_audited(c, m, actor, at, &s.child_flags).await?;
+    insert_audited(c, m, actor, at, &s.specialist_involvements).await?;
+    insert_audited(c, m, actor, at, &s.emergency_protections).await?;
+    Ok(())
+}
+
+/// Read every record about one child.
+async fn read_case_file<C: SqlConn>(
+    c: &mut C,
+    child: PersonId,
+) -> Result<Option<RecordSet>, StoreError> {
+    let Some(person) = select_where::<Person, C>(c, "id = $1", child.to_value())
+        .await?
+        .into_iter()
+        .next()
+    else {
+        return Ok(None);
+    };
+    let mut s = RecordSet {
+        // Family: the people related to the child, and the households the child lived in.
+        relationships: select_where(
+            c,
+            "related_person_id = $1 OR person_id = $1 ORDER BY id",
+            child.to_value(),
+        )
+        .await?,
+        ..RecordSet::default()
+    };
+    let mut people = vec![person];
+    for rel in &s.relationships {
+        for other in [rel.person_id, rel.related_person_id] {
+            if !people.iter().any(|p| p.id == other) {
+                people.extend(select_where::<Person, C>(c, "id = $1", other.to_value()).await?);
+            }
+        }
+    }
+    s.people = people;
+    s.household_members = select_where(
+        c,
+        "household_id IN (SELECT household_id FROM household_member WHERE person_id = $1) ORDER BY household_id, person_id, from_date",
+        child.to_value(),
+    )
+    .await?;
+    s.households = select_where(
+        c,
+        "id IN (SELECT household_id FROM household_member WHERE person_id = $1) ORDER BY id",
+        child.to_value(),
+    )
+    .await?;
+    s.contacts = select_by_child(c, child).await?;
+    s.rag_changes = select_by_child(c, child).await?;
+    s.mash_enquiries = select_by_child(c, child).await?;
+    s.information_requests = select_by_child(c, child).await?;
+    s.referrals = select_by_child(c, child).await?;
+    s.early_help_episodes = select_by_child(c, child).await?;
+    let mut discussions: Vec<StrategyDiscussion> = select_by_child(c, child).await?;
+    let mut participants: Vec<ParticipantRow> = select_by_child(c, child).await?;
+    participants.sort_by_key(|p| p.position);
+    let absent: Vec<AbsentAgencyRow> = select_by_child(c, child).await?;
+    for sd in &mut discussions {
+        sd.participants = participants
+            .iter()
+            .filter(|p| p.strategy_discussion_id == sd.id)
+            .map(|p| p.participant.clone())
+            .collect();
+        sd.absent_agencies = absent
+            .iter()
+            .filter(|a| a.strategy_discussion_id == sd.id)
+            .map(|a| a.absent.clone())
+            .collect();
+    }
+    s.strategy_discussions = discussions;
+    s.section47s = select_by_child(c, child).await?;
+    s.conferences = select_by_child(c, child).await?;
+    s.assessments = select_by_child(c, child).await?;
+    s.plans = select_by_child(c, child).await?;
+    let mut reviews: Vec<PlanReview> = select_by_child(c, child).await?;
+    let progress: Vec<PlanReviewProgressRow> = select_by_child(c, child).await?;
+    for rev in &mut reviews {
+        rev.progress = progress
+            .iter()
+            .filter(|p| p.plan_review_id == rev.id)
+            .map(|p| p.progress.clone())
+            .collect();
+        rev.progress.sort_by_key(|p| p.action_id);
+    }
+    s.plan_reviews = reviews;
+    s.core_groups = select_by_child(c, child).await?;
+    s.visits = select_by_child(c, child).await?;
+    s.actions = select_by_child(c, child).await?;
+    let mut supervisions: Vec<Supervision> = select_where(
+        c,
+        "id IN (SELECT supervision_id FROM supervision_case WHERE child_id = $1) ORDER BY id",
+        child.to_value(),
+    )
+    .await?;
+    for sup in &mut supervisions {
+        let cases: Vec<SupervisionCaseRow> = select_where(
+            c,
+            "supervision_id = $1 ORDER BY child_id",
+            sup.id.to_value(),
+        )
+        .await?;
+        sup.cases = cases.into_iter().map(|r| r.case).collect();
+    }
+    s.supervisions = supervisions;
+    s.case_notes = select_by_child(c, child).await?;
+    s.allocations = select_by_child(c, child).await?;
+    s.child_flags = select_by_child(c, child).await?;
+    s.specialist_involvements = select_by_child(c, child).await?;
+    s.emergency_protections = select_by_child(c, child).await?;
+    s.case_file_audits = select_by_child(c, child).await?;
+    s.practice_weeks = select_where(
+        c,
+        "id IN (SELECT practice_week_id FROM case_file_audit WHERE child_id = $1) ORDER BY id",
+        child.to_value(),
+    )
+    .await?;
+    Ok(Some(s))
+}
+
+/// The tables counted by [`Store::counts`], with the names [`RecordSet::counts`] uses.
+const COUNTED: &[(&str, &str)] = &[
+    ("teams", "team"),
+    ("users", "app_user"),
+    ("people", "person"),
+    ("households", "household"),
+    ("household members", "household_member"),
+    ("relationships", "relationship"),
+    ("contacts", "contact"),
+    ("RAG changes", "rag_change"),
+    ("MASH enquiries", "mash_enquiry"),
+    ("information requests", "information_request"),
+    ("referrals", "referral"),
+    ("early help episodes", "early_help_episode"),
+    ("strategy discussions", "strategy_discussion"),
+    ("section 47 enquiries", "section47"),
+    ("conferences", "conference"),
+    ("assessments", "assessment"),
+    ("plans", "plan"),
+    ("plan reviews", "plan_review"),
+    ("core groups", "core_group"),
+    ("visits", "visit"),
+    ("supervisions", "supervision"),
+    ("actions", "case_action"),
+    ("case notes", "case_note"),
+    ("allocations", "allocation"),
+    ("flags", "child_flag"),
+    ("specialist involvements", "specialist_involvement"),
+    ("emergency protections", "emergency_protection"),
+    ("practice weeks", "practice_week"),
+    ("case-file audits", "case_file_audit"),
+];
+
+async fn count<C: SqlConn>(c: &mut C, table: &str) -> Result<u64, StoreError> {
+    let row = c
+        .fetch_optional(Sql::new(format!("SELECT COUNT(*) AS n FROM {table}")))
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    Ok(u64::try_from(row.req_int("n")?).unwrap_or(0))
+}
+
+fn audit_entry_from_row<R: SqlRow + ?Sized>(r: &R) -> Result<AuditEntry, StoreError> {
+    Ok(AuditEntry {
+        seq: r.req_int("seq")?,
+        at: r.req_timestamp("at")?,
+        actor_id: r.opt_id("actor_id")?,
+        actor_label: r.req_text("actor_label")?,
+        event: AuditEvent {
+            action: r.parsed::<AuditAction>("action")?,
+            record_kind: r.parsed::<RecordKind>("record_kind")?,
+            record_id: r.uuid("record_id")?,
+            child_id: r.opt_id("child_id")?,
+            la: r.opt_parsed("la")?,
+            outcome: r.parsed::<AuditOutcome>("outcome")?,
+        },
+        request_id: r.text("request_id")?,
+        prev_hash: r.bytes("prev_hash")?,
+        hash: r.bytes("hash")?,
+    })
+}
+
+fn la_from_row<R: SqlRow + ?Sized>(r: &R) -> Result<LocalAuthority, StoreError> {
+    let settings: LaSettings = serde_json::from_str(&r.req_text("settings")?)
+        .map_err(|e| StoreError::corrupt(format_args!("column settings: {e}")))?;
+    Ok(LocalAuthority {
+        code: r.la("code")?,
+        name: r.req_text("name")?,
+        settings,
+    })
+}
+
+// --- the use cases ---------------------------------------------------------------------------------------------
+
+impl<B: Backend> Store for SqlStore<B> {
+    fn backend_name(&self) -> &'static str {
+        B::NAME
+    }
+
+    async fn ping(&self) -> Result<(), StoreError> {
+        self.read(|c| {
+            async move {
+                c.fetch_optional(Sql::new("SELECT 1 AS one")).await?;
+                Ok(())
+            }
+            .boxed()
+        })
+        .await
+    }
+
+    async fn integrity_check(&self) -> Result<Vec<String>, StoreError> {
+        self.backend.integrity_check().await
+    }
+
+    async fn save_local_authority(
+        &self,
+        actor: &Actor,
+        la: &LocalAuthority,
+    ) -> Result<(), StoreError> {
+        let actor = actor.clone();
+        let la = la.clone();
+        let settings =
+            serde_json::to_string(&la.settings).map_err(|e| StoreError::Database(e.to_string()))?;
+        self.write(move |c| {
+            async move {
+                let existing = c
+                    .fetch_optional(Sql::new("SELECT code FROM local_authority WHERE code = $1").bind(&la.code))
+                    .await?;
+                let action = if existing.is_some() {
+                    c.execute(
+                        Sql::new("UPDATE local_authority SET name = $2, settings = $3 WHERE code = $1")
+                            .bind(&la.code)
+                            .bind(&la.name)
+                            .bind(&settings),
+                    )
+                    .await?;
+                    AuditAction::Update
+                } else {
+                    c.execute(
+                        Sql::new("INSERT INTO local_authority (code, name, settings) VALUES ($1, $2, $3)")
+                            .bind(&la.code)
+                            .bind(&la.name)
+                            .bind(&settings),
+                    )
+                    .await?;
+                    AuditAction::Create
+                };
+                let event = AuditEvent {
+                    action,
+                    record_kind: RecordKind::LocalAuthority,
+                    record_id: None,
+                    child_id: None,
+                    la: Some(la.code.clone()),
+                    outcome: AuditOutcome::Allowed,
+                };
+                append_audit(c, B::MAX_PARAMS, &actor, datetime::now(), &[event]).await
+            }
+            .boxed()
+        })
+        .await
+    }
+
+    async fn local_authorities(&self) -> Result<Vec<LocalAuthority>, StoreError> {
+        self.read(|c| {
+            async move {
+                let rows = c
+                    .fetch_all(Sql::new(
+                        "SELECT code, name, settings FROM local_authority ORDER BY code",
+                    ))
+                    .await?;
+                rows.iter().map(la_from_row).collect()
+            }
+            .boxed()
+        })
+        .await
+    }
+
+    async fn add_user(
+        &self,
+        actor: &Actor,
+        user: &User,
+        password_hash: Option<String>,
+    ) -> Result<(), StoreError> {
+        let actor = actor.clone();
+        let user = user.clone();
+        self.write(move |c| {
+            async move {
+                let taken = c
+                    .fetch_optional(
+                        Sql::new("SELECT id FROM app_user WHERE username = $1")
+                            .bind(&user.username),
+                    )
+                    .await?;
+                if taken.is_some() {
+                    return Err(StoreError::Conflict(format!(
+                        "username '{}' is already taken",
+                        user.username
+                    )));
+                }
+                insert_users(
+                    c,
+                    B::MAX_PARAMS,
+                    &actor,
+                    datetime::now(),
+                    std::slice::from_ref(&user),
+                )
+                .await?;
+                if let Some(hash) = password_hash {
+                    c.execute(
+                        Sql::new("UPDATE app_user SET password_hash = $2 WHERE id = $1")
+                            .bind(user.id)
+                            .bind(hash),
+                    )
+                    .await?;
+                }
+                Ok(())
+            }
+            .boxed()
+        })
+        .await
+    }
+
+    async fn user_credentials(
+        &self,
+        username: &str,
+    ) -> Result<Option<UserCredentials>, StoreError> {
+        let username = username.to_owned();
+        self.read(move |c| {
+            async move {
+                let mut cols: Vec<&str> = User::COLUMNS.to_vec();
+                cols.push("password_hash");
+                let Some(row) = c
+                    .fetch_optional(
+                        Sql::new(select_sql("app_user", &cols, "username = $1")).bind(&username),
+                    )
+                    .await?
+                else {
+                    return Ok(None);
+                };
+                let password_hash = row.text("password_hash")?;
+                let user = users_with_las(c, vec![User::from_row(&row)?]).await?;
+                Ok(user.into_iter().next().map(|user| UserCredentials {
+                    user,
+                    password_hash,
+                }))
+            }
+            .boxed()
+        })
+        .await
+    }
+
+    async fn add_api_token(
+        &self,
+        actor: &Actor,
+        user_id: UserId,
+        token_hash: String,
+    ) -> Result<ApiTokenId, StoreError> {
+        let actor = actor.clone();
+        self.write(move |c| {
+            async move {
+                let id = ApiTokenId::new();
+                let now = datetime::now();
+                c.execute(
+                    Sql::new("INSERT INTO api_token (id, user_id, token_hash, created_at) VALUES ($1, $2, $3, $4)")
+                        .bind(id)
+                        .bind(user_id)
+                        .bind(&token_hash)
+                        .bind(now),
+                )
+                .await?;
+                let event = AuditEvent {
+                    action: AuditAction::Create,
+                    record_kind: RecordKind::ApiToken,
+                    record_id: Some(id.uuid()),
+                    child_id: None,
+                    la: None,
+                    outcome: AuditOutcome::Allowed,
+                };
+                append_audit(c, B::MAX_PARAMS, &actor, now, &[event]).await?;
+                Ok(id)
+            }
+            .boxed()
+        })
+        .await
+    }
+
+    async fn user_for_api_token(&self, token_hash: &str) -> Result<Option<User>, StoreError> {
+        let token_hash = token_hash.to_owned();
+        self.read(move |c| {
+            async move {
+                let cols: Vec<String> = User::COLUMNS.iter().map(|c| format!("u.{c}")).collect();
+                let sql = format!(
+                    "SELECT {} FROM api_token t JOIN app_user u ON u.id = t.user_id \
+                     WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND u.disabled = $2",
+                    cols.join(", ")
+                );
+                let Some(row) = c
+                    .fetch_optional(Sql::new(sql).bind(&token_hash).bind(false))
+                    .await?
+                else {
+                    return Ok(None);
+                };
+                let users = users_with_las(c, vec![User::from_row(&row)?]).await?;
+                Ok(users.into_iter().next())
+            }
+            .boxed()
+        })
+        .await
+    }
+
+    async fn record_contact(
+        &self,
+        actor: &Actor,
+        new: NewContact,
+    ) -> Result<Recorded<Contact>, StoreError> {
+        let actor = actor.clone();
+        self.write(move |c| {
+            async move {
+                let scope = actor.user_id.map(|u| u.to_string()).unwrap_or_else(|| actor.label.clone());
+                if let Some(key) = &new.idempotency_key {
+                    let earlier = c
+                        .fetch_optional(
+                            Sql::new(
+                                "SELECT record_id FROM idempotency_key WHERE actor = $1 AND key = $2 AND record_kind = $3",
+                            )
+                            .bind(&scope)
+                            .bind(key)
+                            .bind(RecordKind::Contact),
+                        )
+                        .await?;
+                    if let Some(row) = earlier {
+                        let id: ContactId = row.id("record_id")?;
+                        let contact = select_where::<Contact, _>(c, "id = $1", id.to_value())
+                            .await?
+                            .into_iter()
+                            .next()
+                            .ok_or(StoreError::NotFound)?;
+                        return Ok(Recorded { record: contact, replayed: true });
+                    }
+                }
+                let now = datetime::now();
+                if let Some(child) = &new.new_child {
+                    insert_audited(c, B::MAX_PARAMS, &actor, now, std::slice::from_ref(child)).await?;
+                }
+                insert_audited(c, B::MAX_PARAMS, &actor, now, std::slice::from_ref(&new.contact)).await?;
+                if let Some(key) = &new.idempotency_key {
+                    c.execute(
+                        Sql::new(
+                            "INSERT INTO idempotency_key (actor, key, record_kind, record_id, created_at) \
+                             VALUES ($1, $2, $3, $4, $5)",
+                        )
+                        .bind(&scope)
+                        .bind(key)
+                        .bind(RecordKind::Contact)
+                        .bind(new.contact.id)
+                        .bind(now),
+                    )
+                    .await?;
+                }
+                Ok(Recorded { record: new.contact, replayed: false })
+            }
+            .boxed()
+        })
+        .await
+    }
+
+    async fn contact(&self, id: ContactId) -> Result<Option<Contact>, StoreError> {
+        self.read(move |c| {
+            async move {
+                Ok(select_where::<Contact, _>(c, "id = $1", id.to_value())
+                    .await?
+                    .into_iter()
+                    .next())
+            }
+            .boxed()
+        })
+        .await
+    }
+
+    async fn person(&self, id: PersonId) -> Result<Option<Person>, StoreError> {
+        self.read(move |c| {
+            async move {
+                Ok(select_where::<Person, _>(c, "id = $1", id.to_value())
+                    .await?
+                    .into_iter()
+                    .next())
+            }
+            .boxed()
+        })
+        .await
+    }
+
+    async fn insert_records(&self, actor: &Actor, set: RecordSet) -> Result<(), StoreError> {
+        let actor = actor.clone();
+        self.write(move |c| {
+            async move { insert_record_set(c, B::MAX_PARAMS, &actor, datetime::now(), &set).await }
+                .boxed()
+        })
+        .await
+    }
+
+    async fn case_file(&self, child: PersonId) -> Result<Option<RecordSet>, StoreError> {
+        self.read(move |c| async move { read_case_file(c, child).await }.boxed())
+            .await
+    }
+
+    async fn counts(&self) -> Result<(RecordCounts, u64), StoreError> {
+        self.read(|c| {
+            async move {
+                let mut counts = Vec::with_capacity(COUNTED.len());
+                for (name, table) in COUNTED {
+                    counts.push((*name, count(c, table).await?));
+                }
+                let audit = count(c, "audit_log").await?;
+                Ok((RecordCounts(counts), audit))
+            }
+            .boxed()
+        })
+        .await
+    }
+
+    async fn audit_entries(&self, filter: AuditFilter) -> Result<Vec<AuditEntry>, StoreError> {
+        self.read(move |c| {
+            async move {
+                let mut sql = String::from(
+                    "SELECT seq, at, actor_id, actor_label, action, record_kind, record_id, child_id, la, outcome, \
+                     request_id, prev_hash, hash FROM audit_log WHERE 1 = 1",
+                );
+                let mut args: Vec<Value<'static>> = Vec::new();
+                if let Some(id) = filter.record_id {
+                    args.push(id.to_value());
+                    sql.push_str(&format!(" AND record_id = ${}", args.len()));
+                }
+                if let Some(id) = filter.child_id {
+                    args.push(id.to_value());
+                    sql.push_str(&format!(" AND child_id = ${}", args.len()));
+                }
+                if let Some(id) = filter.actor_id {
+                    args.push(id.to_value());
+                    sql.push_str(&format!(" AND actor_id = ${}", args.len()));
+                }
+                sql.push_str(" ORDER BY seq");
+                if let Some(limit) = filter.limit {
+                    sql.push_str(&format!(" LIMIT {limit}"));
+                }
+                let rows = c.fetch_all(Sql { text: Cow::Owned(sql), args }).await?;
+                rows.iter().map(audit_entry_from_row).collect()
+            }
+            .boxed()
+        })
+        .await
+    }
+
+    async fn has_people(&self, la: Option<LaCode>) -> Result<bool, StoreError> {
+        self.read(move |c| {
+            async move {
+                let row = match &la {
+                    Some(la) => {
+                        c.fetch_optional(
+                            Sql::new("SELECT id FROM person WHERE la = $1 LIMIT 1").bind(la),
+                        )
+                        .await?
+                    }
+                    None => {
+                        c.fetch_optional(Sql::new("SELECT id FROM person LIMIT 1"))
+                            .await?
+                    }
+                };
+                Ok(row.is_some())
+            }
+            .boxed()
+        })
+        .await
+    }
+}

@@ -1,0 +1,189 @@
+//! The small SQL facade the shared store code is written against. Each back end (SQLite, PostgreSQL) implements
+//! [`SqlConn`] and [`SqlRow`] with sqlx, and [`Backend`] with its own way of running transactions (SQLite: one
+//! writer task with group commit; PostgreSQL: a pool). Queries use `$1`-style placeholders, which both accept.
+
+use std::borrow::Cow;
+use std::future::Future;
+
+use domain::datetime::{Date, Timestamp};
+use futures::future::BoxFuture;
+use uuid::Uuid;
+
+use crate::error::StoreError;
+
+/// A value bound to a query parameter. Text borrows where it can: bulk loads bind millions of them.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Value<'a> {
+    /// NULL of the given type (PostgreSQL needs to know it).
+    Null(SqlType),
+    Bool(bool),
+    Int(i64),
+    Text(Cow<'a, str>),
+    Bytes(Cow<'a, [u8]>),
+    Uuid(Uuid),
+    Date(Date),
+    Timestamp(Timestamp),
+}
+
+/// The type of a bound NULL.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SqlType {
+    Bool,
+    Int,
+    Text,
+    Bytes,
+    Uuid,
+    Date,
+    Timestamp,
+}
+
+/// A statement and its arguments.
+#[derive(Clone, Debug)]
+pub struct Sql<'a> {
+    pub text: Cow<'a, str>,
+    pub args: Vec<Value<'a>>,
+}
+
+impl<'a> Sql<'a> {
+    pub fn new(text: impl Into<Cow<'a, str>>) -> Sql<'a> {
+        Sql {
+            text: text.into(),
+            args: Vec::new(),
+        }
+    }
+
+    #[must_use]
+    pub fn bind(mut self, v: impl ToValue<'a>) -> Sql<'a> {
+        self.args.push(v.to_value());
+        self
+    }
+
+    /// Bind a value already converted.
+    #[must_use]
+    pub fn bind_value(mut self, v: Value<'a>) -> Sql<'a> {
+        self.args.push(v);
+        self
+    }
+}
+
+/// Conversion of a domain value to a bound parameter.
+pub trait ToValue<'a> {
+    /// The SQL type of this kind of value, for binding a NULL of it.
+    const TYPE: SqlType;
+    fn to_value(self) -> Value<'a>;
+}
+impl<'a> ToValue<'a> for bool {
+    const TYPE: SqlType = SqlType::Bool;
+    fn to_value(self) -> Value<'a> {
+        Value::Bool(self)
+    }
+}
+impl<'a> ToValue<'a> for i64 {
+    const TYPE: SqlType = SqlType::Int;
+    fn to_value(self) -> Value<'a> {
+        Value::Int(self)
+    }
+}
+impl<'a> ToValue<'a> for &'a str {
+    const TYPE: SqlType = SqlType::Text;
+    fn to_value(self) -> Value<'a> {
+        Value::Text(Cow::Borrowed(self))
+    }
+}
+impl<'a> ToValue<'a> for &'a String {
+    const TYPE: SqlType = SqlType::Text;
+    fn to_value(self) -> Value<'a> {
+        Value::Text(Cow::Borrowed(self.as_str()))
+    }
+}
+impl<'a> ToValue<'a> for String {
+    const TYPE: SqlType = SqlType::Text;
+    fn to_value(self) -> Value<'a> {
+        Value::Text(Cow::Owned(self))
+    }
+}
+impl<'a> ToValue<'a> for Uuid {
+    const TYPE: SqlType = SqlType::Uuid;
+    fn to_value(self) -> Value<'a> {
+        Value::Uuid(self)
+    }
+}
+impl<'a> ToValue<'a> for Date {
+    const TYPE: SqlType = SqlType::Date;
+    fn to_value(self) -> Value<'a> {
+        Value::Date(self)
+    }
+}
+impl<'a> ToValue<'a> for Timestamp {
+    const TYPE: SqlType = SqlType::Timestamp;
+    fn to_value(self) -> Value<'a> {
+        Value::Timestamp(self)
+    }
+}
+impl<'a, T: ToValue<'a>> ToValue<'a> for Option<T> {
+    const TYPE: SqlType = T::TYPE;
+    fn to_value(self) -> Value<'a> {
+        match self {
+            Some(v) => v.to_value(),
+            None => Value::Null(T::TYPE),
+        }
+    }
+}
+
+/// A row read back, with typed getters by column name. `None` is SQL NULL.
+pub trait SqlRow: Send {
+    fn bool(&self, col: &str) -> Result<Option<bool>, StoreError>;
+    fn int(&self, col: &str) -> Result<Option<i64>, StoreError>;
+    fn text(&self, col: &str) -> Result<Option<String>, StoreError>;
+    fn bytes(&self, col: &str) -> Result<Option<Vec<u8>>, StoreError>;
+    fn uuid(&self, col: &str) -> Result<Option<Uuid>, StoreError>;
+    fn date(&self, col: &str) -> Result<Option<Date>, StoreError>;
+    fn timestamp(&self, col: &str) -> Result<Option<Timestamp>, StoreError>;
+}
+
+/// A connection (inside a transaction the back end opened) that runs statements.
+pub trait SqlConn: Send {
+    type Row: SqlRow + 'static;
+
+    fn execute<'a>(
+        &'a mut self,
+        q: Sql<'a>,
+    ) -> impl Future<Output = Result<u64, StoreError>> + Send + 'a;
+    fn fetch_all<'a>(
+        &'a mut self,
+        q: Sql<'a>,
+    ) -> impl Future<Output = Result<Vec<Self::Row>, StoreError>> + Send + 'a;
+    fn fetch_optional<'a>(
+        &'a mut self,
+        q: Sql<'a>,
+    ) -> impl Future<Output = Result<Option<Self::Row>, StoreError>> + Send + 'a;
+}
+
+/// A unit of work run inside one transaction.
+pub type Job<C, T> =
+    Box<dyn for<'c> FnOnce(&'c mut C) -> BoxFuture<'c, Result<T, StoreError>> + Send>;
+
+/// A database the shared store code can run on.
+pub trait Backend: Clone + Send + Sync + 'static {
+    type Conn: SqlConn;
+
+    /// `sqlite` or `postgres`.
+    const NAME: &'static str;
+    /// The most parameters one statement may bind.
+    const MAX_PARAMS: usize;
+
+    /// Run `job` in a write transaction. Returns only after COMMIT has returned: an `Ok` is durable.
+    fn write<T: Send + 'static>(
+        &self,
+        job: Job<Self::Conn, T>,
+    ) -> impl Future<Output = Result<T, StoreError>> + Send;
+
+    /// Run `job` in a read-only transaction (one consistent snapshot).
+    fn read<T: Send + 'static>(
+        &self,
+        job: Job<Self::Conn, T>,
+    ) -> impl Future<Output = Result<T, StoreError>> + Send;
+
+    /// Check the database's own structures (`PRAGMA integrity_check`, `amcheck`): the problems found.
+    fn integrity_check(&self) -> impl Future<Output = Result<Vec<String>, StoreError>> + Send;
+}

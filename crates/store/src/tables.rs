@@ -1,0 +1,1644 @@
+//! How each record maps to its table: columns, bound values and reading back. Bulk inserts, the case file and
+//! the conformance story all go through these, so a column added here is written and read everywhere.
+
+use domain::audit::AuditEvent;
+use domain::codes::{Disability, RecordKind};
+use domain::ids::PersonId;
+use domain::records::*;
+
+use crate::error::StoreError;
+use crate::row::{RowExt, code_list_value};
+use crate::sql::{SqlRow, ToValue, Value};
+
+/// A record stored as one row of one table.
+pub trait Table: Sized + Send + Sync + 'static {
+    const NAME: &'static str;
+    const COLUMNS: &'static [&'static str];
+    /// The column holding the child the record is about, when it has one.
+    const CHILD_COLUMN: Option<&'static str> = Some("child_id");
+
+    fn values<'a>(&'a self, out: &mut Vec<Value<'a>>);
+    fn from_row<R: SqlRow + ?Sized>(r: &R) -> Result<Self, StoreError>;
+}
+
+/// A record whose creation is audited on its own (sub-rows such as participants are audited with their parent).
+pub trait AuditedRecord: Table {
+    const KIND: RecordKind;
+    fn created(&self) -> AuditEvent;
+}
+
+fn v<'a>(out: &mut Vec<Value<'a>>, x: impl ToValue<'a>) {
+    out.push(x.to_value());
+}
+
+macro_rules! audited {
+    ($t:ty, $kind:expr, child = |$s:ident| $child:expr) => {
+        impl AuditedRecord for $t {
+            const KIND: RecordKind = $kind;
+            fn created(&self) -> AuditEvent {
+                let $s = self;
+                let child: Option<PersonId> = $child;
+                AuditEvent::created($kind, $s.id, child, &$s.la)
+            }
+        }
+    };
+}
+
+// --- organisation ----------------------------------------------------------------------------------------------
+
+impl Table for Team {
+    const NAME: &'static str = "team";
+    const COLUMNS: &'static [&'static str] = &["id", "la", "name", "kind"];
+    const CHILD_COLUMN: Option<&'static str> = None;
+    fn values<'a>(&'a self, o: &mut Vec<Value<'a>>) {
+        v(o, self.id);
+        v(o, &self.la);
+        v(o, &self.name);
+        v(o, self.kind);
+    }
+    fn from_row<R: SqlRow + ?Sized>(r: &R) -> Result<Self, StoreError> {
+        Ok(Team {
+            id: r.id("id")?,
+            la: r.la("la")?,
+            name: r.req_text("name")?,
+            kind: r.parsed("kind")?,
+        })
+    }
+}
+audited!(Team, RecordKind::Team, child = |_s| None);
+
+// --- people ----------------------------------------------------------------------------------------------------
+
+impl Table for Person {
+    const NAME: &'static str = "person";
+    const COLUMNS: &'static [&'static str] = &[
+        "id",
+        "la",
+        "is_child",
+        "la_child_id",
+        "first_name",
+        "last_name",
+        "other_names",
+        "date_of_birth",
+        "expected_date_of_birth",
+        "date_of_death",
+        "sex",
+        "gender_identity",
+        "ethnicity",
+        "disabilities",
+        "upn",
+        "former_upn",
+        "upn_unknown",
+        "nhs_number",
+        "first_language",
+        "religion",
+        "restricted",
+        "created_at",
+    ];
+    const CHILD_COLUMN: Option<&'static str> = Some("id");
+    fn values<'a>(&'a self, o: &mut Vec<Value<'a>>) {
+        v(o, self.id);
+        v(o, &self.la);
+        v(o, self.is_child);
+        v(o, self.la_child_id.as_ref());
+        v(o, &self.first_name);
+        v(o, &self.last_name);
+        v(o, self.other_names.as_ref());
+        v(o, self.date_of_birth);
+        v(o, self.expected_date_of_birth);
+        v(o, self.date_of_death);
+        v(o, self.sex);
+        v(o, self.gender_identity.as_ref());
+        v(o, self.ethnicity);
+        o.push(code_list_value(&self.disabilities, Disability::code));
+        v(o, self.upn.as_ref());
+        v(o, self.former_upn.as_ref());
+        v(o, self.upn_unknown);
+        v(o, self.nhs_number.as_ref());
+        v(o, self.first_language.as_ref());
+        v(o, self.religion.as_ref());
+        v(o, self.restricted);
+        v(o, self.created_at);
+    }
+    fn from_row<R: SqlRow + ?Sized>(r: &R) -> Result<Self, StoreError> {
+        Ok(Person {
+            id: r.id("id")?,
+            la: r.la("la")?,
+            is_child: r.req_bool("is_child")?,
+            la_child_id: r.opt_parsed("la_child_id")?,
+            first_name: r.req_text("first_name")?,
+            last_name: r.req_text("last_name")?,
+            other_names: r.text("other_names")?,
+            date_of_birth: r.date("date_of_birth")?,
+            expected_date_of_birth: r.date("expected_date_of_birth")?,
+            date_of_death: r.date("date_of_death")?,
+            sex: r.parsed("sex")?,
+            gender_identity: r.text("gender_identity")?,
+            ethnicity: r.opt_parsed("ethnicity")?,
+            disabilities: r.code_list("disabilities")?,
+            upn: r.opt_parsed("upn")?,
+            former_upn: r.opt_parsed("former_upn")?,
+            upn_unknown: r.opt_parsed("upn_unknown")?,
+            nhs_number: r.opt_parsed("nhs_number")?,
+            first_language: r.text("first_language")?,
+            religion: r.text("religion")?,
+            restricted: r.req_bool("restricted")?,
+            created_at: r.req_timestamp("created_at")?,
+        })
+    }
+}
+audited!(
+    Person,
+    RecordKind::Person,
+    child = |s| s.is_child.then_some(s.id)
+);
+
+impl Table for Household {
+    const NAME: &'static str = "household";
+    const COLUMNS: &'static [&'static str] = &[
+        "id",
+        "la",
+        "address_line1",
+        "address_line2",
+        "town",
+        "postcode",
+        "created_at",
+    ];
+    const CHILD_COLUMN: Option<&'static str> = None;
+    fn values<'a>(&'a self, o: &mut Vec<Value<'a>>) {
+        v(o, self.id);
+        v(o, &self.la);
+        v(o, &self.address.line1);
+        v(o, self.address.line2.as_ref());
+        v(o, &self.address.town);
+        v(o, self.address.postcode.as_ref());
+        v(o, self.created_at);
+    }
+    fn from_row<R: SqlRow + ?Sized>(r: &R) -> Result<Self, StoreError> {
+        Ok(Household {
+            id: r.id("id")?,
+            la: r.la("la")?,
+            address: Address {
+                line1: r.req_text("address_line1")?,
+                line2: r.text("address_line2")?,
+                town: r.req_text("town")?,
+                postcode: r.opt_parsed("postcode")?,
+            },
+            created_at: r.req_timestamp("created_at")?,
+        })
+    }
+}
+audited!(Household, RecordKind::Household, child = |_s| None);
+
+impl Table for HouseholdMember {
+    const NAME: &'static str = "household_member";
+    const COLUMNS: &'static [&'static str] = &["household_id", "person_id", "from_date", "to_date"];
+    const CHILD_COLUMN: Option<&'static str> = Some("person_id");
+    fn values<'a>(&'a self, o: &mut Vec<Value<'a>>) {
+        v(o, self.household_id);
+        v(o, self.person_id);
+        v(o, self.from);
+        v(o, self.to);
+    }
+    fn from_row<R: SqlRow + ?Sized>(r: &R) -> Result<Self, StoreError> {
+        Ok(HouseholdMember {
+            household_id: r.id("household_id")?,
+            person_id: r.id("person_id")?,
+            from: r.req_date("from_date")?,
+            to: r.date("to_date")?,
+        })
+    }
+}
+
+impl Table for Relationship {
+    const NAME: &'static str = "relationship";
+    const COLUMNS: &'static [&'static str] = &[
+        "id",
+        "la",
+        "person_id",
+        "related_person_id",
+        "kind",
+        "parental_responsibility",
+    ];
+    const CHILD_COLUMN: Option<&'static str> = Some("related_person_id");
+    fn values<'a>(&'a self, o: &mut Vec<Value<'a>>) {
+        v(o, self.id);
+        v(o, &self.la);
+        v(o, self.person_id);
+        v(o, self.related_person_id);
+        v(o, self.kind);
+        v(o, self.parental_responsibility);
+    }
+    fn from_row<R: SqlRow + ?Sized>(r: &R) -> Result<Self, StoreError> {
+        Ok(Relationship {
+            id: r.id("id")?,
+            la: r.la("la")?,
+            person_id: r.id("person_id")?,
+            related_person_id: r.id("related_person_id")?,
+            kind: r.parsed("kind")?,
+            parental_responsibility: r.req_bool("parental_responsibility")?,
+        })
+    }
+}
+audited!(
+    Relationship,
+    RecordKind::Relationship,
+    child = |s| Some(s.related_person_id)
+);
+
+// --- front door ------------------------------------------------------------------------------------------------
+
+impl Table for Contact {
+    const NAME: &'static str = "contact";
+    const COLUMNS: &'static [&'static str] = &[
+        "id",
+        "la",
+        "child_id",
+        "sibling_group",
+        "received_at",
+        "out_of_hours",
+        "source",
+        "referrer_name",
+        "referrer_role",
+        "referrer_agency",
+        "referrer_organisation",
+        "referrer_contact_details",
+        "concerns",
+        "immediate_risk",
+        "recorded_by",
+        "recorded_at",
+        "assigned_to",
+        "threshold",
+        "rag",
+        "rag_rationale",
+        "consent",
+        "consent_rationale",
+        "consent_approved_by",
+        "consent_approved_at",
+        "decision_outcome",
+        "decision_rationale",
+        "decided_by",
+        "decided_at",
+        "decision_out_of_hours",
+        "decision_next_steps",
+        "decision_receiving_service",
+        "manager_oversight_by",
+        "manager_oversight_at",
+        "feedback_method",
+        "feedback_given_at",
+        "feedback_given_by",
+        "feedback_summary",
+    ];
+    fn values<'a>(&'a self, o: &mut Vec<Value<'a>>) {
+        v(o, self.id);
+        v(o, &self.la);
+        v(o, self.child_id);
+        v(o, self.sibling_group);
+        v(o, self.received_at);
+        v(o, self.out_of_hours);
+        v(o, self.source);
+        v(o, &self.referrer.name);
+        v(o, self.referrer.role.as_ref());
+        v(o, self.referrer.agency);
+        v(o, self.referrer.organisation.as_ref());
+        v(o, self.referrer.contact_details.as_ref());
+        v(o, &self.concerns);
+        v(o, self.immediate_risk);
+        v(o, self.recorded_by);
+        v(o, self.recorded_at);
+        v(o, self.assigned_to);
+        let s = &self.screening;
+        v(o, s.threshold);
+        v(o, s.rag);
+        v(o, s.rag_rationale.as_ref());
+        v(o, s.consent);
+        v(o, s.consent_rationale.as_ref());
+        v(o, s.consent_approved_by);
+        v(o, s.consent_approved_at);
+        let d = self.decision.as_ref();
+        v(o, d.map(|d| d.outcome));
+        v(o, d.map(|d| &d.rationale));
+        v(o, d.and_then(|d| d.decided_by));
+        v(o, d.map(|d| d.decided_at));
+        v(o, d.map(|d| d.out_of_hours));
+        v(o, d.and_then(|d| d.next_steps.as_ref()));
+        v(o, d.and_then(|d| d.receiving_service.as_ref()));
+        v(o, d.and_then(|d| d.manager_oversight_by));
+        v(o, d.and_then(|d| d.manager_oversight_at));
+        let f = self.feedback.as_ref();
+        v(o, f.map(|f| f.method));
+        v(o, f.map(|f| f.given_at));
+        v(o, f.and_then(|f| f.given_by));
+        v(o, f.and_then(|f| f.summary.as_ref()));
+    }
+    fn from_row<R: SqlRow + ?Sized>(r: &R) -> Result<Self, StoreError> {
+        let decision = match r.opt_parsed("decision_outcome")? {
+            None => None,
+            Some(outcome) => Some(ContactDecision {
+                outcome,
+                rationale: r.req_text("decision_rationale")?,
+                decided_by: r.opt_id("decided_by")?,
+                decided_at: r.req_timestamp("decided_at")?,
+                out_of_hours: r.req_bool("decision_out_of_hours")?,
+                next_steps: r.text("decision_next_steps")?,
+                receiving_service: r.text("decision_receiving_service")?,
+                manager_oversight_by: r.opt_id("manager_oversight_by")?,
+                manager_oversight_at: r.timestamp("manager_oversight_at")?,
+            }),
+        };
+        let feedback = match r.opt_parsed("feedback_method")? {
+            None => None,
+            Some(method) => Some(ReferrerFeedback {
+                method,
+                given_at: r.req_timestamp("feedback_given_at")?,
+                given_by: r.opt_id("feedback_given_by")?,
+                summary: r.text("feedback_summary")?,
+            }),
+        };
+        Ok(Contact {
+            id: r.id("id")?,
+            la: r.la("la")?,
+            child_id: r.id("child_id")?,
+            sibling_group: r.opt_id("sibling_group")?,
+            received_at: r.req_timestamp("received_at")?,
+            out_of_hours: r.req_bool("out_of_hours")?,
+            source: r.parsed("source")?,
+            referrer: Referrer {
+                name: r.req_text("referrer_name")?,
+                role: r.text("referrer_role")?,
+                agency: r.opt_parsed("referrer_agency")?,
+                organisation: r.text("referrer_organisation")?,
+                contact_details: r.text("referrer_contact_details")?,
+            },
+            concerns: r.req_text("concerns")?,
+            immediate_risk: r.req_bool("immediate_risk")?,
+            recorded_by: r.opt_id("recorded_by")?,
+            recorded_at: r.req_timestamp("recorded_at")?,
+            assigned_to: r.opt_id("assigned_to")?,
+            screening: Screening {
+                threshold: r.opt_parsed("threshold")?,
+                rag: r.opt_parsed("rag")?,
+                rag_rationale: r.text("rag_rationale")?,
+                consent: r.opt_parsed("consent")?,
+                consent_rationale: r.text("consent_rationale")?,
+                consent_approved_by: r.opt_id("consent_approved_by")?,
+                consent_approved_at: r.timestamp("consent_approved_at")?,
+            },
+            decision,
+            feedback,
+        })
+    }
+}
+audited!(Contact, RecordKind::Contact, child = |s| Some(s.child_id));
+
+impl Table for RagChange {
+    const NAME: &'static str = "rag_change";
+    const COLUMNS: &'static [&'static str] = &[
+        "id",
+        "la",
+        "contact_id",
+        "child_id",
+        "rag",
+        "rationale",
+        "changed_by",
+        "changed_at",
+    ];
+    fn values<'a>(&'a self, o: &mut Vec<Value<'a>>) {
+        v(o, self.id);
+        v(o, &self.la);
+        v(o, self.contact_id);
+        v(o, self.child_id);
+        v(o, self.rag);
+        v(o, &self.rationale);
+        v(o, self.changed_by);
+        v(o, self.changed_at);
+    }
+    fn from_row<R: SqlRow + ?Sized>(r: &R) -> Result<Self, StoreError> {
+        Ok(RagChange {
+            id: r.id("id")?,
+            la: r.la("la")?,
+            contact_id: r.id("contact_id")?,
+            child_id: r.id("child_id")?,
+            rag: r.parsed("rag")?,
+            rationale: r.req_text("rationale")?,
+            changed_by: r.opt_id("changed_by")?,
+            changed_at: r.req_timestamp("changed_at")?,
+        })
+    }
+}
+audited!(
+    RagChange,
+    RecordKind::RagChange,
+    child = |s| Some(s.child_id)
+);
+
+impl Table for MashEnquiry {
+    const NAME: &'static str = "mash_enquiry";
+    const COLUMNS: &'static [&'static str] = &[
+        "id",
+        "la",
+        "contact_id",
+        "child_id",
+        "started_at",
+        "started_by",
+        "history_summary",
+        "completed_at",
+    ];
+    fn values<'a>(&'a self, o: &mut Vec<Value<'a>>) {
+        v(o, self.id);
+        v(o, &self.la);
+        v(o, self.contact_id);
+        v(o, self.child_id);
+        v(o, self.started_at);
+        v(o, self.started_by);
+        v(o, self.history_summary.as_ref());
+        v(o, self.completed_at);
+    }
+    fn from_row<R: SqlRow + ?Sized>(r: &R) -> Result<Self, StoreError> {
+        Ok(MashEnquiry {
+            id: r.id("id")?,
+            la: r.la("la")?,
+            contact_id: r.id("contact_id")?,
+            child_id: r.id("child_id")?,
+            started_at: r.req_timestamp("started_at")?,
+            started_by: r.opt_id("started_by")?,
+            history_summary: r.text("history_summary")?,
+            completed_at: r.timestamp("completed_at")?,
+        })
+    }
+}
+audited!(
+    MashEnquiry,
+    RecordKind::MashEnquiry,
+    child = |s| Some(s.child_id)
+);
+
+impl Table for InformationRequest {
+    const NAME: &'static str = "information_request";
+    const COLUMNS: &'static [&'static str] = &[
+        "id",
+        "la",
+        "mash_enquiry_id",
+        "contact_id",
+        "child_id",
+        "agency",
+        "question",
+        "requested_by",
+        "requested_at",
+        "due_at",
+        "response",
+        "responded_by",
+        "responded_at",
+    ];
+    fn values<'a>(&'a self, o: &mut Vec<Value<'a>>) {
+        v(o, self.id);
+        v(o, &self.la);
+        v(o, self.mash_enquiry_id);
+        v(o, self.contact_id);
+        v(o, self.child_id);
+        v(o, self.agency);
+        v(o, &self.question);
+        v(o, self.requested_by);
+        v(o, self.requested_at);
+        v(o, self.due_at);
+        v(o, self.response.as_ref());
+        v(o, self.responded_by);
+        v(o, self.responded_at);
+    }
+    fn from_row<R: SqlRow + ?Sized>(r: &R) -> Result<Self, StoreError> {
+        Ok(InformationRequest {
+            id: r.id("id")?,
+            la: r.la("la")?,
+            mash_enquiry_id: r.id("mash_enquiry_id")?,
+            contact_id: r.id("contact_id")?,
+            child_id: r.id("child_id")?,
+            agency: r.parsed("agency")?,
+            question: r.req_text("question")?,
+            requested_by: r.opt_id("requested_by")?,
+            requested_at: r.req_timestamp("requested_at")?,
+            due_at: r.req_timestamp("due_at")?,
+            response: r.text("response")?,
+            responded_by: r.opt_id("responded_by")?,
+            responded_at: r.timestamp("responded_at")?,
+        })
+    }
+}
+audited!(
+    InformationRequest,
+    RecordKind::InformationRequest,
+    child = |s| Some(s.child_id)
+);
+
+// --- casework --------------------------------------------------------------------------------------------------
+
+impl Table for Referral {
+    const NAME: &'static str = "referral";
+    const COLUMNS: &'static [&'static str] = &[
+        "id",
+        "la",
+        "child_id",
+        "contact_id",
+        "referral_date",
+        "source",
+        "primary_need",
+        "nfa",
+        "closure_date",
+        "closure_reason",
+        "created_at",
+    ];
+    fn values<'a>(&'a self, o: &mut Vec<Value<'a>>) {
+        v(o, self.id);
+        v(o, &self.la);
+        v(o, self.child_id);
+        v(o, self.contact_id);
+        v(o, self.referral_date);
+        v(o, self.source);
+        v(o, self.primary_need);
+        v(o, self.nfa);
+        v(o, self.closure.as_ref().map(|c| c.date));
+        v(o, self.closure.as_ref().map(|c| c.reason));
+        v(o, self.created_at);
+    }
+    fn from_row<R: SqlRow + ?Sized>(r: &R) -> Result<Self, StoreError> {
+        let closure = match r.date("closure_date")? {
+            Some(date) => Some(Closure {
+                date,
+                reason: r.parsed("closure_reason")?,
+            }),
+            None => None,
+        };
+        Ok(Referral {
+            id: r.id("id")?,
+            la: r.la("la")?,
+            child_id: r.id("child_id")?,
+            contact_id: r.opt_id("contact_id")?,
+            referral_date: r.req_date("referral_date")?,
+            source: r.parsed("source")?,
+            primary_need: r.opt_parsed("primary_need")?,
+            nfa: r.req_bool("nfa")?,
+            closure,
+            created_at: r.req_timestamp("created_at")?,
+        })
+    }
+}
+audited!(Referral, RecordKind::Referral, child = |s| Some(s.child_id));
+
+impl Table for EarlyHelpEpisode {
+    const NAME: &'static str = "early_help_episode";
+    const COLUMNS: &'static [&'static str] = &[
+        "id",
+        "la",
+        "child_id",
+        "contact_id",
+        "stepped_down_from",
+        "lead_practitioner",
+        "lead_agency",
+        "reason",
+        "start_date",
+        "end_date",
+        "end_reason",
+        "next_steps",
+        "oversight_by",
+        "oversight_at",
+        "stepped_up_to",
+        "created_at",
+    ];
+    fn values<'a>(&'a self, o: &mut Vec<Value<'a>>) {
+        v(o, self.id);
+        v(o, &self.la);
+        v(o, self.child_id);
+        v(o, self.contact_id);
+        v(o, self.stepped_down_from);
+        v(o, &self.lead_practitioner);
+        v(o, self.lead_agency);
+        v(o, &self.reason);
+        v(o, self.start_date);
+        v(o, self.end_date);
+        v(o, self.end_reason);
+        v(o, self.next_steps.as_ref());
+        v(o, self.oversight_by);
+        v(o, self.oversight_at);
+        v(o, self.stepped_up_to);
+        v(o, self.created_at);
+    }
+    fn from_row<R: SqlRow + ?Sized>(r: &R) -> Result<Self, StoreError> {
+        Ok(EarlyHelpEpisode {
+            id: r.id("id")?,
+            la: r.la("la")?,
+            child_id: r.id("child_id")?,
+            contact_id: r.opt_id("contact_id")?,
+            stepped_down_from: r.opt_id("stepped_down_from")?,
+            lead_practitioner: r.req_text("lead_practitioner")?,
+            lead_agency: r.parsed("lead_agency")?,
+            reason: r.req_text("reason")?,
+            start_date: r.req_date("start_date")?,
+            end_date: r.date("end_date")?,
+            end_reason: r.opt_parsed("end_reason")?,
+            next_steps: r.text("next_steps")?,
+            oversight_by: r.opt_id("oversight_by")?,
+            oversight_at: r.timestamp("oversight_at")?,
+            stepped_up_to: r.opt_id("stepped_up_to")?,
+            created_at: r.req_timestamp("created_at")?,
+        })
+    }
+}
+audited!(
+    EarlyHelpEpisode,
+    RecordKind::EarlyHelpEpisode,
+    child = |s| Some(s.child_id)
+);
+
+impl Table for Assessment {
+    const NAME: &'static str = "assessment";
+    const COLUMNS: &'static [&'static str] = &[
+        "id",
+        "la",
+        "child_id",
+        "referral_id",
+        "start_date",
+        "due_on",
+        "child_seen",
+        "child_seen_alone",
+        "wishes_and_feelings",
+        "identity_and_culture",
+        "sources_of_information",
+        "history_considered",
+        "risk_factors",
+        "protective_factors",
+        "safety_goals",
+        "scaling",
+        "factors",
+        "outcome",
+        "authorised_by",
+        "authorised_on",
+        "created_at",
+    ];
+    fn values<'a>(&'a self, o: &mut Vec<Value<'a>>) {
+        v(o, self.id);
+        v(o, &self.la);
+        v(o, self.child_id);
+        v(o, self.referral_id);
+        v(o, self.start_date);
+        v(o, self.due_on);
+        v(o, self.child_seen);
+        v(o, self.child_seen_alone);
+        v(o, &self.wishes_and_feelings);
+        v(o, self.identity_and_culture.as_ref());
+        v(o, self.sources_of_information.as_ref());
+        v(o, self.history_considered.as_ref());
+        v(o, self.risk_factors.as_ref());
+        v(o, self.protective_factors.as_ref());
+        v(o, self.safety_goals.as_ref());
+        v(o, self.scaling.map(i64::from));
+        o.push(code_list_value(
+            &self.factors,
+            domain::codes::AssessmentFactor::code,
+        ));
+        v(o, self.outcome);
+        v(o, self.authorised_by);
+        v(o, self.authorised_on);
+        v(o, self.created_at);
+    }
+    fn from_row<R: SqlRow + ?Sized>(r: &R) -> Result<Self, StoreError> {
+        let scaling = match r.int("scaling")? {
+            Some(n) => Some(
+                u8::try_from(n).map_err(|_| StoreError::corrupt("column scaling out of range"))?,
+            ),
+            None => None,
+        };
+        Ok(Assessment {
+            id: r.id("id")?,
+            la: r.la("la")?,
+            child_id: r.id("child_id")?,
+            referral_id: r.id("referral_id")?,
+            start_date: r.req_date("start_date")?,
+            due_on: r.req_date("due_on")?,
+            child_seen: r.req_bool("child_seen")?,
+            child_seen_alone: r.req_bool("child_seen_alone")?,
+            wishes_and_feelings: r.req_text("wishes_and_feelings")?,
+            identity_and_culture: r.text("identity_and_culture")?,
+            sources_of_information: r.text("sources_of_information")?,
+            history_considered: r.text("history_considered")?,
+            risk_factors: r.text("risk_factors")?,
+            protective_factors: r.text("protective_factors")?,
+            safety_goals: r.text("safety_goals")?,
+            scaling,
+            factors: r.code_list("factors")?,
+            outcome: r.opt_parsed("outcome")?,
+            authorised_by: r.opt_id("authorised_by")?,
+            authorised_on: r.date("authorised_on")?,
+            created_at: r.req_timestamp("created_at")?,
+        })
+    }
+}
+audited!(
+    Assessment,
+    RecordKind::Assessment,
+    child = |s| Some(s.child_id)
+);
+
+impl Table for Plan {
+    const NAME: &'static str = "plan";
+    const COLUMNS: &'static [&'static str] = &[
+        "id",
+        "la",
+        "child_id",
+        "referral_id",
+        "kind",
+        "start_date",
+        "end_date",
+        "end_reason",
+        "needs",
+        "desired_outcomes",
+        "initial_category",
+        "latest_category",
+        "next_review_on",
+        "created_at",
+    ];
+    fn values<'a>(&'a self, o: &mut Vec<Value<'a>>) {
+        v(o, self.id);
+        v(o, &self.la);
+        v(o, self.child_id);
+        v(o, self.referral_id);
+        v(o, self.kind);
+        v(o, self.start_date);
+        v(o, self.end_date);
+        v(o, self.end_reason.as_ref());
+        v(o, &self.needs);
+        v(o, &self.desired_outcomes);
+        v(o, self.initial_category);
+        v(o, self.latest_category);
+        v(o, self.next_review_on);
+        v(o, self.created_at);
+    }
+    fn from_row<R: SqlRow + ?Sized>(r: &R) -> Result<Self, StoreError> {
+        Ok(Plan {
+            id: r.id("id")?,
+            la: r.la("la")?,
+            child_id: r.id("child_id")?,
+            referral_id: r.id("referral_id")?,
+            kind: r.parsed("kind")?,
+            start_date: r.req_date("start_date")?,
+            end_date: r.date("end_date")?,
+            end_reason: r.text("end_reason")?,
+            needs: r.req_text("needs")?,
+            desired_outcomes: r.req_text("desired_outcomes")?,
+            initial_category: r.opt_parsed("initial_category")?,
+            latest_category: r.opt_parsed("latest_category")?,
+            next_review_on: r.date("next_review_on")?,
+            created_at: r.req_timestamp("created_at")?,
+        })
+    }
+}
+audited!(Plan, RecordKind::Plan, child = |s| Some(s.child_id));
+
+impl Table for PlanReview {
+    const NAME: &'static str = "plan_review";
+    const COLUMNS: &'static [&'static str] =
+        &["id", "la", "child_id", "plan_id", "held_on", "summary"];
+    fn values<'a>(&'a self, o: &mut Vec<Value<'a>>) {
+        v(o, self.id);
+        v(o, &self.la);
+        v(o, self.child_id);
+        v(o, self.plan_id);
+        v(o, self.held_on);
+        v(o, &self.summary);
+    }
+    fn from_row<R: SqlRow + ?Sized>(r: &R) -> Result<Self, StoreError> {
+        Ok(PlanReview {
+            id: r.id("id")?,
+            la: r.la("la")?,
+            child_id: r.id("child_id")?,
+            plan_id: r.id("plan_id")?,
+            held_on: r.req_date("held_on")?,
+            summary: r.req_text("summary")?,
+            progress: Vec::new(),
+        })
+    }
+}
+audited!(
+    PlanReview,
+    RecordKind::PlanReview,
+    child = |s| Some(s.child_id)
+);
+
+/// One row of a plan review's progress against an action.
+pub struct PlanReviewProgressRow {
+    pub plan_review_id: domain::ids::PlanReviewId,
+    pub child_id: PersonId,
+    pub progress: ActionProgress,
+}
+
+impl Table for PlanReviewProgressRow {
+    const NAME: &'static str = "plan_review_action";
+    const COLUMNS: &'static [&'static str] = &[
+        "plan_review_id",
+        "child_id",
+        "action_id",
+        "progress",
+        "status",
+    ];
+    fn values<'a>(&'a self, o: &mut Vec<Value<'a>>) {
+        v(o, self.plan_review_id);
+        v(o, self.child_id);
+        v(o, self.progress.action_id);
+        v(o, &self.progress.progress);
+        v(o, self.progress.status);
+    }
+    fn from_row<R: SqlRow + ?Sized>(r: &R) -> Result<Self, StoreError> {
+        Ok(PlanReviewProgressRow {
+            plan_review_id: r.id("plan_review_id")?,
+            child_id: r.id("child_id")?,
+            progress: ActionProgress {
+                action_id: r.id("action_id")?,
+                progress: r.req_text("progress")?,
+                status: r.parsed("status")?,
+            },
+        })
+    }
+}
+
+impl Table for CoreGroup {
+    const NAME: &'static str = "core_group";
+    const COLUMNS: &'static [&'static str] = &[
+        "id",
+        "la",
+        "child_id",
+        "plan_id",
+        "due_on",
+        "held_on",
+        "attendees",
+        "notes",
+    ];
+    fn values<'a>(&'a self, o: &mut Vec<Value<'a>>) {
+        v(o, self.id);
+        v(o, &self.la);
+        v(o, self.child_id);
+        v(o, self.plan_id);
+        v(o, self.due_on);
+        v(o, self.held_on);
+        v(o, self.attendees.as_ref());
+        v(o, self.notes.as_ref());
+    }
+    fn from_row<R: SqlRow + ?Sized>(r: &R) -> Result<Self, StoreError> {
+        Ok(CoreGroup {
+            id: r.id("id")?,
+            la: r.la("la")?,
+            child_id: r.id("child_id")?,
+            plan_id: r.id("plan_id")?,
+            due_on: r.req_date("due_on")?,
+            held_on: r.date("held_on")?,
+            attendees: r.text("attendees")?,
+            notes: r.text("notes")?,
+        })
+    }
+}
+audited!(
+    CoreGroup,
+    RecordKind::CoreGroup,
+    child = |s| Some(s.child_id)
+);
+
+impl Table for Visit {
+    const NAME: &'static str = "visit";
+    const COLUMNS: &'static [&'static str] = &[
+        "id",
+        "la",
+        "child_id",
+        "plan_id",
+        "kind",
+        "visited_on",
+        "worker_id",
+        "child_seen",
+        "seen_alone",
+        "bedroom_seen",
+        "wishes_and_feelings",
+        "observations",
+        "created_at",
+    ];
+    fn values<'a>(&'a self, o: &mut Vec<Value<'a>>) {
+        v(o, self.id);
+        v(o, &self.la);
+        v(o, self.child_id);
+        v(o, self.plan_id);
+        v(o, self.kind);
+        v(o, self.visited_on);
+        v(o, self.worker_id);
+        v(o, self.child_seen);
+        v(o, self.seen_alone);
+        v(o, self.bedroom_seen);
+        v(o, self.wishes_and_feelings.as_ref());
+        v(o, self.observations.as_ref());
+        v(o, self.created_at);
+    }
+    fn from_row<R: SqlRow + ?Sized>(r: &R) -> Result<Self, StoreError> {
+        Ok(Visit {
+            id: r.id("id")?,
+            la: r.la("la")?,
+            child_id: r.id("child_id")?,
+            plan_id: r.opt_id("plan_id")?,
+            kind: r.parsed("kind")?,
+            visited_on: r.req_date("visited_on")?,
+            worker_id: r.opt_id("worker_id")?,
+            child_seen: r.req_bool("child_seen")?,
+            seen_alone: r.req_bool("seen_alone")?,
+            bedroom_seen: r.req_bool("bedroom_seen")?,
+            wishes_and_feelings: r.text("wishes_and_feelings")?,
+            observations: r.text("observations")?,
+            created_at: r.req_timestamp("created_at")?,
+        })
+    }
+}
+audited!(Visit, RecordKind::Visit, child = |s| Some(s.child_id));
+
+impl Table for Action {
+    const NAME: &'static str = "case_action";
+    const COLUMNS: &'static [&'static str] = &[
+        "id",
+        "la",
+        "child_id",
+        "strategy_discussion_id",
+        "plan_id",
+        "supervision_id",
+        "case_file_audit_id",
+        "description",
+        "owner",
+        "owner_user_id",
+        "due_on",
+        "status",
+        "completed_on",
+        "created_at",
+    ];
+    fn values<'a>(&'a self, o: &mut Vec<Value<'a>>) {
+        v(o, self.id);
+        v(o, &self.la);
+        v(o, self.child_id);
+        let (sd, plan, sup, audit) = match self.parent {
+            ActionParent::StrategyDiscussion(id) => (Some(id), None, None, None),
+            ActionParent::Plan(id) => (None, Some(id), None, None),
+            ActionParent::Supervision(id) => (None, None, Some(id), None),
+            ActionParent::CaseFileAudit(id) => (None, None, None, Some(id)),
+        };
+        v(o, sd);
+        v(o, plan);
+        v(o, sup);
+        v(o, audit);
+        v(o, &self.description);
+        v(o, &self.owner);
+        v(o, self.owner_user_id);
+        v(o, self.due_on);
+        v(o, self.status);
+        v(o, self.completed_on);
+        v(o, self.created_at);
+    }
+    fn from_row<R: SqlRow + ?Sized>(r: &R) -> Result<Self, StoreError> {
+        let parent = if let Some(id) = r.opt_id("strategy_discussion_id")? {
+            ActionParent::StrategyDiscussion(id)
+        } else if let Some(id) = r.opt_id("plan_id")? {
+            ActionParent::Plan(id)
+        } else if let Some(id) = r.opt_id("supervision_id")? {
+            ActionParent::Supervision(id)
+        } else if let Some(id) = r.opt_id("case_file_audit_id")? {
+            ActionParent::CaseFileAudit(id)
+        } else {
+            return Err(StoreError::corrupt("case_action has no parent"));
+        };
+        Ok(Action {
+            id: r.id("id")?,
+            la: r.la("la")?,
+            child_id: r.opt_id("child_id")?,
+            parent,
+            description: r.req_text("description")?,
+            owner: r.req_text("owner")?,
+            owner_user_id: r.opt_id("owner_user_id")?,
+            due_on: r.req_date("due_on")?,
+            status: r.parsed("status")?,
+            completed_on: r.date("completed_on")?,
+            created_at: r.req_timestamp("created_at")?,
+        })
+    }
+}
+audited!(Action, RecordKind::Action, child = |s| s.child_id);
+
+impl Table for Supervision {
+    const NAME: &'static str = "supervision";
+    const COLUMNS: &'static [&'static str] = &[
+        "id",
+        "la",
+        "supervisor_id",
+        "supervisee_id",
+        "held_on",
+        "reflection",
+        "created_at",
+    ];
+    const CHILD_COLUMN: Option<&'static str> = None;
+    fn values<'a>(&'a self, o: &mut Vec<Value<'a>>) {
+        v(o, self.id);
+        v(o, &self.la);
+        v(o, self.supervisor_id);
+        v(o, self.supervisee_id);
+        v(o, self.held_on);
+        v(o, &self.reflection);
+        v(o, self.created_at);
+    }
+    fn from_row<R: SqlRow + ?Sized>(r: &R) -> Result<Self, StoreError> {
+        Ok(Supervision {
+            id: r.id("id")?,
+            la: r.la("la")?,
+            supervisor_id: r.id("supervisor_id")?,
+            supervisee_id: r.id("supervisee_id")?,
+            held_on: r.req_date("held_on")?,
+            reflection: r.req_text("reflection")?,
+            cases: Vec::new(),
+            created_at: r.req_timestamp("created_at")?,
+        })
+    }
+}
+audited!(Supervision, RecordKind::Supervision, child = |_s| None);
+
+/// One case discussed in a supervision.
+pub struct SupervisionCaseRow {
+    pub supervision_id: domain::ids::SupervisionId,
+    pub case: SupervisionCase,
+}
+
+impl Table for SupervisionCaseRow {
+    const NAME: &'static str = "supervision_case";
+    const COLUMNS: &'static [&'static str] =
+        &["supervision_id", "child_id", "discussion", "direction"];
+    fn values<'a>(&'a self, o: &mut Vec<Value<'a>>) {
+        v(o, self.supervision_id);
+        v(o, self.case.child_id);
+        v(o, &self.case.discussion);
+        v(o, &self.case.direction);
+    }
+    fn from_row<R: SqlRow + ?Sized>(r: &R) -> Result<Self, StoreError> {
+        Ok(SupervisionCaseRow {
+            supervision_id: r.id("supervision_id")?,
+            case: SupervisionCase {
+                child_id: r.id("child_id")?,
+                discussion: r.req_text("discussion")?,
+                direction: r.req_text("direction")?,
+            },
+        })
+    }
+}
+
+impl Table for CaseNote {
+    const NAME: &'static str = "case_note";
+    const COLUMNS: &'static [&'static str] =
+        &["id", "la", "child_id", "kind", "written_by", "at", "text"];
+    fn values<'a>(&'a self, o: &mut Vec<Value<'a>>) {
+        v(o, self.id);
+        v(o, &self.la);
+        v(o, self.child_id);
+        v(o, self.kind);
+        v(o, self.written_by);
+        v(o, self.at);
+        v(o, &self.text);
+    }
+    fn from_row<R: SqlRow + ?Sized>(r: &R) -> Result<Self, StoreError> {
+        Ok(CaseNote {
+            id: r.id("id")?,
+            la: r.la("la")?,
+            child_id: r.id("child_id")?,
+            kind: r.parsed("kind")?,
+            written_by: r.opt_id("written_by")?,
+            at: r.req_timestamp("at")?,
+            text: r.req_text("text")?,
+        })
+    }
+}
+audited!(CaseNote, RecordKind::CaseNote, child = |s| Some(s.child_id));
+
+impl Table for Allocation {
+    const NAME: &'static str = "allocation";
+    const COLUMNS: &'static [&'static str] = &[
+        "id",
+        "la",
+        "child_id",
+        "worker_id",
+        "team_id",
+        "from_date",
+        "to_date",
+    ];
+    fn values<'a>(&'a self, o: &mut Vec<Value<'a>>) {
+        v(o, self.id);
+        v(o, &self.la);
+        v(o, self.child_id);
+        v(o, self.worker_id);
+        v(o, self.team_id);
+        v(o, self.from);
+        v(o, self.to);
+    }
+    fn from_row<R: SqlRow + ?Sized>(r: &R) -> Result<Self, StoreError> {
+        Ok(Allocation {
+            id: r.id("id")?,
+            la: r.la("la")?,
+            child_id: r.id("child_id")?,
+            worker_id: r.id("worker_id")?,
+            team_id: r.opt_id("team_id")?,
+            from: r.req_date("from_date")?,
+            to: r.date("to_date")?,
+        })
+    }
+}
+audited!(
+    Allocation,
+    RecordKind::Allocation,
+    child = |s| Some(s.child_id)
+);
+
+impl Table for ChildFlag {
+    const NAME: &'static str = "child_flag";
+    const COLUMNS: &'static [&'static str] = &[
+        "id",
+        "la",
+        "child_id",
+        "kind",
+        "from_date",
+        "to_date",
+        "notes",
+    ];
+    fn values<'a>(&'a self, o: &mut Vec<Value<'a>>) {
+        v(o, self.id);
+        v(o, &self.la);
+        v(o, self.child_id);
+        v(o, self.kind);
+        v(o, self.from);
+        v(o, self.to);
+        v(o, self.notes.as_ref());
+    }
+    fn from_row<R: SqlRow + ?Sized>(r: &R) -> Result<Self, StoreError> {
+        Ok(ChildFlag {
+            id: r.id("id")?,
+            la: r.la("la")?,
+            child_id: r.id("child_id")?,
+            kind: r.parsed("kind")?,
+            from: r.req_date("from_date")?,
+            to: r.date("to_date")?,
+            notes: r.text("notes")?,
+        })
+    }
+}
+audited!(
+    ChildFlag,
+    RecordKind::ChildFlag,
+    child = |s| Some(s.child_id)
+);
+
+impl Table for SpecialistInvolvement {
+    const NAME: &'static str = "specialist_involvement";
+    const COLUMNS: &'static [&'static str] = &[
+        "id",
+        "la",
+        "child_id",
+        "unit",
+        "worker_name",
+        "worker_id",
+        "from_date",
+        "to_date",
+    ];
+    fn values<'a>(&'a self, o: &mut Vec<Value<'a>>) {
+        v(o, self.id);
+        v(o, &self.la);
+        v(o, self.child_id);
+        v(o, &self.unit);
+        v(o, &self.worker_name);
+        v(o, self.worker_id);
+        v(o, self.from);
+        v(o, self.to);
+    }
+    fn from_row<R: SqlRow + ?Sized>(r: &R) -> Result<Self, StoreError> {
+        Ok(SpecialistInvolvement {
+            id: r.id("id")?,
+            la: r.la("la")?,
+            child_id: r.id("child_id")?,
+            unit: r.req_text("unit")?,
+            worker_name: r.req_text("worker_name")?,
+            worker_id: r.opt_id("worker_id")?,
+            from: r.req_date("from_date")?,
+            to: r.date("to_date")?,
+        })
+    }
+}
+audited!(
+    SpecialistInvolvement,
+    RecordKind::SpecialistInvolvement,
+    child = |s| Some(s.child_id)
+);
+
+// --- protection ------------------------------------------------------------------------------------------------
+
+impl Table for StrategyDiscussion {
+    const NAME: &'static str = "strategy_discussion";
+    const COLUMNS: &'static [&'static str] = &[
+        "id",
+        "la",
+        "child_id",
+        "referral_id",
+        "contact_id",
+        "held_at",
+        "out_of_hours",
+        "information_shared",
+        "decision",
+        "alternative",
+        "review_of",
+        "recorded_by",
+        "created_at",
+    ];
+    fn values<'a>(&'a self, o: &mut Vec<Value<'a>>) {
+        v(o, self.id);
+        v(o, &self.la);
+        v(o, self.child_id);
+        v(o, self.referral_id);
+        v(o, self.contact_id);
+        v(o, self.held_at);
+        v(o, self.out_of_hours);
+        v(o, &self.information_shared);
+        v(o, self.decision);
+        v(o, self.alternative.as_ref());
+        v(o, self.review_of);
+        v(o, self.recorded_by);
+        v(o, self.created_at);
+    }
+    fn from_row<R: SqlRow + ?Sized>(r: &R) -> Result<Self, StoreError> {
+        Ok(StrategyDiscussion {
+            id: r.id("id")?,
+            la: r.la("la")?,
+            child_id: r.id("child_id")?,
+            referral_id: r.opt_id("referral_id")?,
+            contact_id: r.opt_id("contact_id")?,
+            held_at: r.req_timestamp("held_at")?,
+            out_of_hours: r.req_bool("out_of_hours")?,
+            participants: Vec::new(),
+            absent_agencies: Vec::new(),
+            information_shared: r.req_text("information_shared")?,
+            decision: r.parsed("decision")?,
+            alternative: r.text("alternative")?,
+            review_of: r.opt_id("review_of")?,
+            recorded_by: r.opt_id("recorded_by")?,
+            created_at: r.req_timestamp("created_at")?,
+        })
+    }
+}
+audited!(
+    StrategyDiscussion,
+    RecordKind::StrategyDiscussion,
+    child = |s| Some(s.child_id)
+);
+
+/// A participant row of a strategy discussion (its position keeps the order they were recorded in).
+pub struct ParticipantRow {
+    pub strategy_discussion_id: domain::ids::StrategyDiscussionId,
+    pub child_id: PersonId,
+    pub position: i64,
+    pub participant: Participant,
+}
+
+impl Table for ParticipantRow {
+    const NAME: &'static str = "strategy_participant";
+    const COLUMNS: &'static [&'static str] = &[
+        "strategy_discussion_id",
+        "child_id",
+        "position",
+        "name",
+        "agency",
+        "role",
+    ];
+    fn values<'a>(&'a self, o: &mut Vec<Value<'a>>) {
+        v(o, self.strategy_discussion_id);
+        v(o, self.child_id);
+        v(o, self.position);
+        v(o, &self.participant.name);
+        v(o, self.participant.agency);
+        v(o, &self.participant.role);
+    }
+    fn from_row<R: SqlRow + ?Sized>(r: &R) -> Result<Self, StoreError> {
+        Ok(ParticipantRow {
+            strategy_discussion_id: r.id("strategy_discussion_id")?,
+            child_id: r.id("child_id")?,
+            position: r.req_int("position")?,
+            participant: Participant {
+                name: r.req_text("name")?,
+                agency: r.parsed("agency")?,
+                role: r.req_text("role")?,
+            },
+        })
+    }
+}
+
+/// An absent agency row of a strategy discussion.
+pub struct AbsentAgencyRow {
+    pub strategy_discussion_id: domain::ids::StrategyDiscussionId,
+    pub child_id: PersonId,
+    pub absent: AbsentAgency,
+}
+
+impl Table for AbsentAgencyRow {
+    const NAME: &'static str = "strategy_absent_agency";
+    const COLUMNS: &'static [&'static str] =
+        &["strategy_discussion_id", "child_id", "agency", "reason"];
+    fn values<'a>(&'a self, o: &mut Vec<Value<'a>>) {
+        v(o, self.strategy_discussion_id);
+        v(o, self.child_id);
+        v(o, self.absent.agency);
+        v(o, &self.absent.reason);
+    }
+    fn from_row<R: SqlRow + ?Sized>(r: &R) -> Result<Self, StoreError> {
+        Ok(AbsentAgencyRow {
+            strategy_discussion_id: r.id("strategy_discussion_id")?,
+            child_id: r.id("child_id")?,
+            absent: AbsentAgency {
+                agency: r.parsed("agency")?,
+                reason: r.req_text("reason")?,
+            },
+        })
+    }
+}
+
+impl Table for Section47 {
+    const NAME: &'static str = "section47";
+    const COLUMNS: &'static [&'static str] = &[
+        "id",
+        "la",
+        "child_id",
+        "referral_id",
+        "strategy_discussion_id",
+        "start_date",
+        "icpc_due_on",
+        "outcome_date",
+        "outcome",
+        "icpc_required",
+        "created_at",
+    ];
+    fn values<'a>(&'a self, o: &mut Vec<Value<'a>>) {
+        v(o, self.id);
+        v(o, &self.la);
+        v(o, self.child_id);
+        v(o, self.referral_id);
+        v(o, self.strategy_discussion_id);
+        v(o, self.start_date);
+        v(o, self.icpc_due_on);
+        v(o, self.outcome_date);
+        v(o, self.outcome);
+        v(o, self.icpc_required);
+        v(o, self.created_at);
+    }
+    fn from_row<R: SqlRow + ?Sized>(r: &R) -> Result<Self, StoreError> {
+        Ok(Section47 {
+            id: r.id("id")?,
+            la: r.la("la")?,
+            child_id: r.id("child_id")?,
+            referral_id: r.id("referral_id")?,
+            strategy_discussion_id: r.id("strategy_discussion_id")?,
+            start_date: r.req_date("start_date")?,
+            icpc_due_on: r.req_date("icpc_due_on")?,
+            outcome_date: r.date("outcome_date")?,
+            outcome: r.opt_parsed("outcome")?,
+            icpc_required: r.bool("icpc_required")?,
+            created_at: r.req_timestamp("created_at")?,
+        })
+    }
+}
+audited!(
+    Section47,
+    RecordKind::Section47,
+    child = |s| Some(s.child_id)
+);
+
+impl Table for Conference {
+    const NAME: &'static str = "conference";
+    const COLUMNS: &'static [&'static str] = &[
+        "id",
+        "la",
+        "child_id",
+        "kind",
+        "section47_id",
+        "plan_id",
+        "due_on",
+        "held_on",
+        "outcome",
+        "category",
+        "chair_id",
+        "created_at",
+    ];
+    fn values<'a>(&'a self, o: &mut Vec<Value<'a>>) {
+        v(o, self.id);
+        v(o, &self.la);
+        v(o, self.child_id);
+        v(o, self.kind);
+        v(o, self.section47_id);
+        v(o, self.plan_id);
+        v(o, self.due_on);
+        v(o, self.held_on);
+        v(o, self.outcome);
+        v(o, self.category);
+        v(o, self.chair_id);
+        v(o, self.created_at);
+    }
+    fn from_row<R: SqlRow + ?Sized>(r: &R) -> Result<Self, StoreError> {
+        Ok(Conference {
+            id: r.id("id")?,
+            la: r.la("la")?,
+            child_id: r.id("child_id")?,
+            kind: r.parsed("kind")?,
+            section47_id: r.opt_id("section47_id")?,
+            plan_id: r.opt_id("plan_id")?,
+            due_on: r.req_date("due_on")?,
+            held_on: r.date("held_on")?,
+            outcome: r.opt_parsed("outcome")?,
+            category: r.opt_parsed("category")?,
+            chair_id: r.opt_id("chair_id")?,
+            created_at: r.req_timestamp("created_at")?,
+        })
+    }
+}
+audited!(
+    Conference,
+    RecordKind::Conference,
+    child = |s| Some(s.child_id)
+);
+
+impl Table for EmergencyProtection {
+    const NAME: &'static str = "emergency_protection";
+    const COLUMNS: &'static [&'static str] =
+        &["id", "la", "child_id", "kind", "start_date", "end_date"];
+    fn values<'a>(&'a self, o: &mut Vec<Value<'a>>) {
+        v(o, self.id);
+        v(o, &self.la);
+        v(o, self.child_id);
+        v(o, self.kind);
+        v(o, self.start_date);
+        v(o, self.end_date);
+    }
+    fn from_row<R: SqlRow + ?Sized>(r: &R) -> Result<Self, StoreError> {
+        Ok(EmergencyProtection {
+            id: r.id("id")?,
+            la: r.la("la")?,
+            child_id: r.id("child_id")?,
+            kind: r.parsed("kind")?,
+            start_date: r.req_date("start_date")?,
+            end_date: r.date("end_date")?,
+        })
+    }
+}
+audited!(
+    EmergencyProtection,
+    RecordKind::EmergencyProtection,
+    child = |s| Some(s.child_id)
+);
+
+// --- quality ---------------------------------------------------------------------------------------------------
+
+impl Table for PracticeWeek {
+    const NAME: &'static str = "practice_week";
+    const COLUMNS: &'static [&'static str] = &[
+        "id",
+        "la",
+        "title",
+        "theme",
+        "starts_on",
+        "ends_on",
+        "report",
+        "created_at",
+    ];
+    const CHILD_COLUMN: Option<&'static str> = None;
+    fn values<'a>(&'a self, o: &mut Vec<Value<'a>>) {
+        v(o, self.id);
+        v(o, &self.la);
+        v(o, &self.title);
+        v(o, &self.theme);
+        v(o, self.starts_on);
+        v(o, self.ends_on);
+        v(o, self.report.as_ref());
+        v(o, self.created_at);
+    }
+    fn from_row<R: SqlRow + ?Sized>(r: &R) -> Result<Self, StoreError> {
+        Ok(PracticeWeek {
+            id: r.id("id")?,
+            la: r.la("la")?,
+            title: r.req_text("title")?,
+            theme: r.req_text("theme")?,
+            starts_on: r.req_date("starts_on")?,
+            ends_on: r.req_date("ends_on")?,
+            report: r.text("report")?,
+            created_at: r.req_timestamp("created_at")?,
+        })
+    }
+}
+audited!(PracticeWeek, RecordKind::PracticeWeek, child = |_s| None);
+
+impl Table for CaseFileAudit {
+    const NAME: &'static str = "case_file_audit";
+    const COLUMNS: &'static [&'static str] = &[
+        "id",
+        "la",
+        "child_id",
+        "auditor_id",
+        "practice_week_id",
+        "audited_on",
+        "grade",
+        "lived_experience",
+        "impact_of_practice",
+        "strengths",
+        "areas_for_development",
+        "moderated_by",
+        "moderated_grade",
+        "created_at",
+    ];
+    fn values<'a>(&'a self, o: &mut Vec<Value<'a>>) {
+        v(o, self.id);
+        v(o, &self.la);
+        v(o, self.child_id);
+        v(o, self.auditor_id);
+        v(o, self.practice_week_id);
+        v(o, self.audited_on);
+        v(o, self.grade);
+        v(o, &self.lived_experience);
+        v(o, &self.impact_of_practice);
+        v(o, self.strengths.as_ref());
+        v(o, self.areas_for_development.as_ref());
+        v(o, self.moderated_by);
+        v(o, self.moderated_grade);
+        v(o, self.created_at);
+    }
+    fn from_row<R: SqlRow + ?Sized>(r: &R) -> Result<Self, StoreError> {
+        Ok(CaseFileAudit {
+            id: r.id("id")?,
+            la: r.la("la")?,
+            child_id: r.id("child_id")?,
+            auditor_id: r.opt_id("auditor_id")?,
+            practice_week_id: r.opt_id("practice_week_id")?,
+            audited_on: r.req_date("audited_on")?,
+            grade: r.parsed("grade")?,
+            lived_experience: r.req_text("lived_experience")?,
+            impact_of_practice: r.req_text("impact_of_practice")?,
+            strengths: r.text("strengths")?,
+            areas_for_development: r.text("areas_for_development")?,
+            moderated_by: r.opt_id("moderated_by")?,
+            moderated_grade: r.opt_parsed("moderated_grade")?,
+            created_at: r.req_timestamp("created_at")?,
+        })
+    }
+}
+audited!(
+    CaseFileAudit,
+    RecordKind::CaseFileAudit,
+    child = |s| Some(s.child_id)
+);
+
+// --- users -----------------------------------------------------------------------------------------------------
+
+impl Table for domain::records::User {
+    const NAME: &'static str = "app_user";
+    const COLUMNS: &'static [&'static str] = &[
+        "id",
+        "username",
+        "display_name",
+        "role",
+        "agency",
+        "team_id",
+        "disabled",
+        "created_at",
+    ];
+    const CHILD_COLUMN: Option<&'static str> = None;
+    fn values<'a>(&'a self, o: &mut Vec<Value<'a>>) {
+        v(o, self.id);
+        v(o, &self.username);
+        v(o, &self.display_name);
+        v(o, self.role);
+        v(o, self.agency);
+        v(o, self.team_id);
+        v(o, self.disabled);
+        v(o, self.created_at);
+    }
+    /// Reads everything but the LAs, which live in `user_la`.
+    fn from_row<R: SqlRow + ?Sized>(r: &R) -> Result<Self, StoreError> {
+        Ok(User {
+            id: r.id("id")?,
+            username: r.req_text("username")?,
+            display_name: r.req_text("display_name")?,
+            role: r.parsed("role")?,
+            agency: r.opt_parsed("agency")?,
+            las: Vec::new(),
+            team_id: r.opt_id("team_id")?,
+            disabled: r.req_bool("disabled")?,
+            created_at: r.req_timestamp("created_at")?,
+        })
+    }
+}
+
+impl AuditedRecord for domain::records::User {
+    const KIND: RecordKind = RecordKind::User;
+    fn created(&self) -> AuditEvent {
+        AuditEvent {
+            action: domain::codes::AuditAction::Create,
+            record_kind: RecordKind::User,
+            record_id: Some(self.id.uuid()),
+            child_id: None,
+            la: self.las.first().cloned(),
+            outcome: domain::codes::AuditOutcome::Allowed,
+        }
+    }
+}
