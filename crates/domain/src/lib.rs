@@ -12,4 +12,6 @@ pub mod clocks;
 pub mod codes;
 pub mod identifiers;
 pub mod ids;
+pub mod policy;
 pub mod records;
+pub mod validation;

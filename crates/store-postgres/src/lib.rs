@@ -197,6 +197,10 @@ impl Backend for PgBackend {
         }
     }
 
+    async fn write_alone<T: Send + 'static>(&self, job: Job<PgConn, T>) -> Result<T, StoreError> {
+        self.write(job).await
+    }
+
     async fn read<T: Send + 'static>(&self, job: Job<PgConn, T>) -> Result<T, StoreError> {
         let mut tx = self.pool.begin().await.map_err(from_sqlx)?;
         (&mut *tx)

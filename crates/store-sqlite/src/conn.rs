@@ -45,8 +45,50 @@ fn bind<'q>(q: Query<'q>, v: Value<'q>) -> Query<'q> {
 
 fn build<'q>(q: Sql<'q>) -> Query<'q> {
     let Sql { text, args } = q;
+    let text = anonymous_placeholders(&text).unwrap_or_else(|| text.into_owned());
     args.into_iter()
-        .fold(sqlx::query(AssertSqlSafe(text.into_owned())), bind)
+        .fold(sqlx::query(AssertSqlSafe(text)), bind)
+}
+
+/// `$1, $2, … $n` used once each and in order become plain `?`s.
+///
+/// SQLite looks a named parameter's name up by a linear scan, and sqlx asks for every parameter's name when it
+/// binds, so a bulk insert with thousands of `$n` parameters costs time quadratic in their number. Anonymous
+/// `?` parameters have no name and bind in constant time. Statements that repeat a parameter keep `$n`.
+pub fn anonymous_placeholders(sql: &str) -> Option<String> {
+    let mut out = String::with_capacity(sql.len());
+    let mut expected = 1u64;
+    let mut chars = sql.char_indices().peekable();
+    let mut in_quote = false;
+    while let Some((_, c)) = chars.next() {
+        if c == '\'' {
+            in_quote = !in_quote;
+            out.push(c);
+            continue;
+        }
+        if c == '$' && !in_quote {
+            let mut n: u64 = 0;
+            let mut digits = 0;
+            while let Some(&(_, d)) = chars.peek() {
+                match d.to_digit(10) {
+                    Some(v) => {
+                        n = n.checked_mul(10)?.checked_add(u64::from(v))?;
+                        digits += 1;
+                        chars.next();
+                    }
+                    None => break,
+                }
+            }
+            if digits == 0 || n != expected {
+                return None;
+            }
+            expected += 1;
+            out.push('?');
+            continue;
+        }
+        out.push(c);
+    }
+    Some(out)
 }
 
 /// A connection the shared store code runs on: the writer's own connection (inside the group transaction the
@@ -153,6 +195,26 @@ impl SqlRow for LiteRow {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn in_order_placeholders_become_anonymous() {
+        assert_eq!(
+            anonymous_placeholders("INSERT INTO t (a, b) VALUES ($1,$2),($3,$4)").as_deref(),
+            Some("INSERT INTO t (a, b) VALUES (?,?),(?,?)")
+        );
+        assert_eq!(
+            anonymous_placeholders("SELECT 1 WHERE a = $1 OR b = $1"),
+            None
+        );
+        assert_eq!(
+            anonymous_placeholders("SELECT 1 WHERE a = $2 AND b = $1"),
+            None
+        );
+        assert_eq!(
+            anonymous_placeholders("SELECT '$5' WHERE a = $1").as_deref(),
+            Some("SELECT '$5' WHERE a = ?")
+        );
+    }
 
     #[test]
     fn timestamps_have_a_fixed_width_so_text_order_is_time_order() {

@@ -124,6 +124,10 @@ pub async fn open_path(path: &Path) -> Result<SqliteStore, StoreError> {
     }
     let mut writer_conn = connect_options(path)
         .create_if_missing(true)
+        // The writer touches every index; a larger page cache keeps bulk loads and busy days off the disk.
+        .pragma("cache_size", "-131072")
+        .pragma("temp_store", "memory")
+        .page_size(16384)
         .connect()
         .await
         .map_err(|e| {
@@ -245,9 +249,17 @@ impl Backend for SqliteBackend {
     const NAME: &'static str = "sqlite";
     // SQLITE_MAX_VARIABLE_NUMBER is 32766 in the bundled SQLite.
     const MAX_PARAMS: usize = 32_000;
+    // In a transaction of its own, a failed row may roll back everything, so SQLite need not keep a statement
+    // journal for each multi-row INSERT; foreign keys are checked once, at COMMIT.
+    const BULK_INSERT: &'static str = "INSERT OR ROLLBACK INTO";
+    const BULK_PROLOGUE: Option<&'static str> = Some("PRAGMA defer_foreign_keys = ON");
 
     async fn write<T: Send + 'static>(&self, job: Job<LiteConn, T>) -> Result<T, StoreError> {
         self.writer.submit(job).await
+    }
+
+    async fn write_alone<T: Send + 'static>(&self, job: Job<LiteConn, T>) -> Result<T, StoreError> {
+        self.writer.submit_alone(job).await
     }
 
     async fn read<T: Send + 'static>(&self, job: Job<LiteConn, T>) -> Result<T, StoreError> {

@@ -27,6 +27,8 @@ struct Request {
 
 enum Message {
     Write(Request),
+    /// A request that must have its transaction to itself (a bulk load).
+    Alone(Request),
     Close(oneshot::Sender<()>),
 }
 
@@ -64,11 +66,31 @@ impl WriterHandle {
         &self,
         job: Job<LiteConn, T>,
     ) -> Result<T, StoreError> {
+        self.send(job, false).await
+    }
+
+    pub(crate) async fn submit_alone<T: Send + 'static>(
+        &self,
+        job: Job<LiteConn, T>,
+    ) -> Result<T, StoreError> {
+        self.send(job, true).await
+    }
+
+    async fn send<T: Send + 'static>(
+        &self,
+        job: Job<LiteConn, T>,
+        alone: bool,
+    ) -> Result<T, StoreError> {
         let (reply, answer) = oneshot::channel();
         let job: Job<LiteConn, AnyBox> =
             Box::new(move |c| async move { job(c).await.map(|t| Box::new(t) as AnyBox) }.boxed());
+        let request = Request { job, reply };
         self.tx
-            .send(Message::Write(Request { job, reply }))
+            .send(if alone {
+                Message::Alone(request)
+            } else {
+                Message::Write(request)
+            })
             .map_err(|_| StoreError::Unavailable("the database writer has stopped".into()))?;
         let any = answer.await.map_err(|_| {
             StoreError::Unavailable("the database writer stopped before answering".into())
@@ -99,16 +121,26 @@ async fn run(
     counters: Arc<Counters>,
 ) {
     let mut closing = None;
+    // A request that must run alone, met while a group was being gathered.
+    let mut held: Option<Request> = None;
     while closing.is_none() {
+        if let Some(alone) = held.take() {
+            counters.requests.fetch_add(1, Ordering::Relaxed);
+            commit_group(&mut conn, vec![alone]).await;
+            counters.commits.fetch_add(1, Ordering::Relaxed);
+            continue;
+        }
         let Some(first) = rx.recv().await else { break };
         let mut group = Vec::new();
         match first {
             Message::Write(r) => group.push(r),
+            Message::Alone(r) => held = Some(r),
             Message::Close(done) => closing = Some(done),
         }
-        while closing.is_none() && group.len() < MAX_GROUP {
+        while closing.is_none() && held.is_none() && !group.is_empty() && group.len() < MAX_GROUP {
             match rx.try_recv() {
                 Ok(Message::Write(r)) => group.push(r),
+                Ok(Message::Alone(r)) => held = Some(r),
                 Ok(Message::Close(done)) => closing = Some(done),
                 Err(_) => break,
             }
@@ -120,6 +152,9 @@ async fn run(
             commit_group(&mut conn, group).await;
             counters.commits.fetch_add(1, Ordering::Relaxed);
         }
+    }
+    if let Some(alone) = held.take() {
+        commit_group(&mut conn, vec![alone]).await;
     }
     let _ = conn.raw().execute("PRAGMA optimize").await;
     drop(conn);
@@ -133,6 +168,30 @@ async fn commit_group(conn: &mut LiteConn, group: Vec<Request>) {
         let e = from_sqlx(e);
         for r in group {
             let _ = r.reply.send(Err(e.clone()));
+        }
+        return;
+    }
+    // A request alone in its transaction needs no savepoint: if it fails, the whole transaction rolls back.
+    // (Savepoints copy every page they touch into a sub-journal, which would double the cost of bulk loads.)
+    if group.len() == 1 {
+        if let Some(r) = group.into_iter().next() {
+            let result = (r.job)(conn).await;
+            let outcome = match result {
+                Ok(v) => match conn.raw().execute("COMMIT").await {
+                    Ok(_) => Ok(v),
+                    Err(e) => {
+                        let e = from_sqlx(e);
+                        tracing::error!(error = %e, "commit failed; rolling back");
+                        let _ = conn.raw().execute("ROLLBACK").await;
+                        Err(e)
+                    }
+                },
+                Err(e) => {
+                    let _ = conn.raw().execute("ROLLBACK").await;
+                    Err(e)
+                }
+            };
+            let _ = r.reply.send(outcome);
         }
         return;
     }

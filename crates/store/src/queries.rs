@@ -45,6 +45,17 @@ impl<B: Backend> SqlStore<B> {
         self.backend.write(job).await
     }
 
+    async fn write_alone<T, F>(&self, f: F) -> Result<T, StoreError>
+    where
+        T: Send + 'static,
+        F: for<'c> FnOnce(&'c mut B::Conn) -> futures::future::BoxFuture<'c, Result<T, StoreError>>
+            + Send
+            + 'static,
+    {
+        let job: Job<B::Conn, T> = Box::new(f);
+        self.backend.write_alone(job).await
+    }
+
     async fn read<T, F>(&self, f: F) -> Result<T, StoreError>
     where
         T: Send + 'static,
@@ -59,50 +70,69 @@ impl<B: Backend> SqlStore<B> {
 
 // --- building blocks -------------------------------------------------------------------------------------------
 
-/// Insert rows of one table, as many per statement as the back end's parameter limit allows.
-pub(crate) async fn insert_values<C: SqlConn>(
+/// Insert rows of one table, as many per statement as the back end's parameter limit allows. The next
+/// statement is built while the database runs the current one.
+pub(crate) async fn insert_values<'v, C: SqlConn>(
     c: &mut C,
     max_params: usize,
+    verb: &str,
     table: &str,
     columns: &[&str],
-    rows: Vec<Vec<Value<'_>>>,
+    rows: impl Iterator<Item = Vec<Value<'v>>> + Send,
 ) -> Result<(), StoreError> {
-    if rows.is_empty() {
-        return Ok(());
-    }
     let ncols = columns.len().max(1);
     let per_statement = (max_params / ncols).clamp(1, 1000);
-    let head = format!("INSERT INTO {table} ({}) VALUES ", columns.join(", "));
-    let mut rows = rows.into_iter().peekable();
-    while rows.peek().is_some() {
-        let chunk: Vec<Vec<Value<'_>>> = rows.by_ref().take(per_statement).collect();
-        let mut text = String::with_capacity(head.len() + chunk.len() * ncols * 6);
-        text.push_str(&head);
-        let mut args = Vec::with_capacity(chunk.len() * ncols);
-        let mut n = 0usize;
-        for (i, row) in chunk.into_iter().enumerate() {
-            if i > 0 {
-                text.push(',');
-            }
-            text.push('(');
-            for (j, value) in row.into_iter().enumerate() {
-                if j > 0 {
-                    text.push(',');
-                }
-                n += 1;
-                text.push('$');
-                text.push_str(&n.to_string());
-                args.push(value);
-            }
-            text.push(')');
-        }
-        c.execute(Sql {
-            text: Cow::Owned(text),
-            args,
-        })
-        .await?;
+    let head = format!("{verb} {table} ({}) VALUES ", columns.join(", "));
+    let mut rows = rows.peekable();
+    let mut next = statement(&head, ncols, rows.by_ref().take(per_statement));
+    while let Some(sql) = next {
+        let (done, following) = futures::join!(c.execute(sql), async {
+            statement(&head, ncols, rows.by_ref().take(per_statement))
+        });
+        done?;
+        next = following;
     }
     Ok(())
+}
+
+/// The values of one row, in column order.
+fn row_values<T: Table>(r: &T) -> Vec<Value<'_>> {
+    let mut v = Vec::with_capacity(T::COLUMNS.len());
+    r.values(&mut v);
+    v
+}
+
+/// One multi-row INSERT of `rows`, or `None` when there are none.
+fn statement<'v>(
+    head: &str,
+    ncols: usize,
+    rows: impl Iterator<Item = Vec<Value<'v>>>,
+) -> Option<Sql<'v>> {
+    let mut text = String::with_capacity(head.len() + 64 * ncols * 8);
+    text.push_str(head);
+    let mut args = Vec::new();
+    for (i, row) in rows.enumerate() {
+        if i > 0 {
+            text.push(',');
+        }
+        text.push('(');
+        for (j, value) in row.into_iter().enumerate() {
+            if j > 0 {
+                text.push(',');
+            }
+            args.push(value);
+            text.push('$');
+            text.push_str(&args.len().to_string());
+        }
+        text.push(')');
+    }
+    if args.is_empty() {
+        return None;
+    }
+    Some(Sql {
+        text: Cow::Owned(text),
+        args,
+    })
 }
 
 pub(crate) async fn insert_rows<T: Table, C: SqlConn>(
@@ -110,15 +140,25 @@ pub(crate) async fn insert_rows<T: Table, C: SqlConn>(
     max_params: usize,
     rows: &[T],
 ) -> Result<(), StoreError> {
-    let values = rows
-        .iter()
-        .map(|r| {
-            let mut v = Vec::with_capacity(T::COLUMNS.len());
-            r.values(&mut v);
-            v
-        })
-        .collect();
-    insert_values(c, max_params, T::NAME, T::COLUMNS, values).await
+    insert_rows_with(c, max_params, "INSERT INTO", rows).await
+}
+
+/// [`insert_rows`] with the back end's bulk verb, for [`Backend::write_alone`] jobs.
+async fn insert_rows_with<T: Table, C: SqlConn>(
+    c: &mut C,
+    max_params: usize,
+    verb: &str,
+    rows: &[T],
+) -> Result<(), StoreError> {
+    insert_values(
+        c,
+        max_params,
+        verb,
+        T::NAME,
+        T::COLUMNS,
+        rows.iter().map(row_values::<T>),
+    )
+    .await
 }
 
 const AUDIT_COLUMNS: &[&str] = &[
@@ -158,21 +198,16 @@ pub(crate) async fn append_audit<C: SqlConn>(
                 actor.request_id.as_deref().to_value(),
             ]
         })
-        .collect();
-    insert_values(c, max_params, "audit_log", AUDIT_COLUMNS, rows).await
-}
-
-/// Insert records of one kind with one audit entry each.
-async fn insert_audited<T: AuditedRecord, C: SqlConn>(
-    c: &mut C,
-    max_params: usize,
-    actor: &Actor,
-    at: Timestamp,
-    rows: &[T],
-) -> Result<(), StoreError> {
-    insert_rows(c, max_params, rows).await?;
-    let events: Vec<AuditEvent> = rows.iter().map(AuditedRecord::created).collect();
-    append_audit(c, max_params, actor, at, &events).await
+        .collect::<Vec<_>>();
+    insert_values(
+        c,
+        max_params,
+        "INSERT INTO",
+        "audit_log",
+        AUDIT_COLUMNS,
+        rows.into_iter(),
+    )
+    .await
 }
 
 fn select_sql(table: &str, columns: &[&str], filter: &str) -> String {
@@ -216,11 +251,10 @@ async fn users_with_las<C: SqlConn>(
 async fn insert_users<C: SqlConn>(
     c: &mut C,
     max_params: usize,
-    actor: &Actor,
-    at: Timestamp,
+    verb: &str,
     users: &[User],
 ) -> Result<(), StoreError> {
-    insert_audited(c, max_params, actor, at, users).await?;
+    insert_rows_with(c, max_params, verb, users).await?;
     let las = users
         .iter()
         .flat_map(|u| {
@@ -228,32 +262,108 @@ async fn insert_users<C: SqlConn>(
                 .iter()
                 .map(move |la| vec![u.id.to_value(), la.to_value()])
         })
-        .collect();
-    insert_values(c, max_params, "user_la", &["user_id", "la"], las).await
+        .collect::<Vec<_>>();
+    insert_values(
+        c,
+        max_params,
+        verb,
+        "user_la",
+        &["user_id", "la"],
+        las.into_iter(),
+    )
+    .await
 }
 
-/// Write every record of a set, parents before children, each with its audit entry.
-async fn insert_record_set<C: SqlConn>(
-    c: &mut C,
-    max_params: usize,
+/// The audit entries for writing a whole set at once: one `import` entry per child whose records the set holds
+/// (however many records that is), and one `create` entry for each record that belongs to no child (adults,
+/// households, teams, users, supervisions, practice weeks). Bulk loads stay fast and the trail still answers
+/// "who put this child's records here, and when".
+pub(crate) fn bulk_audit_events(s: &RecordSet) -> Vec<AuditEvent> {
+    fn add<T: AuditedRecord>(
+        rows: &[T],
+        children: &mut Vec<(PersonId, LaCode)>,
+        others: &mut Vec<AuditEvent>,
+    ) {
+        for r in rows {
+            let e = r.created();
+            match (e.child_id, &e.la) {
+                (Some(child), Some(la)) => children.push((child, la.clone())),
+                _ => others.push(e),
+            }
+        }
+    }
+    let mut children = Vec::new();
+    let mut others = Vec::new();
+    add(&s.teams, &mut children, &mut others);
+    add(&s.users, &mut children, &mut others);
+    add(&s.people, &mut children, &mut others);
+    add(&s.households, &mut children, &mut others);
+    add(&s.relationships, &mut children, &mut others);
+    add(&s.contacts, &mut children, &mut others);
+    add(&s.rag_changes, &mut children, &mut others);
+    add(&s.mash_enquiries, &mut children, &mut others);
+    add(&s.information_requests, &mut children, &mut others);
+    add(&s.referrals, &mut children, &mut others);
+    add(&s.early_help_episodes, &mut children, &mut others);
+    add(&s.strategy_discussions, &mut children, &mut others);
+    add(&s.section47s, &mut children, &mut others);
+    add(&s.assessments, &mut children, &mut others);
+    add(&s.plans, &mut children, &mut others);
+    add(&s.conferences, &mut children, &mut others);
+    add(&s.core_groups, &mut children, &mut others);
+    add(&s.visits, &mut children, &mut others);
+    add(&s.supervisions, &mut children, &mut others);
+    add(&s.practice_weeks, &mut children, &mut others);
+    add(&s.case_file_audits, &mut children, &mut others);
+    add(&s.actions, &mut children, &mut others);
+    add(&s.plan_reviews, &mut children, &mut others);
+    add(&s.case_notes, &mut children, &mut others);
+    add(&s.allocations, &mut children, &mut others);
+    add(&s.child_flags, &mut children, &mut others);
+    add(&s.specialist_involvements, &mut children, &mut others);
+    add(&s.emergency_protections, &mut children, &mut others);
+    children.sort();
+    children.dedup_by(|a, b| a.0 == b.0);
+    let mut events: Vec<AuditEvent> = children
+        .into_iter()
+        .map(|(child, la)| AuditEvent {
+            action: AuditAction::Import,
+            record_kind: RecordKind::Person,
+            record_id: Some(child.uuid()),
+            child_id: Some(child),
+            la: Some(la),
+            outcome: AuditOutcome::Allowed,
+        })
+        .collect();
+    events.append(&mut others);
+    events
+}
+
+/// Write every record of a set, parents before children, and its audit entries ([`bulk_audit_events`]).
+async fn insert_record_set<B: Backend>(
+    c: &mut B::Conn,
     actor: &Actor,
     at: Timestamp,
     s: &RecordSet,
 ) -> Result<(), StoreError> {
-    let m = max_params;
-    insert_audited(c, m, actor, at, &s.teams).await?;
-    insert_users(c, m, actor, at, &s.users).await?;
-    insert_audited(c, m, actor, at, &s.people).await?;
-    insert_audited(c, m, actor, at, &s.households).await?;
-    insert_rows(c, m, &s.household_members).await?;
-    insert_audited(c, m, actor, at, &s.relationships).await?;
-    insert_audited(c, m, actor, at, &s.contacts).await?;
-    insert_audited(c, m, actor, at, &s.rag_changes).await?;
-    insert_audited(c, m, actor, at, &s.mash_enquiries).await?;
-    insert_audited(c, m, actor, at, &s.information_requests).await?;
-    insert_audited(c, m, actor, at, &s.referrals).await?;
-    insert_audited(c, m, actor, at, &s.early_help_episodes).await?;
-    insert_audited(c, m, actor, at, &s.strategy_discussions).await?;
+    let m = B::MAX_PARAMS;
+    let v = B::BULK_INSERT;
+    if let Some(prologue) = B::BULK_PROLOGUE {
+        c.execute(Sql::new(prologue)).await?;
+    }
+    insert_rows_with(c, m, v, &s.teams).await?;
+    insert_users(c, m, v, &s.users).await?;
+    insert_rows_with(c, m, v, &s.people).await?;
+    insert_rows_with(c, m, v, &s.households).await?;
+    insert_rows_with(c, m, v, &s.household_members).await?;
+    insert_rows_with(c, m, v, &s.relationships).await?;
+    insert_rows_with(c, m, v, &s.contacts).await?;
+    insert_rows_with(c, m, v, &s.rag_changes).await?;
+    insert_rows_with(c, m, v, &s.mash_enquiries).await?;
+    insert_rows_with(c, m, v, &s.information_requests).await?;
+    insert_rows_with(c, m, v, &s.referrals).await?;
+    insert_rows_with(c, m, v, &s.early_help_episodes).await?;
+    insert_rows_with(c, m, v, &s.strategy_discussions).await?;
     let participants: Vec<ParticipantRow> = s
         .strategy_discussions
         .iter()
@@ -269,7 +379,7 @@ async fn insert_record_set<C: SqlConn>(
                 })
         })
         .collect();
-    insert_rows(c, m, &participants).await?;
+    insert_rows_with(c, m, v, &participants).await?;
     let absent: Vec<AbsentAgencyRow> = s
         .strategy_discussions
         .iter()
@@ -281,14 +391,14 @@ async fn insert_record_set<C: SqlConn>(
             })
         })
         .collect();
-    insert_rows(c, m, &absent).await?;
-    insert_audited(c, m, actor, at, &s.section47s).await?;
-    insert_audited(c, m, actor, at, &s.assessments).await?;
-    insert_audited(c, m, actor, at, &s.plans).await?;
-    insert_audited(c, m, actor, at, &s.conferences).await?;
-    insert_audited(c, m, actor, at, &s.core_groups).await?;
-    insert_audited(c, m, actor, at, &s.visits).await?;
-    insert_audited(c, m, actor, at, &s.supervisions).await?;
+    insert_rows_with(c, m, v, &absent).await?;
+    insert_rows_with(c, m, v, &s.section47s).await?;
+    insert_rows_with(c, m, v, &s.assessments).await?;
+    insert_rows_with(c, m, v, &s.plans).await?;
+    insert_rows_with(c, m, v, &s.conferences).await?;
+    insert_rows_with(c, m, v, &s.core_groups).await?;
+    insert_rows_with(c, m, v, &s.visits).await?;
+    insert_rows_with(c, m, v, &s.supervisions).await?;
     let cases: Vec<SupervisionCaseRow> = s
         .supervisions
         .iter()
@@ -299,11 +409,11 @@ async fn insert_record_set<C: SqlConn>(
             })
         })
         .collect();
-    insert_rows(c, m, &cases).await?;
-    insert_audited(c, m, actor, at, &s.practice_weeks).await?;
-    insert_audited(c, m, actor, at, &s.case_file_audits).await?;
-    insert_audited(c, m, actor, at, &s.actions).await?;
-    insert_audited(c, m, actor, at, &s.plan_reviews).await?;
+    insert_rows_with(c, m, v, &cases).await?;
+    insert_rows_with(c, m, v, &s.practice_weeks).await?;
+    insert_rows_with(c, m, v, &s.case_file_audits).await?;
+    insert_rows_with(c, m, v, &s.actions).await?;
+    insert_rows_with(c, m, v, &s.plan_reviews).await?;
     let progress: Vec<PlanReviewProgressRow> = s
         .plan_reviews
         .iter()
@@ -315,13 +425,13 @@ async fn insert_record_set<C: SqlConn>(
             })
         })
         .collect();
-    insert_rows(c, m, &progress).await?;
-    insert_audited(c, m, actor, at, &s.case_notes).await?;
-    insert_audited(c, m, actor, at, &s.allocations).await?;
-    insert_audited(c, m, actor, at, &s.child_flags).await?;
-    insert_audited(c, m, actor, at, &s.specialist_involvements).await?;
-    insert_audited(c, m, actor, at, &s.emergency_protections).await?;
-    Ok(())
+    insert_rows_with(c, m, v, &progress).await?;
+    insert_rows_with(c, m, v, &s.case_notes).await?;
+    insert_rows_with(c, m, v, &s.allocations).await?;
+    insert_rows_with(c, m, v, &s.child_flags).await?;
+    insert_rows_with(c, m, v, &s.specialist_involvements).await?;
+    insert_rows_with(c, m, v, &s.emergency_protections).await?;
+    append_audit(c, m, actor, at, &bulk_audit_events(s)).await
 }
 
 /// Read every record about one child.
@@ -617,14 +727,8 @@ impl<B: Backend> Store for SqlStore<B> {
                         user.username
                     )));
                 }
-                insert_users(
-                    c,
-                    B::MAX_PARAMS,
-                    &actor,
-                    datetime::now(),
-                    std::slice::from_ref(&user),
-                )
-                .await?;
+                insert_users(c, B::MAX_PARAMS, "INSERT INTO", std::slice::from_ref(&user)).await?;
+                append_audit(c, B::MAX_PARAMS, &actor, datetime::now(), &[user.created()]).await?;
                 if let Some(hash) = password_hash {
                     c.execute(
                         Sql::new("UPDATE app_user SET password_hash = $2 WHERE id = $1")
@@ -736,48 +840,65 @@ impl<B: Backend> Store for SqlStore<B> {
         let actor = actor.clone();
         self.write(move |c| {
             async move {
-                let scope = actor.user_id.map(|u| u.to_string()).unwrap_or_else(|| actor.label.clone());
+                let scope = actor
+                    .user_id
+                    .map(|u| u.to_string())
+                    .unwrap_or_else(|| actor.label.clone());
+                let now = datetime::now();
                 if let Some(key) = &new.idempotency_key {
-                    let earlier = c
-                        .fetch_optional(
+                    // Claim the key first. A request with the same key still in flight (a retry racing the
+                    // original after a crash, a double click) makes this wait for it; if that one committed,
+                    // this answers with its contact.
+                    let claimed = c
+                        .execute(
                             Sql::new(
-                                "SELECT record_id FROM idempotency_key WHERE actor = $1 AND key = $2 AND record_kind = $3",
+                                "INSERT INTO idempotency_key (actor, key, record_kind, record_id, created_at) \
+                                 VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
                             )
                             .bind(&scope)
                             .bind(key)
-                            .bind(RecordKind::Contact),
+                            .bind(RecordKind::Contact)
+                            .bind(new.contact.id)
+                            .bind(now),
                         )
                         .await?;
-                    if let Some(row) = earlier {
+                    if claimed == 0 {
+                        let row = c
+                            .fetch_optional(
+                                Sql::new(
+                                    "SELECT record_id FROM idempotency_key \
+                                     WHERE actor = $1 AND key = $2 AND record_kind = $3",
+                                )
+                                .bind(&scope)
+                                .bind(key)
+                                .bind(RecordKind::Contact),
+                            )
+                            .await?
+                            .ok_or(StoreError::NotFound)?;
                         let id: ContactId = row.id("record_id")?;
                         let contact = select_where::<Contact, _>(c, "id = $1", id.to_value())
                             .await?
                             .into_iter()
                             .next()
                             .ok_or(StoreError::NotFound)?;
-                        return Ok(Recorded { record: contact, replayed: true });
+                        return Ok(Recorded {
+                            record: contact,
+                            replayed: true,
+                        });
                     }
                 }
-                let now = datetime::now();
+                let mut events = Vec::with_capacity(2);
                 if let Some(child) = &new.new_child {
-                    insert_audited(c, B::MAX_PARAMS, &actor, now, std::slice::from_ref(child)).await?;
+                    insert_rows(c, B::MAX_PARAMS, std::slice::from_ref(child)).await?;
+                    events.push(child.created());
                 }
-                insert_audited(c, B::MAX_PARAMS, &actor, now, std::slice::from_ref(&new.contact)).await?;
-                if let Some(key) = &new.idempotency_key {
-                    c.execute(
-                        Sql::new(
-                            "INSERT INTO idempotency_key (actor, key, record_kind, record_id, created_at) \
-                             VALUES ($1, $2, $3, $4, $5)",
-                        )
-                        .bind(&scope)
-                        .bind(key)
-                        .bind(RecordKind::Contact)
-                        .bind(new.contact.id)
-                        .bind(now),
-                    )
-                    .await?;
-                }
-                Ok(Recorded { record: new.contact, replayed: false })
+                insert_rows(c, B::MAX_PARAMS, std::slice::from_ref(&new.contact)).await?;
+                events.push(new.contact.created());
+                append_audit(c, B::MAX_PARAMS, &actor, now, &events).await?;
+                Ok(Recorded {
+                    record: new.contact,
+                    replayed: false,
+                })
             }
             .boxed()
         })
@@ -812,9 +933,8 @@ impl<B: Backend> Store for SqlStore<B> {
 
     async fn insert_records(&self, actor: &Actor, set: RecordSet) -> Result<(), StoreError> {
         let actor = actor.clone();
-        self.write(move |c| {
-            async move { insert_record_set(c, B::MAX_PARAMS, &actor, datetime::now(), &set).await }
-                .boxed()
+        self.write_alone(move |c| {
+            async move { insert_record_set::<B>(c, &actor, datetime::now(), &set).await }.boxed()
         })
         .await
     }

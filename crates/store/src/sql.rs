@@ -171,9 +171,21 @@ pub trait Backend: Clone + Send + Sync + 'static {
     const NAME: &'static str;
     /// The most parameters one statement may bind.
     const MAX_PARAMS: usize;
+    /// How a bulk load inserts rows inside [`Backend::write_alone`] (SQLite: `INSERT OR ROLLBACK INTO`, so a
+    /// multi-row statement needs no statement journal).
+    const BULK_INSERT: &'static str = "INSERT INTO";
+    /// A statement to run first in a bulk load (SQLite: defer foreign-key checks to COMMIT).
+    const BULK_PROLOGUE: Option<&'static str> = None;
 
     /// Run `job` in a write transaction. Returns only after COMMIT has returned: an `Ok` is durable.
     fn write<T: Send + 'static>(
+        &self,
+        job: Job<Self::Conn, T>,
+    ) -> impl Future<Output = Result<T, StoreError>> + Send;
+
+    /// Run `job` in a write transaction of its own (never grouped with other requests). Bulk loads use this,
+    /// with [`Backend::BULK_INSERT`] and [`Backend::BULK_PROLOGUE`]: a failure anywhere rolls back the lot.
+    fn write_alone<T: Send + 'static>(
         &self,
         job: Job<Self::Conn, T>,
     ) -> impl Future<Output = Result<T, StoreError>> + Send;

@@ -1,0 +1,424 @@
+//! `frontdoor`: the one binary. See `frontdoor --help` and DESIGN.md's command-line contract.
+
+use std::io::{IsTerminal, Read};
+use std::net::SocketAddr;
+use std::process::ExitCode;
+
+use anyhow::{Context, anyhow, bail};
+use clap::{Args, Parser, Subcommand};
+use domain::audit::Actor;
+use domain::codes::{Agency, Role};
+use domain::datetime::{self, Date};
+use domain::identifiers::LaCode;
+use indicatif::{ProgressBar, ProgressStyle};
+use service::demo::{DEMO_LAS, DEMO_PASSWORD, Seeded};
+use service::{NewUser, Services};
+use store::Store;
+
+/// mimalloc: bulk loads and busy servers make many small allocations, where glibc's allocator was a fifth of
+/// the time spent loading demo data.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+#[derive(Parser)]
+#[command(
+    name = "frontdoor",
+    version,
+    about = "Case management for the children's services front door"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Args, Clone)]
+struct DbArg {
+    /// Database URL: sqlite://PATH (the default is a file in the current directory) or postgres://USER@HOST/DB.
+    #[arg(long, env = "FRONTDOOR_DB", default_value = "sqlite://frontdoor.db")]
+    db: String,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the web application and API (creating and migrating the database as needed).
+    Serve {
+        #[command(flatten)]
+        db: DbArg,
+        /// Address to listen on.
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        addr: SocketAddr,
+        /// Seed the database with synthetic demo data if it holds no children yet.
+        #[arg(long)]
+        demo: bool,
+        /// How many children `--demo` creates.
+        #[arg(long, default_value_t = 3_000, requires = "demo")]
+        demo_children: u32,
+    },
+    /// Create the database if needed and bring its schema up to date.
+    Migrate {
+        #[command(flatten)]
+        db: DbArg,
+    },
+    /// Fill the database with synthetic data for three LAs (205, 207, 213).
+    Demo {
+        #[command(flatten)]
+        db: DbArg,
+        /// Children known to children's social care over the period.
+        #[arg(long, default_value_t = 3_000)]
+        children: u32,
+        /// Years of history, ending at --until.
+        #[arg(long, default_value_t = 3)]
+        years: u32,
+        /// Random seed: the same seed (and --until) gives the same data.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Last day of the history (default: today).
+        #[arg(long)]
+        until: Option<String>,
+    },
+    /// Manage users.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+    /// Manage API tokens.
+    Token {
+        #[command(subcommand)]
+        command: TokenCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Add a user.
+    Add {
+        #[command(flatten)]
+        db: DbArg,
+        #[arg(long)]
+        username: String,
+        /// mash-worker, social-worker, team-manager, partner, edt, early-help, reviewing-officer, auditor,
+        /// senior-leader, admin or inspector.
+        #[arg(long)]
+        role: String,
+        /// The local authority codes the user works for, comma-separated (e.g. 205,207,213).
+        #[arg(long, value_delimiter = ',', required = true)]
+        la: Vec<String>,
+        /// For partner-agency users: police, health, education, probation, housing, youth-justice or other.
+        #[arg(long)]
+        agency: Option<String>,
+        /// The name shown in the application.
+        #[arg(long)]
+        display_name: Option<String>,
+        /// Read the user's password from standard input (at least 12 characters).
+        #[arg(long)]
+        password_stdin: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum TokenCommand {
+    /// Create an API bearer token for a user and print it (only its hash is kept).
+    Create {
+        #[command(flatten)]
+        db: DbArg,
+        #[arg(long)]
+        username: String,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_tracing();
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli.command)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {}", one_line(&e));
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The error and its causes on one line.
+fn one_line(e: &anyhow::Error) -> String {
+    e.chain()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join(": ")
+}
+
+fn init_tracing() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
+        .with_target(false)
+        .try_init();
+}
+
+/// The database a URL names, opened and migrated.
+enum Database {
+    Sqlite(store_sqlite::SqliteStore),
+    Postgres(store_postgres::PgStore),
+}
+
+async fn open(url: &str) -> anyhow::Result<Database> {
+    if url.starts_with("sqlite:") {
+        Ok(Database::Sqlite(store_sqlite::open(url).await?))
+    } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        Ok(Database::Postgres(store_postgres::open(url).await?))
+    } else {
+        bail!(
+            "--db '{}' is not a database URL: use sqlite://PATH or postgres://USER@HOST:PORT/DATABASE",
+            store_postgres::redact(url)
+        )
+    }
+}
+
+async fn run(command: Command) -> anyhow::Result<()> {
+    let db = match &command {
+        Command::Serve { db, .. } | Command::Migrate { db } | Command::Demo { db, .. } => {
+            db.clone()
+        }
+        Command::User {
+            command: UserCommand::Add { db, .. },
+        }
+        | Command::Token {
+            command: TokenCommand::Create { db, .. },
+        } => db.clone(),
+    };
+    match open(&db.db).await? {
+        Database::Sqlite(store) => {
+            let result = execute(Services::new(store.clone()), command).await;
+            store.backend().close().await;
+            result
+        }
+        Database::Postgres(store) => {
+            let result = execute(Services::new(store.clone()), command).await;
+            store.backend().close().await;
+            result
+        }
+    }
+}
+
+async fn execute<S: Store>(services: Services<S>, command: Command) -> anyhow::Result<()> {
+    let system = Actor::system("cli");
+    match command {
+        Command::Migrate { .. } => {
+            println!(
+                "The {} database is up to date.",
+                services.store().backend_name()
+            );
+            Ok(())
+        }
+        Command::Demo {
+            children,
+            years,
+            seed,
+            until,
+            ..
+        } => {
+            let until = match until {
+                Some(s) => datetime::parse_date("--until", &s)?,
+                None => datetime::london_date(datetime::now()),
+            };
+            let seeded = seed_demo(&services, children, years, seed, until).await?;
+            print_seeded(&seeded, children);
+            Ok(())
+        }
+        Command::Serve {
+            addr,
+            demo,
+            demo_children,
+            ..
+        } => {
+            if demo {
+                if services.store().has_people(None).await? {
+                    services
+                        .add_demo_sign_ins(&Actor::system("demo"), &demo_las()?)
+                        .await?;
+                    println!("The database already holds data; not seeding it again.");
+                } else {
+                    let today = datetime::london_date(datetime::now());
+                    let seeded = seed_demo(&services, demo_children, 3, 1, today).await?;
+                    print_seeded(&seeded, demo_children);
+                }
+                print_sign_ins();
+            }
+            let listener = tokio::net::TcpListener::bind(addr)
+                .await
+                .with_context(|| format!("cannot listen on {addr}"))?;
+            let local = listener.local_addr()?;
+            println!("Frontdoor is running at http://{local}/ (press Ctrl+C to stop)");
+            tracing::info!(%local, database = services.store().backend_name(), "serving");
+            web::serve(services, listener, shutdown_signal()).await?;
+            Ok(())
+        }
+        Command::User {
+            command:
+                UserCommand::Add {
+                    username,
+                    role,
+                    la,
+                    agency,
+                    display_name,
+                    password_stdin,
+                    ..
+                },
+        } => {
+            let role = Role::parse(&role).map_err(|e| anyhow!("--role: {}", e.problem))?;
+            let las = la
+                .iter()
+                .map(|s| LaCode::parse(s).map_err(|e| anyhow!("--la: {}", e.problem)))
+                .collect::<anyhow::Result<Vec<_>>>()?;
+            let agency = agency
+                .map(|a| Agency::parse(&a).map_err(|e| anyhow!("--agency: {}", e.problem)))
+                .transpose()?;
+            let password = if password_stdin {
+                let mut s = String::new();
+                std::io::stdin()
+                    .read_to_string(&mut s)
+                    .context("reading the password from standard input")?;
+                let p = s.trim_end_matches(['\n', '\r']).to_owned();
+                if p.is_empty() {
+                    bail!("--password-stdin: no password was given on standard input");
+                }
+                Some(p)
+            } else {
+                None
+            };
+            let user = services
+                .add_user(
+                    &system,
+                    NewUser {
+                        username,
+                        display_name,
+                        role,
+                        las,
+                        agency,
+                        password,
+                    },
+                )
+                .await
+                .map_err(service_error)?;
+            println!("Added {} ({}).", user.username, user.role.label());
+            Ok(())
+        }
+        Command::Token {
+            command: TokenCommand::Create { username, .. },
+        } => {
+            let token = services
+                .create_api_token(&system, &username)
+                .await
+                .map_err(service_error)?;
+            println!("{token}");
+            Ok(())
+        }
+    }
+}
+
+/// A service error as a one-line message naming the field.
+fn service_error(e: service::ServiceError) -> anyhow::Error {
+    match e {
+        service::ServiceError::Invalid(errors) => anyhow!("{errors}"),
+        service::ServiceError::Conflict(m) | service::ServiceError::Unavailable(m) => {
+            anyhow!("{m}")
+        }
+        other => anyhow!("{other}"),
+    }
+}
+
+fn demo_las() -> anyhow::Result<Vec<LaCode>> {
+    DEMO_LAS
+        .iter()
+        .map(|c| LaCode::parse(c).map_err(|e| anyhow!("{e}")))
+        .collect()
+}
+
+async fn seed_demo<S: Store>(
+    services: &Services<S>,
+    children: u32,
+    years: u32,
+    seed: u64,
+    until: Date,
+) -> anyhow::Result<Seeded> {
+    if children == 0 {
+        bail!("--children: must be at least 1");
+    }
+    if years == 0 || years > 15 {
+        bail!("--years: must be between 1 and 15");
+    }
+    let config = synth::DemoConfig {
+        children,
+        years,
+        seed,
+        until,
+        las: demo_las()?,
+    };
+    let bar = if std::io::stderr().is_terminal() {
+        ProgressBar::new(u64::from(children))
+    } else {
+        ProgressBar::hidden()
+    };
+    bar.set_style(
+        ProgressStyle::with_template(
+            "{spinner} demo data [{bar:40}] {pos}/{len} children ({elapsed}, {eta} left)",
+        )
+        .unwrap_or_else(|_| ProgressStyle::default_bar())
+        .progress_chars("=> "),
+    );
+    let seeded = services
+        .seed_demo(&config, |done, _| bar.set_position(u64::from(done)))
+        .await
+        .map_err(service_error)?;
+    bar.finish_and_clear();
+    Ok(seeded)
+}
+
+fn print_seeded(seeded: &Seeded, children: u32) {
+    println!(
+        "Created synthetic data for {children} children in {:.1} s:",
+        seeded.elapsed.as_secs_f64()
+    );
+    for (kind, n) in &seeded.counts.0 {
+        println!("  {kind:<26} {n:>10}");
+    }
+    println!("  {:<26} {:>10}", "audit log entries", seeded.audit_entries);
+}
+
+fn print_sign_ins() {
+    println!(
+        "Demo sign-ins (password '{DEMO_PASSWORD}' for all): ROLE-LA, e.g. mash-worker-213, team-manager-205; \
+         partners: partner-police-213, partner-health-213, partner-education-213."
+    );
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down");
+}

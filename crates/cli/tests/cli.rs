@@ -1,0 +1,344 @@
+//! The `frontdoor` command as a user meets it: clear one-line errors, refusals of unsafe or newer databases,
+//! and the demo data generator.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+mod support;
+
+use sqlx::{Connection, Executor, Row};
+use support::run;
+
+fn one_line_error(stderr: &str) -> String {
+    let lines: Vec<&str> = stderr
+        .lines()
+        .filter(|l| l.starts_with("error: "))
+        .collect();
+    assert_eq!(lines.len(), 1, "expected one error line, got: {stderr}");
+    lines[0].to_owned()
+}
+
+#[test]
+fn bad_database_urls_get_a_clear_one_line_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let cases = [
+        (
+            "foo://bar",
+            "is not a database URL: use sqlite://PATH or postgres://",
+        ),
+        (
+            "postgres://postgres@127.0.0.1:1/nothing",
+            "cannot connect to PostgreSQL at 127.0.0.1:1/nothing",
+        ),
+        (
+            "sqlite:///no/such/directory/frontdoor.db",
+            "the directory /no/such/directory does not exist",
+        ),
+        (
+            "sqlite://x.db?synchronous=normal",
+            "refusing SQLite option synchronous=normal",
+        ),
+        (
+            "sqlite://x.db?journal_mode=delete",
+            "refusing SQLite option journal_mode=delete",
+        ),
+        ("sqlite://:memory:", "is not durable"),
+        (
+            "postgres://user:secret@127.0.0.1:1/db",
+            "cannot connect to PostgreSQL",
+        ),
+    ];
+    for (url, expected) in cases {
+        let (code, _, stderr) = std::process::Command::new(env!("CARGO_BIN_EXE_frontdoor"))
+            .args(["migrate", "--db", url])
+            .current_dir(dir.path())
+            .output()
+            .map(|o| {
+                (
+                    o.status.code().unwrap(),
+                    String::from_utf8_lossy(&o.stdout).into_owned(),
+                    String::from_utf8_lossy(&o.stderr).into_owned(),
+                )
+            })
+            .unwrap();
+        assert_eq!(code, 1, "{url}");
+        let line = one_line_error(&stderr);
+        assert!(line.contains(expected), "{url}: {line}");
+        assert!(
+            !line.contains("secret"),
+            "passwords are never shown: {line}"
+        );
+    }
+}
+
+#[test]
+fn bad_arguments_name_the_option() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", dir.path().join("f.db").display());
+    for (args, expected) in [
+        (
+            vec![
+                "user",
+                "add",
+                "--username",
+                "a",
+                "--role",
+                "boss",
+                "--la",
+                "213",
+            ],
+            "--role: 'boss' is not a known code",
+        ),
+        (
+            vec![
+                "user",
+                "add",
+                "--username",
+                "a",
+                "--role",
+                "admin",
+                "--la",
+                "21",
+            ],
+            "--la: ",
+        ),
+        (
+            vec![
+                "user",
+                "add",
+                "--username",
+                "a",
+                "--role",
+                "partner",
+                "--la",
+                "213",
+            ],
+            "agency: a partner-agency user needs --agency",
+        ),
+        (
+            vec![
+                "user",
+                "add",
+                "--username",
+                "a b",
+                "--role",
+                "admin",
+                "--la",
+                "213",
+            ],
+            "username: use letters, digits",
+        ),
+        (
+            vec!["token", "create", "--username", "nobody"],
+            "username: there is no user 'nobody'",
+        ),
+        (
+            vec!["demo", "--children", "0"],
+            "--children: must be at least 1",
+        ),
+        (
+            vec!["demo", "--until", "2025-02-30"],
+            "--until: '2025-02-30' is not a real date",
+        ),
+    ] {
+        let (code, _, stderr) = run(&args, &db, None);
+        assert_eq!(code, 1, "{args:?}");
+        let line = one_line_error(&stderr);
+        assert!(line.contains(expected), "{args:?}: {line}");
+    }
+    let (code, _, stderr) = run(
+        &[
+            "user",
+            "add",
+            "--username",
+            "pw",
+            "--role",
+            "admin",
+            "--la",
+            "213",
+            "--password-stdin",
+        ],
+        &db,
+        Some("short\n"),
+    );
+    assert_eq!(code, 1);
+    assert!(one_line_error(&stderr).contains("password: must be at least 12 characters"));
+    let (code, out, _) = run(
+        &[
+            "user",
+            "add",
+            "--username",
+            "pw",
+            "--role",
+            "admin",
+            "--la",
+            "213",
+            "--password-stdin",
+        ],
+        &db,
+        Some("a long enough password\n"),
+    );
+    assert_eq!(code, 0);
+    assert!(out.contains("Added pw"));
+}
+
+async fn add_future_migration_sqlite(path: &std::path::Path) {
+    let mut c = sqlx::SqliteConnection::connect(&format!("sqlite://{}", path.display()))
+        .await
+        .unwrap();
+    c.execute(
+        "INSERT INTO _sqlx_migrations (version, description, installed_on, success, checksum, execution_time) \
+         VALUES (29991231000000, 'from the future', CURRENT_TIMESTAMP, 1, x'00', 0)",
+    )
+    .await
+    .unwrap();
+}
+
+#[tokio::test]
+async fn a_schema_newer_than_the_binary_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("f.db");
+    let db = format!("sqlite://{}", path.display());
+    assert_eq!(run(&["migrate"], &db, None).0, 0);
+    add_future_migration_sqlite(&path).await;
+    let (code, _, stderr) = run(&["migrate"], &db, None);
+    assert_eq!(code, 1);
+    assert!(
+        one_line_error(&stderr)
+            .contains("schema (version 29991231000000) is newer than this Frontdoor")
+    );
+
+    if store_tests::pg_configured("a_schema_newer_than_the_binary_is_refused (PostgreSQL)") {
+        let pg = store_tests::PgTestDb::create().await.unwrap();
+        assert_eq!(run(&["migrate"], &pg.url, None).0, 0);
+        let mut c = sqlx::PgConnection::connect(&pg.url).await.unwrap();
+        c.execute(
+            "INSERT INTO _sqlx_migrations (version, description, success, checksum, execution_time) \
+             VALUES (29991231000000, 'from the future', true, '\\x00', 0)",
+        )
+        .await
+        .unwrap();
+        drop(c);
+        let (code, _, stderr) = run(&["migrate"], &pg.url, None);
+        assert_eq!(code, 1);
+        assert!(one_line_error(&stderr).contains("is newer than this Frontdoor"));
+    }
+}
+
+#[tokio::test]
+async fn unsafe_postgresql_settings_are_refused() {
+    if !store_tests::pg_configured("unsafe_postgresql_settings_are_refused") {
+        return;
+    }
+    let pg = store_tests::PgTestDb::create().await.unwrap();
+    // Per connection, through the URL.
+    for (setting, value) in [
+        ("synchronous_commit", "off"),
+        ("synchronous_commit", "local"),
+    ] {
+        let url = format!("{}?options=-c%20{setting}%3D{value}", pg.url);
+        let (code, _, stderr) = run(&["migrate"], &url, None);
+        assert_eq!(code, 1, "{setting}={value} was accepted");
+        assert!(one_line_error(&stderr).contains(&format!("synchronous_commit is {value}")));
+    }
+    // Per database, as an administrator might have set it.
+    let name = pg.url.rsplit('/').next().unwrap().to_owned();
+    let mut c = sqlx::PgConnection::connect(&pg.url).await.unwrap();
+    c.execute(sqlx::AssertSqlSafe(format!(
+        "ALTER DATABASE {name} SET synchronous_commit = off"
+    )))
+    .await
+    .unwrap();
+    drop(c);
+    let (code, _, stderr) = run(&["migrate"], &pg.url, None);
+    assert_eq!(code, 1);
+    assert!(one_line_error(&stderr).contains("Frontdoor needs on"));
+    // fsync, full_page_writes and data_sync_retry are server-wide; their checks are unit-tested in store-postgres.
+}
+
+/// Every row of every table but the audit log (whose times are when the demo ran), in a stable order.
+async fn dump(path: &std::path::Path) -> Vec<String> {
+    let mut c = sqlx::SqliteConnection::connect(&format!("sqlite://{}", path.display()))
+        .await
+        .unwrap();
+    let tables: Vec<String> = sqlx::query(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' \
+         AND name NOT IN ('_sqlx_migrations', 'audit_log', 'app_user', 'user_la') ORDER BY name",
+    )
+    .fetch_all(&mut c)
+    .await
+    .unwrap()
+    .iter()
+    .map(|r| r.get(0))
+    .collect();
+    let mut out = Vec::new();
+    for t in tables {
+        let cols: Vec<String> = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT name FROM pragma_table_info('{t}')"
+        )))
+        .fetch_all(&mut c)
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+        let select = cols
+            .iter()
+            .map(|c| format!("quote({c})"))
+            .collect::<Vec<_>>()
+            .join(" || '|' || ");
+        let mut rows: Vec<String> =
+            sqlx::query(sqlx::AssertSqlSafe(format!("SELECT {select} FROM {t}")))
+                .fetch_all(&mut c)
+                .await
+                .unwrap()
+                .iter()
+                .map(|r| format!("{t}: {}", r.get::<String, _>(0)))
+                .collect();
+        rows.sort();
+        out.extend(rows);
+    }
+    out
+}
+
+#[tokio::test]
+async fn demo_data_is_deterministic_by_seed() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut dumps = Vec::new();
+    for (name, seed) in [("a.db", "7"), ("b.db", "7"), ("c.db", "8")] {
+        let path = dir.path().join(name);
+        let db = format!("sqlite://{}", path.display());
+        let (code, out, stderr) = run(
+            &[
+                "demo",
+                "--children",
+                "300",
+                "--years",
+                "2",
+                "--seed",
+                seed,
+                "--until",
+                "2025-03-31",
+            ],
+            &db,
+            None,
+        );
+        assert_eq!(code, 0, "{stderr}");
+        assert!(
+            out.contains("Created synthetic data for 300 children"),
+            "{out}"
+        );
+        assert!(out.contains("contacts"), "{out}");
+        dumps.push(dump(&path).await);
+    }
+    assert!(
+        dumps[0].len() > 3_000,
+        "a realistic amount of data: {}",
+        dumps[0].len()
+    );
+    assert!(dumps[0] == dumps[1], "the same seed gives the same data");
+    assert!(dumps[0] != dumps[2], "another seed gives other data");
+}

@@ -1,0 +1,128 @@
+//! Running the real `frontdoor` binary in tests.
+#![allow(
+    dead_code,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+use std::io::{BufRead, BufReader};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+pub fn frontdoor() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_frontdoor"));
+    c.env_remove("FRONTDOOR_DB").env("RUST_LOG", "warn");
+    c
+}
+
+/// Run a command to completion; its (status, stdout, stderr).
+pub fn run(args: &[&str], db: &str, stdin: Option<&str>) -> (i32, String, String) {
+    let mut cmd = frontdoor();
+    cmd.args(args).arg("--db").arg(db);
+    cmd.stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = cmd.spawn().expect("start frontdoor");
+    if let Some(input) = stdin {
+        use std::io::Write;
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(input.as_bytes())
+            .unwrap();
+    } else {
+        drop(child.stdin.take());
+    }
+    let out = child.wait_with_output().unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// A running `frontdoor serve` and the address it listens on.
+pub struct Server {
+    pub child: Child,
+    pub base: String,
+}
+
+impl Server {
+    /// Start `frontdoor serve` on a free port and wait until it says where it listens.
+    pub fn start(db: &str, extra: &[&str]) -> Server {
+        let mut child = frontdoor()
+            .args(["serve", "--addr", "127.0.0.1:0", "--db", db])
+            .args(extra)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("start frontdoor serve");
+        let stdout = child.stdout.take().unwrap();
+        let mut lines = BufReader::new(stdout).lines();
+        let deadline = Instant::now() + Duration::from_secs(120);
+        let base = loop {
+            let line = lines.next().expect("serve printed its address").unwrap();
+            if let Some(rest) = line.strip_prefix("Frontdoor is running at ") {
+                break rest
+                    .split_whitespace()
+                    .next()
+                    .unwrap()
+                    .trim_end_matches('/')
+                    .to_owned();
+            }
+            assert!(Instant::now() < deadline, "serve did not start");
+        };
+        // Keep draining stdout so the server never blocks on a full pipe.
+        std::thread::spawn(move || for _ in lines {});
+        Server { child, base }
+    }
+
+    /// SIGKILL: no chance to flush or shut down.
+    pub fn kill(mut self) {
+        self.child.kill().unwrap();
+        self.child.wait().unwrap();
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Where tests leave the figures they measure (printed by `.ci/run`).
+pub fn report(name: &str, text: &str) {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
+        .join("..")
+        .join("reports");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join(format!("{name}.txt")), text).unwrap();
+    println!("{text}");
+}
+
+/// A user with an API token in a fresh database.
+pub fn user_with_token(db: &str, username: &str, role: &str, la: &str) -> String {
+    let (code, _, err) = run(
+        &[
+            "user",
+            "add",
+            "--username",
+            username,
+            "--role",
+            role,
+            "--la",
+            la,
+        ],
+        db,
+        None,
+    );
+    assert_eq!(code, 0, "user add failed: {err}");
+    let (code, out, err) = run(&["token", "create", "--username", username], db, None);
+    assert_eq!(code, 0, "token create failed: {err}");
+    out.trim().to_owned()
+}

@@ -1,0 +1,58 @@
+use domain::{ValueError, ValueErrors};
+use store::StoreError;
+use thiserror::Error;
+
+/// What a use case can answer instead of a result. Each maps to one HTTP status (see the web crate).
+#[derive(Debug, Error)]
+pub enum ServiceError {
+    /// The input has problems, each naming its field (HTTP 422).
+    #[error("invalid input: {0}")]
+    Invalid(ValueErrors),
+    /// Not signed in, or the token is not valid (HTTP 401).
+    #[error("not signed in")]
+    Unauthenticated,
+    /// Signed in, but the role may not do this at all (HTTP 403).
+    #[error("not allowed")]
+    Forbidden,
+    /// The record does not exist, or the user may not know it exists (HTTP 404).
+    #[error("not found")]
+    NotFound,
+    /// The change clashes with what is stored (HTTP 409).
+    #[error("conflict: {0}")]
+    Conflict(String),
+    /// The database cannot be reached (HTTP 503).
+    #[error("unavailable: {0}")]
+    Unavailable(String),
+    /// Anything else (HTTP 500); the details go to the log, not the user.
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl ServiceError {
+    pub fn invalid(field: &'static str, problem: impl Into<String>) -> ServiceError {
+        ServiceError::Invalid(ValueError::new(field, problem).into())
+    }
+}
+
+impl From<ValueErrors> for ServiceError {
+    fn from(e: ValueErrors) -> Self {
+        ServiceError::Invalid(e)
+    }
+}
+
+impl From<ValueError> for ServiceError {
+    fn from(e: ValueError) -> Self {
+        ServiceError::Invalid(e.into())
+    }
+}
+
+impl From<StoreError> for ServiceError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::NotFound => ServiceError::NotFound,
+            StoreError::Conflict(m) => ServiceError::Conflict(m),
+            StoreError::Unavailable(m) => ServiceError::Unavailable(m),
+            other => ServiceError::Internal(other.to_string()),
+        }
+    }
+}

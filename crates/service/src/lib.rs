@@ -1,0 +1,420 @@
+//! Frontdoor's use cases. Each one checks the permission policy (`domain::policy`), runs one store
+//! transaction that writes its own audit rows, and shapes the result. The HTML pages, the JSON API and the
+//! CLI all call these functions, so a rule or a permission lives in one place.
+
+pub mod auth;
+pub mod demo;
+mod error;
+mod views;
+
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use domain::audit::Actor;
+use domain::calendar::Calendar;
+use domain::clocks;
+use domain::codes::{Agency, Role};
+use domain::datetime::{self, Timestamp};
+use domain::identifiers::LaCode;
+use domain::ids::{ContactId, PersonId, UserId};
+use domain::policy::{self, Permission};
+use domain::records::{Contact, LaSettings, LocalAuthority, Person, Referrer, Screening, User};
+use domain::validation::{ChildRef, ContactInput, MAX_NAME, required_text};
+use domain::{ValueError, ValueErrors};
+use store::{NewContact, Recorded, Store};
+
+pub use error::ServiceError;
+pub use views::ContactView;
+
+/// The source of "now": the real clock, or a fixed instant in tests.
+#[derive(Clone, Copy, Debug, Default)]
+pub enum Clock {
+    #[default]
+    System,
+    Fixed(Timestamp),
+}
+
+impl Clock {
+    pub fn now(&self) -> Timestamp {
+        match self {
+            Clock::System => datetime::now(),
+            Clock::Fixed(t) => *t,
+        }
+    }
+}
+
+/// The use cases, over a store.
+#[derive(Clone, Debug)]
+pub struct Services<S> {
+    store: S,
+    clock: Clock,
+    local_authorities: Arc<Mutex<Option<CachedLas>>>,
+}
+
+/// LA settings as read, and when.
+type CachedLas = (Instant, Vec<LocalAuthority>);
+
+/// How long LA settings are cached. Settings change rarely; a change reaches every server within this time.
+const LA_CACHE: Duration = Duration::from_secs(10);
+
+/// A user to add.
+#[derive(Clone, Debug)]
+pub struct NewUser {
+    pub username: String,
+    pub display_name: Option<String>,
+    pub role: Role,
+    pub las: Vec<LaCode>,
+    pub agency: Option<Agency>,
+    pub password: Option<String>,
+}
+
+fn require(actor: &Actor, permission: Permission) -> Result<Role, ServiceError> {
+    match actor.role {
+        Some(role) if policy::allows(role, permission) => Ok(role),
+        Some(_) => Err(ServiceError::Forbidden),
+        None => Err(ServiceError::Unauthenticated),
+    }
+}
+
+/// The system itself may administer (the CLI on the server runs as the system).
+fn require_admin(actor: &Actor) -> Result<(), ServiceError> {
+    if actor.user_id.is_none() && actor.label.starts_with("system:") {
+        return Ok(());
+    }
+    require(actor, Permission::Administer).map(|_| ())
+}
+
+impl<S: Store> Services<S> {
+    pub fn new(store: S) -> Services<S> {
+        Services {
+            store,
+            clock: Clock::System,
+            local_authorities: Arc::new(Mutex::new(None)),
+        }
+    }
+
+    #[must_use]
+    pub fn with_clock(mut self, clock: Clock) -> Services<S> {
+        self.clock = clock;
+        self
+    }
+
+    pub fn store(&self) -> &S {
+        &self.store
+    }
+
+    pub fn now(&self) -> Timestamp {
+        self.clock.now()
+    }
+
+    /// The database answers.
+    pub async fn health(&self) -> Result<(), ServiceError> {
+        Ok(self.store.ping().await?)
+    }
+
+    /// Make sure each LA exists, creating any missing one with default settings.
+    pub async fn ensure_local_authorities(
+        &self,
+        actor: &Actor,
+        codes: &[LaCode],
+    ) -> Result<(), ServiceError> {
+        require_admin(actor)?;
+        let existing = self.local_authorities().await?;
+        for code in codes {
+            if !existing.iter().any(|la| &la.code == code) {
+                let la = LocalAuthority {
+                    code: code.clone(),
+                    name: code.name().unwrap_or("Local authority").to_owned(),
+                    settings: LaSettings::default(),
+                };
+                self.store.save_local_authority(actor, &la).await?;
+                self.forget_local_authorities();
+            }
+        }
+        Ok(())
+    }
+
+    /// The LAs served here, with their settings (cached for a few seconds).
+    pub async fn local_authorities(&self) -> Result<Vec<LocalAuthority>, ServiceError> {
+        if let Ok(cache) = self.local_authorities.lock()
+            && let Some((_, las)) = cache.as_ref().filter(|(at, _)| at.elapsed() < LA_CACHE)
+        {
+            return Ok(las.clone());
+        }
+        let las = self.store.local_authorities().await?;
+        if let Ok(mut cache) = self.local_authorities.lock() {
+            *cache = Some((Instant::now(), las.clone()));
+        }
+        Ok(las)
+    }
+
+    fn forget_local_authorities(&self) {
+        if let Ok(mut cache) = self.local_authorities.lock() {
+            *cache = None;
+        }
+    }
+
+    async fn local_authority(&self, code: &LaCode) -> Result<LocalAuthority, ServiceError> {
+        self.local_authorities()
+            .await?
+            .into_iter()
+            .find(|la| &la.code == code)
+            .ok_or_else(|| {
+                ServiceError::invalid("la", format!("{code} is not a local authority served here"))
+            })
+    }
+
+    /// Add a user. Partner-agency practitioners must name their agency; nobody else may.
+    pub async fn add_user(&self, actor: &Actor, new: NewUser) -> Result<User, ServiceError> {
+        require_admin(actor)?;
+        let mut errors = ValueErrors::new();
+        let username = errors.take(required_text(
+            "username",
+            Some(&new.username),
+            64,
+            "enter a username",
+        ));
+        if let Some(u) = &username
+            && !u
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_' | '@'))
+        {
+            errors.push(ValueError::new(
+                "username",
+                "use letters, digits and . - _ @ only",
+            ));
+        }
+        if new.las.is_empty() {
+            errors.push(ValueError::new("la", "give at least one local authority"));
+        }
+        match (new.role, new.agency) {
+            (Role::Partner, None) => errors.push(ValueError::new(
+                "agency",
+                "a partner-agency user needs --agency",
+            )),
+            (Role::Partner, Some(Agency::SocialCare)) => errors.push(ValueError::new(
+                "agency",
+                "a partner agency cannot be children's social care",
+            )),
+            (Role::Partner, Some(_)) | (_, None) => {}
+            (_, Some(_)) => errors.push(ValueError::new(
+                "agency",
+                "only partner-agency users have an agency",
+            )),
+        }
+        if let Some(p) = &new.password
+            && p.chars().count() < 12
+        {
+            errors.push(ValueError::new(
+                "password",
+                "must be at least 12 characters",
+            ));
+        }
+        let display_name = errors.take(domain::validation::optional_text(
+            "display name",
+            new.display_name.as_deref(),
+            MAX_NAME,
+        ));
+        errors.into_result()?;
+        let (Some(username), Some(display_name)) = (username, display_name) else {
+            return Err(ServiceError::Internal("validated fields missing".into()));
+        };
+        self.ensure_local_authorities(actor, &new.las).await?;
+        let password_hash = match new.password {
+            Some(p) => Some(auth::hash_password(p).await?),
+            None => None,
+        };
+        let user = User {
+            id: UserId::new(),
+            display_name: display_name.unwrap_or_else(|| username.clone()),
+            username,
+            role: new.role,
+            agency: new.agency,
+            las: new.las,
+            team_id: None,
+            disabled: false,
+            created_at: self.now(),
+        };
+        self.store.add_user(actor, &user, password_hash).await?;
+        Ok(user)
+    }
+
+    /// Create an API bearer token for a user; the token is shown once and only its hash is kept.
+    pub async fn create_api_token(
+        &self,
+        actor: &Actor,
+        username: &str,
+    ) -> Result<String, ServiceError> {
+        require_admin(actor)?;
+        let creds = self
+            .store
+            .user_credentials(username)
+            .await?
+            .ok_or_else(|| {
+                ServiceError::invalid("username", format!("there is no user '{username}'"))
+            })?;
+        if creds.user.disabled {
+            return Err(ServiceError::invalid(
+                "username",
+                format!("the user '{username}' is disabled"),
+            ));
+        }
+        let token = auth::new_token();
+        self.store
+            .add_api_token(actor, creds.user.id, auth::token_hash(&token))
+            .await?;
+        Ok(token)
+    }
+
+    /// The actor a bearer token stands for.
+    pub async fn actor_for_token(&self, token: &str) -> Result<Actor, ServiceError> {
+        if !token.starts_with(auth::TOKEN_PREFIX) || token.len() > 200 {
+            return Err(ServiceError::Unauthenticated);
+        }
+        let user = self
+            .store
+            .user_for_api_token(&auth::token_hash(token))
+            .await?
+            .ok_or(ServiceError::Unauthenticated)?;
+        Ok(Actor::user(&user))
+    }
+
+    /// Record a contact about a child (new or known), with its decision clock.
+    pub async fn record_contact(
+        &self,
+        actor: &Actor,
+        input: ContactInput,
+        idempotency_key: Option<String>,
+    ) -> Result<Recorded<ContactView>, ServiceError> {
+        require(actor, Permission::RecordContact)?;
+        let now = self.now();
+        let valid = input.validate(now)?;
+        if !policy::in_scope(&actor.las, &valid.la) {
+            return Err(ServiceError::invalid(
+                "la",
+                format!("you do not work for local authority {}", valid.la),
+            ));
+        }
+        if let Some(key) = &idempotency_key
+            && (key.is_empty() || key.len() > 200)
+        {
+            return Err(ServiceError::invalid(
+                "Idempotency-Key",
+                "must be 1 to 200 characters",
+            ));
+        }
+        let la = self.local_authority(&valid.la).await?;
+        let (child_id, new_child) = match valid.child {
+            ChildRef::Existing(id) => {
+                let known = self.store.person(id).await?;
+                match known {
+                    Some(p) if p.is_child && p.la == valid.la && !p.restricted => (id, None),
+                    _ => {
+                        return Err(ServiceError::invalid(
+                            "child.id",
+                            "there is no such child in this local authority",
+                        ));
+                    }
+                }
+            }
+            ChildRef::New {
+                first_name,
+                last_name,
+                date_of_birth,
+                sex,
+            } => {
+                let person = Person {
+                    id: PersonId::new(),
+                    la: valid.la.clone(),
+                    is_child: true,
+                    la_child_id: None,
+                    first_name,
+                    last_name,
+                    other_names: None,
+                    date_of_birth,
+                    expected_date_of_birth: None,
+                    date_of_death: None,
+                    sex,
+                    gender_identity: None,
+                    ethnicity: None,
+                    disabilities: Vec::new(),
+                    upn: None,
+                    former_upn: None,
+                    upn_unknown: None,
+                    nhs_number: None,
+                    first_language: None,
+                    religion: None,
+                    restricted: false,
+                    created_at: now,
+                };
+                (person.id, Some(person))
+            }
+        };
+        let calendar = la.settings.calendar();
+        let out_of_hours = clocks::clock_starts_at(
+            &calendar,
+            &la.settings.clocks.working_hours,
+            valid.received_at,
+        ) != valid.received_at;
+        let contact = Contact {
+            id: ContactId::new(),
+            la: valid.la,
+            child_id,
+            sibling_group: None,
+            received_at: valid.received_at,
+            out_of_hours,
+            source: valid.source,
+            referrer: Referrer {
+                name: valid.referrer_name,
+                role: valid.referrer_role,
+                agency: valid.referrer_agency,
+                organisation: valid.referrer_organisation,
+                contact_details: valid.referrer_contact_details,
+            },
+            concerns: valid.concerns,
+            immediate_risk: valid.immediate_risk,
+            recorded_by: actor.user_id,
+            recorded_at: now,
+            assigned_to: None,
+            screening: Screening::default(),
+            decision: None,
+            feedback: None,
+        };
+        let recorded = self
+            .store
+            .record_contact(
+                actor,
+                NewContact {
+                    contact,
+                    new_child,
+                    idempotency_key,
+                },
+            )
+            .await?;
+        Ok(Recorded {
+            record: ContactView::new(&recorded.record, &la.settings, &calendar, now),
+            replayed: recorded.replayed,
+        })
+    }
+
+    /// One contact, if the actor may see it (otherwise the same `NotFound` as for a missing one).
+    pub async fn contact(&self, actor: &Actor, id: ContactId) -> Result<ContactView, ServiceError> {
+        require(actor, Permission::ViewContact)?;
+        let contact = self
+            .store
+            .contact(id)
+            .await?
+            .ok_or(ServiceError::NotFound)?;
+        if !policy::in_scope(&actor.las, &contact.la) {
+            return Err(ServiceError::NotFound);
+        }
+        let la = self.local_authority(&contact.la).await?;
+        let calendar: Calendar = la.settings.calendar();
+        Ok(ContactView::new(
+            &contact,
+            &la.settings,
+            &calendar,
+            self.now(),
+        ))
+    }
+}

@@ -1,0 +1,81 @@
+//! The JSON API under `/api/v1` (shapes fixed by DESIGN.md; extend, never rename).
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use domain::ids::ContactId;
+use domain::validation::ContactInput;
+use serde_json::json;
+use service::ContactView;
+use store::Store;
+
+use crate::Shared;
+use crate::error::WebError;
+use crate::extract::{ApiActor, ApiJson};
+
+/// `GET /healthz`: 200 when the database answers, 503 when it does not.
+pub async fn healthz<S: Store>(State(state): State<Shared<S>>) -> Response {
+    let backend = state.services.store().backend_name();
+    match state.services.health().await {
+        Ok(()) => Json(json!({"status": "ok", "database": backend})).into_response(),
+        Err(e) => {
+            tracing::warn!(error = %e, "health check failed");
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                Json(json!({"status": "unavailable", "database": backend})),
+            )
+                .into_response()
+        }
+    }
+}
+
+/// The header a client sets so that a retried create is recorded once.
+static IDEMPOTENCY_KEY: HeaderName = HeaderName::from_static("idempotency-key");
+
+/// `POST /api/v1/contacts` → 201 with the contact and its decision clock, or 422 naming each bad field.
+pub async fn record_contact<S: Store>(
+    State(state): State<Shared<S>>,
+    ApiActor(actor): ApiActor,
+    headers: HeaderMap,
+    ApiJson(input): ApiJson<ContactInput>,
+) -> Result<Response, WebError> {
+    let key = headers
+        .get(&IDEMPOTENCY_KEY)
+        .map(|v| v.to_str().map(str::to_owned))
+        .transpose()
+        .map_err(|_| {
+            WebError::Service(service::ServiceError::invalid(
+                "Idempotency-Key",
+                "must be plain text",
+            ))
+        })?;
+    let recorded = state.services.record_contact(&actor, input, key).await?;
+    let location = format!("/api/v1/contacts/{}", recorded.record.id);
+    let mut response = (StatusCode::CREATED, Json(recorded.record)).into_response();
+    if let Ok(v) = HeaderValue::from_str(&location) {
+        response.headers_mut().insert(header::LOCATION, v);
+    }
+    if recorded.replayed {
+        response.headers_mut().insert(
+            HeaderName::from_static("idempotent-replayed"),
+            HeaderValue::from_static("true"),
+        );
+    }
+    Ok(response)
+}
+
+/// `GET /api/v1/contacts/{id}` → 200, or 404 for a missing contact and for one the caller may not see alike.
+pub async fn get_contact<S: Store>(
+    State(state): State<Shared<S>>,
+    ApiActor(actor): ApiActor,
+    Path(id): Path<String>,
+) -> Result<Json<ContactView>, WebError> {
+    let id = ContactId::parse(&id).map_err(|_| WebError::NotFound)?;
+    Ok(Json(state.services.contact(&actor, id).await?))
+}
+
+/// Anything else under `/api/v1`.
+pub async fn not_found() -> WebError {
+    WebError::NotFound
+}

@@ -1,0 +1,204 @@
+//! One error type for the web layer and its one mapping to HTTP responses: `application/problem+json`
+//! (RFC 9457) under `/api`, an HTML error page elsewhere. Internals are logged once, never sent.
+
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use domain::ValueErrors;
+use serde::Serialize;
+use service::ServiceError;
+
+/// An error a handler returns.
+#[derive(Debug)]
+pub enum WebError {
+    Service(ServiceError),
+    /// The request body is not JSON, or not the JSON the endpoint takes.
+    BadBody {
+        status: StatusCode,
+        detail: String,
+        field: Option<String>,
+    },
+    NotFound,
+}
+
+impl From<ServiceError> for WebError {
+    fn from(e: ServiceError) -> Self {
+        WebError::Service(e)
+    }
+}
+
+/// A field problem in a 422 response.
+#[derive(Debug, Serialize, PartialEq, Eq)]
+pub struct FieldProblem {
+    pub field: String,
+    pub message: String,
+}
+
+/// An RFC 9457 problem document, with the field list DESIGN.md promises for 422s.
+#[derive(Debug, Serialize)]
+pub struct Problem {
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    pub title: &'static str,
+    pub status: u16,
+    pub detail: String,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<FieldProblem>,
+}
+
+fn field_problems(errors: &ValueErrors) -> Vec<FieldProblem> {
+    errors
+        .0
+        .iter()
+        .map(|e| FieldProblem {
+            field: e.field.to_string(),
+            message: e.problem.clone(),
+        })
+        .collect()
+}
+
+impl WebError {
+    /// The status and problem document for this error. Internal details never reach the body.
+    pub fn problem(&self) -> Problem {
+        let (status, title, detail, errors) = match self {
+            WebError::Service(ServiceError::Invalid(errors)) => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "There is a problem with your request",
+                errors.to_string(),
+                field_problems(errors),
+            ),
+            WebError::Service(ServiceError::Unauthenticated) => (
+                StatusCode::UNAUTHORIZED,
+                "Not signed in",
+                "Sign in, or send a valid API token as 'Authorization: Bearer TOKEN'.".to_owned(),
+                Vec::new(),
+            ),
+            WebError::Service(ServiceError::Forbidden) => (
+                StatusCode::FORBIDDEN,
+                "Not allowed",
+                "Your role does not allow this.".to_owned(),
+                Vec::new(),
+            ),
+            WebError::Service(ServiceError::NotFound) | WebError::NotFound => (
+                StatusCode::NOT_FOUND,
+                "Not found",
+                "There is nothing here that you can see.".to_owned(),
+                Vec::new(),
+            ),
+            WebError::Service(ServiceError::Conflict(m)) => {
+                (StatusCode::CONFLICT, "Conflict", m.clone(), Vec::new())
+            }
+            WebError::Service(ServiceError::Unavailable(_)) => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "Service unavailable",
+                "The database is not available. Try again shortly.".to_owned(),
+                Vec::new(),
+            ),
+            WebError::Service(ServiceError::Internal(_)) => (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "Something went wrong",
+                "Something went wrong on our side. Quote the request id to support.".to_owned(),
+                Vec::new(),
+            ),
+            WebError::BadBody {
+                status,
+                detail,
+                field,
+            } => (
+                *status,
+                if *status == StatusCode::UNPROCESSABLE_ENTITY {
+                    "There is a problem with your request"
+                } else {
+                    "The request body could not be read"
+                },
+                detail.clone(),
+                field
+                    .iter()
+                    .map(|f| FieldProblem {
+                        field: f.clone(),
+                        message: detail.clone(),
+                    })
+                    .collect(),
+            ),
+        };
+        Problem {
+            kind: "about:blank",
+            title,
+            status: status.as_u16(),
+            detail,
+            errors,
+        }
+    }
+}
+
+impl IntoResponse for WebError {
+    fn into_response(self) -> Response {
+        match &self {
+            WebError::Service(ServiceError::Internal(m)) => {
+                tracing::error!(error = %m, "internal error")
+            }
+            WebError::Service(ServiceError::Unavailable(m)) => {
+                tracing::warn!(error = %m, "database unavailable")
+            }
+            _ => {}
+        }
+        let problem = self.problem();
+        let status =
+            StatusCode::from_u16(problem.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let body = serde_json::to_vec(&problem).unwrap_or_default();
+        let mut response = (status, body).into_response();
+        let headers = response.headers_mut();
+        headers.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/problem+json"),
+        );
+        if status == StatusCode::UNAUTHORIZED {
+            headers.insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+        }
+        response
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn status(e: WebError) -> u16 {
+        e.problem().status
+    }
+
+    #[test]
+    fn every_service_error_has_its_status() {
+        assert_eq!(
+            status(ServiceError::invalid("source", "choose").into()),
+            422
+        );
+        assert_eq!(status(ServiceError::Unauthenticated.into()), 401);
+        assert_eq!(status(ServiceError::Forbidden.into()), 403);
+        assert_eq!(status(ServiceError::NotFound.into()), 404);
+        assert_eq!(status(WebError::NotFound), 404);
+        assert_eq!(status(ServiceError::Conflict("x".into()).into()), 409);
+        assert_eq!(status(ServiceError::Unavailable("x".into()).into()), 503);
+        assert_eq!(
+            status(ServiceError::Internal("secret detail".into()).into()),
+            500
+        );
+    }
+
+    #[test]
+    fn internals_are_not_sent_and_fields_are_listed() {
+        let p = WebError::from(ServiceError::Internal("table contact is locked".into())).problem();
+        assert!(!p.detail.contains("contact"));
+        let p = WebError::from(ServiceError::invalid(
+            "referrer.name",
+            "enter the referrer's name",
+        ))
+        .problem();
+        assert_eq!(
+            p.errors,
+            vec![FieldProblem {
+                field: "referrer.name".into(),
+                message: "enter the referrer's name".into()
+            }]
+        );
+    }
+}

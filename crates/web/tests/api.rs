@@ -1,0 +1,360 @@
+//! The JSON API over real HTTP, on a random port, against SQLite and (when configured) PostgreSQL.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+use domain::audit::Actor;
+use domain::codes::{Agency, Role};
+use domain::identifiers::LaCode;
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+use service::{Clock, NewUser, Services};
+use store::{AuditFilter, Store};
+
+/// A running app and a client.
+struct TestApp<S> {
+    base: String,
+    http: reqwest::Client,
+    services: Services<S>,
+}
+
+impl<S: Store> TestApp<S> {
+    async fn spawn(store: S, clock: Clock) -> TestApp<S> {
+        let services = Services::new(store).with_clock(clock);
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        tokio::spawn(web::serve(
+            services.clone(),
+            listener,
+            std::future::pending(),
+        ));
+        TestApp {
+            base,
+            http: reqwest::Client::new(),
+            services,
+        }
+    }
+
+    async fn token(
+        &self,
+        username: &str,
+        role: Role,
+        las: &[&str],
+        agency: Option<Agency>,
+    ) -> String {
+        let system = Actor::system("test");
+        self.services
+            .add_user(
+                &system,
+                NewUser {
+                    username: username.into(),
+                    display_name: None,
+                    role,
+                    las: las.iter().map(|l| LaCode::parse(l).unwrap()).collect(),
+                    agency,
+                    password: None,
+                },
+            )
+            .await
+            .unwrap();
+        self.services
+            .create_api_token(&system, username)
+            .await
+            .unwrap()
+    }
+
+    async fn post_contact(
+        &self,
+        token: &str,
+        key: Option<&str>,
+        body: &Value,
+    ) -> (StatusCode, reqwest::header::HeaderMap, Value) {
+        let mut req = self
+            .http
+            .post(format!("{}/api/v1/contacts", self.base))
+            .bearer_auth(token)
+            .json(body);
+        if let Some(k) = key {
+            req = req.header("Idempotency-Key", k);
+        }
+        let r = req.send().await.unwrap();
+        let status = r.status();
+        let headers = r.headers().clone();
+        (status, headers, r.json().await.unwrap_or(Value::Null))
+    }
+
+    async fn get(&self, token: Option<&str>, path: &str) -> (StatusCode, Value) {
+        let mut req = self.http.get(format!("{}{path}", self.base));
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        let r = req.send().await.unwrap();
+        let status = r.status();
+        (status, r.json().await.unwrap_or(Value::Null))
+    }
+}
+
+fn contact_body(la: &str, received_at: &str) -> Value {
+    json!({
+        "la": la,
+        "received_at": received_at,
+        "source": "2A",
+        "referrer": {"name": "Ms Head", "role": "DSL", "agency": "education"},
+        "child": {"first_name": "Maya", "last_name": "Apitest", "date_of_birth": "2019-11-30"},
+        "concerns": "Maya came to school with a bruise on her cheek."
+    })
+}
+
+fn fields(problem: &Value) -> Vec<String> {
+    problem["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["field"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+/// The API as a MASH worker, a partner, an anonymous caller and a worker from another LA see it.
+async fn api_story<S: Store>(store: S) {
+    // "Now" is Friday 3 May 2024, 22:00 BST; Monday 6 May is the early May bank holiday.
+    let now = "2024-05-03T21:00:00Z".parse().unwrap();
+    let app = TestApp::spawn(store, Clock::Fixed(now)).await;
+    let worker = app
+        .token("api-worker", Role::MashWorker, &["213"], None)
+        .await;
+    let other_la = app
+        .token("api-other", Role::MashWorker, &["205"], None)
+        .await;
+    let partner = app
+        .token("api-police", Role::Partner, &["213"], Some(Agency::Police))
+        .await;
+
+    // Health.
+    let (status, health) = app.get(None, "/healthz").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(health["status"], "ok");
+
+    // A contact received at 16:55 BST on the Friday before the bank holiday is due at 16:55 on Tuesday.
+    let (status, headers, created) = app
+        .post_contact(
+            &worker,
+            Some("k-1"),
+            &contact_body("213", "2024-05-03T15:55:00Z"),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    let id = created["id"].as_str().unwrap().to_owned();
+    assert_eq!(
+        headers["location"],
+        format!("/api/v1/contacts/{id}").as_str()
+    );
+    assert_eq!(created["decision_due_at"], "2024-05-07T15:55:00Z");
+    assert_eq!(created["source"], "2A");
+    assert_eq!(created["la"], "213");
+    assert_eq!(created["out_of_hours"], false);
+    assert_eq!(created["overdue"], false);
+    assert!(created["child_id"].is_string());
+    assert!(created.get("decision").is_none());
+
+    // The same request again with the same key: the same contact, recorded once.
+    let (status, headers, again) = app
+        .post_contact(
+            &worker,
+            Some("k-1"),
+            &contact_body("213", "2024-05-03T15:55:00Z"),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
+    assert_eq!(headers["idempotent-replayed"], "true");
+    assert_eq!(again["id"], created["id"]);
+
+    // Received at 20:00 (out of hours, through EDT): due at the end of Tuesday.
+    let (status, _, edt) = app
+        .post_contact(&worker, None, &contact_body("213", "2024-05-03T19:00:00Z"))
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
+    assert_eq!(edt["out_of_hours"], true);
+    assert_eq!(edt["decision_due_at"], "2024-05-07T16:00:00Z");
+
+    // A second contact about the same child, by id.
+    let child = created["child_id"].as_str().unwrap();
+    let body = json!({"la": "213", "received_at": "2024-05-03T16:00:00Z", "source": "6",
+        "referrer": {"name": "PC Test", "agency": "police"}, "child": {"id": child}, "concerns": "Police call-out"});
+    let (status, _, second) = app.post_contact(&worker, None, &body).await;
+    assert_eq!(status, StatusCode::CREATED, "{second}");
+    assert_eq!(second["child_id"], child);
+
+    // Reading it back.
+    let (status, got) = app
+        .get(Some(&worker), &format!("/api/v1/contacts/{id}"))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(got, created);
+
+    // Not signed in: 401. Another LA's worker and a made-up id: the same 404. A partner may not record: 403.
+    let (status, problem) = app.get(None, &format!("/api/v1/contacts/{id}")).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert_eq!(problem["status"], 401);
+    let (status, foreign) = app
+        .get(Some(&other_la), &format!("/api/v1/contacts/{id}"))
+        .await;
+    let (status2, missing) = app
+        .get(
+            Some(&other_la),
+            &format!("/api/v1/contacts/{}", domain::ids::ContactId::new()),
+        )
+        .await;
+    assert_eq!(
+        (status, status2),
+        (StatusCode::NOT_FOUND, StatusCode::NOT_FOUND)
+    );
+    assert_eq!(
+        foreign, missing,
+        "a foreign record looks exactly like a missing one"
+    );
+    let (status, _, _) = app
+        .post_contact(&partner, None, &contact_body("213", "2024-05-03T15:55:00Z"))
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, _, problem) = app
+        .post_contact(
+            &other_la,
+            None,
+            &contact_body("213", "2024-05-03T15:55:00Z"),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(fields(&problem), ["la"]);
+    let (status, _, _) = app
+        .post_contact(
+            "fd_not-a-token",
+            None,
+            &contact_body("213", "2024-05-03T15:55:00Z"),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+
+    // Bad input: every problem named by field, nothing saved.
+    let (counts_before, audit_before) = app.services.store().counts().await.unwrap();
+    let (status, _, problem) = app
+        .post_contact(
+            &worker,
+            None,
+            &json!({"la": "213", "received_at": "2024-05-03T15:55:00Z", "referrer": {"name": ""},
+                    "child": {"first_name": "Maya"}, "concerns": "x"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        fields(&problem),
+        ["source", "referrer.name", "child.last_name"]
+    );
+    let (status, _, problem) = app.post_contact(&worker, None, &json!({"la": 213})).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(fields(&problem), ["la"]);
+    let (status, _, problem) = app
+        .post_contact(&worker, None, &json!({"la": "213", "colour": "blue"}))
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{problem}");
+    let r = app
+        .http
+        .post(format!("{}/api/v1/contacts", app.base))
+        .bearer_auth(&worker)
+        .header("content-type", "application/json")
+        .body("{not json")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(r.headers()["content-type"], "application/problem+json");
+    assert_eq!(
+        app.services.store().counts().await.unwrap(),
+        (counts_before, audit_before),
+        "nothing saved"
+    );
+
+    // Every contact written has exactly one audit entry, naming the worker and the child.
+    let trail = app
+        .services
+        .store()
+        .audit_entries(AuditFilter {
+            record_id: Some(uuid::Uuid::parse_str(&id).unwrap()),
+            ..AuditFilter::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(trail.len(), 1);
+    assert_eq!(trail[0].actor_label, "api-worker");
+    assert_eq!(trail[0].event.child_id.unwrap().to_string(), child);
+    assert!(trail[0].request_id.is_some());
+
+    // Unknown API paths are problem documents; unknown pages are GOV.UK 404 pages.
+    let (status, problem) = app.get(Some(&worker), "/api/v1/nothing").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_eq!(problem["status"], 404);
+    let page = app
+        .http
+        .get(format!("{}/no-such-page", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), StatusCode::NOT_FOUND);
+    assert!(page.text().await.unwrap().contains("Page not found"));
+}
+
+#[tokio::test]
+async fn api_on_sqlite() {
+    let db = store_tests::sqlite().await;
+    api_story(db.store.clone()).await;
+}
+
+#[tokio::test]
+async fn api_on_postgres() {
+    if !store_tests::pg_configured("api_on_postgres") {
+        return;
+    }
+    let db = store_tests::PgTestDb::create().await.unwrap();
+    api_story(db.open().await).await;
+}
+
+#[tokio::test]
+async fn pages_have_security_headers_and_assets_load() {
+    let db = store_tests::sqlite().await;
+    let app = TestApp::spawn(db.store.clone(), Clock::System).await;
+    let r = app.http.get(format!("{}/", app.base)).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let h = r.headers().clone();
+    assert!(
+        h["content-security-policy"]
+            .to_str()
+            .unwrap()
+            .contains("script-src 'self'")
+    );
+    assert_eq!(h["cache-control"], "no-store");
+    assert_eq!(h["x-content-type-options"], "nosniff");
+    assert!(h.contains_key("x-request-id"));
+    let html = r.text().await.unwrap();
+    assert!(!html.contains("<script>"), "no inline scripts");
+    for needle in ["govuk-header", "govuk-template__body", "Frontdoor"] {
+        assert!(html.contains(needle), "{needle}");
+    }
+    // Every asset the page links to is served, cacheable.
+    for url in html.split('"').filter(|s| s.starts_with("/assets/")) {
+        let a = app
+            .http
+            .get(format!("{}{url}", app.base))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(a.status(), StatusCode::OK, "{url}");
+        assert!(
+            a.headers()["cache-control"]
+                .to_str()
+                .unwrap()
+                .contains("immutable")
+        );
+    }
+}
