@@ -251,7 +251,7 @@ async fn execute<S: Store>(services: Services<S>, command: Command) -> anyhow::R
                     let seeded = seed_demo(&services, demo_children, 3, 1, today).await?;
                     print_seeded(&seeded, demo_children);
                 }
-                print_sign_ins();
+                print_sign_ins(&demo_las()?);
             }
             let listener = tokio::net::TcpListener::bind(addr)
                 .await
@@ -394,11 +394,15 @@ fn print_seeded(seeded: &Seeded, children: u32) {
     println!("  {:<26} {:>10}", "audit log entries", seeded.audit_entries);
 }
 
-fn print_sign_ins() {
-    println!(
-        "Demo sign-ins (password '{DEMO_PASSWORD}' for all): ROLE-LA, e.g. mash-worker-213, team-manager-205; \
-         partners: partner-police-213, partner-health-213, partner-education-213."
-    );
+fn print_sign_ins(las: &[LaCode]) {
+    println!("Demo sign-ins, all with the password '{DEMO_PASSWORD}' (synthetic data only):");
+    for la in las {
+        let names: Vec<String> = service::demo::demo_sign_ins(std::slice::from_ref(la))
+            .into_iter()
+            .map(|s| s.username)
+            .collect();
+        println!("  {} {}: {}", la, la.name().unwrap_or(""), names.join(", "));
+    }
 }
 
 async fn shutdown_signal() {

@@ -338,7 +338,12 @@ async fn pages_have_security_headers_and_assets_load() {
     assert!(h.contains_key("x-request-id"));
     let html = r.text().await.unwrap();
     assert!(!html.contains("<script>"), "no inline scripts");
-    for needle in ["govuk-header", "govuk-template__body", "Frontdoor"] {
+    for needle in [
+        "govuk-generic-header",
+        "govuk-service-navigation",
+        "govuk-template__body",
+        "Frontdoor",
+    ] {
         assert!(html.contains(needle), "{needle}");
     }
     // Every asset the page links to is served, cacheable.

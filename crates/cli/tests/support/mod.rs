@@ -101,7 +101,7 @@ pub fn report(name: &str, text: &str) {
         .join("..")
         .join("reports");
     std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(dir.join(format!("{name}.txt")), text).unwrap();
+    std::fs::write(dir.join(format!("{name}.txt")), format!("{text}\n")).unwrap();
     println!("{text}");
 }
 
