@@ -11,19 +11,57 @@ use uuid::Uuid;
 
 type Query<'q> = sqlx::query::Query<'q, sqlx::Sqlite, SqliteArguments>;
 
-/// Format an instant the one way SQLite columns hold it.
+/// Format an instant the one way SQLite columns hold it: `YYYY-MM-DDTHH:MM:SS.ffffffZ`.
 pub fn format_timestamp(t: Timestamp) -> String {
     let dt = jiff_utc(t);
-    format!(
-        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:06}Z",
-        dt.year(),
-        dt.month(),
-        dt.day(),
-        dt.hour(),
-        dt.minute(),
-        dt.second(),
-        dt.subsec_nanosecond() / 1000
-    )
+    let mut s = String::with_capacity(27);
+    push_date(&mut s, dt.year(), dt.month(), dt.day());
+    s.push('T');
+    push_digits(&mut s, i64::from(dt.hour()), 2);
+    s.push(':');
+    push_digits(&mut s, i64::from(dt.minute()), 2);
+    s.push(':');
+    push_digits(&mut s, i64::from(dt.second()), 2);
+    s.push('.');
+    push_digits(&mut s, i64::from(dt.subsec_nanosecond() / 1000), 6);
+    s.push('Z');
+    s
+}
+
+/// Format a date as `YYYY-MM-DD`.
+pub fn format_date(d: Date) -> String {
+    let mut s = String::with_capacity(10);
+    push_date(&mut s, d.year(), d.month(), d.day());
+    s
+}
+
+fn push_date(s: &mut String, year: i16, month: i8, day: i8) {
+    if year < 0 {
+        s.push('-');
+    }
+    push_digits(s, i64::from(year).abs(), 4);
+    s.push('-');
+    push_digits(s, i64::from(month), 2);
+    s.push('-');
+    push_digits(s, i64::from(day), 2);
+}
+
+/// `n` in decimal, zero-padded to `width` digits (bulk loads format millions of these).
+fn push_digits(s: &mut String, n: i64, width: usize) {
+    let mut buf = [b'0'; 20];
+    let mut n = n.unsigned_abs();
+    let mut i = buf.len();
+    while n > 0 && i > 0 {
+        i -= 1;
+        if let Some(b) = buf.get_mut(i) {
+            *b = b'0' + u8::try_from(n % 10).unwrap_or(0);
+        }
+        n /= 10;
+    }
+    let start = buf.len().saturating_sub(width).min(i);
+    for b in buf.get(start..).unwrap_or(&[]) {
+        s.push(char::from(*b));
+    }
 }
 
 fn jiff_utc(t: Timestamp) -> domain::datetime::DateTime {
@@ -38,7 +76,7 @@ fn bind<'q>(q: Query<'q>, v: Value<'q>) -> Query<'q> {
         Value::Text(s) => q.bind(s),
         Value::Bytes(b) => q.bind(b),
         Value::Uuid(u) => q.bind(u),
-        Value::Date(d) => q.bind(d.to_string()),
+        Value::Date(d) => q.bind(format_date(d)),
         Value::Timestamp(t) => q.bind(format_timestamp(t)),
     }
 }
@@ -143,6 +181,25 @@ impl SqlConn for LiteConn {
             .map_err(from_sqlx)
     }
 
+    /// Binds the next statement's values while SQLite runs the current one (bulk loads spend as long
+    /// converting values as SQLite spends writing them).
+    async fn execute_all<'a, I>(&'a mut self, statements: I) -> Result<u64, StoreError>
+    where
+        I: Iterator<Item = Sql<'a>> + Send + 'a,
+    {
+        let mut statements = statements;
+        let mut n = 0;
+        let mut next = statements.next().map(build);
+        while let Some(q) = next {
+            let (done, following) = futures::join!(q.execute(self.raw()), async {
+                statements.next().map(build)
+            });
+            n += done.map_err(from_sqlx)?.rows_affected();
+            next = following;
+        }
+        Ok(n)
+    }
+
     async fn fetch_all<'a>(&'a mut self, q: Sql<'a>) -> Result<Vec<LiteRow>, StoreError> {
         let rows = build(q).fetch_all(self.raw()).await.map_err(from_sqlx)?;
         Ok(rows.into_iter().map(LiteRow).collect())
@@ -214,6 +271,14 @@ mod tests {
             anonymous_placeholders("SELECT '$5' WHERE a = $1").as_deref(),
             Some("SELECT '$5' WHERE a = ?")
         );
+    }
+
+    #[test]
+    fn dates_format_like_jiff() {
+        for d in ["2024-02-29", "0999-01-01", "2035-12-31"] {
+            let date: Date = d.parse().unwrap();
+            assert_eq!(format_date(date), date.to_string());
+        }
     }
 
     #[test]

@@ -70,8 +70,8 @@ impl<B: Backend> SqlStore<B> {
 
 // --- building blocks -------------------------------------------------------------------------------------------
 
-/// Insert rows of one table, as many per statement as the back end's parameter limit allows. The next
-/// statement is built while the database runs the current one.
+/// Insert rows of one table, as many per statement as the back end's parameter limit allows. Statements are
+/// built one at a time, as the back end asks for them (see [`SqlConn::execute_all`]).
 pub(crate) async fn insert_values<'v, C: SqlConn>(
     c: &mut C,
     max_params: usize,
@@ -84,14 +84,9 @@ pub(crate) async fn insert_values<'v, C: SqlConn>(
     let per_statement = (max_params / ncols).clamp(1, 1000);
     let head = format!("{verb} {table} ({}) VALUES ", columns.join(", "));
     let mut rows = rows.peekable();
-    let mut next = statement(&head, ncols, rows.by_ref().take(per_statement));
-    while let Some(sql) = next {
-        let (done, following) = futures::join!(c.execute(sql), async {
-            statement(&head, ncols, rows.by_ref().take(per_statement))
-        });
-        done?;
-        next = following;
-    }
+    let statements =
+        std::iter::from_fn(move || statement(&head, ncols, rows.by_ref().take(per_statement)));
+    c.execute_all(statements).await?;
     Ok(())
 }
 

@@ -153,6 +153,23 @@ pub trait SqlConn: Send {
         &'a mut self,
         q: Sql<'a>,
     ) -> impl Future<Output = Result<Vec<Self::Row>, StoreError>> + Send + 'a;
+
+    /// Run statements one after another. A back end may prepare the next while the database runs the current.
+    fn execute_all<'a, I>(
+        &'a mut self,
+        statements: I,
+    ) -> impl Future<Output = Result<u64, StoreError>> + Send + 'a
+    where
+        I: Iterator<Item = Sql<'a>> + Send + 'a,
+    {
+        async move {
+            let mut n = 0;
+            for q in statements {
+                n += self.execute(q).await?;
+            }
+            Ok(n)
+        }
+    }
     fn fetch_optional<'a>(
         &'a mut self,
         q: Sql<'a>,
