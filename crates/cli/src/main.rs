@@ -53,6 +53,12 @@ enum Command {
         /// How many children `--demo` creates.
         #[arg(long, default_value_t = 3_000, requires = "demo")]
         demo_children: u32,
+        /// Minutes without a request before a session ends.
+        #[arg(long, default_value_t = 30)]
+        session_idle_minutes: u64,
+        /// Hours after sign-in before a session ends, however busy.
+        #[arg(long, default_value_t = 12)]
+        session_absolute_hours: u64,
     },
     /// Create the database if needed and bring its schema up to date.
     Migrate {
@@ -86,6 +92,28 @@ enum Command {
         #[command(subcommand)]
         command: TokenCommand,
     },
+    /// Check the audit trail.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Check every link of the audit log's hash chain; exit 1 if any is broken.
+    Verify {
+        #[command(flatten)]
+        db: DbArg,
+        /// A head shipped earlier (`SEQ:HEX`, from `frontdoor audit head`): the chain must still contain it.
+        #[arg(long)]
+        head: Option<String>,
+    },
+    /// Print the chain head (`SEQ:HEX`) to ship to a separate system.
+    Head {
+        #[command(flatten)]
+        db: DbArg,
+    },
 }
 
 #[derive(Subcommand)]
@@ -113,12 +141,33 @@ enum UserCommand {
         #[arg(long)]
         password_stdin: bool,
     },
+    /// Disable a user: their sessions end at once and they can no longer sign in or use tokens.
+    Disable {
+        #[command(flatten)]
+        db: DbArg,
+        #[arg(long)]
+        username: String,
+    },
+    /// Enable a disabled user again.
+    Enable {
+        #[command(flatten)]
+        db: DbArg,
+        #[arg(long)]
+        username: String,
+    },
 }
 
 #[derive(Subcommand)]
 enum TokenCommand {
     /// Create an API bearer token for a user and print it (only its hash is kept).
     Create {
+        #[command(flatten)]
+        db: DbArg,
+        #[arg(long)]
+        username: String,
+    },
+    /// Revoke every API token of a user.
+    Revoke {
         #[command(flatten)]
         db: DbArg,
         #[arg(long)]
@@ -188,12 +237,17 @@ async fn run(command: Command) -> anyhow::Result<()> {
         Command::Serve { db, .. } | Command::Migrate { db } | Command::Demo { db, .. } => {
             db.clone()
         }
-        Command::User {
-            command: UserCommand::Add { db, .. },
-        }
-        | Command::Token {
-            command: TokenCommand::Create { db, .. },
-        } => db.clone(),
+        Command::User { command } => match command {
+            UserCommand::Add { db, .. } | UserCommand::Disable { db, .. } | UserCommand::Enable { db, .. } => {
+                db.clone()
+            }
+        },
+        Command::Token { command } => match command {
+            TokenCommand::Create { db, .. } | TokenCommand::Revoke { db, .. } => db.clone(),
+        },
+        Command::Audit { command } => match command {
+            AuditCommand::Verify { db, .. } | AuditCommand::Head { db } => db.clone(),
+        },
     };
     match open(&db.db).await? {
         Database::Sqlite(store) => {
@@ -238,8 +292,18 @@ async fn execute<S: Store>(services: Services<S>, command: Command) -> anyhow::R
             addr,
             demo,
             demo_children,
+            session_idle_minutes,
+            session_absolute_hours,
             ..
         } => {
+            if session_idle_minutes == 0 || session_absolute_hours == 0 {
+                bail!("--session-idle-minutes and --session-absolute-hours must be at least 1");
+            }
+            let services = services.with_session_settings(service::sessions::SessionSettings {
+                idle: std::time::Duration::from_secs(session_idle_minutes * 60),
+                absolute: std::time::Duration::from_secs(session_absolute_hours * 3600),
+                ..service::sessions::SessionSettings::default()
+            });
             if demo {
                 if services.store().has_people(None).await? {
                     services
@@ -321,6 +385,62 @@ async fn execute<S: Store>(services: Services<S>, command: Command) -> anyhow::R
                 .map_err(service_error)?;
             println!("{token}");
             Ok(())
+        }
+        Command::Token {
+            command: TokenCommand::Revoke { username, .. },
+        } => {
+            let n = services.revoke_api_tokens(&system, &username).await.map_err(service_error)?;
+            println!("Revoked {n} API token(s) of {username}.");
+            Ok(())
+        }
+        Command::User {
+            command: UserCommand::Disable { username, .. },
+        } => {
+            let user = services.set_user_disabled(&system, &username, true).await.map_err(service_error)?;
+            println!("Disabled {}: their sessions have ended.", user.username);
+            Ok(())
+        }
+        Command::User {
+            command: UserCommand::Enable { username, .. },
+        } => {
+            let user = services.set_user_disabled(&system, &username, false).await.map_err(service_error)?;
+            println!("Enabled {}.", user.username);
+            Ok(())
+        }
+        Command::Audit {
+            command: AuditCommand::Head { .. },
+        } => {
+            match services.store().audit_head().await? {
+                Some(head) => println!("{head}"),
+                None => println!("The audit log is empty."),
+            }
+            Ok(())
+        }
+        Command::Audit {
+            command: AuditCommand::Verify { head, .. },
+        } => {
+            let shipped = head
+                .map(|h| domain::audit_chain::Head::parse(&h).map_err(|e| anyhow!("--{e}")))
+                .transpose()?;
+            let report = services.verify_audit_chain(shipped).await.map_err(service_error)?;
+            for p in report.problems.iter().take(20) {
+                eprintln!("broken: {p}");
+            }
+            if report.is_intact() {
+                println!(
+                    "The audit chain is intact: {} entries checked; head {}.",
+                    report.checked,
+                    report.head.map_or_else(|| "none".to_owned(), |h| h.to_string())
+                );
+                Ok(())
+            } else {
+                bail!(
+                    "the audit chain is broken: {} problem(s) in {} entries (first at seq {})",
+                    report.problems.len(),
+                    report.checked,
+                    report.problems.first().map_or(0, |p| p.seq)
+                )
+            }
         }
     }
 }

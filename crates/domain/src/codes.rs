@@ -342,6 +342,7 @@ code_list! {
         SeniorLeader = "senior-leader" => "Senior leader",
         Admin = "admin" => "Administrator",
         Inspector = "inspector" => "Inspector",
+        InformationGovernance = "information-governance" => "Information governance officer",
     }
 }
 

@@ -15,3 +15,6 @@ pub mod ids;
 pub mod policy;
 pub mod records;
 pub mod validation;
+pub mod audit_chain;
+pub mod chronology;
+pub mod search;

@@ -2,9 +2,12 @@
 //! transaction that writes its own audit rows, and shapes the result. The HTML pages, the JSON API and the
 //! CLI all call these functions, so a rule or a permission lives in one place.
 
+pub mod audit;
 pub mod auth;
+pub mod children;
 pub mod demo;
 mod error;
+pub mod sessions;
 mod views;
 
 use std::sync::{Arc, Mutex};
@@ -17,7 +20,7 @@ use domain::codes::{Agency, Role};
 use domain::datetime::{self, Timestamp};
 use domain::identifiers::LaCode;
 use domain::ids::{ContactId, PersonId, UserId};
-use domain::policy::{self, Permission};
+use domain::policy::{self, Action, Area, Decision, Subject, Target};
 use domain::records::{Contact, LaSettings, LocalAuthority, Person, Referrer, Screening, User};
 use domain::validation::{ChildRef, ContactInput, MAX_NAME, required_text};
 use domain::{ValueError, ValueErrors};
@@ -26,12 +29,14 @@ use store::{NewContact, Recorded, Store};
 pub use error::ServiceError;
 pub use views::ContactView;
 
-/// The source of "now": the real clock, or a fixed instant in tests.
-#[derive(Clone, Copy, Debug, Default)]
+/// The source of "now": the real clock, or one that tests set and move.
+#[derive(Clone, Debug, Default)]
 pub enum Clock {
     #[default]
     System,
     Fixed(Timestamp),
+    /// A clock tests move forward (session timeouts).
+    Manual(Arc<Mutex<Timestamp>>),
 }
 
 impl Clock {
@@ -39,6 +44,22 @@ impl Clock {
         match self {
             Clock::System => datetime::now(),
             Clock::Fixed(t) => *t,
+            Clock::Manual(t) => t.lock().map(|t| *t).unwrap_or_else(|_| datetime::now()),
+        }
+    }
+
+    /// A manual clock starting at `at`.
+    pub fn manual(at: Timestamp) -> Clock {
+        Clock::Manual(Arc::new(Mutex::new(at)))
+    }
+
+    /// Move a manual clock on (no effect on the others).
+    pub fn advance(&self, by: std::time::Duration) {
+        if let Clock::Manual(t) = self
+            && let Ok(mut t) = t.lock()
+            && let Ok(span) = jiff::SignedDuration::try_from(by)
+        {
+            *t = t.checked_add(span).unwrap_or(*t);
         }
     }
 }
@@ -49,6 +70,7 @@ pub struct Services<S> {
     store: S,
     clock: Clock,
     local_authorities: Arc<Mutex<Option<CachedLas>>>,
+    sessions: sessions::SessionSettings,
 }
 
 /// LA settings as read, and when.
@@ -68,12 +90,46 @@ pub struct NewUser {
     pub password: Option<String>,
 }
 
-fn require(actor: &Actor, permission: Permission) -> Result<Role, ServiceError> {
-    match actor.role {
-        Some(role) if policy::allows(role, permission) => Ok(role),
-        Some(_) => Err(ServiceError::Forbidden),
-        None => Err(ServiceError::Unauthenticated),
+/// The actor as the policy sees them; a caller without a role is not signed in.
+pub(crate) fn subject(actor: &Actor) -> Result<Subject<'_>, ServiceError> {
+    let role = actor.role.ok_or(ServiceError::Unauthenticated)?;
+    Ok(Subject {
+        role,
+        las: &actor.las,
+        agency: actor.agency,
+        user_id: actor.user_id,
+    })
+}
+
+/// The role may take `action` in `area` at all (403 otherwise).
+pub(crate) fn authorize(actor: &Actor, area: Area, action: Action) -> Result<(), ServiceError> {
+    let s = subject(actor)?;
+    match policy::decide(&s, action, &Target::area(area)) {
+        Decision::Allow => Ok(()),
+        Decision::Forbidden => Err(ServiceError::Forbidden),
+        Decision::Hidden => Err(ServiceError::NotFound),
     }
+}
+
+/// The check an audited read runs on a child's record inside its transaction.
+pub(crate) fn case_record_check(actor: &Actor, action: Action) -> store::AccessCheck {
+    let role = actor.role;
+    let las = actor.las.clone();
+    let agency = actor.agency;
+    let user_id = actor.user_id;
+    Box::new(move |facts: &store::AccessFacts| match role {
+        None => Decision::Forbidden,
+        Some(role) => policy::decide(
+            &Subject {
+                role,
+                las: &las,
+                agency,
+                user_id,
+            },
+            action,
+            &Target::case_record(&facts.la, facts.restricted_to.as_deref()),
+        ),
+    })
 }
 
 /// The system itself may administer (the CLI on the server runs as the system).
@@ -81,7 +137,7 @@ fn require_admin(actor: &Actor) -> Result<(), ServiceError> {
     if actor.user_id.is_none() && actor.label.starts_with("system:") {
         return Ok(());
     }
-    require(actor, Permission::Administer).map(|_| ())
+    authorize(actor, Area::Administration, Action::Administer)
 }
 
 impl<S: Store> Services<S> {
@@ -90,7 +146,22 @@ impl<S: Store> Services<S> {
             store,
             clock: Clock::System,
             local_authorities: Arc::new(Mutex::new(None)),
+            sessions: sessions::SessionSettings::default(),
         }
+    }
+
+    #[must_use]
+    pub fn with_session_settings(mut self, settings: sessions::SessionSettings) -> Services<S> {
+        self.sessions = settings;
+        self
+    }
+
+    pub fn session_settings(&self) -> &sessions::SessionSettings {
+        &self.sessions
+    }
+
+    pub fn clock(&self) -> &Clock {
+        &self.clock
     }
 
     #[must_use]
@@ -271,9 +342,10 @@ impl<S: Store> Services<S> {
         if !token.starts_with(auth::TOKEN_PREFIX) || token.len() > 200 {
             return Err(ServiceError::Unauthenticated);
         }
+        let today = datetime::london_date(self.now());
         let user = self
             .store
-            .user_for_api_token(&auth::token_hash(token))
+            .user_for_api_token(&auth::token_hash(token), today)
             .await?
             .ok_or(ServiceError::Unauthenticated)?;
         Ok(Actor::user(&user))
@@ -286,7 +358,7 @@ impl<S: Store> Services<S> {
         input: ContactInput,
         idempotency_key: Option<String>,
     ) -> Result<Recorded<ContactView>, ServiceError> {
-        require(actor, Permission::RecordContact)?;
+        authorize(actor, Area::CaseRecords, Action::Create)?;
         let now = self.now();
         let valid = input.validate(now)?;
         if !policy::in_scope(&actor.las, &valid.la) {
@@ -397,24 +469,21 @@ impl<S: Store> Services<S> {
         })
     }
 
-    /// One contact, if the actor may see it (otherwise the same `NotFound` as for a missing one).
+    /// One contact, if the actor may see it (otherwise the same `NotFound` as for a missing one). The view is
+    /// audited, allowed or not.
     pub async fn contact(&self, actor: &Actor, id: ContactId) -> Result<ContactView, ServiceError> {
-        require(actor, Permission::ViewContact)?;
-        let contact = self
+        authorize(actor, Area::CaseRecords, Action::View)?;
+        let viewed = self
             .store
-            .contact(id)
-            .await?
-            .ok_or(ServiceError::NotFound)?;
-        if !policy::in_scope(&actor.las, &contact.la) {
-            return Err(ServiceError::NotFound);
-        }
+            .view_contact(actor, id, case_record_check(actor, Action::View))
+            .await?;
+        let contact = match viewed {
+            store::Viewed::Allowed(c) => c,
+            store::Viewed::Denied(Decision::Forbidden) => return Err(ServiceError::Forbidden),
+            store::Viewed::Denied(_) | store::Viewed::Missing => return Err(ServiceError::NotFound),
+        };
         let la = self.local_authority(&contact.la).await?;
         let calendar: Calendar = la.settings.calendar();
-        Ok(ContactView::new(
-            &contact,
-            &la.settings,
-            &calendar,
-            self.now(),
-        ))
+        Ok(ContactView::new(&contact, &la.settings, &calendar, self.now()))
     }
 }

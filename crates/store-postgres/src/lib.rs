@@ -92,7 +92,9 @@ pub async fn open(url: &str) -> Result<PgStore, StoreError> {
         .map_err(|e| {
             StoreError::Unavailable(format!("cannot connect to PostgreSQL at {target}: {e}"))
         })?;
-    Ok(SqlStore::new(PgBackend { pool }))
+    let store = SqlStore::new(PgBackend { pool });
+    store.backfill_search_keys().await?;
+    Ok(store)
 }
 
 async fn setting(conn: &mut PgConnection, name: &str) -> Result<String, StoreError> {
@@ -182,6 +184,7 @@ impl Backend for PgBackend {
 
     const NAME: &'static str = "postgres";
     const MAX_PARAMS: usize = 60_000;
+    const FOR_UPDATE: &'static str = " FOR UPDATE";
 
     async fn write<T: Send + 'static>(&self, job: Job<PgConn, T>) -> Result<T, StoreError> {
         let mut conn = PgConn(self.pool.begin().await.map_err(from_sqlx)?);

@@ -146,11 +146,13 @@ pub async fn open_path(path: &Path) -> Result<SqliteStore, StoreError> {
         .await
         .map_err(from_sqlx)?;
     let writer = writer::spawn(writer_conn);
-    Ok(SqlStore::new(SqliteBackend {
+    let store = SqlStore::new(SqliteBackend {
         writer,
         readers,
         path: path.to_owned(),
-    }))
+    });
+    store.backfill_search_keys().await?;
+    Ok(store)
 }
 
 /// Refuse a database written by a newer Frontdoor: its schema has migrations this build does not know.

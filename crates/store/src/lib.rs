@@ -3,6 +3,8 @@
 //! `store-postgres` crates provide the [`sql::Backend`]s it runs on, with their own migrations and durability
 //! checks. Every method that changes data writes its audit rows in the same transaction.
 
+mod access;
+pub mod audit_log;
 pub mod error;
 mod queries;
 pub mod row;
@@ -11,13 +13,16 @@ pub mod tables;
 
 use std::future::Future;
 
-use domain::audit::{Actor, AuditEntry};
+use domain::audit::{Actor, AuditEntry, AuditEvent};
+use domain::audit_chain::Head;
+use domain::datetime::{Date, Timestamp};
 use domain::identifiers::LaCode;
 use domain::ids::{ApiTokenId, ContactId, PersonId, UserId};
+use domain::policy::Decision;
 use domain::records::{Contact, LocalAuthority, Person, RecordCounts, RecordSet, User};
 use serde::Serialize;
-use uuid::Uuid;
 
+pub use audit_log::AuditFilter;
 pub use error::StoreError;
 pub use queries::SqlStore;
 
@@ -43,15 +48,68 @@ pub struct Recorded<T> {
 pub struct UserCredentials {
     pub user: User,
     pub password_hash: Option<String>,
+    /// Access ends after this date (time-limited access).
+    pub valid_until: Option<Date>,
 }
 
-/// Which audit entries to read.
+/// A session to start: the hash of the cookie token, the user, the CSRF token for its forms.
+#[derive(Clone, Debug)]
+pub struct NewSession {
+    pub id_hash: String,
+    pub user_id: UserId,
+    pub csrf_token: String,
+    pub at: Timestamp,
+}
+
+/// A session as stored, with its user.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Session {
+    pub id_hash: String,
+    pub user: User,
+    /// The user's access ends after this date (time-limited access, e.g. an inspector).
+    pub user_valid_until: Option<Date>,
+    pub csrf_token: String,
+    pub created_at: Timestamp,
+    pub last_seen_at: Timestamp,
+    pub ended_at: Option<Timestamp>,
+}
+
+/// What the permission check needs to know about a record before anyone sees it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AccessFacts {
+    pub la: LaCode,
+    /// `Some(users)` when the child's record is restricted to the named users.
+    pub restricted_to: Option<Vec<UserId>>,
+}
+
+/// The permission check an audited read runs inside its transaction.
+pub type AccessCheck = Box<dyn FnOnce(&AccessFacts) -> Decision + Send>;
+
+/// The result of an audited read.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Viewed<T> {
+    Allowed(T),
+    /// The record exists and the check said no.
+    Denied(Decision),
+    /// There is no such record.
+    Missing,
+}
+
+/// A person search, already narrowed to what the user may see.
 #[derive(Clone, Debug, Default)]
-pub struct AuditFilter {
-    pub record_id: Option<Uuid>,
-    pub child_id: Option<PersonId>,
-    pub actor_id: Option<UserId>,
-    pub limit: Option<u32>,
+pub struct PersonSearch {
+    pub las: Vec<LaCode>,
+    /// Restricted records named for this user are included; other restricted records never are.
+    pub user_id: Option<UserId>,
+    /// Phonetic keys of first or last names to match.
+    pub keys: Vec<String>,
+    /// Normalised first- or last-name prefixes to match.
+    pub prefixes: Vec<String>,
+    pub date_of_birth: Option<Date>,
+    pub nhs_number: Option<String>,
+    pub upn: Option<String>,
+    pub la_child_id: Option<String>,
+    pub limit: u32,
 }
 
 /// The use cases Frontdoor's persistence offers. Callers (the service layer) have already checked permissions.
@@ -98,9 +156,11 @@ pub trait Store: Clone + Send + Sync + 'static {
     ) -> impl Future<Output = Result<ApiTokenId, StoreError>> + Send;
 
     /// The enabled user a live (unrevoked) token belongs to.
+    /// The enabled user a live (unrevoked) token belongs to, if their access still runs on `today`.
     fn user_for_api_token(
         &self,
         token_hash: &str,
+        today: Date,
     ) -> impl Future<Output = Result<Option<User>, StoreError>> + Send;
 
     /// Record a contact (and its new child), or return the earlier result for a repeated idempotency key.
@@ -147,6 +207,129 @@ pub trait Store: Clone + Send + Sync + 'static {
         &self,
         la: Option<LaCode>,
     ) -> impl Future<Output = Result<bool, StoreError>> + Send;
+
+    // --- sign-in and sessions -----------------------------------------------------------------------------
+
+    /// Start a session (audited as a sign-in).
+    fn create_session(
+        &self,
+        actor: &Actor,
+        session: NewSession,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    /// A session by the hash of its token, whether live or ended.
+    fn session(
+        &self,
+        id_hash: &str,
+    ) -> impl Future<Output = Result<Option<Session>, StoreError>> + Send;
+
+    /// Note that the session was used now.
+    fn touch_session(
+        &self,
+        id_hash: &str,
+        at: Timestamp,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    /// End a session (sign-out, timeout); audited.
+    fn end_session(
+        &self,
+        actor: &Actor,
+        id_hash: &str,
+        reason: &str,
+        at: Timestamp,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    fn record_sign_in_attempt(
+        &self,
+        username: &str,
+        at: Timestamp,
+        succeeded: bool,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    /// Failed sign-ins for a username since `since` (throttling).
+    fn failed_sign_ins_since(
+        &self,
+        username: &str,
+        since: Timestamp,
+    ) -> impl Future<Output = Result<u32, StoreError>> + Send;
+
+    /// Disable or enable a user; disabling ends all their sessions. `None` when there is no such user.
+    fn set_user_disabled(
+        &self,
+        actor: &Actor,
+        username: &str,
+        disabled: bool,
+        at: Timestamp,
+    ) -> impl Future<Output = Result<Option<User>, StoreError>> + Send;
+
+    /// Revoke every live API token of a user; how many were revoked.
+    fn revoke_api_tokens(
+        &self,
+        actor: &Actor,
+        user_id: UserId,
+        at: Timestamp,
+    ) -> impl Future<Output = Result<u32, StoreError>> + Send;
+
+    /// Restrict a child's record to the named users (or lift the restriction with `None`).
+    fn restrict_person(
+        &self,
+        actor: &Actor,
+        person: PersonId,
+        named: Option<Vec<UserId>>,
+        at: Timestamp,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    // --- audited reads ------------------------------------------------------------------------------------
+
+    /// A child's whole case file, if `check` allows; the view (or the refusal) is audited in the same
+    /// transaction, so no data leaves without its audit entry.
+    fn view_child(
+        &self,
+        actor: &Actor,
+        child: PersonId,
+        check: AccessCheck,
+    ) -> impl Future<Output = Result<Viewed<RecordSet>, StoreError>> + Send;
+
+    /// One contact, if `check` (on its child) allows; audited like [`Store::view_child`].
+    fn view_contact(
+        &self,
+        actor: &Actor,
+        id: ContactId,
+        check: AccessCheck,
+    ) -> impl Future<Output = Result<Viewed<Contact>, StoreError>> + Send;
+
+    /// Children matching the search's keys, within its scope; the search is audited (not what was typed).
+    fn search_people(
+        &self,
+        actor: &Actor,
+        search: PersonSearch,
+    ) -> impl Future<Output = Result<Vec<Person>, StoreError>> + Send;
+
+    /// Write audit entries for something that read or changed no single record (a search, an export).
+    fn record_audit(
+        &self,
+        actor: &Actor,
+        events: Vec<AuditEvent>,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    /// Users and teams by id (names for pages: who a child is allocated to).
+    fn directory(
+        &self,
+        users: Vec<UserId>,
+        teams: Vec<domain::ids::TeamId>,
+    ) -> impl Future<Output = Result<(Vec<User>, Vec<domain::records::Team>), StoreError>> + Send;
+
+    // --- the audit chain ----------------------------------------------------------------------------------
+
+    /// Entries after `after_seq`, oldest first: for verifying the chain page by page.
+    fn audit_chain_page(
+        &self,
+        after_seq: i64,
+        limit: u32,
+    ) -> impl Future<Output = Result<Vec<AuditEntry>, StoreError>> + Send;
+
+    /// The chain head: the last entry's seq and hash.
+    fn audit_head(&self) -> impl Future<Output = Result<Option<Head>, StoreError>> + Send;
 }
 
 #[cfg(feature = "sqlx")]

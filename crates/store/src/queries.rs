@@ -3,10 +3,11 @@
 use std::borrow::Cow;
 
 use domain::audit::{Actor, AuditEntry, AuditEvent};
+use domain::audit_chain::Head;
 use domain::codes::{AuditAction, AuditOutcome, RecordKind};
 use domain::datetime::{self, Timestamp};
 use domain::identifiers::LaCode;
-use domain::ids::{ApiTokenId, ContactId, PersonId, UserId};
+use domain::ids::{ApiTokenId, ContactId, PersonId, TeamId, UserId};
 use domain::records::*;
 use futures::FutureExt;
 
@@ -17,7 +18,10 @@ use crate::tables::{
     AbsentAgencyRow, AuditedRecord, ParticipantRow, PlanReviewProgressRow, SupervisionCaseRow,
     Table,
 };
-use crate::{AuditFilter, NewContact, Recorded, Store, UserCredentials};
+use crate::audit_log::{self, append_audit};
+use crate::{
+    AccessCheck, AuditFilter, NewContact, NewSession, PersonSearch, Recorded, Session, Store, UserCredentials, Viewed, access,
+};
 
 /// [`Store`] over any [`Backend`].
 #[derive(Clone, Debug)]
@@ -32,6 +36,43 @@ impl<B: Backend> SqlStore<B> {
 
     pub fn backend(&self) -> &B {
         &self.backend
+    }
+
+    /// Fill in the search columns of people written before those columns existed (databases created before
+    /// migration 2). Returns how many were filled; nothing to do on a new database.
+    pub async fn backfill_search_keys(&self) -> Result<u64, StoreError> {
+        let mut total = 0u64;
+        loop {
+            let filled = self
+                .write(|c| {
+                    async move {
+                        let people = crate::access::people_without_search_keys(c, 5_000).await?;
+                        for (id, first, last) in &people {
+                            let first = domain::search::normalise_name(first);
+                            let last = domain::search::normalise_name(last);
+                            c.execute(
+                                Sql::new(
+                                    "UPDATE person SET search_first = $2, search_last = $3, \
+                                     search_first_key = $4, search_last_key = $5 WHERE id = $1",
+                                )
+                                .bind(*id)
+                                .bind(first.clone())
+                                .bind(last.clone())
+                                .bind(domain::search::name_key(&first))
+                                .bind(domain::search::name_key(&last)),
+                            )
+                            .await?;
+                        }
+                        Ok(people.len() as u64)
+                    }
+                    .boxed()
+                })
+                .await?;
+            total += filled;
+            if filled == 0 {
+                return Ok(total);
+            }
+        }
     }
 
     async fn write<T, F>(&self, f: F) -> Result<T, StoreError>
@@ -156,60 +197,12 @@ async fn insert_rows_with<T: Table, C: SqlConn>(
     .await
 }
 
-const AUDIT_COLUMNS: &[&str] = &[
-    "at",
-    "actor_id",
-    "actor_label",
-    "action",
-    "record_kind",
-    "record_id",
-    "child_id",
-    "la",
-    "outcome",
-    "request_id",
-];
-
-/// Append audit entries for `events`, all at `at`, by `actor`.
-pub(crate) async fn append_audit<C: SqlConn>(
-    c: &mut C,
-    max_params: usize,
-    actor: &Actor,
-    at: Timestamp,
-    events: &[AuditEvent],
-) -> Result<(), StoreError> {
-    let rows = events
-        .iter()
-        .map(|e| {
-            vec![
-                at.to_value(),
-                actor.user_id.to_value(),
-                actor.label.as_str().to_value(),
-                e.action.to_value(),
-                e.record_kind.to_value(),
-                e.record_id.to_value(),
-                e.child_id.to_value(),
-                e.la.as_ref().to_value(),
-                e.outcome.to_value(),
-                actor.request_id.as_deref().to_value(),
-            ]
-        })
-        .collect::<Vec<_>>();
-    insert_values(
-        c,
-        max_params,
-        "INSERT INTO",
-        "audit_log",
-        AUDIT_COLUMNS,
-        rows.into_iter(),
-    )
-    .await
-}
 
 fn select_sql(table: &str, columns: &[&str], filter: &str) -> String {
     format!("SELECT {} FROM {table} WHERE {filter}", columns.join(", "))
 }
 
-async fn select_where<T: Table, C: SqlConn>(
+pub(crate) async fn select_where<T: Table, C: SqlConn>(
     c: &mut C,
     filter: &str,
     arg: Value<'_>,
@@ -230,7 +223,7 @@ async fn select_by_child<T: Table, C: SqlConn>(
     select_where(c, &format!("{col} = $1 ORDER BY 1"), child.to_value()).await
 }
 
-async fn users_with_las<C: SqlConn>(
+pub(crate) async fn users_with_las<C: SqlConn>(
     c: &mut C,
     mut users: Vec<User>,
 ) -> Result<Vec<User>, StoreError> {
@@ -426,11 +419,11 @@ async fn insert_record_set<B: Backend>(
     insert_rows_with(c, m, v, &s.child_flags).await?;
     insert_rows_with(c, m, v, &s.specialist_involvements).await?;
     insert_rows_with(c, m, v, &s.emergency_protections).await?;
-    append_audit(c, m, actor, at, &bulk_audit_events(s)).await
+    append_audit::<B>(c, actor, at, &bulk_audit_events(s)).await
 }
 
 /// Read every record about one child.
-async fn read_case_file<C: SqlConn>(
+pub(crate) async fn read_case_file<C: SqlConn>(
     c: &mut C,
     child: PersonId,
 ) -> Result<Option<RecordSet>, StoreError> {
@@ -585,25 +578,6 @@ async fn count<C: SqlConn>(c: &mut C, table: &str) -> Result<u64, StoreError> {
     Ok(u64::try_from(row.req_int("n")?).unwrap_or(0))
 }
 
-fn audit_entry_from_row<R: SqlRow + ?Sized>(r: &R) -> Result<AuditEntry, StoreError> {
-    Ok(AuditEntry {
-        seq: r.req_int("seq")?,
-        at: r.req_timestamp("at")?,
-        actor_id: r.opt_id("actor_id")?,
-        actor_label: r.req_text("actor_label")?,
-        event: AuditEvent {
-            action: r.parsed::<AuditAction>("action")?,
-            record_kind: r.parsed::<RecordKind>("record_kind")?,
-            record_id: r.uuid("record_id")?,
-            child_id: r.opt_id("child_id")?,
-            la: r.opt_parsed("la")?,
-            outcome: r.parsed::<AuditOutcome>("outcome")?,
-        },
-        request_id: r.text("request_id")?,
-        prev_hash: r.bytes("prev_hash")?,
-        hash: r.bytes("hash")?,
-    })
-}
 
 fn la_from_row<R: SqlRow + ?Sized>(r: &R) -> Result<LocalAuthority, StoreError> {
     let settings: LaSettings = serde_json::from_str(&r.req_text("settings")?)
@@ -678,7 +652,7 @@ impl<B: Backend> Store for SqlStore<B> {
                     la: Some(la.code.clone()),
                     outcome: AuditOutcome::Allowed,
                 };
-                append_audit(c, B::MAX_PARAMS, &actor, datetime::now(), &[event]).await
+                append_audit::<B>(c, &actor, datetime::now(), &[event]).await
             }
             .boxed()
         })
@@ -723,7 +697,7 @@ impl<B: Backend> Store for SqlStore<B> {
                     )));
                 }
                 insert_users(c, B::MAX_PARAMS, "INSERT INTO", std::slice::from_ref(&user)).await?;
-                append_audit(c, B::MAX_PARAMS, &actor, datetime::now(), &[user.created()]).await?;
+                append_audit::<B>(c, &actor, datetime::now(), &[user.created()]).await?;
                 if let Some(hash) = password_hash {
                     c.execute(
                         Sql::new("UPDATE app_user SET password_hash = $2 WHERE id = $1")
@@ -748,6 +722,7 @@ impl<B: Backend> Store for SqlStore<B> {
             async move {
                 let mut cols: Vec<&str> = User::COLUMNS.to_vec();
                 cols.push("password_hash");
+                cols.push("valid_until");
                 let Some(row) = c
                     .fetch_optional(
                         Sql::new(select_sql("app_user", &cols, "username = $1")).bind(&username),
@@ -757,10 +732,12 @@ impl<B: Backend> Store for SqlStore<B> {
                     return Ok(None);
                 };
                 let password_hash = row.text("password_hash")?;
+                let valid_until = row.date("valid_until")?;
                 let user = users_with_las(c, vec![User::from_row(&row)?]).await?;
                 Ok(user.into_iter().next().map(|user| UserCredentials {
                     user,
                     password_hash,
+                    valid_until,
                 }))
             }
             .boxed()
@@ -795,7 +772,7 @@ impl<B: Backend> Store for SqlStore<B> {
                     la: None,
                     outcome: AuditOutcome::Allowed,
                 };
-                append_audit(c, B::MAX_PARAMS, &actor, now, &[event]).await?;
+                append_audit::<B>(c, &actor, now, &[event]).await?;
                 Ok(id)
             }
             .boxed()
@@ -803,18 +780,19 @@ impl<B: Backend> Store for SqlStore<B> {
         .await
     }
 
-    async fn user_for_api_token(&self, token_hash: &str) -> Result<Option<User>, StoreError> {
+    async fn user_for_api_token(&self, token_hash: &str, today: domain::datetime::Date) -> Result<Option<User>, StoreError> {
         let token_hash = token_hash.to_owned();
         self.read(move |c| {
             async move {
                 let cols: Vec<String> = User::COLUMNS.iter().map(|c| format!("u.{c}")).collect();
                 let sql = format!(
                     "SELECT {} FROM api_token t JOIN app_user u ON u.id = t.user_id \
-                     WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND u.disabled = $2",
+                     WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND u.disabled = $2 \
+                     AND (u.valid_until IS NULL OR u.valid_until >= $3)",
                     cols.join(", ")
                 );
                 let Some(row) = c
-                    .fetch_optional(Sql::new(sql).bind(&token_hash).bind(false))
+                    .fetch_optional(Sql::new(sql).bind(&token_hash).bind(false).bind(today))
                     .await?
                 else {
                     return Ok(None);
@@ -889,7 +867,7 @@ impl<B: Backend> Store for SqlStore<B> {
                 }
                 insert_rows(c, B::MAX_PARAMS, std::slice::from_ref(&new.contact)).await?;
                 events.push(new.contact.created());
-                append_audit(c, B::MAX_PARAMS, &actor, now, &events).await?;
+                append_audit::<B>(c, &actor, now, &events).await?;
                 Ok(Recorded {
                     record: new.contact,
                     replayed: false,
@@ -955,35 +933,8 @@ impl<B: Backend> Store for SqlStore<B> {
     }
 
     async fn audit_entries(&self, filter: AuditFilter) -> Result<Vec<AuditEntry>, StoreError> {
-        self.read(move |c| {
-            async move {
-                let mut sql = String::from(
-                    "SELECT seq, at, actor_id, actor_label, action, record_kind, record_id, child_id, la, outcome, \
-                     request_id, prev_hash, hash FROM audit_log WHERE 1 = 1",
-                );
-                let mut args: Vec<Value<'static>> = Vec::new();
-                if let Some(id) = filter.record_id {
-                    args.push(id.to_value());
-                    sql.push_str(&format!(" AND record_id = ${}", args.len()));
-                }
-                if let Some(id) = filter.child_id {
-                    args.push(id.to_value());
-                    sql.push_str(&format!(" AND child_id = ${}", args.len()));
-                }
-                if let Some(id) = filter.actor_id {
-                    args.push(id.to_value());
-                    sql.push_str(&format!(" AND actor_id = ${}", args.len()));
-                }
-                sql.push_str(" ORDER BY seq");
-                if let Some(limit) = filter.limit {
-                    sql.push_str(&format!(" LIMIT {limit}"));
-                }
-                let rows = c.fetch_all(Sql { text: Cow::Owned(sql), args }).await?;
-                rows.iter().map(audit_entry_from_row).collect()
-            }
-            .boxed()
-        })
-        .await
+        self.read(move |c| async move { audit_log::read(c, &filter).await }.boxed())
+            .await
     }
 
     async fn has_people(&self, la: Option<LaCode>) -> Result<bool, StoreError> {
@@ -1002,6 +953,160 @@ impl<B: Backend> Store for SqlStore<B> {
                     }
                 };
                 Ok(row.is_some())
+            }
+            .boxed()
+        })
+        .await
+    }
+    async fn create_session(&self, actor: &Actor, session: NewSession) -> Result<(), StoreError> {
+        let actor = actor.clone();
+        self.write(move |c| async move { access::create_session::<B>(c, &actor, &session).await }.boxed())
+            .await
+    }
+
+    async fn session(&self, id_hash: &str) -> Result<Option<Session>, StoreError> {
+        let id_hash = id_hash.to_owned();
+        self.read(move |c| async move { access::session(c, &id_hash).await }.boxed())
+            .await
+    }
+
+    async fn touch_session(&self, id_hash: &str, at: Timestamp) -> Result<(), StoreError> {
+        let id_hash = id_hash.to_owned();
+        self.write(move |c| {
+            async move {
+                c.execute(
+                    Sql::new("UPDATE session SET last_seen_at = $2 WHERE id_hash = $1 AND ended_at IS NULL")
+                        .bind(&id_hash)
+                        .bind(at),
+                )
+                .await
+                .map(|_| ())
+            }
+            .boxed()
+        })
+        .await
+    }
+
+    async fn end_session(&self, actor: &Actor, id_hash: &str, reason: &str, at: Timestamp) -> Result<(), StoreError> {
+        let actor = actor.clone();
+        let id_hash = id_hash.to_owned();
+        let reason = reason.to_owned();
+        self.write(move |c| async move { access::end_session::<B>(c, &actor, &id_hash, &reason, at).await }.boxed())
+            .await
+    }
+
+    async fn record_sign_in_attempt(&self, username: &str, at: Timestamp, succeeded: bool) -> Result<(), StoreError> {
+        let username = username.to_owned();
+        self.write(move |c| {
+            async move {
+                c.execute(
+                    Sql::new("INSERT INTO sign_in_attempt (username, at, succeeded) VALUES ($1, $2, $3)")
+                        .bind(&username)
+                        .bind(at)
+                        .bind(succeeded),
+                )
+                .await
+                .map(|_| ())
+            }
+            .boxed()
+        })
+        .await
+    }
+
+    async fn failed_sign_ins_since(&self, username: &str, since: Timestamp) -> Result<u32, StoreError> {
+        let username = username.to_owned();
+        self.read(move |c| {
+            async move {
+                let row = c
+                    .fetch_optional(
+                        Sql::new(
+                            "SELECT COUNT(*) AS n FROM sign_in_attempt WHERE username = $1 AND at >= $2 AND succeeded = $3",
+                        )
+                        .bind(&username)
+                        .bind(since)
+                        .bind(false),
+                    )
+                    .await?;
+                let n = match row {
+                    Some(r) => r.req_int("n")?,
+                    None => 0,
+                };
+                Ok(u32::try_from(n).unwrap_or(u32::MAX))
+            }
+            .boxed()
+        })
+        .await
+    }
+
+    async fn set_user_disabled(&self, actor: &Actor, username: &str, disabled: bool, at: Timestamp) -> Result<Option<User>, StoreError> {
+        let actor = actor.clone();
+        let username = username.to_owned();
+        self.write(move |c| {
+            async move { access::set_user_disabled::<B>(c, &actor, &username, disabled, at).await }.boxed()
+        })
+        .await
+    }
+
+    async fn revoke_api_tokens(&self, actor: &Actor, user_id: UserId, at: Timestamp) -> Result<u32, StoreError> {
+        let actor = actor.clone();
+        self.write(move |c| async move { access::revoke_api_tokens::<B>(c, &actor, user_id, at).await }.boxed())
+            .await
+    }
+
+    async fn restrict_person(&self, actor: &Actor, person: PersonId, named: Option<Vec<UserId>>, at: Timestamp) -> Result<(), StoreError> {
+        let actor = actor.clone();
+        self.write(move |c| async move { access::restrict_person::<B>(c, &actor, person, named, at).await }.boxed())
+            .await
+    }
+
+    async fn view_child(&self, actor: &Actor, child: PersonId, check: AccessCheck) -> Result<Viewed<RecordSet>, StoreError> {
+        let actor = actor.clone();
+        self.write(move |c| async move { access::view_child::<B>(c, &actor, child, check).await }.boxed())
+            .await
+    }
+
+    async fn view_contact(&self, actor: &Actor, id: ContactId, check: AccessCheck) -> Result<Viewed<Contact>, StoreError> {
+        let actor = actor.clone();
+        self.write(move |c| async move { access::view_contact::<B>(c, &actor, id, check).await }.boxed())
+            .await
+    }
+
+    async fn search_people(&self, actor: &Actor, search: PersonSearch) -> Result<Vec<Person>, StoreError> {
+        let actor = actor.clone();
+        self.write(move |c| async move { access::search_people::<B>(c, &actor, &search).await }.boxed())
+            .await
+    }
+
+    async fn record_audit(&self, actor: &Actor, events: Vec<AuditEvent>) -> Result<(), StoreError> {
+        let actor = actor.clone();
+        self.write(move |c| async move { append_audit::<B>(c, &actor, datetime::now(), &events).await }.boxed())
+            .await
+    }
+
+    async fn audit_chain_page(&self, after_seq: i64, limit: u32) -> Result<Vec<AuditEntry>, StoreError> {
+        self.read(move |c| async move { audit_log::chain_page(c, after_seq, limit).await }.boxed())
+            .await
+    }
+
+    async fn audit_head(&self) -> Result<Option<Head>, StoreError> {
+        self.read(move |c| async move { audit_log::head(c, "").await }.boxed())
+            .await
+    }
+
+
+    async fn directory(&self, users: Vec<UserId>, teams: Vec<TeamId>) -> Result<(Vec<User>, Vec<Team>), StoreError> {
+        self.read(move |c| {
+            async move {
+                let mut found_users = Vec::new();
+                for id in users {
+                    found_users.extend(select_where::<User, _>(c, "id = $1", id.to_value()).await?);
+                }
+                let found_users = users_with_las(c, found_users).await?;
+                let mut found_teams = Vec::new();
+                for id in teams {
+                    found_teams.extend(select_where::<Team, _>(c, "id = $1", id.to_value()).await?);
+                }
+                Ok((found_users, found_teams))
             }
             .boxed()
         })

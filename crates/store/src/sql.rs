@@ -193,6 +193,9 @@ pub trait Backend: Clone + Send + Sync + 'static {
     const BULK_INSERT: &'static str = "INSERT INTO";
     /// A statement to run first in a bulk load (SQLite: defer foreign-key checks to COMMIT).
     const BULK_PROLOGUE: Option<&'static str> = None;
+    /// What makes a SELECT lock the rows it reads until the transaction ends (PostgreSQL: ` FOR UPDATE`;
+    /// SQLite's one writer needs nothing).
+    const FOR_UPDATE: &'static str = "";
 
     /// Run `job` in a write transaction. Returns only after COMMIT has returned: an `Ok` is durable.
     fn write<T: Send + 'static>(

@@ -1,6 +1,8 @@
 //! How each record maps to its table: columns, bound values and reading back. Bulk inserts, the case file and
 //! the conformance story all go through these, so a column added here is written and read everywhere.
 
+use std::borrow::Cow;
+
 use domain::audit::AuditEvent;
 use domain::codes::{Disability, RecordKind};
 use domain::ids::PersonId;
@@ -94,6 +96,10 @@ impl Table for Person {
         "religion",
         "restricted",
         "created_at",
+        "search_first",
+        "search_last",
+        "search_first_key",
+        "search_last_key",
     ];
     const CHILD_COLUMN: Option<&'static str> = Some("id");
     fn values<'a>(&'a self, o: &mut Vec<Value<'a>>) {
@@ -119,6 +125,15 @@ impl Table for Person {
         v(o, self.religion.as_ref());
         v(o, self.restricted);
         v(o, self.created_at);
+        // What person search matches on (derived, never read back).
+        let first = domain::search::normalise_name(&self.first_name);
+        let last = domain::search::normalise_name(&self.last_name);
+        let first_key = domain::search::name_key(&first);
+        let last_key = domain::search::name_key(&last);
+        o.push(Value::Text(Cow::Owned(first)));
+        o.push(Value::Text(Cow::Owned(last)));
+        o.push(Value::Text(Cow::Owned(first_key)));
+        o.push(Value::Text(Cow::Owned(last_key)));
     }
     fn from_row<R: SqlRow + ?Sized>(r: &R) -> Result<Self, StoreError> {
         Ok(Person {

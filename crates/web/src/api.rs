@@ -75,7 +75,65 @@ pub async fn get_contact<S: Store>(
     Ok(Json(state.services.contact(&actor, id).await?))
 }
 
-/// Anything else under `/api/v1`.
-pub async fn not_found() -> WebError {
-    WebError::NotFound
+#[derive(serde::Deserialize)]
+pub struct SearchQuery {
+    q: Option<String>,
+}
+
+/// `GET /api/v1/children?q=TEXT` → the children the caller may see that match, best first.
+pub async fn search_children<S: Store>(
+    State(state): State<Shared<S>>,
+    ApiActor(actor): ApiActor,
+    axum::extract::Query(query): axum::extract::Query<SearchQuery>,
+) -> Result<Json<Vec<service::children::ChildSummary>>, WebError> {
+    let q = query.q.unwrap_or_default();
+    Ok(Json(state.services.search_children(&actor, &q).await?))
+}
+
+/// `GET /api/v1/children/{id}` → the child record (audited), or 404 for a missing child and for one the caller
+/// may not see alike.
+pub async fn get_child<S: Store>(
+    State(state): State<Shared<S>>,
+    ApiActor(actor): ApiActor,
+    Path(id): Path<String>,
+) -> Result<Json<service::children::ChildRecord>, WebError> {
+    let id = domain::ids::PersonId::parse(&id).map_err(|_| WebError::NotFound)?;
+    Ok(Json(state.services.child_record(&actor, id).await?))
+}
+
+/// `GET /api/v1/children/{id}/chronology` → every event on the child's records, newest first (audited).
+pub async fn get_chronology<S: Store>(
+    State(state): State<Shared<S>>,
+    ApiActor(actor): ApiActor,
+    Path(id): Path<String>,
+) -> Result<Json<Vec<domain::chronology::ChronologyEntry>>, WebError> {
+    let id = domain::ids::PersonId::parse(&id).map_err(|_| WebError::NotFound)?;
+    Ok(Json(state.services.child_chronology(&actor, id).await?))
+}
+
+#[derive(serde::Deserialize)]
+pub struct AuditQuery {
+    child: Option<String>,
+    limit: Option<u32>,
+}
+
+/// `GET /api/v1/audit?child=ID` → audit entries, newest first (administrators and information governance).
+pub async fn audit_entries<S: Store>(
+    State(state): State<Shared<S>>,
+    ApiActor(actor): ApiActor,
+    axum::extract::Query(q): axum::extract::Query<AuditQuery>,
+) -> Result<Json<Vec<domain::audit::AuditEntry>>, WebError> {
+    let child_id = match q.child.as_deref() {
+        Some(c) => Some(
+            domain::ids::PersonId::parse(c)
+                .map_err(|e| WebError::Service(service::ServiceError::Invalid(e.for_field("child").into())))?,
+        ),
+        None => None,
+    };
+    let filter = store::AuditFilter {
+        child_id,
+        limit: Some(q.limit.unwrap_or(100).min(1000)),
+        ..store::AuditFilter::default()
+    };
+    Ok(Json(state.services.audit_entries(&actor, filter).await?))
 }

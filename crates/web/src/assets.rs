@@ -62,6 +62,6 @@ pub async fn serve(Path(path): Path<String>) -> Response {
             );
             r
         }
-        None => crate::pages::not_found().await,
+        None => crate::pages::not_found(None).await,
     }
 }

@@ -6,38 +6,24 @@ use axum::http::{StatusCode, header};
 use domain::audit::Actor;
 use serde::de::DeserializeOwned;
 use service::ServiceError;
-use store::Store;
 
-use crate::Shared;
+use crate::caller::Caller;
 use crate::error::WebError;
-use crate::middleware::RequestId;
 
 /// The largest JSON body the API reads.
 const MAX_BODY: usize = 1024 * 1024;
 
-/// The signed-in caller of an API route.
+/// The signed-in caller of an API route (by bearer token or session cookie); 401 otherwise.
 pub struct ApiActor(pub Actor);
 
-impl<S: Store> FromRequestParts<Shared<S>> for ApiActor {
+impl<St: Send + Sync> FromRequestParts<St> for ApiActor {
     type Rejection = WebError;
 
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &Shared<S>,
-    ) -> Result<Self, Self::Rejection> {
-        let token = parts
-            .headers
-            .get(header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer "))
-            .map(str::trim)
-            .ok_or(WebError::Service(ServiceError::Unauthenticated))?;
-        let actor = state.services.actor_for_token(token).await?;
-        let actor = match parts.extensions.get::<RequestId>() {
-            Some(id) => actor.with_request_id(id.0.clone()),
-            None => actor,
-        };
-        Ok(ApiActor(actor))
+    async fn from_request_parts(parts: &mut Parts, _state: &St) -> Result<Self, Self::Rejection> {
+        match parts.extensions.get::<Caller>().and_then(Caller::actor) {
+            Some(actor) => Ok(ApiActor(actor.clone())),
+            None => Err(WebError::Service(ServiceError::Unauthenticated)),
+        }
     }
 }
 

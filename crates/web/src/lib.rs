@@ -1,19 +1,21 @@
 //! Frontdoor's HTTP face. The router adapts requests to the use cases in `service` and nothing more: pages
 //! (GOV.UK Frontend, server-rendered with askama, working without JavaScript) and the JSON API under
-//! `/api/v1`, both over the same service functions.
+//! `/api/v1`, both over the same service functions. Who is calling is worked out once per request
+//! ([`caller`]); what they may do is decided in the service layer.
 
 mod api;
 mod assets;
+pub mod caller;
 mod error;
 mod extract;
 mod middleware;
 mod pages;
+pub mod routes;
 
 use std::future::Future;
 use std::sync::Arc;
 
 use axum::Router;
-use axum::routing::{get, post};
 use service::Services;
 use store::Store;
 use tokio::net::TcpListener;
@@ -28,25 +30,36 @@ pub struct AppState<S> {
 /// Shared state handed to handlers.
 pub type Shared<S> = Arc<AppState<S>>;
 
-/// Every route of the application, with its middleware.
+/// Every route of the application ([`routes::table`]), with its middleware.
 pub fn router<S: Store>(services: Services<S>) -> Router {
     let state: Shared<S> = Arc::new(AppState { services });
-    let api = Router::new()
-        .route("/contacts", post(api::record_contact::<S>))
-        .route("/contacts/{id}", get(api::get_contact::<S>))
-        .fallback(api::not_found);
-    Router::new()
-        .route("/", get(pages::home::<S>))
-        .route("/healthz", get(api::healthz::<S>))
-        .route("/assets/{*path}", get(assets::serve))
-        .nest("/api/v1", api)
-        .fallback(pages::not_found)
-        .with_state(state)
-        // The last layer added runs first: the request id is set before tracing and headers see it.
+    let mut app = Router::new();
+    for r in routes::table::<S>() {
+        app = app.route(r.path, r.handler);
+    }
+    app.fallback(fallback)
+        .with_state(state.clone())
+        // The last layer added runs first: request id, then tracing and headers, then who is calling, then
+        // (inside that) HTML error pages.
+        .layer(axum::middleware::from_fn(pages::html_errors))
+        .layer(axum::middleware::from_fn_with_state(state, caller::authenticate::<S>))
         .layer(axum::middleware::from_fn(middleware::security_headers))
         .layer(middleware::trace_layer())
         .layer(middleware::propagate_request_id_layer())
         .layer(middleware::set_request_id_layer())
+}
+
+/// Unknown paths: a problem document under `/api`, a GOV.UK 404 page elsewhere.
+async fn fallback(
+    uri: axum::http::Uri,
+    caller: Option<axum::Extension<caller::Caller>>,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    if uri.path().starts_with("/api/") {
+        WebError::NotFound.into_response()
+    } else {
+        pages::not_found(caller).await
+    }
 }
 
 /// Serve `router` on `listener` until `shutdown` completes; requests in flight are finished first.

@@ -1,0 +1,338 @@
+//! Sessions, sign-in attempts, disabling users, restricted records, and the audited reads that run the
+//! permission check inside their transaction.
+
+use std::borrow::Cow;
+
+use domain::audit::{Actor, AuditEvent};
+use domain::codes::{AuditAction, AuditOutcome, RecordKind};
+use domain::datetime::Timestamp;
+use domain::ids::{ContactId, PersonId, UserId};
+use domain::policy::Decision;
+use domain::records::{Contact, Person, RecordSet, User};
+
+use crate::audit_log::append_audit;
+use crate::error::StoreError;
+use crate::queries::{read_case_file, select_where, users_with_las};
+use crate::row::RowExt;
+use crate::sql::{Backend, Sql, SqlConn, SqlRow, ToValue, Value};
+use crate::tables::Table;
+use crate::{AccessCheck, AccessFacts, NewSession, PersonSearch, Session, Viewed};
+
+fn event(action: AuditAction, kind: RecordKind, id: Option<uuid::Uuid>, child: Option<PersonId>) -> AuditEvent {
+    AuditEvent {
+        action,
+        record_kind: kind,
+        record_id: id,
+        child_id: child,
+        la: None,
+        outcome: AuditOutcome::Allowed,
+    }
+}
+
+pub(crate) async fn create_session<B: Backend>(c: &mut B::Conn, actor: &Actor, s: &NewSession) -> Result<(), StoreError> {
+    c.execute(
+        Sql::new(
+            "INSERT INTO session (id_hash, user_id, csrf_token, created_at, last_seen_at) VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(s.id_hash.as_str())
+        .bind(s.user_id)
+        .bind(s.csrf_token.as_str())
+        .bind(s.at)
+        .bind(s.at),
+    )
+    .await?;
+    append_audit::<B>(
+        c,
+        actor,
+        s.at,
+        &[event(AuditAction::SignIn, RecordKind::User, Some(s.user_id.uuid()), None)],
+    )
+    .await
+}
+
+pub(crate) async fn session<C: SqlConn>(c: &mut C, id_hash: &str) -> Result<Option<Session>, StoreError> {
+    let cols: Vec<String> = User::COLUMNS.iter().map(|col| format!("u.{col}")).collect();
+    let sql = format!(
+        "SELECT {}, u.valid_until AS user_valid_until, s.id_hash, s.csrf_token, s.created_at AS session_created_at, \
+         s.last_seen_at, s.ended_at FROM session s JOIN app_user u ON u.id = s.user_id WHERE s.id_hash = $1",
+        cols.join(", ")
+    );
+    let Some(row) = c.fetch_optional(Sql::new(sql).bind(id_hash)).await? else {
+        return Ok(None);
+    };
+    let user = User::from_row(&row)?;
+    let user = users_with_las(c, vec![user]).await?.into_iter().next().ok_or(StoreError::NotFound)?;
+    Ok(Some(Session {
+        id_hash: row.req_text("id_hash")?,
+        user,
+        user_valid_until: row.date("user_valid_until")?,
+        csrf_token: row.req_text("csrf_token")?,
+        created_at: row.req_timestamp("session_created_at")?,
+        last_seen_at: row.req_timestamp("last_seen_at")?,
+        ended_at: row.timestamp("ended_at")?,
+    }))
+}
+
+pub(crate) async fn end_session<B: Backend>(
+    c: &mut B::Conn,
+    actor: &Actor,
+    id_hash: &str,
+    reason: &str,
+    at: Timestamp,
+) -> Result<(), StoreError> {
+    let n = c
+        .execute(
+            Sql::new("UPDATE session SET ended_at = $2, end_reason = $3 WHERE id_hash = $1 AND ended_at IS NULL")
+                .bind(id_hash)
+                .bind(at)
+                .bind(reason),
+        )
+        .await?;
+    if n > 0 {
+        append_audit::<B>(
+            c,
+            actor,
+            at,
+            &[event(AuditAction::SignOut, RecordKind::User, actor.user_id.map(|u| u.uuid()), None)],
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+pub(crate) async fn set_user_disabled<B: Backend>(
+    c: &mut B::Conn,
+    actor: &Actor,
+    username: &str,
+    disabled: bool,
+    at: Timestamp,
+) -> Result<Option<User>, StoreError> {
+    let Some(row) = c
+        .fetch_optional(Sql::new(format!("SELECT {} FROM app_user WHERE username = $1", User::COLUMNS.join(", "))).bind(username))
+        .await?
+    else {
+        return Ok(None);
+    };
+    let mut user = User::from_row(&row)?;
+    c.execute(Sql::new("UPDATE app_user SET disabled = $2 WHERE id = $1").bind(user.id).bind(disabled))
+        .await?;
+    if disabled {
+        c.execute(
+            Sql::new("UPDATE session SET ended_at = $2, end_reason = 'user disabled' WHERE user_id = $1 AND ended_at IS NULL")
+                .bind(user.id)
+                .bind(at),
+        )
+        .await?;
+    }
+    append_audit::<B>(
+        c,
+        actor,
+        at,
+        &[event(AuditAction::Admin, RecordKind::User, Some(user.id.uuid()), None)],
+    )
+    .await?;
+    user.disabled = disabled;
+    Ok(users_with_las(c, vec![user]).await?.into_iter().next())
+}
+
+pub(crate) async fn revoke_api_tokens<B: Backend>(
+    c: &mut B::Conn,
+    actor: &Actor,
+    user: UserId,
+    at: Timestamp,
+) -> Result<u32, StoreError> {
+    let n = c
+        .execute(Sql::new("UPDATE api_token SET revoked_at = $2 WHERE user_id = $1 AND revoked_at IS NULL").bind(user).bind(at))
+        .await?;
+    append_audit::<B>(c, actor, at, &[event(AuditAction::Admin, RecordKind::ApiToken, Some(user.uuid()), None)]).await?;
+    Ok(u32::try_from(n).unwrap_or(u32::MAX))
+}
+
+pub(crate) async fn restrict_person<B: Backend>(
+    c: &mut B::Conn,
+    actor: &Actor,
+    person: PersonId,
+    named: Option<Vec<UserId>>,
+    at: Timestamp,
+) -> Result<(), StoreError> {
+    let n = c
+        .execute(Sql::new("UPDATE person SET restricted = $2 WHERE id = $1").bind(person).bind(named.is_some()))
+        .await?;
+    if n == 0 {
+        return Err(StoreError::NotFound);
+    }
+    c.execute(Sql::new("DELETE FROM restricted_access WHERE person_id = $1").bind(person)).await?;
+    for user in named.unwrap_or_default() {
+        c.execute(
+            Sql::new("INSERT INTO restricted_access (person_id, user_id, granted_at) VALUES ($1, $2, $3)")
+                .bind(person)
+                .bind(user)
+                .bind(at),
+        )
+        .await?;
+    }
+    append_audit::<B>(
+        c,
+        actor,
+        at,
+        &[event(AuditAction::Update, RecordKind::Person, Some(person.uuid()), Some(person))],
+    )
+    .await
+}
+
+/// The facts the permission check needs about a child, or `None` if there is no such child.
+async fn access_facts<C: SqlConn>(c: &mut C, child: PersonId) -> Result<Option<AccessFacts>, StoreError> {
+    let Some(row) = c
+        .fetch_optional(Sql::new("SELECT la, restricted FROM person WHERE id = $1 AND is_child = $2").bind(child).bind(true))
+        .await?
+    else {
+        return Ok(None);
+    };
+    let restricted_to = if row.req_bool("restricted")? {
+        let rows = c
+            .fetch_all(Sql::new("SELECT user_id FROM restricted_access WHERE person_id = $1").bind(child))
+            .await?;
+        Some(rows.iter().map(|r| r.id::<UserId>("user_id")).collect::<Result<Vec<_>, _>>()?)
+    } else {
+        None
+    };
+    Ok(Some(AccessFacts {
+        la: row.la("la")?,
+        restricted_to,
+    }))
+}
+
+fn view_event(kind: RecordKind, id: uuid::Uuid, child: PersonId, la: Option<&AccessFacts>, allowed: bool) -> AuditEvent {
+    AuditEvent {
+        action: AuditAction::View,
+        record_kind: kind,
+        record_id: Some(id),
+        child_id: Some(child),
+        la: la.map(|f| f.la.clone()),
+        outcome: if allowed { AuditOutcome::Allowed } else { AuditOutcome::Denied },
+    }
+}
+
+pub(crate) async fn view_child<B: Backend>(
+    c: &mut B::Conn,
+    actor: &Actor,
+    child: PersonId,
+    check: AccessCheck,
+) -> Result<Viewed<RecordSet>, StoreError> {
+    let now = domain::datetime::now();
+    let facts = access_facts(c, child).await?;
+    let decision = facts.as_ref().map(|f| check(f));
+    let allowed = decision == Some(Decision::Allow);
+    append_audit::<B>(c, actor, now, &[view_event(RecordKind::Person, child.uuid(), child, facts.as_ref(), allowed)]).await?;
+    match decision {
+        None => Ok(Viewed::Missing),
+        Some(Decision::Allow) => Ok(read_case_file(c, child).await?.map_or(Viewed::Missing, Viewed::Allowed)),
+        Some(d) => Ok(Viewed::Denied(d)),
+    }
+}
+
+pub(crate) async fn view_contact<B: Backend>(
+    c: &mut B::Conn,
+    actor: &Actor,
+    id: ContactId,
+    check: AccessCheck,
+) -> Result<Viewed<Contact>, StoreError> {
+    let now = domain::datetime::now();
+    let contact: Option<Contact> = select_where(c, "id = $1", id.to_value()).await?.into_iter().next();
+    let Some(contact) = contact else {
+        // Nothing to see: still one audit entry for the request, about no child.
+        append_audit::<B>(
+            c,
+            actor,
+            now,
+            &[AuditEvent {
+                outcome: AuditOutcome::Denied,
+                ..event(AuditAction::View, RecordKind::Contact, Some(id.uuid()), None)
+            }],
+        )
+        .await?;
+        return Ok(Viewed::Missing);
+    };
+    let facts = access_facts(c, contact.child_id).await?;
+    let decision = facts.as_ref().map(|f| check(f)).unwrap_or(Decision::Hidden);
+    let allowed = decision == Decision::Allow;
+    append_audit::<B>(
+        c,
+        actor,
+        now,
+        &[view_event(RecordKind::Contact, id.uuid(), contact.child_id, facts.as_ref(), allowed)],
+    )
+    .await?;
+    Ok(if allowed { Viewed::Allowed(contact) } else { Viewed::Denied(decision) })
+}
+
+pub(crate) async fn search_people<B: Backend>(
+    c: &mut B::Conn,
+    actor: &Actor,
+    s: &PersonSearch,
+) -> Result<Vec<Person>, StoreError> {
+    let now = domain::datetime::now();
+    append_audit::<B>(c, actor, now, &[event(AuditAction::Search, RecordKind::Person, None, None)]).await?;
+    if s.las.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut args: Vec<Value<'_>> = Vec::new();
+    let mut p = |v: Value<'static>| {
+        args.push(v);
+        format!("${}", args.len())
+    };
+    let las: Vec<String> = s.las.iter().map(|la| p(Value::Text(Cow::Owned(la.as_ref().to_owned())))).collect();
+    let restricted_user = p(s.user_id.map(|u| u.uuid()).to_value());
+    let is_child = p(true.to_value());
+    let not_restricted = p(false.to_value());
+    let mut matches: Vec<String> = Vec::new();
+    if !s.keys.is_empty() {
+        let keys: Vec<String> = s.keys.iter().map(|k| p(Value::Text(Cow::Owned(k.clone())))).collect();
+        let list = keys.join(", ");
+        matches.push(format!("search_last_key IN ({list})"));
+        matches.push(format!("search_first_key IN ({list})"));
+    }
+    for prefix in &s.prefixes {
+        let pattern = p(Value::Text(Cow::Owned(format!("{prefix}%"))));
+        matches.push(format!("search_last LIKE {pattern}"));
+        matches.push(format!("search_first LIKE {pattern}"));
+    }
+    if let Some(d) = s.date_of_birth {
+        matches.push(format!("date_of_birth = {}", p(d.to_value())));
+    }
+    if let Some(n) = &s.nhs_number {
+        matches.push(format!("nhs_number = {}", p(Value::Text(Cow::Owned(n.clone())))));
+    }
+    if let Some(u) = &s.upn {
+        matches.push(format!("upn = {}", p(Value::Text(Cow::Owned(u.clone())))));
+    }
+    if let Some(id) = &s.la_child_id {
+        matches.push(format!("la_child_id = {}", p(Value::Text(Cow::Owned(id.clone())))));
+    }
+    if matches.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = format!(
+        "SELECT {} FROM person WHERE is_child = {is_child} AND la IN ({}) \
+         AND (restricted = {not_restricted} OR id IN (SELECT person_id FROM restricted_access WHERE user_id = {restricted_user})) \
+         AND ({}) LIMIT {}",
+        Person::COLUMNS.join(", "),
+        las.join(", "),
+        matches.join(" OR "),
+        s.limit.clamp(1, 5000)
+    );
+    let rows = c.fetch_all(Sql { text: Cow::Owned(sql), args }).await?;
+    rows.iter().map(|r| Person::from_row(r)).collect()
+}
+
+/// The rows of `person` whose search columns are empty (written before they existed): fill them in.
+pub(crate) async fn people_without_search_keys<C: SqlConn>(c: &mut C, limit: u32) -> Result<Vec<(PersonId, String, String)>, StoreError> {
+    let rows = c
+        .fetch_all(Sql::new(format!(
+            "SELECT id, first_name, last_name FROM person WHERE search_last IS NULL LIMIT {limit}"
+        )))
+        .await?;
+    rows.iter()
+        .map(|r| Ok((r.id("id")?, r.req_text("first_name")?, r.req_text("last_name")?)))
+        .collect()
+}

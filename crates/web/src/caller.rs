@@ -1,0 +1,218 @@
+//! Who is calling: a session cookie (pages, and the API from the browser), a bearer token (the API from
+//! scripts), or nobody. One middleware works it out for every request, ends timed-out sessions, and refuses any
+//! state-changing request that is not provably from our own pages (Origin check plus a CSRF token).
+
+use axum::body::{Body, Bytes};
+use axum::extract::{Request, State};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use domain::audit::Actor;
+use service::ServiceError;
+use service::sessions::CurrentSession;
+use store::Store;
+
+use crate::Shared;
+use crate::error::WebError;
+use crate::middleware::RequestId;
+
+/// The session cookie: a random 256-bit token; the database keeps only its hash.
+pub const SESSION_COOKIE: &str = "frontdoor_session";
+/// Before sign-in, the sign-in form's CSRF token travels in this cookie and in the form (double submit).
+pub const SIGN_IN_CSRF_COOKIE: &str = "frontdoor_sign_in";
+/// The form field and header that carry the CSRF token.
+pub const CSRF_FIELD: &str = "csrf_token";
+pub const CSRF_HEADER: &str = "x-csrf-token";
+
+/// The largest form body read (forms are small; this bounds what the CSRF check buffers).
+const MAX_FORM: usize = 256 * 1024;
+
+/// The caller of the current request.
+#[derive(Clone, Debug)]
+pub enum Caller {
+    Anonymous,
+    Session(Box<CurrentSession>),
+    Token(Actor),
+}
+
+impl Caller {
+    pub fn actor(&self) -> Option<&Actor> {
+        match self {
+            Caller::Anonymous => None,
+            Caller::Session(s) => Some(&s.actor),
+            Caller::Token(a) => Some(a),
+        }
+    }
+
+    pub fn session(&self) -> Option<&CurrentSession> {
+        match self {
+            Caller::Session(s) => Some(s),
+            _ => None,
+        }
+    }
+}
+
+/// A cookie's value from the request.
+pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.to_owned())
+}
+
+/// A `Set-Cookie` value: HttpOnly, Secure, SameSite=Lax, the whole site.
+pub fn set_cookie(name: &str, value: &str, max_age: Option<u64>) -> HeaderValue {
+    let age = max_age.map_or_else(String::new, |s| format!("; Max-Age={s}"));
+    HeaderValue::from_str(&format!("{name}={value}; Path=/; HttpOnly; Secure; SameSite=Lax{age}"))
+        .unwrap_or_else(|_| HeaderValue::from_static(""))
+}
+
+pub fn clear_cookie(name: &str) -> HeaderValue {
+    set_cookie(name, "", Some(0))
+}
+
+fn bearer(headers: &HeaderMap) -> Option<&str> {
+    headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::trim)
+}
+
+/// Whether the request comes from our own origin: `Origin` (or failing that `Referer`) must name this host.
+fn same_origin(headers: &HeaderMap) -> bool {
+    let Some(host) = headers.get(header::HOST).and_then(|v| v.to_str().ok()) else {
+        return false;
+    };
+    let source = headers
+        .get(header::ORIGIN)
+        .or_else(|| headers.get(header::REFERER))
+        .and_then(|v| v.to_str().ok());
+    match source {
+        // Neither header: browsers send Origin on every POST, so this is not a browser form; the CSRF token
+        // below still has to match.
+        None => true,
+        Some(s) => {
+            let rest = s
+                .strip_prefix("https://")
+                .or_else(|| s.strip_prefix("http://"))
+                .unwrap_or("");
+            let authority = rest.split('/').next().unwrap_or("");
+            authority.eq_ignore_ascii_case(host)
+        }
+    }
+}
+
+fn is_form(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"))
+}
+
+/// The CSRF token sent with a request: the `X-CSRF-Token` header, or the form field.
+fn sent_token(headers: &HeaderMap, form: Option<&Bytes>) -> Option<String> {
+    if let Some(h) = headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok()) {
+        return Some(h.to_owned());
+    }
+    let body = form?;
+    form_urlencoded::parse(body)
+        .find(|(k, _)| k == CSRF_FIELD)
+        .map(|(_, v)| v.into_owned())
+}
+
+/// Constant-time comparison of two tokens.
+fn same_token(a: &str, b: &str) -> bool {
+    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+fn forbidden(detail: &str) -> Response {
+    WebError::BadBody {
+        status: StatusCode::FORBIDDEN,
+        detail: detail.to_owned(),
+        field: None,
+    }
+    .into_response()
+}
+
+/// Work out the caller, and check unsafe requests. Runs on every request.
+pub async fn authenticate<S: Store>(State(state): State<Shared<S>>, request: Request, next: Next) -> Response {
+    let (mut parts, body) = request.into_parts();
+    let request_id = parts.extensions.get::<RequestId>().map(|r| r.0.clone());
+    let services = &state.services;
+    let mut clear_session = false;
+    let caller = if let Some(token) = bearer(&parts.headers) {
+        match services.actor_for_token(token).await {
+            Ok(actor) => Caller::Token(actor),
+            Err(ServiceError::Unauthenticated) => {
+                return WebError::Service(ServiceError::Unauthenticated).into_response();
+            }
+            Err(e) => return WebError::Service(e).into_response(),
+        }
+    } else if let Some(token) = cookie(&parts.headers, SESSION_COOKIE).filter(|t| !t.is_empty()) {
+        match services.current_session(&token).await {
+            Ok(s) => Caller::Session(Box::new(s)),
+            Err(ServiceError::Unauthenticated) => {
+                clear_session = true;
+                Caller::Anonymous
+            }
+            Err(e) => return WebError::Service(e).into_response(),
+        }
+    } else {
+        Caller::Anonymous
+    };
+    let caller = match caller {
+        Caller::Session(mut s) => {
+            if let Some(id) = &request_id {
+                s.actor = s.actor.clone().with_request_id(id.clone());
+            }
+            Caller::Session(s)
+        }
+        Caller::Token(a) => Caller::Token(match &request_id {
+            Some(id) => a.with_request_id(id.clone()),
+            None => a,
+        }),
+        Caller::Anonymous => Caller::Anonymous,
+    };
+
+    let safe = matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS);
+    let body = if !safe && !matches!(caller, Caller::Token(_)) {
+        // Ambient credentials (a cookie) are in play: the request must come from our own pages.
+        if !same_origin(&parts.headers) {
+            return forbidden("This request did not come from Frontdoor's own pages.");
+        }
+        let (form, body) = if is_form(&parts.headers) {
+            match axum::body::to_bytes(body, MAX_FORM).await {
+                Ok(b) => (Some(b.clone()), Body::from(b)),
+                Err(_) => return forbidden("The form is too large."),
+            }
+        } else {
+            (None, body)
+        };
+        let sent = sent_token(&parts.headers, form.as_ref());
+        let expected = match &caller {
+            Caller::Session(s) => Some(s.csrf_token.clone()),
+            // Signing in: the form's token must match the one in its cookie (double submit).
+            _ => cookie(&parts.headers, SIGN_IN_CSRF_COOKIE),
+        };
+        let ok = matches!((&sent, &expected), (Some(a), Some(b)) if !b.is_empty() && same_token(a, b));
+        if !ok {
+            return forbidden("The form has expired. Go back, reload the page and try again.");
+        }
+        body
+    } else {
+        body
+    };
+    parts.extensions.insert(caller);
+    let mut response = next.run(Request::from_parts(parts, body)).await;
+    if clear_session {
+        response
+            .headers_mut()
+            .append(header::SET_COOKIE, clear_cookie(SESSION_COOKIE));
+    }
+    response
+}

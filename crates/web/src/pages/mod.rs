@@ -1,0 +1,199 @@
+//! The HTML pages (GOV.UK Frontend, server-rendered, working without JavaScript).
+
+mod audit;
+mod children;
+mod sign_in;
+
+pub use audit::audit_trail;
+pub use children::{child_record, home, search};
+pub use sign_in::{sign_in_form, sign_in_submit, sign_out};
+
+use askama::Template;
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Response};
+use domain::datetime::{Date, Timestamp, london};
+use domain::policy::{self, Action, Area};
+
+use crate::assets::asset_url;
+use crate::caller::Caller;
+
+/// A link in the service navigation.
+pub struct NavItem {
+    pub href: &'static str,
+    pub label: &'static str,
+    pub current: bool,
+}
+
+/// The signed-in user, for the header (name and the sign-out form's CSRF token).
+pub struct SignedIn {
+    pub name: String,
+    pub csrf: String,
+}
+
+/// What every page's layout needs.
+pub struct Layout {
+    pub title: String,
+    pub css: String,
+    pub js: String,
+    pub supported_js: String,
+    pub nav: Vec<NavItem>,
+    pub signed_in: Option<SignedIn>,
+}
+
+impl Layout {
+    /// The layout for `caller`, with navigation for what their role may do; `current` is the active nav href.
+    pub fn new(title: &str, caller: &Caller, current: &str) -> Layout {
+        let mut nav = Vec::new();
+        if let Some(role) = caller.actor().and_then(|a| a.role) {
+            if policy::grants(role, Area::CaseRecords, Action::Search) {
+                nav.push(NavItem {
+                    href: "/search",
+                    label: "Find a child",
+                    current: current == "/search",
+                });
+            }
+            if policy::grants(role, Area::Audit, Action::View) {
+                nav.push(NavItem {
+                    href: "/audit",
+                    label: "Audit trail",
+                    current: current == "/audit",
+                });
+            }
+        }
+        Layout {
+            title: title.to_owned(),
+            css: asset_url("govuk/frontdoor-govuk.min.css"),
+            js: asset_url("js/init.js"),
+            supported_js: asset_url("js/govuk-frontend-supported.js"),
+            nav,
+            signed_in: caller.session().map(|s| SignedIn {
+                name: s.user.display_name.clone(),
+                csrf: s.csrf_token.clone(),
+            }),
+        }
+    }
+}
+
+/// Render a page, or a plain 500 if the template fails.
+pub fn render(status: StatusCode, page: impl Template) -> Response {
+    match page.render() {
+        Ok(html) => (status, Html(html)).into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "template failed");
+            (StatusCode::INTERNAL_SERVER_ERROR, "Something went wrong").into_response()
+        }
+    }
+}
+
+/// "1 March 2024".
+pub fn date(d: &Date) -> String {
+    domain::chronology::uk_date(*d)
+}
+
+/// "1 March 2024 at 4:55pm", in London time.
+pub fn time(t: &Timestamp) -> String {
+    let dt = london().to_datetime(*t);
+    let (h, m) = (dt.hour(), dt.minute());
+    let (h12, ampm) = match h {
+        0 => (12, "am"),
+        1..=11 => (h, "am"),
+        12 => (12, "pm"),
+        _ => (h - 12, "pm"),
+    };
+    format!("{} at {h12}:{m:02}{ampm}", domain::chronology::uk_date(dt.date()))
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+pub struct ErrorPage {
+    pub layout: Layout,
+    pub heading: String,
+    pub message: String,
+    pub request_id: Option<String>,
+}
+
+/// Any page that does not exist (the router's fallback).
+pub async fn not_found(caller: Option<axum::Extension<Caller>>) -> Response {
+    let caller = caller.map(|c| c.0).unwrap_or(Caller::Anonymous);
+    render(
+        StatusCode::NOT_FOUND,
+        ErrorPage {
+            layout: Layout::new("Page not found", &caller, ""),
+            heading: "Page not found".into(),
+            message: "If you typed the web address, check it is correct. If you followed a link, the page may \
+                      have moved or you may not have access to it."
+                .into(),
+            request_id: None,
+        },
+    )
+}
+
+/// For pages (not the API): turn an error response into a GOV.UK error page with the request id, and send
+/// anyone not signed in to the sign-in page.
+pub async fn html_errors(request: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    let path = request.uri().path().to_owned();
+    let query = request.uri().query().map(str::to_owned);
+    if path.starts_with("/api/") || path.starts_with("/assets/") || path == "/healthz" {
+        return next.run(request).await;
+    }
+    let caller = request.extensions().get::<Caller>().cloned().unwrap_or(Caller::Anonymous);
+    let request_id = request
+        .extensions()
+        .get::<crate::middleware::RequestId>()
+        .map(|r| r.0.clone());
+    let response = next.run(request).await;
+    let status = response.status();
+    let is_problem = response
+        .headers()
+        .get(axum::http::header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"application/problem+json"));
+    if !is_problem {
+        return response;
+    }
+    if status == StatusCode::UNAUTHORIZED {
+        let next_url = match query {
+            Some(q) => format!("{path}?{q}"),
+            None => path,
+        };
+        let target = format!("/sign-in?next={}", urlencoding(&next_url));
+        return axum::response::Redirect::to(&target).into_response();
+    }
+    let (heading, message) = match status {
+        StatusCode::NOT_FOUND => (
+            "Page not found",
+            "If you typed the web address, check it is correct. If you followed a link, the record may not \
+             exist or you may not have access to it.",
+        ),
+        StatusCode::FORBIDDEN => (
+            "You do not have access to this page",
+            "Your role does not allow this. If you think it should, ask your manager or the system administrator.",
+        ),
+        StatusCode::SERVICE_UNAVAILABLE => (
+            "Sorry, the service is unavailable",
+            "The database is not answering. Try again in a few minutes.",
+        ),
+        s if s.is_client_error() => (
+            "There is a problem with that request",
+            "Go back and try again.",
+        ),
+        _ => (
+            "Sorry, there is a problem with the service",
+            "Something went wrong on our side. Try again later. If it keeps happening, tell support the \
+             reference below.",
+        ),
+    };
+    render(
+        status,
+        ErrorPage {
+            layout: Layout::new(heading, &caller, ""),
+            heading: heading.into(),
+            message: message.into(),
+            request_id,
+        },
+    )
+}
+
+/// Percent-encode a path and query for use as a query parameter value.
+pub fn urlencoding(s: &str) -> String {
+    form_urlencoded::byte_serialize(s.as_bytes()).collect()
+}

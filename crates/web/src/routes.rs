@@ -1,0 +1,97 @@
+//! Every route, as data: path, method, handler and who may use it. The router is built from this table, and
+//! the authorisation-matrix test walks the same table, so no route can exist without an access rule.
+
+use axum::http::Method;
+use axum::routing::{MethodRouter, get, post};
+use domain::policy::{Action, Area};
+use store::Store;
+
+use crate::{Shared, api, assets, pages};
+
+/// Who may use a route.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Access {
+    /// Anyone, signed in or not.
+    Public,
+    /// Any signed-in user.
+    SignedIn,
+    /// A role granted `Action` in `Area` (no single record).
+    Grant(Area, Action),
+    /// A child's record, by the child's id in the path: the grant, the child's LA and any restriction.
+    Child(Action),
+    /// A contact, by its id in the path: as [`Access::Child`] for the contact's child.
+    Contact(Action),
+}
+
+/// One route.
+pub struct RouteSpec<S> {
+    /// A stable name, used by tests.
+    pub name: &'static str,
+    pub method: Method,
+    pub path: &'static str,
+    pub access: Access,
+    pub handler: MethodRouter<Shared<S>>,
+}
+
+fn route<S>(
+    name: &'static str,
+    method: Method,
+    path: &'static str,
+    access: Access,
+    handler: MethodRouter<Shared<S>>,
+) -> RouteSpec<S> {
+    RouteSpec {
+        name,
+        method,
+        path,
+        access,
+        handler,
+    }
+}
+
+/// The route table.
+pub fn table<S: Store>() -> Vec<RouteSpec<S>> {
+    use Access::*;
+    let case = Area::CaseRecords;
+    vec![
+        route("healthz", Method::GET, "/healthz", Public, get(api::healthz::<S>)),
+        route("assets", Method::GET, "/assets/{*path}", Public, get(assets::serve)),
+        route("sign-in-form", Method::GET, "/sign-in", Public, get(pages::sign_in_form)),
+        route("sign-in", Method::POST, "/sign-in", Public, post(pages::sign_in_submit::<S>)),
+        route("sign-out", Method::POST, "/sign-out", SignedIn, post(pages::sign_out::<S>)),
+        route("home", Method::GET, "/", SignedIn, get(pages::home)),
+        route("search-page", Method::GET, "/search", Grant(case, Action::Search), get(pages::search::<S>)),
+        route("child-page", Method::GET, "/children/{id}", Child(Action::View), get(pages::child_record::<S>)),
+        route("audit-page", Method::GET, "/audit", Grant(Area::Audit, Action::View), get(pages::audit_trail::<S>)),
+        route(
+            "api-search-children",
+            Method::GET,
+            "/api/v1/children",
+            Grant(case, Action::Search),
+            get(api::search_children::<S>),
+        ),
+        route("api-child", Method::GET, "/api/v1/children/{id}", Child(Action::View), get(api::get_child::<S>)),
+        route(
+            "api-child-chronology",
+            Method::GET,
+            "/api/v1/children/{id}/chronology",
+            Child(Action::View),
+            get(api::get_chronology::<S>),
+        ),
+        route(
+            "api-record-contact",
+            Method::POST,
+            "/api/v1/contacts",
+            Grant(case, Action::Create),
+            post(api::record_contact::<S>),
+        ),
+        route("api-contact", Method::GET, "/api/v1/contacts/{id}", Contact(Action::View), get(api::get_contact::<S>)),
+        route(
+            "api-audit",
+            Method::GET,
+            "/api/v1/audit",
+            Grant(Area::Audit, Action::View),
+            get(api::audit_entries::<S>),
+        ),
+    ]
+}
