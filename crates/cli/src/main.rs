@@ -238,9 +238,9 @@ async fn run(command: Command) -> anyhow::Result<()> {
             db.clone()
         }
         Command::User { command } => match command {
-            UserCommand::Add { db, .. } | UserCommand::Disable { db, .. } | UserCommand::Enable { db, .. } => {
-                db.clone()
-            }
+            UserCommand::Add { db, .. }
+            | UserCommand::Disable { db, .. }
+            | UserCommand::Enable { db, .. } => db.clone(),
         },
         Command::Token { command } => match command {
             TokenCommand::Create { db, .. } | TokenCommand::Revoke { db, .. } => db.clone(),
@@ -389,21 +389,30 @@ async fn execute<S: Store>(services: Services<S>, command: Command) -> anyhow::R
         Command::Token {
             command: TokenCommand::Revoke { username, .. },
         } => {
-            let n = services.revoke_api_tokens(&system, &username).await.map_err(service_error)?;
+            let n = services
+                .revoke_api_tokens(&system, &username)
+                .await
+                .map_err(service_error)?;
             println!("Revoked {n} API token(s) of {username}.");
             Ok(())
         }
         Command::User {
             command: UserCommand::Disable { username, .. },
         } => {
-            let user = services.set_user_disabled(&system, &username, true).await.map_err(service_error)?;
+            let user = services
+                .set_user_disabled(&system, &username, true)
+                .await
+                .map_err(service_error)?;
             println!("Disabled {}: their sessions have ended.", user.username);
             Ok(())
         }
         Command::User {
             command: UserCommand::Enable { username, .. },
         } => {
-            let user = services.set_user_disabled(&system, &username, false).await.map_err(service_error)?;
+            let user = services
+                .set_user_disabled(&system, &username, false)
+                .await
+                .map_err(service_error)?;
             println!("Enabled {}.", user.username);
             Ok(())
         }
@@ -422,7 +431,10 @@ async fn execute<S: Store>(services: Services<S>, command: Command) -> anyhow::R
             let shipped = head
                 .map(|h| domain::audit_chain::Head::parse(&h).map_err(|e| anyhow!("--{e}")))
                 .transpose()?;
-            let report = services.verify_audit_chain(shipped).await.map_err(service_error)?;
+            let report = services
+                .verify_audit_chain(shipped)
+                .await
+                .map_err(service_error)?;
             for p in report.problems.iter().take(20) {
                 eprintln!("broken: {p}");
             }
@@ -430,7 +442,9 @@ async fn execute<S: Store>(services: Services<S>, command: Command) -> anyhow::R
                 println!(
                     "The audit chain is intact: {} entries checked; head {}.",
                     report.checked,
-                    report.head.map_or_else(|| "none".to_owned(), |h| h.to_string())
+                    report
+                        .head
+                        .map_or_else(|| "none".to_owned(), |h| h.to_string())
                 );
                 Ok(())
             } else {

@@ -266,7 +266,7 @@ async fn dump(path: &std::path::Path) -> Vec<String> {
         .unwrap();
     let tables: Vec<String> = sqlx::query(
         "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' \
-         AND name NOT IN ('_sqlx_migrations', 'audit_log', 'app_user', 'user_la') ORDER BY name",
+         AND name NOT IN ('_sqlx_migrations', 'audit_log', 'audit_head', 'app_user', 'user_la') ORDER BY name",
     )
     .fetch_all(&mut c)
     .await

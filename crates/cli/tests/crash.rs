@@ -24,7 +24,7 @@ fn cycles() -> usize {
     std::env::var("FRONTDOOR_CRASH_CYCLES")
         .ok()
         .and_then(|s| s.parse().ok())
-        .unwrap_or(70)
+        .unwrap_or(90)
 }
 
 /// What the clients learnt: acknowledged keys with the contact id the server returned, and keys whose fate

@@ -338,7 +338,7 @@ pub struct Verification {
     /// The last entry verified: its `seq` and stored hash (the recomputed one if the stored hash is unusable).
     /// `None` when there were no entries. Ship it only when `problems` is empty.
     pub head: Option<Head>,
-    /// Every problem found, in `seq` order (an entry may have more than one).
+    /// Every problem found, in the order the entries were read (an entry may have more than one).
     pub problems: Vec<ChainBreak>,
 }
 
@@ -361,33 +361,73 @@ fn short(bytes: &[u8]) -> String {
 /// and against its predecessor (its `prev_hash` against the previous entry's stored hash:
 /// [`BreakKind::Unlinked`]), so an edit is reported at the entry edited and a deletion, insertion or move at the
 /// entry after it. `expected_head` is the last head shipped elsewhere: the run must contain an entry with its
-/// `seq` and hash, or [`BreakKind::Truncated`] is reported (pass `None` if no head lies in the run).
+/// `seq` and hash, or [`BreakKind::Truncated`] is reported (pass `None` if no head was shipped).
 ///
 /// What it cannot see without a shipped head: entries removed from the end, and a tail rewritten with fresh
 /// hashes from some entry on. Appending new, validly chained entries is what the store does and is never a
 /// problem.
+///
+/// To stream rows without holding them all, use a [`Verifier`]; this is `Verifier::check` for each entry, then
+/// `Verifier::finish`.
 pub fn verify<'a>(
     entries: impl IntoIterator<Item = StoredEntry<'a>>,
     start_prev: Hash,
     expected_head: Option<Head>,
 ) -> Verification {
-    let mut problems = Vec::new();
-    let mut checked: u64 = 0;
-    let mut buf = Vec::with_capacity(256);
-    // The hash the next entry's prev_hash must equal.
-    let mut expected_prev = start_prev;
-    let mut last: Option<Head> = None;
-    // Whether the expected head was found (or lies at the starting point).
-    let mut head_seen = false;
-    let mut report = |seq: i64, kind: BreakKind, detail: String| {
-        problems.push(ChainBreak { seq, kind, detail });
-    };
-
+    let mut verifier = Verifier::new(start_prev, expected_head);
     for entry in entries {
-        checked += 1;
+        verifier.check(&entry);
+    }
+    verifier.finish()
+}
+
+/// [`verify`] one entry at a time, so that a store can check rows as it reads them and drop each one after.
+#[derive(Clone, Debug)]
+pub struct Verifier {
+    start_prev: Hash,
+    expected_head: Option<Head>,
+    /// The hash the next entry's prev_hash must equal.
+    expected_prev: Hash,
+    /// The last entry checked.
+    last: Option<Head>,
+    /// Whether the run has reached the expected head's seq (or passed it).
+    head_seen: bool,
+    checked: u64,
+    problems: Vec<ChainBreak>,
+    /// Scratch space for canonical encodings.
+    buf: Vec<u8>,
+}
+
+impl Verifier {
+    /// Start a run after `start_prev` ([`GENESIS`] or a trusted checkpoint); see [`verify`].
+    pub fn new(start_prev: Hash, expected_head: Option<Head>) -> Verifier {
+        Verifier {
+            start_prev,
+            expected_head,
+            expected_prev: start_prev,
+            last: None,
+            head_seen: false,
+            checked: 0,
+            problems: Vec::new(),
+            buf: Vec::with_capacity(256),
+        }
+    }
+
+    fn report(&mut self, seq: i64, kind: BreakKind, detail: String) {
+        self.problems.push(ChainBreak { seq, kind, detail });
+    }
+
+    /// The problems found so far.
+    pub fn problems(&self) -> &[ChainBreak] {
+        &self.problems
+    }
+
+    /// Check the next entry (entries must come in `seq` order).
+    pub fn check(&mut self, entry: &StoredEntry<'_>) {
+        self.checked += 1;
         let seq = entry.fields.seq;
 
-        if let Some(prev) = last
+        if let Some(prev) = self.last
             && seq <= prev.seq
         {
             let how = if seq == prev.seq {
@@ -395,20 +435,20 @@ pub fn verify<'a>(
             } else {
                 "goes back from"
             };
-            report(
+            self.report(
                 seq,
                 BreakKind::SeqGap,
                 format!("seq {how} the previous entry's seq {}", prev.seq),
             );
         }
 
-        if let Some(head) = expected_head
-            && !head_seen
+        if let Some(head) = self.expected_head
+            && !self.head_seen
             && seq > head.seq
         {
-            head_seen = true;
-            if last.is_some() {
-                report(
+            self.head_seen = true;
+            if self.last.is_some() {
+                self.report(
                     seq,
                     BreakKind::Truncated,
                     format!(
@@ -416,9 +456,9 @@ pub fn verify<'a>(
                         head.seq
                     ),
                 );
-            } else if head.hash != start_prev {
+            } else if head.hash != self.start_prev {
                 // A head before the run is fine only as the checkpoint the run starts from.
-                report(
+                self.report(
                     seq,
                     BreakKind::Truncated,
                     format!(
@@ -432,31 +472,28 @@ pub fn verify<'a>(
         // prev_hash: present, 32 bytes, and the previous entry's hash.
         let stored_prev: Option<Hash> = match entry.prev_hash {
             None => {
-                report(seq, BreakKind::Missing, "prev_hash is NULL".to_owned());
+                self.report(seq, BreakKind::Missing, "prev_hash is NULL".to_owned());
                 None
             }
             Some(bytes) => match Hash::try_from(bytes) {
                 Ok(h) => {
-                    if h != expected_prev {
-                        let what = if last.is_some() {
+                    if h != self.expected_prev {
+                        let what = if self.last.is_some() {
                             "the previous entry's hash"
                         } else {
                             "the starting hash (genesis or checkpoint)"
                         };
-                        report(
-                            seq,
-                            BreakKind::Unlinked,
-                            format!(
-                                "prev_hash {}… is not {what} {}…: an entry was deleted, inserted or moved before this one",
-                                short(&h),
-                                short(&expected_prev)
-                            ),
+                        let detail = format!(
+                            "prev_hash {}… is not {what} {}…: an entry was deleted, inserted or moved before this one",
+                            short(&h),
+                            short(&self.expected_prev)
                         );
+                        self.report(seq, BreakKind::Unlinked, detail);
                     }
                     Some(h)
                 }
                 Err(_) => {
-                    report(
+                    self.report(
                         seq,
                         BreakKind::Unlinked,
                         format!("prev_hash has {} bytes, not 32", bytes.len()),
@@ -468,19 +505,19 @@ pub fn verify<'a>(
 
         // hash: present, 32 bytes, and SHA-256(stored prev_hash || content).
         let computed = link_with(
-            &mut buf,
-            &stored_prev.unwrap_or(expected_prev),
+            &mut self.buf,
+            &stored_prev.unwrap_or(self.expected_prev),
             &entry.fields,
         );
         let stored_hash: Option<Hash> = match entry.hash {
             None => {
-                report(seq, BreakKind::Missing, "hash is NULL".to_owned());
+                self.report(seq, BreakKind::Missing, "hash is NULL".to_owned());
                 None
             }
             Some(bytes) => match Hash::try_from(bytes) {
                 Ok(h) => {
                     if h != computed {
-                        report(
+                        self.report(
                             seq,
                             BreakKind::Edited,
                             format!(
@@ -493,7 +530,7 @@ pub fn verify<'a>(
                     Some(h)
                 }
                 Err(_) => {
-                    report(
+                    self.report(
                         seq,
                         BreakKind::Edited,
                         format!("hash has {} bytes, not 32", bytes.len()),
@@ -504,12 +541,12 @@ pub fn verify<'a>(
         };
         let this_hash = stored_hash.unwrap_or(computed);
 
-        if let Some(head) = expected_head
+        if let Some(head) = self.expected_head
             && seq == head.seq
         {
-            head_seen = true;
+            self.head_seen = true;
             if this_hash != head.hash {
-                report(
+                self.report(
                     seq,
                     BreakKind::Truncated,
                     format!(
@@ -521,42 +558,44 @@ pub fn verify<'a>(
             }
         }
 
-        expected_prev = this_hash;
-        last = Some(Head {
+        self.expected_prev = this_hash;
+        self.last = Some(Head {
             seq,
             hash: this_hash,
         });
     }
 
-    if let Some(head) = expected_head
-        && !head_seen
-    {
-        match last {
-            // The run starts right after the head: it was the trusted checkpoint.
-            None if head.hash == start_prev => {}
-            None => report(
-                head.seq,
-                BreakKind::Truncated,
-                format!(
-                    "there are no entries, but a head was shipped at seq {}",
-                    head.seq
+    /// End the run: check that it reached the expected head, and give the result.
+    pub fn finish(mut self) -> Verification {
+        if let Some(head) = self.expected_head
+            && !self.head_seen
+        {
+            match self.last {
+                // The run starts right after the head: it was the trusted checkpoint.
+                None if head.hash == self.start_prev => {}
+                None => self.report(
+                    head.seq,
+                    BreakKind::Truncated,
+                    format!(
+                        "there are no entries, but a head was shipped at seq {}",
+                        head.seq
+                    ),
                 ),
-            ),
-            Some(end) => report(
-                head.seq,
-                BreakKind::Truncated,
-                format!(
-                    "the chain ends at seq {}, before the shipped head at seq {}",
-                    end.seq, head.seq
+                Some(end) => self.report(
+                    head.seq,
+                    BreakKind::Truncated,
+                    format!(
+                        "the chain ends at seq {}, before the shipped head at seq {}",
+                        end.seq, head.seq
+                    ),
                 ),
-            ),
+            }
         }
-    }
-
-    Verification {
-        checked,
-        head: last,
-        problems,
+        Verification {
+            checked: self.checked,
+            head: self.last,
+            problems: self.problems,
+        }
     }
 }
 
@@ -572,7 +611,7 @@ mod tests {
     }
 
     #[test]
-    fn huge_lengths_are_escaped() {
+    fn values_are_length_prefixed() {
         let mut out = Vec::new();
         put(&mut out, b"abc");
         assert_eq!(out, [0, 0, 0, 3, b'a', b'b', b'c']);

@@ -7,14 +7,14 @@ pub mod error;
 
 pub use error::{ValueError, ValueErrors};
 pub mod audit;
+pub mod audit_chain;
 pub mod calendar;
+pub mod chronology;
 pub mod clocks;
 pub mod codes;
 pub mod identifiers;
 pub mod ids;
 pub mod policy;
 pub mod records;
-pub mod validation;
-pub mod audit_chain;
-pub mod chronology;
 pub mod search;
+pub mod validation;

@@ -50,24 +50,43 @@ use Area::*;
 const CASEWORK: &[Action] = &[View, Search, Create, Update];
 const READ_ONLY: &[Action] = &[View, Search];
 
+/// One row of the policy table: a role and, per area, the actions it may take there.
+pub type Grant = (Role, &'static [(Area, &'static [Action])]);
+
 /// The policy table: for each role, the actions it may take in each area. Deny by default.
-pub const GRANTS: &[(Role, &[(Area, &[Action])])] = &[
+pub const GRANTS: &[Grant] = &[
     (Role::MashWorker, &[(CaseRecords, CASEWORK)]),
     (Role::SocialWorker, &[(CaseRecords, CASEWORK)]),
-    (Role::TeamManager, &[(CaseRecords, CASEWORK), (Performance, &[View])]),
+    (
+        Role::TeamManager,
+        &[(CaseRecords, CASEWORK), (Performance, &[View])],
+    ),
     (Role::Edt, &[(CaseRecords, CASEWORK)]),
     (Role::EarlyHelp, &[(CaseRecords, CASEWORK)]),
     (Role::ReviewingOfficer, &[(CaseRecords, CASEWORK)]),
-    (Role::Auditor, &[(CaseRecords, READ_ONLY), (Performance, &[View])]),
-    (Role::SeniorLeader, &[(Performance, &[View]), (Returns, &[Export])]),
+    (
+        Role::Auditor,
+        &[(CaseRecords, READ_ONLY), (Performance, &[View])],
+    ),
+    (
+        Role::SeniorLeader,
+        &[(Performance, &[View]), (Returns, &[Export])],
+    ),
     (Role::Partner, &[(PartnerRequests, &[View, Update])]),
     (
         Role::Admin,
-        &[(Administration, &[View, Create, Update, Administer]), (Audit, &[View, Search])],
+        &[
+            (Administration, &[View, Create, Update, Administer]),
+            (Audit, &[View, Search]),
+        ],
     ),
     (
         Role::Inspector,
-        &[(CaseRecords, READ_ONLY), (Returns, &[Export]), (Performance, &[View])],
+        &[
+            (CaseRecords, READ_ONLY),
+            (Returns, &[Export]),
+            (Performance, &[View]),
+        ],
     ),
     (
         Role::InformationGovernance,
@@ -194,13 +213,26 @@ mod tests {
     #[test]
     fn every_role_has_one_row_and_the_default_is_deny() {
         for role in Role::ALL {
-            assert_eq!(GRANTS.iter().filter(|(r, _)| r == role).count(), 1, "{role}");
+            assert_eq!(
+                GRANTS.iter().filter(|(r, _)| r == role).count(),
+                1,
+                "{role}"
+            );
         }
         assert!(!grants(Role::Partner, CaseRecords, View));
-        assert!(!grants(Role::Admin, CaseRecords, View), "administrators see no case data");
-        assert!(!grants(Role::SeniorLeader, CaseRecords, View), "senior leaders see aggregates");
+        assert!(
+            !grants(Role::Admin, CaseRecords, View),
+            "administrators see no case data"
+        );
+        assert!(
+            !grants(Role::SeniorLeader, CaseRecords, View),
+            "senior leaders see aggregates"
+        );
         assert!(grants(Role::MashWorker, CaseRecords, Create));
-        assert!(!grants(Role::Inspector, CaseRecords, Update), "inspectors read only");
+        assert!(
+            !grants(Role::Inspector, CaseRecords, Update),
+            "inspectors read only"
+        );
     }
 
     #[test]
@@ -215,12 +247,24 @@ mod tests {
         };
         let wcc = la("213");
         let rbkc = la("207");
-        assert_eq!(decide(&worker, View, &Target::case_record(&wcc, None)), Decision::Allow);
-        assert_eq!(decide(&worker, View, &Target::case_record(&rbkc, None)), Decision::Hidden);
+        assert_eq!(
+            decide(&worker, View, &Target::case_record(&wcc, None)),
+            Decision::Allow
+        );
+        assert_eq!(
+            decide(&worker, View, &Target::case_record(&rbkc, None)),
+            Decision::Hidden
+        );
         let named = [me];
         let others = [UserId::new()];
-        assert_eq!(decide(&worker, View, &Target::case_record(&wcc, Some(&named))), Decision::Allow);
-        assert_eq!(decide(&worker, View, &Target::case_record(&wcc, Some(&others))), Decision::Hidden);
+        assert_eq!(
+            decide(&worker, View, &Target::case_record(&wcc, Some(&named))),
+            Decision::Allow
+        );
+        assert_eq!(
+            decide(&worker, View, &Target::case_record(&wcc, Some(&others))),
+            Decision::Hidden
+        );
         let police = Subject {
             role: Role::Partner,
             las: &las,
@@ -235,6 +279,9 @@ mod tests {
         };
         assert_eq!(decide(&police, View, &to(Agency::Police)), Decision::Allow);
         assert_eq!(decide(&police, View, &to(Agency::Health)), Decision::Hidden);
-        assert_eq!(decide(&police, View, &Target::case_record(&wcc, None)), Decision::Forbidden);
+        assert_eq!(
+            decide(&police, View, &Target::case_record(&wcc, None)),
+            Decision::Forbidden
+        );
     }
 }

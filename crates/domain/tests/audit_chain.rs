@@ -15,7 +15,7 @@ use std::path::PathBuf;
 use domain::audit::{AuditEntry, AuditEvent};
 use domain::audit_chain::{
     BreakKind, CANONICAL_VERSION, ChainedFields, GENESIS, Hash, Head, StoredEntry, Verification,
-    canonical, link, to_hex, verify,
+    Verifier, canonical, link, to_hex, verify,
 };
 use domain::codes::{AuditAction, AuditOutcome, RecordKind};
 use domain::datetime::Timestamp;
@@ -193,19 +193,25 @@ fn rewritten_hashes(entries: &[StoredEntry], from: usize) -> Vec<Hash> {
         .collect()
 }
 
-/// Point `entries[from..]` at `hashes` (from [`rewritten_hashes`]).
-fn relink<'a>(entries: &mut [StoredEntry<'a>], from: usize, hashes: &'a [Hash]) {
+/// A copy of `entries` whose `[from..]` point at `hashes` (from [`rewritten_hashes`]).
+fn relinked<'a>(
+    entries: &[StoredEntry<'a>],
+    from: usize,
+    hashes: &'a [Hash],
+) -> Vec<StoredEntry<'a>> {
+    let mut out = entries.to_vec();
     for (i, h) in hashes.iter().enumerate() {
         let at = from + i;
         let prev: &'a [u8] = match i {
-            0 => entries
+            0 => out
                 .get(at.wrapping_sub(1))
                 .map_or(&GENESIS[..], |e| e.hash.unwrap()),
             _ => &hashes[i - 1],
         };
-        entries[at].prev_hash = Some(prev);
-        entries[at].hash = Some(h);
+        out[at].prev_hash = Some(prev);
+        out[at].hash = Some(h);
     }
+    out
 }
 
 fn has(v: &Verification, kind: BreakKind, seq: i64) -> bool {
@@ -346,6 +352,29 @@ fn empty_log_and_broken_chain_columns() {
     entries[5].fields.seq = entries[4].fields.seq;
     let v = check(&entries, GENESIS, None);
     assert!(has(&v, BreakKind::SeqGap, entries[5].fields.seq));
+}
+
+#[test]
+fn the_streaming_verifier_gives_the_same_result() {
+    let mut chain = build_chain(300, 9);
+    chain[100].event.outcome = AuditOutcome::Denied;
+    chain[101].event.outcome = AuditOutcome::Allowed;
+    chain.remove(200);
+    let head = Head {
+        seq: chain[250].seq,
+        hash: chain[250].hash.as_deref().unwrap().try_into().unwrap(),
+    };
+    let whole = check(&view(&chain), GENESIS, Some(head));
+    assert!(!whole.is_intact());
+
+    // Rows read one at a time from a cursor, each dropped once checked.
+    let mut verifier = Verifier::new(GENESIS, Some(head));
+    let cursor = chain.clone().into_iter();
+    for row in cursor {
+        verifier.check(&StoredEntry::from(&row));
+    }
+    assert_eq!(verifier.problems().len(), whole.problems.len());
+    assert_eq!(verifier.finish(), whole);
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -638,11 +667,10 @@ fn truncating_the_tail_is_detected_against_a_shipped_head() {
 
     // Deleting the head's own entry and relinking everything after it is caught too.
     let head = head_at(&entries, 500);
-    let hashes: Vec<Hash>;
     let mut t = entries.clone();
     t.remove(500);
-    hashes = rewritten_hashes(&t, 500);
-    relink(&mut t, 500, &hashes);
+    let hashes = rewritten_hashes(&t, 500);
+    let t = relinked(&t, 500, &hashes);
     let v = check(&t, GENESIS, Some(head));
     assert_eq!(v.problems.len(), 1, "{:?}", v.problems);
     assert!(has(&v, BreakKind::Truncated, entries[501].fields.seq));
@@ -663,7 +691,6 @@ fn a_rewritten_tail_is_caught_only_against_a_shipped_head() {
     for trial in 0..TRIALS {
         // The attacker edits entry k (or deletes it) and recomputes every hash from there to the end.
         let k = rng.below(entries.len() - 1);
-        let hashes: Vec<Hash>;
         let mut t = entries.clone();
         if trial % 2 == 0 {
             let field = 1 + rng.below(10);
@@ -671,8 +698,8 @@ fn a_rewritten_tail_is_caught_only_against_a_shipped_head() {
         } else {
             t.remove(k);
         }
-        hashes = rewritten_hashes(&t, k);
-        relink(&mut t, k, &hashes);
+        let hashes = rewritten_hashes(&t, k);
+        let t = relinked(&t, k, &hashes);
 
         no_head += usize::from(!check(&t, GENESIS, None).problems.is_empty());
 

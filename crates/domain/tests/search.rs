@@ -1,4 +1,4 @@
-#![allow(clippy::unwrap_used, clippy::indexing_slicing)]
+#![allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::panic)]
 //! Person search: query parsing, normalisation, typo tolerance with names a London MASH sees, dates of birth,
 //! identifiers, ordering, properties over generated people, and a timing over 200,000 candidates.
 
@@ -839,9 +839,20 @@ fn timing_200000_candidates() {
     } else {
         "release"
     };
+    // A date of birth someone called Maya Thompson has, so the query with a date finds someone.
+    let maya = rows
+        .iter()
+        .find(|r| r.first == "Maya" && r.last == "Thompson")
+        .unwrap();
+    let with_dob = format!("Maya Thompson {}", maya.dob.strftime("%d/%m/%Y"));
+    let load = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
+    println!(
+        "search timing ({profile}), load average {}",
+        load.split(' ').take(3).collect::<Vec<_>>().join(" ")
+    );
     for text in [
         "Thomspon Maya",
-        "Maya Thompson 04/03/2015",
+        &with_dob,
         "Mohamed",
         "Oluwasegun Adebayo",
         "de souza",
@@ -850,23 +861,28 @@ fn timing_200000_candidates() {
     ] {
         let query = q(text);
         let _ = score(&query, &candidates[0]); // prepare the query's side
-        let start = Instant::now();
-        let matches = candidates
-            .iter()
-            .filter(|c| score(&query, c).is_some())
-            .count();
-        let elapsed = start.elapsed();
+        let mut best = f64::MAX;
+        let mut matches = 0;
+        for _ in 0..3 {
+            let start = Instant::now();
+            matches = candidates
+                .iter()
+                .filter(|c| score(&query, c).is_some())
+                .count();
+            best = best.min(start.elapsed().as_secs_f64() * 1000.0);
+        }
         println!(
-            "search timing ({profile}): {text:<26} {:>8.1} ms for {} candidates, {matches} matches",
-            elapsed.as_secs_f64() * 1000.0,
+            "search timing ({profile}): {text:<26} {best:>8.1} ms for {} candidates (best of 3), {matches} matches",
             candidates.len()
         );
     }
     let start = Instant::now();
     let ranked = rank(&q("Thomspon Maya"), &candidates);
     println!(
-        "search timing ({profile}): rank() Thomspon Maya     {:>8.1} ms, {} ranked",
+        "search timing ({profile}): rank(\"Thomspon Maya\")   {:>8.1} ms, {} ranked, first {} {}",
         start.elapsed().as_secs_f64() * 1000.0,
-        ranked.len()
+        ranked.len(),
+        ranked[0].item.first_name,
+        ranked[0].item.last_name,
     );
 }

@@ -27,7 +27,11 @@ const PAGE: u32 = 20_000;
 impl<S: Store> Services<S> {
     /// Audit entries matching `filter`, for administrators and information-governance staff. Reading the
     /// trail is itself audited.
-    pub async fn audit_entries(&self, actor: &Actor, filter: AuditFilter) -> Result<Vec<AuditEntry>, ServiceError> {
+    pub async fn audit_entries(
+        &self,
+        actor: &Actor,
+        filter: AuditFilter,
+    ) -> Result<Vec<AuditEntry>, ServiceError> {
         authorize(actor, Area::Audit, Action::View)?;
         self.store
             .record_audit(
@@ -47,7 +51,10 @@ impl<S: Store> Services<S> {
 
     /// Check every link of the chain, oldest first, page by page. With `shipped`, also check that the chain
     /// still holds that head (an earlier head shipped elsewhere), which catches a truncated tail.
-    pub async fn verify_audit_chain(&self, shipped: Option<Head>) -> Result<ChainReport, ServiceError> {
+    pub async fn verify_audit_chain(
+        &self,
+        shipped: Option<Head>,
+    ) -> Result<ChainReport, ServiceError> {
         let mut report = ChainReport {
             checked: 0,
             head: None,
@@ -81,7 +88,9 @@ impl<S: Store> Services<S> {
                 kind: BreakKind::Truncated,
                 detail: format!(
                     "the shipped head {h} is no longer in the chain (the log ends at {})",
-                    report.head.map_or_else(|| "nothing".to_owned(), |h| h.seq.to_string())
+                    report
+                        .head
+                        .map_or_else(|| "nothing".to_owned(), |h| h.seq.to_string())
                 ),
             });
         }

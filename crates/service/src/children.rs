@@ -113,9 +113,15 @@ pub struct ChildRecord {
     pub chronology: Vec<ChronologyEntry>,
 }
 
-fn viewed<T>(v: Viewed<T>) -> Result<T, ServiceError> {
+/// The answer to an audited read. A role that may never see case records gets 403 whether or not the record
+/// exists; everyone else gets the same 404 for a missing record and for one they may not see.
+pub(crate) fn viewed<T>(actor: &Actor, v: Viewed<T>) -> Result<T, ServiceError> {
+    let role_may_view = actor
+        .role
+        .is_some_and(|r| domain::policy::grants(r, Area::CaseRecords, Action::View));
     match v {
         Viewed::Allowed(t) => Ok(t),
+        _ if !role_may_view => Err(ServiceError::Forbidden),
         Viewed::Denied(Decision::Forbidden) => Err(ServiceError::Forbidden),
         Viewed::Denied(_) | Viewed::Missing => Err(ServiceError::NotFound),
     }
@@ -125,7 +131,9 @@ fn relationship_label(kind: RelationshipKind, child_is_subject: bool) -> String 
     if child_is_subject {
         // The record says "the child is X of them": show what they are to the child.
         match kind {
-            RelationshipKind::Mother | RelationshipKind::Father | RelationshipKind::StepParent => "Child".into(),
+            RelationshipKind::Mother | RelationshipKind::Father | RelationshipKind::StepParent => {
+                "Child".into()
+            }
             RelationshipKind::Grandparent => "Grandchild".into(),
             RelationshipKind::AuntOrUncle => "Niece or nephew".into(),
             other => other.label().into(),
@@ -138,7 +146,11 @@ fn relationship_label(kind: RelationshipKind, child_is_subject: bool) -> String 
 impl<S: Store> Services<S> {
     /// Children matching what was typed (name with typos, date of birth, NHS number, UPN, LA child ID), within the
     /// user's LAs, never showing a restricted record to anyone not named on it. Best matches first.
-    pub async fn search_children(&self, actor: &Actor, q: &str) -> Result<Vec<ChildSummary>, ServiceError> {
+    pub async fn search_children(
+        &self,
+        actor: &Actor,
+        q: &str,
+    ) -> Result<Vec<ChildSummary>, ServiceError> {
         authorize(actor, Area::CaseRecords, Action::Search)?;
         let query = search::parse_query(q)?;
         let keys = search::candidate_keys(&query);
@@ -182,13 +194,19 @@ impl<S: Store> Services<S> {
                 .then_with(|| a.id.cmp(&b.id))
         });
         let today = london_date(self.now());
-        Ok(scored.into_iter().take(RESULTS).map(|(_, p)| ChildSummary::of(p, today)).collect())
+        Ok(scored
+            .into_iter()
+            .take(RESULTS)
+            .map(|(_, p)| ChildSummary::of(p, today))
+            .collect())
     }
 
-    /// The child's whole case file, if the actor may see it; audited either way.
+    /// The child's whole case file, if the actor may see it; audited either way (even a role that may never
+    /// see case records leaves an entry when it tries).
     async fn case_file(&self, actor: &Actor, child: PersonId) -> Result<RecordSet, ServiceError> {
-        authorize(actor, Area::CaseRecords, Action::View)?;
+        crate::subject(actor)?;
         viewed(
+            actor,
             self.store
                 .view_child(actor, child, case_record_check(actor, Action::View))
                 .await?,
@@ -196,7 +214,11 @@ impl<S: Store> Services<S> {
     }
 
     /// The read-only child record: identity, family and household, allocation, open episodes, chronology.
-    pub async fn child_record(&self, actor: &Actor, child: PersonId) -> Result<ChildRecord, ServiceError> {
+    pub async fn child_record(
+        &self,
+        actor: &Actor,
+        child: PersonId,
+    ) -> Result<ChildRecord, ServiceError> {
         let file = self.case_file(actor, child).await?;
         let now = self.now();
         let person = file
@@ -234,7 +256,11 @@ impl<S: Store> Services<S> {
                 })
             })
             .collect();
-        family.sort_by(|a, b| a.is_child.cmp(&b.is_child).then_with(|| a.name.cmp(&b.name)));
+        family.sort_by(|a, b| {
+            a.is_child
+                .cmp(&b.is_child)
+                .then_with(|| a.name.cmp(&b.name))
+        });
         let mut households: Vec<HouseholdView> = file
             .household_members
             .iter()
@@ -248,11 +274,15 @@ impl<S: Store> Services<S> {
                     .map(|o| name_of(o.person_id))
                     .collect();
                 let a = &h.address;
-                let address = [Some(a.line1.as_str()), a.line2.as_deref(), Some(a.town.as_str())]
-                    .into_iter()
-                    .flatten()
-                    .collect::<Vec<_>>()
-                    .join(", ");
+                let address = [
+                    Some(a.line1.as_str()),
+                    a.line2.as_deref(),
+                    Some(a.town.as_str()),
+                ]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .join(", ");
                 Some(HouseholdView {
                     address,
                     postcode: a.postcode.as_ref().map(ToString::to_string),
@@ -262,7 +292,11 @@ impl<S: Store> Services<S> {
                 })
             })
             .collect();
-        households.sort_by(|a, b| a.to.is_some().cmp(&b.to.is_some()).then_with(|| b.from.cmp(&a.from)));
+        households.sort_by(|a, b| {
+            a.to.is_some()
+                .cmp(&b.to.is_some())
+                .then_with(|| b.from.cmp(&a.from))
+        });
         let current_allocation = file
             .allocations
             .iter()
@@ -286,12 +320,18 @@ impl<S: Store> Services<S> {
             None => None,
         };
         let mut open_episodes = Vec::new();
-        for r in file.referrals.iter().filter(|r| r.child_id == child && r.closure.is_none()) {
+        for r in file
+            .referrals
+            .iter()
+            .filter(|r| r.child_id == child && r.closure.is_none())
+        {
             open_episodes.push(OpenEpisode {
                 kind: "referral",
                 label: "Child in need episode (referral)".into(),
                 since: r.referral_date,
-                detail: r.primary_need.map(|n| format!("Primary need: {}", n.label())),
+                detail: r
+                    .primary_need
+                    .map(|n| format!("Primary need: {}", n.label())),
             });
         }
         for a in file
@@ -315,16 +355,25 @@ impl<S: Store> Services<S> {
                 kind: "section-47",
                 label: "Section 47 enquiry".into(),
                 since: s.start_date,
-                detail: Some(format!("Initial child protection conference due {}", chronology::uk_date(s.icpc_due_on))),
+                detail: Some(format!(
+                    "Initial child protection conference due {}",
+                    chronology::uk_date(s.icpc_due_on)
+                )),
             });
         }
-        for p in file.plans.iter().filter(|p| p.child_id == child && p.end_date.is_none()) {
+        for p in file
+            .plans
+            .iter()
+            .filter(|p| p.child_id == child && p.end_date.is_none())
+        {
             open_episodes.push(OpenEpisode {
                 kind: p.kind.code(),
                 label: p.kind.label().into(),
                 since: p.start_date,
                 detail: match p.kind {
-                    PlanKind::ChildProtection => p.latest_category.map(|c| format!("Category: {}", c.label())),
+                    PlanKind::ChildProtection => p
+                        .latest_category
+                        .map(|c| format!("Category: {}", c.label())),
                     PlanKind::ChildInNeed => None,
                 },
             });
@@ -338,10 +387,14 @@ impl<S: Store> Services<S> {
                 kind: "early-help",
                 label: "Early help".into(),
                 since: e.start_date,
-                detail: Some(format!("Lead: {} ({})", e.lead_practitioner, e.lead_agency.label())),
+                detail: Some(format!(
+                    "Lead: {} ({})",
+                    e.lead_practitioner,
+                    e.lead_agency.label()
+                )),
             });
         }
-        open_episodes.sort_by(|a, b| b.since.cmp(&a.since));
+        open_episodes.sort_by_key(|e| std::cmp::Reverse(e.since));
         let open_actions = file
             .actions
             .iter()
@@ -352,7 +405,11 @@ impl<S: Store> Services<S> {
             other_names: person.other_names.clone(),
             gender_identity: person.gender_identity.clone(),
             ethnicity: person.ethnicity.map(|e| e.label().to_owned()),
-            disabilities: person.disabilities.iter().map(|d| d.label().to_owned()).collect(),
+            disabilities: person
+                .disabilities
+                .iter()
+                .map(|d| d.label().to_owned())
+                .collect(),
             upn_unknown: person.upn_unknown.map(|u| u.label().to_owned()),
             first_language: person.first_language.clone(),
             religion: person.religion.clone(),
@@ -367,7 +424,11 @@ impl<S: Store> Services<S> {
     }
 
     /// Every event on the child's records, newest first; audited.
-    pub async fn child_chronology(&self, actor: &Actor, child: PersonId) -> Result<Vec<ChronologyEntry>, ServiceError> {
+    pub async fn child_chronology(
+        &self,
+        actor: &Actor,
+        child: PersonId,
+    ) -> Result<Vec<ChronologyEntry>, ServiceError> {
         let file = self.case_file(actor, child).await?;
         Ok(chronology::chronology_as_of(child, &file, self.now()))
     }

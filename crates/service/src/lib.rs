@@ -472,18 +472,19 @@ impl<S: Store> Services<S> {
     /// One contact, if the actor may see it (otherwise the same `NotFound` as for a missing one). The view is
     /// audited, allowed or not.
     pub async fn contact(&self, actor: &Actor, id: ContactId) -> Result<ContactView, ServiceError> {
-        authorize(actor, Area::CaseRecords, Action::View)?;
+        subject(actor)?;
         let viewed = self
             .store
             .view_contact(actor, id, case_record_check(actor, Action::View))
             .await?;
-        let contact = match viewed {
-            store::Viewed::Allowed(c) => c,
-            store::Viewed::Denied(Decision::Forbidden) => return Err(ServiceError::Forbidden),
-            store::Viewed::Denied(_) | store::Viewed::Missing => return Err(ServiceError::NotFound),
-        };
+        let contact = children::viewed(actor, viewed)?;
         let la = self.local_authority(&contact.la).await?;
         let calendar: Calendar = la.settings.calendar();
-        Ok(ContactView::new(&contact, &la.settings, &calendar, self.now()))
+        Ok(ContactView::new(
+            &contact,
+            &la.settings,
+            &calendar,
+            self.now(),
+        ))
     }
 }

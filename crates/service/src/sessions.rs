@@ -124,9 +124,17 @@ fn elapsed(from: Timestamp, to: Timestamp) -> Duration {
 
 impl<S: Store> Services<S> {
     /// Sign in with a username and password: a new session (never one that existed before sign-in).
-    pub async fn sign_in(&self, username: &str, password: &str) -> Result<Result<StartedSession, SignInRefusal>, ServiceError> {
-        self.sign_in_with(&PasswordAuthenticator::new(self.store.clone()), username, password)
-            .await
+    pub async fn sign_in(
+        &self,
+        username: &str,
+        password: &str,
+    ) -> Result<Result<StartedSession, SignInRefusal>, ServiceError> {
+        self.sign_in_with(
+            &PasswordAuthenticator::new(self.store.clone()),
+            username,
+            password,
+        )
+        .await
     }
 
     /// Sign in through any [`Authenticator`].
@@ -144,7 +152,9 @@ impl<S: Store> Services<S> {
             return Ok(Err(SignInRefusal::Incorrect));
         }
         if self.store.failed_sign_ins_since(username, since).await? >= self.sessions.max_failures {
-            self.store.record_sign_in_attempt(username, now, false).await?;
+            self.store
+                .record_sign_in_attempt(username, now, false)
+                .await?;
             return Ok(Err(SignInRefusal::Throttled));
         }
         let user = authenticator.authenticate(username, password).await?;
@@ -153,11 +163,15 @@ impl<S: Store> Services<S> {
         let user = match user {
             Some(u) if self.user_valid_on(&u, today).await? => u,
             _ => {
-                self.store.record_sign_in_attempt(username, now, false).await?;
+                self.store
+                    .record_sign_in_attempt(username, now, false)
+                    .await?;
                 return Ok(Err(SignInRefusal::Incorrect));
             }
         };
-        self.store.record_sign_in_attempt(username, now, true).await?;
+        self.store
+            .record_sign_in_attempt(username, now, true)
+            .await?;
         let token = new_token();
         self.store
             .create_session(
@@ -174,7 +188,11 @@ impl<S: Store> Services<S> {
     }
 
     /// Whether the user's access (if time-limited) still runs on `today`.
-    async fn user_valid_on(&self, user: &User, today: domain::datetime::Date) -> Result<bool, ServiceError> {
+    async fn user_valid_on(
+        &self,
+        user: &User,
+        today: domain::datetime::Date,
+    ) -> Result<bool, ServiceError> {
         let creds = self.store.user_credentials(&user.username).await?;
         Ok(creds.is_some_and(|c| c.valid_until.is_none_or(|until| today <= until)))
     }
@@ -185,13 +203,19 @@ impl<S: Store> Services<S> {
             return Err(ServiceError::Unauthenticated);
         }
         let id_hash = token_hash(token);
-        let session = self.store.session(&id_hash).await?.ok_or(ServiceError::Unauthenticated)?;
+        let session = self
+            .store
+            .session(&id_hash)
+            .await?
+            .ok_or(ServiceError::Unauthenticated)?;
         if session.ended_at.is_some() || session.user.disabled {
             return Err(ServiceError::Unauthenticated);
         }
         let now = self.now();
         let actor = Actor::user(&session.user);
-        let expired_user = session.user_valid_until.is_some_and(|d| london_date(now) > d);
+        let expired_user = session
+            .user_valid_until
+            .is_some_and(|d| london_date(now) > d);
         let reason = if expired_user {
             Some("access expired")
         } else if elapsed(session.created_at, now) > self.sessions.absolute {
@@ -202,7 +226,9 @@ impl<S: Store> Services<S> {
             None
         };
         if let Some(reason) = reason {
-            self.store.end_session(&actor, &id_hash, reason, now).await?;
+            self.store
+                .end_session(&actor, &id_hash, reason, now)
+                .await?;
             return Err(ServiceError::Unauthenticated);
         }
         // Record activity, at most once a minute per session (each is a durable write).
@@ -226,22 +252,38 @@ impl<S: Store> Services<S> {
     }
 
     /// Disable (or re-enable) a user: their sessions end at once and their tokens stop working.
-    pub async fn set_user_disabled(&self, actor: &Actor, username: &str, disabled: bool) -> Result<User, ServiceError> {
+    pub async fn set_user_disabled(
+        &self,
+        actor: &Actor,
+        username: &str,
+        disabled: bool,
+    ) -> Result<User, ServiceError> {
         crate::require_admin(actor)?;
         self.store
             .set_user_disabled(actor, username, disabled, self.now())
             .await?
-            .ok_or_else(|| ServiceError::invalid("username", format!("there is no user '{username}'")))
+            .ok_or_else(|| {
+                ServiceError::invalid("username", format!("there is no user '{username}'"))
+            })
     }
 
     /// Revoke every API token of a user.
-    pub async fn revoke_api_tokens(&self, actor: &Actor, username: &str) -> Result<u32, ServiceError> {
+    pub async fn revoke_api_tokens(
+        &self,
+        actor: &Actor,
+        username: &str,
+    ) -> Result<u32, ServiceError> {
         crate::require_admin(actor)?;
         let creds = self
             .store
             .user_credentials(username)
             .await?
-            .ok_or_else(|| ServiceError::invalid("username", format!("there is no user '{username}'")))?;
-        Ok(self.store.revoke_api_tokens(actor, creds.user.id, self.now()).await?)
+            .ok_or_else(|| {
+                ServiceError::invalid("username", format!("there is no user '{username}'"))
+            })?;
+        Ok(self
+            .store
+            .revoke_api_tokens(actor, creds.user.id, self.now())
+            .await?)
     }
 }

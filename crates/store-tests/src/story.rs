@@ -109,11 +109,17 @@ pub async fn story<S: Store>(store: &S) {
         .await
         .unwrap();
     assert_eq!(
-        store.user_for_api_token("token-hash-1", today()).await.unwrap(),
+        store
+            .user_for_api_token("token-hash-1", today())
+            .await
+            .unwrap(),
         Some(worker.clone())
     );
     assert_eq!(
-        store.user_for_api_token("token-hash-2", today()).await.unwrap(),
+        store
+            .user_for_api_token("token-hash-2", today())
+            .await
+            .unwrap(),
         None
     );
 
@@ -316,7 +322,11 @@ pub async fn story<S: Store>(store: &S) {
 }
 
 /// Sessions, sign-in attempts, disabling users, restricted records, audited reads, search and the audit chain.
-async fn access_story<S: Store>(store: &S, worker: &domain::records::User, child: domain::ids::PersonId) {
+async fn access_story<S: Store>(
+    store: &S,
+    worker: &domain::records::User,
+    child: domain::ids::PersonId,
+) {
     use domain::audit_chain::{self, GENESIS, StoredEntry};
     use domain::policy::Decision;
     use store::{AccessFacts, NewSession, PersonSearch, Viewed};
@@ -344,17 +354,51 @@ async fn access_story<S: Store>(store: &S, worker: &domain::records::User, child
     assert_eq!((s.created_at, s.last_seen_at, s.ended_at), (t0, t0, None));
     let t1: domain::datetime::Timestamp = "2025-01-15T09:10:00Z".parse().unwrap();
     store.touch_session("session-hash", t1).await.unwrap();
-    assert_eq!(store.session("session-hash").await.unwrap().unwrap().last_seen_at, t1);
-    store.end_session(&actor, "session-hash", "signed out", t1).await.unwrap();
-    assert_eq!(store.session("session-hash").await.unwrap().unwrap().ended_at, Some(t1));
+    assert_eq!(
+        store
+            .session("session-hash")
+            .await
+            .unwrap()
+            .unwrap()
+            .last_seen_at,
+        t1
+    );
+    store
+        .end_session(&actor, "session-hash", "signed out", t1)
+        .await
+        .unwrap();
+    assert_eq!(
+        store
+            .session("session-hash")
+            .await
+            .unwrap()
+            .unwrap()
+            .ended_at,
+        Some(t1)
+    );
     assert!(store.session("no-such-session").await.unwrap().is_none());
 
     // Sign-in attempts.
     for ok in [false, false, true, false] {
-        store.record_sign_in_attempt("story-worker", t0, ok).await.unwrap();
+        store
+            .record_sign_in_attempt("story-worker", t0, ok)
+            .await
+            .unwrap();
     }
-    assert_eq!(store.failed_sign_ins_since("story-worker", t0).await.unwrap(), 3);
-    assert_eq!(store.failed_sign_ins_since("story-worker", t1).await.unwrap(), 0);
+    assert_eq!(
+        store
+            .failed_sign_ins_since("story-worker", t0)
+            .await
+            .unwrap(),
+        3
+    );
+    assert_eq!(
+        store
+            .failed_sign_ins_since("story-worker", t1)
+            .await
+            .unwrap(),
+        0
+    );
 
     // Disabling a user ends their sessions and stops their tokens.
     store
@@ -369,14 +413,55 @@ async fn access_story<S: Store>(store: &S, worker: &domain::records::User, child
         )
         .await
         .unwrap();
-    let disabled = store.set_user_disabled(&admin, "story-worker", true, t1).await.unwrap().unwrap();
+    let disabled = store
+        .set_user_disabled(&admin, "story-worker", true, t1)
+        .await
+        .unwrap()
+        .unwrap();
     assert!(disabled.disabled);
-    assert!(store.session("session-2").await.unwrap().unwrap().ended_at.is_some(), "{backend}: session ended");
-    assert_eq!(store.user_for_api_token("token-hash-1", today()).await.unwrap(), None);
-    store.set_user_disabled(&admin, "story-worker", false, t1).await.unwrap();
-    assert!(store.set_user_disabled(&admin, "nobody", true, t1).await.unwrap().is_none());
-    assert_eq!(store.revoke_api_tokens(&admin, worker.id, t1).await.unwrap(), 1);
-    assert_eq!(store.user_for_api_token("token-hash-1", today()).await.unwrap(), None, "{backend}: revoked");
+    assert!(
+        store
+            .session("session-2")
+            .await
+            .unwrap()
+            .unwrap()
+            .ended_at
+            .is_some(),
+        "{backend}: session ended"
+    );
+    assert_eq!(
+        store
+            .user_for_api_token("token-hash-1", today())
+            .await
+            .unwrap(),
+        None
+    );
+    store
+        .set_user_disabled(&admin, "story-worker", false, t1)
+        .await
+        .unwrap();
+    assert!(
+        store
+            .set_user_disabled(&admin, "nobody", true, t1)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert_eq!(
+        store
+            .revoke_api_tokens(&admin, worker.id, t1)
+            .await
+            .unwrap(),
+        1
+    );
+    assert_eq!(
+        store
+            .user_for_api_token("token-hash-1", today())
+            .await
+            .unwrap(),
+        None,
+        "{backend}: revoked"
+    );
 
     // Audited reads: the check sees the child's LA and restriction; every request leaves one entry.
     let seen = std::sync::Arc::new(std::sync::Mutex::new(None));
@@ -392,12 +477,21 @@ async fn access_story<S: Store>(store: &S, worker: &domain::records::User, child
         )
         .await
         .unwrap();
-    assert!(matches!(viewed, Viewed::Allowed(ref file) if file.people.iter().any(|p| p.id == child)));
+    assert!(
+        matches!(viewed, Viewed::Allowed(ref file) if file.people.iter().any(|p| p.id == child))
+    );
     assert_eq!(seen.lock().unwrap().clone().unwrap().restricted_to, None);
-    let denied = store.view_child(&actor, child, Box::new(|_| Decision::Hidden)).await.unwrap();
+    let denied = store
+        .view_child(&actor, child, Box::new(|_| Decision::Hidden))
+        .await
+        .unwrap();
     assert_eq!(denied, Viewed::Denied(Decision::Hidden));
     let missing = store
-        .view_child(&actor, domain::ids::PersonId::new(), Box::new(|_| Decision::Allow))
+        .view_child(
+            &actor,
+            domain::ids::PersonId::new(),
+            Box::new(|_| Decision::Allow),
+        )
         .await
         .unwrap();
     assert_eq!(missing, Viewed::Missing);
@@ -409,11 +503,22 @@ async fn access_story<S: Store>(store: &S, worker: &domain::records::User, child
         })
         .await
         .unwrap();
-    assert_eq!(views.len(), 2, "{backend}: one entry per view, allowed or not");
-    assert_eq!(views[0].event.outcome, domain::codes::AuditOutcome::Denied, "newest first");
+    assert_eq!(
+        views.len(),
+        2,
+        "{backend}: one entry per view, allowed or not"
+    );
+    assert_eq!(
+        views[0].event.outcome,
+        domain::codes::AuditOutcome::Denied,
+        "newest first"
+    );
 
     // Restriction: named users only.
-    store.restrict_person(&admin, child, Some(vec![worker.id]), t1).await.unwrap();
+    store
+        .restrict_person(&admin, child, Some(vec![worker.id]), t1)
+        .await
+        .unwrap();
     let seen3 = std::sync::Arc::new(std::sync::Mutex::new(None));
     let seen4 = seen3.clone();
     store
@@ -427,14 +532,27 @@ async fn access_story<S: Store>(store: &S, worker: &domain::records::User, child
         )
         .await
         .unwrap();
-    assert_eq!(seen3.lock().unwrap().clone().unwrap().restricted_to, Some(vec![worker.id]));
+    assert_eq!(
+        seen3.lock().unwrap().clone().unwrap().restricted_to,
+        Some(vec![worker.id])
+    );
     let contact_id = store.case_file(child).await.unwrap().unwrap().contacts[0].id;
     assert!(matches!(
-        store.view_contact(&actor, contact_id, Box::new(|_| Decision::Allow)).await.unwrap(),
+        store
+            .view_contact(&actor, contact_id, Box::new(|_| Decision::Allow))
+            .await
+            .unwrap(),
         Viewed::Allowed(_)
     ));
     assert_eq!(
-        store.view_contact(&actor, domain::ids::ContactId::new(), Box::new(|_| Decision::Allow)).await.unwrap(),
+        store
+            .view_contact(
+                &actor,
+                domain::ids::ContactId::new(),
+                Box::new(|_| Decision::Allow)
+            )
+            .await
+            .unwrap(),
         Viewed::Missing
     );
 
@@ -447,12 +565,25 @@ async fn access_story<S: Store>(store: &S, worker: &domain::records::User, child
         ..PersonSearch::default()
     };
     let found = store.search_people(&actor, search.clone()).await.unwrap();
-    assert!(found.iter().any(|p| p.id == child), "{backend}: found by surname prefix");
+    assert!(
+        found.iter().any(|p| p.id == child),
+        "{backend}: found by surname prefix"
+    );
     search.user_id = None;
     let found = store.search_people(&actor, search.clone()).await.unwrap();
-    assert!(!found.iter().any(|p| p.id == child), "{backend}: restricted children are hidden");
+    assert!(
+        !found.iter().any(|p| p.id == child),
+        "{backend}: restricted children are hidden"
+    );
     search.las = vec![domain::identifiers::LaCode::parse("205").unwrap()];
-    assert!(store.search_people(&actor, search).await.unwrap().is_empty(), "{backend}: other LAs are out of scope");
+    assert!(
+        store
+            .search_people(&actor, search)
+            .await
+            .unwrap()
+            .is_empty(),
+        "{backend}: other LAs are out of scope"
+    );
     let yusuf = store.person(child).await.unwrap().unwrap();
     let by_key = store
         .search_people(
@@ -460,15 +591,23 @@ async fn access_story<S: Store>(store: &S, worker: &domain::records::User, child
             PersonSearch {
                 las: vec![fixture::la()],
                 user_id: Some(worker.id),
-                keys: vec![domain::search::name_key(&domain::search::normalise_name(&yusuf.first_name))],
+                keys: vec![domain::search::name_key(&domain::search::normalise_name(
+                    &yusuf.first_name,
+                ))],
                 limit: 10,
                 ..PersonSearch::default()
             },
         )
         .await
         .unwrap();
-    assert!(by_key.iter().any(|p| p.id == child), "{backend}: found by phonetic key");
-    store.restrict_person(&admin, child, None, t1).await.unwrap();
+    assert!(
+        by_key.iter().any(|p| p.id == child),
+        "{backend}: found by phonetic key"
+    );
+    store
+        .restrict_person(&admin, child, None, t1)
+        .await
+        .unwrap();
 
     // Names for pages.
     let (users, teams) = store.directory(vec![worker.id], Vec::new()).await.unwrap();
@@ -499,8 +638,19 @@ async fn access_story<S: Store>(store: &S, worker: &domain::records::User, child
         all.extend(page);
     }
     let v = audit_chain::verify(all.iter().map(StoredEntry::from), GENESIS, None);
-    assert!(v.problems.is_empty(), "{backend}: chain intact: {:?}", v.problems);
+    assert!(
+        v.problems.is_empty(),
+        "{backend}: chain intact: {:?}",
+        v.problems
+    );
     assert_eq!(v.checked, all.len() as u64);
-    assert_eq!(store.audit_head().await.unwrap(), v.head, "{backend}: the stored head is the last entry");
-    assert!(all.windows(2).all(|w| w[1].seq == w[0].seq + 1), "{backend}: seq has no gaps");
+    assert_eq!(
+        store.audit_head().await.unwrap(),
+        v.head,
+        "{backend}: the stored head is the last entry"
+    );
+    assert!(
+        all.windows(2).all(|w| w[1].seq == w[0].seq + 1),
+        "{backend}: seq has no gaps"
+    );
 }

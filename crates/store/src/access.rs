@@ -18,7 +18,12 @@ use crate::sql::{Backend, Sql, SqlConn, SqlRow, ToValue, Value};
 use crate::tables::Table;
 use crate::{AccessCheck, AccessFacts, NewSession, PersonSearch, Session, Viewed};
 
-fn event(action: AuditAction, kind: RecordKind, id: Option<uuid::Uuid>, child: Option<PersonId>) -> AuditEvent {
+fn event(
+    action: AuditAction,
+    kind: RecordKind,
+    id: Option<uuid::Uuid>,
+    child: Option<PersonId>,
+) -> AuditEvent {
     AuditEvent {
         action,
         record_kind: kind,
@@ -29,7 +34,11 @@ fn event(action: AuditAction, kind: RecordKind, id: Option<uuid::Uuid>, child: O
     }
 }
 
-pub(crate) async fn create_session<B: Backend>(c: &mut B::Conn, actor: &Actor, s: &NewSession) -> Result<(), StoreError> {
+pub(crate) async fn create_session<B: Backend>(
+    c: &mut B::Conn,
+    actor: &Actor,
+    s: &NewSession,
+) -> Result<(), StoreError> {
     c.execute(
         Sql::new(
             "INSERT INTO session (id_hash, user_id, csrf_token, created_at, last_seen_at) VALUES ($1, $2, $3, $4, $5)",
@@ -45,12 +54,20 @@ pub(crate) async fn create_session<B: Backend>(c: &mut B::Conn, actor: &Actor, s
         c,
         actor,
         s.at,
-        &[event(AuditAction::SignIn, RecordKind::User, Some(s.user_id.uuid()), None)],
+        &[event(
+            AuditAction::SignIn,
+            RecordKind::User,
+            Some(s.user_id.uuid()),
+            None,
+        )],
     )
     .await
 }
 
-pub(crate) async fn session<C: SqlConn>(c: &mut C, id_hash: &str) -> Result<Option<Session>, StoreError> {
+pub(crate) async fn session<C: SqlConn>(
+    c: &mut C,
+    id_hash: &str,
+) -> Result<Option<Session>, StoreError> {
     let cols: Vec<String> = User::COLUMNS.iter().map(|col| format!("u.{col}")).collect();
     let sql = format!(
         "SELECT {}, u.valid_until AS user_valid_until, s.id_hash, s.csrf_token, s.created_at AS session_created_at, \
@@ -61,7 +78,11 @@ pub(crate) async fn session<C: SqlConn>(c: &mut C, id_hash: &str) -> Result<Opti
         return Ok(None);
     };
     let user = User::from_row(&row)?;
-    let user = users_with_las(c, vec![user]).await?.into_iter().next().ok_or(StoreError::NotFound)?;
+    let user = users_with_las(c, vec![user])
+        .await?
+        .into_iter()
+        .next()
+        .ok_or(StoreError::NotFound)?;
     Ok(Some(Session {
         id_hash: row.req_text("id_hash")?,
         user,
@@ -93,7 +114,12 @@ pub(crate) async fn end_session<B: Backend>(
             c,
             actor,
             at,
-            &[event(AuditAction::SignOut, RecordKind::User, actor.user_id.map(|u| u.uuid()), None)],
+            &[event(
+                AuditAction::SignOut,
+                RecordKind::User,
+                actor.user_id.map(|u| u.uuid()),
+                None,
+            )],
         )
         .await?;
     }
@@ -108,14 +134,24 @@ pub(crate) async fn set_user_disabled<B: Backend>(
     at: Timestamp,
 ) -> Result<Option<User>, StoreError> {
     let Some(row) = c
-        .fetch_optional(Sql::new(format!("SELECT {} FROM app_user WHERE username = $1", User::COLUMNS.join(", "))).bind(username))
+        .fetch_optional(
+            Sql::new(format!(
+                "SELECT {} FROM app_user WHERE username = $1",
+                User::COLUMNS.join(", ")
+            ))
+            .bind(username),
+        )
         .await?
     else {
         return Ok(None);
     };
     let mut user = User::from_row(&row)?;
-    c.execute(Sql::new("UPDATE app_user SET disabled = $2 WHERE id = $1").bind(user.id).bind(disabled))
-        .await?;
+    c.execute(
+        Sql::new("UPDATE app_user SET disabled = $2 WHERE id = $1")
+            .bind(user.id)
+            .bind(disabled),
+    )
+    .await?;
     if disabled {
         c.execute(
             Sql::new("UPDATE session SET ended_at = $2, end_reason = 'user disabled' WHERE user_id = $1 AND ended_at IS NULL")
@@ -128,7 +164,12 @@ pub(crate) async fn set_user_disabled<B: Backend>(
         c,
         actor,
         at,
-        &[event(AuditAction::Admin, RecordKind::User, Some(user.id.uuid()), None)],
+        &[event(
+            AuditAction::Admin,
+            RecordKind::User,
+            Some(user.id.uuid()),
+            None,
+        )],
     )
     .await?;
     user.disabled = disabled;
@@ -142,9 +183,26 @@ pub(crate) async fn revoke_api_tokens<B: Backend>(
     at: Timestamp,
 ) -> Result<u32, StoreError> {
     let n = c
-        .execute(Sql::new("UPDATE api_token SET revoked_at = $2 WHERE user_id = $1 AND revoked_at IS NULL").bind(user).bind(at))
+        .execute(
+            Sql::new(
+                "UPDATE api_token SET revoked_at = $2 WHERE user_id = $1 AND revoked_at IS NULL",
+            )
+            .bind(user)
+            .bind(at),
+        )
         .await?;
-    append_audit::<B>(c, actor, at, &[event(AuditAction::Admin, RecordKind::ApiToken, Some(user.uuid()), None)]).await?;
+    append_audit::<B>(
+        c,
+        actor,
+        at,
+        &[event(
+            AuditAction::Admin,
+            RecordKind::ApiToken,
+            Some(user.uuid()),
+            None,
+        )],
+    )
+    .await?;
     Ok(u32::try_from(n).unwrap_or(u32::MAX))
 }
 
@@ -156,12 +214,17 @@ pub(crate) async fn restrict_person<B: Backend>(
     at: Timestamp,
 ) -> Result<(), StoreError> {
     let n = c
-        .execute(Sql::new("UPDATE person SET restricted = $2 WHERE id = $1").bind(person).bind(named.is_some()))
+        .execute(
+            Sql::new("UPDATE person SET restricted = $2 WHERE id = $1")
+                .bind(person)
+                .bind(named.is_some()),
+        )
         .await?;
     if n == 0 {
         return Err(StoreError::NotFound);
     }
-    c.execute(Sql::new("DELETE FROM restricted_access WHERE person_id = $1").bind(person)).await?;
+    c.execute(Sql::new("DELETE FROM restricted_access WHERE person_id = $1").bind(person))
+        .await?;
     for user in named.unwrap_or_default() {
         c.execute(
             Sql::new("INSERT INTO restricted_access (person_id, user_id, granted_at) VALUES ($1, $2, $3)")
@@ -175,24 +238,42 @@ pub(crate) async fn restrict_person<B: Backend>(
         c,
         actor,
         at,
-        &[event(AuditAction::Update, RecordKind::Person, Some(person.uuid()), Some(person))],
+        &[event(
+            AuditAction::Update,
+            RecordKind::Person,
+            Some(person.uuid()),
+            Some(person),
+        )],
     )
     .await
 }
 
 /// The facts the permission check needs about a child, or `None` if there is no such child.
-async fn access_facts<C: SqlConn>(c: &mut C, child: PersonId) -> Result<Option<AccessFacts>, StoreError> {
+async fn access_facts<C: SqlConn>(
+    c: &mut C,
+    child: PersonId,
+) -> Result<Option<AccessFacts>, StoreError> {
     let Some(row) = c
-        .fetch_optional(Sql::new("SELECT la, restricted FROM person WHERE id = $1 AND is_child = $2").bind(child).bind(true))
+        .fetch_optional(
+            Sql::new("SELECT la, restricted FROM person WHERE id = $1 AND is_child = $2")
+                .bind(child)
+                .bind(true),
+        )
         .await?
     else {
         return Ok(None);
     };
     let restricted_to = if row.req_bool("restricted")? {
         let rows = c
-            .fetch_all(Sql::new("SELECT user_id FROM restricted_access WHERE person_id = $1").bind(child))
+            .fetch_all(
+                Sql::new("SELECT user_id FROM restricted_access WHERE person_id = $1").bind(child),
+            )
             .await?;
-        Some(rows.iter().map(|r| r.id::<UserId>("user_id")).collect::<Result<Vec<_>, _>>()?)
+        Some(
+            rows.iter()
+                .map(|r| r.id::<UserId>("user_id"))
+                .collect::<Result<Vec<_>, _>>()?,
+        )
     } else {
         None
     };
@@ -202,14 +283,24 @@ async fn access_facts<C: SqlConn>(c: &mut C, child: PersonId) -> Result<Option<A
     }))
 }
 
-fn view_event(kind: RecordKind, id: uuid::Uuid, child: PersonId, la: Option<&AccessFacts>, allowed: bool) -> AuditEvent {
+fn view_event(
+    kind: RecordKind,
+    id: uuid::Uuid,
+    child: PersonId,
+    la: Option<&AccessFacts>,
+    allowed: bool,
+) -> AuditEvent {
     AuditEvent {
         action: AuditAction::View,
         record_kind: kind,
         record_id: Some(id),
         child_id: Some(child),
         la: la.map(|f| f.la.clone()),
-        outcome: if allowed { AuditOutcome::Allowed } else { AuditOutcome::Denied },
+        outcome: if allowed {
+            AuditOutcome::Allowed
+        } else {
+            AuditOutcome::Denied
+        },
     }
 }
 
@@ -221,12 +312,26 @@ pub(crate) async fn view_child<B: Backend>(
 ) -> Result<Viewed<RecordSet>, StoreError> {
     let now = domain::datetime::now();
     let facts = access_facts(c, child).await?;
-    let decision = facts.as_ref().map(|f| check(f));
+    let decision = facts.as_ref().map(check);
     let allowed = decision == Some(Decision::Allow);
-    append_audit::<B>(c, actor, now, &[view_event(RecordKind::Person, child.uuid(), child, facts.as_ref(), allowed)]).await?;
+    append_audit::<B>(
+        c,
+        actor,
+        now,
+        &[view_event(
+            RecordKind::Person,
+            child.uuid(),
+            child,
+            facts.as_ref(),
+            allowed,
+        )],
+    )
+    .await?;
     match decision {
         None => Ok(Viewed::Missing),
-        Some(Decision::Allow) => Ok(read_case_file(c, child).await?.map_or(Viewed::Missing, Viewed::Allowed)),
+        Some(Decision::Allow) => Ok(read_case_file(c, child)
+            .await?
+            .map_or(Viewed::Missing, Viewed::Allowed)),
         Some(d) => Ok(Viewed::Denied(d)),
     }
 }
@@ -238,7 +343,10 @@ pub(crate) async fn view_contact<B: Backend>(
     check: AccessCheck,
 ) -> Result<Viewed<Contact>, StoreError> {
     let now = domain::datetime::now();
-    let contact: Option<Contact> = select_where(c, "id = $1", id.to_value()).await?.into_iter().next();
+    let contact: Option<Contact> = select_where(c, "id = $1", id.to_value())
+        .await?
+        .into_iter()
+        .next();
     let Some(contact) = contact else {
         // Nothing to see: still one audit entry for the request, about no child.
         append_audit::<B>(
@@ -247,23 +355,38 @@ pub(crate) async fn view_contact<B: Backend>(
             now,
             &[AuditEvent {
                 outcome: AuditOutcome::Denied,
-                ..event(AuditAction::View, RecordKind::Contact, Some(id.uuid()), None)
+                ..event(
+                    AuditAction::View,
+                    RecordKind::Contact,
+                    Some(id.uuid()),
+                    None,
+                )
             }],
         )
         .await?;
         return Ok(Viewed::Missing);
     };
     let facts = access_facts(c, contact.child_id).await?;
-    let decision = facts.as_ref().map(|f| check(f)).unwrap_or(Decision::Hidden);
+    let decision = facts.as_ref().map(check).unwrap_or(Decision::Hidden);
     let allowed = decision == Decision::Allow;
     append_audit::<B>(
         c,
         actor,
         now,
-        &[view_event(RecordKind::Contact, id.uuid(), contact.child_id, facts.as_ref(), allowed)],
+        &[view_event(
+            RecordKind::Contact,
+            id.uuid(),
+            contact.child_id,
+            facts.as_ref(),
+            allowed,
+        )],
     )
     .await?;
-    Ok(if allowed { Viewed::Allowed(contact) } else { Viewed::Denied(decision) })
+    Ok(if allowed {
+        Viewed::Allowed(contact)
+    } else {
+        Viewed::Denied(decision)
+    })
 }
 
 pub(crate) async fn search_people<B: Backend>(
@@ -272,7 +395,13 @@ pub(crate) async fn search_people<B: Backend>(
     s: &PersonSearch,
 ) -> Result<Vec<Person>, StoreError> {
     let now = domain::datetime::now();
-    append_audit::<B>(c, actor, now, &[event(AuditAction::Search, RecordKind::Person, None, None)]).await?;
+    append_audit::<B>(
+        c,
+        actor,
+        now,
+        &[event(AuditAction::Search, RecordKind::Person, None, None)],
+    )
+    .await?;
     if s.las.is_empty() {
         return Ok(Vec::new());
     }
@@ -281,13 +410,21 @@ pub(crate) async fn search_people<B: Backend>(
         args.push(v);
         format!("${}", args.len())
     };
-    let las: Vec<String> = s.las.iter().map(|la| p(Value::Text(Cow::Owned(la.as_ref().to_owned())))).collect();
+    let las: Vec<String> = s
+        .las
+        .iter()
+        .map(|la| p(Value::Text(Cow::Owned(la.as_ref().to_owned()))))
+        .collect();
     let restricted_user = p(s.user_id.map(|u| u.uuid()).to_value());
     let is_child = p(true.to_value());
     let not_restricted = p(false.to_value());
     let mut matches: Vec<String> = Vec::new();
     if !s.keys.is_empty() {
-        let keys: Vec<String> = s.keys.iter().map(|k| p(Value::Text(Cow::Owned(k.clone())))).collect();
+        let keys: Vec<String> = s
+            .keys
+            .iter()
+            .map(|k| p(Value::Text(Cow::Owned(k.clone()))))
+            .collect();
         let list = keys.join(", ");
         matches.push(format!("search_last_key IN ({list})"));
         matches.push(format!("search_first_key IN ({list})"));
@@ -301,13 +438,19 @@ pub(crate) async fn search_people<B: Backend>(
         matches.push(format!("date_of_birth = {}", p(d.to_value())));
     }
     if let Some(n) = &s.nhs_number {
-        matches.push(format!("nhs_number = {}", p(Value::Text(Cow::Owned(n.clone())))));
+        matches.push(format!(
+            "nhs_number = {}",
+            p(Value::Text(Cow::Owned(n.clone())))
+        ));
     }
     if let Some(u) = &s.upn {
         matches.push(format!("upn = {}", p(Value::Text(Cow::Owned(u.clone())))));
     }
     if let Some(id) = &s.la_child_id {
-        matches.push(format!("la_child_id = {}", p(Value::Text(Cow::Owned(id.clone())))));
+        matches.push(format!(
+            "la_child_id = {}",
+            p(Value::Text(Cow::Owned(id.clone())))
+        ));
     }
     if matches.is_empty() {
         return Ok(Vec::new());
@@ -321,18 +464,32 @@ pub(crate) async fn search_people<B: Backend>(
         matches.join(" OR "),
         s.limit.clamp(1, 5000)
     );
-    let rows = c.fetch_all(Sql { text: Cow::Owned(sql), args }).await?;
-    rows.iter().map(|r| Person::from_row(r)).collect()
+    let rows = c
+        .fetch_all(Sql {
+            text: Cow::Owned(sql),
+            args,
+        })
+        .await?;
+    rows.iter().map(Person::from_row).collect()
 }
 
 /// The rows of `person` whose search columns are empty (written before they existed): fill them in.
-pub(crate) async fn people_without_search_keys<C: SqlConn>(c: &mut C, limit: u32) -> Result<Vec<(PersonId, String, String)>, StoreError> {
+pub(crate) async fn people_without_search_keys<C: SqlConn>(
+    c: &mut C,
+    limit: u32,
+) -> Result<Vec<(PersonId, String, String)>, StoreError> {
     let rows = c
         .fetch_all(Sql::new(format!(
             "SELECT id, first_name, last_name FROM person WHERE search_last IS NULL LIMIT {limit}"
         )))
         .await?;
     rows.iter()
-        .map(|r| Ok((r.id("id")?, r.req_text("first_name")?, r.req_text("last_name")?)))
+        .map(|r| {
+            Ok((
+                r.id("id")?,
+                r.req_text("first_name")?,
+                r.req_text("last_name")?,
+            ))
+        })
         .collect()
 }

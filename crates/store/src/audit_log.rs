@@ -40,7 +40,9 @@ const SELECT: &str = "SELECT seq, at, actor_id, actor_label, action, record_kind
 /// The chain head as stored, or the genesis when the log is empty.
 pub(crate) async fn head<C: SqlConn>(c: &mut C, lock: &str) -> Result<Option<Head>, StoreError> {
     let row = c
-        .fetch_optional(Sql::new(format!("SELECT seq, hash FROM audit_head WHERE id = 1{lock}")))
+        .fetch_optional(Sql::new(format!(
+            "SELECT seq, hash FROM audit_head WHERE id = 1{lock}"
+        )))
         .await?;
     match row {
         None => Ok(None),
@@ -103,7 +105,15 @@ pub(crate) async fn append_audit<B: Backend>(
         ]);
         prev = hash;
     }
-    insert_values(c, B::MAX_PARAMS, "INSERT INTO", "audit_log", COLUMNS, rows.into_iter()).await?;
+    insert_values(
+        c,
+        B::MAX_PARAMS,
+        "INSERT INTO",
+        "audit_log",
+        COLUMNS,
+        rows.into_iter(),
+    )
+    .await?;
     let update = if current.is_some() {
         "UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1"
     } else {
@@ -152,7 +162,10 @@ pub struct AuditFilter {
     pub limit: Option<u32>,
 }
 
-pub(crate) async fn read<C: SqlConn>(c: &mut C, f: &AuditFilter) -> Result<Vec<AuditEntry>, StoreError> {
+pub(crate) async fn read<C: SqlConn>(
+    c: &mut C,
+    f: &AuditFilter,
+) -> Result<Vec<AuditEntry>, StoreError> {
     let mut sql = format!("{SELECT} WHERE 1 = 1");
     let mut args: Vec<Value<'static>> = Vec::new();
     let mut add = |sql: &mut String, clause: &str, v: Value<'static>| {
@@ -172,7 +185,11 @@ pub(crate) async fn read<C: SqlConn>(c: &mut C, f: &AuditFilter) -> Result<Vec<A
         add(&mut sql, "action =", a.to_value());
     }
     if let Some(la) = &f.la {
-        add(&mut sql, "la =", Value::Text(Cow::Owned(la.as_ref().to_owned())));
+        add(
+            &mut sql,
+            "la =",
+            Value::Text(Cow::Owned(la.as_ref().to_owned())),
+        );
     }
     if let Some(t) = f.from {
         add(&mut sql, "at >=", t.to_value());
@@ -180,7 +197,11 @@ pub(crate) async fn read<C: SqlConn>(c: &mut C, f: &AuditFilter) -> Result<Vec<A
     if let Some(t) = f.to {
         add(&mut sql, "at <", t.to_value());
     }
-    sql.push_str(if f.oldest_first { " ORDER BY seq" } else { " ORDER BY seq DESC" });
+    sql.push_str(if f.oldest_first {
+        " ORDER BY seq"
+    } else {
+        " ORDER BY seq DESC"
+    });
     sql.push_str(&format!(" LIMIT {}", f.limit.unwrap_or(1000).min(100_000)));
     let rows = c
         .fetch_all(Sql {
@@ -192,10 +213,17 @@ pub(crate) async fn read<C: SqlConn>(c: &mut C, f: &AuditFilter) -> Result<Vec<A
 }
 
 /// A page of the chain, in seq order, after `after_seq`.
-pub(crate) async fn chain_page<C: SqlConn>(c: &mut C, after_seq: i64, limit: u32) -> Result<Vec<AuditEntry>, StoreError> {
+pub(crate) async fn chain_page<C: SqlConn>(
+    c: &mut C,
+    after_seq: i64,
+    limit: u32,
+) -> Result<Vec<AuditEntry>, StoreError> {
     let rows = c
         .fetch_all(
-            Sql::new(format!("{SELECT} WHERE seq > $1 ORDER BY seq LIMIT {limit}")).bind(after_seq),
+            Sql::new(format!(
+                "{SELECT} WHERE seq > $1 ORDER BY seq LIMIT {limit}"
+            ))
+            .bind(after_seq),
         )
         .await?;
     rows.iter().map(entry_from_row).collect()

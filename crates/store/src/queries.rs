@@ -11,6 +11,7 @@ use domain::ids::{ApiTokenId, ContactId, PersonId, TeamId, UserId};
 use domain::records::*;
 use futures::FutureExt;
 
+use crate::audit_log::{self, append_audit};
 use crate::error::StoreError;
 use crate::row::RowExt;
 use crate::sql::{Backend, Job, Sql, SqlConn, SqlRow, ToValue, Value};
@@ -18,9 +19,9 @@ use crate::tables::{
     AbsentAgencyRow, AuditedRecord, ParticipantRow, PlanReviewProgressRow, SupervisionCaseRow,
     Table,
 };
-use crate::audit_log::{self, append_audit};
 use crate::{
-    AccessCheck, AuditFilter, NewContact, NewSession, PersonSearch, Recorded, Session, Store, UserCredentials, Viewed, access,
+    AccessCheck, AuditFilter, NewContact, NewSession, PersonSearch, Recorded, Session, Store,
+    UserCredentials, Viewed, access,
 };
 
 /// [`Store`] over any [`Backend`].
@@ -196,7 +197,6 @@ async fn insert_rows_with<T: Table, C: SqlConn>(
     )
     .await
 }
-
 
 fn select_sql(table: &str, columns: &[&str], filter: &str) -> String {
     format!("SELECT {} FROM {table} WHERE {filter}", columns.join(", "))
@@ -578,7 +578,6 @@ async fn count<C: SqlConn>(c: &mut C, table: &str) -> Result<u64, StoreError> {
     Ok(u64::try_from(row.req_int("n")?).unwrap_or(0))
 }
 
-
 fn la_from_row<R: SqlRow + ?Sized>(r: &R) -> Result<LocalAuthority, StoreError> {
     let settings: LaSettings = serde_json::from_str(&r.req_text("settings")?)
         .map_err(|e| StoreError::corrupt(format_args!("column settings: {e}")))?;
@@ -780,7 +779,11 @@ impl<B: Backend> Store for SqlStore<B> {
         .await
     }
 
-    async fn user_for_api_token(&self, token_hash: &str, today: domain::datetime::Date) -> Result<Option<User>, StoreError> {
+    async fn user_for_api_token(
+        &self,
+        token_hash: &str,
+        today: domain::datetime::Date,
+    ) -> Result<Option<User>, StoreError> {
         let token_hash = token_hash.to_owned();
         self.read(move |c| {
             async move {
@@ -960,8 +963,10 @@ impl<B: Backend> Store for SqlStore<B> {
     }
     async fn create_session(&self, actor: &Actor, session: NewSession) -> Result<(), StoreError> {
         let actor = actor.clone();
-        self.write(move |c| async move { access::create_session::<B>(c, &actor, &session).await }.boxed())
-            .await
+        self.write(move |c| {
+            async move { access::create_session::<B>(c, &actor, &session).await }.boxed()
+        })
+        .await
     }
 
     async fn session(&self, id_hash: &str) -> Result<Option<Session>, StoreError> {
@@ -987,23 +992,38 @@ impl<B: Backend> Store for SqlStore<B> {
         .await
     }
 
-    async fn end_session(&self, actor: &Actor, id_hash: &str, reason: &str, at: Timestamp) -> Result<(), StoreError> {
+    async fn end_session(
+        &self,
+        actor: &Actor,
+        id_hash: &str,
+        reason: &str,
+        at: Timestamp,
+    ) -> Result<(), StoreError> {
         let actor = actor.clone();
         let id_hash = id_hash.to_owned();
         let reason = reason.to_owned();
-        self.write(move |c| async move { access::end_session::<B>(c, &actor, &id_hash, &reason, at).await }.boxed())
-            .await
+        self.write(move |c| {
+            async move { access::end_session::<B>(c, &actor, &id_hash, &reason, at).await }.boxed()
+        })
+        .await
     }
 
-    async fn record_sign_in_attempt(&self, username: &str, at: Timestamp, succeeded: bool) -> Result<(), StoreError> {
+    async fn record_sign_in_attempt(
+        &self,
+        username: &str,
+        at: Timestamp,
+        succeeded: bool,
+    ) -> Result<(), StoreError> {
         let username = username.to_owned();
         self.write(move |c| {
             async move {
                 c.execute(
-                    Sql::new("INSERT INTO sign_in_attempt (username, at, succeeded) VALUES ($1, $2, $3)")
-                        .bind(&username)
-                        .bind(at)
-                        .bind(succeeded),
+                    Sql::new(
+                        "INSERT INTO sign_in_attempt (username, at, succeeded) VALUES ($1, $2, $3)",
+                    )
+                    .bind(&username)
+                    .bind(at)
+                    .bind(succeeded),
                 )
                 .await
                 .map(|_| ())
@@ -1013,7 +1033,11 @@ impl<B: Backend> Store for SqlStore<B> {
         .await
     }
 
-    async fn failed_sign_ins_since(&self, username: &str, since: Timestamp) -> Result<u32, StoreError> {
+    async fn failed_sign_ins_since(
+        &self,
+        username: &str,
+        since: Timestamp,
+    ) -> Result<u32, StoreError> {
         let username = username.to_owned();
         self.read(move |c| {
             async move {
@@ -1038,52 +1062,100 @@ impl<B: Backend> Store for SqlStore<B> {
         .await
     }
 
-    async fn set_user_disabled(&self, actor: &Actor, username: &str, disabled: bool, at: Timestamp) -> Result<Option<User>, StoreError> {
+    async fn set_user_disabled(
+        &self,
+        actor: &Actor,
+        username: &str,
+        disabled: bool,
+        at: Timestamp,
+    ) -> Result<Option<User>, StoreError> {
         let actor = actor.clone();
         let username = username.to_owned();
         self.write(move |c| {
-            async move { access::set_user_disabled::<B>(c, &actor, &username, disabled, at).await }.boxed()
+            async move { access::set_user_disabled::<B>(c, &actor, &username, disabled, at).await }
+                .boxed()
         })
         .await
     }
 
-    async fn revoke_api_tokens(&self, actor: &Actor, user_id: UserId, at: Timestamp) -> Result<u32, StoreError> {
+    async fn revoke_api_tokens(
+        &self,
+        actor: &Actor,
+        user_id: UserId,
+        at: Timestamp,
+    ) -> Result<u32, StoreError> {
         let actor = actor.clone();
-        self.write(move |c| async move { access::revoke_api_tokens::<B>(c, &actor, user_id, at).await }.boxed())
-            .await
+        self.write(move |c| {
+            async move { access::revoke_api_tokens::<B>(c, &actor, user_id, at).await }.boxed()
+        })
+        .await
     }
 
-    async fn restrict_person(&self, actor: &Actor, person: PersonId, named: Option<Vec<UserId>>, at: Timestamp) -> Result<(), StoreError> {
+    async fn restrict_person(
+        &self,
+        actor: &Actor,
+        person: PersonId,
+        named: Option<Vec<UserId>>,
+        at: Timestamp,
+    ) -> Result<(), StoreError> {
         let actor = actor.clone();
-        self.write(move |c| async move { access::restrict_person::<B>(c, &actor, person, named, at).await }.boxed())
-            .await
+        self.write(move |c| {
+            async move { access::restrict_person::<B>(c, &actor, person, named, at).await }.boxed()
+        })
+        .await
     }
 
-    async fn view_child(&self, actor: &Actor, child: PersonId, check: AccessCheck) -> Result<Viewed<RecordSet>, StoreError> {
+    async fn view_child(
+        &self,
+        actor: &Actor,
+        child: PersonId,
+        check: AccessCheck,
+    ) -> Result<Viewed<RecordSet>, StoreError> {
         let actor = actor.clone();
-        self.write(move |c| async move { access::view_child::<B>(c, &actor, child, check).await }.boxed())
-            .await
+        self.write(move |c| {
+            async move { access::view_child::<B>(c, &actor, child, check).await }.boxed()
+        })
+        .await
     }
 
-    async fn view_contact(&self, actor: &Actor, id: ContactId, check: AccessCheck) -> Result<Viewed<Contact>, StoreError> {
+    async fn view_contact(
+        &self,
+        actor: &Actor,
+        id: ContactId,
+        check: AccessCheck,
+    ) -> Result<Viewed<Contact>, StoreError> {
         let actor = actor.clone();
-        self.write(move |c| async move { access::view_contact::<B>(c, &actor, id, check).await }.boxed())
-            .await
+        self.write(move |c| {
+            async move { access::view_contact::<B>(c, &actor, id, check).await }.boxed()
+        })
+        .await
     }
 
-    async fn search_people(&self, actor: &Actor, search: PersonSearch) -> Result<Vec<Person>, StoreError> {
+    async fn search_people(
+        &self,
+        actor: &Actor,
+        search: PersonSearch,
+    ) -> Result<Vec<Person>, StoreError> {
         let actor = actor.clone();
-        self.write(move |c| async move { access::search_people::<B>(c, &actor, &search).await }.boxed())
-            .await
+        self.write(move |c| {
+            async move { access::search_people::<B>(c, &actor, &search).await }.boxed()
+        })
+        .await
     }
 
     async fn record_audit(&self, actor: &Actor, events: Vec<AuditEvent>) -> Result<(), StoreError> {
         let actor = actor.clone();
-        self.write(move |c| async move { append_audit::<B>(c, &actor, datetime::now(), &events).await }.boxed())
-            .await
+        self.write(move |c| {
+            async move { append_audit::<B>(c, &actor, datetime::now(), &events).await }.boxed()
+        })
+        .await
     }
 
-    async fn audit_chain_page(&self, after_seq: i64, limit: u32) -> Result<Vec<AuditEntry>, StoreError> {
+    async fn audit_chain_page(
+        &self,
+        after_seq: i64,
+        limit: u32,
+    ) -> Result<Vec<AuditEntry>, StoreError> {
         self.read(move |c| async move { audit_log::chain_page(c, after_seq, limit).await }.boxed())
             .await
     }
@@ -1093,8 +1165,11 @@ impl<B: Backend> Store for SqlStore<B> {
             .await
     }
 
-
-    async fn directory(&self, users: Vec<UserId>, teams: Vec<TeamId>) -> Result<(Vec<User>, Vec<Team>), StoreError> {
+    async fn directory(
+        &self,
+        users: Vec<UserId>,
+        teams: Vec<TeamId>,
+    ) -> Result<(Vec<User>, Vec<Team>), StoreError> {
         self.read(move |c| {
             async move {
                 let mut found_users = Vec::new();

@@ -124,10 +124,9 @@ pub async fn audit_entries<S: Store>(
     axum::extract::Query(q): axum::extract::Query<AuditQuery>,
 ) -> Result<Json<Vec<domain::audit::AuditEntry>>, WebError> {
     let child_id = match q.child.as_deref() {
-        Some(c) => Some(
-            domain::ids::PersonId::parse(c)
-                .map_err(|e| WebError::Service(service::ServiceError::Invalid(e.for_field("child").into())))?,
-        ),
+        Some(c) => Some(domain::ids::PersonId::parse(c).map_err(|e| {
+            WebError::Service(service::ServiceError::Invalid(e.for_field("child").into()))
+        })?),
         None => None,
     };
     let filter = store::AuditFilter {

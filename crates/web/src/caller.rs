@@ -67,8 +67,10 @@ pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
 /// A `Set-Cookie` value: HttpOnly, Secure, SameSite=Lax, the whole site.
 pub fn set_cookie(name: &str, value: &str, max_age: Option<u64>) -> HeaderValue {
     let age = max_age.map_or_else(String::new, |s| format!("; Max-Age={s}"));
-    HeaderValue::from_str(&format!("{name}={value}; Path=/; HttpOnly; Secure; SameSite=Lax{age}"))
-        .unwrap_or_else(|_| HeaderValue::from_static(""))
+    HeaderValue::from_str(&format!(
+        "{name}={value}; Path=/; HttpOnly; Secure; SameSite=Lax{age}"
+    ))
+    .unwrap_or_else(|_| HeaderValue::from_static(""))
 }
 
 pub fn clear_cookie(name: &str) -> HeaderValue {
@@ -127,7 +129,11 @@ fn sent_token(headers: &HeaderMap, form: Option<&Bytes>) -> Option<String> {
 
 /// Constant-time comparison of two tokens.
 fn same_token(a: &str, b: &str) -> bool {
-    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+    a.len() == b.len()
+        && a.bytes()
+            .zip(b.bytes())
+            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+            == 0
 }
 
 fn forbidden(detail: &str) -> Response {
@@ -140,7 +146,11 @@ fn forbidden(detail: &str) -> Response {
 }
 
 /// Work out the caller, and check unsafe requests. Runs on every request.
-pub async fn authenticate<S: Store>(State(state): State<Shared<S>>, request: Request, next: Next) -> Response {
+pub async fn authenticate<S: Store>(
+    State(state): State<Shared<S>>,
+    request: Request,
+    next: Next,
+) -> Response {
     let (mut parts, body) = request.into_parts();
     let request_id = parts.extensions.get::<RequestId>().map(|r| r.0.clone());
     let services = &state.services;
@@ -180,8 +190,11 @@ pub async fn authenticate<S: Store>(State(state): State<Shared<S>>, request: Req
     };
 
     let safe = matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS);
-    let body = if !safe && !matches!(caller, Caller::Token(_)) {
-        // Ambient credentials (a cookie) are in play: the request must come from our own pages.
+    // A cookie is an ambient credential: a request carrying a session (or signing in) must come from our own
+    // pages. A bearer token is not sent by browsers on their own, and a request with neither is anonymous.
+    let needs_csrf =
+        !safe && (matches!(caller, Caller::Session(_)) || parts.uri.path() == "/sign-in");
+    let body = if needs_csrf {
         if !same_origin(&parts.headers) {
             return forbidden("This request did not come from Frontdoor's own pages.");
         }
@@ -199,7 +212,8 @@ pub async fn authenticate<S: Store>(State(state): State<Shared<S>>, request: Req
             // Signing in: the form's token must match the one in its cookie (double submit).
             _ => cookie(&parts.headers, SIGN_IN_CSRF_COOKIE),
         };
-        let ok = matches!((&sent, &expected), (Some(a), Some(b)) if !b.is_empty() && same_token(a, b));
+        let ok =
+            matches!((&sent, &expected), (Some(a), Some(b)) if !b.is_empty() && same_token(a, b));
         if !ok {
             return forbidden("The form has expired. Go back, reload the page and try again.");
         }

@@ -42,7 +42,10 @@ pub fn router<S: Store>(services: Services<S>) -> Router {
         // The last layer added runs first: request id, then tracing and headers, then who is calling, then
         // (inside that) HTML error pages.
         .layer(axum::middleware::from_fn(pages::html_errors))
-        .layer(axum::middleware::from_fn_with_state(state, caller::authenticate::<S>))
+        .layer(axum::middleware::from_fn_with_state(
+            state,
+            caller::authenticate::<S>,
+        ))
         .layer(axum::middleware::from_fn(middleware::security_headers))
         .layer(middleware::trace_layer())
         .layer(middleware::propagate_request_id_layer())

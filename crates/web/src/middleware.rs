@@ -89,9 +89,11 @@ pub async fn security_headers(mut request: Request, next: Next) -> Response {
         HeaderValue::from_static("nosniff"),
     );
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    // Not `no-referrer`: with it, browsers send `Origin: null` on our own forms, which the CSRF check refuses.
+    // `same-origin` keeps our URLs (which carry record ids and search terms) from other sites all the same.
     h.insert(
         header::REFERRER_POLICY,
-        HeaderValue::from_static("no-referrer"),
+        HeaderValue::from_static("same-origin"),
     );
     h.insert(
         HeaderName::from_static("permissions-policy"),

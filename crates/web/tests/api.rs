@@ -286,10 +286,17 @@ async fn api_story<S: Store>(store: S) {
         })
         .await
         .unwrap();
-    assert_eq!(trail.len(), 1);
-    assert_eq!(trail[0].actor_label, "api-worker");
-    assert_eq!(trail[0].event.child_id.unwrap().to_string(), child);
-    assert!(trail[0].request_id.is_some());
+    let (changes, views): (Vec<_>, Vec<_>) = trail
+        .iter()
+        .partition(|e| e.event.action != domain::codes::AuditAction::View);
+    assert_eq!(changes.len(), 1, "one entry for the write: {changes:?}");
+    assert_eq!(changes[0].event.action, domain::codes::AuditAction::Create);
+    assert_eq!(changes[0].actor_label, "api-worker");
+    assert_eq!(changes[0].event.child_id.unwrap().to_string(), child);
+    assert!(changes[0].request_id.is_some());
+    // And the reads of it above, allowed or not, each left one too.
+    assert!(!views.is_empty());
+    assert!(views.iter().all(|e| e.request_id.is_some()));
 
     // Unknown API paths are problem documents; unknown pages are GOV.UK 404 pages.
     let (status, problem) = app.get(Some(&worker), "/api/v1/nothing").await;

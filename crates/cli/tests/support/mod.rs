@@ -7,6 +7,8 @@
     clippy::indexing_slicing
 )]
 
+pub mod browser;
+
 use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};

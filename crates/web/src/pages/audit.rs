@@ -48,7 +48,9 @@ impl AuditPage {
 }
 
 fn day_start(d: Date) -> Option<domain::datetime::Timestamp> {
-    london().to_timestamp(d.to_datetime(domain::datetime::Time::midnight())).ok()
+    london()
+        .to_timestamp(d.to_datetime(domain::datetime::Time::midnight()))
+        .ok()
 }
 
 /// `GET /audit`: who viewed this child; what did this user view; filtered by action and dates.
@@ -57,30 +59,53 @@ pub async fn audit_trail<S: Store>(
     Extension(caller): Extension<Caller>,
     Query(q): Query<AuditQuery>,
 ) -> Result<Response, WebError> {
-    let actor = caller.actor().ok_or(WebError::Service(ServiceError::Unauthenticated))?;
+    let actor = caller
+        .actor()
+        .ok_or(WebError::Service(ServiceError::Unauthenticated))?;
     let mut errors = Vec::new();
     let mut filter = AuditFilter {
         limit: Some(500),
         ..AuditFilter::default()
     };
     let text = |v: &Option<String>| v.as_deref().unwrap_or("").trim().to_owned();
-    let (child, user, action, from, to) = (text(&q.child), text(&q.user), text(&q.action), text(&q.from), text(&q.to));
+    let (child, user, action, from, to) = (
+        text(&q.child),
+        text(&q.user),
+        text(&q.action),
+        text(&q.from),
+        text(&q.to),
+    );
     if !child.is_empty() {
         match PersonId::parse(&child) {
             Ok(id) => filter.child_id = Some(id),
-            Err(_) => errors.push(("child".to_owned(), "Enter a child's record id (from the address of their record)".to_owned())),
+            Err(_) => errors.push((
+                "child".to_owned(),
+                "Enter a child's record id (from the address of their record)".to_owned(),
+            )),
         }
     }
     if !user.is_empty() {
-        match state.services.store().user_credentials(&user).await.map_err(ServiceError::from)? {
+        match state
+            .services
+            .store()
+            .user_credentials(&user)
+            .await
+            .map_err(ServiceError::from)?
+        {
             Some(c) => filter.actor_id = Some(c.user.id),
-            None => errors.push(("user".to_owned(), format!("There is no user called '{user}'"))),
+            None => errors.push((
+                "user".to_owned(),
+                format!("There is no user called '{user}'"),
+            )),
         }
     }
     if !action.is_empty() {
         match AuditAction::parse(&action) {
             Ok(a) => filter.action = Some(a),
-            Err(_) => errors.push(("action".to_owned(), "Choose an action from the list".to_owned())),
+            Err(_) => errors.push((
+                "action".to_owned(),
+                "Choose an action from the list".to_owned(),
+            )),
         }
     }
     for (field, value, is_from) in [("from", &from, true), ("to", &to, false)] {
@@ -89,7 +114,11 @@ pub async fn audit_trail<S: Store>(
         }
         match domain::datetime::parse_date("date", value) {
             Ok(d) => {
-                let d = if is_from { d } else { d.tomorrow().unwrap_or(d) };
+                let d = if is_from {
+                    d
+                } else {
+                    d.tomorrow().unwrap_or(d)
+                };
                 let t = day_start(d);
                 if is_from {
                     filter.from = t;
@@ -97,7 +126,10 @@ pub async fn audit_trail<S: Store>(
                     filter.to = t;
                 }
             }
-            Err(_) => errors.push((field.to_owned(), "Enter a real date, for example 2024-03-31".to_owned())),
+            Err(_) => errors.push((
+                field.to_owned(),
+                "Enter a real date, for example 2024-03-31".to_owned(),
+            )),
         }
     }
     let entries = if errors.is_empty() {
@@ -106,11 +138,21 @@ pub async fn audit_trail<S: Store>(
         // Still check the role may read the trail at all.
         state
             .services
-            .audit_entries(actor, AuditFilter { limit: Some(0), ..AuditFilter::default() })
+            .audit_entries(
+                actor,
+                AuditFilter {
+                    limit: Some(0),
+                    ..AuditFilter::default()
+                },
+            )
             .await?;
         Vec::new()
     };
-    let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
     Ok(render(
         status,
         AuditPage {
@@ -120,7 +162,10 @@ pub async fn audit_trail<S: Store>(
             action,
             from,
             to,
-            actions: AuditAction::ALL.iter().map(|a| (a.code(), a.label())).collect(),
+            actions: AuditAction::ALL
+                .iter()
+                .map(|a| (a.code(), a.label()))
+                .collect(),
             errors,
             entries,
         },

@@ -19,7 +19,9 @@ use crate::caller::Caller;
 use crate::error::WebError;
 
 fn signed_in(caller: &Caller) -> Result<&domain::audit::Actor, WebError> {
-    caller.actor().ok_or(WebError::Service(ServiceError::Unauthenticated))
+    caller
+        .actor()
+        .ok_or(WebError::Service(ServiceError::Unauthenticated))
 }
 
 #[derive(Template)]
@@ -36,7 +38,9 @@ struct HomePage {
 /// `GET /`: the start page for a signed-in user.
 pub async fn home(Extension(caller): Extension<Caller>) -> Result<Response, WebError> {
     let actor = signed_in(&caller)?;
-    let role = actor.role.ok_or(WebError::Service(ServiceError::Unauthenticated))?;
+    let role = actor
+        .role
+        .ok_or(WebError::Service(ServiceError::Unauthenticated))?;
     let name = caller
         .session()
         .map(|s| s.user.display_name.clone())

@@ -100,7 +100,10 @@ pub fn time(t: &Timestamp) -> String {
         12 => (12, "pm"),
         _ => (h - 12, "pm"),
     };
-    format!("{} at {h12}:{m:02}{ampm}", domain::chronology::uk_date(dt.date()))
+    format!(
+        "{} at {h12}:{m:02}{ampm}",
+        domain::chronology::uk_date(dt.date())
+    )
 }
 
 #[derive(Template)]
@@ -130,13 +133,20 @@ pub async fn not_found(caller: Option<axum::Extension<Caller>>) -> Response {
 
 /// For pages (not the API): turn an error response into a GOV.UK error page with the request id, and send
 /// anyone not signed in to the sign-in page.
-pub async fn html_errors(request: axum::extract::Request, next: axum::middleware::Next) -> Response {
+pub async fn html_errors(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
     let path = request.uri().path().to_owned();
     let query = request.uri().query().map(str::to_owned);
     if path.starts_with("/api/") || path.starts_with("/assets/") || path == "/healthz" {
         return next.run(request).await;
     }
-    let caller = request.extensions().get::<Caller>().cloned().unwrap_or(Caller::Anonymous);
+    let caller = request
+        .extensions()
+        .get::<Caller>()
+        .cloned()
+        .unwrap_or(Caller::Anonymous);
     let request_id = request
         .extensions()
         .get::<crate::middleware::RequestId>()

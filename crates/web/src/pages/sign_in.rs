@@ -41,10 +41,25 @@ fn safe_next(next: Option<&str>) -> String {
     }
 }
 
-fn page(caller: &Caller, next: String, username: String, errors: Vec<(&str, &str)>, signed_out: bool) -> Response {
+fn page(
+    caller: &Caller,
+    next: String,
+    username: String,
+    errors: Vec<(&str, &str)>,
+    signed_out: bool,
+) -> Response {
     let csrf = service::auth::new_token();
-    let field_error = |f: &str| errors.iter().find(|(k, _)| *k == f).map(|(_, m)| (*m).to_owned());
-    let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    let field_error = |f: &str| {
+        errors
+            .iter()
+            .find(|(k, _)| *k == f)
+            .map(|(_, m)| (*m).to_owned())
+    };
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
     let mut response = render(
         status,
         SignInPage {
@@ -54,22 +69,35 @@ fn page(caller: &Caller, next: String, username: String, errors: Vec<(&str, &str
             username,
             username_error: field_error("username"),
             password_error: field_error("password"),
-            errors: errors.iter().map(|(k, m)| ((*k).to_owned(), (*m).to_owned())).collect(),
+            errors: errors
+                .iter()
+                .map(|(k, m)| ((*k).to_owned(), (*m).to_owned()))
+                .collect(),
             signed_out,
         },
     );
-    response
-        .headers_mut()
-        .append(header::SET_COOKIE, set_cookie(SIGN_IN_CSRF_COOKIE, &csrf, Some(3600)));
+    response.headers_mut().append(
+        header::SET_COOKIE,
+        set_cookie(SIGN_IN_CSRF_COOKIE, &csrf, Some(3600)),
+    );
     response
 }
 
 /// `GET /sign-in`.
-pub async fn sign_in_form(Extension(caller): Extension<Caller>, Query(q): Query<SignInQuery>) -> Response {
+pub async fn sign_in_form(
+    Extension(caller): Extension<Caller>,
+    Query(q): Query<SignInQuery>,
+) -> Response {
     if caller.actor().is_some() {
         return Redirect::to(&safe_next(q.next.as_deref())).into_response();
     }
-    page(&caller, safe_next(q.next.as_deref()), String::new(), Vec::new(), q.signed_out.is_some())
+    page(
+        &caller,
+        safe_next(q.next.as_deref()),
+        String::new(),
+        Vec::new(),
+        q.signed_out.is_some(),
+    )
 }
 
 #[derive(Deserialize)]
@@ -104,7 +132,10 @@ pub async fn sign_in_submit<S: Store>(
             let mut response = Redirect::to(&next).into_response();
             *response.status_mut() = StatusCode::SEE_OTHER;
             let h = response.headers_mut();
-            h.append(header::SET_COOKIE, set_cookie(SESSION_COOKIE, &started.token, None));
+            h.append(
+                header::SET_COOKIE,
+                set_cookie(SESSION_COOKIE, &started.token, None),
+            );
             h.append(header::SET_COOKIE, clear_cookie(SIGN_IN_CSRF_COOKIE));
             Ok(response)
         }
