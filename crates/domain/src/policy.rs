@@ -23,6 +23,8 @@ pub enum Action {
     Search,
     Create,
     Update,
+    /// A manager's sign-off: dispensing with consent, oversight of a decision, authorising an assessment.
+    Approve,
     Export,
     Administer,
 }
@@ -49,6 +51,7 @@ use Area::*;
 
 const CASEWORK: &[Action] = &[View, Search, Create, Update];
 const READ_ONLY: &[Action] = &[View, Search];
+const MANAGING: &[Action] = &[View, Search, Create, Update, Approve];
 
 /// One row of the policy table: a role and, per area, the actions it may take there.
 pub type Grant = (Role, &'static [(Area, &'static [Action])]);
@@ -59,7 +62,7 @@ pub const GRANTS: &[Grant] = &[
     (Role::SocialWorker, &[(CaseRecords, CASEWORK)]),
     (
         Role::TeamManager,
-        &[(CaseRecords, CASEWORK), (Performance, &[View])],
+        &[(CaseRecords, MANAGING), (Performance, &[View])],
     ),
     (Role::Edt, &[(CaseRecords, CASEWORK)]),
     (Role::EarlyHelp, &[(CaseRecords, CASEWORK)]),
@@ -72,7 +75,7 @@ pub const GRANTS: &[Grant] = &[
         Role::SeniorLeader,
         &[(Performance, &[View]), (Returns, &[Export])],
     ),
-    (Role::Partner, &[(PartnerRequests, &[View, Update])]),
+    (Role::Partner, &[(PartnerRequests, &[View, Search, Update])]),
     (
         Role::Admin,
         &[

@@ -319,6 +319,389 @@ pub async fn story<S: Store>(store: &S) {
         "{backend}: integrity at the end"
     );
     access_story(store, &worker, child).await;
+    front_door_story(store, &worker).await;
+}
+
+/// Saving changes to a child's records (checked, versioned, audited) and the front-door worklists.
+async fn front_door_story<S: Store>(store: &S, worker: &domain::records::User) {
+    use domain::clocks::Rag;
+    use domain::codes::{Agency, ContactOutcome};
+    use domain::ids::{InformationRequestId, MashEnquiryId, RagChangeId};
+    use domain::policy::Decision;
+    use domain::records::{ContactDecision, InformationRequest, MashEnquiry, RagChange};
+    use store::{CaseChange, PartnerQueueQuery, Viewed, WorklistQuery, WorklistStage};
+
+    let backend = store.backend_name();
+    let admin = Actor::system("test");
+    let actor = Actor::user(worker);
+    let t: domain::datetime::Timestamp = "2025-02-03T10:00:00Z".parse().unwrap();
+    let child = fixture::new_child("Frida", "Frontdoor", "2016-04-04");
+    let other = fixture::new_child("Oscar", "Otherchild", "2017-05-05");
+    let contact = fixture::contact(child.id, Some(worker.id));
+    store
+        .insert_records(
+            &admin,
+            RecordSet {
+                people: vec![child.clone(), other.clone()],
+                contacts: vec![contact.clone()],
+                ..RecordSet::default()
+            },
+        )
+        .await
+        .unwrap();
+    let allow = || -> store::AccessCheck { Box::new(|_| Decision::Allow) };
+    let worklist = |stage| WorklistQuery {
+        las: vec![fixture::la()],
+        user_id: Some(worker.id),
+        stage,
+        limit: 1000,
+    };
+    let on = |rows: &[store::WorklistRow]| rows.iter().any(|r| r.contact.id == contact.id);
+    let awaiting = store
+        .front_door_worklist(&actor, worklist(WorklistStage::AwaitingDecision))
+        .await
+        .unwrap();
+    assert!(on(&awaiting), "{backend}: a new contact awaits a decision");
+    let row = awaiting
+        .iter()
+        .find(|r| r.contact.id == contact.id)
+        .unwrap();
+    assert_eq!(
+        row.child, child,
+        "{backend}: the worklist row carries its child"
+    );
+    let none = store
+        .front_door_worklist(
+            &actor,
+            WorklistQuery {
+                las: vec![domain::identifiers::LaCode::parse("205").unwrap()],
+                ..worklist(WorklistStage::AwaitingDecision)
+            },
+        )
+        .await
+        .unwrap();
+    assert!(
+        !on(&none),
+        "{backend}: another LA's worklist does not show it"
+    );
+
+    // Screening: the contact rated amber, with the change kept; versions move on.
+    let v0 = store.case_version(child.id).await.unwrap();
+    assert!(v0 > 0, "{backend}: creating the records was a change");
+    let mut rated = contact.clone();
+    rated.screening.rag = Some(Rag::Amber);
+    rated.screening.rag_rationale = Some("Bruising explained; needs checks today".into());
+    let rag_change = RagChange {
+        id: RagChangeId::new(),
+        la: fixture::la(),
+        contact_id: contact.id,
+        child_id: child.id,
+        rag: Rag::Amber,
+        rationale: "Bruising explained; needs checks today".into(),
+        changed_by: Some(worker.id),
+        changed_at: t,
+    };
+    let change = |updated: RecordSet, created: RecordSet, seen| CaseChange {
+        child: child.id,
+        created,
+        updated,
+        seen_version: seen,
+    };
+    let v1 = store
+        .save_case_change(
+            &actor,
+            change(
+                RecordSet {
+                    contacts: vec![rated.clone()],
+                    ..RecordSet::default()
+                },
+                RecordSet {
+                    rag_changes: vec![rag_change.clone()],
+                    ..RecordSet::default()
+                },
+                Some(v0),
+            ),
+            allow(),
+        )
+        .await
+        .unwrap();
+    let Viewed::Allowed(v1) = v1 else {
+        panic!("{backend}: the change was refused: {v1:?}")
+    };
+    assert!(v1 > v0);
+    assert_eq!(store.case_version(child.id).await.unwrap(), v1);
+    assert_eq!(
+        store.contact(contact.id).await.unwrap(),
+        Some(rated.clone())
+    );
+    let file = store.case_file(child.id).await.unwrap().unwrap();
+    assert_eq!(file.rag_changes, vec![rag_change.clone()]);
+
+    // A form opened before that change is refused rather than overwrite it.
+    let mut stale = contact.clone();
+    stale.screening.rag = Some(Rag::Green);
+    let r = store
+        .save_case_change(
+            &actor,
+            change(
+                RecordSet {
+                    contacts: vec![stale],
+                    ..RecordSet::default()
+                },
+                RecordSet::default(),
+                Some(v0),
+            ),
+            allow(),
+        )
+        .await;
+    assert!(
+        matches!(r, Err(StoreError::Conflict(_))),
+        "{backend}: a stale change is a conflict: {r:?}"
+    );
+    // A refused change writes nothing but its audit entry.
+    let before = store.counts().await.unwrap().1;
+    let r = store
+        .save_case_change(
+            &actor,
+            change(
+                RecordSet {
+                    contacts: vec![contact.clone()],
+                    ..RecordSet::default()
+                },
+                RecordSet::default(),
+                None,
+            ),
+            Box::new(|_| Decision::Hidden),
+        )
+        .await
+        .unwrap();
+    assert_eq!(r, Viewed::Denied(Decision::Hidden));
+    assert_eq!(
+        store.contact(contact.id).await.unwrap(),
+        Some(rated.clone())
+    );
+    assert_eq!(
+        store.counts().await.unwrap().1,
+        before + 1,
+        "{backend}: one entry for the refusal"
+    );
+    // One permission check never covers another child's records.
+    let r = store
+        .save_case_change(
+            &actor,
+            change(
+                RecordSet::default(),
+                RecordSet {
+                    contacts: vec![fixture::contact(other.id, None)],
+                    ..RecordSet::default()
+                },
+                None,
+            ),
+            allow(),
+        )
+        .await;
+    assert!(
+        matches!(r, Err(StoreError::Rejected(_))),
+        "{backend}: {r:?}"
+    );
+
+    // A MASH enquiry asks the police; the police queue shows it, the health queue does not.
+    let enquiry = MashEnquiry {
+        id: MashEnquiryId::new(),
+        la: fixture::la(),
+        contact_id: contact.id,
+        child_id: child.id,
+        started_at: t,
+        started_by: Some(worker.id),
+        history_summary: None,
+        completed_at: None,
+    };
+    let request = InformationRequest {
+        id: InformationRequestId::new(),
+        la: fixture::la(),
+        mash_enquiry_id: enquiry.id,
+        contact_id: contact.id,
+        child_id: child.id,
+        agency: Agency::Police,
+        question: "Any callouts to the address in the last year?".into(),
+        requested_by: Some(worker.id),
+        requested_at: t,
+        due_at: "2025-02-04T10:00:00Z".parse().unwrap(),
+        response: None,
+        responded_by: None,
+        responded_at: None,
+    };
+    let r = store
+        .save_case_change(
+            &actor,
+            change(
+                RecordSet::default(),
+                RecordSet {
+                    mash_enquiries: vec![enquiry.clone()],
+                    information_requests: vec![request.clone()],
+                    ..RecordSet::default()
+                },
+                None,
+            ),
+            allow(),
+        )
+        .await
+        .unwrap();
+    assert!(matches!(r, Viewed::Allowed(_)));
+    let queue = |agency, open_only| PartnerQueueQuery {
+        las: vec![fixture::la()],
+        agency,
+        open_only,
+        limit: 100,
+    };
+    let police = store
+        .partner_queue(&actor, queue(Agency::Police, true))
+        .await
+        .unwrap();
+    let police: Vec<_> = police
+        .into_iter()
+        .filter(|r| r.child.id == child.id)
+        .collect();
+    assert_eq!(police.len(), 1, "{backend}: the police queue");
+    assert_eq!((&police[0].request, &police[0].child), (&request, &child));
+    assert!(
+        store
+            .partner_queue(&actor, queue(Agency::Health, false))
+            .await
+            .unwrap()
+            .iter()
+            .all(|r| r.request.agency == Agency::Health && r.child.id != child.id),
+        "{backend}: health sees only its own requests, none about this child"
+    );
+    let seen = store
+        .view_information_request(
+            &actor,
+            request.id,
+            Box::new(|f| {
+                if f.addressed_to == Some(Agency::Police) {
+                    Decision::Allow
+                } else {
+                    Decision::Hidden
+                }
+            }),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        seen,
+        Viewed::Allowed(request.clone()),
+        "{backend}: facts carry the agency"
+    );
+    assert_eq!(
+        store
+            .view_information_request(&actor, InformationRequestId::new(), allow())
+            .await
+            .unwrap(),
+        Viewed::Missing
+    );
+    // The police answer: the queue of open requests empties.
+    let mut answered = request.clone();
+    answered.response = Some("Two callouts, both domestic, in March.".into());
+    answered.responded_at = Some(t);
+    store
+        .save_case_change(
+            &actor,
+            change(
+                RecordSet {
+                    information_requests: vec![answered.clone()],
+                    ..RecordSet::default()
+                },
+                RecordSet::default(),
+                None,
+            ),
+            allow(),
+        )
+        .await
+        .unwrap();
+    let about = |rows: Vec<store::PartnerRequestRow>| -> Vec<InformationRequest> {
+        rows.into_iter()
+            .filter(|r| r.child.id == child.id)
+            .map(|r| r.request)
+            .collect()
+    };
+    assert!(
+        about(
+            store
+                .partner_queue(&actor, queue(Agency::Police, true))
+                .await
+                .unwrap()
+        )
+        .is_empty()
+    );
+    assert_eq!(
+        about(
+            store
+                .partner_queue(&actor, queue(Agency::Police, false))
+                .await
+                .unwrap()
+        ),
+        vec![answered]
+    );
+
+    // The decision moves the contact from the decision worklist to the feedback and oversight ones.
+    let mut decided = rated.clone();
+    decided.decision = Some(ContactDecision {
+        outcome: ContactOutcome::StrategyDiscussion,
+        rationale: "Injury and police history".into(),
+        decided_by: Some(worker.id),
+        decided_at: t,
+        out_of_hours: false,
+        next_steps: None,
+        receiving_service: None,
+        manager_oversight_by: None,
+        manager_oversight_at: None,
+    });
+    store
+        .save_case_change(
+            &actor,
+            change(
+                RecordSet {
+                    contacts: vec![decided.clone()],
+                    ..RecordSet::default()
+                },
+                RecordSet::default(),
+                None,
+            ),
+            allow(),
+        )
+        .await
+        .unwrap();
+    for (stage, expected) in [
+        (WorklistStage::AwaitingDecision, false),
+        (WorklistStage::AwaitingFeedback, true),
+        (WorklistStage::AwaitingOversight, true),
+    ] {
+        let rows = store
+            .front_door_worklist(&actor, worklist(stage))
+            .await
+            .unwrap();
+        assert_eq!(on(&rows), expected, "{backend}: {stage:?}");
+    }
+    // Each change left one entry per record: the contact was rated, then decided (its creation, by bulk
+    // import, is audited once per child).
+    let trail = store
+        .audit_entries(AuditFilter {
+            record_id: Some(contact.id.uuid()),
+            oldest_first: true,
+            ..AuditFilter::default()
+        })
+        .await
+        .unwrap();
+    let actions: Vec<_> = trail
+        .iter()
+        .filter(|e| e.event.outcome == domain::codes::AuditOutcome::Allowed)
+        .map(|e| e.event.action)
+        .collect();
+    assert_eq!(
+        actions,
+        vec![AuditAction::Update, AuditAction::Update],
+        "{backend}: the contact's trail"
+    );
 }
 
 /// Sessions, sign-in attempts, disabling users, restricted records, audited reads, search and the audit chain.

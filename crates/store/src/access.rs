@@ -249,7 +249,7 @@ pub(crate) async fn restrict_person<B: Backend>(
 }
 
 /// The facts the permission check needs about a child, or `None` if there is no such child.
-async fn access_facts<C: SqlConn>(
+pub(crate) async fn access_facts<C: SqlConn>(
     c: &mut C,
     child: PersonId,
 ) -> Result<Option<AccessFacts>, StoreError> {
@@ -280,6 +280,7 @@ async fn access_facts<C: SqlConn>(
     Ok(Some(AccessFacts {
         la: row.la("la")?,
         restricted_to,
+        addressed_to: None,
     }))
 }
 

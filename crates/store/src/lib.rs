@@ -6,6 +6,7 @@
 mod access;
 pub mod audit_log;
 pub mod error;
+mod front_door;
 mod queries;
 pub mod row;
 pub mod sql;
@@ -15,11 +16,14 @@ use std::future::Future;
 
 use domain::audit::{Actor, AuditEntry, AuditEvent};
 use domain::audit_chain::Head;
+use domain::codes::Agency;
 use domain::datetime::{Date, Timestamp};
 use domain::identifiers::LaCode;
 use domain::ids::{ApiTokenId, ContactId, PersonId, UserId};
 use domain::policy::Decision;
-use domain::records::{Contact, LocalAuthority, Person, RecordCounts, RecordSet, User};
+use domain::records::{
+    Contact, InformationRequest, LocalAuthority, Person, RecordCounts, RecordSet, User,
+};
 use serde::Serialize;
 
 pub use audit_log::AuditFilter;
@@ -80,6 +84,8 @@ pub struct AccessFacts {
     pub la: LaCode,
     /// `Some(users)` when the child's record is restricted to the named users.
     pub restricted_to: Option<Vec<UserId>>,
+    /// For a partner information request: the agency it is addressed to.
+    pub addressed_to: Option<Agency>,
 }
 
 /// The permission check an audited read runs inside its transaction.
@@ -110,6 +116,64 @@ pub struct PersonSearch {
     pub upn: Option<String>,
     pub la_child_id: Option<String>,
     pub limit: u32,
+}
+
+/// A change to one child's records: what is created and what is updated (whole rows, by id), written in one
+/// transaction with one audit entry per record.
+#[derive(Clone, Debug)]
+pub struct CaseChange {
+    pub child: PersonId,
+    pub created: RecordSet,
+    pub updated: RecordSet,
+    /// The version of the child's records the user saw ([`Store::case_version`]): if anyone has changed them
+    /// since, the change is refused with [`StoreError::Conflict`] rather than overwrite theirs.
+    pub seen_version: Option<i64>,
+}
+
+/// Which contacts a front-door worklist shows.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum WorklistStage {
+    /// No decision yet: the MASH worklist.
+    #[default]
+    AwaitingDecision,
+    /// Decided, but the referrer has not been told.
+    AwaitingFeedback,
+    /// Decided by a worker; a manager's oversight is still to come.
+    AwaitingOversight,
+}
+
+/// A front-door worklist, already narrowed to what the user may see.
+#[derive(Clone, Debug, Default)]
+pub struct WorklistQuery {
+    pub las: Vec<LaCode>,
+    /// Restricted records named for this user are included; other restricted records never are.
+    pub user_id: Option<UserId>,
+    pub stage: WorklistStage,
+    pub limit: u32,
+}
+
+/// A contact on a worklist, with the child it is about.
+#[derive(Clone, Debug, PartialEq)]
+pub struct WorklistRow {
+    pub contact: Contact,
+    pub child: Person,
+}
+
+/// A partner agency's queue of information requests.
+#[derive(Clone, Debug)]
+pub struct PartnerQueueQuery {
+    pub las: Vec<LaCode>,
+    pub agency: Agency,
+    /// Only requests not yet answered.
+    pub open_only: bool,
+    pub limit: u32,
+}
+
+/// An information request with the child it is about (what the partner is told: name and date of birth).
+#[derive(Clone, Debug, PartialEq)]
+pub struct PartnerRequestRow {
+    pub request: InformationRequest,
+    pub child: Person,
 }
 
 /// The use cases Frontdoor's persistence offers. Callers (the service layer) have already checked permissions.
@@ -318,6 +382,43 @@ pub trait Store: Clone + Send + Sync + 'static {
         users: Vec<UserId>,
         teams: Vec<domain::ids::TeamId>,
     ) -> impl Future<Output = Result<(Vec<User>, Vec<domain::records::Team>), StoreError>> + Send;
+
+    // --- the front door -----------------------------------------------------------------------------------
+
+    /// The version of a child's records: the audit sequence number of the latest change to any of them.
+    fn case_version(&self, child: PersonId)
+    -> impl Future<Output = Result<i64, StoreError>> + Send;
+
+    /// Write a change to a child's records if `check` allows (the child's LA and restriction are read in the
+    /// same transaction) and nobody has changed them since `seen_version`; audited either way.
+    fn save_case_change(
+        &self,
+        actor: &Actor,
+        change: CaseChange,
+        check: AccessCheck,
+    ) -> impl Future<Output = Result<Viewed<i64>, StoreError>> + Send;
+
+    /// Contacts at one stage of the front door, oldest first; the listing is audited (as a search).
+    fn front_door_worklist(
+        &self,
+        actor: &Actor,
+        query: WorklistQuery,
+    ) -> impl Future<Output = Result<Vec<WorklistRow>, StoreError>> + Send;
+
+    /// Information requests addressed to one agency, oldest due first; the listing is audited.
+    fn partner_queue(
+        &self,
+        actor: &Actor,
+        query: PartnerQueueQuery,
+    ) -> impl Future<Output = Result<Vec<PartnerRequestRow>, StoreError>> + Send;
+
+    /// One information request, if `check` (on its child) allows; audited like [`Store::view_child`].
+    fn view_information_request(
+        &self,
+        actor: &Actor,
+        id: domain::ids::InformationRequestId,
+        check: AccessCheck,
+    ) -> impl Future<Output = Result<Viewed<InformationRequest>, StoreError>> + Send;
 
     // --- the audit chain ----------------------------------------------------------------------------------
 

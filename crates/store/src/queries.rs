@@ -20,8 +20,9 @@ use crate::tables::{
     Table,
 };
 use crate::{
-    AccessCheck, AuditFilter, NewContact, NewSession, PersonSearch, Recorded, Session, Store,
-    UserCredentials, Viewed, access,
+    AccessCheck, AuditFilter, CaseChange, NewContact, NewSession, PartnerQueueQuery,
+    PartnerRequestRow, PersonSearch, Recorded, Session, Store, UserCredentials, Viewed,
+    WorklistQuery, WorklistRow, access, front_door,
 };
 
 /// [`Store`] over any [`Backend`].
@@ -334,11 +335,20 @@ async fn insert_record_set<B: Backend>(
     at: Timestamp,
     s: &RecordSet,
 ) -> Result<(), StoreError> {
-    let m = B::MAX_PARAMS;
-    let v = B::BULK_INSERT;
     if let Some(prologue) = B::BULK_PROLOGUE {
         c.execute(Sql::new(prologue)).await?;
     }
+    insert_set_rows::<B>(c, B::BULK_INSERT, s).await?;
+    append_audit::<B>(c, actor, at, &bulk_audit_events(s)).await
+}
+
+/// Write every record of a set, parents before children, with `v` (`INSERT INTO` or the bulk verb); no audit.
+pub(crate) async fn insert_set_rows<B: Backend>(
+    c: &mut B::Conn,
+    v: &str,
+    s: &RecordSet,
+) -> Result<(), StoreError> {
+    let m = B::MAX_PARAMS;
     insert_rows_with(c, m, v, &s.teams).await?;
     insert_users(c, m, v, &s.users).await?;
     insert_rows_with(c, m, v, &s.people).await?;
@@ -419,7 +429,7 @@ async fn insert_record_set<B: Backend>(
     insert_rows_with(c, m, v, &s.child_flags).await?;
     insert_rows_with(c, m, v, &s.specialist_involvements).await?;
     insert_rows_with(c, m, v, &s.emergency_protections).await?;
-    append_audit::<B>(c, actor, at, &bulk_audit_events(s)).await
+    Ok(())
 }
 
 /// Read every record about one child.
@@ -1127,6 +1137,62 @@ impl<B: Backend> Store for SqlStore<B> {
         let actor = actor.clone();
         self.write(move |c| {
             async move { access::view_contact::<B>(c, &actor, id, check).await }.boxed()
+        })
+        .await
+    }
+
+    async fn case_version(&self, child: PersonId) -> Result<i64, StoreError> {
+        self.read(move |c| async move { front_door::case_version(c, child).await }.boxed())
+            .await
+    }
+
+    async fn save_case_change(
+        &self,
+        actor: &Actor,
+        change: CaseChange,
+        check: AccessCheck,
+    ) -> Result<Viewed<i64>, StoreError> {
+        let actor = actor.clone();
+        self.write(move |c| {
+            async move { front_door::save_case_change::<B>(c, &actor, change, check).await }.boxed()
+        })
+        .await
+    }
+
+    async fn front_door_worklist(
+        &self,
+        actor: &Actor,
+        query: WorklistQuery,
+    ) -> Result<Vec<WorklistRow>, StoreError> {
+        let actor = actor.clone();
+        self.write(move |c| {
+            async move { front_door::front_door_worklist::<B>(c, &actor, &query).await }.boxed()
+        })
+        .await
+    }
+
+    async fn partner_queue(
+        &self,
+        actor: &Actor,
+        query: PartnerQueueQuery,
+    ) -> Result<Vec<PartnerRequestRow>, StoreError> {
+        let actor = actor.clone();
+        self.write(move |c| {
+            async move { front_door::partner_queue::<B>(c, &actor, &query).await }.boxed()
+        })
+        .await
+    }
+
+    async fn view_information_request(
+        &self,
+        actor: &Actor,
+        id: domain::ids::InformationRequestId,
+        check: AccessCheck,
+    ) -> Result<Viewed<InformationRequest>, StoreError> {
+        let actor = actor.clone();
+        self.write(move |c| {
+            async move { front_door::view_information_request::<B>(c, &actor, id, check).await }
+                .boxed()
         })
         .await
     }

@@ -1,0 +1,470 @@
+//! The front door's store work: saving a change to a child's records (created and updated rows, audited, with
+//! the permission check and the stale-form check in the same transaction), and the worklists of the MASH and of
+//! the partner agencies.
+
+use std::borrow::Cow;
+
+use domain::audit::{Actor, AuditEvent};
+use domain::codes::{AuditAction, AuditOutcome, RecordKind};
+use domain::ids::{InformationRequestId, PersonId};
+use domain::policy::Decision;
+use domain::records::*;
+
+use crate::access::access_facts;
+use crate::audit_log::append_audit;
+use crate::error::StoreError;
+use crate::queries::{insert_set_rows, select_where};
+use crate::sql::{Backend, Sql, SqlConn, SqlRow, ToValue, Value};
+use crate::tables::{AuditedRecord, Table};
+use crate::{
+    AccessCheck, CaseChange, PartnerQueueQuery, PartnerRequestRow, Viewed, WorklistQuery,
+    WorklistRow, WorklistStage,
+};
+
+/// Audit actions that change nothing: they do not move a record's version.
+const READS: &str = "('view', 'search', 'export', 'sign-in', 'sign-out')";
+
+pub(crate) async fn case_version<C: SqlConn>(
+    c: &mut C,
+    child: PersonId,
+) -> Result<i64, StoreError> {
+    let row = c
+        .fetch_optional(
+            Sql::new(format!(
+                "SELECT MAX(seq) AS version FROM audit_log WHERE child_id = $1 AND action NOT IN {READS}"
+            ))
+            .bind(child),
+        )
+        .await?;
+    Ok(match row {
+        Some(r) => r.int("version")?.unwrap_or(0),
+        None => 0,
+    })
+}
+
+/// One audit event per record in `rows`: created, or updated.
+fn events_of<T: AuditedRecord>(rows: &[T], updated: bool, out: &mut Vec<AuditEvent>) {
+    for r in rows {
+        let mut e = r.created();
+        if updated {
+            e.action = AuditAction::Update;
+        }
+        out.push(e);
+    }
+}
+
+/// The audit events of every record in a set (not its sub-rows, which go with their parents).
+fn record_events(s: &RecordSet, updated: bool) -> Vec<AuditEvent> {
+    let mut out = Vec::new();
+    events_of(&s.people, updated, &mut out);
+    events_of(&s.households, updated, &mut out);
+    events_of(&s.relationships, updated, &mut out);
+    events_of(&s.contacts, updated, &mut out);
+    events_of(&s.rag_changes, updated, &mut out);
+    events_of(&s.mash_enquiries, updated, &mut out);
+    events_of(&s.information_requests, updated, &mut out);
+    events_of(&s.referrals, updated, &mut out);
+    events_of(&s.early_help_episodes, updated, &mut out);
+    events_of(&s.strategy_discussions, updated, &mut out);
+    events_of(&s.section47s, updated, &mut out);
+    events_of(&s.conferences, updated, &mut out);
+    events_of(&s.assessments, updated, &mut out);
+    events_of(&s.plans, updated, &mut out);
+    events_of(&s.plan_reviews, updated, &mut out);
+    events_of(&s.core_groups, updated, &mut out);
+    events_of(&s.visits, updated, &mut out);
+    events_of(&s.supervisions, updated, &mut out);
+    events_of(&s.actions, updated, &mut out);
+    events_of(&s.case_notes, updated, &mut out);
+    events_of(&s.allocations, updated, &mut out);
+    events_of(&s.child_flags, updated, &mut out);
+    events_of(&s.specialist_involvements, updated, &mut out);
+    events_of(&s.emergency_protections, updated, &mut out);
+    events_of(&s.practice_weeks, updated, &mut out);
+    events_of(&s.case_file_audits, updated, &mut out);
+    events_of(&s.teams, updated, &mut out);
+    events_of(&s.users, updated, &mut out);
+    out
+}
+
+/// Replace whole rows by id. The table's first column must be `id`.
+async fn update_rows<T: Table, C: SqlConn>(c: &mut C, rows: &[T]) -> Result<(), StoreError> {
+    if T::COLUMNS.first() != Some(&"id") {
+        return Err(StoreError::Rejected(format!(
+            "records of {} cannot be updated one by one",
+            T::NAME
+        )));
+    }
+    let sets: Vec<String> = T::COLUMNS
+        .iter()
+        .enumerate()
+        .skip(1)
+        .map(|(i, col)| format!("{col} = ${}", i + 1))
+        .collect();
+    let text = format!("UPDATE {} SET {} WHERE id = $1", T::NAME, sets.join(", "));
+    for r in rows {
+        let mut args = Vec::with_capacity(T::COLUMNS.len());
+        r.values(&mut args);
+        let n = c
+            .execute(Sql {
+                text: Cow::Owned(text.clone()),
+                args,
+            })
+            .await?;
+        if n != 1 {
+            return Err(StoreError::NotFound);
+        }
+    }
+    Ok(())
+}
+
+/// Update every record of a set that can be updated by id; records with sub-rows cannot (yet).
+async fn update_set_rows<C: SqlConn>(c: &mut C, s: &RecordSet) -> Result<(), StoreError> {
+    let unsupported = [
+        ("strategy discussions", s.strategy_discussions.is_empty()),
+        ("supervisions", s.supervisions.is_empty()),
+        ("plan reviews", s.plan_reviews.is_empty()),
+        ("household members", s.household_members.is_empty()),
+        ("users", s.users.is_empty()),
+    ];
+    if let Some((what, _)) = unsupported.iter().find(|(_, empty)| !empty) {
+        return Err(StoreError::Rejected(format!(
+            "{what} cannot be updated through a case change"
+        )));
+    }
+    update_rows(c, &s.people).await?;
+    update_rows(c, &s.households).await?;
+    update_rows(c, &s.relationships).await?;
+    update_rows(c, &s.contacts).await?;
+    update_rows(c, &s.rag_changes).await?;
+    update_rows(c, &s.mash_enquiries).await?;
+    update_rows(c, &s.information_requests).await?;
+    update_rows(c, &s.referrals).await?;
+    update_rows(c, &s.early_help_episodes).await?;
+    update_rows(c, &s.section47s).await?;
+    update_rows(c, &s.conferences).await?;
+    update_rows(c, &s.assessments).await?;
+    update_rows(c, &s.plans).await?;
+    update_rows(c, &s.core_groups).await?;
+    update_rows(c, &s.visits).await?;
+    update_rows(c, &s.actions).await?;
+    update_rows(c, &s.case_notes).await?;
+    update_rows(c, &s.allocations).await?;
+    update_rows(c, &s.child_flags).await?;
+    update_rows(c, &s.specialist_involvements).await?;
+    update_rows(c, &s.emergency_protections).await?;
+    update_rows(c, &s.case_file_audits).await?;
+    update_rows(c, &s.practice_weeks).await?;
+    update_rows(c, &s.teams).await?;
+    Ok(())
+}
+
+pub(crate) async fn save_case_change<B: Backend>(
+    c: &mut B::Conn,
+    actor: &Actor,
+    change: CaseChange,
+    check: AccessCheck,
+) -> Result<Viewed<i64>, StoreError> {
+    let now = domain::datetime::now();
+    let child = change.child;
+    // Lock the child's row first (PostgreSQL), so that two changes to one child take turns and the second sees
+    // the first's version.
+    c.fetch_optional(
+        Sql::new(format!(
+            "SELECT id FROM person WHERE id = $1{}",
+            B::FOR_UPDATE
+        ))
+        .bind(child),
+    )
+    .await?;
+    let facts = access_facts(c, child).await?;
+    let decision = facts.as_ref().map(check);
+    let created = record_events(&change.created, false);
+    let updated = record_events(&change.updated, true);
+    if decision != Some(Decision::Allow) {
+        // Refused: one entry saying who tried to change which child, and nothing written.
+        let kind = created
+            .first()
+            .or(updated.first())
+            .map_or(RecordKind::Person, |e| e.record_kind);
+        append_audit::<B>(
+            c,
+            actor,
+            now,
+            &[AuditEvent {
+                action: if updated.is_empty() {
+                    AuditAction::Create
+                } else {
+                    AuditAction::Update
+                },
+                record_kind: kind,
+                record_id: None,
+                child_id: Some(child),
+                la: facts.as_ref().map(|f| f.la.clone()),
+                outcome: AuditOutcome::Denied,
+            }],
+        )
+        .await?;
+        return Ok(match decision {
+            None => Viewed::Missing,
+            Some(d) => Viewed::Denied(d),
+        });
+    }
+    let la = facts.map(|f| f.la);
+    // Every record must be about this child and in its LA: one permission check cannot cover another's.
+    for e in created.iter().chain(updated.iter()) {
+        if e.child_id.is_some_and(|c| c != child) || (e.la.is_some() && e.la != la) {
+            return Err(StoreError::Rejected(format!(
+                "a {} in a change to one child's records is about another child or LA",
+                e.record_kind.label().to_lowercase()
+            )));
+        }
+    }
+    if let Some(seen) = change.seen_version {
+        let current = case_version(c, child).await?;
+        if current != seen {
+            return Err(StoreError::Conflict(
+                "someone else has changed this child's records since you opened them".to_owned(),
+            ));
+        }
+    }
+    insert_set_rows::<B>(c, "INSERT INTO", &change.created).await?;
+    update_set_rows(c, &change.updated).await?;
+    let mut events = created;
+    events.extend(updated);
+    append_audit::<B>(c, actor, now, &events).await?;
+    Ok(Viewed::Allowed(case_version(c, child).await?))
+}
+
+/// Positional parameters, numbered as they are added.
+#[derive(Default)]
+struct Params<'a> {
+    args: Vec<Value<'a>>,
+}
+
+impl<'a> Params<'a> {
+    fn add(&mut self, v: Value<'a>) -> String {
+        self.args.push(v);
+        format!("${}", self.args.len())
+    }
+
+    fn list(&mut self, las: &[domain::identifiers::LaCode]) -> String {
+        las.iter()
+            .map(|la| self.add(Value::Text(Cow::Owned(la.as_ref().to_owned()))))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+fn listing_event(kind: RecordKind) -> AuditEvent {
+    AuditEvent {
+        action: AuditAction::Search,
+        record_kind: kind,
+        record_id: None,
+        child_id: None,
+        la: None,
+        outcome: AuditOutcome::Allowed,
+    }
+}
+
+/// Columns of a table qualified with `alias`.
+fn qualified(alias: &str, columns: &[&str]) -> String {
+    columns
+        .iter()
+        .map(|c| format!("{alias}.{c}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The people with these ids, by id.
+async fn people_by_id<C: SqlConn>(
+    c: &mut C,
+    ids: impl Iterator<Item = PersonId>,
+) -> Result<std::collections::HashMap<PersonId, Person>, StoreError> {
+    let mut ids: Vec<PersonId> = ids.collect();
+    ids.sort();
+    ids.dedup();
+    let mut out = std::collections::HashMap::with_capacity(ids.len());
+    for chunk in ids.chunks(500) {
+        let mut p = Params::default();
+        let list = chunk
+            .iter()
+            .map(|id| p.add(id.to_value()))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let rows = c
+            .fetch_all(Sql {
+                text: Cow::Owned(format!(
+                    "SELECT {} FROM person WHERE id IN ({list})",
+                    Person::COLUMNS.join(", ")
+                )),
+                args: p.args,
+            })
+            .await?;
+        for r in &rows {
+            let person = Person::from_row(r)?;
+            out.insert(person.id, person);
+        }
+    }
+    Ok(out)
+}
+
+pub(crate) async fn front_door_worklist<B: Backend>(
+    c: &mut B::Conn,
+    actor: &Actor,
+    q: &WorklistQuery,
+) -> Result<Vec<WorklistRow>, StoreError> {
+    let now = domain::datetime::now();
+    append_audit::<B>(c, actor, now, &[listing_event(RecordKind::Contact)]).await?;
+    if q.las.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut p = Params::default();
+    let las = p.list(&q.las);
+    let user = p.add(q.user_id.map(|u| u.uuid()).to_value());
+    let not_restricted = p.add(false.to_value());
+    let stage = match q.stage {
+        WorklistStage::AwaitingDecision => "c.decision_outcome IS NULL".to_owned(),
+        WorklistStage::AwaitingFeedback => {
+            "c.decision_outcome IS NOT NULL AND c.feedback_method IS NULL".to_owned()
+        }
+        WorklistStage::AwaitingOversight => {
+            "c.decision_outcome IS NOT NULL AND c.manager_oversight_at IS NULL".to_owned()
+        }
+    };
+    let order = match q.stage {
+        WorklistStage::AwaitingDecision => "c.received_at",
+        _ => "c.decided_at",
+    };
+    let sql = format!(
+        "SELECT {} FROM contact c JOIN person p ON p.id = c.child_id \
+         WHERE c.la IN ({las}) AND {stage} \
+         AND (p.restricted = {not_restricted} OR p.id IN \
+              (SELECT person_id FROM restricted_access WHERE user_id = {user})) \
+         ORDER BY {order}, c.id LIMIT {}",
+        qualified("c", Contact::COLUMNS),
+        q.limit.clamp(1, 5000)
+    );
+    let rows = c
+        .fetch_all(Sql {
+            text: Cow::Owned(sql),
+            args: p.args,
+        })
+        .await?;
+    let contacts = rows
+        .iter()
+        .map(Contact::from_row)
+        .collect::<Result<Vec<_>, _>>()?;
+    let people = people_by_id(c, contacts.iter().map(|x| x.child_id)).await?;
+    contacts
+        .into_iter()
+        .map(|contact| {
+            let child = people
+                .get(&contact.child_id)
+                .cloned()
+                .ok_or(StoreError::NotFound)?;
+            Ok(WorklistRow { contact, child })
+        })
+        .collect()
+}
+
+pub(crate) async fn partner_queue<B: Backend>(
+    c: &mut B::Conn,
+    actor: &Actor,
+    q: &PartnerQueueQuery,
+) -> Result<Vec<PartnerRequestRow>, StoreError> {
+    let now = domain::datetime::now();
+    append_audit::<B>(
+        c,
+        actor,
+        now,
+        &[listing_event(RecordKind::InformationRequest)],
+    )
+    .await?;
+    if q.las.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut p = Params::default();
+    let las = p.list(&q.las);
+    let agency = p.add(q.agency.to_value());
+    let open = if q.open_only {
+        "AND r.responded_at IS NULL"
+    } else {
+        ""
+    };
+    let sql = format!(
+        "SELECT {} FROM information_request r \
+         WHERE r.la IN ({las}) AND r.agency = {agency} {open} \
+         ORDER BY r.responded_at IS NOT NULL, r.due_at, r.id LIMIT {}",
+        qualified("r", InformationRequest::COLUMNS),
+        q.limit.clamp(1, 5000)
+    );
+    let rows = c
+        .fetch_all(Sql {
+            text: Cow::Owned(sql),
+            args: p.args,
+        })
+        .await?;
+    let requests = rows
+        .iter()
+        .map(InformationRequest::from_row)
+        .collect::<Result<Vec<_>, _>>()?;
+    let people = people_by_id(c, requests.iter().map(|x| x.child_id)).await?;
+    requests
+        .into_iter()
+        .map(|request| {
+            let child = people
+                .get(&request.child_id)
+                .cloned()
+                .ok_or(StoreError::NotFound)?;
+            Ok(PartnerRequestRow { request, child })
+        })
+        .collect()
+}
+
+pub(crate) async fn view_information_request<B: Backend>(
+    c: &mut B::Conn,
+    actor: &Actor,
+    id: InformationRequestId,
+    check: AccessCheck,
+) -> Result<Viewed<InformationRequest>, StoreError> {
+    let now = domain::datetime::now();
+    let request: Option<InformationRequest> = select_where(c, "id = $1", id.to_value())
+        .await?
+        .into_iter()
+        .next();
+    let facts = match &request {
+        Some(r) => access_facts(c, r.child_id)
+            .await?
+            .map(|f| crate::AccessFacts {
+                addressed_to: Some(r.agency),
+                ..f
+            }),
+        None => None,
+    };
+    let decision = facts.as_ref().map(check);
+    let allowed = decision == Some(Decision::Allow);
+    append_audit::<B>(
+        c,
+        actor,
+        now,
+        &[AuditEvent {
+            action: AuditAction::View,
+            record_kind: RecordKind::InformationRequest,
+            record_id: Some(id.uuid()),
+            child_id: request.as_ref().map(|r| r.child_id),
+            la: facts.as_ref().map(|f| f.la.clone()),
+            outcome: if allowed {
+                AuditOutcome::Allowed
+            } else {
+                AuditOutcome::Denied
+            },
+        }],
+    )
+    .await?;
+    Ok(match (request, decision) {
+        (Some(r), Some(Decision::Allow)) => Viewed::Allowed(r),
+        (Some(_), Some(d)) => Viewed::Denied(d),
+        _ => Viewed::Missing,
+    })
+}
