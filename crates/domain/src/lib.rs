@@ -12,6 +12,7 @@ pub mod calendar;
 pub mod chronology;
 pub mod clocks;
 pub mod codes;
+pub mod front_door;
 pub mod identifiers;
 pub mod ids;
 pub mod policy;

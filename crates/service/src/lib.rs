@@ -7,6 +7,7 @@ pub mod auth;
 pub mod children;
 pub mod demo;
 mod error;
+pub mod front_door;
 pub mod sessions;
 mod views;
 

@@ -550,6 +550,7 @@ async fn front_door_story<S: Store>(store: &S, worker: &domain::records::User) {
     assert!(matches!(r, Viewed::Allowed(_)));
     let queue = |agency, open_only| PartnerQueueQuery {
         las: vec![fixture::la()],
+        user_id: None,
         agency,
         open_only,
         limit: 100,

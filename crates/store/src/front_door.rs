@@ -387,14 +387,18 @@ pub(crate) async fn partner_queue<B: Backend>(
     let mut p = Params::default();
     let las = p.list(&q.las);
     let agency = p.add(q.agency.to_value());
+    let user = p.add(q.user_id.map(|u| u.uuid()).to_value());
+    let not_restricted = p.add(false.to_value());
     let open = if q.open_only {
         "AND r.responded_at IS NULL"
     } else {
         ""
     };
     let sql = format!(
-        "SELECT {} FROM information_request r \
+        "SELECT {} FROM information_request r JOIN person p ON p.id = r.child_id \
          WHERE r.la IN ({las}) AND r.agency = {agency} {open} \
+         AND (p.restricted = {not_restricted} OR p.id IN \
+              (SELECT person_id FROM restricted_access WHERE user_id = {user})) \
          ORDER BY r.responded_at IS NOT NULL, r.due_at, r.id LIMIT {}",
         qualified("r", InformationRequest::COLUMNS),
         q.limit.clamp(1, 5000)

@@ -163,6 +163,8 @@ pub struct WorklistRow {
 #[derive(Clone, Debug)]
 pub struct PartnerQueueQuery {
     pub las: Vec<LaCode>,
+    /// Restricted records named for this user are included; other restricted records never are.
+    pub user_id: Option<UserId>,
     pub agency: Agency,
     /// Only requests not yet answered.
     pub open_only: bool,
