@@ -191,9 +191,11 @@ pub fn decide(subject: &Subject<'_>, action: Action, target: &Target<'_>) -> Dec
     {
         return Decision::Hidden;
     }
+    // A partner sees a request only if it is addressed to their agency (a list of requests is narrowed to
+    // their agency by the query; one without an agency is for nobody).
     if target.area == PartnerRequests
         && subject.role == Role::Partner
-        && (subject.agency.is_none() || target.agency != subject.agency)
+        && (subject.agency.is_none() || (target.la.is_some() && target.agency != subject.agency))
     {
         return Decision::Hidden;
     }

@@ -116,12 +116,23 @@ pub struct ChildRecord {
 /// The answer to an audited read. A role that may never see case records gets 403 whether or not the record
 /// exists; everyone else gets the same 404 for a missing record and for one they may not see.
 pub(crate) fn viewed<T>(actor: &Actor, v: Viewed<T>) -> Result<T, ServiceError> {
-    let role_may_view = actor
+    answered(actor, Area::CaseRecords, Action::View, v)
+}
+
+/// [`viewed`] for any area and action: a role never granted `action` in `area` gets 403 whether or not the
+/// record exists; everyone else the same 404 for a missing record and for one they may not touch.
+pub(crate) fn answered<T>(
+    actor: &Actor,
+    area: Area,
+    action: Action,
+    v: Viewed<T>,
+) -> Result<T, ServiceError> {
+    let role_may = actor
         .role
-        .is_some_and(|r| domain::policy::grants(r, Area::CaseRecords, Action::View));
+        .is_some_and(|r| domain::policy::grants(r, area, action));
     match v {
         Viewed::Allowed(t) => Ok(t),
-        _ if !role_may_view => Err(ServiceError::Forbidden),
+        _ if !role_may => Err(ServiceError::Forbidden),
         Viewed::Denied(Decision::Forbidden) => Err(ServiceError::Forbidden),
         Viewed::Denied(_) | Viewed::Missing => Err(ServiceError::NotFound),
     }

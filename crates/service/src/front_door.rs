@@ -29,7 +29,7 @@ use store::{
     AccessCheck, CaseChange, PartnerQueueQuery, Store, Viewed, WorklistQuery, WorklistStage,
 };
 
-use crate::children::viewed;
+use crate::children::{answered, viewed};
 use crate::{ServiceError, Services, authorize, case_record_check, subject};
 
 /// How many rows a worklist shows at most.
@@ -142,16 +142,20 @@ fn saved(actor: &Actor, v: Viewed<i64>) -> Result<i64, ServiceError> {
 
 impl<S: Store> Services<S> {
     /// A contact and the version of its child's records, read through an audited view.
+    /// The contact a change is about, read through an audited view that checks `action` (so that every
+    /// attempt, allowed or not, is in the audit trail, and a role that may never do this gets 403).
     async fn contact_for_change(
         &self,
         actor: &Actor,
         id: ContactId,
+        action: Action,
     ) -> Result<(Contact, LocalAuthority), ServiceError> {
+        subject(actor)?;
         let v = self
             .store
-            .view_contact(actor, id, case_record_check(actor, Action::Update))
+            .view_contact(actor, id, case_record_check(actor, action))
             .await?;
-        let contact = viewed(actor, v)?;
+        let contact = answered(actor, Area::CaseRecords, action, v)?;
         let la = self.local_authority(&contact.la).await?;
         Ok((contact, la))
     }
@@ -431,8 +435,7 @@ impl<S: Store> Services<S> {
         version: Option<i64>,
         input: &ScreeningInput,
     ) -> Result<i64, ServiceError> {
-        authorize(actor, Area::CaseRecords, Action::Update)?;
-        let (contact, _) = self.contact_for_change(actor, id).await?;
+        let (contact, _) = self.contact_for_change(actor, id, Action::Update).await?;
         let change = rules::screen(&contact.screening, input)?;
         let now = self.now();
         let mut created = RecordSet::default();
@@ -474,8 +477,7 @@ impl<S: Store> Services<S> {
         id: ContactId,
         version: Option<i64>,
     ) -> Result<i64, ServiceError> {
-        authorize(actor, Area::CaseRecords, Action::Approve)?;
-        let (contact, _) = self.contact_for_change(actor, id).await?;
+        let (contact, _) = self.contact_for_change(actor, id, Action::Approve).await?;
         let (Some(user), Some(role)) = (actor.user_id, actor.role) else {
             return Err(ServiceError::Forbidden);
         };
@@ -511,8 +513,7 @@ impl<S: Store> Services<S> {
         version: Option<i64>,
         input: &InformationRequestInput,
     ) -> Result<InformationRequestId, ServiceError> {
-        authorize(actor, Area::CaseRecords, Action::Update)?;
-        let (contact, la) = self.contact_for_change(actor, id).await?;
+        let (contact, la) = self.contact_for_change(actor, id, Action::Update).await?;
         let now = self.now();
         let new = rules::information_request(input, &contact.screening, now, &la.settings)?;
         let file = self
@@ -581,8 +582,7 @@ impl<S: Store> Services<S> {
         version: Option<i64>,
         input: &DecisionInput,
     ) -> Result<i64, ServiceError> {
-        authorize(actor, Area::CaseRecords, Action::Update)?;
-        let (contact, la) = self.contact_for_change(actor, id).await?;
+        let (contact, la) = self.contact_for_change(actor, id, Action::Update).await?;
         if contact.decision.is_some() {
             return Err(ServiceError::invalid(
                 "outcome",
@@ -656,8 +656,7 @@ impl<S: Store> Services<S> {
         id: ContactId,
         version: Option<i64>,
     ) -> Result<i64, ServiceError> {
-        authorize(actor, Area::CaseRecords, Action::Approve)?;
-        let (contact, _) = self.contact_for_change(actor, id).await?;
+        let (contact, _) = self.contact_for_change(actor, id, Action::Approve).await?;
         let (Some(user), Some(role)) = (actor.user_id, actor.role) else {
             return Err(ServiceError::Forbidden);
         };
@@ -693,8 +692,7 @@ impl<S: Store> Services<S> {
         version: Option<i64>,
         input: &FeedbackInput,
     ) -> Result<i64, ServiceError> {
-        authorize(actor, Area::CaseRecords, Action::Update)?;
-        let (contact, _) = self.contact_for_change(actor, id).await?;
+        let (contact, _) = self.contact_for_change(actor, id, Action::Update).await?;
         let Some(user) = actor.user_id else {
             return Err(ServiceError::Forbidden);
         };
@@ -802,11 +800,12 @@ impl<S: Store> Services<S> {
             .store
             .view_information_request(actor, id, check)
             .await?;
-        let request = match v {
-            Viewed::Allowed(r) => r,
-            Viewed::Denied(Decision::Forbidden) => return Err(ServiceError::Forbidden),
-            _ => return Err(ServiceError::NotFound),
+        let area = if actor.role == Some(Role::Partner) {
+            Area::PartnerRequests
+        } else {
+            Area::CaseRecords
         };
+        let request = answered(actor, area, action, v)?;
         let child = self
             .store
             .person(request.child_id)
@@ -823,7 +822,14 @@ impl<S: Store> Services<S> {
         id: InformationRequestId,
         input: &ResponseInput,
     ) -> Result<(), ServiceError> {
-        authorize(actor, Area::PartnerRequests, Action::Update)?;
+        if actor.role != Some(Role::Partner) {
+            // Only the agency asked answers; the MASH reads the answer. The attempt is still audited, and the
+            // answer is the same whether or not the request exists.
+            return match self.request_for(actor, id, Action::Update).await {
+                Err(e @ (ServiceError::Unavailable(_) | ServiceError::Internal(_))) => Err(e),
+                _ => Err(ServiceError::Forbidden),
+            };
+        }
         let (request, _, _) = self.request_for(actor, id, Action::Update).await?;
         let Some(user) = actor.user_id else {
             return Err(ServiceError::Forbidden);

@@ -4,6 +4,7 @@
 //! ([`caller`]); what they may do is decided in the service layer.
 
 mod api;
+mod api_front_door;
 mod assets;
 pub mod caller;
 mod error;

@@ -6,7 +6,7 @@ use axum::routing::{MethodRouter, get, post};
 use domain::policy::{Action, Area};
 use store::Store;
 
-use crate::{Shared, api, assets, pages};
+use crate::{Shared, api, api_front_door as fd, assets, pages};
 
 /// Who may use a route.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -21,6 +21,9 @@ pub enum Access {
     Child(Action),
     /// A contact, by its id in the path: as [`Access::Child`] for the contact's child.
     Contact(Action),
+    /// A partner information request, by its id in the path: its agency's partners, or case workers of the
+    /// child's LA.
+    InformationRequest(Action),
 }
 
 /// One route.
@@ -145,6 +148,83 @@ pub fn table<S: Store>() -> Vec<RouteSpec<S>> {
             "/api/v1/contacts/{id}",
             Contact(Action::View),
             get(api::get_contact::<S>),
+        ),
+        route(
+            "api-worklist",
+            Method::GET,
+            "/api/v1/front-door",
+            Grant(case, Action::Search),
+            get(fd::worklist::<S>),
+        ),
+        route(
+            "api-contact-case",
+            Method::GET,
+            "/api/v1/contacts/{id}/case",
+            Contact(Action::View),
+            get(fd::contact_case::<S>),
+        ),
+        route(
+            "api-screening",
+            Method::POST,
+            "/api/v1/contacts/{id}/screening",
+            Contact(Action::Update),
+            post(fd::screen::<S>),
+        ),
+        route(
+            "api-consent-approval",
+            Method::POST,
+            "/api/v1/contacts/{id}/consent-approval",
+            Contact(Action::Approve),
+            post(fd::approve_consent::<S>),
+        ),
+        route(
+            "api-request-information",
+            Method::POST,
+            "/api/v1/contacts/{id}/information-requests",
+            Contact(Action::Update),
+            post(fd::request_information::<S>),
+        ),
+        route(
+            "api-decision",
+            Method::POST,
+            "/api/v1/contacts/{id}/decision",
+            Contact(Action::Update),
+            post(fd::decide::<S>),
+        ),
+        route(
+            "api-oversight",
+            Method::POST,
+            "/api/v1/contacts/{id}/oversight",
+            Contact(Action::Approve),
+            post(fd::oversee::<S>),
+        ),
+        route(
+            "api-feedback",
+            Method::POST,
+            "/api/v1/contacts/{id}/feedback",
+            Contact(Action::Update),
+            post(fd::feedback::<S>),
+        ),
+        route(
+            "api-partner-queue",
+            Method::GET,
+            "/api/v1/information-requests",
+            Grant(Area::PartnerRequests, Action::Search),
+            get(fd::partner_queue::<S>),
+        ),
+        route(
+            "api-information-request",
+            Method::GET,
+            "/api/v1/information-requests/{id}",
+            InformationRequest(Action::View),
+            get(fd::information_request::<S>),
+        ),
+        route(
+            "api-respond",
+            Method::POST,
+            "/api/v1/information-requests/{id}/response",
+            InformationRequest(Action::Update),
+            post(fd::respond::<S>),
         ),
         route(
             "api-audit",

@@ -1,0 +1,263 @@
+//! The front door's JSON API: the worklist, a contact's case, screening, consent approval, information
+//! requests, the decision, oversight and referrer feedback; and the partner agencies' queue. Each is a twin of
+//! a page over the same service function.
+//!
+//! Changes take the version the client saw in `If-Match` (from the `ETag` of `GET /api/v1/contacts/{id}/case`):
+//! with it, a change made meanwhile by someone else answers 409 instead of being overwritten.
+
+use axum::Json;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use domain::clocks::Rag;
+use domain::front_door::{
+    DecisionInput, FeedbackInput, InformationRequestInput, ResponseInput, ScreeningInput,
+};
+use domain::ids::{ContactId, InformationRequestId};
+use serde::Deserialize;
+use serde_json::json;
+use service::ServiceError;
+use service::front_door::WorklistFilter;
+use store::{Store, WorklistStage};
+
+use crate::Shared;
+use crate::error::WebError;
+use crate::extract::{ApiActor, ApiJson};
+
+fn contact_id(id: &str) -> Result<ContactId, WebError> {
+    ContactId::parse(id).map_err(|_| WebError::NotFound)
+}
+
+fn request_id(id: &str) -> Result<InformationRequestId, WebError> {
+    InformationRequestId::parse(id).map_err(|_| WebError::NotFound)
+}
+
+/// The version in `If-Match` (`"42"` or `42`), if any.
+pub fn if_match(headers: &HeaderMap) -> Result<Option<i64>, WebError> {
+    let Some(v) = headers.get(header::IF_MATCH) else {
+        return Ok(None);
+    };
+    v.to_str()
+        .ok()
+        .map(|s| s.trim().trim_start_matches("W/").trim_matches('"'))
+        .and_then(|s| s.parse::<i64>().ok())
+        .map(Some)
+        .ok_or_else(|| {
+            WebError::Service(ServiceError::invalid(
+                "If-Match",
+                "must be the ETag of the contact's case, e.g. \"42\"",
+            ))
+        })
+}
+
+/// A change's answer: the new version, also as the `ETag`.
+fn changed(version: i64) -> Response {
+    let mut r = Json(json!({ "version": version })).into_response();
+    if let Ok(v) = HeaderValue::from_str(&format!("\"{version}\"")) {
+        r.headers_mut().insert(header::ETAG, v);
+    }
+    r
+}
+
+#[derive(Deserialize)]
+pub struct WorklistQueryParams {
+    stage: Option<String>,
+    la: Option<String>,
+    rag: Option<String>,
+    overdue: Option<bool>,
+}
+
+/// Parse a worklist stage as the API and the pages name it.
+pub fn stage(s: Option<&str>) -> Result<WorklistStage, WebError> {
+    match s.unwrap_or("awaiting-decision") {
+        "" | "awaiting-decision" => Ok(WorklistStage::AwaitingDecision),
+        "awaiting-feedback" => Ok(WorklistStage::AwaitingFeedback),
+        "awaiting-oversight" => Ok(WorklistStage::AwaitingOversight),
+        _ => Err(WebError::Service(ServiceError::invalid(
+            "stage",
+            "must be awaiting-decision, awaiting-feedback or awaiting-oversight",
+        ))),
+    }
+}
+
+/// Parse an optional RAG filter.
+pub fn rag(s: Option<&str>) -> Result<Option<Rag>, WebError> {
+    match s.map(str::trim).filter(|s| !s.is_empty()) {
+        None => Ok(None),
+        Some(r) => Rag::parse(r)
+            .map(Some)
+            .map_err(|e| WebError::Service(ServiceError::Invalid(e.for_field("rag").into()))),
+    }
+}
+
+/// `GET /api/v1/front-door?stage=&la=&rag=&overdue=` → the worklist, most overdue first.
+pub async fn worklist<S: Store>(
+    State(state): State<Shared<S>>,
+    ApiActor(actor): ApiActor,
+    Query(q): Query<WorklistQueryParams>,
+) -> Result<Response, WebError> {
+    let filter = WorklistFilter {
+        stage: stage(q.stage.as_deref())?,
+        la: q.la,
+        rag: rag(q.rag.as_deref())?,
+        overdue_only: q.overdue.unwrap_or(false),
+    };
+    Ok(Json(state.services.worklist(&actor, filter).await?).into_response())
+}
+
+/// `GET /api/v1/contacts/{id}/case` → the contact with its screening, requests, family history and clocks;
+/// its `ETag` is the version to send back in `If-Match`.
+pub async fn contact_case<S: Store>(
+    State(state): State<Shared<S>>,
+    ApiActor(actor): ApiActor,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
+    let case = state
+        .services
+        .contact_case(&actor, contact_id(&id)?)
+        .await?;
+    let etag = format!("\"{}\"", case.version);
+    let mut r = Json(case).into_response();
+    if let Ok(v) = HeaderValue::from_str(&etag) {
+        r.headers_mut().insert(header::ETAG, v);
+    }
+    Ok(r)
+}
+
+/// `POST /api/v1/contacts/{id}/screening` → threshold, RAG (with its reason) and consent.
+pub async fn screen<S: Store>(
+    State(state): State<Shared<S>>,
+    ApiActor(actor): ApiActor,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    ApiJson(input): ApiJson<ScreeningInput>,
+) -> Result<Response, WebError> {
+    let v = state
+        .services
+        .screen_contact(&actor, contact_id(&id)?, if_match(&headers)?, &input)
+        .await?;
+    Ok(changed(v))
+}
+
+/// `POST /api/v1/contacts/{id}/consent-approval` → a manager approves going ahead without consent.
+pub async fn approve_consent<S: Store>(
+    State(state): State<Shared<S>>,
+    ApiActor(actor): ApiActor,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, WebError> {
+    let v = state
+        .services
+        .approve_consent(&actor, contact_id(&id)?, if_match(&headers)?)
+        .await?;
+    Ok(changed(v))
+}
+
+/// `POST /api/v1/contacts/{id}/information-requests` → 201: a partner agency is asked.
+pub async fn request_information<S: Store>(
+    State(state): State<Shared<S>>,
+    ApiActor(actor): ApiActor,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    ApiJson(input): ApiJson<InformationRequestInput>,
+) -> Result<Response, WebError> {
+    let request = state
+        .services
+        .request_information(&actor, contact_id(&id)?, if_match(&headers)?, &input)
+        .await?;
+    let location = format!("/api/v1/information-requests/{request}");
+    let mut r = (StatusCode::CREATED, Json(json!({ "id": request }))).into_response();
+    if let Ok(v) = HeaderValue::from_str(&location) {
+        r.headers_mut().insert(header::LOCATION, v);
+    }
+    Ok(r)
+}
+
+/// `POST /api/v1/contacts/{id}/decision` → the decision on next steps, with its rationale.
+pub async fn decide<S: Store>(
+    State(state): State<Shared<S>>,
+    ApiActor(actor): ApiActor,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    ApiJson(input): ApiJson<DecisionInput>,
+) -> Result<Response, WebError> {
+    let v = state
+        .services
+        .decide_contact(&actor, contact_id(&id)?, if_match(&headers)?, &input)
+        .await?;
+    Ok(changed(v))
+}
+
+/// `POST /api/v1/contacts/{id}/oversight` → a manager's oversight of the decision.
+pub async fn oversee<S: Store>(
+    State(state): State<Shared<S>>,
+    ApiActor(actor): ApiActor,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, WebError> {
+    let v = state
+        .services
+        .oversee_decision(&actor, contact_id(&id)?, if_match(&headers)?)
+        .await?;
+    Ok(changed(v))
+}
+
+/// `POST /api/v1/contacts/{id}/feedback` → how and when the referrer was told.
+pub async fn feedback<S: Store>(
+    State(state): State<Shared<S>>,
+    ApiActor(actor): ApiActor,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    ApiJson(input): ApiJson<FeedbackInput>,
+) -> Result<Response, WebError> {
+    let v = state
+        .services
+        .record_feedback(&actor, contact_id(&id)?, if_match(&headers)?, &input)
+        .await?;
+    Ok(changed(v))
+}
+
+#[derive(Deserialize)]
+pub struct QueueParams {
+    open: Option<bool>,
+}
+
+/// `GET /api/v1/information-requests?open=true` → a partner agency's queue (its own requests only).
+pub async fn partner_queue<S: Store>(
+    State(state): State<Shared<S>>,
+    ApiActor(actor): ApiActor,
+    Query(q): Query<QueueParams>,
+) -> Result<Response, WebError> {
+    let items = state
+        .services
+        .partner_queue(&actor, q.open.unwrap_or(false))
+        .await?;
+    Ok(Json(items).into_response())
+}
+
+/// `GET /api/v1/information-requests/{id}` → one request, to its agency or the MASH.
+pub async fn information_request<S: Store>(
+    State(state): State<Shared<S>>,
+    ApiActor(actor): ApiActor,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
+    let item = state
+        .services
+        .information_request(&actor, request_id(&id)?)
+        .await?;
+    Ok(Json(item).into_response())
+}
+
+/// `POST /api/v1/information-requests/{id}/response` → the partner's answer (once).
+pub async fn respond<S: Store>(
+    State(state): State<Shared<S>>,
+    ApiActor(actor): ApiActor,
+    Path(id): Path<String>,
+    ApiJson(input): ApiJson<ResponseInput>,
+) -> Result<Response, WebError> {
+    state
+        .services
+        .respond_to_request(&actor, request_id(&id)?, &input)
+        .await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
