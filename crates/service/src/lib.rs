@@ -359,6 +359,32 @@ impl<S: Store> Services<S> {
         input: ContactInput,
         idempotency_key: Option<String>,
     ) -> Result<Recorded<ContactView>, ServiceError> {
+        self.record_sibling_contact(actor, input, idempotency_key, None)
+            .await
+    }
+
+    /// Check a contact as [`Services::record_contact`] would, without recording it (a form about several
+    /// children checks them all before recording any).
+    pub fn check_contact(&self, actor: &Actor, input: &ContactInput) -> Result<(), ServiceError> {
+        authorize(actor, Area::CaseRecords, Action::Create)?;
+        let valid = input.validate(self.now())?;
+        if !policy::in_scope(&actor.las, &valid.la) {
+            return Err(ServiceError::invalid(
+                "la",
+                format!("you do not work for local authority {}", valid.la),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Record a contact about one of several siblings: `sibling_group` is the first sibling's contact.
+    pub async fn record_sibling_contact(
+        &self,
+        actor: &Actor,
+        input: ContactInput,
+        idempotency_key: Option<String>,
+        sibling_group: Option<ContactId>,
+    ) -> Result<Recorded<ContactView>, ServiceError> {
         authorize(actor, Area::CaseRecords, Action::Create)?;
         let now = self.now();
         let valid = input.validate(now)?;
@@ -433,7 +459,7 @@ impl<S: Store> Services<S> {
             id: ContactId::new(),
             la: valid.la,
             child_id,
-            sibling_group: None,
+            sibling_group,
             received_at: valid.received_at,
             out_of_hours,
             source: valid.source,

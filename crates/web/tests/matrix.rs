@@ -147,6 +147,24 @@ fn anonymous(page: bool) -> StatusCode {
     }
 }
 
+/// The API route a page stands for, when it has one.
+fn api_twin(route: &str) -> Option<&'static str> {
+    Some(match route {
+        "front-door-page" => "api-worklist",
+        "contact-page" => "api-contact-case",
+        "screening-form" => "api-screening",
+        "consent-approval-form" => "api-consent-approval",
+        "request-information-form" => "api-request-information",
+        "decision-form" => "api-decision",
+        "oversight-form" => "api-oversight",
+        "feedback-form" => "api-feedback",
+        "partner-queue-page" => "api-partner-queue",
+        "partner-request-page" => "api-information-request",
+        "respond-form" => "api-respond",
+        _ => return None,
+    })
+}
+
 /// The expected status of `route` for `p` on `t` (`t` is ignored by routes about no record).
 fn expected(route: &str, p: &Principal, t: Target) -> StatusCode {
     let page = !route.starts_with("api-");
@@ -155,7 +173,23 @@ fn expected(route: &str, p: &Principal, t: Target) -> StatusCode {
             "healthz" | "assets" | "sign-in-form" => StatusCode::OK,
             "sign-in" => StatusCode::FORBIDDEN,
             "sign-out" => StatusCode::SEE_OTHER,
-            "home" | "search-page" | "child-page" | "audit-page" => anonymous(true),
+            "home"
+            | "search-page"
+            | "child-page"
+            | "audit-page"
+            | "front-door-page"
+            | "contact-page"
+            | "screening-form"
+            | "consent-approval-form"
+            | "request-information-form"
+            | "decision-form"
+            | "oversight-form"
+            | "feedback-form"
+            | "partner-queue-page"
+            | "partner-request-page"
+            | "respond-form"
+            | "new-contact-page"
+            | "record-contact-form" => anonymous(true),
             "api-search-children"
             | "api-child"
             | "api-child-chronology"
@@ -176,7 +210,16 @@ fn expected(route: &str, p: &Principal, t: Target) -> StatusCode {
             other => panic!("route {other} is missing from the matrix's reference model"),
         };
     };
-    let _ = page;
+    // A page answers as its API twin does, except that a change that worked sends the browser back to the
+    // contact (303) or the queue.
+    if let Some(twin) = api_twin(route) {
+        let want = expected(twin, p, t);
+        return if page && route.ends_with("-form") && want == StatusCode::OK {
+            StatusCode::SEE_OTHER
+        } else {
+            want
+        };
+    }
     match route {
         "healthz" | "assets" => StatusCode::OK,
         // Signed in already: the sign-in page sends you on; posting it needs the form's CSRF token.
@@ -204,6 +247,16 @@ fn expected(route: &str, p: &Principal, t: Target) -> StatusCode {
             } else if p.relation.las().contains(&la("213")) {
                 StatusCode::CREATED
             } else {
+                StatusCode::UNPROCESSABLE_ENTITY
+            }
+        }
+        "new-contact-page" | "record-contact-form" => {
+            if !may_create_cases(role) {
+                StatusCode::FORBIDDEN
+            } else if route == "new-contact-page" {
+                StatusCode::OK
+            } else {
+                // An empty form: every problem named, nothing recorded.
                 StatusCode::UNPROCESSABLE_ENTITY
             }
         }
@@ -512,6 +565,10 @@ fn request(
         "sign-in" => {
             b = b.header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
             Body::from("username=nobody&password=nothing")
+        }
+        name if name.ends_with("-form") => {
+            b = b.header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+            Body::empty()
         }
         _ => Body::empty(),
     };

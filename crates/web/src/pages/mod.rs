@@ -2,10 +2,17 @@
 
 mod audit;
 mod children;
+mod front_door;
+mod record_contact;
 mod sign_in;
 
 pub use audit::audit_trail;
 pub use children::{child_record, home, search};
+pub use front_door::{
+    approve_consent, contact, decide, feedback, oversee, partner_queue, partner_request,
+    request_information, respond, screen, worklist,
+};
+pub use record_contact::{new_contact, record_contact};
 pub use sign_in::{sign_in_form, sign_in_submit, sign_out};
 
 use askama::Template;
@@ -50,6 +57,20 @@ impl Layout {
                     href: "/search",
                     label: "Find a child",
                     current: current == "/search",
+                });
+            }
+            if policy::grants(role, Area::CaseRecords, Action::Search) {
+                nav.push(NavItem {
+                    href: "/front-door",
+                    label: "Front door",
+                    current: current == "/front-door",
+                });
+            }
+            if policy::grants(role, Area::PartnerRequests, Action::Search) {
+                nav.push(NavItem {
+                    href: "/information-requests",
+                    label: "Information requests",
+                    current: current == "/information-requests",
                 });
             }
             if policy::grants(role, Area::Audit, Action::View) {
