@@ -4,11 +4,11 @@
 //!
 //! ```text
 //! cargo bench -p service --bench reads -- [--children N] [--years N] [--seed N] [--until YYYY-MM-DD]
-//!     [--seconds S] [--concurrency N] [--db PATH]
+//!     [--seconds S] [--concurrency N] [--db PATH] [--phases search,record,chronology]
 //! ```
 //!
 //! Each option may also come from the environment (`FRONTDOOR_BENCH_CHILDREN`, `_YEARS`, `_SEED`, `_UNTIL`,
-//! `_SECONDS`, `_CONCURRENCY`, `_DB`). Defaults: 100,000 children over 3 years, seed 42, until 2026-03-31,
+//! `_SECONDS`, `_CONCURRENCY`, `_DB`, `_PHASES`). Defaults: 100,000 children over 3 years, seed 42, until 2026-03-31,
 //! 15 s per measured phase, 50 concurrent tasks, a database in a temporary directory. With `--db PATH` the
 //! database is kept, and reused (not seeded again) on the next run.
 //!
@@ -49,6 +49,8 @@ struct Settings {
     seconds: f64,
     concurrency: usize,
     db: Option<PathBuf>,
+    /// Which of `search`, `record`, `chronology` to run.
+    phases: Vec<String>,
 }
 
 fn settings() -> Settings {
@@ -60,6 +62,7 @@ fn settings() -> Settings {
         "seconds",
         "concurrency",
         "db",
+        "phases",
     ]
     .iter()
     .filter_map(|k| {
@@ -72,7 +75,7 @@ fn settings() -> Settings {
     while let Some(a) = args.next() {
         let Some(name) = a.strip_prefix("--") else {
             panic!(
-                "unexpected argument '{a}' (options: --children --years --seed --until --seconds --concurrency --db)"
+                "unexpected argument '{a}' (options: --children --years --seed --until --seconds --concurrency --db --phases)"
             );
         };
         let value = args
@@ -103,7 +106,8 @@ fn settings() -> Settings {
                 "until",
                 "seconds",
                 "concurrency",
-                "db"
+                "db",
+                "phases"
             ]
             .contains(&k.as_str()),
             "unknown option --{k}"
@@ -120,6 +124,11 @@ fn settings() -> Settings {
         seconds: get("seconds").map_or(15.0, |s| s.parse().unwrap()),
         concurrency: usize::try_from(num("concurrency", 50)).unwrap(),
         db: get("db").map(PathBuf::from),
+        phases: get("phases")
+            .unwrap_or_else(|| "search,record,chronology".to_owned())
+            .split(',')
+            .map(|p| p.trim().to_owned())
+            .collect(),
     }
 }
 
@@ -251,9 +260,14 @@ struct Sample {
 
 type Op = Arc<dyn Fn(Rng) -> Pin<Box<dyn Future<Output = (u8, bool, bool)> + Send>> + Send + Sync>;
 
-/// Run `op` in a closed loop on `concurrency` tasks for `seconds` (after an unmeasured warm-up): the samples
-/// and the wall time.
-async fn closed_loop(op: &Op, concurrency: usize, seconds: f64) -> (Vec<Sample>, Duration) {
+/// Run `op` in a closed loop on `concurrency` tasks for `seconds` (after an unmeasured warm-up): the samples,
+/// the wall time, and how the writer grouped its commits meanwhile.
+async fn closed_loop(
+    store: &SqliteStore,
+    op: &Op,
+    concurrency: usize,
+    seconds: f64,
+) -> (Vec<Sample>, Duration, String) {
     let run = |duration: Duration, seed: u64| {
         let started = Instant::now();
         let deadline = started + duration;
@@ -287,7 +301,9 @@ async fn closed_loop(op: &Op, concurrency: usize, seconds: f64) -> (Vec<Sample>,
         }
     };
     run(WARM_UP, 1).await;
-    run(Duration::from_secs_f64(seconds), 2).await
+    let before = store.backend().writer_stats();
+    let (samples, wall) = run(Duration::from_secs_f64(seconds), 2).await;
+    (samples, wall, grouping(store, before))
 }
 
 /// One line of the table.
@@ -364,7 +380,7 @@ fn grouping(store: &SqliteStore, before: store_sqlite::WriterStats) -> String {
     let commits = after.commits - before.commits;
     let requests = after.requests - before.requests;
     format!(
-        "{commits} commits, {:.1} requests/commit",
+        "{commits} commits, {:.1} audited requests/commit",
         requests as f64 / commits.max(1) as f64
     )
 }
@@ -461,42 +477,44 @@ async fn main() {
             })
         })
     };
-    println!("\nPerson search, 1 task ({:.0} s) ...", s.seconds);
-    let (samples, wall) = closed_loop(&search, 1, s.seconds).await;
-    for (k, name) in SEARCH_KINDS.iter().enumerate() {
-        let of_kind: Vec<&Sample> = samples.iter().filter(|x| x.kind as usize == k).collect();
-        let hits = of_kind.iter().filter(|x| x.hit).count();
-        let mut l = line(
-            format!("search: {name}"),
-            1,
-            &of_kind,
-            wall,
-            format!(
-                "child in top 50: {:.0}%",
-                100.0 * hits as f64 / of_kind.len().max(1) as f64
-            ),
-        );
-        // Its share of one task's time, not a rate of its own.
-        l.per_second = None;
-        lines.push(l);
-    }
-    let all: Vec<&Sample> = samples.iter().collect();
-    lines.push(line("search: all kinds", 1, &all, wall, String::new()));
+    let run = |phase: &str| s.phases.iter().any(|p| p == phase);
+    if run("search") {
+        println!("\nPerson search, 1 task ({:.0} s) ...", s.seconds);
+        let (samples, wall, grouped) = closed_loop(&store, &search, 1, s.seconds).await;
+        for (k, name) in SEARCH_KINDS.iter().enumerate() {
+            let of_kind: Vec<&Sample> = samples.iter().filter(|x| x.kind as usize == k).collect();
+            let hits = of_kind.iter().filter(|x| x.hit).count();
+            let mut l = line(
+                format!("search: {name}"),
+                1,
+                &of_kind,
+                wall,
+                format!(
+                    "child in top 50: {:.0}%",
+                    100.0 * hits as f64 / of_kind.len().max(1) as f64
+                ),
+            );
+            // Its share of one task's time, not a rate of its own.
+            l.per_second = None;
+            lines.push(l);
+        }
+        let all: Vec<&Sample> = samples.iter().collect();
+        lines.push(line("search: all kinds", 1, &all, wall, grouped));
 
-    println!(
-        "Person search, {} tasks ({:.0} s) ...",
-        s.concurrency, s.seconds
-    );
-    let before = store.backend().writer_stats();
-    let (samples, wall) = closed_loop(&search, s.concurrency, s.seconds).await;
-    let all: Vec<&Sample> = samples.iter().collect();
-    lines.push(line(
-        "search: all kinds",
-        s.concurrency,
-        &all,
-        wall,
-        grouping(&store, before),
-    ));
+        println!(
+            "Person search, {} tasks ({:.0} s) ...",
+            s.concurrency, s.seconds
+        );
+        let (samples, wall, grouped) = closed_loop(&store, &search, s.concurrency, s.seconds).await;
+        let all: Vec<&Sample> = samples.iter().collect();
+        lines.push(line(
+            "search: all kinds",
+            s.concurrency,
+            &all,
+            wall,
+            grouped,
+        ));
+    }
 
     // 2. The child record.
     let record: Op = {
@@ -511,31 +529,19 @@ async fn main() {
         })
     };
     let quick = (s.seconds / 3.0).max(1.0);
-    println!("Child record, 1 task ({quick:.0} s) ...");
-    let before = store.backend().writer_stats();
-    let (samples, wall) = closed_loop(&record, 1, quick).await;
-    let all: Vec<&Sample> = samples.iter().collect();
-    lines.push(line(
-        "child record",
-        1,
-        &all,
-        wall,
-        grouping(&store, before),
-    ));
-    println!(
-        "Child record, {} tasks ({:.0} s) ...",
-        s.concurrency, s.seconds
-    );
-    let before = store.backend().writer_stats();
-    let (samples, wall) = closed_loop(&record, s.concurrency, s.seconds).await;
-    let all: Vec<&Sample> = samples.iter().collect();
-    lines.push(line(
-        "child record",
-        s.concurrency,
-        &all,
-        wall,
-        grouping(&store, before),
-    ));
+    if run("record") {
+        println!("\nChild record, 1 task ({quick:.0} s) ...");
+        let (samples, wall, grouped) = closed_loop(&store, &record, 1, quick).await;
+        let all: Vec<&Sample> = samples.iter().collect();
+        lines.push(line("child record", 1, &all, wall, grouped));
+        println!(
+            "Child record, {} tasks ({:.0} s) ...",
+            s.concurrency, s.seconds
+        );
+        let (samples, wall, grouped) = closed_loop(&store, &record, s.concurrency, s.seconds).await;
+        let all: Vec<&Sample> = samples.iter().collect();
+        lines.push(line("child record", s.concurrency, &all, wall, grouped));
+    }
 
     // 3. The chronology, briefly.
     let chronology: Op = {
@@ -550,17 +556,16 @@ async fn main() {
         })
     };
     let brief = (s.seconds / 2.0).max(1.0);
-    println!("Chronology, {} tasks ({brief:.0} s) ...", s.concurrency);
-    let before = store.backend().writer_stats();
-    let (samples, wall) = closed_loop(&chronology, s.concurrency, brief).await;
-    let all: Vec<&Sample> = samples.iter().collect();
-    lines.push(line(
-        "chronology",
-        s.concurrency,
-        &all,
-        wall,
-        grouping(&store, before),
-    ));
+    if run("chronology") {
+        println!("\nChronology, 1 task ({quick:.0} s) ...");
+        let (samples, wall, grouped) = closed_loop(&store, &chronology, 1, quick).await;
+        let all: Vec<&Sample> = samples.iter().collect();
+        lines.push(line("chronology", 1, &all, wall, grouped));
+        println!("Chronology, {} tasks ({brief:.0} s) ...", s.concurrency);
+        let (samples, wall, grouped) = closed_loop(&store, &chronology, s.concurrency, brief).await;
+        let all: Vec<&Sample> = samples.iter().collect();
+        lines.push(line("chronology", s.concurrency, &all, wall, grouped));
+    }
 
     print_table(&lines);
     println!(

@@ -9,7 +9,7 @@
 use domain::audit::Actor;
 use domain::chronology::{self, ChronologyEntry};
 use domain::clocks::Rag;
-use domain::codes::{Agency, ContactOutcome, Role};
+use domain::codes::{Agency, ContactOutcome, RelationshipKind, Role};
 use domain::datetime::{Timestamp, london_date};
 use domain::front_door::{
     self as rules, DecisionInput, FeedbackInput, HistoryFlag, InformationRequestInput,
@@ -17,12 +17,12 @@ use domain::front_door::{
 };
 use domain::ids::{
     ContactId, EarlyHelpEpisodeId, InformationRequestId, MashEnquiryId, PersonId, RagChangeId,
-    ReferralId, UserId,
+    ReferralId, RelationshipId, UserId,
 };
 use domain::policy::{self, Action, Area, Decision, Target};
 use domain::records::{
     Contact, EarlyHelpEpisode, InformationRequest, LocalAuthority, MashEnquiry, Person, RagChange,
-    RecordSet, Referral,
+    RecordSet, Referral, Relationship,
 };
 use serde::Serialize;
 use store::{
@@ -357,22 +357,20 @@ impl<S: Store> Services<S> {
             .map(|r| request_item(r, &child, &la, now))
             .collect();
         requests.sort_by_key(|r| r.request.requested_at);
-        let linked_contacts = match contact.sibling_group {
-            Some(group) => file
-                .contacts
-                .iter()
-                .chain(records.contacts.iter())
-                .filter(|c| c.id != contact.id && (c.sibling_group == Some(group) || c.id == group))
-                .filter_map(|c| {
-                    records
-                        .people
-                        .iter()
-                        .find(|p| p.id == c.child_id)
-                        .map(|p| (c.id, full_name(p)))
-                })
-                .collect(),
-            None => Vec::new(),
-        };
+        // Contacts recorded together about siblings share a group: the first contact's id.
+        let group = contact.sibling_group.unwrap_or(contact.id);
+        let linked_contacts = records
+            .contacts
+            .iter()
+            .filter(|c| c.id != contact.id && (c.sibling_group == Some(group) || c.id == group))
+            .filter_map(|c| {
+                records
+                    .people
+                    .iter()
+                    .find(|p| p.id == c.child_id)
+                    .map(|p| (c.id, full_name(p)))
+            })
+            .collect();
         let mut ids: Vec<UserId> = rag_history.iter().filter_map(|r| r.changed_by).collect();
         ids.extend(requests.iter().filter_map(|r| r.request.requested_by));
         ids.extend(requests.iter().filter_map(|r| r.request.responded_by));
@@ -468,6 +466,55 @@ impl<S: Store> Services<S> {
             case_record_check(actor, Action::Update),
         )
         .await
+    }
+
+    /// Record that two children are siblings (when a contact about both is recorded), unless the record
+    /// already relates them.
+    pub async fn link_siblings(
+        &self,
+        actor: &Actor,
+        child: PersonId,
+        sibling: PersonId,
+    ) -> Result<(), ServiceError> {
+        let file = self
+            .store
+            .case_file(child)
+            .await?
+            .ok_or(ServiceError::NotFound)?;
+        let related = file.relationships.iter().any(|r| {
+            (r.person_id == sibling && r.related_person_id == child)
+                || (r.person_id == child && r.related_person_id == sibling)
+        });
+        if related {
+            return Ok(());
+        }
+        let la = file
+            .people
+            .iter()
+            .find(|p| p.id == child)
+            .map(|p| p.la.clone())
+            .ok_or(ServiceError::NotFound)?;
+        let relationship = Relationship {
+            id: RelationshipId::new(),
+            la,
+            person_id: sibling,
+            related_person_id: child,
+            kind: RelationshipKind::Sibling,
+            parental_responsibility: false,
+        };
+        self.save(
+            actor,
+            child,
+            None,
+            RecordSet {
+                relationships: vec![relationship],
+                ..RecordSet::default()
+            },
+            RecordSet::default(),
+            case_record_check(actor, Action::Update),
+        )
+        .await?;
+        Ok(())
     }
 
     /// A manager approves going ahead without consent.

@@ -306,3 +306,42 @@ pub async fn wait_loaded(client: &Client) {
         tokio::time::sleep(Duration::from_millis(25)).await;
     }
 }
+
+/// Choose an option of a `<select>` by its value.
+pub async fn select(client: &Client, css: &str, value: &str) {
+    client
+        .find(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("no select {css}: {e}"))
+        .select_by_value(value)
+        .await
+        .unwrap_or_else(|e| panic!("no option {value} in {css}: {e}"));
+}
+
+/// Set an input's value directly (date and time pickers, whose typing depends on the browser's locale).
+pub async fn set_value(client: &Client, css: &str, value: &str) {
+    client
+        .execute(
+            "document.querySelector(arguments[0]).value = arguments[1];",
+            vec![json!(css), json!(value)],
+        )
+        .await
+        .unwrap_or_else(|e| panic!("could not set {css}: {e}"));
+}
+
+/// Wait until the browser's path starts with `prefix`; returns the path.
+pub async fn wait_path(client: &Client, prefix: &str) -> String {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let url = client.current_url().await.unwrap();
+        if url.path().starts_with(prefix) {
+            wait_loaded(client).await;
+            return url.path().to_owned();
+        }
+        assert!(
+            Instant::now() < deadline,
+            "expected a page under {prefix}, still at {url}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}

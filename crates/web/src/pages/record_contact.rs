@@ -360,6 +360,7 @@ pub async fn record_contact<S: Store>(
         .clone()
         .filter(|id| !id.is_empty() && id.len() <= 64);
     let mut first = None;
+    let mut first_child = None;
     for c in children.iter().filter(|c| wanted(c)) {
         let key = form_id.as_ref().map(|id| format!("form-{id}-{}", c.n));
         let recorded = state
@@ -367,6 +368,15 @@ pub async fn record_contact<S: Store>(
             .record_sibling_contact(&actor, f.input(c), key, first)
             .await?;
         first.get_or_insert(recorded.record.id);
+        match first_child {
+            None => first_child = Some(recorded.record.child_id),
+            Some(elder) => {
+                state
+                    .services
+                    .link_siblings(&actor, elder, recorded.record.child_id)
+                    .await?;
+            }
+        }
     }
     let Some(first) = first else {
         return Err(WebError::Service(ServiceError::Internal(
