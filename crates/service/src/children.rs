@@ -237,6 +237,7 @@ impl<S: Store> Services<S> {
             .iter()
             .find(|p| p.id == child)
             .ok_or(ServiceError::NotFound)?;
+        let calendar = self.local_authority(&person.la).await?.settings.calendar();
         let today = london_date(now);
         let name_of = |id: PersonId| {
             file.people
@@ -336,13 +337,26 @@ impl<S: Store> Services<S> {
             .iter()
             .filter(|r| r.child_id == child && r.closure.is_none())
         {
+            // The 45-working-day clock for the child and family assessment runs from the referral until an
+            // assessment for it is authorised.
+            let assessed = file
+                .assessments
+                .iter()
+                .any(|a| a.referral_id == r.id && a.authorised_on.is_some());
+            let mut detail: Vec<String> = r
+                .primary_need
+                .map(|n| format!("Primary need: {}", n.label()))
+                .into_iter()
+                .collect();
+            if !assessed {
+                let due = domain::clocks::assessment_due(&calendar, r.referral_date);
+                detail.push(format!("Assessment due {}", chronology::uk_date(due)));
+            }
             open_episodes.push(OpenEpisode {
                 kind: "referral",
                 label: "Child in need episode (referral)".into(),
                 since: r.referral_date,
-                detail: r
-                    .primary_need
-                    .map(|n| format!("Primary need: {}", n.label())),
+                detail: (!detail.is_empty()).then(|| detail.join(". ")),
             });
         }
         for a in file

@@ -10,6 +10,7 @@ pub mod caller;
 mod error;
 mod extract;
 mod middleware;
+pub mod openapi;
 mod pages;
 pub mod routes;
 

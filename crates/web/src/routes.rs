@@ -206,6 +206,13 @@ pub fn table<S: Store>() -> Vec<RouteSpec<S>> {
             get(pages::audit_trail::<S>),
         ),
         route(
+            "api-openapi",
+            Method::GET,
+            "/api/v1/openapi.json",
+            Public,
+            get(crate::openapi::serve),
+        ),
+        route(
             "api-search-children",
             Method::GET,
             "/api/v1/children",

@@ -370,3 +370,46 @@ async fn pages_have_security_headers_and_assets_load() {
         );
     }
 }
+
+#[tokio::test]
+async fn the_openapi_document_describes_every_api_route() {
+    fn table_of<S: Store>(_: &S) -> Vec<web::routes::RouteSpec<S>> {
+        web::routes::table::<S>()
+    }
+    let db = store_tests::sqlite().await;
+    let doc = web::openapi::document();
+    assert_eq!(doc["openapi"], "3.1.0");
+    let mut missing = Vec::new();
+    for r in table_of(&db.store) {
+        if !r.path.starts_with("/api/") {
+            continue;
+        }
+        let method = r.method.as_str().to_lowercase();
+        if doc["paths"][r.path][method.as_str()].is_null() {
+            missing.push(format!("{} {}", r.method, r.path));
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "not in the OpenAPI document: {missing:?}"
+    );
+    // Every request body names a schema that exists.
+    for (path, ops) in doc["paths"].as_object().unwrap() {
+        for (method, op) in ops.as_object().unwrap() {
+            if let Some(r) =
+                op["requestBody"]["content"]["application/json"]["schema"]["$ref"].as_str()
+            {
+                let name = r.trim_start_matches("#/components/schemas/");
+                assert!(
+                    !doc["components"]["schemas"][name].is_null(),
+                    "{method} {path}: no schema {name}"
+                );
+            }
+        }
+    }
+    // And it is served.
+    let app = TestApp::spawn(db.store.clone(), Clock::System).await;
+    let (status, served) = app.get(None, "/api/v1/openapi.json").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(served, doc);
+}

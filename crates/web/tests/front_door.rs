@@ -402,6 +402,18 @@ async fn story<S: Store>(store: S) -> String {
         .map(|e| e["kind"].as_str().unwrap())
         .collect();
     assert!(kinds.contains(&"referral"), "{kinds:?}");
+    let referral = record.body["open_episodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["kind"] == "referral")
+        .unwrap();
+    // The 45-working-day assessment clock started at the referral (Friday 22 August 2025; Monday 25 August
+    // is a bank holiday, so the 45th working day is Monday 27 October).
+    assert_eq!(
+        referral["detail"],
+        "Primary need: Abuse or neglect. Assessment due 27 October 2025"
+    );
     let chronology = app
         .get(&worker, &format!("/api/v1/children/{ava_child}/chronology"))
         .await;

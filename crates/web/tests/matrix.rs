@@ -170,7 +170,7 @@ fn expected(route: &str, p: &Principal, t: Target) -> StatusCode {
     let page = !route.starts_with("api-");
     let Some(role) = p.role else {
         return match route {
-            "healthz" | "assets" | "sign-in-form" => StatusCode::OK,
+            "healthz" | "assets" | "sign-in-form" | "api-openapi" => StatusCode::OK,
             "sign-in" => StatusCode::FORBIDDEN,
             "sign-out" => StatusCode::SEE_OTHER,
             "home"
@@ -221,7 +221,7 @@ fn expected(route: &str, p: &Principal, t: Target) -> StatusCode {
         };
     }
     match route {
-        "healthz" | "assets" => StatusCode::OK,
+        "healthz" | "assets" | "api-openapi" => StatusCode::OK,
         // Signed in already: the sign-in page sends you on; posting it needs the form's CSRF token.
         "sign-in-form" => StatusCode::SEE_OTHER,
         "sign-in" => StatusCode::FORBIDDEN,

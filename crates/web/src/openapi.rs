@@ -1,0 +1,301 @@
+//! `GET /api/v1/openapi.json`: the API described as OpenAPI 3.1. Written out here next to the route table;
+//! a test checks that every `/api/v1` route in [`crate::routes::table`] is described, so the two cannot drift.
+
+use axum::Json;
+use serde_json::{Map, Value, json};
+
+/// One operation: method, path, summary, request body schema (by name) and the success status.
+struct Operation {
+    method: &'static str,
+    path: &'static str,
+    summary: &'static str,
+    body: Option<&'static str>,
+    ok: (&'static str, &'static str),
+    /// Takes the contact's version in `If-Match`.
+    if_match: bool,
+}
+
+const fn op(
+    method: &'static str,
+    path: &'static str,
+    summary: &'static str,
+    body: Option<&'static str>,
+    ok: (&'static str, &'static str),
+    if_match: bool,
+) -> Operation {
+    Operation {
+        method,
+        path,
+        summary,
+        body,
+        ok,
+        if_match,
+    }
+}
+
+const OPERATIONS: &[Operation] = &[
+    op(
+        "get",
+        "/api/v1/openapi.json",
+        "This document",
+        None,
+        ("200", "OpenAPI 3.1"),
+        false,
+    ),
+    op(
+        "get",
+        "/api/v1/children",
+        "Children matching `q` (name with typos, date of birth, NHS number, UPN, LA child ID), within the caller's scope, best first",
+        None,
+        ("200", "Child summaries"),
+        false,
+    ),
+    op(
+        "get",
+        "/api/v1/children/{id}",
+        "A child's record: identity, family and households, allocation, open episodes, chronology (audited)",
+        None,
+        ("200", "The child record"),
+        false,
+    ),
+    op(
+        "get",
+        "/api/v1/children/{id}/chronology",
+        "Every event on the child's records, newest first (audited)",
+        None,
+        ("200", "Chronology entries"),
+        false,
+    ),
+    op(
+        "post",
+        "/api/v1/contacts",
+        "Record a contact about a child (new or known). Send `Idempotency-Key` to make retries safe",
+        Some("ContactInput"),
+        ("201", "The contact with its decision clock"),
+        false,
+    ),
+    op(
+        "get",
+        "/api/v1/contacts/{id}",
+        "A contact with its decision clock (audited)",
+        None,
+        ("200", "The contact"),
+        false,
+    ),
+    op(
+        "get",
+        "/api/v1/contacts/{id}/case",
+        "A contact with its screening, RAG history, partner requests, family-history flags and clocks; the `ETag` is the version to send back in `If-Match`",
+        None,
+        ("200", "The contact's case"),
+        false,
+    ),
+    op(
+        "post",
+        "/api/v1/contacts/{id}/screening",
+        "Threshold, RAG rating (with its reason) and consent",
+        Some("ScreeningInput"),
+        ("200", "The new version"),
+        true,
+    ),
+    op(
+        "post",
+        "/api/v1/contacts/{id}/consent-approval",
+        "A manager approves going ahead without consent",
+        None,
+        ("200", "The new version"),
+        true,
+    ),
+    op(
+        "post",
+        "/api/v1/contacts/{id}/information-requests",
+        "Ask a partner agency for information (consent given, or going ahead without it approved)",
+        Some("InformationRequestInput"),
+        ("201", "The request's id"),
+        true,
+    ),
+    op(
+        "post",
+        "/api/v1/contacts/{id}/decision",
+        "The decision on next steps, with its rationale; a referral opens a child-in-need episode",
+        Some("DecisionInput"),
+        ("200", "The new version"),
+        true,
+    ),
+    op(
+        "post",
+        "/api/v1/contacts/{id}/oversight",
+        "A manager's oversight of the decision",
+        None,
+        ("200", "The new version"),
+        true,
+    ),
+    op(
+        "post",
+        "/api/v1/contacts/{id}/feedback",
+        "How and when the referrer was told the outcome",
+        Some("FeedbackInput"),
+        ("200", "The new version"),
+        true,
+    ),
+    op(
+        "get",
+        "/api/v1/front-door",
+        "The front-door worklist (`stage` = awaiting-decision | awaiting-feedback | awaiting-oversight; `la`, `rag`, `overdue`), most overdue first",
+        None,
+        ("200", "Worklist items with their clocks"),
+        false,
+    ),
+    op(
+        "get",
+        "/api/v1/information-requests",
+        "A partner agency's requests (its own only); `open=true` for unanswered ones",
+        None,
+        ("200", "Requests with their clocks"),
+        false,
+    ),
+    op(
+        "get",
+        "/api/v1/information-requests/{id}",
+        "One information request, to its agency or the MASH (audited)",
+        None,
+        ("200", "The request"),
+        false,
+    ),
+    op(
+        "post",
+        "/api/v1/information-requests/{id}/response",
+        "The partner agency's answer (once)",
+        Some("ResponseInput"),
+        ("204", "Answered"),
+        false,
+    ),
+    op(
+        "get",
+        "/api/v1/audit",
+        "Audit entries, newest first (`child`, `limit`); administrators and information governance",
+        None,
+        ("200", "Audit entries"),
+        false,
+    ),
+];
+
+/// Input schemas: every field optional in the document's sense; the server names each problem in a 422.
+fn schemas() -> Value {
+    fn strings(fields: &[(&str, &str)]) -> Value {
+        let props: Map<String, Value> = fields
+            .iter()
+            .map(|(f, d)| ((*f).to_owned(), json!({"type": "string", "description": d})))
+            .collect();
+        json!({"type": "object", "additionalProperties": false, "properties": props})
+    }
+    json!({
+        "ContactInput": {
+            "type": "object",
+            "additionalProperties": false,
+            "required": ["la", "received_at", "source", "referrer", "child", "concerns"],
+            "properties": {
+                "la": {"type": "string", "description": "LA code, e.g. 213"},
+                "received_at": {"type": "string", "format": "date-time"},
+                "source": {"type": "string", "description": "DfE referral source code, e.g. 1A"},
+                "referrer": strings(&[("name", "Required"), ("role", ""), ("agency", "police | health | education | probation | housing | youth-justice | other"), ("organisation", ""), ("contact_details", "Telephone or email for feedback")]),
+                "child": strings(&[("id", "A known child's id; or the details of a new child:"), ("first_name", ""), ("last_name", ""), ("date_of_birth", "YYYY-MM-DD"), ("sex", "DfE code")]),
+                "concerns": {"type": "string"},
+                "immediate_risk": {"type": "boolean"}
+            }
+        },
+        "ScreeningInput": strings(&[("threshold", "1 | 2 | 3 | 4"), ("rag", "red | amber | green"), ("rag_rationale", "Required when the RAG rating is set or changed"), ("consent", "given | refused | not-sought"), ("consent_rationale", "Required when consent is not sought; with a refusal, means going ahead despite it")]),
+        "InformationRequestInput": strings(&[("agency", "police | health | education | probation | housing | youth-justice | other"), ("question", "Required")]),
+        "DecisionInput": strings(&[("outcome", "nfa | advice | early-help | referral | strategy-discussion | emergency-accommodation"), ("rationale", "Required"), ("primary_need", "DfE N-code; required when the outcome opens a child-in-need episode"), ("next_steps", "Required for early help"), ("receiving_service", "Required for early help")]),
+        "FeedbackInput": strings(&[("method", "phone | email | letter | in-person"), ("given_at", "RFC 3339, or London local YYYY-MM-DDTHH:MM"), ("summary", "")]),
+        "ResponseInput": strings(&[("response", "Required")]),
+        "Problem": {
+            "type": "object",
+            "description": "RFC 9457 problem details; 422s list each field's problem",
+            "properties": {
+                "type": {"type": "string"}, "title": {"type": "string"}, "status": {"type": "integer"},
+                "detail": {"type": "string"},
+                "errors": {"type": "array", "items": {"type": "object", "properties": {"field": {"type": "string"}, "message": {"type": "string"}}}}
+            }
+        }
+    })
+}
+
+/// The whole document.
+pub fn document() -> Value {
+    let problem =
+        json!({"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}});
+    let mut paths = Map::new();
+    for o in OPERATIONS {
+        let mut responses = Map::new();
+        responses.insert(o.ok.0.to_owned(), json!({"description": o.ok.1}));
+        for (code, what) in [
+            ("401", "Not signed in"),
+            ("403", "The role may not do this"),
+            (
+                "404",
+                "No such record, or not one the caller may see (the same answer)",
+            ),
+            (
+                "409",
+                "Changed by someone else since the version in If-Match",
+            ),
+            ("422", "The input has problems, each naming its field"),
+        ] {
+            responses.insert(
+                code.to_owned(),
+                json!({"description": what, "content": problem.clone()}),
+            );
+        }
+        let mut parameters = Vec::new();
+        if o.path.contains("{id}") {
+            parameters.push(json!({"name": "id", "in": "path", "required": true, "schema": {"type": "string", "format": "uuid"}}));
+        }
+        if o.if_match {
+            parameters.push(json!({"name": "If-Match", "in": "header", "required": false, "schema": {"type": "string"}, "description": "The ETag of the contact's case that the change is based on"}));
+        }
+        let mut operation = Map::new();
+        operation.insert("summary".into(), json!(o.summary));
+        operation.insert("parameters".into(), Value::Array(parameters));
+        operation.insert("responses".into(), Value::Object(responses));
+        if o.path != "/api/v1/openapi.json" {
+            operation.insert("security".into(), json!([{"bearer": []}, {"session": []}]));
+        }
+        if let Some(schema) = o.body {
+            operation.insert(
+                "requestBody".into(),
+                json!({
+                    "required": true,
+                    "content": {"application/json": {"schema": {"$ref": format!("#/components/schemas/{schema}")}}}
+                }),
+            );
+        }
+        if let Value::Object(methods) = paths
+            .entry(o.path.to_owned())
+            .or_insert_with(|| Value::Object(Map::new()))
+        {
+            methods.insert(o.method.to_owned(), Value::Object(operation));
+        }
+    }
+    json!({
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Frontdoor API",
+            "version": env!("CARGO_PKG_VERSION"),
+            "description": "Children's services front door: contacts, MASH screening, partner information requests, decisions. Every read and write of a child's record is audited."
+        },
+        "paths": paths,
+        "components": {
+            "schemas": schemas(),
+            "securitySchemes": {
+                "bearer": {"type": "http", "scheme": "bearer", "description": "A token from `frontdoor token create`"},
+                "session": {"type": "apiKey", "in": "cookie", "name": "frontdoor_session"}
+            }
+        }
+    })
+}
+
+/// `GET /api/v1/openapi.json`.
+pub async fn serve() -> Json<Value> {
+    Json(document())
+}
