@@ -7,6 +7,7 @@
 //! the user saw, and one audit entry per record, in one transaction.
 
 use domain::audit::Actor;
+use domain::calendar::Calendar;
 use domain::chronology::{self, ChronologyEntry};
 use domain::clocks::Rag;
 use domain::codes::{Agency, ContactOutcome, RelationshipKind, Role};
@@ -210,6 +211,11 @@ impl<S: Store> Services<S> {
             .await?;
         let now = self.now();
         let authorities = self.local_authorities().await?;
+        // Each LA's calendar, built once for the whole list.
+        let calendars: Vec<(&LocalAuthority, Calendar)> = authorities
+            .iter()
+            .map(|a| (a, a.settings.calendar()))
+            .collect();
         let assignees: Vec<UserId> = rows.iter().filter_map(|r| r.contact.assigned_to).collect();
         let (users, _) = self.store.directory(assignees, Vec::new()).await?;
         let mut items = Vec::with_capacity(rows.len());
@@ -218,21 +224,18 @@ impl<S: Store> Services<S> {
             if filter.rag.is_some() && c.screening.rag != filter.rag {
                 continue;
             }
-            let Some(la) = authorities.iter().find(|a| a.code == c.la) else {
+            let Some((la, cal)) = calendars.iter().find(|(a, _)| a.code == c.la) else {
                 continue;
             };
+            let clocks = &la.settings.clocks;
             let due = match filter.stage {
-                WorklistStage::AwaitingDecision => rules::contact_due(c, &la.settings),
+                WorklistStage::AwaitingDecision => rules::contact_due_on(cal, clocks, c),
                 WorklistStage::AwaitingFeedback | WorklistStage::AwaitingOversight => {
                     let decided = c.decision.as_ref().map_or(c.received_at, |d| d.decided_at);
-                    domain::clocks::referrer_feedback_due(
-                        &la.settings.calendar(),
-                        &la.settings.clocks,
-                        decided,
-                    )
+                    domain::clocks::referrer_feedback_due(cal, clocks, decided)
                 }
             };
-            let clock = rules::worklist_clock(due, now, &la.settings);
+            let clock = rules::worklist_clock_on(cal, clocks, due, now);
             if filter.overdue_only && !clock.overdue {
                 continue;
             }
@@ -286,6 +289,7 @@ impl<S: Store> Services<S> {
                 .await?,
         )?;
         let la = self.local_authority(&contact.la).await?;
+        let calendar = la.settings.calendar();
         let now = self.now();
         let today = london_date(now);
         let child = file
@@ -354,7 +358,7 @@ impl<S: Store> Services<S> {
             .information_requests
             .iter()
             .filter(|r| r.contact_id == contact.id)
-            .map(|r| request_item(r, &child, &la, now))
+            .map(|r| request_item(r, &child, (&la, &calendar), now))
             .collect();
         requests.sort_by_key(|r| r.request.requested_at);
         // Contacts recorded together about siblings share a group: the first contact's id.
@@ -386,17 +390,14 @@ impl<S: Store> Services<S> {
         }
         let (users, _) = self.store.directory(ids, Vec::new()).await?;
         let names = users.into_iter().map(|u| (u.id, u.display_name)).collect();
-        let clock = rules::worklist_clock(
-            rules::contact_due(&contact, &la.settings),
+        let clock = rules::worklist_clock_on(
+            &calendar,
+            &la.settings.clocks,
+            rules::contact_due_on(&calendar, &la.settings.clocks, &contact),
             now,
-            &la.settings,
         );
         let feedback_due = contact.decision.as_ref().map(|d| {
-            domain::clocks::referrer_feedback_due(
-                &la.settings.calendar(),
-                &la.settings.clocks,
-                d.decided_at,
-            )
+            domain::clocks::referrer_feedback_due(&calendar, &la.settings.clocks, d.decided_at)
         });
         Ok(ContactCase {
             consent_needs_approval: rules::proceeds_without_consent(&contact.screening)
@@ -785,12 +786,16 @@ impl<S: Store> Services<S> {
             )
             .await?;
         let authorities = self.local_authorities().await?;
+        let calendars: Vec<(&LocalAuthority, Calendar)> = authorities
+            .iter()
+            .map(|a| (a, a.settings.calendar()))
+            .collect();
         let now = self.now();
         Ok(rows
             .iter()
             .filter_map(|row| {
-                let la = authorities.iter().find(|a| a.code == row.request.la)?;
-                Some(request_item(&row.request, &row.child, la, now))
+                let (la, cal) = calendars.iter().find(|(a, _)| a.code == row.request.la)?;
+                Some(request_item(&row.request, &row.child, (la, cal), now))
             })
             .collect())
     }
@@ -802,7 +807,12 @@ impl<S: Store> Services<S> {
         id: InformationRequestId,
     ) -> Result<RequestItem, ServiceError> {
         let (request, child, la) = self.request_for(actor, id, Action::View).await?;
-        Ok(request_item(&request, &child, &la, self.now()))
+        Ok(request_item(
+            &request,
+            &child,
+            (&la, &la.settings.calendar()),
+            self.now(),
+        ))
     }
 
     async fn request_for(
@@ -901,7 +911,7 @@ impl<S: Store> Services<S> {
 fn request_item(
     r: &InformationRequest,
     child: &Person,
-    la: &LocalAuthority,
+    (la, cal): (&LocalAuthority, &Calendar),
     now: Timestamp,
 ) -> RequestItem {
     let clock_now = r.responded_at.unwrap_or(now);
@@ -909,7 +919,7 @@ fn request_item(
         request: r.clone(),
         child_name: full_name(child),
         child_date_of_birth: child.date_of_birth,
-        clock: rules::worklist_clock(r.due_at, clock_now, &la.settings),
+        clock: rules::worklist_clock_on(cal, &la.settings.clocks, r.due_at, clock_now),
         answered: r.response.is_some(),
     }
 }
