@@ -4,7 +4,7 @@
 //!
 //! ```text
 //! cargo bench -p service --bench reads -- [--children N] [--years N] [--seed N] [--until YYYY-MM-DD]
-//!     [--seconds S] [--concurrency N] [--db PATH] [--phases search,record,chronology]
+//!     [--seconds S] [--concurrency N] [--db PATH] [--phases search,record,chronology,worklist]
 //! ```
 //!
 //! Each option may also come from the environment (`FRONTDOOR_BENCH_CHILDREN`, `_YEARS`, `_SEED`, `_UNTIL`,
@@ -125,7 +125,7 @@ fn settings() -> Settings {
         concurrency: usize::try_from(num("concurrency", 50)).unwrap(),
         db: get("db").map(PathBuf::from),
         phases: get("phases")
-            .unwrap_or_else(|| "search,record,chronology".to_owned())
+            .unwrap_or_else(|| "search,record,chronology,worklist".to_owned())
             .split(',')
             .map(|p| p.trim().to_owned())
             .collect(),
@@ -565,6 +565,48 @@ async fn main() {
         let (samples, wall, grouped) = closed_loop(&store, &chronology, s.concurrency, brief).await;
         let all: Vec<&Sample> = samples.iter().collect();
         lines.push(line("chronology", s.concurrency, &all, wall, grouped));
+    }
+
+    // 4. The MASH worklist (contacts awaiting a decision, with their clocks), at full concurrency.
+    let worklist: Op = {
+        let (services, actor) = (services.clone(), actor.clone());
+        Arc::new(move |_rng: Rng| {
+            let (services, actor) = (services.clone(), actor.clone());
+            Box::pin(async move {
+                let r = services
+                    .worklist(&actor, service::front_door::WorklistFilter::default())
+                    .await;
+                (0, r.is_ok(), r.is_ok_and(|items| !items.is_empty()))
+            })
+        })
+    };
+    if run("worklist") {
+        let open = services
+            .worklist(&actor, service::front_door::WorklistFilter::default())
+            .await
+            .unwrap()
+            .len();
+        println!(
+            "
+MASH worklist ({open} contacts awaiting a decision), 1 task ({quick:.0} s) ..."
+        );
+        let (samples, wall, grouped) = closed_loop(&store, &worklist, 1, quick).await;
+        let all: Vec<&Sample> = samples.iter().collect();
+        lines.push(line("MASH worklist", 1, &all, wall, grouped));
+        println!(
+            "MASH worklist, {} tasks ({:.0} s) ...",
+            s.concurrency, s.seconds
+        );
+        let (samples, wall, grouped) =
+            closed_loop(&store, &worklist, s.concurrency, s.seconds).await;
+        let all: Vec<&Sample> = samples.iter().collect();
+        lines.push(line(
+            format!("MASH worklist ({open} rows)"),
+            s.concurrency,
+            &all,
+            wall,
+            grouped,
+        ));
     }
 
     print_table(&lines);

@@ -255,6 +255,7 @@ impl Backend for SqliteBackend {
     // journal for each multi-row INSERT; foreign keys are checked once, at COMMIT.
     const BULK_INSERT: &'static str = "INSERT OR ROLLBACK INTO";
     const BULK_PROLOGUE: Option<&'static str> = Some("PRAGMA defer_foreign_keys = ON");
+    const NOT_INDEXED: &'static str = "+";
 
     async fn write<T: Send + 'static>(&self, job: Job<LiteConn, T>) -> Result<T, StoreError> {
         self.writer.submit(job).await

@@ -305,106 +305,85 @@ fn view_event(
     }
 }
 
-pub(crate) async fn view_child<B: Backend>(
-    c: &mut B::Conn,
-    actor: &Actor,
+/// A read's result and the audit entries it must leave before the result is handed over.
+pub(crate) type Audited<T> = (T, Vec<AuditEvent>);
+
+/// A child's case file if `check` allows. Reads only: the caller writes the audit entry (through the writer)
+/// before anything leaves.
+pub(crate) async fn view_child<C: SqlConn>(
+    c: &mut C,
     child: PersonId,
     check: AccessCheck,
-) -> Result<Viewed<RecordSet>, StoreError> {
-    let now = domain::datetime::now();
+) -> Result<Audited<Viewed<RecordSet>>, StoreError> {
     let facts = access_facts(c, child).await?;
     let decision = facts.as_ref().map(check);
     let allowed = decision == Some(Decision::Allow);
-    append_audit::<B>(
-        c,
-        actor,
-        now,
-        &[view_event(
-            RecordKind::Person,
-            child.uuid(),
-            child,
-            facts.as_ref(),
-            allowed,
-        )],
-    )
-    .await?;
-    match decision {
-        None => Ok(Viewed::Missing),
-        Some(Decision::Allow) => Ok(read_case_file(c, child)
+    let events = vec![view_event(
+        RecordKind::Person,
+        child.uuid(),
+        child,
+        facts.as_ref(),
+        allowed,
+    )];
+    let viewed = match decision {
+        None => Viewed::Missing,
+        Some(Decision::Allow) => read_case_file(c, child)
             .await?
-            .map_or(Viewed::Missing, Viewed::Allowed)),
-        Some(d) => Ok(Viewed::Denied(d)),
-    }
+            .map_or(Viewed::Missing, Viewed::Allowed),
+        Some(d) => Viewed::Denied(d),
+    };
+    Ok((viewed, events))
 }
 
-pub(crate) async fn view_contact<B: Backend>(
-    c: &mut B::Conn,
-    actor: &Actor,
+/// One contact if `check` (on its child) allows; reads only, like [`view_child`].
+pub(crate) async fn view_contact<C: SqlConn>(
+    c: &mut C,
     id: ContactId,
     check: AccessCheck,
-) -> Result<Viewed<Contact>, StoreError> {
-    let now = domain::datetime::now();
+) -> Result<Audited<Viewed<Contact>>, StoreError> {
     let contact: Option<Contact> = select_where(c, "id = $1", id.to_value())
         .await?
         .into_iter()
         .next();
     let Some(contact) = contact else {
         // Nothing to see: still one audit entry for the request, about no child.
-        append_audit::<B>(
-            c,
-            actor,
-            now,
-            &[AuditEvent {
-                outcome: AuditOutcome::Denied,
-                ..event(
-                    AuditAction::View,
-                    RecordKind::Contact,
-                    Some(id.uuid()),
-                    None,
-                )
-            }],
-        )
-        .await?;
-        return Ok(Viewed::Missing);
+        let e = AuditEvent {
+            outcome: AuditOutcome::Denied,
+            ..event(
+                AuditAction::View,
+                RecordKind::Contact,
+                Some(id.uuid()),
+                None,
+            )
+        };
+        return Ok((Viewed::Missing, vec![e]));
     };
     let facts = access_facts(c, contact.child_id).await?;
     let decision = facts.as_ref().map(check).unwrap_or(Decision::Hidden);
     let allowed = decision == Decision::Allow;
-    append_audit::<B>(
-        c,
-        actor,
-        now,
-        &[view_event(
-            RecordKind::Contact,
-            id.uuid(),
-            contact.child_id,
-            facts.as_ref(),
-            allowed,
-        )],
-    )
-    .await?;
-    Ok(if allowed {
+    let events = vec![view_event(
+        RecordKind::Contact,
+        id.uuid(),
+        contact.child_id,
+        facts.as_ref(),
+        allowed,
+    )];
+    let viewed = if allowed {
         Viewed::Allowed(contact)
     } else {
         Viewed::Denied(decision)
-    })
+    };
+    Ok((viewed, events))
 }
 
+/// People matching a search, within its scope; reads only (the caller audits the search).
 pub(crate) async fn search_people<B: Backend>(
     c: &mut B::Conn,
-    actor: &Actor,
     s: &PersonSearch,
-) -> Result<Vec<Person>, StoreError> {
-    let now = domain::datetime::now();
-    append_audit::<B>(
-        c,
-        actor,
-        now,
-        &[event(AuditAction::Search, RecordKind::Person, None, None)],
-    )
-    .await?;
+) -> Result<Audited<Vec<Person>>, StoreError> {
+    let events = vec![event(AuditAction::Search, RecordKind::Person, None, None)];
     if s.las.is_empty() {
-        return Ok(Vec::new());
+        return Ok((Vec::new(), events));
     }
     let mut args: Vec<Value<'_>> = Vec::new();
     let mut p = |v: Value<'static>| {
@@ -454,13 +433,16 @@ pub(crate) async fn search_people<B: Backend>(
         ));
     }
     if matches.is_empty() {
-        return Ok(Vec::new());
+        return Ok((Vec::new(), events));
     }
+    // `NOT_INDEXED` (SQLite's `+`) keeps the planner from walking every person of the LA by the name index
+    // when the search-key indexes find the few candidates directly.
     let sql = format!(
-        "SELECT {} FROM person WHERE is_child = {is_child} AND la IN ({}) \
+        "SELECT {} FROM person WHERE is_child = {is_child} AND {}la IN ({}) \
          AND (restricted = {not_restricted} OR id IN (SELECT person_id FROM restricted_access WHERE user_id = {restricted_user})) \
          AND ({}) LIMIT {}",
         Person::COLUMNS.join(", "),
+        B::NOT_INDEXED,
         las.join(", "),
         matches.join(" OR "),
         s.limit.clamp(1, 5000)
@@ -471,7 +453,11 @@ pub(crate) async fn search_people<B: Backend>(
             args,
         })
         .await?;
-    rows.iter().map(Person::from_row).collect()
+    let people = rows
+        .iter()
+        .map(Person::from_row)
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok((people, events))
 }
 
 /// The rows of `person` whose search columns are empty (written before they existed): fill them in.

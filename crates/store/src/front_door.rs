@@ -10,7 +10,7 @@ use domain::ids::{InformationRequestId, PersonId};
 use domain::policy::Decision;
 use domain::records::*;
 
-use crate::access::access_facts;
+use crate::access::{Audited, access_facts};
 use crate::audit_log::append_audit;
 use crate::error::StoreError;
 use crate::queries::{insert_set_rows, select_where};
@@ -309,15 +309,13 @@ async fn people_by_id<C: SqlConn>(
     Ok(out)
 }
 
-pub(crate) async fn front_door_worklist<B: Backend>(
-    c: &mut B::Conn,
-    actor: &Actor,
+pub(crate) async fn front_door_worklist<C: SqlConn>(
+    c: &mut C,
     q: &WorklistQuery,
-) -> Result<Vec<WorklistRow>, StoreError> {
-    let now = domain::datetime::now();
-    append_audit::<B>(c, actor, now, &[listing_event(RecordKind::Contact)]).await?;
+) -> Result<Audited<Vec<WorklistRow>>, StoreError> {
+    let events = vec![listing_event(RecordKind::Contact)];
     if q.las.is_empty() {
-        return Ok(Vec::new());
+        return Ok((Vec::new(), events));
     }
     let mut p = Params::default();
     let las = p.list(&q.las);
@@ -356,7 +354,7 @@ pub(crate) async fn front_door_worklist<B: Backend>(
         .map(Contact::from_row)
         .collect::<Result<Vec<_>, _>>()?;
     let people = people_by_id(c, contacts.iter().map(|x| x.child_id)).await?;
-    contacts
+    let rows = contacts
         .into_iter()
         .map(|contact| {
             let child = people
@@ -365,24 +363,17 @@ pub(crate) async fn front_door_worklist<B: Backend>(
                 .ok_or(StoreError::NotFound)?;
             Ok(WorklistRow { contact, child })
         })
-        .collect()
+        .collect::<Result<Vec<_>, StoreError>>()?;
+    Ok((rows, events))
 }
 
-pub(crate) async fn partner_queue<B: Backend>(
-    c: &mut B::Conn,
-    actor: &Actor,
+pub(crate) async fn partner_queue<C: SqlConn>(
+    c: &mut C,
     q: &PartnerQueueQuery,
-) -> Result<Vec<PartnerRequestRow>, StoreError> {
-    let now = domain::datetime::now();
-    append_audit::<B>(
-        c,
-        actor,
-        now,
-        &[listing_event(RecordKind::InformationRequest)],
-    )
-    .await?;
+) -> Result<Audited<Vec<PartnerRequestRow>>, StoreError> {
+    let events = vec![listing_event(RecordKind::InformationRequest)];
     if q.las.is_empty() {
-        return Ok(Vec::new());
+        return Ok((Vec::new(), events));
     }
     let mut p = Params::default();
     let las = p.list(&q.las);
@@ -414,7 +405,7 @@ pub(crate) async fn partner_queue<B: Backend>(
         .map(InformationRequest::from_row)
         .collect::<Result<Vec<_>, _>>()?;
     let people = people_by_id(c, requests.iter().map(|x| x.child_id)).await?;
-    requests
+    let rows = requests
         .into_iter()
         .map(|request| {
             let child = people
@@ -423,16 +414,15 @@ pub(crate) async fn partner_queue<B: Backend>(
                 .ok_or(StoreError::NotFound)?;
             Ok(PartnerRequestRow { request, child })
         })
-        .collect()
+        .collect::<Result<Vec<_>, StoreError>>()?;
+    Ok((rows, events))
 }
 
-pub(crate) async fn view_information_request<B: Backend>(
-    c: &mut B::Conn,
-    actor: &Actor,
+pub(crate) async fn view_information_request<C: SqlConn>(
+    c: &mut C,
     id: InformationRequestId,
     check: AccessCheck,
-) -> Result<Viewed<InformationRequest>, StoreError> {
-    let now = domain::datetime::now();
+) -> Result<Audited<Viewed<InformationRequest>>, StoreError> {
     let request: Option<InformationRequest> = select_where(c, "id = $1", id.to_value())
         .await?
         .into_iter()
@@ -448,27 +438,22 @@ pub(crate) async fn view_information_request<B: Backend>(
     };
     let decision = facts.as_ref().map(check);
     let allowed = decision == Some(Decision::Allow);
-    append_audit::<B>(
-        c,
-        actor,
-        now,
-        &[AuditEvent {
-            action: AuditAction::View,
-            record_kind: RecordKind::InformationRequest,
-            record_id: Some(id.uuid()),
-            child_id: request.as_ref().map(|r| r.child_id),
-            la: facts.as_ref().map(|f| f.la.clone()),
-            outcome: if allowed {
-                AuditOutcome::Allowed
-            } else {
-                AuditOutcome::Denied
-            },
-        }],
-    )
-    .await?;
-    Ok(match (request, decision) {
+    let events = vec![AuditEvent {
+        action: AuditAction::View,
+        record_kind: RecordKind::InformationRequest,
+        record_id: Some(id.uuid()),
+        child_id: request.as_ref().map(|r| r.child_id),
+        la: facts.as_ref().map(|f| f.la.clone()),
+        outcome: if allowed {
+            AuditOutcome::Allowed
+        } else {
+            AuditOutcome::Denied
+        },
+    }];
+    let viewed = match (request, decision) {
         (Some(r), Some(Decision::Allow)) => Viewed::Allowed(r),
         (Some(_), Some(d)) => Viewed::Denied(d),
         _ => Viewed::Missing,
-    })
+    };
+    Ok((viewed, events))
 }

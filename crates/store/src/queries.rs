@@ -99,6 +99,28 @@ impl<B: Backend> SqlStore<B> {
         self.backend.write_alone(job).await
     }
 
+    /// An audited read: the reading runs on a reader (off the single writer), then its audit entries are
+    /// appended through the writer; only once they are committed is the result handed over (fail closed).
+    async fn audited_read<T, F>(&self, actor: &Actor, f: F) -> Result<T, StoreError>
+    where
+        T: Send + 'static,
+        F: for<'c> FnOnce(
+                &'c mut B::Conn,
+            ) -> futures::future::BoxFuture<
+                'c,
+                Result<(T, Vec<AuditEvent>), StoreError>,
+            > + Send
+            + 'static,
+    {
+        let (value, events) = self.read(f).await?;
+        let actor = actor.clone();
+        self.write(move |c| {
+            async move { append_audit::<B>(c, &actor, datetime::now(), &events).await }.boxed()
+        })
+        .await?;
+        Ok(value)
+    }
+
     async fn read<T, F>(&self, f: F) -> Result<T, StoreError>
     where
         T: Send + 'static,
@@ -1121,9 +1143,8 @@ impl<B: Backend> Store for SqlStore<B> {
         child: PersonId,
         check: AccessCheck,
     ) -> Result<Viewed<RecordSet>, StoreError> {
-        let actor = actor.clone();
-        self.write(move |c| {
-            async move { access::view_child::<B>(c, &actor, child, check).await }.boxed()
+        self.audited_read(actor, move |c| {
+            async move { access::view_child(c, child, check).await }.boxed()
         })
         .await
     }
@@ -1134,9 +1155,8 @@ impl<B: Backend> Store for SqlStore<B> {
         id: ContactId,
         check: AccessCheck,
     ) -> Result<Viewed<Contact>, StoreError> {
-        let actor = actor.clone();
-        self.write(move |c| {
-            async move { access::view_contact::<B>(c, &actor, id, check).await }.boxed()
+        self.audited_read(actor, move |c| {
+            async move { access::view_contact(c, id, check).await }.boxed()
         })
         .await
     }
@@ -1164,9 +1184,8 @@ impl<B: Backend> Store for SqlStore<B> {
         actor: &Actor,
         query: WorklistQuery,
     ) -> Result<Vec<WorklistRow>, StoreError> {
-        let actor = actor.clone();
-        self.write(move |c| {
-            async move { front_door::front_door_worklist::<B>(c, &actor, &query).await }.boxed()
+        self.audited_read(actor, move |c| {
+            async move { front_door::front_door_worklist(c, &query).await }.boxed()
         })
         .await
     }
@@ -1176,9 +1195,8 @@ impl<B: Backend> Store for SqlStore<B> {
         actor: &Actor,
         query: PartnerQueueQuery,
     ) -> Result<Vec<PartnerRequestRow>, StoreError> {
-        let actor = actor.clone();
-        self.write(move |c| {
-            async move { front_door::partner_queue::<B>(c, &actor, &query).await }.boxed()
+        self.audited_read(actor, move |c| {
+            async move { front_door::partner_queue(c, &query).await }.boxed()
         })
         .await
     }
@@ -1189,10 +1207,8 @@ impl<B: Backend> Store for SqlStore<B> {
         id: domain::ids::InformationRequestId,
         check: AccessCheck,
     ) -> Result<Viewed<InformationRequest>, StoreError> {
-        let actor = actor.clone();
-        self.write(move |c| {
-            async move { front_door::view_information_request::<B>(c, &actor, id, check).await }
-                .boxed()
+        self.audited_read(actor, move |c| {
+            async move { front_door::view_information_request(c, id, check).await }.boxed()
         })
         .await
     }
@@ -1202,9 +1218,8 @@ impl<B: Backend> Store for SqlStore<B> {
         actor: &Actor,
         search: PersonSearch,
     ) -> Result<Vec<Person>, StoreError> {
-        let actor = actor.clone();
-        self.write(move |c| {
-            async move { access::search_people::<B>(c, &actor, &search).await }.boxed()
+        self.audited_read(actor, move |c| {
+            async move { access::search_people::<B>(c, &search).await }.boxed()
         })
         .await
     }

@@ -857,14 +857,33 @@ impl Fam<'_> {
                 manager,
             )
         };
-        // Contacts of the last working day are often still being screened at the end of the period.
+        // Contacts of the last working days are often still being screened at the end of the period: most of
+        // today's, half of yesterday's, and a few older ones (overdue on the MASH worklist).
         let last_day = ctx.cal.working_day_on_or_before(add_days(ctx.until, -1));
-        let decided_at = if !edt_decides && date >= last_day && ir.chance(0.5) {
+        let day_before = ctx.cal.working_day_on_or_before(add_days(last_day, -1));
+        let still_open = if date >= ctx.until {
+            0.8
+        } else if date >= last_day {
+            0.5
+        } else if date >= day_before {
+            0.08
+        } else {
+            0.0
+        };
+        let decided_at = if !edt_decides && still_open > 0.0 && ir.chance(still_open) {
             clocks::add_working_time(
                 &ctx.cal,
                 &ctx.settings.working_hours,
                 received_at,
-                WorkingDuration::Hours(u32::try_from(ir.int(9, 16)).unwrap_or(9)),
+                // Older ones are still open two working days on.
+                WorkingDuration::Hours(
+                    u32::try_from(if date >= last_day {
+                        ir.int(9, 16)
+                    } else {
+                        ir.int(20, 26)
+                    })
+                    .unwrap_or(9),
+                ),
             )
         } else {
             decided_at
