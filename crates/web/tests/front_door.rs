@@ -10,6 +10,8 @@
     clippy::indexing_slicing
 )]
 
+mod support;
+
 use domain::audit::Actor;
 use domain::codes::{Agency, Role};
 use domain::identifiers::LaCode;
@@ -466,7 +468,7 @@ async fn story<S: Store>(store: S) -> String {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn front_door_on_sqlite() {
     let db = store_tests::sqlite().await;
-    println!("{}", story(db.store.clone()).await);
+    support::report("front-door-sqlite", &story(db.store.clone()).await);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -475,5 +477,5 @@ async fn front_door_on_postgres() {
         return;
     }
     let db = store_tests::PgTestDb::create().await.unwrap();
-    println!("{}", story(db.open().await).await);
+    support::report("front-door-postgres", &story(db.open().await).await);
 }

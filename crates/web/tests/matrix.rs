@@ -12,6 +12,8 @@
     clippy::indexing_slicing
 )]
 
+mod support;
+
 use std::collections::{BTreeMap, BTreeSet};
 
 use axum::body::Body;
@@ -693,20 +695,11 @@ async fn matrix<S: Store>(store: S) -> String {
     report
 }
 
-fn report(name: &str, text: &str) {
-    let dir = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
-        .join("..")
-        .join("reports");
-    std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(dir.join(format!("{name}.txt")), format!("{text}\n")).unwrap();
-    println!("{text}");
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn authorisation_matrix_on_sqlite() {
     let db = store_tests::sqlite().await;
     let text = matrix(db.store.clone()).await;
-    report("matrix-sqlite", &text);
+    support::report("matrix-sqlite", &text);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -716,5 +709,5 @@ async fn authorisation_matrix_on_postgres() {
     }
     let db = store_tests::PgTestDb::create().await.unwrap();
     let text = matrix(db.open().await).await;
-    report("matrix-postgres", &text);
+    support::report("matrix-postgres", &text);
 }

@@ -11,6 +11,8 @@
     clippy::indexing_slicing
 )]
 
+mod support;
+
 use std::collections::BTreeMap;
 use std::time::Duration;
 
@@ -416,20 +418,11 @@ async fn session_story<S: Store>(store: S) -> String {
     report
 }
 
-fn report(name: &str, text: &str) {
-    let dir = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
-        .join("..")
-        .join("reports");
-    std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(dir.join(format!("{name}.txt")), format!("{text}\n")).unwrap();
-    println!("{text}");
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sessions_on_sqlite() {
     let db = store_tests::sqlite().await;
     let text = session_story(db.store.clone()).await;
-    report("sessions-sqlite", &text);
+    support::report("sessions-sqlite", &text);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -439,5 +432,5 @@ async fn sessions_on_postgres() {
     }
     let db = store_tests::PgTestDb::create().await.unwrap();
     let text = session_story(db.open().await).await;
-    report("sessions-postgres", &text);
+    support::report("sessions-postgres", &text);
 }

@@ -1,0 +1,12 @@
+//! Shared by the web crate's tests.
+#![allow(dead_code, clippy::unwrap_used)]
+
+/// Leave a figure the test measured where `.ci/run` prints it (`target/reports/NAME.txt`), and print it.
+pub fn report(name: &str, text: &str) {
+    let dir = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
+        .join("..")
+        .join("reports");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join(format!("{name}.txt")), format!("{text}\n")).unwrap();
+    println!("{text}");
+}
