@@ -9,7 +9,7 @@ use domain::identifiers::LaCode;
 use domain::ids::PersonId;
 use domain::policy::{Action, Area, Decision};
 use domain::records::{Person, RecordSet};
-use domain::search::{self, Candidate};
+use domain::search;
 use serde::Serialize;
 use store::{PersonSearch, Store, Viewed};
 
@@ -17,6 +17,24 @@ use crate::{ServiceError, Services, authorize, case_record_check};
 
 /// How many candidates the store may return for ranking, and how many results a search shows.
 const CANDIDATES: u32 = 5_000;
+
+/// A stored search candidate, as the search ranks it.
+struct Named<'a>(&'a store::SearchCandidate);
+
+impl search::AsCandidate for Named<'_> {
+    fn as_candidate(&self) -> search::Candidate<'_> {
+        let c = self.0;
+        search::Candidate {
+            first_name: &c.first_name,
+            last_name: &c.last_name,
+            other_names: c.other_names.as_deref(),
+            date_of_birth: c.date_of_birth,
+            nhs_number: c.nhs_number.as_deref(),
+            upn: c.upn.as_deref(),
+            la_child_id: c.la_child_id.as_deref(),
+        }
+    }
+}
 const RESULTS: usize = 50;
 
 /// A child as a search result or a record heading (API: `{"id","la","name","date_of_birth",…}`).
@@ -165,6 +183,19 @@ impl<S: Store> Services<S> {
         authorize(actor, Area::CaseRecords, Action::Search)?;
         let query = search::parse_query(q)?;
         let keys = search::candidate_keys(&query);
+        // The store reads a few fields of every candidate; `rank` scores them (preparing the query once),
+        // best first, and keeps the ones to show, whose whole records are then read.
+        let ranking = query.clone();
+        let rank: store::RankCandidates = Box::new(move |mut candidates| {
+            // Ties keep the order they come in: by id, so that the same search gives the same list.
+            candidates.sort_by_key(|c| c.id);
+            let ranked = search::rank(&ranking, candidates.iter().map(Named));
+            ranked
+                .into_iter()
+                .take(RESULTS)
+                .map(|r| r.item.0.id)
+                .collect()
+        });
         let found = self
             .store
             .search_people(
@@ -180,36 +211,11 @@ impl<S: Store> Services<S> {
                     la_child_id: query.la_child_id.clone(),
                     limit: CANDIDATES,
                 },
+                rank,
             )
             .await?;
-        let mut scored: Vec<(u32, &Person)> = found
-            .iter()
-            .filter_map(|p| {
-                let candidate = Candidate {
-                    first_name: &p.first_name,
-                    last_name: &p.last_name,
-                    other_names: p.other_names.as_deref(),
-                    date_of_birth: p.date_of_birth,
-                    nhs_number: p.nhs_number.as_ref().map(|n| n.as_ref()),
-                    upn: p.upn.as_ref().map(|u| u.as_ref()),
-                    la_child_id: p.la_child_id.as_ref().map(|i| i.as_ref()),
-                };
-                search::score(&query, &candidate).map(|s| (s, p))
-            })
-            .collect();
-        scored.sort_by(|(sa, a), (sb, b)| {
-            sb.cmp(sa)
-                .then_with(|| a.last_name.cmp(&b.last_name))
-                .then_with(|| a.first_name.cmp(&b.first_name))
-                .then_with(|| a.date_of_birth.cmp(&b.date_of_birth))
-                .then_with(|| a.id.cmp(&b.id))
-        });
         let today = london_date(self.now());
-        Ok(scored
-            .into_iter()
-            .take(RESULTS)
-            .map(|(_, p)| ChildSummary::of(p, today))
-            .collect())
+        Ok(found.iter().map(|p| ChildSummary::of(p, today)).collect())
     }
 
     /// The child's whole case file, if the actor may see it; audited either way (even a role that may never

@@ -16,7 +16,10 @@ use crate::queries::{read_case_file, select_where, users_with_las};
 use crate::row::RowExt;
 use crate::sql::{Backend, Sql, SqlConn, SqlRow, ToValue, Value};
 use crate::tables::Table;
-use crate::{AccessCheck, AccessFacts, NewSession, PersonSearch, Session, Viewed};
+use crate::{
+    AccessCheck, AccessFacts, NewSession, PersonSearch, RankCandidates, SearchCandidate, Session,
+    Viewed,
+};
 
 fn event(
     action: AuditAction,
@@ -380,6 +383,7 @@ pub(crate) async fn view_contact<C: SqlConn>(
 pub(crate) async fn search_people<B: Backend>(
     c: &mut B::Conn,
     s: &PersonSearch,
+    rank: RankCandidates,
 ) -> Result<Audited<Vec<Person>>, StoreError> {
     let events = vec![event(AuditAction::Search, RecordKind::Person, None, None)];
     if s.las.is_empty() {
@@ -438,10 +442,9 @@ pub(crate) async fn search_people<B: Backend>(
     // `NOT_INDEXED` (SQLite's `+`) keeps the planner from walking every person of the LA by the name index
     // when the search-key indexes find the few candidates directly.
     let sql = format!(
-        "SELECT {} FROM person WHERE is_child = {is_child} AND {}la IN ({}) \
+        "SELECT {CANDIDATE_COLUMNS} FROM person WHERE is_child = {is_child} AND {}la IN ({}) \
          AND (restricted = {not_restricted} OR id IN (SELECT person_id FROM restricted_access WHERE user_id = {restricted_user})) \
          AND ({}) LIMIT {}",
-        Person::COLUMNS.join(", "),
         B::NOT_INDEXED,
         las.join(", "),
         matches.join(" OR "),
@@ -453,12 +456,30 @@ pub(crate) async fn search_people<B: Backend>(
             args,
         })
         .await?;
-    let people = rows
+    let candidates = rows
         .iter()
-        .map(Person::from_row)
-        .collect::<Result<Vec<_>, _>>()?;
+        .map(|r| {
+            Ok(SearchCandidate {
+                id: r.id("id")?,
+                first_name: r.req_text("first_name")?,
+                last_name: r.req_text("last_name")?,
+                other_names: r.text("other_names")?,
+                date_of_birth: r.date("date_of_birth")?,
+                nhs_number: r.text("nhs_number")?,
+                upn: r.text("upn")?,
+                la_child_id: r.text("la_child_id")?,
+            })
+        })
+        .collect::<Result<Vec<_>, StoreError>>()?;
+    let keep = rank(candidates);
+    let mut people = crate::front_door::people_by_id(c, keep.iter().copied()).await?;
+    let people = keep.iter().filter_map(|id| people.remove(id)).collect();
     Ok((people, events))
 }
+
+/// The columns a search reads for each candidate.
+const CANDIDATE_COLUMNS: &str =
+    "id, first_name, last_name, other_names, date_of_birth, nhs_number, upn, la_child_id";
 
 /// The rows of `person` whose search columns are empty (written before they existed): fill them in.
 pub(crate) async fn people_without_search_keys<C: SqlConn>(

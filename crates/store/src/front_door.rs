@@ -277,7 +277,7 @@ fn qualified(alias: &str, columns: &[&str]) -> String {
 }
 
 /// The people with these ids, by id.
-async fn people_by_id<C: SqlConn>(
+pub(crate) async fn people_by_id<C: SqlConn>(
     c: &mut C,
     ids: impl Iterator<Item = PersonId>,
 ) -> Result<std::collections::HashMap<PersonId, Person>, StoreError> {

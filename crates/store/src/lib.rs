@@ -101,6 +101,22 @@ pub enum Viewed<T> {
     Missing,
 }
 
+/// What a search compares of a person: read for every candidate, so kept small.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SearchCandidate {
+    pub id: PersonId,
+    pub first_name: String,
+    pub last_name: String,
+    pub other_names: Option<String>,
+    pub date_of_birth: Option<Date>,
+    pub nhs_number: Option<String>,
+    pub upn: Option<String>,
+    pub la_child_id: Option<String>,
+}
+
+/// Orders search candidates best first and keeps the ones to show.
+pub type RankCandidates = Box<dyn FnOnce(Vec<SearchCandidate>) -> Vec<PersonId> + Send>;
+
 /// A person search, already narrowed to what the user may see.
 #[derive(Clone, Debug, Default)]
 pub struct PersonSearch {
@@ -364,11 +380,14 @@ pub trait Store: Clone + Send + Sync + 'static {
         check: AccessCheck,
     ) -> impl Future<Output = Result<Viewed<Contact>, StoreError>> + Send;
 
-    /// Children matching the search's keys, within its scope; the search is audited (not what was typed).
+    /// Children matching the search's keys, within its scope, as `rank` orders and cuts them (it sees only
+    /// the few fields a search compares; the whole record is read for the ones it keeps). The search is
+    /// audited (not what was typed).
     fn search_people(
         &self,
         actor: &Actor,
         search: PersonSearch,
+        rank: RankCandidates,
     ) -> impl Future<Output = Result<Vec<Person>, StoreError>> + Send;
 
     /// Write audit entries for something that read or changed no single record (a search, an export).

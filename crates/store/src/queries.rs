@@ -1217,9 +1217,10 @@ impl<B: Backend> Store for SqlStore<B> {
         &self,
         actor: &Actor,
         search: PersonSearch,
+        rank: crate::RankCandidates,
     ) -> Result<Vec<Person>, StoreError> {
         self.audited_read(actor, move |c| {
-            async move { access::search_people::<B>(c, &search).await }.boxed()
+            async move { access::search_people::<B>(c, &search, rank).await }.boxed()
         })
         .await
     }
