@@ -243,7 +243,7 @@ impl<S: Store> Services<S> {
             .iter()
             .find(|p| p.id == child)
             .ok_or(ServiceError::NotFound)?;
-        let calendar = self.local_authority(&person.la).await?.settings.calendar();
+        let calendar = self.calendar(&self.local_authority(&person.la).await?.settings);
         let today = london_date(now);
         let name_of = |id: PersonId| {
             file.people

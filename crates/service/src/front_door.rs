@@ -7,6 +7,8 @@
 //! the user saw, and one audit entry per record, in one transaction.
 
 use domain::audit::Actor;
+use std::sync::Arc;
+
 use domain::calendar::Calendar;
 use domain::chronology::{self, ChronologyEntry};
 use domain::clocks::Rag;
@@ -212,9 +214,9 @@ impl<S: Store> Services<S> {
         let now = self.now();
         let authorities = self.local_authorities().await?;
         // Each LA's calendar, built once for the whole list.
-        let calendars: Vec<(&LocalAuthority, Calendar)> = authorities
+        let calendars: Vec<(&LocalAuthority, Arc<Calendar>)> = authorities
             .iter()
-            .map(|a| (a, a.settings.calendar()))
+            .map(|a| (a, self.calendar(&a.settings)))
             .collect();
         let assignees: Vec<UserId> = rows.iter().filter_map(|r| r.contact.assigned_to).collect();
         let (users, _) = self.store.directory(assignees, Vec::new()).await?;
@@ -289,7 +291,7 @@ impl<S: Store> Services<S> {
                 .await?,
         )?;
         let la = self.local_authority(&contact.la).await?;
-        let calendar = la.settings.calendar();
+        let calendar = self.calendar(&la.settings);
         let now = self.now();
         let today = london_date(now);
         let child = file
@@ -786,9 +788,9 @@ impl<S: Store> Services<S> {
             )
             .await?;
         let authorities = self.local_authorities().await?;
-        let calendars: Vec<(&LocalAuthority, Calendar)> = authorities
+        let calendars: Vec<(&LocalAuthority, Arc<Calendar>)> = authorities
             .iter()
-            .map(|a| (a, a.settings.calendar()))
+            .map(|a| (a, self.calendar(&a.settings)))
             .collect();
         let now = self.now();
         Ok(rows
@@ -810,7 +812,7 @@ impl<S: Store> Services<S> {
         Ok(request_item(
             &request,
             &child,
-            (&la, &la.settings.calendar()),
+            (&la, &self.calendar(&la.settings)),
             self.now(),
         ))
     }

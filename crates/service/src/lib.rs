@@ -71,8 +71,14 @@ pub struct Services<S> {
     store: S,
     clock: Clock,
     local_authorities: Arc<Mutex<Option<CachedLas>>>,
+    /// Working-day calendars by the closure days they add (building one takes a fraction of a millisecond,
+    /// which adds up when every worklist and record needs one).
+    calendars: Arc<Mutex<Vec<CachedCalendar>>>,
     sessions: sessions::SessionSettings,
 }
+
+/// A calendar and the LA closure days it was built with.
+type CachedCalendar = (Vec<datetime::Date>, Arc<Calendar>);
 
 /// LA settings as read, and when.
 type CachedLas = (Instant, Vec<LocalAuthority>);
@@ -147,6 +153,7 @@ impl<S: Store> Services<S> {
             store,
             clock: Clock::System,
             local_authorities: Arc::new(Mutex::new(None)),
+            calendars: Arc::new(Mutex::new(Vec::new())),
             sessions: sessions::SessionSettings::default(),
         }
     }
@@ -218,6 +225,26 @@ impl<S: Store> Services<S> {
             *cache = Some((Instant::now(), las.clone()));
         }
         Ok(las)
+    }
+
+    /// The working-day calendar of an LA's settings (bank holidays and its closure days), built once.
+    pub fn calendar(&self, settings: &LaSettings) -> Arc<Calendar> {
+        if let Ok(cache) = self.calendars.lock()
+            && let Some((_, cal)) = cache
+                .iter()
+                .find(|(days, _)| *days == settings.closure_days)
+        {
+            return cal.clone();
+        }
+        let cal = Arc::new(settings.calendar());
+        if let Ok(mut cache) = self.calendars.lock() {
+            // A handful of distinct settings at most; keep the cache from growing without bound all the same.
+            if cache.len() >= 32 {
+                cache.clear();
+            }
+            cache.push((settings.closure_days.clone(), cal.clone()));
+        }
+        cal
     }
 
     fn forget_local_authorities(&self) {
@@ -449,7 +476,7 @@ impl<S: Store> Services<S> {
                 (person.id, Some(person))
             }
         };
-        let calendar = la.settings.calendar();
+        let calendar = self.calendar(&la.settings);
         let out_of_hours = clocks::clock_starts_at(
             &calendar,
             &la.settings.clocks.working_hours,
@@ -506,7 +533,7 @@ impl<S: Store> Services<S> {
             .await?;
         let contact = children::viewed(actor, viewed)?;
         let la = self.local_authority(&contact.la).await?;
-        let calendar: Calendar = la.settings.calendar();
+        let calendar = self.calendar(&la.settings);
         Ok(ContactView::new(
             &contact,
             &la.settings,

@@ -250,11 +250,33 @@ pub(crate) async fn users_with_las<C: SqlConn>(
     c: &mut C,
     mut users: Vec<User>,
 ) -> Result<Vec<User>, StoreError> {
-    for u in &mut users {
+    if let [u] = users.as_mut_slice() {
         let rows = c
             .fetch_all(Sql::new("SELECT la FROM user_la WHERE user_id = $1 ORDER BY la").bind(u.id))
             .await?;
         u.las = rows.iter().map(|r| r.la("la")).collect::<Result<_, _>>()?;
+        return Ok(users);
+    }
+    // Many users (a worklist's assignees): one query per few hundred.
+    let ids: Vec<UserId> = users.iter().map(|u| u.id).collect();
+    let mut las: std::collections::HashMap<UserId, Vec<LaCode>> = std::collections::HashMap::new();
+    for chunk in ids.chunks(500) {
+        let list = (1..=chunk.len())
+            .map(|i| format!("${i}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let mut sql = Sql::new(format!(
+            "SELECT user_id, la FROM user_la WHERE user_id IN ({list}) ORDER BY user_id, la"
+        ));
+        for id in chunk {
+            sql = sql.bind(*id);
+        }
+        for r in c.fetch_all(sql).await? {
+            las.entry(r.id("user_id")?).or_default().push(r.la("la")?);
+        }
+    }
+    for u in &mut users {
+        u.las = las.remove(&u.id).unwrap_or_default();
     }
     Ok(users)
 }
@@ -1254,9 +1276,25 @@ impl<B: Backend> Store for SqlStore<B> {
     ) -> Result<(Vec<User>, Vec<Team>), StoreError> {
         self.read(move |c| {
             async move {
+                let mut users = users;
+                users.sort();
+                users.dedup();
                 let mut found_users = Vec::new();
-                for id in users {
-                    found_users.extend(select_where::<User, _>(c, "id = $1", id.to_value()).await?);
+                for chunk in users.chunks(500) {
+                    let list = (1..=chunk.len())
+                        .map(|i| format!("${i}"))
+                        .collect::<Vec<_>>()
+                        .join(", ");
+                    let mut sql = Sql::new(format!(
+                        "SELECT {} FROM app_user WHERE id IN ({list})",
+                        User::COLUMNS.join(", ")
+                    ));
+                    for id in chunk {
+                        sql = sql.bind(*id);
+                    }
+                    for row in c.fetch_all(sql).await? {
+                        found_users.push(User::from_row(&row)?);
+                    }
                 }
                 let found_users = users_with_las(c, found_users).await?;
                 let mut found_teams = Vec::new();
