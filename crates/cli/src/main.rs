@@ -50,8 +50,8 @@ enum Command {
         /// Seed the database with synthetic demo data if it holds no children yet.
         #[arg(long)]
         demo: bool,
-        /// How many children `--demo` creates.
-        #[arg(long, default_value_t = 3_000, requires = "demo")]
+        /// How many children `--demo` creates (10,000 gives each LA a MASH worklist of a few contacts a day).
+        #[arg(long, default_value_t = 10_000, requires = "demo")]
         demo_children: u32,
         /// Minutes without a request before a session ends.
         #[arg(long, default_value_t = 30)]
