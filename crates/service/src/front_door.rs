@@ -188,6 +188,29 @@ impl<S: Store> Services<S> {
         saved(actor, v)
     }
 
+    /// Save a changed contact (with any records the change creates), checking `action` on its child.
+    async fn save_contact(
+        &self,
+        actor: &Actor,
+        contact: Contact,
+        version: Option<i64>,
+        created: RecordSet,
+        action: Action,
+    ) -> Result<i64, ServiceError> {
+        self.save(
+            actor,
+            contact.child_id,
+            version,
+            created,
+            RecordSet {
+                contacts: vec![contact],
+                ..RecordSet::default()
+            },
+            case_record_check(actor, action),
+        )
+        .await
+    }
+
     /// The front-door worklist at one stage, most overdue first.
     pub async fn worklist(
         &self,
@@ -457,18 +480,8 @@ impl<S: Store> Services<S> {
             assigned_to: contact.assigned_to.or(actor.user_id),
             ..contact.clone()
         };
-        self.save(
-            actor,
-            contact.child_id,
-            version,
-            created,
-            RecordSet {
-                contacts: vec![updated_contact],
-                ..RecordSet::default()
-            },
-            case_record_check(actor, Action::Update),
-        )
-        .await
+        self.save_contact(actor, updated_contact, version, created, Action::Update)
+            .await
     }
 
     /// Record that two children are siblings (when a contact about both is recorded), unless the record
@@ -538,19 +551,16 @@ impl<S: Store> Services<S> {
             contact.recorded_by,
             self.now(),
         )?;
-        self.save(
+        let changed = Contact {
+            screening,
+            ..contact
+        };
+        self.save_contact(
             actor,
-            contact.child_id,
+            changed,
             version,
             RecordSet::default(),
-            RecordSet {
-                contacts: vec![Contact {
-                    screening,
-                    ..contact.clone()
-                }],
-                ..RecordSet::default()
-            },
-            case_record_check(actor, Action::Approve),
+            Action::Approve,
         )
         .await
     }
@@ -685,18 +695,8 @@ impl<S: Store> Services<S> {
             decision: Some(decision),
             ..contact.clone()
         };
-        self.save(
-            actor,
-            contact.child_id,
-            version,
-            created,
-            RecordSet {
-                contacts: vec![updated_contact],
-                ..RecordSet::default()
-            },
-            case_record_check(actor, Action::Update),
-        )
-        .await
+        self.save_contact(actor, updated_contact, version, created, Action::Update)
+            .await
     }
 
     /// A manager records oversight of a worker's decision.
@@ -717,19 +717,16 @@ impl<S: Store> Services<S> {
             ));
         };
         let decision = rules::record_oversight(decision, user, role, self.now())?;
-        self.save(
+        let changed = Contact {
+            decision: Some(decision),
+            ..contact
+        };
+        self.save_contact(
             actor,
-            contact.child_id,
+            changed,
             version,
             RecordSet::default(),
-            RecordSet {
-                contacts: vec![Contact {
-                    decision: Some(decision),
-                    ..contact.clone()
-                }],
-                ..RecordSet::default()
-            },
-            case_record_check(actor, Action::Approve),
+            Action::Approve,
         )
         .await
     }
@@ -747,19 +744,16 @@ impl<S: Store> Services<S> {
             return Err(ServiceError::Forbidden);
         };
         let feedback = rules::feedback(input, contact.decision.as_ref(), user, self.now())?;
-        self.save(
+        let changed = Contact {
+            feedback: Some(feedback),
+            ..contact
+        };
+        self.save_contact(
             actor,
-            contact.child_id,
+            changed,
             version,
             RecordSet::default(),
-            RecordSet {
-                contacts: vec![Contact {
-                    feedback: Some(feedback),
-                    ..contact.clone()
-                }],
-                ..RecordSet::default()
-            },
-            case_record_check(actor, Action::Update),
+            Action::Update,
         )
         .await
     }
