@@ -38,6 +38,10 @@ use store::sql::{Backend, Job, Sql, SqlConn, SqlRow};
 use store::{Store, StoreError};
 use store_sqlite::{LiteConn, SqliteStore};
 
+/// The allocator the server (`frontdoor serve`) runs with.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Unmeasured run before each phase (page cache, prepared statements).
 const WARM_UP: Duration = Duration::from_secs(2);
 

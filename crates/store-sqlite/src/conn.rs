@@ -1,15 +1,14 @@
-//! [`SqlConn`] and [`SqlRow`] over sqlx's SQLite connection. Dates are stored as `YYYY-MM-DD` text and instants
+//! [`SqlConn`] and [`SqlRow`] over a rusqlite connection. Dates are stored as `YYYY-MM-DD` text and instants
 //! as RFC 3339 UTC text with exactly six fractional digits, so that text order is time order.
 
+use std::sync::Arc;
+
 use domain::datetime::{Date, Timestamp};
-use sqlx::sqlite::{SqliteArguments, SqliteRow};
-use sqlx::{AssertSqlSafe, Row, Sqlite, SqliteConnection, Transaction};
+use rusqlite::ToSql;
+use rusqlite::types::{ToSqlOutput, Value as SqlValue, ValueRef};
 use store::StoreError;
 use store::sql::{Sql, SqlConn, SqlRow, Value};
-use store::sqlx_errors::from_sqlx;
 use uuid::Uuid;
-
-type Query<'q> = sqlx::query::Query<'q, sqlx::Sqlite, SqliteArguments>;
 
 /// Format an instant the one way SQLite columns hold it: `YYYY-MM-DDTHH:MM:SS.ffffffZ`.
 pub fn format_timestamp(t: Timestamp) -> String {
@@ -68,26 +67,6 @@ fn jiff_utc(t: Timestamp) -> domain::datetime::DateTime {
     domain::datetime::utc().to_datetime(t)
 }
 
-fn bind<'q>(q: Query<'q>, v: Value<'q>) -> Query<'q> {
-    match v {
-        Value::Null(_) => q.bind(None::<String>),
-        Value::Bool(b) => q.bind(b),
-        Value::Int(n) => q.bind(n),
-        Value::Text(s) => q.bind(s),
-        Value::Bytes(b) => q.bind(b),
-        Value::Uuid(u) => q.bind(u),
-        Value::Date(d) => q.bind(format_date(d)),
-        Value::Timestamp(t) => q.bind(format_timestamp(t)),
-    }
-}
-
-fn build<'q>(q: Sql<'q>) -> Query<'q> {
-    let Sql { text, args } = q;
-    let text = anonymous_placeholders(&text).unwrap_or_else(|| text.into_owned());
-    args.into_iter()
-        .fold(sqlx::query(AssertSqlSafe(text)), bind)
-}
-
 /// `$1, $2, … $n` used once each and in order become plain `?`s.
 ///
 /// SQLite looks a named parameter's name up by a linear scan, and sqlx asks for every parameter's name when it
@@ -130,43 +109,145 @@ pub fn anonymous_placeholders(sql: &str) -> Option<String> {
 }
 
 /// A connection the shared store code runs on: the writer's own connection (inside the group transaction the
-/// writer opened), or a reader's read-only transaction.
+/// writer opened), or a reader's connection inside a read transaction. Statements run synchronously on the
+/// calling thread (the writer's thread, or a blocking thread for a read), so a read of thirty statements costs
+/// no thread hop per statement and rows are not sent across threads one by one.
 pub struct LiteConn {
-    inner: Inner,
-}
-
-enum Inner {
-    Writer(SqliteConnection),
-    Reader(Transaction<'static, Sqlite>),
+    conn: rusqlite::Connection,
 }
 
 impl LiteConn {
-    pub(crate) fn writer(conn: SqliteConnection) -> LiteConn {
-        LiteConn {
-            inner: Inner::Writer(conn),
-        }
-    }
-
-    pub(crate) fn reader(tx: Transaction<'static, Sqlite>) -> LiteConn {
-        LiteConn {
-            inner: Inner::Reader(tx),
-        }
+    pub(crate) fn new(conn: rusqlite::Connection) -> LiteConn {
+        LiteConn { conn }
     }
 
     /// The underlying connection.
-    pub fn raw(&mut self) -> &mut SqliteConnection {
-        match &mut self.inner {
-            Inner::Writer(c) => c,
-            Inner::Reader(tx) => tx,
-        }
+    pub(crate) fn raw(&self) -> &rusqlite::Connection {
+        &self.conn
     }
 
-    /// End a reader's transaction (it only read, so it rolls back).
-    pub(crate) async fn finish_read(self) -> Result<(), StoreError> {
-        match self.inner {
-            Inner::Reader(tx) => tx.rollback().await.map_err(from_sqlx),
-            Inner::Writer(_) => Ok(()),
+    /// Run statements with no arguments and no rows (`BEGIN`, `COMMIT`, `SAVEPOINT`, ...).
+    pub(crate) fn batch(&self, sql: &str) -> Result<(), StoreError> {
+        self.conn.execute_batch(sql).map_err(from_rusqlite)
+    }
+
+    /// Prepare (from the connection's statement cache) and bind.
+    fn prepare<'c>(&'c self, q: &Sql<'_>) -> Result<rusqlite::CachedStatement<'c>, StoreError> {
+        let anonymous = anonymous_placeholders(&q.text);
+        let mut stmt = self
+            .conn
+            .prepare_cached(anonymous.as_deref().unwrap_or(&q.text))
+            .map_err(from_rusqlite)?;
+        for (i, v) in q.args.iter().enumerate() {
+            let index = if anonymous.is_some() {
+                Some(i + 1)
+            } else {
+                stmt.parameter_index(&format!("${}", i + 1))
+                    .map_err(from_rusqlite)?
+            };
+            if let Some(index) = index {
+                stmt.raw_bind_parameter(index, Bound(v))
+                    .map_err(from_rusqlite)?;
+            }
         }
+        Ok(stmt)
+    }
+
+    fn run(&self, q: &Sql<'_>) -> Result<u64, StoreError> {
+        let mut stmt = self.prepare(q)?;
+        if stmt.column_count() > 0 {
+            // A statement that answers rows (a PRAGMA, say): step through them.
+            let mut rows = stmt.raw_query();
+            while rows.next().map_err(from_rusqlite)?.is_some() {}
+            return Ok(0);
+        }
+        stmt.raw_execute().map(|n| n as u64).map_err(from_rusqlite)
+    }
+
+    fn rows(&self, q: &Sql<'_>, most: Option<usize>) -> Result<Vec<LiteRow>, StoreError> {
+        let mut stmt = self.prepare(q)?;
+        let columns: Arc<[String]> = stmt.column_names().into_iter().map(str::to_owned).collect();
+        let width = columns.len();
+        let mut out = Vec::new();
+        let mut rows = stmt.raw_query();
+        while let Some(row) = rows.next().map_err(from_rusqlite)? {
+            let mut values = Vec::with_capacity(width);
+            for i in 0..width {
+                values.push(owned(row.get_ref(i).map_err(from_rusqlite)?)?);
+            }
+            out.push(LiteRow {
+                columns: columns.clone(),
+                values,
+            });
+            if most.is_some_and(|m| out.len() >= m) {
+                break;
+            }
+        }
+        Ok(out)
+    }
+}
+
+fn owned(v: ValueRef<'_>) -> Result<SqlValue, StoreError> {
+    Ok(match v {
+        ValueRef::Null => SqlValue::Null,
+        ValueRef::Integer(n) => SqlValue::Integer(n),
+        ValueRef::Real(x) => SqlValue::Real(x),
+        ValueRef::Text(t) => SqlValue::Text(
+            String::from_utf8(t.to_vec()).map_err(|e| StoreError::Corrupt(format!("text: {e}")))?,
+        ),
+        ValueRef::Blob(b) => SqlValue::Blob(b.to_vec()),
+    })
+}
+
+/// A bound value as SQLite takes it: booleans as 0/1, UUIDs as 16-byte blobs, dates and instants as text.
+struct Bound<'v, 'a>(&'v Value<'a>);
+
+impl ToSql for Bound<'_, '_> {
+    fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+        Ok(match self.0 {
+            Value::Null(_) => ToSqlOutput::Borrowed(ValueRef::Null),
+            Value::Bool(b) => ToSqlOutput::Owned(SqlValue::Integer(i64::from(*b))),
+            Value::Int(n) => ToSqlOutput::Owned(SqlValue::Integer(*n)),
+            Value::Text(s) => ToSqlOutput::Borrowed(ValueRef::Text(s.as_bytes())),
+            Value::Bytes(b) => ToSqlOutput::Borrowed(ValueRef::Blob(b)),
+            Value::Uuid(u) => ToSqlOutput::Borrowed(ValueRef::Blob(u.as_bytes())),
+            Value::Date(d) => ToSqlOutput::Owned(SqlValue::Text(format_date(*d))),
+            Value::Timestamp(t) => ToSqlOutput::Owned(SqlValue::Text(format_timestamp(*t))),
+        })
+    }
+}
+
+/// Map a driver error to what a caller can act on. Messages carry no bound values.
+pub(crate) fn from_rusqlite(e: rusqlite::Error) -> StoreError {
+    use rusqlite::ffi;
+    match e {
+        rusqlite::Error::QueryReturnedNoRows => StoreError::NotFound,
+        rusqlite::Error::SqliteFailure(f, message) => {
+            let msg = message.unwrap_or_else(|| f.to_string());
+            match f.extended_code {
+                ffi::SQLITE_CONSTRAINT_UNIQUE | ffi::SQLITE_CONSTRAINT_PRIMARYKEY => {
+                    StoreError::Conflict(msg)
+                }
+                ffi::SQLITE_CONSTRAINT_FOREIGNKEY
+                | ffi::SQLITE_CONSTRAINT_NOTNULL
+                | ffi::SQLITE_CONSTRAINT_CHECK => StoreError::Rejected(msg),
+                _ => match f.code {
+                    ffi::ErrorCode::DatabaseBusy
+                    | ffi::ErrorCode::DatabaseLocked
+                    | ffi::ErrorCode::CannotOpen
+                    | ffi::ErrorCode::SystemIoFailure
+                    | ffi::ErrorCode::DiskFull => StoreError::Unavailable(msg),
+                    _ => StoreError::Database(msg),
+                },
+            }
+        }
+        rusqlite::Error::FromSqlConversionFailure(i, _, e) => {
+            StoreError::Corrupt(format!("column {i}: {e}"))
+        }
+        rusqlite::Error::InvalidColumnType(i, name, t) => {
+            StoreError::Corrupt(format!("column {i} ({name}): unexpected {t}"))
+        }
+        other => StoreError::Database(other.to_string()),
     }
 }
 
@@ -174,43 +255,15 @@ impl SqlConn for LiteConn {
     type Row = LiteRow;
 
     async fn execute<'a>(&'a mut self, q: Sql<'a>) -> Result<u64, StoreError> {
-        build(q)
-            .execute(self.raw())
-            .await
-            .map(|r| r.rows_affected())
-            .map_err(from_sqlx)
-    }
-
-    /// Binds the next statement's values while SQLite runs the current one (bulk loads spend as long
-    /// converting values as SQLite spends writing them).
-    async fn execute_all<'a, I>(&'a mut self, statements: I) -> Result<u64, StoreError>
-    where
-        I: Iterator<Item = Sql<'a>> + Send + 'a,
-    {
-        let mut statements = statements;
-        let mut n = 0;
-        let mut next = statements.next().map(build);
-        while let Some(q) = next {
-            let (done, following) = futures::join!(q.execute(self.raw()), async {
-                statements.next().map(build)
-            });
-            n += done.map_err(from_sqlx)?.rows_affected();
-            next = following;
-        }
-        Ok(n)
+        self.run(&q)
     }
 
     async fn fetch_all<'a>(&'a mut self, q: Sql<'a>) -> Result<Vec<LiteRow>, StoreError> {
-        let rows = build(q).fetch_all(self.raw()).await.map_err(from_sqlx)?;
-        Ok(rows.into_iter().map(LiteRow).collect())
+        self.rows(&q, None)
     }
 
     async fn fetch_optional<'a>(&'a mut self, q: Sql<'a>) -> Result<Option<LiteRow>, StoreError> {
-        let row = build(q)
-            .fetch_optional(self.raw())
-            .await
-            .map_err(from_sqlx)?;
-        Ok(row.map(LiteRow))
+        Ok(self.rows(&q, Some(1))?.into_iter().next())
     }
 }
 
@@ -218,33 +271,91 @@ fn corrupt(col: &str, e: impl std::fmt::Display) -> StoreError {
     StoreError::Corrupt(format!("column {col}: {e}"))
 }
 
-/// A row read from SQLite.
-pub struct LiteRow(SqliteRow);
+/// A row read from SQLite: its values, and the statement's column names to find them by.
+pub struct LiteRow {
+    columns: Arc<[String]>,
+    values: Vec<SqlValue>,
+}
+
+impl LiteRow {
+    fn get(&self, col: &str) -> Result<&SqlValue, StoreError> {
+        let i = self
+            .columns
+            .iter()
+            .position(|c| c == col)
+            .or_else(|| {
+                self.columns
+                    .iter()
+                    .position(|c| c.eq_ignore_ascii_case(col))
+            })
+            .ok_or_else(|| StoreError::Corrupt(format!("column {col} not found")))?;
+        self.values
+            .get(i)
+            .ok_or_else(|| StoreError::Corrupt(format!("column {col} not found")))
+    }
+
+    fn text_ref(&self, col: &str) -> Result<Option<&str>, StoreError> {
+        match self.get(col)? {
+            SqlValue::Null => Ok(None),
+            SqlValue::Text(s) => Ok(Some(s)),
+            SqlValue::Blob(b) => std::str::from_utf8(b)
+                .map(Some)
+                .map_err(|e| corrupt(col, e)),
+            other => Err(corrupt(
+                col,
+                format!("expected text, found {:?}", other.data_type()),
+            )),
+        }
+    }
+}
 
 impl SqlRow for LiteRow {
     fn bool(&self, col: &str) -> Result<Option<bool>, StoreError> {
-        self.0.try_get(col).map_err(from_sqlx)
+        Ok(self.int(col)?.map(|n| n != 0))
     }
     fn int(&self, col: &str) -> Result<Option<i64>, StoreError> {
-        self.0.try_get(col).map_err(from_sqlx)
+        match self.get(col)? {
+            SqlValue::Null => Ok(None),
+            SqlValue::Integer(n) => Ok(Some(*n)),
+            other => Err(corrupt(
+                col,
+                format!("expected an integer, found {:?}", other.data_type()),
+            )),
+        }
     }
     fn text(&self, col: &str) -> Result<Option<String>, StoreError> {
-        self.0.try_get(col).map_err(from_sqlx)
+        Ok(self.text_ref(col)?.map(str::to_owned))
     }
     fn bytes(&self, col: &str) -> Result<Option<Vec<u8>>, StoreError> {
-        self.0.try_get(col).map_err(from_sqlx)
+        match self.get(col)? {
+            SqlValue::Null => Ok(None),
+            SqlValue::Blob(b) => Ok(Some(b.clone())),
+            SqlValue::Text(s) => Ok(Some(s.as_bytes().to_vec())),
+            other => Err(corrupt(
+                col,
+                format!("expected bytes, found {:?}", other.data_type()),
+            )),
+        }
     }
     fn uuid(&self, col: &str) -> Result<Option<Uuid>, StoreError> {
-        self.0.try_get(col).map_err(from_sqlx)
+        match self.get(col)? {
+            SqlValue::Null => Ok(None),
+            SqlValue::Blob(b) => Uuid::from_slice(b).map(Some).map_err(|e| corrupt(col, e)),
+            SqlValue::Text(s) => s.parse().map(Some).map_err(|e| corrupt(col, e)),
+            other => Err(corrupt(
+                col,
+                format!("expected a UUID, found {:?}", other.data_type()),
+            )),
+        }
     }
     fn date(&self, col: &str) -> Result<Option<Date>, StoreError> {
-        let s: Option<String> = self.0.try_get(col).map_err(from_sqlx)?;
-        s.map(|s| s.parse::<Date>().map_err(|e| corrupt(col, e)))
+        self.text_ref(col)?
+            .map(|s| s.parse::<Date>().map_err(|e| corrupt(col, e)))
             .transpose()
     }
     fn timestamp(&self, col: &str) -> Result<Option<Timestamp>, StoreError> {
-        let s: Option<String> = self.0.try_get(col).map_err(from_sqlx)?;
-        s.map(|s| s.parse::<Timestamp>().map_err(|e| corrupt(col, e)))
+        self.text_ref(col)?
+            .map(|s| s.parse::<Timestamp>().map_err(|e| corrupt(col, e)))
             .transpose()
     }
 }

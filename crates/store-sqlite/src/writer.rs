@@ -9,10 +9,9 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use futures::FutureExt;
-use sqlx::Executor;
+use futures::executor::block_on;
 use store::StoreError;
 use store::sql::Job;
-use store::sqlx_errors::from_sqlx;
 use tokio::sync::{mpsc, oneshot};
 
 use crate::conn::LiteConn;
@@ -54,11 +53,17 @@ pub(crate) struct WriterHandle {
     counters: Arc<Counters>,
 }
 
-pub(crate) fn spawn(conn: sqlx::SqliteConnection) -> WriterHandle {
+/// Start the writer on a thread of its own: each job runs to completion there (its statements run
+/// synchronously on the writer's connection), so the async runtime's workers never wait on SQLite.
+pub(crate) fn spawn(conn: rusqlite::Connection) -> Result<WriterHandle, StoreError> {
     let (tx, rx) = mpsc::unbounded_channel();
     let counters = Arc::new(Counters::default());
-    tokio::spawn(run(LiteConn::writer(conn), rx, counters.clone()));
-    WriterHandle { tx, counters }
+    let thread_counters = counters.clone();
+    std::thread::Builder::new()
+        .name("sqlite-writer".into())
+        .spawn(move || run(LiteConn::new(conn), rx, &thread_counters))
+        .map_err(|e| StoreError::Unavailable(format!("cannot start the database writer: {e}")))?;
+    Ok(WriterHandle { tx, counters })
 }
 
 impl WriterHandle {
@@ -115,22 +120,20 @@ impl WriterHandle {
     }
 }
 
-async fn run(
-    mut conn: LiteConn,
-    mut rx: mpsc::UnboundedReceiver<Message>,
-    counters: Arc<Counters>,
-) {
+fn run(mut conn: LiteConn, mut rx: mpsc::UnboundedReceiver<Message>, counters: &Counters) {
     let mut closing = None;
     // A request that must run alone, met while a group was being gathered.
     let mut held: Option<Request> = None;
     while closing.is_none() {
         if let Some(alone) = held.take() {
             counters.requests.fetch_add(1, Ordering::Relaxed);
-            commit_group(&mut conn, vec![alone]).await;
+            commit_group(&mut conn, vec![alone]);
             counters.commits.fetch_add(1, Ordering::Relaxed);
             continue;
         }
-        let Some(first) = rx.recv().await else { break };
+        let Some(first) = rx.blocking_recv() else {
+            break;
+        };
         let mut group = Vec::new();
         match first {
             Message::Write(r) => group.push(r),
@@ -149,23 +152,22 @@ async fn run(
             counters
                 .requests
                 .fetch_add(group.len() as u64, Ordering::Relaxed);
-            commit_group(&mut conn, group).await;
+            commit_group(&mut conn, group);
             counters.commits.fetch_add(1, Ordering::Relaxed);
         }
     }
     if let Some(alone) = held.take() {
-        commit_group(&mut conn, vec![alone]).await;
+        commit_group(&mut conn, vec![alone]);
     }
-    let _ = conn.raw().execute("PRAGMA optimize").await;
+    let _ = conn.batch("PRAGMA optimize");
     drop(conn);
     if let Some(done) = closing {
         let _ = done.send(());
     }
 }
 
-async fn commit_group(conn: &mut LiteConn, group: Vec<Request>) {
-    if let Err(e) = conn.raw().execute("BEGIN IMMEDIATE").await {
-        let e = from_sqlx(e);
+fn commit_group(conn: &mut LiteConn, group: Vec<Request>) {
+    if let Err(e) = conn.batch("BEGIN IMMEDIATE") {
         for r in group {
             let _ = r.reply.send(Err(e.clone()));
         }
@@ -175,19 +177,18 @@ async fn commit_group(conn: &mut LiteConn, group: Vec<Request>) {
     // (Savepoints copy every page they touch into a sub-journal, which would double the cost of bulk loads.)
     if group.len() == 1 {
         if let Some(r) = group.into_iter().next() {
-            let result = (r.job)(conn).await;
+            let result = block_on((r.job)(conn));
             let outcome = match result {
-                Ok(v) => match conn.raw().execute("COMMIT").await {
-                    Ok(_) => Ok(v),
+                Ok(v) => match conn.batch("COMMIT") {
+                    Ok(()) => Ok(v),
                     Err(e) => {
-                        let e = from_sqlx(e);
                         tracing::error!(error = %e, "commit failed; rolling back");
-                        let _ = conn.raw().execute("ROLLBACK").await;
+                        let _ = conn.batch("ROLLBACK");
                         Err(e)
                     }
                 },
                 Err(e) => {
-                    let _ = conn.raw().execute("ROLLBACK").await;
+                    let _ = conn.batch("ROLLBACK");
                     Err(e)
                 }
             };
@@ -202,23 +203,19 @@ async fn commit_group(conn: &mut LiteConn, group: Vec<Request>) {
             outcomes.push((r.reply, Err(e.clone())));
             continue;
         }
-        if let Err(e) = conn.raw().execute("SAVEPOINT request").await {
-            let e = from_sqlx(e);
+        if let Err(e) = conn.batch("SAVEPOINT request") {
             broken = Some(e.clone());
             outcomes.push((r.reply, Err(e)));
             continue;
         }
-        let result = (r.job)(conn).await;
+        let result = block_on((r.job)(conn));
         let end = if result.is_ok() {
-            conn.raw().execute("RELEASE request").await
+            conn.batch("RELEASE request")
         } else {
-            match conn.raw().execute("ROLLBACK TO request").await {
-                Ok(_) => conn.raw().execute("RELEASE request").await,
-                Err(e) => Err(e),
-            }
+            conn.batch("ROLLBACK TO request")
+                .and_then(|()| conn.batch("RELEASE request"))
         };
         if let Err(e) = end {
-            let e = from_sqlx(e);
             broken = Some(e.clone());
             outcomes.push((r.reply, Err(e)));
             continue;
@@ -227,12 +224,7 @@ async fn commit_group(conn: &mut LiteConn, group: Vec<Request>) {
     }
     let commit = match broken {
         Some(e) => Err(e),
-        None => conn
-            .raw()
-            .execute("COMMIT")
-            .await
-            .map(|_| ())
-            .map_err(from_sqlx),
+        None => conn.batch("COMMIT"),
     };
     match commit {
         Ok(()) => {
@@ -242,7 +234,7 @@ async fn commit_group(conn: &mut LiteConn, group: Vec<Request>) {
         }
         Err(e) => {
             tracing::error!(error = %e, "group commit failed; rolling back");
-            let _ = conn.raw().execute("ROLLBACK").await;
+            let _ = conn.batch("ROLLBACK");
             for (reply, result) in outcomes {
                 let _ = reply.send(result.and(Err(e.clone())));
             }
