@@ -1050,3 +1050,111 @@ async fn access_story<S: Store>(
         "{backend}: seq has no gaps"
     );
 }
+
+/// Person search's in-memory index sees every change to a person, made through this store or through another
+/// one on the same database (another server process), by the next search: `writer` writes, `searcher` searches.
+/// Both must be on one empty database.
+pub async fn search_sees_changes_from_another_store<S: Store>(writer: &S, searcher: &S) {
+    use domain::ids::PersonId;
+    use store::PersonSearch;
+
+    let admin = Actor::system("test");
+    let backend = writer.backend_name();
+    writer
+        .save_local_authority(&admin, &fixture::local_authority("213", "Westminster"))
+        .await
+        .unwrap();
+    let worker = fixture::user("fresh-worker", Role::MashWorker, None);
+    writer.add_user(&admin, &worker, None).await.unwrap();
+    let actor = Actor::user(&worker);
+    let record = |first: &str| {
+        let child = fixture::new_child(first, "Freshchild", "2019-11-30");
+        let contact = fixture::contact(child.id, Some(worker.id));
+        (
+            child.id,
+            NewContact {
+                contact,
+                new_child: Some(child),
+                idempotency_key: None,
+            },
+        )
+    };
+    let search = |user: Option<domain::ids::UserId>| PersonSearch {
+        las: vec![fixture::la()],
+        user_id: user,
+        keys: vec![domain::search::name_key("freshchild")],
+        limit: 100,
+        ..PersonSearch::default()
+    };
+    let found = |people: Vec<domain::records::Person>| -> Vec<PersonId> {
+        let mut ids: Vec<PersonId> = people.into_iter().map(|p| p.id).collect();
+        ids.sort();
+        ids
+    };
+
+    let (maya, new_contact) = record("Maya");
+    writer.record_contact(&actor, new_contact).await.unwrap();
+    let first = searcher
+        .search_people(&actor, search(None), keep_all())
+        .await
+        .unwrap();
+    assert_eq!(
+        found(first),
+        vec![maya],
+        "{backend}: the index is built with Maya in it"
+    );
+
+    let (noah, new_contact) = record("Noah");
+    writer.record_contact(&actor, new_contact).await.unwrap();
+    let mut both = vec![maya, noah];
+    both.sort();
+    assert_eq!(
+        found(
+            searcher
+                .search_people(&actor, search(None), keep_all())
+                .await
+                .unwrap()
+        ),
+        both,
+        "{backend}: a child recorded after the index was built is found by the next search"
+    );
+
+    writer
+        .restrict_person(&admin, noah, Some(vec![worker.id]), domain::datetime::now())
+        .await
+        .unwrap();
+    assert_eq!(
+        found(
+            searcher
+                .search_people(&actor, search(None), keep_all())
+                .await
+                .unwrap()
+        ),
+        vec![maya],
+        "{backend}: a child restricted a moment ago is hidden from everyone not named"
+    );
+    assert_eq!(
+        found(
+            searcher
+                .search_people(&actor, search(Some(worker.id)), keep_all())
+                .await
+                .unwrap()
+        ),
+        both,
+        "{backend}: and found by the user named"
+    );
+    writer
+        .restrict_person(&admin, noah, None, domain::datetime::now())
+        .await
+        .unwrap();
+    assert_eq!(
+        found(
+            searcher
+                .search_people(&actor, search(None), keep_all())
+                .await
+                .unwrap()
+        ),
+        both,
+        "{backend}: the restriction lifted, the child is found again"
+    );
+}

@@ -9,7 +9,8 @@
 use std::collections::BTreeSet;
 
 use sqlx::{Connection, Row};
-use store_tests::{PgTestDb, pg_configured, sqlite, story::story};
+use store_tests::story::{search_sees_changes_from_another_store, story};
+use store_tests::{PgTestDb, pg_configured, sqlite};
 
 #[tokio::test]
 async fn story_on_sqlite() {
@@ -26,6 +27,26 @@ async fn story_on_postgres() {
     let store = db.open().await;
     story(&store).await;
     store.backend().close().await;
+}
+
+#[tokio::test]
+async fn search_sees_another_stores_changes_on_sqlite() {
+    let db = sqlite().await;
+    let other = store_sqlite::open_path(&db.path()).await.unwrap();
+    search_sees_changes_from_another_store(&db.store, &other).await;
+    other.backend().close().await;
+}
+
+#[tokio::test]
+async fn search_sees_another_stores_changes_on_postgres() {
+    if !pg_configured("search_sees_another_stores_changes_on_postgres") {
+        return;
+    }
+    let db = PgTestDb::create().await.unwrap();
+    let (writer, searcher) = (db.open().await, db.open().await);
+    search_sees_changes_from_another_store(&writer, &searcher).await;
+    writer.backend().close().await;
+    searcher.backend().close().await;
 }
 
 type Columns = BTreeSet<(String, String, bool)>;

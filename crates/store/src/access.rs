@@ -1,8 +1,6 @@
 //! Sessions, sign-in attempts, disabling users, restricted records, and the audited reads that run the
 //! permission check inside their transaction.
 
-use std::borrow::Cow;
-
 use domain::audit::{Actor, AuditEvent};
 use domain::codes::{AuditAction, AuditOutcome, RecordKind};
 use domain::datetime::Timestamp;
@@ -14,12 +12,10 @@ use crate::audit_log::append_audit;
 use crate::error::StoreError;
 use crate::queries::{read_case_file, select_where, users_with_las};
 use crate::row::RowExt;
-use crate::sql::{Backend, Sql, SqlConn, SqlRow, ToValue, Value};
+use crate::search_index::SearchIndex;
+use crate::sql::{Backend, Sql, SqlConn, SqlRow, ToValue};
 use crate::tables::Table;
-use crate::{
-    AccessCheck, AccessFacts, NewSession, PersonSearch, RankCandidates, SearchCandidate, Session,
-    Viewed,
-};
+use crate::{AccessCheck, AccessFacts, NewSession, PersonSearch, RankCandidates, Session, Viewed};
 
 fn event(
     action: AuditAction,
@@ -379,107 +375,43 @@ pub(crate) async fn view_contact<C: SqlConn>(
     Ok((viewed, events))
 }
 
-/// People matching a search, within its scope; reads only (the caller audits the search).
-pub(crate) async fn search_people<B: Backend>(
-    c: &mut B::Conn,
+/// People matching a search, within its scope; reads only (the caller audits the search). Candidates come
+/// from the in-memory index, brought up to this snapshot first; only the people kept are read in full.
+pub(crate) async fn search_people<C: SqlConn>(
+    c: &mut C,
+    index: &SearchIndex,
     s: &PersonSearch,
     rank: RankCandidates,
 ) -> Result<Audited<Vec<Person>>, StoreError> {
     let events = vec![event(AuditAction::Search, RecordKind::Person, None, None)];
-    if s.las.is_empty() {
+    let nothing_to_match = s.keys.is_empty()
+        && s.prefixes.is_empty()
+        && s.date_of_birth.is_none()
+        && s.nhs_number.is_none()
+        && s.upn.is_none()
+        && s.la_child_id.is_none();
+    if s.las.is_empty() || nothing_to_match {
         return Ok((Vec::new(), events));
     }
-    let mut args: Vec<Value<'_>> = Vec::new();
-    let mut p = |v: Value<'static>| {
-        args.push(v);
-        format!("${}", args.len())
-    };
-    let las: Vec<String> = s
-        .las
-        .iter()
-        .map(|la| p(Value::Text(Cow::Owned(la.as_ref().to_owned()))))
-        .collect();
-    let restricted_user = p(s.user_id.map(|u| u.uuid()).to_value());
-    let is_child = p(true.to_value());
-    let not_restricted = p(false.to_value());
-    let mut matches: Vec<String> = Vec::new();
-    if !s.keys.is_empty() {
-        let keys: Vec<String> = s
-            .keys
+    index.refresh(c).await?;
+    // The restricted records named for this user (few, if any).
+    let granted: Vec<PersonId> = match s.user_id {
+        Some(user) => c
+            .fetch_all(
+                Sql::new("SELECT person_id FROM restricted_access WHERE user_id = $1").bind(user),
+            )
+            .await?
             .iter()
-            .map(|k| p(Value::Text(Cow::Owned(k.clone()))))
-            .collect();
-        let list = keys.join(", ");
-        matches.push(format!("search_last_key IN ({list})"));
-        matches.push(format!("search_first_key IN ({list})"));
-    }
-    for prefix in &s.prefixes {
-        let pattern = p(Value::Text(Cow::Owned(format!("{prefix}%"))));
-        matches.push(format!("search_last LIKE {pattern}"));
-        matches.push(format!("search_first LIKE {pattern}"));
-    }
-    if let Some(d) = s.date_of_birth {
-        matches.push(format!("date_of_birth = {}", p(d.to_value())));
-    }
-    if let Some(n) = &s.nhs_number {
-        matches.push(format!(
-            "nhs_number = {}",
-            p(Value::Text(Cow::Owned(n.clone())))
-        ));
-    }
-    if let Some(u) = &s.upn {
-        matches.push(format!("upn = {}", p(Value::Text(Cow::Owned(u.clone())))));
-    }
-    if let Some(id) = &s.la_child_id {
-        matches.push(format!(
-            "la_child_id = {}",
-            p(Value::Text(Cow::Owned(id.clone())))
-        ));
-    }
-    if matches.is_empty() {
-        return Ok((Vec::new(), events));
-    }
-    // `NOT_INDEXED` (SQLite's `+`) keeps the planner from walking every person of the LA by the name index
-    // when the search-key indexes find the few candidates directly.
-    let sql = format!(
-        "SELECT {CANDIDATE_COLUMNS} FROM person WHERE is_child = {is_child} AND {}la IN ({}) \
-         AND (restricted = {not_restricted} OR id IN (SELECT person_id FROM restricted_access WHERE user_id = {restricted_user})) \
-         AND ({}) LIMIT {}",
-        B::NOT_INDEXED,
-        las.join(", "),
-        matches.join(" OR "),
-        s.limit.clamp(1, 5000)
-    );
-    let rows = c
-        .fetch_all(Sql {
-            text: Cow::Owned(sql),
-            args,
-        })
-        .await?;
-    let candidates = rows
-        .iter()
-        .map(|r| {
-            Ok(SearchCandidate {
-                id: r.id("id")?,
-                first_name: r.req_text("first_name")?,
-                last_name: r.req_text("last_name")?,
-                other_names: r.text("other_names")?,
-                date_of_birth: r.date("date_of_birth")?,
-                nhs_number: r.text("nhs_number")?,
-                upn: r.text("upn")?,
-                la_child_id: r.text("la_child_id")?,
-            })
-        })
-        .collect::<Result<Vec<_>, StoreError>>()?;
+            .map(|r| r.id("person_id"))
+            .collect::<Result<_, _>>()?,
+        None => Vec::new(),
+    };
+    let candidates = index.candidates(s, |id| granted.contains(&id))?;
     let keep = rank(candidates);
     let mut people = crate::front_door::people_by_id(c, keep.iter().copied()).await?;
     let people = keep.iter().filter_map(|id| people.remove(id)).collect();
     Ok((people, events))
 }
-
-/// The columns a search reads for each candidate.
-const CANDIDATE_COLUMNS: &str =
-    "id, first_name, last_name, other_names, date_of_birth, nhs_number, upn, la_child_id";
 
 /// The rows of `person` whose search columns are empty (written before they existed): fill them in.
 pub(crate) async fn people_without_search_keys<C: SqlConn>(

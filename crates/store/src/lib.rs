@@ -9,6 +9,7 @@ pub mod error;
 mod front_door;
 mod queries;
 pub mod row;
+pub mod search_index;
 pub mod sql;
 pub mod tables;
 

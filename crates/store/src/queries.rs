@@ -14,6 +14,7 @@ use futures::FutureExt;
 use crate::audit_log::{self, append_audit};
 use crate::error::StoreError;
 use crate::row::RowExt;
+use crate::search_index::SearchIndex;
 use crate::sql::{Backend, Job, Sql, SqlConn, SqlRow, ToValue, Value};
 use crate::tables::{
     AbsentAgencyRow, AuditedRecord, ParticipantRow, PlanReviewProgressRow, SupervisionCaseRow,
@@ -29,11 +30,16 @@ use crate::{
 #[derive(Clone, Debug)]
 pub struct SqlStore<B> {
     backend: B,
+    /// Person search's candidates, in memory (kept fresh from the audit log; see [`SearchIndex`]).
+    search: std::sync::Arc<SearchIndex>,
 }
 
 impl<B: Backend> SqlStore<B> {
     pub fn new(backend: B) -> SqlStore<B> {
-        SqlStore { backend }
+        SqlStore {
+            backend,
+            search: std::sync::Arc::default(),
+        }
     }
 
     pub fn backend(&self) -> &B {
@@ -1241,8 +1247,9 @@ impl<B: Backend> Store for SqlStore<B> {
         search: PersonSearch,
         rank: crate::RankCandidates,
     ) -> Result<Vec<Person>, StoreError> {
+        let index = self.search.clone();
         self.audited_read(actor, move |c| {
-            async move { access::search_people::<B>(c, &search, rank).await }.boxed()
+            async move { access::search_people(c, &index, &search, rank).await }.boxed()
         })
         .await
     }

@@ -196,9 +196,6 @@ pub trait Backend: Clone + Send + Sync + 'static {
     /// What makes a SELECT lock the rows it reads until the transaction ends (PostgreSQL: ` FOR UPDATE`;
     /// SQLite's one writer needs nothing).
     const FOR_UPDATE: &'static str = "";
-    /// A prefix that stops the query planner from using an index for a column (SQLite: `+`, where an index on
-    /// the LA alone would otherwise be walked instead of the selective ones; PostgreSQL plans well without).
-    const NOT_INDEXED: &'static str = "";
 
     /// Run `job` in a write transaction. Returns only after COMMIT has returned: an `Ok` is durable.
     fn write<T: Send + 'static>(
