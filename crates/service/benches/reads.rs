@@ -1,21 +1,23 @@
-//! Audited reads and person search on SQLite, against demo data made as `frontdoor demo` makes it (DESIGN.md
-//! "Performance targets": p99 under 50 ms for a child's record, chronology and person search at 50 concurrent
-//! users; at least 2,000 audited reads/s). `scripts/bench-reads` runs it; by hand:
+//! Audited reads, person search and the MASH worklist on SQLite, against demo data made as `frontdoor demo` makes
+//! it (DESIGN.md "Performance targets": p99 under 50 ms for the MASH worklist, a child's record, chronology and
+//! person search at 50 concurrent users; at least 2,000 audited reads/s). `scripts/bench-reads` runs it; by hand:
 //!
 //! ```text
 //! cargo bench -p service --bench reads -- [--children N] [--years N] [--seed N] [--until YYYY-MM-DD]
-//!     [--seconds S] [--concurrency N] [--db PATH] [--phases search,record,chronology,worklist]
+//!     [--seconds S] [--concurrency N] [--db PATH] [--phases search,record,chronology,worklist] [--think MS]
 //! ```
 //!
 //! Each option may also come from the environment (`FRONTDOOR_BENCH_CHILDREN`, `_YEARS`, `_SEED`, `_UNTIL`,
-//! `_SECONDS`, `_CONCURRENCY`, `_DB`, `_PHASES`). Defaults: 100,000 children over 3 years, seed 42, until 2026-03-31,
-//! 15 s per measured phase, 50 concurrent tasks, a database in a temporary directory. With `--db PATH` the
+//! `_SECONDS`, `_CONCURRENCY`, `_DB`, `_PHASES`, `_THINK`). Defaults: 100,000 children over 3 years, seed 42, until
+//! 2026-03-31, 15 s per measured phase, 50 concurrent tasks, 100 ms think time, a database in a temporary directory. With `--db PATH` the
 //! database is kept, and reused (not seeded again) on the next run.
 //!
 //! Everything runs as the demo MASH worker of LA 213 (Westminster), through `Services` in-process: no HTTP, no
 //! sessions, so the figures are the service and store cost only. Every search and every record read writes an
-//! audit row through the SQLite group-commit writer before it answers. Phases are closed loops: each task
-//! issues its next request as soon as the last one has answered.
+//! audit row through the SQLite group-commit writer before it answers. Each phase runs three ways: one task at a
+//! time; 50 tasks in a closed loop (each sends its next request as soon as the last is answered: saturation, 50
+//! requests always in flight); and 50 users who each wait a random time, 100 ms on average (`--think`), between
+//! requests — ten requests a second per user, several times what a person clicking through the MASH sends.
 
 #![allow(
     clippy::unwrap_used,
@@ -53,8 +55,10 @@ struct Settings {
     seconds: f64,
     concurrency: usize,
     db: Option<PathBuf>,
-    /// Which of `search`, `record`, `chronology` to run.
+    /// Which of `search`, `record`, `chronology`, `worklist` to run.
     phases: Vec<String>,
+    /// Each user's mean wait between requests in the "users" runs, in milliseconds.
+    think_ms: u64,
 }
 
 fn settings() -> Settings {
@@ -67,6 +71,7 @@ fn settings() -> Settings {
         "concurrency",
         "db",
         "phases",
+        "think",
     ]
     .iter()
     .filter_map(|k| {
@@ -79,7 +84,7 @@ fn settings() -> Settings {
     while let Some(a) = args.next() {
         let Some(name) = a.strip_prefix("--") else {
             panic!(
-                "unexpected argument '{a}' (options: --children --years --seed --until --seconds --concurrency --db --phases)"
+                "unexpected argument '{a}' (options: --children --years --seed --until --seconds --concurrency --db --phases --think)"
             );
         };
         let value = args
@@ -111,7 +116,8 @@ fn settings() -> Settings {
                 "seconds",
                 "concurrency",
                 "db",
-                "phases"
+                "phases",
+                "think"
             ]
             .contains(&k.as_str()),
             "unknown option --{k}"
@@ -133,6 +139,7 @@ fn settings() -> Settings {
             .split(',')
             .map(|p| p.trim().to_owned())
             .collect(),
+        think_ms: num("think", 100),
     }
 }
 
@@ -272,6 +279,20 @@ async fn closed_loop(
     concurrency: usize,
     seconds: f64,
 ) -> (Vec<Sample>, Duration, String) {
+    users(store, op, concurrency, seconds, None).await
+}
+
+/// Run `op` for `concurrency` users for `seconds` (after an unmeasured warm-up). With `think`, each user waits
+/// a random time (exponential, of that mean) before each request, as people do between clicks; without, each
+/// sends its next request as soon as the last is answered. The samples, the wall time, and how the writer
+/// grouped its commits meanwhile.
+async fn users(
+    store: &SqliteStore,
+    op: &Op,
+    concurrency: usize,
+    seconds: f64,
+    think: Option<Duration>,
+) -> (Vec<Sample>, Duration, String) {
     let run = |duration: Duration, seed: u64| {
         let started = Instant::now();
         let deadline = started + duration;
@@ -282,6 +303,15 @@ async fn closed_loop(
                     let mut rng = Rng(seed ^ (t as u64 + 1).wrapping_mul(0x9E37_79B9_7F4A_7C15));
                     let mut samples = Vec::new();
                     while Instant::now() < deadline {
+                        if let Some(mean) = think {
+                            // Exponential: -ln(U) times the mean, U uniform in (0, 1].
+                            let u = (rng.next() >> 11) as f64 / (1u64 << 53) as f64;
+                            let wait = mean.mul_f64(-(1.0 - u).ln());
+                            tokio::time::sleep(wait).await;
+                            if Instant::now() >= deadline {
+                                break;
+                            }
+                        }
                         rng.next();
                         let t0 = Instant::now();
                         let (kind, ok, hit) = op(rng.clone()).await;
@@ -308,6 +338,24 @@ async fn closed_loop(
     let before = store.backend().writer_stats();
     let (samples, wall) = run(Duration::from_secs_f64(seconds), 2).await;
     (samples, wall, grouping(store, before))
+}
+
+/// `concurrency` users each waiting about `think_ms` between requests: a line of the table.
+async fn users_line(store: &SqliteStore, op: &Op, phase: &str, s: &Settings, seconds: f64) -> Line {
+    println!(
+        "{phase}, {} users, each waiting {} ms on average between requests ({seconds:.0} s) ...",
+        s.concurrency, s.think_ms
+    );
+    let think = Duration::from_millis(s.think_ms);
+    let (samples, wall, grouped) = users(store, op, s.concurrency, seconds, Some(think)).await;
+    let all: Vec<&Sample> = samples.iter().collect();
+    line(
+        format!("{phase}, users ~{} ms apart", s.think_ms),
+        s.concurrency,
+        &all,
+        wall,
+        grouped,
+    )
 }
 
 /// One line of the table.
@@ -518,6 +566,7 @@ async fn main() {
             wall,
             grouped,
         ));
+        lines.push(users_line(&store, &search, "search: all kinds", &s, s.seconds).await);
     }
 
     // 2. The child record.
@@ -545,6 +594,7 @@ async fn main() {
         let (samples, wall, grouped) = closed_loop(&store, &record, s.concurrency, s.seconds).await;
         let all: Vec<&Sample> = samples.iter().collect();
         lines.push(line("child record", s.concurrency, &all, wall, grouped));
+        lines.push(users_line(&store, &record, "child record", &s, s.seconds).await);
     }
 
     // 3. The chronology, briefly.
@@ -569,6 +619,7 @@ async fn main() {
         let (samples, wall, grouped) = closed_loop(&store, &chronology, s.concurrency, brief).await;
         let all: Vec<&Sample> = samples.iter().collect();
         lines.push(line("chronology", s.concurrency, &all, wall, grouped));
+        lines.push(users_line(&store, &chronology, "chronology", &s, brief).await);
     }
 
     // 4. The MASH worklist (contacts awaiting a decision, with their clocks), at full concurrency.
@@ -611,13 +662,16 @@ MASH worklist ({open} contacts awaiting a decision), 1 task ({quick:.0} s) ..."
             wall,
             grouped,
         ));
+        lines.push(users_line(&store, &worklist, "MASH worklist", &s, s.seconds).await);
     }
 
     print_table(&lines);
     println!(
-        "\nTargets (DESIGN.md): p99 < 50 ms for the child record, chronology and person search at 50 concurrent \
-         users; >= 2,000 audited reads/s. Every request above is audited (one audit row, written through the \
-         group-commit writer, before the answer)."
+        "\nTargets (DESIGN.md): p99 < 50 ms for the MASH worklist, the child record, chronology and person search \
+         at 50 concurrent users; >= 2,000 audited reads/s. Every request above is audited (one audit row, written \
+         through the group-commit writer, before the answer). Lines of 50 without 'users' are saturation runs (each \
+         of 50 tasks sends its next request the moment the last is answered: 50 requests always in flight on 2 \
+         cores); 'users ~N ms apart' lines are 50 users each waiting N ms on average between requests."
     );
     let (_, audit_entries) = store.counts().await.unwrap();
     println!("Audit log entries now: {audit_entries}");
