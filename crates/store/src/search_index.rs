@@ -65,6 +65,9 @@ struct Index {
 #[derive(Debug, Default)]
 pub struct SearchIndex {
     inner: RwLock<Index>,
+    /// Held while the index is first built, so that searches arriving meanwhile wait for it rather than each
+    /// reading every child.
+    building: futures::lock::Mutex<()>,
 }
 
 fn remove_from(map: &mut HashMap<String, Vec<u32>>, key: &str, slot: u32) {
@@ -217,7 +220,14 @@ async fn latest_seq<C: SqlConn>(c: &mut C) -> Result<i64, StoreError> {
 impl SearchIndex {
     /// Bring the index up to the snapshot `c` reads (see the [module documentation](self)).
     pub(crate) async fn refresh<C: SqlConn>(&self, c: &mut C) -> Result<(), StoreError> {
-        let known = self.inner.read().map_err(poisoned)?.seq;
+        let mut known = self.inner.read().map_err(poisoned)?.seq;
+        let _building = if known.is_none() {
+            let guard = self.building.lock().await;
+            known = self.inner.read().map_err(poisoned)?.seq;
+            Some(guard)
+        } else {
+            None
+        };
         // The head first: anything committed after it has a larger seq and is read by a later search.
         let latest = latest_seq(c).await?;
         match known {
