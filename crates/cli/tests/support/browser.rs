@@ -281,7 +281,11 @@ pub async fn fill(client: &Client, css: &str, text: &str) {
 }
 
 /// Click something and wait until the browser has loaded whatever page that led to.
+/// Click something that loads a new page (a submit button, a link), and wait until the new page has replaced
+/// the old one and finished loading. (Waiting for `readyState` alone can see the old page, still complete,
+/// before the browser has started to navigate.)
 pub async fn click(client: &Client, css: &str) {
+    let old_page = client.find(Locator::Css("html")).await.unwrap();
     client
         .find(Locator::Css(css))
         .await
@@ -289,6 +293,15 @@ pub async fn click(client: &Client, css: &str) {
         .click()
         .await
         .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    // An element of a page that has gone answers every command with "stale element reference".
+    while old_page.tag_name().await.is_ok() {
+        assert!(
+            Instant::now() < deadline,
+            "clicking {css} did not load a new page within 10 s"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
     wait_loaded(client).await;
 }
 
