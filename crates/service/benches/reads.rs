@@ -340,22 +340,63 @@ async fn users(
     (samples, wall, grouping(store, before))
 }
 
-/// `concurrency` users each waiting about `think_ms` between requests: a line of the table.
-async fn users_line(store: &SqliteStore, op: &Op, phase: &str, s: &Settings, seconds: f64) -> Line {
+/// `op` measured three ways, a line of the table each: one task for `one_seconds`; then, for `seconds` each,
+/// `s.concurrency` tasks in a closed loop (saturation) and `s.concurrency` users waiting about `s.think_ms`
+/// between requests.
+async fn three_ways(
+    store: &SqliteStore,
+    op: &Op,
+    phase: &str,
+    s: &Settings,
+    one_seconds: f64,
+    seconds: f64,
+) -> Vec<Line> {
+    let mut lines = Vec::new();
+    println!("\n{phase}, 1 task ({one_seconds:.0} s) ...");
+    let (samples, wall, grouped) = closed_loop(store, op, 1, one_seconds).await;
+    lines.push(line(
+        phase,
+        1,
+        &samples.iter().collect::<Vec<_>>(),
+        wall,
+        grouped,
+    ));
+    let (saturated, users) = saturated_and_users(store, op, phase, s, seconds).await;
+    lines.extend([saturated, users]);
+    lines
+}
+
+/// `op` at `s.concurrency` in a closed loop, then as `s.concurrency` users with think time, `seconds` each.
+async fn saturated_and_users(
+    store: &SqliteStore,
+    op: &Op,
+    phase: &str,
+    s: &Settings,
+    seconds: f64,
+) -> (Line, Line) {
+    println!("{phase}, {} tasks ({seconds:.0} s) ...", s.concurrency);
+    let (samples, wall, grouped) = closed_loop(store, op, s.concurrency, seconds).await;
+    let saturated = line(
+        phase,
+        s.concurrency,
+        &samples.iter().collect::<Vec<_>>(),
+        wall,
+        grouped,
+    );
     println!(
         "{phase}, {} users, each waiting {} ms on average between requests ({seconds:.0} s) ...",
         s.concurrency, s.think_ms
     );
     let think = Duration::from_millis(s.think_ms);
     let (samples, wall, grouped) = users(store, op, s.concurrency, seconds, Some(think)).await;
-    let all: Vec<&Sample> = samples.iter().collect();
-    line(
+    let users = line(
         format!("{phase}, users ~{} ms apart", s.think_ms),
         s.concurrency,
-        &all,
+        &samples.iter().collect::<Vec<_>>(),
         wall,
         grouped,
-    )
+    );
+    (saturated, users)
 }
 
 /// One line of the table.
@@ -405,12 +446,12 @@ fn line(
 
 fn print_table(lines: &[Line]) {
     println!(
-        "\n{:<34} {:>4} {:>8} {:>9} {:>8} {:>8} {:>8} {:>8} {:>6}  note",
+        "\n{:<46} {:>4} {:>8} {:>9} {:>8} {:>8} {:>8} {:>8} {:>6}  note",
         "phase", "conc", "requests", "per s", "p50 ms", "p95 ms", "p99 ms", "max ms", "errors"
     );
     for l in lines {
         println!(
-            "{:<34} {:>4} {:>8} {:>9} {:>8.2} {:>8.2} {:>8.2} {:>8.1} {:>6}  {}",
+            "{:<46} {:>4} {:>8} {:>9} {:>8.2} {:>8.2} {:>8.2} {:>8.1} {:>6}  {}",
             l.phase,
             l.concurrency,
             l.ops,
@@ -553,20 +594,9 @@ async fn main() {
         let all: Vec<&Sample> = samples.iter().collect();
         lines.push(line("search: all kinds", 1, &all, wall, grouped));
 
-        println!(
-            "Person search, {} tasks ({:.0} s) ...",
-            s.concurrency, s.seconds
-        );
-        let (samples, wall, grouped) = closed_loop(&store, &search, s.concurrency, s.seconds).await;
-        let all: Vec<&Sample> = samples.iter().collect();
-        lines.push(line(
-            "search: all kinds",
-            s.concurrency,
-            &all,
-            wall,
-            grouped,
-        ));
-        lines.push(users_line(&store, &search, "search: all kinds", &s, s.seconds).await);
+        let (saturated, users) =
+            saturated_and_users(&store, &search, "search: all kinds", &s, s.seconds).await;
+        lines.extend([saturated, users]);
     }
 
     // 2. The child record.
@@ -583,18 +613,7 @@ async fn main() {
     };
     let quick = (s.seconds / 3.0).max(1.0);
     if run("record") {
-        println!("\nChild record, 1 task ({quick:.0} s) ...");
-        let (samples, wall, grouped) = closed_loop(&store, &record, 1, quick).await;
-        let all: Vec<&Sample> = samples.iter().collect();
-        lines.push(line("child record", 1, &all, wall, grouped));
-        println!(
-            "Child record, {} tasks ({:.0} s) ...",
-            s.concurrency, s.seconds
-        );
-        let (samples, wall, grouped) = closed_loop(&store, &record, s.concurrency, s.seconds).await;
-        let all: Vec<&Sample> = samples.iter().collect();
-        lines.push(line("child record", s.concurrency, &all, wall, grouped));
-        lines.push(users_line(&store, &record, "child record", &s, s.seconds).await);
+        lines.extend(three_ways(&store, &record, "child record", &s, quick, s.seconds).await);
     }
 
     // 3. The chronology, briefly.
@@ -611,15 +630,7 @@ async fn main() {
     };
     let brief = (s.seconds / 2.0).max(1.0);
     if run("chronology") {
-        println!("\nChronology, 1 task ({quick:.0} s) ...");
-        let (samples, wall, grouped) = closed_loop(&store, &chronology, 1, quick).await;
-        let all: Vec<&Sample> = samples.iter().collect();
-        lines.push(line("chronology", 1, &all, wall, grouped));
-        println!("Chronology, {} tasks ({brief:.0} s) ...", s.concurrency);
-        let (samples, wall, grouped) = closed_loop(&store, &chronology, s.concurrency, brief).await;
-        let all: Vec<&Sample> = samples.iter().collect();
-        lines.push(line("chronology", s.concurrency, &all, wall, grouped));
-        lines.push(users_line(&store, &chronology, "chronology", &s, brief).await);
+        lines.extend(three_ways(&store, &chronology, "chronology", &s, quick, brief).await);
     }
 
     // 4. The MASH worklist (contacts awaiting a decision, with their clocks), at full concurrency.
@@ -641,28 +652,8 @@ async fn main() {
             .await
             .unwrap()
             .len();
-        println!(
-            "
-MASH worklist ({open} contacts awaiting a decision), 1 task ({quick:.0} s) ..."
-        );
-        let (samples, wall, grouped) = closed_loop(&store, &worklist, 1, quick).await;
-        let all: Vec<&Sample> = samples.iter().collect();
-        lines.push(line("MASH worklist", 1, &all, wall, grouped));
-        println!(
-            "MASH worklist, {} tasks ({:.0} s) ...",
-            s.concurrency, s.seconds
-        );
-        let (samples, wall, grouped) =
-            closed_loop(&store, &worklist, s.concurrency, s.seconds).await;
-        let all: Vec<&Sample> = samples.iter().collect();
-        lines.push(line(
-            format!("MASH worklist ({open} rows)"),
-            s.concurrency,
-            &all,
-            wall,
-            grouped,
-        ));
-        lines.push(users_line(&store, &worklist, "MASH worklist", &s, s.seconds).await);
+        let phase = format!("MASH worklist ({open} rows)");
+        lines.extend(three_ways(&store, &worklist, &phase, &s, quick, s.seconds).await);
     }
 
     print_table(&lines);

@@ -69,9 +69,9 @@ fn jiff_utc(t: Timestamp) -> domain::datetime::DateTime {
 
 /// `$1, $2, … $n` used once each and in order become plain `?`s.
 ///
-/// SQLite looks a named parameter's name up by a linear scan, and sqlx asks for every parameter's name when it
-/// binds, so a bulk insert with thousands of `$n` parameters costs time quadratic in their number. Anonymous
-/// `?` parameters have no name and bind in constant time. Statements that repeat a parameter keep `$n`.
+/// SQLite finds a named parameter's index by a linear scan of the names, so binding a bulk insert's thousands of
+/// `$n` parameters by name would cost time quadratic in their number. Anonymous `?` parameters bind by position
+/// in constant time. Statements that repeat a parameter keep `$n` and bind by name.
 pub fn anonymous_placeholders(sql: &str) -> Option<String> {
     let mut out = String::with_capacity(sql.len());
     let mut expected = 1u64;

@@ -13,7 +13,7 @@ use std::time::Duration;
 
 use rusqlite::OpenFlags;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous};
-use sqlx::{AssertSqlSafe, ConnectOptions, Connection, Row, SqliteConnection};
+use sqlx::{ConnectOptions, Connection, Row, SqliteConnection};
 use store::sql::{Backend, Job};
 use store::sqlx_errors::from_sqlx;
 use store::{SqlStore, StoreError};
@@ -156,18 +156,22 @@ impl Readers {
     }
 }
 
+/// A rusqlite connection to the (existing) database file, used by one thread at a time, that waits up to 10 s
+/// for a lock.
+fn connect(path: &Path, flags: OpenFlags) -> Result<rusqlite::Connection, StoreError> {
+    let conn = rusqlite::Connection::open_with_flags(path, flags | OpenFlags::SQLITE_OPEN_NO_MUTEX)
+        .map_err(|e| {
+            StoreError::Unavailable(format!("cannot open the database {}: {e}", path.display()))
+        })?;
+    conn.busy_timeout(Duration::from_secs(10))
+        .map_err(from_rusqlite)?;
+    Ok(conn)
+}
+
 /// A read-only connection. Readers map the file into memory: a page is read from the OS cache without a
 /// system call and a copy, and all readers share it (rather than each warming its own page cache).
 fn open_reader(path: &Path) -> Result<rusqlite::Connection, StoreError> {
-    let conn = rusqlite::Connection::open_with_flags(
-        path,
-        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-    )
-    .map_err(|e| {
-        StoreError::Unavailable(format!("cannot open the database {}: {e}", path.display()))
-    })?;
-    conn.busy_timeout(Duration::from_secs(10))
-        .map_err(from_rusqlite)?;
+    let conn = connect(path, OpenFlags::SQLITE_OPEN_READ_ONLY)?;
     conn.execute_batch("PRAGMA mmap_size = 2147418112; PRAGMA cache_size = -16384;")
         .map_err(from_rusqlite)?;
     conn.set_prepared_statement_cache_capacity(64);
@@ -183,15 +187,7 @@ const CHECKPOINT_EVERY: Duration = Duration::from_millis(250);
 /// did the copy itself, and every request queued behind it waited: p99 of person search at 50 users rose from
 /// 18 ms to 66–95 ms.) It stops when the last handle to the back end is dropped.
 fn spawn_checkpointer(path: &Path) -> Result<std::sync::mpsc::Sender<()>, StoreError> {
-    let conn = rusqlite::Connection::open_with_flags(
-        path,
-        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-    )
-    .map_err(|e| {
-        StoreError::Unavailable(format!("cannot open the database {}: {e}", path.display()))
-    })?;
-    conn.busy_timeout(Duration::from_secs(10))
-        .map_err(from_rusqlite)?;
+    let conn = connect(path, OpenFlags::SQLITE_OPEN_READ_WRITE)?;
     let (stop, stopped) = std::sync::mpsc::channel::<()>();
     std::thread::Builder::new()
         .name("sqlite-checkpointer".into())
@@ -210,15 +206,7 @@ fn spawn_checkpointer(path: &Path) -> Result<std::sync::mpsc::Sender<()>, StoreE
 
 /// The writer's connection, with the settings acknowledged writes depend on (checked after opening).
 fn open_writer(path: &Path) -> Result<rusqlite::Connection, StoreError> {
-    let conn = rusqlite::Connection::open_with_flags(
-        path,
-        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-    )
-    .map_err(|e| {
-        StoreError::Unavailable(format!("cannot open the database {}: {e}", path.display()))
-    })?;
-    conn.busy_timeout(Duration::from_secs(10))
-        .map_err(from_rusqlite)?;
+    let conn = connect(path, OpenFlags::SQLITE_OPEN_READ_WRITE)?;
     // The writer touches every index; a larger page cache keeps bulk loads and busy days off the disk. It never
     // checkpoints: the checkpointer thread does, so that no commit waits while the WAL is copied back.
     conn.execute_batch(
@@ -292,9 +280,8 @@ pub async fn open_path(path: &Path) -> Result<SqliteStore, StoreError> {
         .run(&mut writer_conn)
         .await
         .map_err(|e| StoreError::Database(format!("migrating the database: {e}")))?;
-    check_durability(&mut writer_conn).await?;
     // sqlx creates and migrates the database; from here on the store runs on rusqlite connections, whose
-    // statements run on the calling thread (see `conn`).
+    // statements run on the calling thread (see `conn`). The writer's settings are checked as it opens.
     writer_conn.close().await.map_err(from_sqlx)?;
     let writer = writer::spawn(open_writer(path)?)?;
     let checkpointer = Arc::new(spawn_checkpointer(path)?);
@@ -340,15 +327,6 @@ async fn check_schema_version(conn: &mut SqliteConnection) -> Result<(), StoreEr
     }
 }
 
-/// Check, on the writer's connection, the settings that acknowledged writes depend on.
-async fn check_durability(conn: &mut SqliteConnection) -> Result<(), StoreError> {
-    let journal: String = pragma(conn, "journal_mode").await?;
-    let synchronous: String = pragma(conn, "synchronous").await?;
-    let foreign_keys: String = pragma(conn, "foreign_keys").await?;
-    durability_problem(&journal, &synchronous, &foreign_keys)
-        .map_or(Ok(()), |p| Err(StoreError::Unsafe(p)))
-}
-
 /// What is unsafe about these PRAGMA values, if anything (pure, so each bad value can be tested).
 pub fn durability_problem(
     journal_mode: &str,
@@ -370,19 +348,6 @@ pub fn durability_problem(
         return Some("SQLite foreign_keys is off, Frontdoor needs it on".into());
     }
     None
-}
-
-async fn pragma(conn: &mut SqliteConnection, name: &str) -> Result<String, StoreError> {
-    let row = sqlx::query(AssertSqlSafe(format!("PRAGMA {name}")))
-        .fetch_one(&mut *conn)
-        .await
-        .map_err(from_sqlx)?;
-    if let Ok(s) = row.try_get::<String, _>(0) {
-        return Ok(s);
-    }
-    row.try_get::<i64, _>(0)
-        .map(|n| n.to_string())
-        .map_err(from_sqlx)
 }
 
 impl SqliteBackend {

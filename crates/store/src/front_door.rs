@@ -284,7 +284,23 @@ pub(crate) async fn people_by_id<C: SqlConn>(
     let mut ids: Vec<PersonId> = ids.collect();
     ids.sort();
     ids.dedup();
-    let mut out = std::collections::HashMap::with_capacity(ids.len());
+    let rows = rows_by_id(c, "person", &Person::COLUMNS.join(", "), &ids).await?;
+    let mut out = std::collections::HashMap::with_capacity(rows.len());
+    for r in &rows {
+        let person = Person::from_row(r)?;
+        out.insert(person.id, person);
+    }
+    Ok(out)
+}
+
+/// The rows of `table` (the `columns` given) whose `id` is one of `ids`, read 500 ids to a statement.
+pub(crate) async fn rows_by_id<C: SqlConn>(
+    c: &mut C,
+    table: &str,
+    columns: &str,
+    ids: &[PersonId],
+) -> Result<Vec<C::Row>, StoreError> {
+    let mut out = Vec::with_capacity(ids.len());
     for chunk in ids.chunks(500) {
         let mut p = Params::default();
         let list = chunk
@@ -292,19 +308,15 @@ pub(crate) async fn people_by_id<C: SqlConn>(
             .map(|id| p.add(id.to_value()))
             .collect::<Vec<_>>()
             .join(", ");
-        let rows = c
-            .fetch_all(Sql {
+        out.extend(
+            c.fetch_all(Sql {
                 text: Cow::Owned(format!(
-                    "SELECT {} FROM person WHERE id IN ({list})",
-                    Person::COLUMNS.join(", ")
+                    "SELECT {columns} FROM {table} WHERE id IN ({list})"
                 )),
                 args: p.args,
             })
-            .await?;
-        for r in &rows {
-            let person = Person::from_row(r)?;
-            out.insert(person.id, person);
-        }
+            .await?,
+        );
     }
     Ok(out)
 }

@@ -16,7 +16,6 @@
 //! process or another one on the same database, is found. Each entry remembers the `seq` of the snapshot it was
 //! read from, so a slower search never puts back an older version of a person.
 
-use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::RwLock;
 
@@ -26,7 +25,7 @@ use domain::ids::PersonId;
 
 use crate::error::StoreError;
 use crate::row::RowExt;
-use crate::sql::{Sql, SqlConn, SqlRow, ToValue, Value};
+use crate::sql::{Sql, SqlConn, SqlRow};
 use crate::{PersonSearch, SearchCandidate};
 
 /// The columns read for each child.
@@ -102,19 +101,31 @@ impl Index {
         }
     }
 
+    /// Take out what `slot` holds, unless it was read from a later snapshot than `seen` (then it stays, and
+    /// this answers false).
+    fn retire(&mut self, slot: u32, seen: i64) -> bool {
+        let Some(held) = self.entries.get_mut(slot as usize) else {
+            return true;
+        };
+        match held.take() {
+            Some(old) if old.seen > seen => {
+                *held = Some(old);
+                false
+            }
+            Some(old) => {
+                self.unlink(slot, &old);
+                true
+            }
+            None => true,
+        }
+    }
+
     /// Put `e` in (replacing an older version of the same person).
     fn upsert(&mut self, e: Entry) {
         let slot = match self.slots.get(&e.candidate.id) {
             Some(&slot) => {
-                let old = self.entries.get_mut(slot as usize).and_then(Option::take);
-                if let Some(old) = old {
-                    if old.seen > e.seen {
-                        if let Some(s) = self.entries.get_mut(slot as usize) {
-                            *s = Some(old);
-                        }
-                        return;
-                    }
-                    self.unlink(slot, &old);
+                if !self.retire(slot, e.seen) {
+                    return;
                 }
                 slot
             }
@@ -150,18 +161,8 @@ impl Index {
 
     /// A person who is no longer a child (or no longer exists) leaves the index.
     fn remove(&mut self, id: PersonId, seen: i64) {
-        let Some(&slot) = self.slots.get(&id) else {
-            return;
-        };
-        let old = self.entries.get_mut(slot as usize).and_then(Option::take);
-        if let Some(old) = old {
-            if old.seen > seen {
-                if let Some(s) = self.entries.get_mut(slot as usize) {
-                    *s = Some(old);
-                }
-                return;
-            }
-            self.unlink(slot, &old);
+        if let Some(&slot) = self.slots.get(&id) {
+            self.retire(slot, seen);
         }
     }
 }
@@ -207,16 +208,6 @@ fn entry_of<R: SqlRow + ?Sized>(r: &R, seen: i64) -> Result<Option<Entry>, Store
     }))
 }
 
-async fn latest_seq<C: SqlConn>(c: &mut C) -> Result<i64, StoreError> {
-    let row = c
-        .fetch_optional(Sql::new("SELECT seq FROM audit_head WHERE id = 1"))
-        .await?;
-    match row {
-        Some(r) => r.req_int("seq"),
-        None => Ok(0),
-    }
-}
-
 impl SearchIndex {
     /// Bring the index up to the snapshot `c` reads (see the [module documentation](self)).
     pub(crate) async fn refresh<C: SqlConn>(&self, c: &mut C) -> Result<(), StoreError> {
@@ -229,7 +220,7 @@ impl SearchIndex {
             None
         };
         // The head first: anything committed after it has a larger seq and is read by a later search.
-        let latest = latest_seq(c).await?;
+        let latest = crate::audit_log::head(c, "").await?.map_or(0, |h| h.seq);
         match known {
             Some(seq) if seq >= latest => Ok(()),
             Some(seq) => {
@@ -247,30 +238,11 @@ impl SearchIndex {
                     .iter()
                     .map(|r| r.id("record_id"))
                     .collect::<Result<_, _>>()?;
-                let mut entries = Vec::new();
-                for chunk in ids.chunks(500) {
-                    let mut args: Vec<Value<'_>> = Vec::new();
-                    let list: Vec<String> = chunk
-                        .iter()
-                        .map(|id| {
-                            args.push(id.to_value());
-                            format!("${}", args.len())
-                        })
-                        .collect();
-                    let rows = c
-                        .fetch_all(Sql {
-                            text: Cow::Owned(format!(
-                                "SELECT {COLUMNS} FROM person WHERE id IN ({})",
-                                list.join(", ")
-                            )),
-                            args,
-                        })
-                        .await?;
-                    for r in &rows {
-                        let id = r.id("id")?;
-                        entries.push((id, entry_of(r, latest)?));
-                    }
-                }
+                let rows = crate::front_door::rows_by_id(c, "person", COLUMNS, &ids).await?;
+                let entries = rows
+                    .iter()
+                    .map(|r| Ok((r.id("id")?, entry_of(r, latest)?)))
+                    .collect::<Result<Vec<_>, StoreError>>()?;
                 let mut index = self.inner.write().map_err(poisoned)?;
                 for (id, entry) in entries {
                     match entry {
