@@ -248,12 +248,51 @@ impl<'a> Params<'a> {
         format!("${}", self.args.len())
     }
 
+    /// A condition on the joined `person p`: not restricted, or restricted and naming `user`.
+    fn visible_to(&mut self, user: Option<domain::ids::UserId>) -> String {
+        let not_restricted = self.add(false.to_value());
+        let user = self.add(user.map(|u| u.uuid()).to_value());
+        format!(
+            "(p.restricted = {not_restricted} OR p.id IN \
+              (SELECT person_id FROM restricted_access WHERE user_id = {user}))"
+        )
+    }
+
     fn list(&mut self, las: &[domain::identifiers::LaCode]) -> String {
         las.iter()
             .map(|la| self.add(Value::Text(Cow::Owned(la.as_ref().to_owned()))))
             .collect::<Vec<_>>()
             .join(", ")
     }
+}
+
+/// The records `sql` reads (all of a `T`'s columns), each with the child it is about, in the order read.
+async fn with_their_children<C: SqlConn, T: Table>(
+    c: &mut C,
+    sql: String,
+    p: Params<'_>,
+    child_of: impl Fn(&T) -> PersonId,
+) -> Result<Vec<(T, Person)>, StoreError> {
+    let records = c
+        .fetch_all(Sql {
+            text: Cow::Owned(sql),
+            args: p.args,
+        })
+        .await?
+        .iter()
+        .map(T::from_row)
+        .collect::<Result<Vec<_>, _>>()?;
+    let people = people_by_id(c, records.iter().map(&child_of)).await?;
+    records
+        .into_iter()
+        .map(|record| {
+            let child = people
+                .get(&child_of(&record))
+                .cloned()
+                .ok_or(StoreError::NotFound)?;
+            Ok((record, child))
+        })
+        .collect()
 }
 
 fn listing_event(kind: RecordKind) -> AuditEvent {
@@ -331,8 +370,7 @@ pub(crate) async fn front_door_worklist<C: SqlConn>(
     }
     let mut p = Params::default();
     let las = p.list(&q.las);
-    let user = p.add(q.user_id.map(|u| u.uuid()).to_value());
-    let not_restricted = p.add(false.to_value());
+    let visible = p.visible_to(q.user_id);
     let stage = match q.stage {
         WorklistStage::AwaitingDecision => "c.decision_outcome IS NULL".to_owned(),
         WorklistStage::AwaitingFeedback => {
@@ -348,34 +386,16 @@ pub(crate) async fn front_door_worklist<C: SqlConn>(
     };
     let sql = format!(
         "SELECT {} FROM contact c JOIN person p ON p.id = c.child_id \
-         WHERE c.la IN ({las}) AND {stage} \
-         AND (p.restricted = {not_restricted} OR p.id IN \
-              (SELECT person_id FROM restricted_access WHERE user_id = {user})) \
+         WHERE c.la IN ({las}) AND {stage} AND {visible} \
          ORDER BY {order}, c.id LIMIT {}",
         qualified("c", Contact::COLUMNS),
         q.limit.clamp(1, 5000)
     );
-    let rows = c
-        .fetch_all(Sql {
-            text: Cow::Owned(sql),
-            args: p.args,
-        })
-        .await?;
-    let contacts = rows
-        .iter()
-        .map(Contact::from_row)
-        .collect::<Result<Vec<_>, _>>()?;
-    let people = people_by_id(c, contacts.iter().map(|x| x.child_id)).await?;
-    let rows = contacts
+    let rows = with_their_children(c, sql, p, |x: &Contact| x.child_id)
+        .await?
         .into_iter()
-        .map(|contact| {
-            let child = people
-                .get(&contact.child_id)
-                .cloned()
-                .ok_or(StoreError::NotFound)?;
-            Ok(WorklistRow { contact, child })
-        })
-        .collect::<Result<Vec<_>, StoreError>>()?;
+        .map(|(contact, child)| WorklistRow { contact, child })
+        .collect();
     Ok((rows, events))
 }
 
@@ -390,8 +410,7 @@ pub(crate) async fn partner_queue<C: SqlConn>(
     let mut p = Params::default();
     let las = p.list(&q.las);
     let agency = p.add(q.agency.to_value());
-    let user = p.add(q.user_id.map(|u| u.uuid()).to_value());
-    let not_restricted = p.add(false.to_value());
+    let visible = p.visible_to(q.user_id);
     let open = if q.open_only {
         "AND r.responded_at IS NULL"
     } else {
@@ -399,34 +418,16 @@ pub(crate) async fn partner_queue<C: SqlConn>(
     };
     let sql = format!(
         "SELECT {} FROM information_request r JOIN person p ON p.id = r.child_id \
-         WHERE r.la IN ({las}) AND r.agency = {agency} {open} \
-         AND (p.restricted = {not_restricted} OR p.id IN \
-              (SELECT person_id FROM restricted_access WHERE user_id = {user})) \
+         WHERE r.la IN ({las}) AND r.agency = {agency} {open} AND {visible} \
          ORDER BY r.responded_at IS NOT NULL, r.due_at, r.id LIMIT {}",
         qualified("r", InformationRequest::COLUMNS),
         q.limit.clamp(1, 5000)
     );
-    let rows = c
-        .fetch_all(Sql {
-            text: Cow::Owned(sql),
-            args: p.args,
-        })
-        .await?;
-    let requests = rows
-        .iter()
-        .map(InformationRequest::from_row)
-        .collect::<Result<Vec<_>, _>>()?;
-    let people = people_by_id(c, requests.iter().map(|x| x.child_id)).await?;
-    let rows = requests
+    let rows = with_their_children(c, sql, p, |x: &InformationRequest| x.child_id)
+        .await?
         .into_iter()
-        .map(|request| {
-            let child = people
-                .get(&request.child_id)
-                .cloned()
-                .ok_or(StoreError::NotFound)?;
-            Ok(PartnerRequestRow { request, child })
-        })
-        .collect::<Result<Vec<_>, StoreError>>()?;
+        .map(|(request, child)| PartnerRequestRow { request, child })
+        .collect();
     Ok((rows, events))
 }
 
