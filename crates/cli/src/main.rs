@@ -15,6 +15,9 @@ use service::demo::{DEMO_LAS, DEMO_PASSWORD, Seeded};
 use service::{NewUser, Services};
 use store::Store;
 
+mod annex_a;
+mod census;
+
 /// mimalloc: bulk loads and busy servers make many small allocations, where glibc's allocator was a fifth of
 /// the time spent loading demo data.
 #[global_allocator]
@@ -97,6 +100,81 @@ enum Command {
         #[command(subcommand)]
         command: AuditCommand,
     },
+    /// Produce a statutory return from the records.
+    Export {
+        #[command(subcommand)]
+        command: ExportCommand,
+    },
+    /// Check a statutory return file against the DfE schema and rules (no database needed).
+    Validate {
+        #[command(subcommand)]
+        command: ValidateCommand,
+    },
+    /// Load a statutory return into the database: all of it or none.
+    Import {
+        #[command(subcommand)]
+        command: ImportCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum ExportCommand {
+    /// The DfE Children in Need census XML for one LA and census year.
+    CinCensus {
+        #[command(flatten)]
+        db: DbArg,
+        /// The LA's three-digit code.
+        #[arg(long)]
+        la: String,
+        /// The census year, by the year it ends: 2025 is 1 April 2024 to 31 March 2025.
+        #[arg(long)]
+        year: i16,
+        /// Write the XML here (default: standard output).
+        #[arg(long)]
+        out: Option<std::path::PathBuf>,
+    },
+    /// Ofsted's Annex A Lists 1–7 for one LA and period.
+    AnnexA {
+        #[command(flatten)]
+        db: DbArg,
+        /// The LA's three-digit code.
+        #[arg(long)]
+        la: String,
+        /// First day of the period (YYYY-MM-DD).
+        #[arg(long)]
+        from: String,
+        /// Last day of the period (YYYY-MM-DD).
+        #[arg(long)]
+        to: String,
+        /// FILE.xlsx (one sheet per list) or a directory (one CSV per list: list-1-contacts.csv, …).
+        #[arg(long)]
+        out: std::path::PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+enum ValidateCommand {
+    /// A CIN census XML file: schema checks and every rule of the DfE catalogue. Exit 0 when clean, 1 when
+    /// errors are found (queries alone do not fail), 2 when the file cannot be read.
+    CinCensus {
+        file: std::path::PathBuf,
+        /// The census year (default: the file's header).
+        #[arg(long)]
+        year: Option<i16>,
+        /// Print the findings as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum ImportCommand {
+    /// A CIN census XML file (migration from another system): every child, or nothing if any part is wrong.
+    CinCensus {
+        #[command(flatten)]
+        db: DbArg,
+        file: std::path::PathBuf,
+    },
 }
 
 #[derive(Subcommand)]
@@ -178,6 +256,12 @@ enum TokenCommand {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     init_tracing();
+    if let Command::Validate {
+        command: ValidateCommand::CinCensus { file, year, json },
+    } = &cli.command
+    {
+        return census::validate_file(file, *year, *json);
+    }
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(rt) => rt,
         Err(e) => {
@@ -248,6 +332,13 @@ async fn run(command: Command) -> anyhow::Result<()> {
         Command::Audit { command } => match command {
             AuditCommand::Verify { db, .. } | AuditCommand::Head { db } => db.clone(),
         },
+        Command::Export { command } => match command {
+            ExportCommand::CinCensus { db, .. } | ExportCommand::AnnexA { db, .. } => db.clone(),
+        },
+        Command::Import {
+            command: ImportCommand::CinCensus { db, .. },
+        } => db.clone(),
+        Command::Validate { .. } => bail!("validate needs no database"),
     };
     match open(&db.db).await? {
         Database::Sqlite(store) => {
@@ -416,6 +507,18 @@ async fn execute<S: Store>(services: Services<S>, command: Command) -> anyhow::R
             println!("Enabled {}.", user.username);
             Ok(())
         }
+        Command::Export {
+            command: ExportCommand::CinCensus { la, year, out, .. },
+        } => census::export(&services, &la, year, out.as_deref()).await,
+        Command::Export {
+            command: ExportCommand::AnnexA {
+                la, from, to, out, ..
+            },
+        } => annex_a::export(&services, &la, &from, &to, &out).await,
+        Command::Import {
+            command: ImportCommand::CinCensus { file, .. },
+        } => census::import(&services, &file).await,
+        Command::Validate { .. } => bail!("validate needs no database"),
         Command::Audit {
             command: AuditCommand::Head { .. },
         } => {

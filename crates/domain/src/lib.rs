@@ -9,6 +9,7 @@ pub use error::{ValueError, ValueErrors};
 pub mod audit;
 pub mod audit_chain;
 pub mod calendar;
+pub mod census;
 pub mod chronology;
 pub mod clocks;
 pub mod codes;

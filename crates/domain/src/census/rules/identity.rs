@@ -1,0 +1,5 @@
+//! Census rules: see the module documentation of [`super`].
+
+use super::Rule;
+
+pub(super) const RULES: &[Rule] = &[];

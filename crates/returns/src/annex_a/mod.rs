@@ -1,0 +1,1 @@
+//! Ofsted Annex A Lists 1–7.
