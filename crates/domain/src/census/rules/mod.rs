@@ -16,6 +16,8 @@ mod cin_plans;
 mod episodes;
 mod identity;
 mod protection;
+#[cfg(test)]
+pub(crate) mod testing;
 
 use std::sync::OnceLock;
 
