@@ -993,6 +993,7 @@ fn plan(child: ChildId, kind: PlanKind, start: Date, end: Option<Date>) -> Plan 
         initial_category: None,
         latest_category: None,
         next_review_on: None,
+        previous_cp_plans: None,
         created_at: t("2020-01-01T00:00:00Z"),
     }
 }

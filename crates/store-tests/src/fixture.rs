@@ -381,6 +381,7 @@ pub fn journey() -> (RecordSet, PersonId) {
         initial_category: Some(AbuseCategory::Physical),
         latest_category: Some(AbuseCategory::Emotional),
         next_review_on: None,
+        previous_cp_plans: None,
         created_at: t("2024-03-22T12:00:00Z"),
     };
     let cin_plan = Plan {
@@ -392,6 +393,7 @@ pub fn journey() -> (RecordSet, PersonId) {
         initial_category: None,
         latest_category: None,
         next_review_on: None,
+        previous_cp_plans: None,
         created_at: t("2024-09-20T12:00:00Z"),
         ..cp_plan.clone()
     };

@@ -768,6 +768,7 @@ impl Table for Plan {
         "initial_category",
         "latest_category",
         "next_review_on",
+        "previous_cp_plans",
         "created_at",
     ];
     fn values<'a>(&'a self, o: &mut Vec<Value<'a>>) {
@@ -784,6 +785,7 @@ impl Table for Plan {
         v(o, self.initial_category);
         v(o, self.latest_category);
         v(o, self.next_review_on);
+        v(o, self.previous_cp_plans.map(i64::from));
         v(o, self.created_at);
     }
     fn from_row<R: SqlRow + ?Sized>(r: &R) -> Result<Self, StoreError> {
@@ -801,6 +803,13 @@ impl Table for Plan {
             initial_category: r.opt_parsed("initial_category")?,
             latest_category: r.opt_parsed("latest_category")?,
             next_review_on: r.date("next_review_on")?,
+            previous_cp_plans: r
+                .int("previous_cp_plans")?
+                .map(|n| {
+                    u32::try_from(n)
+                        .map_err(|_| StoreError::corrupt("column previous_cp_plans out of range"))
+                })
+                .transpose()?,
             created_at: r.req_timestamp("created_at")?,
         })
     }

@@ -3178,6 +3178,7 @@ impl Fam<'_> {
             initial_category: Some(category),
             latest_category: Some(latest),
             next_review_on: if end_date.is_none() { next_review_due } else { None },
+            previous_cp_plans: None,
             created_at,
         });
         match (end, end_date) {
@@ -3388,6 +3389,7 @@ impl Fam<'_> {
             initial_category: None,
             latest_category: None,
             next_review_on: if end_date.is_none() { next_review } else { None },
+            previous_cp_plans: None,
             created_at,
         });
         if let Some(next) = next_after {

@@ -107,6 +107,9 @@ pub struct Plan {
     pub initial_category: Option<AbuseCategory>,
     pub latest_category: Option<AbuseCategory>,
     pub next_review_on: Option<Date>,
+    /// Child protection plans brought over from another system (a census import): how many plans the child had
+    /// before this one there. `None` for our own plans, whose earlier plans are our records.
+    pub previous_cp_plans: Option<u32>,
     pub created_at: Timestamp,
 }
 
