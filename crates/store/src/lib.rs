@@ -4,6 +4,7 @@
 //! checks. Every method that changes data writes its audit rows in the same transaction.
 
 mod access;
+mod census;
 pub mod audit_log;
 pub mod error;
 mod front_door;
@@ -269,6 +270,24 @@ pub trait Store: Clone + Send + Sync + 'static {
         actor: &Actor,
         set: RecordSet,
     ) -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    /// For the CIN census and the data-quality page: every child of `la` with a CIN episode open at some point
+    /// from `from` to `to`, with their referrals, assessments, section 47 enquiries, conferences, plans and
+    /// allocations, and the LA's teams. Audited: one export entry per child, and one for the whole dataset.
+    fn census_records(
+        &self,
+        actor: &Actor,
+        la: LaCode,
+        from: Date,
+        to: Date,
+    ) -> impl Future<Output = Result<RecordSet, StoreError>> + Send;
+
+    /// Which of these LA child IDs are already taken in `la` (an import must not create a child twice).
+    fn taken_la_child_ids(
+        &self,
+        la: LaCode,
+        ids: Vec<String>,
+    ) -> impl Future<Output = Result<Vec<String>, StoreError>> + Send;
 
     /// Every record about one child: the child, family and households, and the whole journey.
     fn case_file(

@@ -12,6 +12,7 @@ use domain::records::*;
 use futures::FutureExt;
 
 use crate::audit_log::{self, append_audit};
+use crate::census;
 use crate::error::StoreError;
 use crate::row::RowExt;
 use crate::search_index::SearchIndex;
@@ -227,7 +228,7 @@ async fn insert_rows_with<T: Table, C: SqlConn>(
     .await
 }
 
-fn select_sql(table: &str, columns: &[&str], filter: &str) -> String {
+pub(crate) fn select_sql(table: &str, columns: &[&str], filter: &str) -> String {
     format!("SELECT {} FROM {table} WHERE {filter}", columns.join(", "))
 }
 
@@ -973,6 +974,28 @@ impl<B: Backend> Store for SqlStore<B> {
             async move { insert_record_set::<B>(c, &actor, datetime::now(), &set).await }.boxed()
         })
         .await
+    }
+
+    async fn census_records(
+        &self,
+        actor: &Actor,
+        la: LaCode,
+        from: domain::datetime::Date,
+        to: domain::datetime::Date,
+    ) -> Result<RecordSet, StoreError> {
+        self.audited_read(actor, move |c| {
+            async move { census::census_records(c, la, from, to).await }.boxed()
+        })
+        .await
+    }
+
+    async fn taken_la_child_ids(
+        &self,
+        la: LaCode,
+        ids: Vec<String>,
+    ) -> Result<Vec<String>, StoreError> {
+        self.read(move |c| async move { census::taken_la_child_ids(c, la, ids).await }.boxed())
+            .await
     }
 
     async fn case_file(&self, child: PersonId) -> Result<Option<RecordSet>, StoreError> {
