@@ -525,7 +525,8 @@ fn no_more_cp_plans_than_conferences(
 ///
 /// As the reference, a Section47 group with `ICPCnotRequired` true (or 1) is not a conference, so an episode
 /// whose enquiries all say so falls back to the CINdetails date. The reference treats only `1` that way, not
-/// `true`.
+/// `true`; and it ignores the ICPC date of an enquiry marked `1`, where ours accepts any Section47 ICPC date of
+/// the episode that equals the start (rule a as written).
 fn cp_plan_starts_at_conference(ctx: &Context<'_>, child: &Child, flags: &mut Flags<'_>) {
     for (episode, plan) in cp_plans(child) {
         let Some(start) = plan.start_date.filter(|d| ctx.period.contains(*d)) else {
@@ -1007,6 +1008,16 @@ mod tests {
             ),
         ]);
         assert_eq!(flagged("2885", &ret), ["B", "C", "F", "I"]);
+        // An ICPC date on an enquiry marked not required still counts (the reference ignores it).
+        let marked = census(vec![child(
+            "J",
+            vec![ep(
+                vec![s47(Some("2024-10-01"), Some("2024-10-21"), "1")],
+                None,
+                vec![plan(Some("2024-10-21"), None)],
+            )],
+        )]);
+        assert!(flagged("2885", &marked).is_empty());
     }
 
     #[test]
