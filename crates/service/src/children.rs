@@ -129,6 +129,21 @@ pub struct ChildRecord {
     pub open_episodes: Vec<OpenEpisode>,
     pub open_actions: usize,
     pub chronology: Vec<ChronologyEntry>,
+    /// What the DfE's CIN census rules find wrong in the child's records for the census year so far, errors
+    /// first: put right now, the return is right first time.
+    pub census_problems: Vec<CensusProblem>,
+}
+
+/// One census problem on a child's record, in plain words.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct CensusProblem {
+    /// The DfE rule code, e.g. "8610" or "8670Q" (Q: a query to check, not an error).
+    pub code: &'static str,
+    pub is_error: bool,
+    /// The DfE's message.
+    pub message: &'static str,
+    /// The field at fault, in plain words.
+    pub field: &'static str,
 }
 
 /// The answer to an audited read. A role that may never see case records gets 403 whether or not the record
@@ -451,6 +466,7 @@ impl<S: Store> Services<S> {
             open_episodes,
             open_actions,
             chronology: chronology::chronology_as_of(child, &file, now),
+            census_problems: census_problems(&file, child, today),
         })
     }
 
@@ -468,4 +484,20 @@ impl<S: Store> Services<S> {
     pub fn as_at(&self) -> Timestamp {
         self.now()
     }
+}
+
+/// The census problems of a child's records for the year so far, errors first, each once.
+fn census_problems(file: &RecordSet, child: PersonId, today: Date) -> Vec<CensusProblem> {
+    let mut problems: Vec<CensusProblem> = crate::census::child_census_problems(file, child, today)
+        .into_iter()
+        .map(|f| CensusProblem {
+            code: f.code,
+            is_error: f.severity == domain::census::Severity::Error,
+            message: f.message,
+            field: domain::census::field_label(f.field),
+        })
+        .collect();
+    problems.sort_by_key(|p| (!p.is_error, p.code));
+    problems.dedup_by(|a, b| a.code == b.code && a.field == b.field);
+    problems
 }

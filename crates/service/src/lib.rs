@@ -4,6 +4,7 @@
 
 pub mod audit;
 pub mod auth;
+pub mod census;
 pub mod children;
 pub mod demo;
 mod error;

@@ -112,6 +112,23 @@ pub async fn get_chronology<S: Store>(
 }
 
 #[derive(serde::Deserialize)]
+pub struct DataQualityQuery {
+    la: String,
+}
+
+/// `GET /api/v1/data-quality?la=CODE` → the census rules over the LA's records for the year so far: counts,
+/// problems by team and by rule, and each child's problems.
+pub async fn data_quality<S: Store>(
+    State(state): State<Shared<S>>,
+    ApiActor(actor): ApiActor,
+    axum::extract::Query(q): axum::extract::Query<DataQualityQuery>,
+) -> Result<Json<service::census::DataQuality>, WebError> {
+    let la = domain::identifiers::LaCode::parse(&q.la)
+        .map_err(|e| WebError::Service(service::ServiceError::Invalid(e.for_field("la").into())))?;
+    Ok(Json(state.services.data_quality(&actor, &la).await?))
+}
+
+#[derive(serde::Deserialize)]
 pub struct AuditQuery {
     child: Option<String>,
     limit: Option<u32>,

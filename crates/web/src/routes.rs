@@ -199,6 +199,20 @@ pub fn table<S: Store>() -> Vec<RouteSpec<S>> {
             post(pages::respond::<S>),
         ),
         route(
+            "data-quality-page",
+            Method::GET,
+            "/data-quality",
+            Grant(Area::Performance, Action::View),
+            get(pages::data_quality::<S>),
+        ),
+        route(
+            "api-data-quality",
+            Method::GET,
+            "/api/v1/data-quality",
+            Grant(Area::Performance, Action::View),
+            get(api::data_quality::<S>),
+        ),
+        route(
             "audit-page",
             Method::GET,
             "/audit",

@@ -90,10 +90,7 @@ pub fn census_child(records: &ChildRecords<'_>, period: CensusPeriod) -> Option<
     let person = records.person;
     let mut cin_details = Vec::new();
     for referral in records.referrals {
-        let closure = referral
-            .closure
-            .as_ref()
-            .filter(|c| c.date <= period.end);
+        let closure = referral.closure.as_ref().filter(|c| c.date <= period.end);
         if !overlaps(referral.referral_date, closure.map(|c| c.date), period) {
             continue;
         }
@@ -102,8 +99,11 @@ pub fn census_child(records: &ChildRecords<'_>, period: CensusPeriod) -> Option<
     if cin_details.is_empty() {
         return None;
     }
-    let mut disabilities: Vec<String> =
-        person.disabilities.iter().map(|d| d.code().to_owned()).collect();
+    let mut disabilities: Vec<String> = person
+        .disabilities
+        .iter()
+        .map(|d| d.code().to_owned())
+        .collect();
     if disabilities.is_empty() {
         disabilities.push(Disability::None.code().to_owned());
     }
@@ -175,7 +175,8 @@ fn census_episode(
         .filter_map(|s| {
             let icpc = within(initial_conference(records, s.id), period);
             let finished = icpc.or(within(s.outcome_date, period));
-            let in_scope = s.start_date >= period.start || finished.is_none_or(|f| f >= period.start);
+            let in_scope =
+                s.start_date >= period.start || finished.is_none_or(|f| f >= period.start);
             in_scope.then(|| CensusSection47 {
                 start_date: Some(s.start_date),
                 icpc_target: Some(s.icpc_due_on),
@@ -293,7 +294,8 @@ impl<'a> ChildLists<'a> {
         self.referrals.sort_by_key(|r| (r.referral_date, r.id));
         self.assessments.sort_by_key(|a| (a.start_date, a.id));
         self.section47s.sort_by_key(|s| (s.start_date, s.id));
-        self.conferences.sort_by_key(|c| (c.held_on.unwrap_or(c.due_on), c.id));
+        self.conferences
+            .sort_by_key(|c| (c.held_on.unwrap_or(c.due_on), c.id));
         self.plans.sort_by_key(|p| (p.start_date, p.id));
     }
 
@@ -319,10 +321,26 @@ pub fn with_child_records<T>(
         return f(None);
     };
     let mut lists = ChildLists {
-        referrals: set.referrals.iter().filter(|r| r.child_id == child).collect(),
-        assessments: set.assessments.iter().filter(|r| r.child_id == child).collect(),
-        section47s: set.section47s.iter().filter(|r| r.child_id == child).collect(),
-        conferences: set.conferences.iter().filter(|r| r.child_id == child).collect(),
+        referrals: set
+            .referrals
+            .iter()
+            .filter(|r| r.child_id == child)
+            .collect(),
+        assessments: set
+            .assessments
+            .iter()
+            .filter(|r| r.child_id == child)
+            .collect(),
+        section47s: set
+            .section47s
+            .iter()
+            .filter(|r| r.child_id == child)
+            .collect(),
+        conferences: set
+            .conferences
+            .iter()
+            .filter(|r| r.child_id == child)
+            .collect(),
         plans: set.plans.iter().filter(|r| r.child_id == child).collect(),
     };
     lists.sort();
@@ -343,7 +361,8 @@ pub struct ImportContext<'a> {
 
 /// What the census does not hold but our records require, written into imported records so that a reader
 /// knows where the gap comes from.
-pub const NOT_IN_CENSUS: &str = "Not recorded: imported from a CIN census return, which does not hold this.";
+pub const NOT_IN_CENSUS: &str =
+    "Not recorded: imported from a CIN census return, which does not hold this.";
 
 /// A returned census as records, or every problem found, each naming the line and element at fault. Codes must
 /// be valid (an import does not guess): validate the file first.
@@ -388,6 +407,21 @@ fn code<T>(
     }
 }
 
+/// A required code: missing, or parsed as [`code`] does.
+fn required_code<T>(
+    value: Option<&String>,
+    line: u32,
+    element: &'static str,
+    parse: impl Fn(&str) -> Result<T, ValueError>,
+    problems: &mut Vec<ValueError>,
+) -> Option<T> {
+    if value.is_none() {
+        problems.push(at(line, element, format!("{element} is missing")));
+        return None;
+    }
+    code(value, line, element, parse, problems)
+}
+
 fn required<T>(
     value: Option<T>,
     line: u32,
@@ -408,10 +442,11 @@ fn import_child(
     let mut problems = Vec::new();
     let p = &mut problems;
     let line = child.line;
-    let la_child_id = required(
-        code(child.la_child_id.as_ref(), line, "LAchildID", LaChildId::parse, p),
+    let la_child_id = required_code(
+        child.la_child_id.as_ref(),
         line,
         "LAchildID",
+        LaChildId::parse,
         p,
     );
     let sex = match (&child.sex, &child.gender_current) {
@@ -440,7 +475,13 @@ fn import_child(
         date_of_death: child.death_date,
         sex: sex.unwrap_or(Sex::Unknown),
         gender_identity: None,
-        ethnicity: code(child.ethnicity.as_ref(), line, "Ethnicity", Ethnicity::parse, p),
+        ethnicity: code(
+            child.ethnicity.as_ref(),
+            line,
+            "Ethnicity",
+            Ethnicity::parse,
+            p,
+        ),
         disabilities: child
             .disabilities
             .iter()
@@ -449,7 +490,13 @@ fn import_child(
             .collect(),
         upn: code(child.upn.as_ref(), line, "UPN", Upn::parse, p),
         former_upn: code(child.former_upn.as_ref(), line, "FormerUPN", Upn::parse, p),
-        upn_unknown: code(child.upn_unknown.as_ref(), line, "UPNunknown", UpnUnknown::parse, p),
+        upn_unknown: code(
+            child.upn_unknown.as_ref(),
+            line,
+            "UPNunknown",
+            UpnUnknown::parse,
+            p,
+        ),
         nhs_number: None,
         first_language: None,
         religion: None,
@@ -478,16 +525,21 @@ fn import_episode(
 ) {
     let line = episode.line;
     let referral_date = required(episode.referral_date, line, "CINreferralDate", p);
-    let source = required(
-        code(episode.referral_source.as_ref(), line, "ReferralSource", ReferralSource::parse, p),
+    let source = required_code(
+        episode.referral_source.as_ref(),
         line,
         "ReferralSource",
+        ReferralSource::parse,
         p,
     );
     let nfa = match flag(episode.referral_nfa.as_deref()) {
         Some(v) => v,
         None => {
-            p.push(at(line, "ReferralNFA", "ReferralNFA must be true, false, 1 or 0"));
+            p.push(at(
+                line,
+                "ReferralNFA",
+                "ReferralNFA must be true, false, 1 or 0",
+            ));
             false
         }
     };
@@ -520,13 +572,20 @@ fn import_episode(
         contact_id: None,
         referral_date,
         source,
-        primary_need: code(episode.primary_need.as_ref(), line, "PrimaryNeedCode", PrimaryNeed::parse, p),
+        primary_need: code(
+            episode.primary_need.as_ref(),
+            line,
+            "PrimaryNeedCode",
+            PrimaryNeed::parse,
+            p,
+        ),
         nfa,
         closure,
         created_at: ctx.at,
     };
     for a in &episode.assessments {
-        let Some(start_date) = required(a.start_date, a.line, "AssessmentActualStartDate", p) else {
+        let Some(start_date) = required(a.start_date, a.line, "AssessmentActualStartDate", p)
+        else {
             continue;
         };
         set.assessments.push(Assessment {
@@ -549,7 +608,15 @@ fn import_episode(
             factors: a
                 .factors
                 .iter()
-                .filter_map(|f| code(Some(f), a.line, "AssessmentFactors", AssessmentFactor::parse, p))
+                .filter_map(|f| {
+                    code(
+                        Some(f),
+                        a.line,
+                        "AssessmentFactors",
+                        AssessmentFactor::parse,
+                        p,
+                    )
+                })
                 .collect(),
             outcome: None,
             authorised_by: None,
@@ -561,7 +628,13 @@ fn import_episode(
         let Some(start_date) = required(plan.start_date, plan.line, "CINPlanStartDate", p) else {
             continue;
         };
-        set.plans.push(imported_plan(ctx, &referral, PlanKind::ChildInNeed, start_date, plan.end_date));
+        set.plans.push(imported_plan(
+            ctx,
+            &referral,
+            PlanKind::ChildInNeed,
+            start_date,
+            plan.end_date,
+        ));
     }
     let mut icpcs: Vec<(Date, Section47Id, Date)> = Vec::new();
     for s47 in &episode.section47s {
@@ -570,7 +643,11 @@ fn import_episode(
         };
         let not_required = flag(s47.icpc_not_required.as_deref());
         if not_required.is_none() {
-            p.push(at(s47.line, "ICPCnotRequired", "ICPCnotRequired must be true, false, 1 or 0"));
+            p.push(at(
+                s47.line,
+                "ICPCnotRequired",
+                "ICPCnotRequired must be true, false, 1 or 0",
+            ));
         }
         let discussion = StrategyDiscussion {
             id: StrategyDiscussionId::from_uuid((ctx.new_id)()),
@@ -615,42 +692,86 @@ fn import_episode(
         let Some(start_date) = required(cp.start_date, cp.line, "CPPstartDate", p) else {
             continue;
         };
-        let initial = code(cp.initial_category.as_ref(), cp.line, "InitialCategoryOfAbuse", AbuseCategory::parse, p);
-        let latest = code(cp.latest_category.as_ref(), cp.line, "LatestCategoryOfAbuse", AbuseCategory::parse, p);
+        let initial = required_code(
+            cp.initial_category.as_ref(),
+            cp.line,
+            "InitialCategoryOfAbuse",
+            AbuseCategory::parse,
+            p,
+        );
+        let latest = required_code(
+            cp.latest_category.as_ref(),
+            cp.line,
+            "LatestCategoryOfAbuse",
+            AbuseCategory::parse,
+            p,
+        );
         let previous = match cp.number_of_previous_cpp.as_deref().map(str::parse::<u32>) {
             Some(Ok(n)) => n,
             Some(Err(_)) => {
-                p.push(at(cp.line, "NumberOfPreviousCPP", "NumberOfPreviousCPP must be a whole number"));
+                p.push(at(
+                    cp.line,
+                    "NumberOfPreviousCPP",
+                    "NumberOfPreviousCPP must be a whole number",
+                ));
                 0
             }
             None => *previous_cp_plans,
         };
         *previous_cp_plans = previous + 1;
-        let mut plan = imported_plan(ctx, &referral, PlanKind::ChildProtection, start_date, cp.end_date);
-        plan.initial_category = required(initial, cp.line, "InitialCategoryOfAbuse", p);
-        plan.latest_category = required(latest, cp.line, "LatestCategoryOfAbuse", p);
+        let mut plan = imported_plan(
+            ctx,
+            &referral,
+            PlanKind::ChildProtection,
+            start_date,
+            cp.end_date,
+        );
+        plan.initial_category = initial;
+        plan.latest_category = latest;
         plan.previous_cp_plans = Some(previous);
         // The initial conference that made the plan is the one held on the day it started.
         if let Some(pos) = icpcs.iter().position(|(held, _, _)| *held == start_date) {
             let (held, section47_id, due_on) = icpcs.swap_remove(pos);
             set.conferences.push(imported_conference(
-                ctx, person, ConferenceKind::Initial, Some(section47_id), Some(plan.id), due_on, held,
+                ctx,
+                person,
+                ConferenceKind::Initial,
+                Some(section47_id),
+                Some(plan.id),
+                due_on,
+                held,
             ));
         }
         for (i, review) in cp.reviews.iter().enumerate() {
             let Some(held) = review else {
-                p.push(at(cp.line, "CPPreviewDate", format!("review {} has no date", i + 1)));
+                p.push(at(
+                    cp.line,
+                    "CPPreviewDate",
+                    format!("review {} has no date", i + 1),
+                ));
                 continue;
             };
             set.conferences.push(imported_conference(
-                ctx, person, ConferenceKind::Review, None, Some(plan.id), *held, *held,
+                ctx,
+                person,
+                ConferenceKind::Review,
+                None,
+                Some(plan.id),
+                *held,
+                *held,
             ));
         }
         set.plans.push(plan);
     }
     for (held, section47_id, due_on) in icpcs {
         set.conferences.push(imported_conference(
-            ctx, person, ConferenceKind::Initial, Some(section47_id), None, due_on, held,
+            ctx,
+            person,
+            ConferenceKind::Initial,
+            Some(section47_id),
+            None,
+            due_on,
+            held,
         ));
     }
     set.referrals.push(referral);
@@ -747,10 +868,13 @@ pub fn canonical(census: &CensusReturn) -> CensusReturn {
         for e in &mut child.cin_details {
             e.line = 0;
             e.referral_nfa = flag(e.referral_nfa.as_deref()).map(yes_no);
-            if let Some(icpc) = e.date_of_initial_cpc.take() {
-                if let Some(s) = e.section47s.iter_mut().find(|s| s.date_of_initial_cpc.is_none()) {
-                    s.date_of_initial_cpc = Some(icpc);
-                }
+            if let Some(icpc) = e.date_of_initial_cpc.take()
+                && let Some(s) = e
+                    .section47s
+                    .iter_mut()
+                    .find(|s| s.date_of_initial_cpc.is_none())
+            {
+                s.date_of_initial_cpc = Some(icpc);
             }
             for a in &mut e.assessments {
                 a.line = 0;

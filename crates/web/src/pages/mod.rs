@@ -2,12 +2,14 @@
 
 mod audit;
 mod children;
+mod data_quality;
 mod front_door;
 mod record_contact;
 mod sign_in;
 
 pub use audit::audit_trail;
 pub use children::{child_record, home, search};
+pub use data_quality::data_quality;
 pub use front_door::{
     approve_consent, contact, decide, feedback, oversee, partner_queue, partner_request,
     request_information, respond, screen, worklist,
@@ -71,6 +73,13 @@ impl Layout {
                     href: "/information-requests",
                     label: "Information requests",
                     current: current == "/information-requests",
+                });
+            }
+            if policy::grants(role, Area::Performance, Action::View) {
+                nav.push(NavItem {
+                    href: "/data-quality",
+                    label: "Data quality",
+                    current: current == "/data-quality",
                 });
             }
             if policy::grants(role, Area::Audit, Action::View) {
