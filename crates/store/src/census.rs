@@ -40,6 +40,7 @@ async fn of_children<T: Table, C: SqlConn>(
 /// name each child read.
 pub(crate) async fn census_records<C: SqlConn>(
     c: &mut C,
+    action: AuditAction,
     la: LaCode,
     from: Date,
     to: Date,
@@ -73,7 +74,7 @@ pub(crate) async fn census_records<C: SqlConn>(
         .people
         .iter()
         .map(|p| AuditEvent {
-            action: AuditAction::Export,
+            action,
             record_kind: RecordKind::Person,
             record_id: Some(p.id.uuid()),
             child_id: Some(p.id),
@@ -82,7 +83,7 @@ pub(crate) async fn census_records<C: SqlConn>(
         })
         .collect();
     events.push(AuditEvent {
-        action: AuditAction::Export,
+        action,
         record_kind: RecordKind::Dataset,
         record_id: None,
         child_id: None,

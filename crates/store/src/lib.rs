@@ -273,10 +273,12 @@ pub trait Store: Clone + Send + Sync + 'static {
 
     /// For the CIN census and the data-quality page: every child of `la` with a CIN episode open at some point
     /// from `from` to `to`, with their referrals, assessments, section 47 enquiries, conferences, plans and
-    /// allocations, and the LA's teams. Audited: one export entry per child, and one for the whole dataset.
+    /// allocations, and the LA's teams. Audited as `action` (an export, or a view for the data-quality page):
+    /// one entry per child, and one for the whole dataset.
     fn census_records(
         &self,
         actor: &Actor,
+        action: domain::codes::AuditAction,
         la: LaCode,
         from: Date,
         to: Date,

@@ -979,12 +979,13 @@ impl<B: Backend> Store for SqlStore<B> {
     async fn census_records(
         &self,
         actor: &Actor,
+        action: domain::codes::AuditAction,
         la: LaCode,
         from: domain::datetime::Date,
         to: domain::datetime::Date,
     ) -> Result<RecordSet, StoreError> {
         self.audited_read(actor, move |c| {
-            async move { census::census_records(c, la, from, to).await }.boxed()
+            async move { census::census_records(c, action, la, from, to).await }.boxed()
         })
         .await
     }
