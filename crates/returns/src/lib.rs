@@ -4,3 +4,4 @@
 
 pub mod annex_a;
 pub mod cin;
+pub mod cin_synth;
