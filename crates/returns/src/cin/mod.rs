@@ -8,9 +8,13 @@
 //! beside the return read as well as it can be, so that the DfE rules can still run on it.
 
 mod read;
+mod report;
 mod schema;
+mod write;
 
 pub use read::{ProblemKind, Read, SchemaProblem, Unreadable, read};
+pub use report::{Report, ReportFinding, census_period};
+pub use write::{write, write_to};
 
 use domain::census::CensusReturn;
 
