@@ -383,6 +383,7 @@ fn story() -> Story {
         initial_category: Some(AbuseCategory::Physical),
         latest_category: Some(AbuseCategory::Emotional),
         next_review_on: Some(d("2024-12-20")),
+        previous_cp_plans: None,
         created_at: t("2024-03-22T12:00:00Z"),
     };
     let cin_plan = Plan {
@@ -394,6 +395,7 @@ fn story() -> Story {
         initial_category: None,
         latest_category: None,
         next_review_on: None,
+        previous_cp_plans: None,
         created_at: t("2024-09-20T12:00:00Z"),
         ..cp_plan.clone()
     };
