@@ -886,7 +886,8 @@ fn child_fault(code: &str, c: &mut Child, index: usize, k: &Key, cal: &Calendar,
             e.assessments = vec![completed(k.r, k.a_end, &["3B"])];
             c.cin_details = vec![e];
         }
-        // A CP plan on a referral with no further action (there is no conference, so 2885 fires too).
+        // A CP plan on a referral with no further action (there is no conference, so 2885 fires too, and 2883 in a
+        // return with no conference to spare).
         "8832" => {
             let mut e = nfa(k.r, false);
             e.cp_plans = vec![cp_plan(plus(k.r, 10), None, vec![])];
@@ -1249,6 +1250,7 @@ fn one_disability_each(ret: &mut CensusReturn) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use domain::calendar::Calendar;
     use rand::SeedableRng;
     use rand_chacha::ChaCha8Rng;
 
@@ -1285,6 +1287,62 @@ mod tests {
         assert_eq!(children.len(), n);
         assert!((290..=330).contains(&n), "{n} faults");
         assert!(children.iter().all(|i| i % 3 == 0 && *i < 1_000));
+    }
+
+    /// Rules a fault cannot help breaking as well as its own (see each fault).
+    const COLLATERAL: &[(&str, &[&str])] = &[
+        ("1104", &["2889"]),
+        ("2883", &["2885"]),
+        ("4001", &["4017"]),
+        ("4004", &["4014"]),
+        ("8815", &["8816", "8820"]),
+        ("8816", &["8820"]),
+        // A plan with no conference: 2883 too when the return has no conference to spare.
+        ("8832", &["2885", "2883"]),
+        ("8839", &["8890"]),
+        ("8896", &["8863Q"]),
+        ("8935", &["8940"]),
+    ];
+
+    /// Each fault, alone in a clean return, breaks its rule on its child (or the return), and nothing else but
+    /// the collateral it is known for.
+    #[test]
+    fn each_fault_breaks_its_rule_and_no_other() {
+        let calendar = Calendar::england_and_wales();
+        let clean = super::super::generate(90, 11);
+        let mut problems = Vec::new();
+        for (n, code) in injectable_codes().iter().enumerate() {
+            let mut ret = clean.clone();
+            let mut rng = ChaCha8Rng::seed_from_u64(n as u64);
+            let index = 42;
+            if let Err(e) = inject(&mut ret, code, index, &mut rng) {
+                problems.push(format!("{code}: {e}"));
+                continue;
+            }
+            let findings = domain::census::validate(&ret, period(), &calendar);
+            let whole = WHOLE_RETURN.contains(code);
+            let own = findings
+                .iter()
+                .any(|f| f.code == *code && (whole || f.child == Some(index)));
+            if !own {
+                problems.push(format!("{code} did not fire"));
+            }
+            let allowed: &[&str] = COLLATERAL
+                .iter()
+                .find(|(c, _)| c == code)
+                .map(|(_, a)| *a)
+                .unwrap_or(&[]);
+            let mut others: Vec<&str> = findings
+                .iter()
+                .map(|f| f.code)
+                .filter(|c| c != code && !allowed.contains(c))
+                .collect();
+            others.dedup();
+            if !others.is_empty() {
+                problems.push(format!("{code} also broke {others:?}"));
+            }
+        }
+        assert!(problems.is_empty(), "{problems:#?}");
     }
 
     #[test]
