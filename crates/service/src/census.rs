@@ -167,7 +167,7 @@ impl<S: Store> Services<S> {
     }
 
     /// Load a census return (from another system) as records: every child, or nothing. The LA is the header's
-    /// LEA and must be served here; no child may already exist under the same LA child ID; every code must be
+    /// LEA (set up here if it is new); no child may already exist under the same LA child ID; every code must be
     /// valid. Rule findings (a missing primary need, say) do not stop an import: they show on the data-quality
     /// page to be put right.
     pub async fn import_cin_census(
@@ -182,15 +182,6 @@ impl<S: Store> Services<S> {
         let la = LaCode::parse(lea)
             .map_err(|e| invalid("LEA", format!("line {}: {}", census.header.line, e.problem)))?;
         require_returns(actor, &la, Area::Administration, Action::Administer)?;
-        if self.local_authority(&la).await.is_err() {
-            return Err(invalid(
-                "LEA",
-                format!(
-                    "line {}: LA {la} is not served by this database",
-                    census.header.line
-                ),
-            ));
-        }
         let mut seen: HashMap<&str, u32> = HashMap::new();
         let mut problems = Vec::new();
         for child in &census.children {
@@ -244,6 +235,10 @@ impl<S: Store> Services<S> {
             plans: set.plans.len(),
             conferences: set.conferences.len(),
         };
+        // A migration may be the first thing a new database holds: the LA is set up (default settings) only
+        // once the whole file is known to load.
+        self.ensure_local_authorities(actor, std::slice::from_ref(&summary.la))
+            .await?;
         self.store().insert_records(actor, set).await?;
         Ok(summary)
     }
