@@ -8,9 +8,8 @@ use service::Services;
 use store::Store;
 
 /// `frontdoor validate cin-census FILE [--year YYYY] [--json]`.
-pub fn validate_file(_file: &Path, _year: Option<i16>, _json: bool) -> ExitCode {
-    eprintln!("error: not built yet");
-    ExitCode::from(2)
+pub fn validate_file(file: &Path, year: Option<i16>, json: bool) -> ExitCode {
+    crate::census_validate::run(file, year, json)
 }
 
 /// `frontdoor export cin-census --la CODE --year YYYY [--out FILE]`.

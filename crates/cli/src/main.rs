@@ -17,6 +17,7 @@ use store::Store;
 
 mod annex_a;
 mod census;
+mod census_validate;
 
 /// mimalloc: bulk loads and busy servers make many small allocations, where glibc's allocator was a fifth of
 /// the time spent loading demo data.
