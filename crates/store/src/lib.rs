@@ -4,6 +4,7 @@
 //! checks. Every method that changes data writes its audit rows in the same transaction.
 
 mod access;
+mod annex_a;
 mod census;
 pub mod audit_log;
 pub mod error;
@@ -296,6 +297,15 @@ pub trait Store: Clone + Send + Sync + 'static {
         &self,
         child: PersonId,
     ) -> impl Future<Output = Result<Option<RecordSet>, StoreError>> + Send;
+
+    /// The records Ofsted's Annex A Lists 1–7 are built from, for one LA and the period `from..=to`, read in a
+    /// few bulk queries (see `annex_a.rs`). Not audited here: the caller audits the export.
+    fn annex_a_records(
+        &self,
+        la: LaCode,
+        from: Date,
+        to: Date,
+    ) -> impl Future<Output = Result<RecordSet, StoreError>> + Send;
 
     /// How many records of each kind the database holds, and how many audit entries.
     fn counts(&self) -> impl Future<Output = Result<(RecordCounts, u64), StoreError>> + Send;

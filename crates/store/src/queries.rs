@@ -1004,6 +1004,16 @@ impl<B: Backend> Store for SqlStore<B> {
             .await
     }
 
+    async fn annex_a_records(
+        &self,
+        la: LaCode,
+        from: datetime::Date,
+        to: datetime::Date,
+    ) -> Result<RecordSet, StoreError> {
+        self.read(move |c| async move { crate::annex_a::read(c, la, from, to).await }.boxed())
+            .await
+    }
+
     async fn counts(&self) -> Result<(RecordCounts, u64), StoreError> {
         self.read(|c| {
             async move {
