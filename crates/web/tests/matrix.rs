@@ -127,6 +127,14 @@ fn may_approve(role: Role) -> bool {
     role == Role::TeamManager
 }
 
+/// Performance data and the census data-quality page: managers, auditors, senior leaders and inspectors.
+fn may_see_performance(role: Role) -> bool {
+    matches!(
+        role,
+        Role::TeamManager | Role::Auditor | Role::SeniorLeader | Role::Inspector
+    )
+}
+
 fn may_read_audit(role: Role) -> bool {
     matches!(role, Role::Admin | Role::InformationGovernance)
 }
@@ -179,6 +187,7 @@ fn expected(route: &str, p: &Principal, t: Target) -> StatusCode {
             | "search-page"
             | "child-page"
             | "audit-page"
+            | "data-quality-page"
             | "front-door-page"
             | "contact-page"
             | "screening-form"
@@ -198,6 +207,7 @@ fn expected(route: &str, p: &Principal, t: Target) -> StatusCode {
             | "api-record-contact"
             | "api-contact"
             | "api-audit"
+            | "api-data-quality"
             | "api-worklist"
             | "api-contact-case"
             | "api-screening"
@@ -231,6 +241,16 @@ fn expected(route: &str, p: &Principal, t: Target) -> StatusCode {
         "home" => StatusCode::OK,
         "search-page" | "api-search-children" => {
             if may_view_cases(role) {
+                StatusCode::OK
+            } else {
+                StatusCode::FORBIDDEN
+            }
+        }
+        // The page shows the caller's own (first) LA; the API asks for 213.
+        "data-quality-page" | "api-data-quality" => {
+            if !may_see_performance(role) {
+                StatusCode::FORBIDDEN
+            } else if route == "data-quality-page" || p.relation.las().contains(&la("213")) {
                 StatusCode::OK
             } else {
                 StatusCode::FORBIDDEN
@@ -541,6 +561,7 @@ fn request(
     };
     let path = match route.name {
         "search-page" | "api-search-children" => format!("{path}?q=Matrixchild"),
+        "api-data-quality" => format!("{path}?la=213"),
         _ => path,
     };
     let mut b = Request::builder()
