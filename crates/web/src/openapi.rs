@@ -53,7 +53,7 @@ const OPERATIONS: &[Operation] = &[
     op(
         "get",
         "/api/v1/children/{id}",
-        "A child's record: identity, family and households, allocation, open episodes, chronology (audited)",
+        "A child's record: identity, family and households, allocation, open episodes, chronology, and the CIN census problems in the child's records this year (audited)",
         None,
         ("200", "The child record"),
         false,
@@ -64,6 +64,14 @@ const OPERATIONS: &[Operation] = &[
         "Every event on the child's records, newest first (audited)",
         None,
         ("200", "Chronology entries"),
+        false,
+    ),
+    op(
+        "get",
+        "/api/v1/data-quality",
+        "The DfE CIN census rules over an LA's records for the year so far (`la`): counts, problems by team and by rule, and each child's problems",
+        None,
+        ("200", "The data-quality report"),
         false,
     ),
     op(
