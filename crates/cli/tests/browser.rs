@@ -17,7 +17,7 @@ use fantoccini::{Client, Locator};
 use sqlx::{Connection, Row};
 use support::Server;
 use support::browser::{
-    AXE_TAGS, Chromedriver, Violation, axe, body_text, click, fill, wait_h1, wait_loaded,
+    AXE_TAGS, Chromedriver, Violation, axe, body_text, click, fill, wait_h1, wait_loaded, wait_path,
 };
 
 const PASSWORD: &str = "frontdoor-demo";
@@ -409,6 +409,63 @@ async fn browser_journeys() {
     run.check("audit trail, filtered by child").await;
     journeys += 1;
     println!("journey 6 done in {} ms", t.elapsed().as_millis());
+
+    // 7. A team manager checks the census data quality for the year so far, and opens a child with a problem:
+    //    the record shows the same problem in plain words.
+    let t = Instant::now();
+    println!("journey 7: census data quality");
+    run.sign_out().await;
+    run.sign_in("team-manager-213").await;
+    click(
+        &run.client,
+        "a.govuk-service-navigation__link[href='/data-quality']",
+    )
+    .await;
+    wait_h1(&run.client, "Census data quality").await;
+    run.check("census data quality").await;
+    let text = body_text(&run.client).await;
+    assert!(text.contains("children in the census so far"), "{text}");
+    let rows = run
+        .client
+        .find_all(Locator::Css("#problems tbody tr"))
+        .await
+        .unwrap();
+    if let Some(row) = rows.first() {
+        let cells = row.find_all(Locator::Css("td")).await.unwrap();
+        let problem = cells[2].text().await.unwrap();
+        let code = problem
+            .rsplit("(rule ")
+            .next()
+            .unwrap()
+            .trim_end_matches(')')
+            .to_owned();
+        println!("  first problem: {problem}");
+        cells[0]
+            .find(Locator::Css("a"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        wait_path(&run.client, "/children/").await;
+        wait_loaded(&run.client).await;
+        let banner = run
+            .client
+            .find(Locator::Css("#census-problems"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(banner.contains("Children in need census"), "{banner}");
+        assert!(banner.contains(&format!("DfE rule {code}")), "{banner}");
+        run.check("child record with census problems").await;
+    } else {
+        assert!(text.contains("No problems found"), "{text}");
+        println!("  no census problems in LA 213 so far this year");
+    }
+    journeys += 1;
+    println!("journey 7 done in {} ms", t.elapsed().as_millis());
 
     let Run {
         client,
