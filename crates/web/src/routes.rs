@@ -213,6 +213,27 @@ pub fn table<S: Store>() -> Vec<RouteSpec<S>> {
             get(api::data_quality::<S>),
         ),
         route(
+            "returns-page",
+            Method::GET,
+            "/returns",
+            Grant(Area::Returns, Action::Export),
+            get(pages::returns_page),
+        ),
+        route(
+            "annex-a-download",
+            Method::GET,
+            "/returns/annex-a",
+            Grant(Area::Returns, Action::Export),
+            get(pages::annex_a_download::<S>),
+        ),
+        route(
+            "api-annex-a",
+            Method::GET,
+            "/api/v1/returns/annex-a",
+            Grant(Area::Returns, Action::Export),
+            get(pages::annex_a_api::<S>),
+        ),
+        route(
             "audit-page",
             Method::GET,
             "/audit",

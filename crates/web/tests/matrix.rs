@@ -135,6 +135,11 @@ fn may_see_performance(role: Role) -> bool {
     )
 }
 
+/// Statutory returns (Annex A): senior leaders and inspectors.
+fn may_export_returns(role: Role) -> bool {
+    matches!(role, Role::SeniorLeader | Role::Inspector)
+}
+
 fn may_read_audit(role: Role) -> bool {
     matches!(role, Role::Admin | Role::InformationGovernance)
 }
@@ -187,6 +192,8 @@ fn expected(route: &str, p: &Principal, t: Target) -> StatusCode {
             | "search-page"
             | "child-page"
             | "audit-page"
+            | "returns-page"
+            | "annex-a-download"
             | "data-quality-page"
             | "front-door-page"
             | "contact-page"
@@ -207,6 +214,7 @@ fn expected(route: &str, p: &Principal, t: Target) -> StatusCode {
             | "api-record-contact"
             | "api-contact"
             | "api-audit"
+            | "api-annex-a"
             | "api-data-quality"
             | "api-worklist"
             | "api-contact-case"
@@ -254,6 +262,16 @@ fn expected(route: &str, p: &Principal, t: Target) -> StatusCode {
                 StatusCode::OK
             } else {
                 StatusCode::FORBIDDEN
+            }
+        }
+        // The form is the caller's own; the download asks for 213's lists: another LA's are hidden (404).
+        "returns-page" | "annex-a-download" | "api-annex-a" => {
+            if !may_export_returns(role) {
+                StatusCode::FORBIDDEN
+            } else if route == "returns-page" || p.relation.las().contains(&la("213")) {
+                StatusCode::OK
+            } else {
+                StatusCode::NOT_FOUND
             }
         }
         "audit-page" | "api-audit" => {
@@ -561,6 +579,9 @@ fn request(
     };
     let path = match route.name {
         "search-page" | "api-search-children" => format!("{path}?q=Matrixchild"),
+        "annex-a-download" | "api-annex-a" => {
+            format!("{path}?la=213&from=2024-01-01&to=2024-06-30")
+        }
         "api-data-quality" => format!("{path}?la=213"),
         _ => path,
     };

@@ -30,7 +30,7 @@ use std::fmt;
 use domain::datetime::Date;
 use domain::records::RecordSet;
 
-pub use lists::build_lists;
+pub use lists::{build_lists, months_before};
 pub use values::{
     abuse_category, closure_reason, disability, ethnicity, gender, primary_need, referral_source,
     yes_no,

@@ -5,6 +5,7 @@ mod children;
 mod data_quality;
 mod front_door;
 mod record_contact;
+mod returns;
 mod sign_in;
 
 pub use audit::audit_trail;
@@ -15,6 +16,7 @@ pub use front_door::{
     request_information, respond, screen, worklist,
 };
 pub use record_contact::{new_contact, record_contact};
+pub use returns::{annex_a_api, annex_a_download, returns_page};
 pub use sign_in::{sign_in_form, sign_in_submit, sign_out};
 
 use askama::Template;
@@ -80,6 +82,13 @@ impl Layout {
                     href: "/data-quality",
                     label: "Data quality",
                     current: current == "/data-quality",
+                });
+            }
+            if policy::grants(role, Area::Returns, Action::Export) {
+                nav.push(NavItem {
+                    href: "/returns",
+                    label: "Returns",
+                    current: current == "/returns",
                 });
             }
             if policy::grants(role, Area::Audit, Action::View) {
