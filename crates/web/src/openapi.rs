@@ -75,6 +75,17 @@ const OPERATIONS: &[Operation] = &[
         false,
     ),
     op(
+        "get",
+        "/api/v1/returns/annex-a",
+        "Ofsted's Annex A Lists 1–7 for an LA (`la`) and period (`from`, `to`: YYYY-MM-DD, inclusive, at most 3 years) as an XLSX workbook, one sheet per list (audited as an export)",
+        None,
+        (
+            "200",
+            "The workbook (application/vnd.openxmlformats-officedocument.spreadsheetml.sheet)",
+        ),
+        false,
+    ),
+    op(
         "post",
         "/api/v1/contacts",
         "Record a contact about a child (new or known). Send `Idempotency-Key` to make retries safe",
