@@ -106,11 +106,9 @@ fn main() {
         ));
         // The data-quality page: the same read for the year so far, then every rule. Run as of 31 March 2025 so
         // that the generated year is the current one.
-        let at = jiff::civil::date(2025, 3, 31)
-            .at(12, 0, 0, 0)
-            .to_zoned(jiff::tz::TimeZone::UTC)
-            .unwrap()
-            .timestamp();
+        let at = jiff::tz::TimeZone::UTC
+            .to_timestamp(jiff::civil::date(2025, 3, 31).at(12, 0, 0, 0))
+            .unwrap();
         let services = services.with_clock(service::Clock::Fixed(at));
         let (best, median, dq) = time(3, || async {
             services.data_quality(&system, &la).await.unwrap()
