@@ -1,5 +1,11 @@
 //! Our records as the census sees them, and a census return as our records: scope per census year, and the round
 //! trip (a return imported as records and exported for the same year says the same).
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 use domain::calendar::Calendar;
 use domain::census::records::{self, ImportContext, Source, canonical, equivalent};

@@ -185,16 +185,16 @@ impl<S: Store> Services<S> {
         let mut seen: HashMap<&str, u32> = HashMap::new();
         let mut problems = Vec::new();
         for child in &census.children {
-            if let Some(id) = child.la_child_id.as_deref() {
-                if let Some(first) = seen.insert(id, child.line) {
-                    problems.push(ValueError::new(
-                        "LAchildID",
-                        format!(
-                            "line {}: LA child ID {id} is also used at line {first}",
-                            child.line
-                        ),
-                    ));
-                }
+            if let Some(id) = child.la_child_id.as_deref()
+                && let Some(first) = seen.insert(id, child.line)
+            {
+                problems.push(ValueError::new(
+                    "LAchildID",
+                    format!(
+                        "line {}: LA child ID {id} is also used at line {first}",
+                        child.line
+                    ),
+                ));
             }
         }
         let ids: Vec<String> = seen.keys().map(|s| (*s).to_owned()).collect();
@@ -323,7 +323,7 @@ impl<S: Store> Services<S> {
                 t
             })
             .collect();
-        by_team.sort_by(|a, b| (b.errors, b.queries).cmp(&(a.errors, a.queries)));
+        by_team.sort_by_key(|t| std::cmp::Reverse((t.errors, t.queries)));
         let mut by_rule: Vec<RuleCount> = by_rule.into_values().collect();
         by_rule.sort_by(|a, b| b.count.cmp(&a.count).then(a.code.cmp(b.code)));
         problems.sort_by(|a, b| {

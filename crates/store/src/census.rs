@@ -65,7 +65,7 @@ pub(crate) async fn census_records<C: SqlConn>(
                 )
                 .await?;
             rows.iter()
-                .map(|r| domain::records::Team::from_row(r))
+                .map(domain::records::Team::from_row)
                 .collect::<Result<_, _>>()?
         },
         ..RecordSet::default()
