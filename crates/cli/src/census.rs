@@ -66,8 +66,7 @@ fn write_whole(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
 
 /// `frontdoor import cin-census FILE`: every child of the file, or none.
 pub async fn import<S: Store>(services: &Services<S>, file: &Path) -> anyhow::Result<()> {
-    let bytes =
-        std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
     let read = returns::cin::read(&bytes)
         .map_err(|e| anyhow!("{}: not a CIN census file: {e}", file.display()))?;
     let errors: Vec<_> = read
@@ -77,7 +76,13 @@ pub async fn import<S: Store>(services: &Services<S>, file: &Path) -> anyhow::Re
         .collect();
     if !errors.is_empty() {
         for p in errors.iter().take(20) {
-            eprintln!("{}: line {}: {}: {}", file.display(), p.line, p.path, p.message);
+            eprintln!(
+                "{}: line {}: {}: {}",
+                file.display(),
+                p.line,
+                p.path,
+                p.message
+            );
         }
         bail!(
             "{}: {} schema problem(s), so nothing was imported (run `frontdoor validate cin-census` for the full list)",

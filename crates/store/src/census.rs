@@ -22,7 +22,11 @@ async fn of_children<T: Table, C: SqlConn>(
     from: Date,
     to: Date,
 ) -> Result<Vec<T>, StoreError> {
-    let column = if T::NAME == "person" { "id" } else { "child_id" };
+    let column = if T::NAME == "person" {
+        "id"
+    } else {
+        "child_id"
+    };
     let sql = select_sql(
         T::NAME,
         T::COLUMNS,

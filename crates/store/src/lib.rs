@@ -5,8 +5,8 @@
 
 mod access;
 mod annex_a;
-mod census;
 pub mod audit_log;
+mod census;
 pub mod error;
 mod front_door;
 mod queries;
