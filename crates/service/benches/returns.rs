@@ -82,7 +82,7 @@ fn main() {
             let summary = services.import_cin_census(&system, &census).await.unwrap();
             let imported = start.elapsed();
             lines.push(format!(
-                "generate {children} children: {}; import (all or nothing, audited): {} ({} records' children, {} episodes)",
+                "generate {children} children: {}; import (all or nothing, audited): {} ({} children, {} episodes)",
                 ms(generated),
                 ms(imported),
                 summary.children,
