@@ -270,7 +270,12 @@ impl<S: Store> Services<S> {
             release: String::new(),
             made_at: String::new(),
         };
-        let ret = records::census_return(&set, period, &source);
+        let mut ret = records::census_return(&set, period, &source);
+        // The header is the year's, though the rules look at the records so far (rule 100 checks the header).
+        let year = CensusPeriod::year_containing(today);
+        if let Some(full) = CensusPeriod::for_year(year) {
+            ret.header = records::header(full, &source);
+        }
         let findings = census::validate(&ret, period, &Calendar::england_and_wales());
         let ids: HashMap<&str, PersonId> = set
             .people
@@ -315,6 +320,23 @@ impl<S: Store> Services<S> {
                 field: census::field_label(f.field),
                 finding: f,
             });
+        }
+        // The children whose problems are shown are read records: one audit entry each.
+        let shown: std::collections::BTreeSet<PersonId> =
+            problems.iter().filter_map(|p| p.child_id).collect();
+        if !shown.is_empty() {
+            let events = shown
+                .into_iter()
+                .map(|id| domain::audit::AuditEvent {
+                    action: AuditAction::View,
+                    record_kind: domain::codes::RecordKind::Person,
+                    record_id: Some(id.uuid()),
+                    child_id: Some(id),
+                    la: Some(la.clone()),
+                    outcome: domain::codes::AuditOutcome::Allowed,
+                })
+                .collect();
+            self.store().record_audit(actor, events).await?;
         }
         let mut by_team: Vec<TeamProblems> = by_team
             .into_values()

@@ -40,8 +40,9 @@ async fn of_children<T: Table, C: SqlConn>(
 
 /// The people, referrals, assessments, section 47 enquiries, conferences, plans and allocations of every child
 /// of `la` with a CIN episode open at some point from `from` to `to` (all their records of those kinds, not only
-/// the period's: earlier plans count towards NumberOfPreviousCPP), with the teams of the LA. The audit events
-/// name each child read.
+/// the period's: earlier plans count towards NumberOfPreviousCPP), with the teams of the LA. An export is audited
+/// child by child (every record leaves the system); any other read (the data-quality page, which works out
+/// figures from them all) is audited as one read of the dataset, and the caller audits the children it shows.
 pub(crate) async fn census_records<C: SqlConn>(
     c: &mut C,
     action: AuditAction,
@@ -74,18 +75,21 @@ pub(crate) async fn census_records<C: SqlConn>(
         },
         ..RecordSet::default()
     };
-    let mut events: Vec<AuditEvent> = set
-        .people
-        .iter()
-        .map(|p| AuditEvent {
-            action,
-            record_kind: RecordKind::Person,
-            record_id: Some(p.id.uuid()),
-            child_id: Some(p.id),
-            la: Some(la.clone()),
-            outcome: AuditOutcome::Allowed,
-        })
-        .collect();
+    let mut events: Vec<AuditEvent> = if action == AuditAction::Export {
+        set.people
+            .iter()
+            .map(|p| AuditEvent {
+                action,
+                record_kind: RecordKind::Person,
+                record_id: Some(p.id.uuid()),
+                child_id: Some(p.id),
+                la: Some(la.clone()),
+                outcome: AuditOutcome::Allowed,
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
     events.push(AuditEvent {
         action,
         record_kind: RecordKind::Dataset,

@@ -274,8 +274,8 @@ pub trait Store: Clone + Send + Sync + 'static {
 
     /// For the CIN census and the data-quality page: every child of `la` with a CIN episode open at some point
     /// from `from` to `to`, with their referrals, assessments, section 47 enquiries, conferences, plans and
-    /// allocations, and the LA's teams. Audited as `action` (an export, or a view for the data-quality page):
-    /// one entry per child, and one for the whole dataset.
+    /// allocations, and the LA's teams. Audited as `action`: an export one entry per child and one for the
+    /// dataset; any other read one for the dataset (the caller audits the children it shows).
     fn census_records(
         &self,
         actor: &Actor,
