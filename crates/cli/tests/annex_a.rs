@@ -149,6 +149,16 @@ async fn annex_a_export_on_postgres() {
     tokio::task::spawn_blocking(move || {
         seed(&url);
         exports_lists_1_to_7(&url, &path);
+        // The same demo data in SQLite gives the same lists, byte for byte.
+        let sqlite = format!("sqlite://{}", path.join("same.db").display());
+        seed(&sqlite);
+        let (code, _, stderr) = export(&sqlite, &path.join("from-sqlite"));
+        assert_eq!(code, 0, "{stderr}");
+        for (_, _, file) in returns::annex_a::LISTS {
+            let pg = std::fs::read_to_string(path.join("annex-a").join(file)).unwrap();
+            let lite = std::fs::read_to_string(path.join("from-sqlite").join(file)).unwrap();
+            assert!(pg == lite, "{file} differs between PostgreSQL and SQLite");
+        }
     })
     .await
     .unwrap();

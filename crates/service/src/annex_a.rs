@@ -79,11 +79,21 @@ impl<S: Store> Services<S> {
         check_period(from, to)?;
         // An LA this deployment does not serve has nothing to export.
         self.local_authority(la).await?;
+        let started = std::time::Instant::now();
         let records = self.store.annex_a_records(la.clone(), from, to).await?;
+        let read = started.elapsed();
         let annex = tokio::task::spawn_blocking(move || annex_a::build(&records, from, to))
             .await
             .map_err(|e| ServiceError::Internal(format!("building Annex A: {e}")))?
             .map_err(|e| ServiceError::Internal(e.to_string()))?;
+        tracing::info!(
+            %la,
+            %from,
+            %to,
+            read_ms = read.as_millis(),
+            build_ms = (started.elapsed() - read).as_millis(),
+            "Annex A lists built"
+        );
         self.store
             .record_audit(actor, vec![export_event(la, AuditOutcome::Allowed)])
             .await?;

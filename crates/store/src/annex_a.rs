@@ -1,5 +1,6 @@
 //! The records Ofsted's Annex A Lists 1–7 are built from (see `returns::annex_a`), read for one LA and period
-//! in one bulk query per table: never one query per child.
+//! in a few bulk queries: the relevant children once, then each table for them by id (thousands per query),
+//! never one query per child.
 //!
 //! "Relevant" children are those the lists are about: a contact received, an early help episode, an
 //! assessment or a section 47 enquiry started in the period; a referral (CIN episode) or a child protection
@@ -7,6 +8,7 @@
 //! end of the period (earlier ones too: the lists count referrals and enquiries in the previous 12 months, the
 //! previous child protection plans, the last visit), their allocations, workers and teams.
 
+use domain::codes::PlanKind;
 use domain::datetime::{Date, Time, Timestamp, london};
 use domain::identifiers::LaCode;
 use domain::records::{
@@ -14,7 +16,10 @@ use domain::records::{
     Plan, RecordSet, Referral, Section47, Team, User, Visit,
 };
 
+use uuid::Uuid;
+
 use crate::error::StoreError;
+use crate::row::RowExt;
 use crate::sql::{Sql, SqlConn, ToValue, Value};
 use crate::tables::Table;
 
@@ -86,88 +91,170 @@ async fn select<T: Table, C: SqlConn>(
     rows.iter().map(|r| T::from_row(r)).collect()
 }
 
+/// Rows of `T` whose `id_col` is one of `ids` and that match `filter` (over `$1`, the LA, and `$2`, the last
+/// day of the period), a few thousand ids per query. The filters leave the LA to the caller: with a long list
+/// of ids SQLite would otherwise walk the LA's index rather than look each id up.
+async fn for_ids<T: Table, C: SqlConn>(
+    c: &mut C,
+    chunk: usize,
+    p: &Period,
+    id_col: &str,
+    ids: &[Uuid],
+    filter: &str,
+) -> Result<Vec<T>, StoreError> {
+    let mut out = Vec::new();
+    for ids in ids.chunks(chunk.max(1)) {
+        let list = (3..3 + ids.len())
+            .map(|i| format!("${i}"))
+            .collect::<Vec<_>>()
+            .join(",");
+        let mut sql = Sql::new(format!(
+            "SELECT {} FROM {} WHERE {filter} AND {id_col} IN ({list})",
+            T::COLUMNS.join(", "),
+            T::NAME
+        ))
+        .bind(p.la.to_string())
+        .bind(p.to);
+        for id in ids {
+            sql = sql.bind(*id);
+        }
+        for r in c.fetch_all(sql).await? {
+            out.push(T::from_row(&r)?);
+        }
+    }
+    Ok(out)
+}
+
 /// Every record Annex A Lists 1–7 need for `la` and the period `from..=to` (inclusive), in one read
-/// transaction: 13 queries whatever the size of the LA.
+/// transaction. The relevant children are found once; each table is then read for them by id (through its
+/// child index), `max_params` ids at most per query: a dozen queries for most LAs, a few more for the largest.
 pub(crate) async fn read<C: SqlConn>(
     c: &mut C,
+    max_params: usize,
     la: LaCode,
     from: Date,
     to: Date,
 ) -> Result<RecordSet, StoreError> {
     let p = Period::new(la, from, to)?;
-    // Every query binds all five values; those a filter has no use for are compared with themselves, so that
-    // PostgreSQL can type them.
-    let unused = "$2 <= $3 AND $4 < $5";
-    let of_relevant = |rest: &str| format!("la = $1 AND child_id IN ({RELEVANT}) AND {rest}");
-    let people: Vec<Person> = select(c, &p, &format!("id IN ({RELEVANT}) ORDER BY id")).await?;
+    let chunk = max_params.saturating_sub(8).clamp(1, 20_000);
+    let mut sql = Sql::new(RELEVANT);
+    for a in p.args() {
+        sql = sql.bind_value(a);
+    }
+    let mut children: Vec<Uuid> = Vec::new();
+    for r in c.fetch_all(sql).await? {
+        children.push(r.id("child_id")?);
+    }
+    children.sort_unstable();
+    children.dedup();
+    let ids = children.as_slice();
+    // `$2 = $2`: every query binds both values, and PostgreSQL must be able to type each.
+    let mut people: Vec<Person> = for_ids(c, chunk, &p, "id", ids, "$1 = $1 AND $2 = $2").await?;
     let contacts: Vec<Contact> = select(
         c,
         &p,
-        &format!("la = $1 AND received_at >= $4 AND received_at < $5 AND {unused} ORDER BY received_at, id"),
+        "la = $1 AND received_at >= $4 AND received_at < $5 AND $2 <= $3",
     )
     .await?;
     let early_help_episodes: Vec<EarlyHelpEpisode> = select(
         c,
         &p,
-        &format!(
-            "la = $1 AND start_date >= $2 AND start_date <= $3 AND {unused} ORDER BY start_date, id"
-        ),
+        "la = $1 AND start_date >= $2 AND start_date <= $3 AND $4 < $5",
     )
     .await?;
-    let referrals: Vec<Referral> = select(
+    let mut referrals: Vec<Referral> = for_ids(
         c,
+        chunk,
         &p,
-        &of_relevant("referral_date <= $3 ORDER BY referral_date, id"),
+        "child_id",
+        ids,
+        "$1 = $1 AND referral_date <= $2",
     )
     .await?;
-    let assessments: Vec<Assessment> = select(
+    let mut assessments: Vec<Assessment> = for_ids(
         c,
+        chunk,
         &p,
-        &of_relevant("start_date <= $3 ORDER BY start_date, id"),
+        "child_id",
+        ids,
+        "$1 = $1 AND start_date <= $2",
     )
     .await?;
-    let section47s: Vec<Section47> = select(
+    let mut section47s: Vec<Section47> = for_ids(
         c,
+        chunk,
         &p,
-        &of_relevant("start_date <= $3 ORDER BY start_date, id"),
+        "child_id",
+        ids,
+        "$1 = $1 AND start_date <= $2",
     )
     .await?;
-    let conferences: Vec<Conference> =
-        select(c, &p, &of_relevant("due_on IS NOT NULL ORDER BY id")).await?;
-    let plans: Vec<Plan> = select(
+    let mut conferences: Vec<Conference> =
+        for_ids(c, chunk, &p, "child_id", ids, "$1 = $1 AND $2 = $2").await?;
+    let mut plans: Vec<Plan> = for_ids(
         c,
+        chunk,
         &p,
-        &of_relevant("start_date <= $3 ORDER BY start_date, id"),
+        "child_id",
+        ids,
+        "$1 = $1 AND start_date <= $2",
     )
     .await?;
-    let visits: Vec<Visit> = select(
+    // Visits are read for the lists that use them (6 and 7: the last time the child was seen, the last
+    // statutory visit): children with a CIN episode or a child protection plan open in the period.
+    let mut casework: Vec<Uuid> = referrals
+        .iter()
+        .filter(|r| {
+            !r.nfa && r.referral_date <= to && r.closure.as_ref().is_none_or(|c| c.date >= from)
+        })
+        .map(|r| r.child_id.uuid())
+        .chain(
+            plans
+                .iter()
+                .filter(|x| {
+                    x.kind == PlanKind::ChildProtection && x.end_date.is_none_or(|e| e >= from)
+                })
+                .map(|x| x.child_id.uuid()),
+        )
+        .collect();
+    casework.sort_unstable();
+    casework.dedup();
+    let mut visits: Vec<Visit> = for_ids(
         c,
+        chunk,
         &p,
-        &of_relevant("visited_on <= $3 ORDER BY visited_on, id"),
+        "child_id",
+        &casework,
+        "$1 = $1 AND visited_on <= $2",
     )
     .await?;
-    let allocations: Vec<Allocation> = select(
+    let mut allocations: Vec<Allocation> =
+        for_ids(c, chunk, &p, "child_id", ids, "$1 = $1 AND from_date <= $2").await?;
+    let mut emergency_protections: Vec<EmergencyProtection> = for_ids(
         c,
+        chunk,
         &p,
-        &of_relevant("from_date <= $3 ORDER BY from_date, id"),
+        "child_id",
+        ids,
+        "$1 = $1 AND start_date <= $2",
     )
     .await?;
-    let emergency_protections: Vec<EmergencyProtection> = select(
-        c,
-        &p,
-        &of_relevant("start_date <= $3 ORDER BY start_date, id"),
-    )
-    .await?;
-    let users: Vec<User> = select(
-        c,
-        &p,
-        &format!(
-            "id IN (SELECT worker_id FROM allocation WHERE la = $1 AND from_date <= $3 \
-             AND child_id IN ({RELEVANT})) ORDER BY id"
-        ),
-    )
-    .await?;
-    let teams: Vec<Team> = select(c, &p, &format!("la = $1 AND {unused} ORDER BY id")).await?;
+    let mut workers: Vec<Uuid> = allocations.iter().map(|a| a.worker_id.uuid()).collect();
+    workers.sort_unstable();
+    workers.dedup();
+    let users: Vec<User> = for_ids(c, chunk, &p, "id", &workers, "$1 = $1 AND $2 = $2").await?;
+    let teams: Vec<Team> = select(c, &p, "la = $1 AND $2 <= $3 AND $4 < $5").await?;
+    // The LA of each record, checked here rather than in SQL (see `for_ids`).
+    let la = &p.la;
+    people.retain(|x| &x.la == la);
+    referrals.retain(|x| &x.la == la);
+    assessments.retain(|x| &x.la == la);
+    section47s.retain(|x| &x.la == la);
+    conferences.retain(|x| &x.la == la);
+    plans.retain(|x| &x.la == la);
+    visits.retain(|x| &x.la == la);
+    allocations.retain(|x| &x.la == la);
+    emergency_protections.retain(|x| &x.la == la);
     Ok(RecordSet {
         teams,
         users,

@@ -1010,8 +1010,10 @@ impl<B: Backend> Store for SqlStore<B> {
         from: datetime::Date,
         to: datetime::Date,
     ) -> Result<RecordSet, StoreError> {
-        self.read(move |c| async move { crate::annex_a::read(c, la, from, to).await }.boxed())
-            .await
+        self.read(move |c| {
+            async move { crate::annex_a::read(c, B::MAX_PARAMS, la, from, to).await }.boxed()
+        })
+        .await
     }
 
     async fn counts(&self) -> Result<(RecordCounts, u64), StoreError> {

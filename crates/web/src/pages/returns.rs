@@ -170,11 +170,13 @@ fn field_errors(e: &domain::ValueErrors) -> Vec<(String, String)> {
         .collect()
 }
 
-/// The workbook as a download.
-fn workbook(annex: &returns::annex_a::AnnexA, la: &LaCode) -> Result<Response, WebError> {
-    let bytes = returns::annex_a::xlsx_bytes(annex)
-        .map_err(|e| WebError::Service(ServiceError::Internal(e.to_string())))?;
+/// The workbook as a download (written off the async threads: a large LA's takes a moment).
+async fn workbook(annex: returns::annex_a::AnnexA, la: &LaCode) -> Result<Response, WebError> {
     let name = format!("annex-a-{la}-{}-to-{}.xlsx", annex.from, annex.to);
+    let bytes = tokio::task::spawn_blocking(move || returns::annex_a::xlsx_bytes(&annex))
+        .await
+        .map_err(|e| ServiceError::Internal(format!("writing the workbook: {e}")))?
+        .map_err(|e| ServiceError::Internal(e.to_string()))?;
     let mut response = (StatusCode::OK, bytes).into_response();
     let headers = response.headers_mut();
     headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(XLSX));
@@ -197,7 +199,7 @@ pub async fn annex_a_download<S: Store>(
         Err(errors) => return Ok(page(&caller, actor, &q, errors)),
     };
     match state.services.annex_a(actor, &la, from, to).await {
-        Ok(annex) => workbook(&annex, &la),
+        Ok(annex) => workbook(annex, &la).await,
         Err(ServiceError::Invalid(e)) => Ok(page(&caller, actor, &q, field_errors(&e))),
         Err(e) => Err(e.into()),
     }
@@ -225,5 +227,5 @@ pub async fn annex_a_api<S: Store>(
         )))
     })?;
     let annex = state.services.annex_a(&actor, &la, from, to).await?;
-    workbook(&annex, &la)
+    workbook(annex, &la).await
 }
