@@ -92,8 +92,7 @@ async fn select<T: Table, C: SqlConn>(
 }
 
 /// Rows of `T` whose `id_col` is one of `ids` and that match `filter` (over `$1`, the LA, and `$2`, the last
-/// day of the period), a few thousand ids per query. The filters leave the LA to the caller: with a long list
-/// of ids SQLite would otherwise walk the LA's index rather than look each id up.
+/// day of the period), a few thousand ids per query.
 async fn for_ids<T: Table, C: SqlConn>(
     c: &mut C,
     chunk: usize,
@@ -162,42 +161,42 @@ pub(crate) async fn read<C: SqlConn>(
         "la = $1 AND start_date >= $2 AND start_date <= $3 AND $4 < $5",
     )
     .await?;
-    let mut referrals: Vec<Referral> = for_ids(
+    let referrals: Vec<Referral> = for_ids(
         c,
         chunk,
         &p,
         "child_id",
         ids,
-        "$1 = $1 AND referral_date <= $2",
+        "la = $1 AND referral_date <= $2",
     )
     .await?;
-    let mut assessments: Vec<Assessment> = for_ids(
+    let assessments: Vec<Assessment> = for_ids(
         c,
         chunk,
         &p,
         "child_id",
         ids,
-        "$1 = $1 AND start_date <= $2",
+        "la = $1 AND start_date <= $2",
     )
     .await?;
-    let mut section47s: Vec<Section47> = for_ids(
+    let section47s: Vec<Section47> = for_ids(
         c,
         chunk,
         &p,
         "child_id",
         ids,
-        "$1 = $1 AND start_date <= $2",
+        "la = $1 AND start_date <= $2",
     )
     .await?;
-    let mut conferences: Vec<Conference> =
-        for_ids(c, chunk, &p, "child_id", ids, "$1 = $1 AND $2 = $2").await?;
-    let mut plans: Vec<Plan> = for_ids(
+    let conferences: Vec<Conference> =
+        for_ids(c, chunk, &p, "child_id", ids, "la = $1 AND $2 = $2").await?;
+    let plans: Vec<Plan> = for_ids(
         c,
         chunk,
         &p,
         "child_id",
         ids,
-        "$1 = $1 AND start_date <= $2",
+        "la = $1 AND start_date <= $2",
     )
     .await?;
     // Visits are read for the lists that use them (6 and 7: the last time the child was seen, the last
@@ -219,24 +218,24 @@ pub(crate) async fn read<C: SqlConn>(
         .collect();
     casework.sort_unstable();
     casework.dedup();
-    let mut visits: Vec<Visit> = for_ids(
+    let visits: Vec<Visit> = for_ids(
         c,
         chunk,
         &p,
         "child_id",
         &casework,
-        "$1 = $1 AND visited_on <= $2",
+        "la = $1 AND visited_on <= $2",
     )
     .await?;
-    let mut allocations: Vec<Allocation> =
-        for_ids(c, chunk, &p, "child_id", ids, "$1 = $1 AND from_date <= $2").await?;
-    let mut emergency_protections: Vec<EmergencyProtection> = for_ids(
+    let allocations: Vec<Allocation> =
+        for_ids(c, chunk, &p, "child_id", ids, "la = $1 AND from_date <= $2").await?;
+    let emergency_protections: Vec<EmergencyProtection> = for_ids(
         c,
         chunk,
         &p,
         "child_id",
         ids,
-        "$1 = $1 AND start_date <= $2",
+        "la = $1 AND start_date <= $2",
     )
     .await?;
     let mut workers: Vec<Uuid> = allocations.iter().map(|a| a.worker_id.uuid()).collect();
@@ -244,17 +243,9 @@ pub(crate) async fn read<C: SqlConn>(
     workers.dedup();
     let users: Vec<User> = for_ids(c, chunk, &p, "id", &workers, "$1 = $1 AND $2 = $2").await?;
     let teams: Vec<Team> = select(c, &p, "la = $1 AND $2 <= $3 AND $4 < $5").await?;
-    // The LA of each record, checked here rather than in SQL (see `for_ids`).
-    let la = &p.la;
-    people.retain(|x| &x.la == la);
-    referrals.retain(|x| &x.la == la);
-    assessments.retain(|x| &x.la == la);
-    section47s.retain(|x| &x.la == la);
-    conferences.retain(|x| &x.la == la);
-    plans.retain(|x| &x.la == la);
-    visits.retain(|x| &x.la == la);
-    allocations.retain(|x| &x.la == la);
-    emergency_protections.retain(|x| &x.la == la);
+    // People are looked up by id alone (with a long list of ids SQLite would otherwise walk the LA's name
+    // index rather than look each id up); their LA is checked here.
+    people.retain(|x| x.la == p.la);
     Ok(RecordSet {
         teams,
         users,
