@@ -124,10 +124,11 @@ fn require_returns(
         return Ok(());
     }
     authorize(actor, area, action)?;
+    // Another LA's data answers as another LA's records do: as if it were not there.
     if policy::in_scope(&actor.las, la) {
         Ok(())
     } else {
-        Err(ServiceError::Forbidden)
+        Err(ServiceError::NotFound)
     }
 }
 

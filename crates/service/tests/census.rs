@@ -129,6 +129,6 @@ async fn a_rule_broken_in_the_records_shows_on_the_data_quality_page_and_the_chi
     let elsewhere = user(&services, "manager-213", Role::TeamManager, "213").await;
     assert!(matches!(
         services.data_quality(&elsewhere, &la).await,
-        Err(ServiceError::Forbidden)
+        Err(ServiceError::NotFound)
     ));
 }

@@ -254,14 +254,14 @@ fn expected(route: &str, p: &Principal, t: Target) -> StatusCode {
                 StatusCode::FORBIDDEN
             }
         }
-        // The page shows the caller's own (first) LA; the API asks for 213.
+        // The page shows the caller's own (first) LA; the API asks for 213, another LA's data being hidden.
         "data-quality-page" | "api-data-quality" => {
             if !may_see_performance(role) {
                 StatusCode::FORBIDDEN
             } else if route == "data-quality-page" || p.relation.las().contains(&la("213")) {
                 StatusCode::OK
             } else {
-                StatusCode::FORBIDDEN
+                StatusCode::NOT_FOUND
             }
         }
         // The form is the caller's own; the download asks for 213's lists: another LA's are hidden (404).
