@@ -145,6 +145,26 @@ pub struct CpPlan {
     pub line: u32,
 }
 
+impl CensusReturn {
+    /// The return with every `line` set to 0: what a return built from records looks like, so that one read from a
+    /// file can be compared with one built or written.
+    pub fn without_lines(&self) -> CensusReturn {
+        let mut out = self.clone();
+        out.header.line = 0;
+        for child in &mut out.children {
+            child.line = 0;
+            for cin in &mut child.cin_details {
+                cin.line = 0;
+                cin.assessments.iter_mut().for_each(|a| a.line = 0);
+                cin.cin_plans.iter_mut().for_each(|p| p.line = 0);
+                cin.section47s.iter_mut().for_each(|s| s.line = 0);
+                cin.cp_plans.iter_mut().for_each(|p| p.line = 0);
+            }
+        }
+        out
+    }
+}
+
 /// A census boolean ("true", "false", "1" or "0"), or `None` when missing or anything else.
 pub fn flag(value: Option<&str>) -> Option<bool> {
     match value.map(str::trim) {

@@ -844,7 +844,7 @@ fn noon_in_london(day: Date) -> Timestamp {
 /// moves from the old CINdetails place into its section 47; GenderCurrent becomes Sex; codes and flags are
 /// written canonically; children are ordered by LA child ID.
 pub fn canonical(census: &CensusReturn) -> CensusReturn {
-    let mut c = census.clone();
+    let mut c = census.without_lines();
     c.header = Header {
         collection: c.header.collection.clone(),
         year: c.header.year.clone(),
@@ -853,7 +853,6 @@ pub fn canonical(census: &CensusReturn) -> CensusReturn {
         ..Header::default()
     };
     for child in &mut c.children {
-        child.line = 0;
         if child.sex.is_none() {
             child.sex = child
                 .gender_current
@@ -866,7 +865,6 @@ pub fn canonical(census: &CensusReturn) -> CensusReturn {
             child.disabilities.push(Disability::None.code().to_owned());
         }
         for e in &mut child.cin_details {
-            e.line = 0;
             e.referral_nfa = flag(e.referral_nfa.as_deref()).map(yes_no);
             if let Some(icpc) = e.date_of_initial_cpc.take()
                 && let Some(s) = e
@@ -877,18 +875,10 @@ pub fn canonical(census: &CensusReturn) -> CensusReturn {
                 s.date_of_initial_cpc = Some(icpc);
             }
             for a in &mut e.assessments {
-                a.line = 0;
                 a.internal_review_date = None;
             }
-            for p in &mut e.cin_plans {
-                p.line = 0;
-            }
             for s in &mut e.section47s {
-                s.line = 0;
                 s.icpc_not_required = flag(s.icpc_not_required.as_deref()).map(yes_no);
-            }
-            for p in &mut e.cp_plans {
-                p.line = 0;
             }
         }
     }

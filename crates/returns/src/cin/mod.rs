@@ -18,28 +18,7 @@ pub use write::{write, write_to};
 
 use domain::census::CensusReturn;
 
-/// The return with every `line` field set to 0: what a return built from records looks like, so that a return
-/// read from a file can be compared with one built or written.
+/// The return with every `line` field set to 0 ([`CensusReturn::without_lines`]).
 pub fn strip_lines(census: &CensusReturn) -> CensusReturn {
-    let mut out = census.clone();
-    out.header.line = 0;
-    for child in &mut out.children {
-        child.line = 0;
-        for cin in &mut child.cin_details {
-            cin.line = 0;
-            for a in &mut cin.assessments {
-                a.line = 0;
-            }
-            for p in &mut cin.cin_plans {
-                p.line = 0;
-            }
-            for s in &mut cin.section47s {
-                s.line = 0;
-            }
-            for p in &mut cin.cp_plans {
-                p.line = 0;
-            }
-        }
-    }
-    out
+    census.without_lines()
 }
