@@ -23,7 +23,9 @@ use crate::records::{
     Contact, ContactDecision, InformationRequest, LaSettings, RecordSet, ReferrerFeedback,
     Screening,
 };
-use crate::validation::{MAX_TEXT, optional_text, required_text};
+use crate::validation::{
+    MAX_TEXT, optional_code, optional_text, present, required_code, required_text,
+};
 
 /// The longest name of a receiving service we accept.
 pub const MAX_SERVICE: usize = 200;
@@ -33,32 +35,6 @@ const FUTURE_LEEWAY_SECONDS: i64 = 300;
 
 // ---------------------------------------------------------------------------------------------------------------
 // Small helpers.
-
-/// Blank means absent: the trimmed text, if any.
-fn present(v: Option<&str>) -> Option<&str> {
-    v.map(str::trim).filter(|s| !s.is_empty())
-}
-
-/// An optional code from a list: blank is `None`, an unknown code is reported against `field`.
-fn optional_code<T>(
-    field: &'static str,
-    v: Option<&str>,
-    parse: fn(&str) -> Result<T, ValueError>,
-) -> Result<Option<T>, ValueError> {
-    present(v)
-        .map(|s| parse(s).map_err(|e| e.for_field(field)))
-        .transpose()
-}
-
-/// A required code from a list: blank is reported against `field` as `missing`.
-fn required_code<T>(
-    field: &'static str,
-    v: Option<&str>,
-    parse: fn(&str) -> Result<T, ValueError>,
-    missing: &str,
-) -> Result<T, ValueError> {
-    optional_code(field, v, parse)?.ok_or_else(|| ValueError::new(field, missing))
-}
 
 /// Whether the role is a manager's: team managers and senior leaders approve, oversee and sign off.
 pub fn is_manager(role: Role) -> bool {

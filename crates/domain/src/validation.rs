@@ -1,6 +1,8 @@
 //! Turning what a user typed (a form or an API body) into domain values, reporting every problem by field.
 //! Field names are the API's (`referrer.name`, `child.date_of_birth`); forms map them to their inputs.
 
+use std::borrow::Cow;
+
 use serde::Deserialize;
 
 use crate::codes::{Agency, ReferralSource, Sex};
@@ -75,13 +77,42 @@ pub enum ChildRef {
     },
 }
 
+/// Blank means absent: the trimmed text, if any.
+pub fn present(v: Option<&str>) -> Option<&str> {
+    v.map(str::trim).filter(|s| !s.is_empty())
+}
+
+/// An optional code from a list: blank is `None`, an unknown code is reported against `field`.
+pub fn optional_code<T>(
+    field: impl Into<Cow<'static, str>>,
+    v: Option<&str>,
+    parse: fn(&str) -> Result<T, ValueError>,
+) -> Result<Option<T>, ValueError> {
+    let field = field.into();
+    present(v)
+        .map(|s| parse(s).map_err(|e| e.for_field(field.clone())))
+        .transpose()
+}
+
+/// A required code from a list: blank is reported against `field` as `missing`.
+pub fn required_code<T>(
+    field: impl Into<Cow<'static, str>>,
+    v: Option<&str>,
+    parse: fn(&str) -> Result<T, ValueError>,
+    missing: &str,
+) -> Result<T, ValueError> {
+    let field = field.into();
+    optional_code(field.clone(), v, parse)?.ok_or_else(|| ValueError::new(field, missing))
+}
+
 /// Required text: present, not blank, not too long. Returns it trimmed.
 pub fn required_text(
-    field: &'static str,
+    field: impl Into<Cow<'static, str>>,
     v: Option<&str>,
     max: usize,
     missing: &str,
 ) -> Result<String, ValueError> {
+    let field = field.into();
     let t = v.map(str::trim).unwrap_or("");
     if t.is_empty() {
         return Err(ValueError::new(field, missing));
@@ -92,17 +123,17 @@ pub fn required_text(
 
 /// Optional text: blank means absent.
 pub fn optional_text(
-    field: &'static str,
+    field: impl Into<Cow<'static, str>>,
     v: Option<&str>,
     max: usize,
 ) -> Result<Option<String>, ValueError> {
     match v.map(str::trim).filter(|t| !t.is_empty()) {
         None => Ok(None),
-        Some(t) => check_length(field, t, max).map(|()| Some(t.to_owned())),
+        Some(t) => check_length(field.into(), t, max).map(|()| Some(t.to_owned())),
     }
 }
 
-fn check_length(field: &'static str, t: &str, max: usize) -> Result<(), ValueError> {
+fn check_length(field: Cow<'static, str>, t: &str, max: usize) -> Result<(), ValueError> {
     let n = t.chars().count();
     if n > max {
         return Err(ValueError::new(

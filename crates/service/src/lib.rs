@@ -5,11 +5,16 @@
 pub mod annex_a;
 pub mod audit;
 pub mod auth;
+pub mod case_management;
+pub mod casework;
+pub mod casework_worklist;
 pub mod census;
 pub mod children;
 pub mod demo;
 mod error;
 pub mod front_door;
+pub mod planning;
+pub mod protection;
 pub mod sessions;
 mod views;
 

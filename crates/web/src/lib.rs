@@ -4,7 +4,11 @@
 //! ([`caller`]); what they may do is decided in the service layer.
 
 mod api;
+mod api_case_management;
+mod api_casework_worklist;
 mod api_front_door;
+mod api_planning;
+mod api_protection;
 mod assets;
 pub mod caller;
 mod error;

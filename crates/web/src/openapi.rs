@@ -5,7 +5,7 @@ use axum::Json;
 use serde_json::{Map, Value, json};
 
 /// One operation: method, path, summary, request body schema (by name) and the success status.
-struct Operation {
+pub(crate) struct Operation {
     method: &'static str,
     path: &'static str,
     summary: &'static str,
@@ -15,7 +15,7 @@ struct Operation {
     if_match: bool,
 }
 
-const fn op(
+pub(crate) const fn op(
     method: &'static str,
     path: &'static str,
     summary: &'static str,
@@ -208,7 +208,7 @@ fn schemas() -> Value {
             .collect();
         json!({"type": "object", "additionalProperties": false, "properties": props})
     }
-    json!({
+    let mut schemas = json!({
         "ContactInput": {
             "type": "object",
             "additionalProperties": false,
@@ -237,7 +237,18 @@ fn schemas() -> Value {
                 "errors": {"type": "array", "items": {"type": "object", "properties": {"field": {"type": "string"}, "message": {"type": "string"}}}}
             }
         }
-    })
+    });
+    if let Value::Object(map) = &mut schemas {
+        for (name, schema) in crate::api_protection::schemas()
+            .into_iter()
+            .chain(crate::api_planning::schemas())
+            .chain(crate::api_case_management::schemas())
+            .chain(crate::api_casework_worklist::schemas())
+        {
+            map.insert(name.to_owned(), schema);
+        }
+    }
+    schemas
 }
 
 /// The whole document.
@@ -245,7 +256,13 @@ pub fn document() -> Value {
     let problem =
         json!({"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}});
     let mut paths = Map::new();
-    for o in OPERATIONS {
+    let areas = [
+        crate::api_protection::OPERATIONS,
+        crate::api_planning::OPERATIONS,
+        crate::api_case_management::OPERATIONS,
+        crate::api_casework_worklist::OPERATIONS,
+    ];
+    for o in OPERATIONS.iter().chain(areas.into_iter().flatten()) {
         let mut responses = Map::new();
         responses.insert(o.ok.0.to_owned(), json!({"description": o.ok.1}));
         for (code, what) in [

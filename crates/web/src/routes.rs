@@ -6,7 +6,10 @@ use axum::routing::{MethodRouter, get, post};
 use domain::policy::{Action, Area};
 use store::Store;
 
-use crate::{Shared, api, api_front_door as fd, assets, pages};
+use crate::{
+    Shared, api, api_case_management, api_casework_worklist, api_front_door as fd, api_planning,
+    api_protection, assets, pages,
+};
 
 /// Who may use a route.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -36,7 +39,7 @@ pub struct RouteSpec<S> {
     pub handler: MethodRouter<Shared<S>>,
 }
 
-fn route<S>(
+pub(crate) fn route<S>(
     name: &'static str,
     method: Method,
     path: &'static str,
@@ -56,7 +59,7 @@ fn route<S>(
 pub fn table<S: Store>() -> Vec<RouteSpec<S>> {
     use Access::*;
     let case = Area::CaseRecords;
-    vec![
+    let mut table = vec![
         route(
             "healthz",
             Method::GET,
@@ -366,5 +369,10 @@ pub fn table<S: Store>() -> Vec<RouteSpec<S>> {
             Grant(Area::Audit, Action::View),
             get(api::audit_entries::<S>),
         ),
-    ]
+    ];
+    table.extend(api_protection::routes());
+    table.extend(api_planning::routes());
+    table.extend(api_case_management::routes());
+    table.extend(api_casework_worklist::routes());
+    table
 }

@@ -22,6 +22,7 @@ use domain::audit::Actor;
 use domain::codes::{Agency, Role, Sex};
 use domain::identifiers::LaCode;
 use domain::ids::{ContactId, InformationRequestId, MashEnquiryId, PersonId, UserId};
+use domain::policy::{Action as RouteAction, Area};
 use domain::records::{InformationRequest, MashEnquiry, Person, RecordSet};
 use service::{NewUser, Services};
 use store::{AuditFilter, Store};
@@ -227,7 +228,7 @@ fn expected(route: &str, p: &Principal, t: Target) -> StatusCode {
             | "api-partner-queue"
             | "api-information-request"
             | "api-respond" => anonymous(false),
-            other => panic!("route {other} is missing from the matrix's reference model"),
+            other => generic(other, p, t),
         };
     };
     // A page answers as its API twin does, except that a change that worked sends the browser back to the
@@ -375,7 +376,67 @@ fn expected(route: &str, p: &Principal, t: Target) -> StatusCode {
                 StatusCode::NOT_FOUND
             }
         }
-        other => panic!("route {other} is missing from the matrix's reference model"),
+        other => generic(other, p, t),
+    }
+}
+
+/// How a route after the front door is registered: its method, path and access rule.
+#[derive(Clone, Copy, Debug)]
+struct RouteFacts {
+    method: &'static str,
+    path: &'static str,
+    access: Access,
+}
+
+thread_local! {
+    /// The casework routes (strategy discussions onwards), by name, filled in by [`matrix`] from the table.
+    static CASEWORK: std::cell::RefCell<BTreeMap<&'static str, RouteFacts>> =
+        const { std::cell::RefCell::new(BTreeMap::new()) };
+}
+
+fn grants(role: Role, area: Area, action: RouteAction) -> bool {
+    match (area, action) {
+        (Area::CaseRecords, RouteAction::View | RouteAction::Search) => may_view_cases(role),
+        (Area::CaseRecords, RouteAction::Create) => may_create_cases(role),
+        (Area::CaseRecords, RouteAction::Update) => may_update_cases(role),
+        (Area::CaseRecords, RouteAction::Approve) => may_approve(role),
+        (Area::Performance, RouteAction::View) => may_see_performance(role),
+        (area, action) => panic!("the matrix does not model {action:?} in {area:?}"),
+    }
+}
+
+/// The reference model for the casework routes, which follow one pattern (see `web::api_protection` and its
+/// siblings). A route about a child (`{id}` in the path) is the child's record: 403 for a role never granted
+/// the action, 404 for a child out of scope or missing (the same answer), and otherwise 200 for a page or
+/// listing, 422 for a change sent empty (every problem named, nothing saved). A path with a second record id is
+/// requested with an id that does not exist: 404 for everyone who may take the action. Routes about no single
+/// record (a worklist, a caseload, a change naming its child in the body) answer 200, or 422 when sent empty,
+/// to the roles granted the action, 403 to the rest.
+fn generic(route: &str, p: &Principal, t: Target) -> StatusCode {
+    let facts = CASEWORK
+        .with(|c| c.borrow().get(route).copied())
+        .unwrap_or_else(|| panic!("route {route} is missing from the matrix's reference model"));
+    let page = !route.starts_with("api-");
+    let change = facts.method == "POST";
+    let Some(role) = p.role else {
+        return anonymous(page);
+    };
+    let (area, action, about_child) = match facts.access {
+        Access::Child(action) => (Area::CaseRecords, action, true),
+        Access::Grant(area, action) => (area, action, false),
+        other => panic!("route {route}: the matrix does not model {other:?} for casework routes"),
+    };
+    if !grants(role, area, action) {
+        return StatusCode::FORBIDDEN;
+    }
+    let second_id = facts.path.matches('{').count() > 1;
+    if about_child && (!sees(p, t) || second_id) {
+        return StatusCode::NOT_FOUND;
+    }
+    if change {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
     }
 }
 
@@ -577,6 +638,21 @@ fn request(
         Access::InformationRequest(_) => route.path.replace("{id}", &w.requests[&t].to_string()),
         _ => route.path.replace("{*path}", "js/init.js"),
     };
+    // A second record id in the path (a plan, a conference): one that does not exist.
+    let path = match path.find('{') {
+        Some(start) => {
+            let end = path[start..]
+                .find('}')
+                .map_or(path.len(), |e| start + e + 1);
+            format!(
+                "{}{}{}",
+                &path[..start],
+                "00000000-0000-4000-8000-000000000000",
+                &path[end..]
+            )
+        }
+        None => path,
+    };
     let path = match route.name {
         "search-page" | "api-search-children" => format!("{path}?q=Matrixchild"),
         "annex-a-download" | "api-annex-a" => {
@@ -606,6 +682,10 @@ fn request(
             b = b.header(header::CONTENT_TYPE, "application/json");
             Body::from("{}")
         }
+        name if name.starts_with("api-") && route.method == axum::http::Method::POST => {
+            b = b.header(header::CONTENT_TYPE, "application/json");
+            Body::from("{}")
+        }
         "sign-in" => {
             b = b.header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
             Body::from("username=nobody&password=nothing")
@@ -617,6 +697,25 @@ fn request(
         _ => Body::empty(),
     };
     Some(b.body(body).unwrap())
+}
+
+/// Routes after the front door: about a child's casework (under `/children/{id}/` beyond the record and its
+/// chronology), or the casework worklists, supervision and caseloads.
+fn is_casework(name: &str, path: &str) -> bool {
+    let about_child = (path.starts_with("/children/{id}/")
+        || path.starts_with("/api/v1/children/{id}/"))
+        && !path.ends_with("/chronology");
+    let lists = [
+        "/casework",
+        "/caseloads",
+        "/supervision",
+        "/strategy-discussions",
+    ];
+    about_child
+        || lists
+            .iter()
+            .any(|l| path.starts_with(l) || path.starts_with(&format!("/api/v1{l}")))
+        || name.starts_with("casework-")
 }
 
 /// The request ids of every audit entry.
@@ -641,6 +740,24 @@ async fn matrix<S: Store>(store: S) -> String {
     let w = world(&services).await;
     let app = web::router(services.clone());
     let table = routes::table::<S>();
+    CASEWORK.with(|c| {
+        let mut c = c.borrow_mut();
+        c.clear();
+        for r in table.iter().filter(|r| is_casework(r.name, r.path)) {
+            c.insert(
+                r.name,
+                RouteFacts {
+                    method: if r.method == axum::http::Method::POST {
+                        "POST"
+                    } else {
+                        "GET"
+                    },
+                    path: r.path,
+                    access: r.access,
+                },
+            );
+        }
+    });
     let mut cases = 0u64;
     let mut wrong = Vec::new();
     // Requests about one record by a signed-in principal, by request id.

@@ -1,9 +1,13 @@
 //! The HTML pages (GOV.UK Frontend, server-rendered, working without JavaScript).
 
 mod audit;
+pub(crate) mod case_management;
+pub(crate) mod casework_worklist;
 mod children;
 mod data_quality;
 mod front_door;
+pub(crate) mod planning;
+pub(crate) mod protection;
 mod record_contact;
 mod returns;
 mod sign_in;

@@ -1,0 +1,191 @@
+//! Actions with an owner and a due date: the one rule shared by strategy discussions, plans, supervision and
+//! case-file audits. The Ofsted letter found "actions without timescales"; here an action without an owner or a
+//! due date cannot be saved, and the problem names the row and the field.
+
+use serde::Deserialize;
+
+use crate::codes::ActionStatus;
+use crate::datetime::{Date, Timestamp, parse_date};
+use crate::error::{ValueError, ValueErrors};
+use crate::identifiers::LaCode;
+use crate::ids::{ActionId, ChildId};
+use crate::records::{Action, ActionParent};
+use crate::validation::{MAX_NAME, MAX_TEXT, present, required_text};
+
+/// An action as typed: every field optional, so that all problems are reported together.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ActionInput {
+    pub description: Option<String>,
+    /// Who is responsible: a person or a role ("Health visitor", "Allocated social worker").
+    pub owner: Option<String>,
+    /// `YYYY-MM-DD`.
+    pub due_on: Option<String>,
+}
+
+impl ActionInput {
+    /// Nothing typed in any field: a spare row of a form, not an action.
+    pub fn is_blank(&self) -> bool {
+        present(self.description.as_deref()).is_none()
+            && present(self.owner.as_deref()).is_none()
+            && present(self.due_on.as_deref()).is_none()
+    }
+}
+
+/// An action whose every field is valid.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ValidAction {
+    pub description: String,
+    pub owner: String,
+    pub due_on: Date,
+}
+
+impl ValidAction {
+    /// The action as a record of `parent`, open.
+    pub fn into_record(
+        self,
+        la: LaCode,
+        child_id: Option<ChildId>,
+        parent: ActionParent,
+        now: Timestamp,
+    ) -> Action {
+        Action {
+            id: ActionId::new(),
+            la,
+            child_id,
+            parent,
+            description: self.description,
+            owner: self.owner,
+            owner_user_id: None,
+            due_on: self.due_on,
+            status: ActionStatus::Open,
+            completed_on: None,
+            created_at: now,
+        }
+    }
+}
+
+/// Check a list of actions. Rows left wholly blank are skipped; any other row needs a description, an owner and
+/// a due date on or after `not_before` (the day of the meeting that set it). Problems are reported against
+/// `{prefix}[{i}].{field}` (e.g. `actions[1].owner`), `i` counting every row as given, blank ones included.
+pub fn validate_actions(
+    prefix: &str,
+    inputs: &[ActionInput],
+    not_before: Date,
+    errors: &mut ValueErrors,
+) -> Vec<ValidAction> {
+    let mut valid = Vec::new();
+    for (i, input) in inputs.iter().enumerate() {
+        if input.is_blank() {
+            continue;
+        }
+        if let Some(a) = validate_action(&format!("{prefix}[{i}]"), input, not_before, errors) {
+            valid.push(a);
+        }
+    }
+    valid
+}
+
+/// Check one action, its fields reported as `{at}.description`, `{at}.owner`, `{at}.due_on`.
+pub fn validate_action(
+    at: &str,
+    input: &ActionInput,
+    not_before: Date,
+    errors: &mut ValueErrors,
+) -> Option<ValidAction> {
+    let description = errors.take(required_text(
+        format!("{at}.description"),
+        input.description.as_deref(),
+        MAX_TEXT,
+        "Enter what is to be done",
+    ));
+    let owner = errors.take(required_text(
+        format!("{at}.owner"),
+        input.owner.as_deref(),
+        MAX_NAME,
+        "Enter who owns this action: an action cannot be saved without an owner",
+    ));
+    let due_field = format!("{at}.due_on");
+    let due_on = match present(input.due_on.as_deref()) {
+        None => {
+            errors.push(ValueError::new(
+                due_field,
+                "Enter the date this action is due: an action cannot be saved without a due date",
+            ));
+            None
+        }
+        Some(s) => match parse_date("due date", s) {
+            Err(e) => {
+                errors.push(e.for_field(due_field));
+                None
+            }
+            Ok(d) if d < not_before => {
+                errors.push(ValueError::new(
+                    due_field,
+                    format!(
+                        "The due date must be on or after {}, the day the action was set",
+                        crate::chronology::uk_date(not_before)
+                    ),
+                ));
+                None
+            }
+            Ok(d) => Some(d),
+        },
+    };
+    Some(ValidAction {
+        description: description?,
+        owner: owner?,
+        due_on: due_on?,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::datetime::parse_date;
+
+    fn day(s: &str) -> Date {
+        parse_date("test", s).unwrap()
+    }
+
+    fn input(d: &str, o: &str, due: &str) -> ActionInput {
+        ActionInput {
+            description: Some(d.to_owned()),
+            owner: Some(o.to_owned()),
+            due_on: Some(due.to_owned()),
+        }
+    }
+
+    #[test]
+    fn an_action_needs_an_owner_and_a_due_date() {
+        let mut errors = ValueErrors::new();
+        let valid = validate_actions(
+            "actions",
+            &[
+                input("Visit the child at school", "Social worker", "2024-05-10"),
+                ActionInput::default(),
+                input("Health check", "", "2024-05-10"),
+                input("Share the plan", "Team manager", ""),
+            ],
+            day("2024-05-03"),
+            &mut errors,
+        );
+        assert_eq!(valid.len(), 1);
+        let fields: Vec<String> = errors.0.iter().map(|e| e.field.to_string()).collect();
+        assert_eq!(fields, ["actions[2].owner", "actions[3].due_on"]);
+    }
+
+    #[test]
+    fn a_due_date_before_the_meeting_is_refused() {
+        let mut errors = ValueErrors::new();
+        let valid = validate_actions(
+            "actions",
+            &[input("Visit", "Social worker", "2024-05-02")],
+            day("2024-05-03"),
+            &mut errors,
+        );
+        assert!(valid.is_empty());
+        assert_eq!(errors.0.len(), 1);
+        assert!(errors.0[0].problem.contains("3 May 2024"), "{:?}", errors);
+    }
+}

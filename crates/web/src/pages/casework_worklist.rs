@@ -1,0 +1,1 @@
+//! The pages for the casework worklist (every statutory clock of the cases in scope) and caseloads.

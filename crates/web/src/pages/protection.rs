@@ -1,0 +1,1 @@
+//! The pages for strategy discussions, section 47 enquiries, conferences and core groups.
