@@ -2680,19 +2680,20 @@ impl Fam<'_> {
             role: "Child abuse investigation team".to_owned(),
         });
         if police_only {
-            // Some record why the others were missing; the rest are flagged as unexplained.
-            if ep.p.chance(0.5) {
-                absent.push(AbsentAgency {
-                    agency: Agency::Health,
-                    reason: ep.p.pick(rates::ABSENCE_REASONS, "Unavailable.").to_owned(),
-                });
-                if age >= 4 {
-                    absent.push(AbsentAgency {
-                        agency: Agency::Education,
-                        reason: ep.p.pick(rates::ABSENCE_REASONS, "Unavailable.").to_owned(),
-                    });
-                }
-            }
+            // Held with the police alone: the record says why health and education were not there (it cannot
+            // be saved otherwise), and the discussion is flagged.
+            absent.push(AbsentAgency {
+                agency: Agency::Health,
+                reason: ep.p.pick(rates::ABSENCE_REASONS, "Unavailable.").to_owned(),
+            });
+            absent.push(AbsentAgency {
+                agency: Agency::Education,
+                reason: if age >= 4 {
+                    ep.p.pick(rates::ABSENCE_REASONS, "Unavailable.").to_owned()
+                } else {
+                    "Child is not of school age.".to_owned()
+                },
+            });
         } else {
             if ep.p.chance(0.9) {
                 participants.push(Participant {

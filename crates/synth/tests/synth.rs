@@ -942,6 +942,16 @@ fn journey_rates_are_roughly_national() {
         0.07,
         0.2,
     );
+    // Every discussion says why an expected agency was not there (a discussion cannot be saved otherwise).
+    for s in &a.strategy_discussions {
+        assert!(
+            s.unexplained_absences().is_empty(),
+            "strategy discussion {} has unexplained absences: {:?}",
+            s.id,
+            s.unexplained_absences()
+        );
+    }
+
     // Lateness.
     let late_decisions = decided
         .iter()

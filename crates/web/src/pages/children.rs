@@ -134,6 +134,8 @@ fn capitalise(s: &str) -> String {
 struct ChildPage {
     layout: Layout,
     r: ChildRecord,
+    /// The user may record casework (supervision is recorded by those who may).
+    may_record: bool,
 }
 
 impl ChildPage {
@@ -160,6 +162,10 @@ pub async fn child_record<S: Store>(
         ChildPage {
             layout: Layout::new(&record.child.name, &caller, "/search"),
             r: record,
+            may_record: caller
+                .actor()
+                .and_then(|a| a.role)
+                .is_some_and(|r| policy::grants(r, Area::CaseRecords, Action::Create)),
         },
     ))
 }

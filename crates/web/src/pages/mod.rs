@@ -74,6 +74,27 @@ impl Layout {
                     current: current == "/front-door",
                 });
             }
+            if policy::grants(role, Area::CaseRecords, Action::Search) {
+                nav.push(NavItem {
+                    href: "/casework",
+                    label: "Casework",
+                    current: current == "/casework",
+                });
+            }
+            if policy::grants(role, Area::CaseRecords, Action::Create) {
+                nav.push(NavItem {
+                    href: "/supervision",
+                    label: "Supervision",
+                    current: current == "/supervision",
+                });
+            }
+            if policy::grants(role, Area::Performance, Action::View) {
+                nav.push(NavItem {
+                    href: "/caseloads",
+                    label: "Caseloads",
+                    current: current == "/caseloads",
+                });
+            }
             if policy::grants(role, Area::PartnerRequests, Action::Search) {
                 nav.push(NavItem {
                     href: "/information-requests",
