@@ -105,6 +105,60 @@ pub async fn worklist<S: Store>(
     Ok(Json(state.services.worklist(&actor, filter).await?).into_response())
 }
 
+/// One row of `GET /api/v1/worklists/mash`, in the shape DESIGN.md fixes for outside scripts: the contact, its
+/// child, its RAG rating, when the decision is due and whether that has passed (and the rest of the item).
+#[derive(serde::Serialize)]
+struct MashRow {
+    contact_id: domain::ids::ContactId,
+    child_id: domain::ids::PersonId,
+    la: String,
+    child_name: String,
+    received_at: domain::datetime::Timestamp,
+    rag: Option<Rag>,
+    decision_due_at: domain::datetime::Timestamp,
+    overdue: bool,
+    due_label: String,
+    out_of_hours: bool,
+    source: &'static str,
+    assigned_to: Option<String>,
+}
+
+/// `GET /api/v1/worklists/mash?la=&rag=&overdue=` → the MASH worklist (contacts awaiting a decision), most
+/// overdue first: `[{"contact_id","child_id","rag","decision_due_at","overdue",…}]` (DESIGN.md).
+pub async fn mash_worklist<S: Store>(
+    State(state): State<Shared<S>>,
+    ApiActor(actor): ApiActor,
+    Query(q): Query<WorklistQueryParams>,
+) -> Result<Response, WebError> {
+    let filter = WorklistFilter {
+        stage: WorklistStage::AwaitingDecision,
+        la: q.la,
+        rag: rag(q.rag.as_deref())?,
+        overdue_only: q.overdue.unwrap_or(false),
+    };
+    let rows: Vec<MashRow> = state
+        .services
+        .worklist(&actor, filter)
+        .await?
+        .into_iter()
+        .map(|i| MashRow {
+            contact_id: i.contact_id,
+            child_id: i.child_id,
+            la: i.la,
+            child_name: i.child_name,
+            received_at: i.received_at,
+            rag: i.rag,
+            decision_due_at: i.clock.due,
+            overdue: i.clock.overdue,
+            due_label: i.clock.label,
+            out_of_hours: i.out_of_hours,
+            source: i.source_label,
+            assigned_to: i.assigned_to,
+        })
+        .collect();
+    Ok(Json(rows).into_response())
+}
+
 /// `GET /api/v1/contacts/{id}/case` → the contact with its screening, requests, family history and clocks;
 /// its `ETag` is the version to send back in `If-Match`.
 pub async fn contact_case<S: Store>(

@@ -159,6 +159,14 @@ const OPERATIONS: &[Operation] = &[
     ),
     op(
         "get",
+        "/api/v1/worklists/mash",
+        "The MASH worklist: contacts awaiting a decision in the caller's LAs, most overdue first, each with `rag`, `decision_due_at` and `overdue` (filters `la`, `rag`, `overdue`)",
+        None,
+        ("200", "Worklist rows"),
+        false,
+    ),
+    op(
+        "get",
         "/api/v1/front-door",
         "The front-door worklist (`stage` = awaiting-decision | awaiting-feedback | awaiting-oversight; `la`, `rag`, `overdue`), most overdue first",
         None,

@@ -293,6 +293,13 @@ pub fn table<S: Store>() -> Vec<RouteSpec<S>> {
             get(fd::worklist::<S>),
         ),
         route(
+            "api-mash-worklist",
+            Method::GET,
+            "/api/v1/worklists/mash",
+            Grant(case, Action::Search),
+            get(fd::mash_worklist::<S>),
+        ),
+        route(
             "api-contact-case",
             Method::GET,
             "/api/v1/contacts/{id}/case",

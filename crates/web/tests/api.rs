@@ -194,6 +194,21 @@ async fn api_story<S: Store>(store: S) {
     assert_eq!(status, StatusCode::OK);
     assert_eq!(got, created);
 
+    // The MASH worklist in DESIGN.md's shape: the contacts awaiting a decision, each with its RAG rating (none
+    // yet), when the decision is due and whether that has passed (as when it was recorded).
+    let (status, list) = app.get(Some(&worker), "/api/v1/worklists/mash").await;
+    assert_eq!(status, StatusCode::OK, "{list}");
+    let row = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["contact_id"] == created["id"])
+        .unwrap_or_else(|| panic!("contact {id} is not on the MASH worklist: {list}"));
+    assert_eq!(row["child_id"], created["child_id"]);
+    assert_eq!(row["decision_due_at"], "2024-05-07T15:55:00Z");
+    assert_eq!(row["overdue"], created["overdue"]);
+    assert!(row["rag"].is_null());
+
     // Not signed in: 401. Another LA's worker and a made-up id: the same 404. A partner may not record: 403.
     let (status, problem) = app.get(None, &format!("/api/v1/contacts/{id}")).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);

@@ -218,6 +218,7 @@ fn expected(route: &str, p: &Principal, t: Target) -> StatusCode {
             | "api-annex-a"
             | "api-data-quality"
             | "api-worklist"
+            | "api-mash-worklist"
             | "api-contact-case"
             | "api-screening"
             | "api-consent-approval"
@@ -301,7 +302,7 @@ fn expected(route: &str, p: &Principal, t: Target) -> StatusCode {
                 StatusCode::UNPROCESSABLE_ENTITY
             }
         }
-        "api-worklist" => {
+        "api-worklist" | "api-mash-worklist" => {
             if may_view_cases(role) {
                 StatusCode::OK
             } else {
