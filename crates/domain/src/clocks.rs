@@ -176,6 +176,9 @@ pub struct ClockSettings {
     pub cin_visit_every_wd: u32,
     /// Case supervision at least every this many working days (default 20).
     pub supervision_every_wd: u32,
+    /// After the first core group of a child protection plan, the next is due this many working days after the
+    /// last (default 30, about six weeks).
+    pub core_group_every_wd: u32,
 }
 
 impl Default for ClockSettings {
@@ -190,6 +193,7 @@ impl Default for ClockSettings {
             cp_visit_every_wd: 10,
             cin_visit_every_wd: 20,
             supervision_every_wd: 20,
+            core_group_every_wd: 30,
         }
     }
 }
@@ -635,7 +639,7 @@ mod tests {
         let json = serde_json::to_string(&s).unwrap();
         assert_eq!(
             json,
-            r#"{"working_hours":{"start":"09:00:00","end":"17:00:00"},"rag_red":{"hours":4},"rag_amber":{"days":1},"rag_green":{"days":3},"contact_decision":{"days":1},"referrer_feedback":{"days":1},"cp_visit_every_wd":10,"cin_visit_every_wd":20,"supervision_every_wd":20}"#
+            r#"{"working_hours":{"start":"09:00:00","end":"17:00:00"},"rag_red":{"hours":4},"rag_amber":{"days":1},"rag_green":{"days":3},"contact_decision":{"days":1},"referrer_feedback":{"days":1},"cp_visit_every_wd":10,"cin_visit_every_wd":20,"supervision_every_wd":20,"core_group_every_wd":30}"#
         );
         assert_eq!(serde_json::from_str::<ClockSettings>(&json).unwrap(), s);
         // Partial configuration keeps the defaults for the rest.

@@ -1,0 +1,766 @@
+//! Child protection over the JSON API (and its pages), on a random port, against SQLite and PostgreSQL: a
+//! strategy discussion with police, health and education starts a section 47 enquiry; its outcome schedules the
+//! initial conference; the ICPC makes a child protection plan with dated actions and schedules the first core
+//! group and review conference; the core group schedules the next; the review continues the plan. Each record
+//! and due date is read back. The refusals each name their field and save nothing; a police-only discussion
+//! with reasons saves and is flagged. The clocks are checked across bank holidays (Easter 2025, the Queen's
+//! funeral in 2022, Christmas 2025 and the spring bank holiday 2026), the expected dates worked out by hand.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+mod support;
+
+use domain::audit::Actor;
+use domain::codes::{ReferralSource, Role};
+use domain::identifiers::LaCode;
+use domain::ids::{PersonId, ReferralId};
+use domain::records::{RecordCounts, RecordSet, Referral};
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+use service::{Clock, NewUser, Services};
+use store::Store;
+
+struct App {
+    base: String,
+    http: reqwest::Client,
+}
+
+struct Answer {
+    status: StatusCode,
+    body: Value,
+}
+
+impl App {
+    async fn call(&self, method: reqwest::Method, token: &str, path: &str, body: Option<Value>) -> Answer {
+        let mut req = self
+            .http
+            .request(method, format!("{}{path}", self.base))
+            .bearer_auth(token);
+        if let Some(b) = body {
+            req = req.json(&b);
+        }
+        let r = req.send().await.unwrap();
+        let status = r.status();
+        Answer {
+            status,
+            body: r.json().await.unwrap_or(Value::Null),
+        }
+    }
+
+    async fn get(&self, token: &str, path: &str) -> Answer {
+        self.call(reqwest::Method::GET, token, path, None).await
+    }
+
+    async fn post(&self, token: &str, path: &str, body: Value) -> Answer {
+        self.call(reqwest::Method::POST, token, path, Some(body))
+            .await
+    }
+
+    /// A page form, sent as the browser would (the bearer token stands in for the session).
+    async fn form(&self, token: &str, path: &str, fields: &[(&str, &str)]) -> (StatusCode, String) {
+        let r = self
+            .http
+            .post(format!("{}{path}", self.base))
+            .bearer_auth(token)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(
+                form_urlencoded::Serializer::new(String::new())
+                    .extend_pairs(fields)
+                    .finish(),
+            )
+            .send()
+            .await
+            .unwrap();
+        (r.status(), r.text().await.unwrap())
+    }
+
+    async fn page(&self, token: &str, path: &str) -> (StatusCode, String) {
+        let r = self
+            .http
+            .get(format!("{}{path}", self.base))
+            .bearer_auth(token)
+            .send()
+            .await
+            .unwrap();
+        (r.status(), r.text().await.unwrap())
+    }
+}
+
+async fn user<S: Store>(services: &Services<S>, username: &str, role: Role) -> String {
+    let system = Actor::system("test");
+    services
+        .add_user(
+            &system,
+            NewUser {
+                username: username.into(),
+                display_name: None,
+                role,
+                las: vec![LaCode::parse("213").unwrap()],
+                agency: None,
+                password: None,
+            },
+        )
+        .await
+        .unwrap();
+    services.create_api_token(&system, username).await.unwrap()
+}
+
+fn fields(problem: &Value) -> Vec<String> {
+    problem["errors"]
+        .as_array()
+        .unwrap_or(&Vec::new())
+        .iter()
+        .map(|e| e["field"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+fn message(problem: &Value, field: &str) -> String {
+    problem["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["field"] == field)
+        .map(|e| e["message"].as_str().unwrap().to_owned())
+        .unwrap_or_default()
+}
+
+/// A child of `la`, with an open referral dated `referral_date` when given.
+async fn child<S: Store>(store: &S, la: &str, name: &str, referral_date: Option<&str>) -> PersonId {
+    let mut c = store_tests::fixture::new_child(name, "Protectiontest", "2015-06-01");
+    c.la = LaCode::parse(la).unwrap();
+    let id = c.id;
+    let referrals = referral_date
+        .map(|d| Referral {
+            id: ReferralId::new(),
+            la: c.la.clone(),
+            child_id: id,
+            contact_id: None,
+            referral_date: d.parse().unwrap(),
+            source: ReferralSource::Schools,
+            primary_need: None,
+            nfa: false,
+            closure: None,
+            created_at: "2020-01-01T00:00:00Z".parse().unwrap(),
+        })
+        .into_iter()
+        .collect();
+    store
+        .insert_records(
+            &Actor::system("test"),
+            RecordSet {
+                people: vec![c],
+                referrals,
+                ..RecordSet::default()
+            },
+        )
+        .await
+        .unwrap();
+    id
+}
+
+fn everyone() -> Value {
+    json!([
+        {"name": "DC Hughes", "agency": "police", "role": "Child abuse investigation team"},
+        {"name": "Dr Patel", "agency": "health", "role": "Named GP"},
+        {"name": "Ms Rowe", "agency": "education", "role": "Designated safeguarding lead"},
+        {"name": "Sam Okoro", "agency": "social-care", "role": "Social worker"}
+    ])
+}
+
+fn police_only() -> Value {
+    json!([
+        {"name": "DC Hughes", "agency": "police", "role": "CAIT"},
+        {"name": "Sam Okoro", "agency": "social-care", "role": "Social worker"}
+    ])
+}
+
+/// What must not change when a request is refused: the child's protection record and every record count.
+async fn snapshot<S: Store>(app: &App, store: &S, token: &str, child: PersonId) -> (Value, RecordCounts) {
+    let p = app
+        .get(token, &format!("/api/v1/children/{child}/protection"))
+        .await;
+    assert_eq!(p.status, StatusCode::OK);
+    (p.body, store.counts().await.unwrap().0)
+}
+
+async fn story<S: Store>(store: S) -> String {
+    // Now: Monday 2 March 2026, noon. Every meeting below is in the past.
+    let now: domain::datetime::Timestamp = "2026-03-02T12:00:00Z".parse().unwrap();
+    let services = Services::new(store.clone()).with_clock(Clock::Fixed(now));
+    services
+        .ensure_local_authorities(
+            &Actor::system("test"),
+            &[LaCode::parse("213").unwrap(), LaCode::parse("205").unwrap()],
+        )
+        .await
+        .unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let app = App {
+        base: format!("http://{}", listener.local_addr().unwrap()),
+        http: reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap(),
+    };
+    tokio::spawn(web::serve(
+        services.clone(),
+        listener,
+        std::future::pending(),
+    ));
+    let worker = user(&services, "cp-worker", Role::SocialWorker).await;
+    let chair = user(&services, "cp-chair", Role::ReviewingOfficer).await;
+    let auditor = user(&services, "cp-auditor", Role::Auditor).await;
+    let mut checks = 0;
+
+    let maya = child(&store, "213", "Maya", Some("2025-04-16")).await;
+    let base = format!("/api/v1/children/{maya}");
+
+    // --- refusals first: each names its field and saves nothing ------------------------------------------------
+    let before = snapshot(&app, &store, &worker, maya).await;
+    let good = json!({
+        "child_id": maya.to_string(),
+        "held_at": "2025-04-17T10:00",
+        "participants": everyone(),
+        "information_shared": "Police: two call-outs to the address in March. Health: missed appointments. School: bruising seen on 16 April.",
+        "decision": "section-47",
+        "actions": [{"description": "Visit Maya at school and see her alone", "owner": "Sam Okoro", "due_on": "2025-04-22"}]
+    });
+    let mut no_owner = good.clone();
+    no_owner["actions"] = json!([{"description": "Medical examination", "due_on": "2025-04-18"}]);
+    let r = app.post(&worker, "/api/v1/strategy-discussions", no_owner).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert_eq!(fields(&r.body), ["actions[0].owner"]);
+    let mut no_due = good.clone();
+    no_due["actions"] = json!([
+        {"description": "Visit Maya", "owner": "Sam Okoro", "due_on": "2025-04-22"},
+        {"description": "Medical examination", "owner": "Dr Patel"}
+    ]);
+    let r = app.post(&worker, "/api/v1/strategy-discussions", no_due).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(fields(&r.body), ["actions[1].due_on"]);
+    let mut alone = good.clone();
+    alone["participants"] = police_only();
+    let r = app.post(&worker, "/api/v1/strategy-discussions", alone).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        fields(&r.body),
+        ["absent_agencies.health", "absent_agencies.education"]
+    );
+    assert_eq!(
+        message(&r.body, "absent_agencies.health"),
+        "Record why health did not take part in the strategy discussion"
+    );
+    let r = app.post(&worker, "/api/v1/strategy-discussions", json!({})).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(fields(&r.body), ["child_id"]);
+    let r = app
+        .post(&auditor, "/api/v1/strategy-discussions", good.clone())
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert_eq!(snapshot(&app, &store, &worker, maya).await, before);
+    checks += 5;
+
+    // A section 47 enquiry needs an open referral.
+    let noah = child(&store, "213", "Noah", None).await;
+    let before_noah = snapshot(&app, &store, &worker, noah).await;
+    let mut no_referral = good.clone();
+    no_referral["child_id"] = json!(noah.to_string());
+    let r = app
+        .post(&worker, "/api/v1/strategy-discussions", no_referral)
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(fields(&r.body), ["decision"]);
+    assert!(message(&r.body, "decision").contains("no open referral"));
+    assert_eq!(snapshot(&app, &store, &worker, noah).await, before_noah);
+    // Police alone, with reasons for health and education: saved, and flagged.
+    let r = app
+        .post(
+            &worker,
+            &format!("/api/v1/children/{noah}/strategy-discussions"),
+            json!({
+                "held_at": "2026-02-27T21:30:00Z",
+                "participants": police_only(),
+                "absent_agencies": [
+                    {"agency": "health", "reason": "Out of hours: no health professional on call answered"},
+                    {"agency": "education", "reason": "Out of hours: school closed"}
+                ],
+                "information_shared": "Police called to the address; no injuries seen.",
+                "decision": "no-section-47",
+                "alternative": "Single agency assessment by the social worker within 10 days"
+            }),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    assert_eq!(r.body["partner_flag"], "police-only");
+    assert_eq!(r.body["out_of_hours"], true);
+    assert!(r.body.get("section47_id").is_none());
+    let p = app
+        .get(&auditor, &format!("/api/v1/children/{noah}/protection"))
+        .await;
+    assert_eq!(p.status, StatusCode::OK);
+    assert_eq!(p.body["strategy_discussions"][0]["partner_flag"], "police-only");
+    let (status, html) = app
+        .page(&auditor, &format!("/children/{noah}/protection"))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("govuk-tag--red\">Held with the police alone"));
+    checks += 2;
+
+    // Another LA's child is not found.
+    let other = child(&store, "205", "Olive", Some("2025-04-16")).await;
+    let mut elsewhere = good.clone();
+    elsewhere["child_id"] = json!(other.to_string());
+    let r = app
+        .post(&worker, "/api/v1/strategy-discussions", elsewhere)
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    let r = app
+        .get(&worker, &format!("/api/v1/children/{other}/protection"))
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    checks += 1;
+
+    // --- the chain ----------------------------------------------------------------------------------------------
+    // Strategy discussion on Thursday 17 April 2025. Counting 15 working days past Good Friday (18 April), Easter
+    // Monday (21 April) and the early May bank holiday (5 May): 22, 23, 24, 25, 28, 29, 30 April, 1, 2, 6, 7, 8,
+    // 9, 12, 13 May. The ICPC is due on Tuesday 13 May 2025.
+    let r = app.post(&worker, "/api/v1/strategy-discussions", good).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    assert_eq!(r.body["icpc_due_on"], "2025-05-13");
+    assert_eq!(r.body["partner_flag"], Value::Null);
+    assert_eq!(r.body["out_of_hours"], false);
+    let discussion = r.body["id"].as_str().unwrap().to_owned();
+    let s47 = r.body["section47_id"].as_str().unwrap().to_owned();
+    let p = app.get(&worker, &format!("{base}/protection")).await;
+    let sd = &p.body["strategy_discussions"][0];
+    assert_eq!(sd["id"], discussion.as_str());
+    assert_eq!(sd["participants"].as_array().unwrap().len(), 4);
+    assert_eq!(sd["actions"][0]["owner"], "Sam Okoro");
+    assert_eq!(sd["actions"][0]["due_on"], "2025-04-22");
+    assert_eq!(sd["section47_id"], s47.as_str());
+    let s = &p.body["section47s"][0];
+    assert_eq!(s["start_date"], "2025-04-17");
+    assert_eq!(s["icpc_due_on"], "2025-05-13");
+    assert_eq!(s["icpc_clock"]["due"], "2025-05-13");
+    assert_eq!(s["icpc_clock"]["status"]["state"], "overdue");
+    checks += 1;
+
+    // The outcome: an ICPC is needed, scheduled on the enquiry's date.
+    let r = app
+        .post(
+            &worker,
+            &format!("{base}/section47s/{s47}/outcome"),
+            json!({"outcome_date": "2025-04-16", "outcome": "substantiated-at-risk"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(fields(&r.body), ["outcome_date", "icpc_required"]);
+    let r = app
+        .post(
+            &worker,
+            &format!("{base}/section47s/{s47}/outcome"),
+            json!({"outcome_date": "2025-05-01", "outcome": "substantiated-at-risk", "icpc_required": true}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.body["icpc_due_on"], "2025-05-13");
+    let icpc = r.body["conference_id"].as_str().unwrap().to_owned();
+    let p = app.get(&worker, &format!("{base}/protection")).await;
+    assert_eq!(p.body["section47s"][0]["outcome"], "substantiated-at-risk");
+    assert_eq!(p.body["section47s"][0]["icpc_required"], true);
+    assert_eq!(p.body["section47s"][0]["initial_conference_id"], icpc.as_str());
+    let c = &p.body["conferences"][0];
+    assert_eq!(c["kind"], "initial");
+    assert_eq!(c["due_on"], "2025-05-13");
+    assert_eq!(c["held_on"], Value::Null);
+    assert_eq!(c["section47_id"], s47.as_str());
+    checks += 1;
+
+    // The ICPC: a plan action without an owner is refused and nothing is saved.
+    let before = snapshot(&app, &store, &chair, maya).await;
+    let icpc_body = json!({
+        "held_on": "2025-05-13",
+        "outcome": "cp-plan",
+        "category": "NEG",
+        "needs": "Maya needs regular meals, clean clothes and to attend school and health appointments.",
+        "desired_outcomes": "Maya is fed, attends school every day and is seen by her GP.",
+        "actions": [
+            {"description": "Referral to the family support service", "owner": "Sam Okoro", "due_on": "2025-05-20"},
+            {"description": "Health assessment", "owner": "Dr Patel", "due_on": "2025-06-13"}
+        ]
+    });
+    let mut bad = icpc_body.clone();
+    bad["actions"][1]["owner"] = json!("");
+    let r = app
+        .post(&chair, &format!("{base}/conferences/{icpc}"), bad)
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(fields(&r.body), ["actions[1].owner"]);
+    assert_eq!(snapshot(&app, &store, &chair, maya).await, before);
+    // Held on Tuesday 13 May 2025. First core group: 10 working days, past the spring bank holiday (26 May):
+    // 14, 15, 16, 19, 20, 21, 22, 23, 27, 28 May, so Wednesday 28 May 2025. First review conference within 3
+    // months: 13 August 2025, a Wednesday.
+    let r = app
+        .post(&chair, &format!("{base}/conferences/{icpc}"), icpc_body)
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.body["core_group_due_on"], "2025-05-28");
+    assert_eq!(r.body["next_review_on"], "2025-08-13");
+    let plan = r.body["plan_id"].as_str().unwrap().to_owned();
+    let core_group = r.body["core_group_id"].as_str().unwrap().to_owned();
+    let review = r.body["next_review_conference_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let p = app.get(&worker, &format!("{base}/protection")).await;
+    let pl = &p.body["plans"][0];
+    assert_eq!(pl["id"], plan.as_str());
+    assert_eq!(pl["kind"], "cp");
+    assert_eq!(pl["start_date"], "2025-05-13");
+    assert_eq!(pl["initial_category"], "NEG");
+    assert_eq!(pl["latest_category"], "NEG");
+    assert_eq!(pl["next_review_on"], "2025-08-13");
+    assert_eq!(pl["actions"].as_array().unwrap().len(), 2);
+    assert_eq!(pl["actions"][0]["due_on"], "2025-05-20");
+    assert_eq!(pl["actions"][1]["owner"], "Dr Patel");
+    assert_eq!(pl["core_groups"][0]["id"], core_group.as_str());
+    assert_eq!(pl["core_groups"][0]["due_on"], "2025-05-28");
+    assert_eq!(pl["core_groups"][0]["held_on"], Value::Null);
+    let icpc_row = p.body["conferences"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == icpc.as_str())
+        .unwrap();
+    assert_eq!(icpc_row["held_on"], "2025-05-13");
+    assert_eq!(icpc_row["outcome"], "cp-plan");
+    assert_eq!(icpc_row["plan_id"], plan.as_str());
+    assert_eq!(icpc_row["clock"], Value::Null);
+    let review_row = p.body["conferences"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == review.as_str())
+        .unwrap();
+    assert_eq!(review_row["kind"], "review");
+    assert_eq!(review_row["due_on"], "2025-08-13");
+    assert_eq!(review_row["plan_id"], plan.as_str());
+    // The ICPC held, the enquiry's clock has stopped.
+    assert_eq!(p.body["section47s"][0]["icpc_clock"], Value::Null);
+    checks += 2;
+
+    // The core group, held on its date; the next is due 30 working days later (the LA default): from Wednesday
+    // 28 May 2025, 29, 30 May, 2–6, 9–13, 16–20, 23–27, 30 June, 1–4, 7, 8, 9 July: Wednesday 9 July 2025.
+    let r = app
+        .post(
+            &worker,
+            &format!("{base}/core-groups/{core_group}"),
+            json!({"held_on": "2025-05-28"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(fields(&r.body), ["attendees"]);
+    let r = app
+        .post(
+            &worker,
+            &format!("{base}/core-groups/{core_group}"),
+            json!({"held_on": "2025-05-28", "attendees": "Mother, Sam Okoro, Ms Rowe, health visitor", "notes": "Actions on track."}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.body["next_due_on"], "2025-07-09");
+    let p = app.get(&worker, &format!("{base}/protection")).await;
+    let groups = p.body["plans"][0]["core_groups"].as_array().unwrap();
+    assert_eq!(groups.len(), 2);
+    assert_eq!(groups[0]["held_on"], "2025-05-28");
+    assert_eq!(groups[0]["attendees"], "Mother, Sam Okoro, Ms Rowe, health visitor");
+    assert_eq!(groups[1]["due_on"], "2025-07-09");
+    assert_eq!(groups[1]["held_on"], Value::Null);
+    assert_eq!(groups[1]["clock"]["status"]["state"], "overdue");
+    checks += 1;
+
+    // The review conference, on its date: the plan continues with a new category; the next review within 6
+    // months of Wednesday 13 August 2025 is Friday 13 February 2026.
+    let r = app
+        .post(
+            &chair,
+            &format!("{base}/conferences/{review}"),
+            json!({"held_on": "2025-08-13", "outcome": "continue-plan"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(fields(&r.body), ["category"]);
+    let r = app
+        .post(
+            &chair,
+            &format!("{base}/conferences/{review}"),
+            json!({"held_on": "2025-08-13", "outcome": "continue-plan", "category": "EMO"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.body["next_review_on"], "2026-02-13");
+    let next_review = r.body["next_review_conference_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let p = app.get(&worker, &format!("{base}/protection")).await;
+    let pl = &p.body["plans"][0];
+    assert_eq!(pl["initial_category"], "NEG");
+    assert_eq!(pl["latest_category"], "EMO");
+    assert_eq!(pl["next_review_on"], "2026-02-13");
+    // Overdue on Monday 2 March 2026 by the working days after Friday 13 February: 16–20, 23–27 February and
+    // 2 March, 11 in all.
+    assert_eq!(pl["review_clock"]["due"], "2026-02-13");
+    assert_eq!(pl["review_clock"]["status"], json!({"state": "overdue", "by": 11}));
+    let next = p.body["conferences"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == next_review.as_str())
+        .unwrap();
+    assert_eq!(next["due_on"], "2026-02-13");
+    assert_eq!(next["kind"], "review");
+    // Recording it twice is refused.
+    let r = app
+        .post(
+            &chair,
+            &format!("{base}/conferences/{review}"),
+            json!({"held_on": "2025-08-13", "outcome": "continue-plan", "category": "EMO"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(fields(&r.body), ["held_on"]);
+    // A record id that is not the child's is not found.
+    let r = app
+        .post(
+            &chair,
+            &format!("{base}/conferences/00000000-0000-4000-8000-000000000000"),
+            json!({}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    checks += 2;
+
+    // --- clocks across other bank holidays ----------------------------------------------------------------------
+    // 2022: strategy discussion on Friday 19 August 2022. ICPC 15 working days later, past the summer bank
+    // holiday (29 August): 22–26 August, 30, 31 August, 1, 2, 5–9, 12 September: Monday 12 September 2022.
+    let ella = child(&store, "213", "Ella", Some("2022-08-18")).await;
+    let eb = format!("/api/v1/children/{ella}");
+    let r = app
+        .post(
+            &worker,
+            &format!("{eb}/strategy-discussions"),
+            json!({
+                "held_at": "2022-08-19T14:00:00+01:00",
+                "participants": everyone(),
+                "information_shared": "Disclosure at school.",
+                "decision": "section-47"
+            }),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    assert_eq!(r.body["icpc_due_on"], "2022-09-12");
+    let e47 = r.body["section47_id"].as_str().unwrap().to_owned();
+    let r = app
+        .post(
+            &worker,
+            &format!("{eb}/section47s/{e47}/outcome"),
+            json!({"outcome_date": "2022-09-02", "outcome": "substantiated-at-risk", "icpc_required": true}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    let e_icpc = r.body["conference_id"].as_str().unwrap().to_owned();
+    // ICPC on Friday 9 September 2022. First core group 10 working days later, skipping the Queen's funeral
+    // (Monday 19 September): 12–16, 20–23, 26 September: Monday 26 September 2022. First review within 3
+    // months: Friday 9 December 2022.
+    let r = app
+        .post(
+            &chair,
+            &format!("{eb}/conferences/{e_icpc}"),
+            json!({"held_on": "2022-09-09", "outcome": "cp-plan", "category": "SAB",
+                   "needs": "Safety from the adult named.", "desired_outcomes": "No contact with the adult named."}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.body["core_group_due_on"], "2022-09-26");
+    assert_eq!(r.body["next_review_on"], "2022-12-09");
+    let e_group = r.body["core_group_id"].as_str().unwrap().to_owned();
+    let e_review = r.body["next_review_conference_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    // The core group held on 26 September 2022; the next 30 working days later (no bank holidays in October):
+    // 27–30 September, 3–7, 10–14, 17–21, 24–28, 31 October, 1–4, 7 November: Monday 7 November 2022.
+    let r = app
+        .post(
+            &worker,
+            &format!("{eb}/core-groups/{e_group}"),
+            json!({"held_on": "2022-09-26", "attendees": "Mother, social worker, school nurse"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(r.body["next_due_on"], "2022-11-07");
+    // The review ends the plan: no more core groups or reviews are scheduled.
+    let r = app
+        .post(
+            &chair,
+            &format!("{eb}/conferences/{e_review}"),
+            json!({"held_on": "2022-12-09", "outcome": "end-plan"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(fields(&r.body), ["end_reason"]);
+    let r = app
+        .post(
+            &chair,
+            &format!("{eb}/conferences/{e_review}"),
+            json!({"held_on": "2022-12-09", "outcome": "end-plan", "end_reason": "Risk reduced: the adult has left the household"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.body["plan_ended_on"], "2022-12-09");
+    assert!(r.body.get("next_review_conference_id").is_none());
+    let p = app.get(&worker, &format!("{eb}/protection")).await;
+    assert_eq!(p.body["plans"][0]["end_date"], "2022-12-09");
+    assert_eq!(
+        p.body["plans"][0]["end_reason"],
+        "Risk reduced: the adult has left the household"
+    );
+    assert_eq!(p.body["plans"][0]["review_clock"], Value::Null);
+    checks += 1;
+
+    // Christmas 2025 and the spring bank holiday 2026: an ICPC on Thursday 25 September 2025 has its first
+    // review within 3 months, on or before 25 December 2025 (Christmas Day): Wednesday 24 December 2025. Its
+    // first core group: 26, 29, 30 September, 1–3, 6–9 October: Thursday 9 October 2025.
+    let finn = child(&store, "213", "Finn", Some("2025-08-28")).await;
+    let fb = format!("/api/v1/children/{finn}");
+    // Strategy discussion on Friday 29 August 2025 (the Monday before, 25 August, was a bank holiday): ICPC due
+    // 1–5, 8–12, 15–19 September: Friday 19 September 2025.
+    let r = app
+        .post(
+            &worker,
+            &format!("{fb}/strategy-discussions"),
+            json!({
+                "held_at": "2025-08-29T11:00",
+                "participants": everyone(),
+                "information_shared": "Injury seen by the health visitor.",
+                "decision": "section-47"
+            }),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED);
+    assert_eq!(r.body["icpc_due_on"], "2025-09-19");
+    let f47 = r.body["section47_id"].as_str().unwrap().to_owned();
+    let r = app
+        .post(
+            &worker,
+            &format!("{fb}/section47s/{f47}/outcome"),
+            json!({"outcome_date": "2025-09-10", "outcome": "substantiated-at-risk", "icpc_required": true}),
+        )
+        .await;
+    let f_icpc = r.body["conference_id"].as_str().unwrap().to_owned();
+    let r = app
+        .post(
+            &chair,
+            &format!("{fb}/conferences/{f_icpc}"),
+            json!({"held_on": "2025-09-25", "outcome": "cp-plan", "category": "PHY",
+                   "needs": "Safe care.", "desired_outcomes": "No further injuries."}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.body["core_group_due_on"], "2025-10-09");
+    assert_eq!(r.body["next_review_on"], "2025-12-24");
+    let f_review = r.body["next_review_conference_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    // The review held early, on Tuesday 25 November 2025: the next within 6 months, on or before Monday 25 May
+    // 2026 (the spring bank holiday): Friday 22 May 2026.
+    let r = app
+        .post(
+            &chair,
+            &format!("{fb}/conferences/{f_review}"),
+            json!({"held_on": "2025-11-25", "outcome": "continue-plan", "category": "PHY"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.body["next_review_on"], "2026-05-22");
+    // Not yet due on Monday 2 March 2026.
+    let p = app.get(&worker, &format!("{fb}/protection")).await;
+    assert_eq!(p.body["plans"][0]["review_clock"]["due"], "2026-05-22");
+    assert_eq!(p.body["plans"][0]["review_clock"]["status"]["state"], "due");
+    checks += 1;
+
+    // --- the pages ----------------------------------------------------------------------------------------------
+    let (status, html) = app
+        .page(&worker, &format!("/children/{noah}/strategy-discussions/new"))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    for agency in ["Police", "Health", "Education", "social care"] {
+        assert!(html.contains(agency), "{agency} row missing");
+    }
+    assert!(html.contains("value=\"2026-03-02T12:00\""), "held-at defaults to now");
+    let before = snapshot(&app, &store, &worker, noah).await;
+    let form = [
+        ("held_at", "2026-03-02T09:30"),
+        ("participants[0].agency", "police"),
+        ("participants[0].name", "DC Hughes"),
+        ("participants[1].agency", "health"),
+        ("participants[1].name", "Dr Patel"),
+        ("participants[2].agency", "education"),
+        ("participants[2].name", "Ms Rowe"),
+        ("participants[3].agency", "social-care"),
+        ("information_shared", "New concerns from school."),
+        ("decision", "no-section-47"),
+        ("alternative", "Child and family assessment continues"),
+        ("actions[0].description", "Speak to Noah at school"),
+        ("actions[0].due_on", "2026-03-04"),
+    ];
+    let (status, html) = app
+        .form(&worker, &format!("/children/{noah}/strategy-discussions"), &form)
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains("href=\"#strategy-actions-0-owner\""));
+    assert!(html.contains("Speak to Noah at school"), "typed values re-shown");
+    assert_eq!(snapshot(&app, &store, &worker, noah).await, before);
+    let mut form = form.to_vec();
+    form.push(("actions[0].owner", "Sam Okoro"));
+    let (status, _) = app
+        .form(&worker, &format!("/children/{noah}/strategy-discussions"), &form)
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let p = app
+        .get(&worker, &format!("/api/v1/children/{noah}/protection"))
+        .await;
+    assert_eq!(p.body["strategy_discussions"].as_array().unwrap().len(), 2);
+    assert_eq!(p.body["strategy_discussions"][0]["partner_flag"], Value::Null);
+    let (status, html) = app.page(&worker, &format!("/children/{maya}/protection")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("Record the conference"));
+    assert!(html.contains("13 February 2026"));
+    checks += 2;
+
+    format!(
+        "child protection over the API ({}): {checks} steps checked, clocks across Easter 2025, the Queen's funeral, Christmas 2025 and the spring bank holiday 2026",
+        store.backend_name()
+    )
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn protection_on_sqlite() {
+    let db = store_tests::sqlite().await;
+    support::report("protection-sqlite", &story(db.store.clone()).await);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn protection_on_postgres() {
+    if !store_tests::pg_configured("protection_on_postgres") {
+        return;
+    }
+    let db = store_tests::PgTestDb::create().await.unwrap();
+    support::report("protection-postgres", &story(db.open().await).await);
+}
