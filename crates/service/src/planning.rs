@@ -217,8 +217,15 @@ impl<S: Store> Services<S> {
             assessments: vec![a.clone()],
             ..RecordSet::default()
         };
-        self.save_case(actor, child, None, created, RecordSet::default(), Act::Create)
-            .await?;
+        self.save_case(
+            actor,
+            child,
+            None,
+            created,
+            RecordSet::default(),
+            Act::Create,
+        )
+        .await?;
         Ok(a)
     }
 
@@ -246,8 +253,15 @@ impl<S: Store> Services<S> {
             assessments: vec![a.clone()],
             ..RecordSet::default()
         };
-        self.save_case(actor, child, None, RecordSet::default(), updated, Act::Update)
-            .await?;
+        self.save_case(
+            actor,
+            child,
+            None,
+            RecordSet::default(),
+            updated,
+            Act::Update,
+        )
+        .await?;
         Ok(a)
     }
 
@@ -266,8 +280,15 @@ impl<S: Store> Services<S> {
             assessments: vec![a.clone()],
             ..RecordSet::default()
         };
-        self.save_case(actor, child, None, RecordSet::default(), updated, Act::Approve)
-            .await?;
+        self.save_case(
+            actor,
+            child,
+            None,
+            RecordSet::default(),
+            updated,
+            Act::Approve,
+        )
+        .await?;
         Ok(a)
     }
 
@@ -293,8 +314,15 @@ impl<S: Store> Services<S> {
             actions: made.actions.clone(),
             ..RecordSet::default()
         };
-        self.save_case(actor, child, None, created, RecordSet::default(), Act::Create)
-            .await?;
+        self.save_case(
+            actor,
+            child,
+            None,
+            created,
+            RecordSet::default(),
+            Act::Create,
+        )
+        .await?;
         Ok(made)
     }
 
@@ -313,8 +341,15 @@ impl<S: Store> Services<S> {
             actions: actions.clone(),
             ..RecordSet::default()
         };
-        self.save_case(actor, child, None, created, RecordSet::default(), Act::Create)
-            .await?;
+        self.save_case(
+            actor,
+            child,
+            None,
+            created,
+            RecordSet::default(),
+            Act::Create,
+        )
+        .await?;
         Ok(actions)
     }
 
@@ -360,8 +395,15 @@ impl<S: Store> Services<S> {
             actions: ended.cancelled.clone(),
             ..RecordSet::default()
         };
-        self.save_case(actor, child, None, RecordSet::default(), updated, Act::Update)
-            .await?;
+        self.save_case(
+            actor,
+            child,
+            None,
+            RecordSet::default(),
+            updated,
+            Act::Update,
+        )
+        .await?;
         Ok(ended)
     }
 
@@ -386,8 +428,15 @@ impl<S: Store> Services<S> {
             visits: vec![v.clone()],
             ..RecordSet::default()
         };
-        self.save_case(actor, child, None, created, RecordSet::default(), Act::Create)
-            .await?;
+        self.save_case(
+            actor,
+            child,
+            None,
+            created,
+            RecordSet::default(),
+            Act::Create,
+        )
+        .await?;
         let mut ctx = ctx;
         ctx.file.visits.push(v.clone());
         let next_visit = v

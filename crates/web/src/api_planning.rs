@@ -239,7 +239,10 @@ pub(crate) const OPERATIONS: &[Operation] = &[
         "/api/v1/children/{id}/assessments/{assessment}/authorisation",
         "A team manager authorises an assessment whose outcome is recorded (once)",
         None,
-        ("200", "The assessment, with `authorised_by` and `authorised_on`"),
+        (
+            "200",
+            "The assessment, with `authorised_by` and `authorised_on`",
+        ),
         false,
     ),
     op(
@@ -263,7 +266,10 @@ pub(crate) const OPERATIONS: &[Operation] = &[
         "/api/v1/children/{id}/plans/{plan}/reviews",
         "Review a plan: progress (and status) on every open action, the next review date (or `end_plan`), new actions",
         Some("ReviewInput"),
-        ("201", "The review, the plan and the actions changed or added"),
+        (
+            "201",
+            "The review, the plan and the actions changed or added",
+        ),
         false,
     ),
     op(
@@ -296,7 +302,8 @@ pub(crate) fn schemas() -> Vec<(&'static str, Value)> {
         "type": "object", "additionalProperties": false,
         "properties": {"description": s("Required"), "owner": s("Required: a person or role"), "due_on": s("Required, YYYY-MM-DD")}
     });
-    let actions = json!({"type": "array", "items": action, "description": "Wholly blank rows are skipped"});
+    let actions =
+        json!({"type": "array", "items": action, "description": "Wholly blank rows are skipped"});
     vec![
         (
             "AssessmentInput",
@@ -433,7 +440,11 @@ pub async fn authorise_assessment<S: Store>(
 ) -> Result<Response, WebError> {
     let a = state
         .services
-        .authorise_assessment(&actor, child_id(&id)?, AssessmentId::parse(&assessment).ok())
+        .authorise_assessment(
+            &actor,
+            child_id(&id)?,
+            AssessmentId::parse(&assessment).ok(),
+        )
         .await?;
     Ok(Json(a).into_response())
 }

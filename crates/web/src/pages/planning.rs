@@ -279,7 +279,11 @@ impl FormView {
         out.push_str(r#"<div class="govuk-checkboxes govuk-checkboxes--small" data-module="govuk-checkboxes">"#);
         for (name, label) in items {
             let id = self.id(name);
-            let checked = if self.has(name, "yes") { " checked" } else { "" };
+            let checked = if self.has(name, "yes") {
+                " checked"
+            } else {
+                ""
+            };
             let _ = write!(
                 out,
                 r#"<div class="govuk-checkboxes__item"><input class="govuk-checkboxes__input" id="{id}" name="{}" type="checkbox" value="yes"{checked}><label class="govuk-label govuk-checkboxes__label" for="{id}">{}</label></div>"#,
@@ -291,7 +295,13 @@ impl FormView {
         out
     }
 
-    pub fn select(&self, name: &str, label: &str, blank: &str, options: &[(String, String)]) -> String {
+    pub fn select(
+        &self,
+        name: &str,
+        label: &str,
+        blank: &str,
+        options: &[(String, String)],
+    ) -> String {
         let mut out = String::new();
         self.group(name, &mut out);
         let id = self.id(name);
@@ -306,12 +316,20 @@ impl FormView {
         } else {
             "govuk-select"
         };
-        let _ = write!(out, r#"<select class="{class}" id="{id}" name="{}">"#, esc(name));
+        let _ = write!(
+            out,
+            r#"<select class="{class}" id="{id}" name="{}">"#,
+            esc(name)
+        );
         if !blank.is_empty() {
             let _ = write!(out, r#"<option value="">{}</option>"#, esc(blank));
         }
         for (code, text) in options {
-            let selected = if self.val(name) == code { " selected" } else { "" };
+            let selected = if self.val(name) == code {
+                " selected"
+            } else {
+                ""
+            };
             let _ = write!(
                 out,
                 r#"<option value="{}"{selected}>{}</option>"#,
@@ -324,7 +342,13 @@ impl FormView {
     }
 
     /// Several codes, as checkboxes (the assessment's factors).
-    pub fn checkboxes(&self, name: &str, legend: &str, hint: &str, options: &[(String, String)]) -> String {
+    pub fn checkboxes(
+        &self,
+        name: &str,
+        legend: &str,
+        hint: &str,
+        options: &[(String, String)],
+    ) -> String {
         let mut out = String::new();
         self.group(name, &mut out);
         let _ = write!(
@@ -373,7 +397,11 @@ impl FormView {
             } else {
                 format!("{}-{value}", self.id(name))
             };
-            let checked = if self.val(name) == value { " checked" } else { "" };
+            let checked = if self.val(name) == value {
+                " checked"
+            } else {
+                ""
+            };
             let _ = write!(
                 out,
                 r#"<div class="govuk-radios__item"><input class="govuk-radios__input" id="{id}" name="{}" type="radio" value="{}"{checked}><label class="govuk-label govuk-radios__label" for="{id}">{}</label></div>"#,
@@ -396,14 +424,21 @@ impl FormView {
 
     /// Rows of actions (description, owner, due date) named `actions[i].…`.
     pub fn action_rows(&self, rows: usize, heading: &str) -> String {
-        let mut out = format!(r#"<h2 class="govuk-heading-m">{}</h2><p class="govuk-body">Every action needs an owner and a due date. Leave spare rows blank.</p>"#, esc(heading));
+        let mut out = format!(
+            r#"<h2 class="govuk-heading-m">{}</h2><p class="govuk-body">Every action needs an owner and a due date. Leave spare rows blank.</p>"#,
+            esc(heading)
+        );
         for i in 0..rows {
             let _ = write!(
                 out,
                 r#"<fieldset class="govuk-fieldset govuk-!-margin-bottom-6"><legend class="govuk-fieldset__legend govuk-fieldset__legend--s">Action {}</legend>"#,
                 i + 1
             );
-            out.push_str(&self.text(&format!("actions[{i}].description"), "What is to be done", ""));
+            out.push_str(&self.text(
+                &format!("actions[{i}].description"),
+                "What is to be done",
+                "",
+            ));
             out.push_str(&self.text(
                 &format!("actions[{i}].owner"),
                 "Owner",
@@ -661,7 +696,9 @@ fn overview_page(
                             yes_no(x.child_seen),
                             yes_no(x.child_seen_alone)
                         ),
-                        scaling: x.scaling.map_or_else(|| "Not scaled".to_owned(), |s| format!("{s} out of 10")),
+                        scaling: x
+                            .scaling
+                            .map_or_else(|| "Not scaled".to_owned(), |s| format!("{s} out of 10")),
                         factors: if x.factors.is_empty() {
                             "None recorded".to_owned()
                         } else {
@@ -671,9 +708,10 @@ fn overview_page(
                                 .collect::<Vec<_>>()
                                 .join("; ")
                         },
-                        outcome: x
-                            .outcome
-                            .map_or_else(|| "Not yet recorded".to_owned(), |o| o.label().to_owned()),
+                        outcome: x.outcome.map_or_else(
+                            || "Not yet recorded".to_owned(),
+                            |o| o.label().to_owned(),
+                        ),
                         authorised: x.authorised_on.map(|on| {
                             format!(
                                 "Authorised by {} on {}",
@@ -731,8 +769,16 @@ pub async fn overview<S: Store>(
     Path(id): Path<String>,
     Query(q): Query<SavedParams>,
 ) -> Result<Response, WebError> {
-    let o = state.services.planning(actor(&caller)?, child_id(&id)?).await?;
-    Ok(overview_page(&caller, &o, saved_message(q.saved.as_deref()), Vec::new()))
+    let o = state
+        .services
+        .planning(actor(&caller)?, child_id(&id)?)
+        .await?;
+    Ok(overview_page(
+        &caller,
+        &o,
+        saved_message(q.saved.as_deref()),
+        Vec::new(),
+    ))
 }
 
 fn back_to(child: PersonId, saved: &str) -> Response {
@@ -764,7 +810,13 @@ struct FormSpec {
     submit: &'static str,
 }
 
-fn form_page(caller: &Caller, o: &PlanningOverview, spec: FormSpec, f: &FormView, body: String) -> Response {
+fn form_page(
+    caller: &Caller,
+    o: &PlanningOverview,
+    spec: FormSpec,
+    f: &FormView,
+    body: String,
+) -> Response {
     let status = if f.errors.is_empty() {
         StatusCode::OK
     } else {
@@ -857,7 +909,12 @@ fn assessment_input(f: &FormView) -> AssessmentInput {
     }
 }
 
-fn assessment_form(caller: &Caller, o: &PlanningOverview, f: &FormView, existing: Option<AssessmentId>) -> Response {
+fn assessment_form(
+    caller: &Caller,
+    o: &PlanningOverview,
+    f: &FormView,
+    existing: Option<AssessmentId>,
+) -> Response {
     let mut body = String::new();
     body.push_str(&f.hidden("referral_id"));
     body.push_str(&f.date(
@@ -878,7 +935,11 @@ fn assessment_form(caller: &Caller, o: &PlanningOverview, f: &FormView, existing
         "What the child said, showed or drew, in their words where you can",
     ));
     body.push_str(&f.textarea("identity_and_culture", "Identity and cultural needs", ""));
-    body.push_str(&f.textarea("sources_of_information", "Sources of information", "Agencies, family members and records consulted"));
+    body.push_str(&f.textarea(
+        "sources_of_information",
+        "Sources of information",
+        "Agencies, family members and records consulted",
+    ));
     body.push_str(&f.textarea("history_considered", "History considered", ""));
     body.push_str(&f.textarea("risk_factors", "Risk factors", ""));
     body.push_str(&f.textarea("protective_factors", "Protective factors", ""));
@@ -903,12 +964,7 @@ fn assessment_form(caller: &Caller, o: &PlanningOverview, f: &FormView, existing
         .iter()
         .map(|x| (x.code().to_owned(), x.label().to_owned()))
         .collect();
-    body.push_str(&f.select(
-        "outcome",
-        "Outcome",
-        "Not yet decided",
-        &outcomes,
-    ));
+    body.push_str(&f.select("outcome", "Outcome", "Not yet decided", &outcomes));
     let due = o
         .open_referral_date
         .map(|d| {
@@ -962,7 +1018,11 @@ pub async fn record_assessment<S: Store>(
     let a = actor(&caller)?;
     let child = child_id(&id)?;
     let f = FormView::new("assessment", values);
-    match state.services.record_assessment(a, child, &assessment_input(&f)).await {
+    match state
+        .services
+        .record_assessment(a, child, &assessment_input(&f))
+        .await
+    {
         Ok(_) => Ok(back_to(child, "assessment")),
         Err(e) => {
             let errors = problems(e)?;
@@ -1153,7 +1213,12 @@ pub async fn plan_actions_page<S: Store>(
         .planning_as(actor(&caller)?, child_id(&id)?, Action::Create)
         .await?;
     let p = plan_in(&o, PlanId::parse(&plan).ok())?;
-    Ok(actions_form(&caller, &o, p, &FormView::new("actions", Vec::new())))
+    Ok(actions_form(
+        &caller,
+        &o,
+        p,
+        &FormView::new("actions", Vec::new()),
+    ))
 }
 
 /// `POST /children/{id}/plans/{plan}/actions`.
@@ -1218,7 +1283,11 @@ fn review_form(caller: &Caller, o: &PlanningOverview, p: &PlanView, f: &FormView
         .collect();
     let mut body = String::new();
     body.push_str(&f.date("held_on", "Date of the review", ""));
-    body.push_str(&f.textarea("summary", "Summary of the review", "How things are for the child now"));
+    body.push_str(&f.textarea(
+        "summary",
+        "Summary of the review",
+        "How things are for the child now",
+    ));
     body.push_str(r#"<h2 class="govuk-heading-m">Progress on each action</h2>"#);
     if open.is_empty() {
         body.push_str(r#"<p class="govuk-body">The plan has no open actions.</p>"#);
@@ -1252,9 +1321,16 @@ fn review_form(caller: &Caller, o: &PlanningOverview, p: &PlanView, f: &FormView
     ));
     body.push_str(&f.yes_no(
         "Does the plan end at this review?",
-        &[("end_plan", "The plan ends at this review (its open actions are cancelled)")],
+        &[(
+            "end_plan",
+            "The plan ends at this review (its open actions are cancelled)",
+        )],
     ));
-    body.push_str(&f.textarea("end_reason", "Why the plan is ending", "Only if it ends at this review"));
+    body.push_str(&f.textarea(
+        "end_reason",
+        "Why the plan is ending",
+        "Only if it ends at this review",
+    ));
     body.push_str(&f.action_rows(REVIEW_ACTION_ROWS, "New actions"));
     let spec = FormSpec {
         heading: "Review the plan".into(),
@@ -1280,7 +1356,12 @@ pub async fn review_page<S: Store>(
     for (i, _) in open_actions_of(&o, p.plan.id).iter().enumerate() {
         values.push((format!("progress[{i}].status"), "open".into()));
     }
-    Ok(review_form(&caller, &o, p, &FormView::new("review", values)))
+    Ok(review_form(
+        &caller,
+        &o,
+        p,
+        &FormView::new("review", values),
+    ))
 }
 
 /// `POST /children/{id}/plans/{plan}/reviews`.
@@ -1294,8 +1375,19 @@ pub async fn review_plan<S: Store>(
     let child = child_id(&id)?;
     let pid = PlanId::parse(&plan).ok();
     let f = FormView::new("review", values);
-    match state.services.review_plan(a, child, pid, &review_input(&f)).await {
-        Ok(c) => Ok(back_to(child, if c.plan.end_date.is_some() { "ended" } else { "review" })),
+    match state
+        .services
+        .review_plan(a, child, pid, &review_input(&f))
+        .await
+    {
+        Ok(c) => Ok(back_to(
+            child,
+            if c.plan.end_date.is_some() {
+                "ended"
+            } else {
+                "review"
+            },
+        )),
         Err(e) => {
             let errors = problems(e)?;
             let o = state.services.planning_as(a, child, Action::Create).await?;
@@ -1380,7 +1472,12 @@ fn visit_form(caller: &Caller, o: &PlanningOverview, f: &FormView) -> Response {
         .iter()
         .map(|k| (k.code().to_owned(), k.label().to_owned()))
         .collect();
-    body.push_str(&f.select("kind", "Kind of visit", "As the open plan (child protection or child in need)", &kinds));
+    body.push_str(&f.select(
+        "kind",
+        "Kind of visit",
+        "As the open plan (child protection or child in need)",
+        &kinds,
+    ));
     let plans: Vec<(String, String)> = o
         .plans
         .iter()
@@ -1481,6 +1578,9 @@ mod tests {
         assert_eq!(f.id("actions[0].due_on"), "plan-actions-0-due-on");
         assert_eq!(f.id("next_review_on"), "plan-next-review-on");
         assert_eq!(f.error_id("progress[1]"), "plan-progress-1-progress");
-        assert_eq!(esc("<a href=\"x\">'&"), "&lt;a href=&quot;x&quot;&gt;&#39;&amp;");
+        assert_eq!(
+            esc("<a href=\"x\">'&"),
+            "&lt;a href=&quot;x&quot;&gt;&#39;&amp;"
+        );
     }
 }
