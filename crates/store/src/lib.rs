@@ -11,6 +11,7 @@ pub mod error;
 mod front_door;
 mod queries;
 pub mod row;
+mod supervision;
 pub mod search_index;
 pub mod sql;
 pub mod tables;
@@ -93,6 +94,9 @@ pub struct AccessFacts {
 
 /// The permission check an audited read runs inside its transaction.
 pub type AccessCheck = Box<dyn FnOnce(&AccessFacts) -> Decision + Send>;
+
+/// Makes the permission check for each of several records read in one transaction (a supervision's children).
+pub type AccessCheckFactory = Box<dyn Fn() -> AccessCheck + Send + Sync>;
 
 /// The result of an audited read.
 #[derive(Clone, Debug, PartialEq)]
@@ -484,6 +488,33 @@ pub trait Store: Clone + Send + Sync + 'static {
 
     /// The chain head: the last entry's seq and hash.
     fn audit_head(&self) -> impl Future<Output = Result<Option<Head>, StoreError>> + Send;
+
+    // --- supervision ----------------------------------------------------------------------------------------
+
+    /// Save a supervision session with its actions in one transaction: each case's child is checked with a
+    /// fresh `check()` inside it (any refused or missing child: nothing written, the refusals audited); one
+    /// audit entry for the supervision, one per child discussed, one per action. Each action takes its
+    /// child's LA.
+    fn save_supervision(
+        &self,
+        actor: &Actor,
+        supervision: domain::records::Supervision,
+        actions: Vec<domain::records::Action>,
+        check: AccessCheckFactory,
+    ) -> impl Future<Output = Result<Viewed<()>, StoreError>> + Send;
+
+    /// The supervisions a user took part in (as supervisor or supervisee), newest first, with only the cases
+    /// (and actions) whose child `check()` allows, and those children (`people`); audited (one listing entry,
+    /// one view per child shown).
+    fn supervisions_of(
+        &self,
+        actor: &Actor,
+        user: UserId,
+        check: AccessCheckFactory,
+    ) -> impl Future<Output = Result<RecordSet, StoreError>> + Send;
+
+    /// The enabled users working for an LA, by display name (for choosing a supervisee or a worker).
+    fn users_of_la(&self, la: LaCode) -> impl Future<Output = Result<Vec<User>, StoreError>> + Send;
 }
 
 #[cfg(feature = "sqlx")]

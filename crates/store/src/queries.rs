@@ -1350,4 +1350,41 @@ impl<B: Backend> Store for SqlStore<B> {
         })
         .await
     }
+
+    // --- supervision ------------------------------------------------------------------------------------------
+
+    async fn save_supervision(
+        &self,
+        actor: &Actor,
+        supervision: Supervision,
+        actions: Vec<Action>,
+        check: crate::AccessCheckFactory,
+    ) -> Result<crate::Viewed<()>, StoreError> {
+        let actor = actor.clone();
+        self.write(move |c| {
+            async move {
+                crate::supervision::save_supervision::<B>(c, &actor, supervision, actions, check)
+                    .await
+            }
+            .boxed()
+        })
+        .await
+    }
+
+    async fn supervisions_of(
+        &self,
+        actor: &Actor,
+        user: UserId,
+        check: crate::AccessCheckFactory,
+    ) -> Result<RecordSet, StoreError> {
+        self.audited_read(actor, move |c| {
+            async move { crate::supervision::supervisions_of(c, user, check).await }.boxed()
+        })
+        .await
+    }
+
+    async fn users_of_la(&self, la: LaCode) -> Result<Vec<User>, StoreError> {
+        self.read(move |c| async move { crate::supervision::users_of_la(c, la).await }.boxed())
+            .await
+    }
 }
