@@ -427,22 +427,16 @@ pub fn case_clocks(set: &RecordSet, las: &[LaClocks<'_>], today: Date) -> Vec<Ca
                 plans_link(p.child_id),
             );
         }
-        let since = last_visit
-            .get(&p.child_id)
-            .and_then(|days| days.iter().filter(|d| **d >= p.start_date).max())
-            .copied()
-            .unwrap_or(p.start_date);
-        let (every, label) = match p.kind {
-            PlanKind::ChildProtection => {
-                (l.settings.cp_visit_every_wd, "Child protection visit due")
-            }
-            PlanKind::ChildInNeed => (l.settings.cin_visit_every_wd, "Child in need visit due"),
+        let label = match p.kind {
+            PlanKind::ChildProtection => "Child protection visit due",
+            PlanKind::ChildInNeed => "Child in need visit due",
         };
+        let visits = last_visit.get(&p.child_id).map_or(&[][..], Vec::as_slice);
         push(
             &p.la,
             p.child_id,
             ClockKind::Visit,
-            clocks::visit_due(l.calendar, since, every),
+            next_visit_due(l.calendar, l.settings, p, visits),
             label.to_owned(),
             plans_link(p.child_id),
         );
@@ -481,6 +475,27 @@ pub fn case_clocks(set: &RecordSet, las: &[LaClocks<'_>], today: Date) -> Vec<Ca
 
     sort_most_overdue_first(&mut out);
     out
+}
+
+/// When the next visit to a child on `plan` is due: every so many working days (by the plan's kind) after the
+/// last of `visits` (days the child was visited) on or after the plan's start, or after the start.
+pub fn next_visit_due(
+    cal: &Calendar,
+    settings: &ClockSettings,
+    plan: &Plan,
+    visits: &[Date],
+) -> Date {
+    let since = visits
+        .iter()
+        .filter(|d| **d >= plan.start_date)
+        .max()
+        .copied()
+        .unwrap_or(plan.start_date);
+    let every = match plan.kind {
+        PlanKind::ChildProtection => settings.cp_visit_every_wd,
+        PlanKind::ChildInNeed => settings.cin_visit_every_wd,
+    };
+    clocks::visit_due(cal, since, every)
 }
 
 /// Most overdue first: by due date, then by child, kind and label so the order is stable.
