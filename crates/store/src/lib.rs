@@ -6,6 +6,7 @@
 mod access;
 mod annex_a;
 pub mod audit_log;
+mod casework;
 mod census;
 pub mod error;
 mod front_door;
@@ -31,6 +32,7 @@ use domain::records::{
 use serde::Serialize;
 
 pub use audit_log::AuditFilter;
+pub use casework::CaseworkQuery;
 pub use error::StoreError;
 pub use queries::SqlStore;
 
@@ -515,6 +517,26 @@ pub trait Store: Clone + Send + Sync + 'static {
 
     /// The enabled users working for an LA, by display name (for choosing a supervisee or a worker).
     fn users_of_la(&self, la: LaCode) -> impl Future<Output = Result<Vec<User>, StoreError>> + Send;
+
+    // --- casework worklists and caseloads ---
+
+    /// The open casework of the children in scope (see `casework.rs`), for their statutory clocks; the listing
+    /// is audited.
+    fn casework_worklist(
+        &self,
+        actor: &Actor,
+        query: CaseworkQuery,
+    ) -> impl Future<Output = Result<RecordSet, StoreError>> + Send;
+
+    /// The LAs' open allocations, open plans and practice records since `since` (strategy discussions, open
+    /// actions overdue on `today`, the latest visits of children on plans), for caseloads; audited.
+    fn caseloads(
+        &self,
+        actor: &Actor,
+        las: Vec<LaCode>,
+        since: Date,
+        today: Date,
+    ) -> impl Future<Output = Result<RecordSet, StoreError>> + Send;
 }
 
 #[cfg(feature = "sqlx")]

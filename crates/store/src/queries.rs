@@ -1387,4 +1387,32 @@ impl<B: Backend> Store for SqlStore<B> {
         self.read(move |c| async move { crate::supervision::users_of_la(c, la).await }.boxed())
             .await
     }
+
+    // --- casework worklists and caseloads ---
+
+    async fn casework_worklist(
+        &self,
+        actor: &Actor,
+        query: crate::CaseworkQuery,
+    ) -> Result<RecordSet, StoreError> {
+        self.audited_read(actor, move |c| {
+            async move { crate::casework::casework_worklist(c, B::MAX_PARAMS, &query).await }
+                .boxed()
+        })
+        .await
+    }
+
+    async fn caseloads(
+        &self,
+        actor: &Actor,
+        las: Vec<LaCode>,
+        since: datetime::Date,
+        today: datetime::Date,
+    ) -> Result<RecordSet, StoreError> {
+        self.audited_read(actor, move |c| {
+            async move { crate::casework::caseloads(c, B::MAX_PARAMS, &las, since, today).await }
+                .boxed()
+        })
+        .await
+    }
 }

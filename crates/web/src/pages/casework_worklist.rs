@@ -1,1 +1,167 @@
 //! The pages for the casework worklist (every statutory clock of the cases in scope) and caseloads.
+
+use askama::Template;
+use axum::Extension;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use domain::casework_clocks::ClockKind;
+use service::ServiceError;
+use service::casework_worklist::{Caseloads, CaseworkItem, CaseworkScope};
+use store::Store;
+
+use super::{Layout, date, render, urlencoding};
+use crate::Shared;
+use crate::api_casework_worklist::{CaseloadsParams, CaseworkParams, caseloads_la};
+use crate::caller::Caller;
+use crate::error::WebError;
+
+/// The most rows the page shows at once (the API gives them all).
+const SHOWN: usize = 500;
+
+fn signed_in(caller: &Caller) -> Result<&domain::audit::Actor, WebError> {
+    caller
+        .actor()
+        .ok_or(WebError::Service(ServiceError::Unauthenticated))
+}
+
+/// A tab of the worklist.
+pub struct Tab {
+    pub href: String,
+    pub label: &'static str,
+    pub current: bool,
+}
+
+#[derive(Template)]
+#[template(path = "casework.html")]
+struct CaseworkPage {
+    layout: Layout,
+    tabs: Vec<Tab>,
+    scope: &'static str,
+    heading: &'static str,
+    items: Vec<CaseworkItem>,
+    total: usize,
+    las: Vec<(String, String)>,
+    la: String,
+    kinds: Vec<(&'static str, &'static str)>,
+    kind: String,
+    overdue: bool,
+}
+
+impl CaseworkPage {
+    fn day(&self, d: &domain::datetime::Date) -> String {
+        date(d)
+    }
+}
+
+/// `GET /casework?scope=mine|team|la&la=&kind=&overdue=`: the clocks of the cases in scope, most overdue first.
+pub async fn casework<S: Store>(
+    State(state): State<Shared<S>>,
+    Extension(caller): Extension<Caller>,
+    Query(q): Query<CaseworkParams>,
+) -> Result<Response, WebError> {
+    let actor = signed_in(&caller)?;
+    let filter = q.filter()?;
+    let scope = filter.scope;
+    let kind = filter.kind;
+    let overdue = filter.overdue_only;
+    let mut items = state.services.casework_worklist(actor, filter).await?;
+    let total = items.len();
+    items.truncate(SHOWN);
+    let la = q.la.clone().unwrap_or_default();
+    let mut query = String::new();
+    if !la.is_empty() {
+        query.push_str(&format!("&la={}", urlencoding(&la)));
+    }
+    if let Some(k) = kind {
+        query.push_str(&format!("&kind={}", k.code()));
+    }
+    if overdue {
+        query.push_str("&overdue=1");
+    }
+    let tabs = CaseworkScope::ALL
+        .iter()
+        .map(|s| Tab {
+            href: format!("/casework?scope={}{query}", s.code()),
+            label: s.label(),
+            current: *s == scope,
+        })
+        .collect();
+    let heading = match scope {
+        CaseworkScope::Mine => "My cases: what is due",
+        CaseworkScope::Team => "My team's cases: what is due",
+        CaseworkScope::La => "All cases: what is due",
+    };
+    let las = actor
+        .las
+        .iter()
+        .map(|l| {
+            (
+                l.to_string(),
+                l.name().unwrap_or("Local authority").to_owned(),
+            )
+        })
+        .collect();
+    Ok(render(
+        StatusCode::OK,
+        CaseworkPage {
+            layout: Layout::new(heading, &caller, "/casework"),
+            tabs,
+            scope: scope.code(),
+            heading,
+            items,
+            total,
+            las,
+            la,
+            kinds: ClockKind::ALL
+                .iter()
+                .map(|k| (k.code(), k.label()))
+                .collect(),
+            kind: kind.map(|k| k.code().to_owned()).unwrap_or_default(),
+            overdue,
+        },
+    ))
+}
+
+#[derive(Template)]
+#[template(path = "caseloads.html")]
+struct CaseloadsPage {
+    layout: Layout,
+    las: Vec<(String, String)>,
+    caseloads: Caseloads,
+}
+
+impl CaseloadsPage {
+    fn day(&self, d: &domain::datetime::Date) -> String {
+        date(d)
+    }
+}
+
+/// `GET /caseloads?la=CODE`: each team's workers' caseloads, and the LA's practice counts.
+pub async fn caseloads<S: Store>(
+    State(state): State<Shared<S>>,
+    Extension(caller): Extension<Caller>,
+    Query(q): Query<CaseloadsParams>,
+) -> Result<Response, WebError> {
+    let actor = signed_in(&caller)?;
+    let la = caseloads_la(actor, q.la.as_deref())?;
+    let caseloads = state.services.caseloads(actor, &la).await?;
+    let las = actor
+        .las
+        .iter()
+        .map(|l| {
+            (
+                l.to_string(),
+                l.name().unwrap_or("Local authority").to_owned(),
+            )
+        })
+        .collect();
+    Ok(render(
+        StatusCode::OK,
+        CaseloadsPage {
+            layout: Layout::new("Caseloads", &caller, "/caseloads"),
+            las,
+            caseloads,
+        },
+    ))
+}
