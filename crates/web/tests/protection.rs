@@ -797,6 +797,31 @@ async fn story<S: Store>(store: S) -> String {
     assert_eq!(status, StatusCode::OK);
     assert!(html.contains("Record the conference"));
     assert!(html.contains("13 February 2026"));
+    let (status, html) = app
+        .page(
+            &chair,
+            &format!("/children/{maya}/conferences/{next_review}"),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("Save the conference") && html.contains("If the plan ends, why"));
+    let (status, html) = app
+        .page(&worker, &format!("/children/{ella}/section47s/{e47}"))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(!html.contains("Save the outcome"), "recorded already");
+    let (status, html) = app
+        .form(
+            &chair,
+            &format!("/children/{maya}/conferences/{next_review}"),
+            &[("outcome", "end-plan")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        html.contains("href=\"#conference-held-on\"")
+            && html.contains("href=\"#conference-end-reason\"")
+    );
     checks += 2;
 
     format!(
