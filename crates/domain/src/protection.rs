@@ -37,9 +37,7 @@ use crate::records::{
     AbsentAgency, Action, ActionParent, Conference, CoreGroup, LaSettings, Participant, Plan,
     RecordSet, Referral, Section47, StrategyDiscussion,
 };
-use crate::validation::{
-    MAX_NAME, MAX_TEXT, optional_text, present, required_code, required_text,
-};
+use crate::validation::{MAX_NAME, MAX_TEXT, optional_text, present, required_code, required_text};
 
 /// How far ahead of the server's clock a time the user entered may be (clocks differ), as for contacts.
 const FUTURE_LEEWAY_SECONDS: i64 = 300;
@@ -589,9 +587,11 @@ pub fn record_section47_outcome(
                 icpc_required: Some(icpc_required),
                 ..s47.clone()
             };
-            let scheduled = facts.file.conferences.iter().any(|c| {
-                c.kind == ConferenceKind::Initial && c.section47_id == Some(s47.id)
-            });
+            let scheduled = facts
+                .file
+                .conferences
+                .iter()
+                .any(|c| c.kind == ConferenceKind::Initial && c.section47_id == Some(s47.id));
             let initial_conference = (icpc_required && !scheduled).then(|| Conference {
                 id: ConferenceId::new(),
                 la: s47.la.clone(),
@@ -699,17 +699,17 @@ pub fn record_conference(
         .and_then(|d| match not_before {
             Some(n) if d < n => Err(ValueError::new(
                 "held_on",
-                format!(
-                    "The conference date must be on or after {}",
-                    uk_date(n)
-                ),
+                format!("The conference date must be on or after {}", uk_date(n)),
             )),
             _ => Ok(d),
         }),
     );
     let allowed: &[ConferenceOutcome] = match conference.kind {
         ConferenceKind::Review => &[ConferenceOutcome::ContinuePlan, ConferenceOutcome::EndPlan],
-        _ => &[ConferenceOutcome::ChildProtectionPlan, ConferenceOutcome::NoPlan],
+        _ => &[
+            ConferenceOutcome::ChildProtectionPlan,
+            ConferenceOutcome::NoPlan,
+        ],
     };
     let missing_outcome = match conference.kind {
         ConferenceKind::Review => "Select whether the child protection plan continues or ends",
@@ -735,10 +735,7 @@ pub fn record_conference(
         Some(ConferenceOutcome::ChildProtectionPlan | ConferenceOutcome::ContinuePlan)
     );
     let category = errors.take(match present(input.category.as_deref()) {
-        None if needs_category => Err(ValueError::new(
-            "category",
-            "Select the category of abuse",
-        )),
+        None if needs_category => Err(ValueError::new("category", "Select the category of abuse")),
         None => Ok(None),
         Some(s) => AbuseCategory::parse(s)
             .map(Some)
@@ -797,9 +794,7 @@ pub fn record_conference(
         }
         _ => {}
     }
-    if conference.kind == ConferenceKind::Review
-        && !plan.is_some_and(|p| p.end_date.is_none())
-    {
+    if conference.kind == ConferenceKind::Review && plan.is_none_or(|p| p.end_date.is_some()) {
         errors.push(ValueError::new(
             "outcome",
             "This review conference has no open child protection plan to review",
@@ -1010,3 +1005,560 @@ pub fn record_core_group(
     }
 }
 
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::codes::{ConferenceOutcome, ReferralSource};
+    use crate::ids::PersonId;
+    use crate::records::{Closure, PartnerFlag};
+    use proptest::prelude::*;
+
+    fn day(s: &str) -> Date {
+        s.parse().unwrap()
+    }
+
+    fn ts(s: &str) -> Timestamp {
+        s.parse().unwrap()
+    }
+
+    struct World {
+        child: ChildId,
+        la: LaCode,
+        settings: LaSettings,
+        calendar: Calendar,
+        file: RecordSet,
+        now: Timestamp,
+    }
+
+    impl World {
+        fn new(referral: bool) -> World {
+            let child = PersonId::new();
+            let la = LaCode::parse("213").unwrap();
+            let mut file = RecordSet::default();
+            if referral {
+                file.referrals.push(Referral {
+                    id: ReferralId::new(),
+                    la: la.clone(),
+                    child_id: child,
+                    contact_id: None,
+                    referral_date: day("2025-04-16"),
+                    source: ReferralSource::Schools,
+                    primary_need: None,
+                    nfa: false,
+                    closure: None,
+                    created_at: ts("2025-04-16T10:00:00Z"),
+                });
+            }
+            World {
+                child,
+                la,
+                settings: LaSettings::default(),
+                calendar: Calendar::england_and_wales(),
+                file,
+                now: ts("2026-03-02T12:00:00Z"),
+            }
+        }
+
+        fn facts(&self) -> CaseFacts<'_> {
+            CaseFacts {
+                child_id: self.child,
+                la: &self.la,
+                settings: &self.settings,
+                calendar: &self.calendar,
+                file: &self.file,
+                now: self.now,
+                recorded_by: None,
+            }
+        }
+    }
+
+    fn participant(name: &str, agency: &str) -> ParticipantInput {
+        ParticipantInput {
+            name: Some(name.into()),
+            agency: Some(agency.into()),
+            role: None,
+        }
+    }
+
+    fn absent(agency: &str, reason: &str) -> AbsentAgencyInput {
+        AbsentAgencyInput {
+            agency: Some(agency.into()),
+            reason: Some(reason.into()),
+        }
+    }
+
+    fn input() -> StrategyInput {
+        StrategyInput {
+            held_at: Some("2025-04-17T10:00".into()),
+            participants: vec![
+                participant("DC Hughes", "police"),
+                participant("Dr Patel", "health"),
+                participant("Ms Rowe", "education"),
+            ],
+            information_shared: Some("Bruising seen at school".into()),
+            decision: Some("section-47".into()),
+            actions: vec![ActionInput {
+                description: Some("Visit".into()),
+                owner: Some("Social worker".into()),
+                due_on: Some("2025-04-22".into()),
+            }],
+            ..StrategyInput::default()
+        }
+    }
+
+    fn fields(e: &ValueErrors) -> Vec<String> {
+        e.0.iter().map(|e| e.field.to_string()).collect()
+    }
+
+    #[test]
+    fn a_discussion_with_every_partner_starts_an_enquiry_due_past_easter() {
+        let w = World::new(true);
+        let new = record_strategy_discussion(&input(), &w.facts()).unwrap();
+        assert_eq!(new.discussion.partner_flag(), None);
+        assert!(!new.discussion.out_of_hours);
+        assert_eq!(new.actions.len(), 1);
+        assert_eq!(
+            new.actions[0].parent,
+            ActionParent::StrategyDiscussion(new.discussion.id)
+        );
+        let s47 = new.section47.unwrap();
+        assert_eq!(s47.start_date, day("2025-04-17"));
+        // Past Good Friday, Easter Monday and the early May bank holiday.
+        assert_eq!(s47.icpc_due_on, day("2025-05-13"));
+        assert_eq!(Some(s47.referral_id), new.discussion.referral_id);
+    }
+
+    #[test]
+    fn police_alone_needs_reasons_for_health_and_education() {
+        let w = World::new(true);
+        let mut i = input();
+        i.participants = vec![
+            participant("DC Hughes", "police"),
+            participant("Sam", "social-care"),
+        ];
+        let e = record_strategy_discussion(&i, &w.facts()).unwrap_err();
+        assert_eq!(
+            fields(&e),
+            ["absent_agencies.health", "absent_agencies.education"]
+        );
+        assert_eq!(
+            e.0[0].problem,
+            "Record why health did not take part in the strategy discussion"
+        );
+        i.absent_agencies = vec![absent("health", "GP on leave")];
+        let e = record_strategy_discussion(&i, &w.facts()).unwrap_err();
+        assert_eq!(fields(&e), ["absent_agencies.education"]);
+        i.absent_agencies
+            .push(absent("education", "School holidays"));
+        let new = record_strategy_discussion(&i, &w.facts()).unwrap();
+        assert_eq!(new.discussion.partner_flag(), Some(PartnerFlag::PoliceOnly));
+        assert!(new.discussion.unexplained_absences().is_empty());
+    }
+
+    #[test]
+    fn a_reason_for_an_agency_that_took_part_is_refused() {
+        let w = World::new(true);
+        let mut i = input();
+        i.absent_agencies = vec![absent("police", "Not available")];
+        let e = record_strategy_discussion(&i, &w.facts()).unwrap_err();
+        assert_eq!(fields(&e), ["absent_agencies.police"]);
+    }
+
+    #[test]
+    fn every_missing_field_is_named() {
+        let w = World::new(true);
+        let e = record_strategy_discussion(&StrategyInput::default(), &w.facts()).unwrap_err();
+        assert_eq!(
+            fields(&e),
+            ["held_at", "participants", "information_shared", "decision"]
+        );
+        let mut i = input();
+        i.participants.push(ParticipantInput {
+            name: Some("Someone".into()),
+            ..ParticipantInput::default()
+        });
+        i.decision = Some("no-section-47".into());
+        i.actions.push(ActionInput {
+            description: Some("Medical".into()),
+            owner: None,
+            due_on: Some("2025-04-16".into()),
+        });
+        let e = record_strategy_discussion(&i, &w.facts()).unwrap_err();
+        assert_eq!(
+            fields(&e),
+            [
+                "participants[3].agency",
+                "alternative",
+                "actions[1].owner",
+                "actions[1].due_on"
+            ]
+        );
+    }
+
+    #[test]
+    fn no_enquiry_without_an_open_referral() {
+        let w = World::new(false);
+        let e = record_strategy_discussion(&input(), &w.facts()).unwrap_err();
+        assert_eq!(fields(&e), ["decision"]);
+        let mut w = World::new(true);
+        w.file.referrals[0].closure = Some(Closure {
+            date: day("2025-04-17"),
+            reason: crate::codes::ClosureReason::parse("RC8").unwrap(),
+        });
+        let e = record_strategy_discussion(&input(), &w.facts()).unwrap_err();
+        assert_eq!(fields(&e), ["decision"]);
+        // Without an enquiry, no referral is needed.
+        let mut i = input();
+        i.decision = Some("no-section-47".into());
+        i.alternative = Some("Early help".into());
+        let new = record_strategy_discussion(&i, &World::new(false).facts()).unwrap();
+        assert!(new.section47.is_none());
+    }
+
+    #[test]
+    fn future_and_out_of_hours_times() {
+        let w = World::new(true);
+        let mut i = input();
+        i.held_at = Some("2026-03-03T10:00:00Z".into());
+        let e = record_strategy_discussion(&i, &w.facts()).unwrap_err();
+        assert_eq!(fields(&e), ["held_at"]);
+        // Saturday evening: out of hours unless said otherwise.
+        i.held_at = Some("2025-04-19T20:00".into());
+        i.actions.clear();
+        assert!(
+            record_strategy_discussion(&i, &w.facts())
+                .unwrap()
+                .discussion
+                .out_of_hours
+        );
+        i.out_of_hours = Some(false);
+        assert!(
+            !record_strategy_discussion(&i, &w.facts())
+                .unwrap()
+                .discussion
+                .out_of_hours
+        );
+    }
+
+    #[test]
+    fn a_review_meeting_follows_an_earlier_discussion_of_the_child() {
+        let mut w = World::new(true);
+        let first = record_strategy_discussion(&input(), &w.facts()).unwrap();
+        let mut i = input();
+        i.review_of = Some(first.discussion.id.to_string());
+        i.held_at = Some("2025-04-16T10:00".into());
+        i.actions.clear();
+        w.file.strategy_discussions.push(first.discussion.clone());
+        let e = record_strategy_discussion(&i, &w.facts()).unwrap_err();
+        assert_eq!(fields(&e), ["review_of"]);
+        i.held_at = Some("2025-04-24T10:00".into());
+        let review = record_strategy_discussion(&i, &w.facts()).unwrap();
+        assert_eq!(review.discussion.review_of, Some(first.discussion.id));
+        i.review_of = Some(StrategyDiscussionId::new().to_string());
+        assert_eq!(
+            fields(&record_strategy_discussion(&i, &w.facts()).unwrap_err()),
+            ["review_of"]
+        );
+    }
+
+    /// A child with a section 47 enquiry started on 17 April 2025.
+    fn with_enquiry() -> (World, Section47) {
+        let mut w = World::new(true);
+        let new = record_strategy_discussion(&input(), &w.facts()).unwrap();
+        let s47 = new.section47.unwrap();
+        w.file.strategy_discussions.push(new.discussion);
+        w.file.section47s.push(s47.clone());
+        (w, s47)
+    }
+
+    #[test]
+    fn the_outcome_schedules_the_initial_conference() {
+        let (mut w, s47) = with_enquiry();
+        let e = record_section47_outcome(
+            &s47,
+            &Section47OutcomeInput {
+                outcome_date: Some("2025-04-16".into()),
+                ..Section47OutcomeInput::default()
+            },
+            &w.facts(),
+        )
+        .unwrap_err();
+        assert_eq!(fields(&e), ["outcome_date", "outcome", "icpc_required"]);
+        let ok = Section47OutcomeInput {
+            outcome_date: Some("2025-05-01".into()),
+            outcome: Some("substantiated-at-risk".into()),
+            icpc_required: Some(true),
+        };
+        let change = record_section47_outcome(&s47, &ok, &w.facts()).unwrap();
+        let c = change.initial_conference.unwrap();
+        assert_eq!(c.kind, ConferenceKind::Initial);
+        assert_eq!(c.due_on, day("2025-05-13"));
+        assert_eq!(c.section47_id, Some(s47.id));
+        assert_eq!(c.held_on, None);
+        // Once recorded, it is not recorded again.
+        w.file.section47s[0] = change.section47.clone();
+        let e = record_section47_outcome(&change.section47, &ok, &w.facts()).unwrap_err();
+        assert_eq!(fields(&e), ["outcome"]);
+        // No ICPC: nothing scheduled.
+        let no = Section47OutcomeInput {
+            icpc_required: Some(false),
+            outcome: Some("not-substantiated".into()),
+            ..ok
+        };
+        let change = record_section47_outcome(&s47, &no, &w.facts()).unwrap();
+        assert!(change.initial_conference.is_none());
+    }
+
+    fn initial_conference(w: &World, s47: &Section47) -> Conference {
+        record_section47_outcome(
+            s47,
+            &Section47OutcomeInput {
+                outcome_date: Some(s47.start_date.to_string()),
+                outcome: Some("substantiated-at-risk".into()),
+                icpc_required: Some(true),
+            },
+            &w.facts(),
+        )
+        .unwrap()
+        .initial_conference
+        .unwrap()
+    }
+
+    fn cp_plan(held_on: &str) -> ConferenceInput {
+        ConferenceInput {
+            held_on: Some(held_on.into()),
+            outcome: Some("cp-plan".into()),
+            category: Some("NEG".into()),
+            needs: Some("Food and care".into()),
+            desired_outcomes: Some("Fed and at school".into()),
+            actions: vec![ActionInput {
+                description: Some("Health check".into()),
+                owner: Some("GP".into()),
+                due_on: Some(held_on.into()),
+            }],
+            ..ConferenceInput::default()
+        }
+    }
+
+    #[test]
+    fn an_icpc_makes_the_plan_and_schedules_core_group_and_review() {
+        let (w, s47) = with_enquiry();
+        let icpc = initial_conference(&w, &s47);
+        let e = record_conference(
+            &icpc,
+            &ConferenceInput {
+                held_on: Some("2025-05-13".into()),
+                outcome: Some("cp-plan".into()),
+                actions: vec![ActionInput {
+                    description: Some("Check".into()),
+                    ..ActionInput::default()
+                }],
+                ..ConferenceInput::default()
+            },
+            &w.facts(),
+        )
+        .unwrap_err();
+        assert_eq!(
+            fields(&e),
+            [
+                "category",
+                "needs",
+                "desired_outcomes",
+                "actions[0].owner",
+                "actions[0].due_on"
+            ]
+        );
+        let e = record_conference(
+            &icpc,
+            &ConferenceInput {
+                outcome: Some("continue-plan".into()),
+                ..cp_plan("2025-05-13")
+            },
+            &w.facts(),
+        )
+        .unwrap_err();
+        assert_eq!(fields(&e), ["outcome"]);
+        let change = record_conference(&icpc, &cp_plan("2025-05-13"), &w.facts()).unwrap();
+        let plan = change.new_plan.unwrap();
+        assert_eq!(plan.kind, PlanKind::ChildProtection);
+        assert_eq!(plan.referral_id, s47.referral_id);
+        assert_eq!(plan.initial_category, Some(AbuseCategory::Neglect));
+        assert_eq!(plan.next_review_on, Some(day("2025-08-13")));
+        let held = change.conference.unwrap();
+        assert_eq!(held.plan_id, Some(plan.id));
+        assert_eq!(held.outcome, Some(ConferenceOutcome::ChildProtectionPlan));
+        // 10 working days past the spring bank holiday (26 May 2025).
+        assert_eq!(change.core_group.unwrap().due_on, day("2025-05-28"));
+        let review = change.next_review.unwrap();
+        assert_eq!(review.kind, ConferenceKind::Review);
+        assert_eq!(review.due_on, day("2025-08-13"));
+        assert_eq!(change.actions[0].parent, ActionParent::Plan(plan.id));
+        // No plan: nothing else.
+        let change = record_conference(
+            &icpc,
+            &ConferenceInput {
+                held_on: Some("2025-05-13".into()),
+                outcome: Some("no-plan".into()),
+                ..ConferenceInput::default()
+            },
+            &w.facts(),
+        )
+        .unwrap();
+        assert!(change.new_plan.is_none() && change.core_group.is_none());
+    }
+
+    /// A child with a CP plan made at an ICPC on `held_on`, its scheduled core group and review.
+    fn with_plan(held_on: &str) -> (World, Plan, CoreGroup, Conference) {
+        let (mut w, mut s47) = with_enquiry();
+        // The enquiry started a month before the conference.
+        s47.start_date = day(held_on)
+            .checked_sub(jiff::Span::new().days(30))
+            .unwrap();
+        w.file.section47s[0] = s47.clone();
+        let icpc = initial_conference(&w, &s47);
+        let change = record_conference(&icpc, &cp_plan(held_on), &w.facts()).unwrap();
+        let plan = change.new_plan.unwrap();
+        let group = change.core_group.unwrap();
+        let review = change.next_review.unwrap();
+        w.file.plans.push(plan.clone());
+        w.file.core_groups.push(group.clone());
+        w.file.conferences.push(review.clone());
+        (w, plan, group, review)
+    }
+
+    #[test]
+    fn a_review_continues_or_ends_the_plan() {
+        let (w, plan, _, review) = with_plan("2025-09-25");
+        // Three months after 25 September 2025 is Christmas Day: the day before.
+        assert_eq!(review.due_on, day("2025-12-24"));
+        let e = record_conference(
+            &review,
+            &ConferenceInput {
+                held_on: Some("2025-11-25".into()),
+                outcome: Some("continue-plan".into()),
+                ..ConferenceInput::default()
+            },
+            &w.facts(),
+        )
+        .unwrap_err();
+        assert_eq!(fields(&e), ["category"]);
+        let change = record_conference(
+            &review,
+            &ConferenceInput {
+                held_on: Some("2025-11-25".into()),
+                outcome: Some("continue-plan".into()),
+                category: Some("EMO".into()),
+                ..ConferenceInput::default()
+            },
+            &w.facts(),
+        )
+        .unwrap();
+        let continued = change.updated_plan.unwrap();
+        assert_eq!(continued.latest_category, Some(AbuseCategory::Emotional));
+        assert_eq!(continued.initial_category, Some(AbuseCategory::Neglect));
+        // Six months after 25 November 2025 is the spring bank holiday, Monday 25 May 2026.
+        assert_eq!(continued.next_review_on, Some(day("2026-05-22")));
+        assert_eq!(change.next_review.unwrap().due_on, day("2026-05-22"));
+        let end = |reason: Option<&str>| ConferenceInput {
+            held_on: Some("2025-11-25".into()),
+            outcome: Some("end-plan".into()),
+            end_reason: reason.map(str::to_owned),
+            ..ConferenceInput::default()
+        };
+        let e = record_conference(&review, &end(None), &w.facts()).unwrap_err();
+        assert_eq!(fields(&e), ["end_reason"]);
+        let change = record_conference(&review, &end(Some("Safe")), &w.facts()).unwrap();
+        let ended = change.updated_plan.unwrap();
+        assert_eq!(ended.id, plan.id);
+        assert_eq!(ended.end_date, Some(day("2025-11-25")));
+        assert!(change.next_review.is_none());
+        // Before the plan started is refused.
+        let e = record_conference(
+            &review,
+            &ConferenceInput {
+                held_on: Some("2025-09-24".into()),
+                ..end(Some("Safe"))
+            },
+            &w.facts(),
+        )
+        .unwrap_err();
+        assert_eq!(fields(&e), ["held_on"]);
+    }
+
+    #[test]
+    fn a_core_group_schedules_the_next_while_the_plan_is_open() {
+        let (mut w, _, group, _) = with_plan("2022-09-09");
+        // Ten working days after Friday 9 September 2022, skipping the Queen's funeral on 19 September.
+        assert_eq!(group.due_on, day("2022-09-26"));
+        let e = record_core_group(&group, &CoreGroupInput::default(), &w.facts()).unwrap_err();
+        assert_eq!(fields(&e), ["held_on", "attendees"]);
+        let ok = CoreGroupInput {
+            held_on: Some("2022-09-26".into()),
+            attendees: Some("Mother, social worker".into()),
+            notes: None,
+        };
+        let change = record_core_group(&group, &ok, &w.facts()).unwrap();
+        assert_eq!(change.core_group.held_on, Some(day("2022-09-26")));
+        assert_eq!(change.next.unwrap().due_on, day("2022-11-07"));
+        w.file.plans[0].end_date = Some(day("2022-10-01"));
+        assert!(
+            record_core_group(&group, &ok, &w.facts())
+                .unwrap()
+                .next
+                .is_none()
+        );
+        w.settings.clocks.core_group_every_wd = 20;
+        w.file.plans[0].end_date = None;
+        // 20 working days after 26 September 2022 (no bank holidays in October): 24 October.
+        assert_eq!(
+            record_core_group(&group, &ok, &w.facts())
+                .unwrap()
+                .next
+                .unwrap()
+                .due_on,
+            day("2022-10-24")
+        );
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+        /// For any discussion from 2020 to 2026, the ICPC is due on a working day exactly 15 working days later.
+        #[test]
+        fn the_icpc_is_due_fifteen_working_days_after_any_discussion(offset in 0i64..2_200) {
+            let w = World::new(true);
+            let held = day("2020-01-01").checked_add(jiff::Span::new().days(offset)).unwrap();
+            if held > london_date(w.now) {
+                return Ok(());
+            }
+            let mut i = input();
+            i.held_at = Some(format!("{held}T10:00"));
+            i.actions.clear();
+            let s47 = record_strategy_discussion(&i, &w.facts()).unwrap().section47.unwrap();
+            prop_assert!(w.calendar.is_working_day(s47.icpc_due_on));
+            prop_assert_eq!(w.calendar.working_days_between(held, s47.icpc_due_on), 15);
+        }
+
+        /// Police alone: saved and flagged whatever the reasons, refused naming each agency without one.
+        #[test]
+        fn police_alone_is_flagged_or_refused(health in proptest::option::of("[a-z]{1,20}"), education in proptest::option::of("[a-z]{1,20}")) {
+            let w = World::new(true);
+            let mut i = input();
+            i.participants = vec![participant("DC Hughes", "police")];
+            i.absent_agencies = health.iter().map(|r| absent("health", r))
+                .chain(education.iter().map(|r| absent("education", r))).collect();
+            match record_strategy_discussion(&i, &w.facts()) {
+                Ok(new) => {
+                    prop_assert!(health.is_some() && education.is_some());
+                    prop_assert_eq!(new.discussion.partner_flag(), Some(PartnerFlag::PoliceOnly));
+                }
+                Err(e) => {
+                    let mut want = Vec::new();
+                    if health.is_none() { want.push("absent_agencies.health"); }
+                    if education.is_none() { want.push("absent_agencies.education"); }
+                    prop_assert_eq!(fields(&e), want);
+                }
+            }
+        }
+    }
+}

@@ -17,8 +17,7 @@ use domain::ids::{
 };
 use domain::policy::{Action, Area};
 use domain::protection::{
-    self as rules, CaseFacts, ConferenceInput, CoreGroupInput, Section47OutcomeInput,
-    StrategyInput,
+    self as rules, CaseFacts, ConferenceInput, CoreGroupInput, Section47OutcomeInput, StrategyInput,
 };
 use domain::records::{
     Action as CaseAction, ActionParent, Conference, CoreGroup, PartnerFlag, Plan, RecordSet,
@@ -200,24 +199,25 @@ impl ProtectionView {
             })
             .collect();
         strategy_discussions.sort_by_key(|d| std::cmp::Reverse(d.discussion.held_at));
-        let mut section47s: Vec<Section47View> = file
-            .section47s
-            .iter()
-            .filter(|s| s.child_id == child)
-            .map(|s| {
-                let initial = file.conferences.iter().find(|c| {
-                    c.kind == ConferenceKind::Initial && c.section47_id == Some(s.id)
-                });
-                let held = initial.is_some_and(|c| c.held_on.is_some());
-                let open = s.icpc_required != Some(false) && !held;
-                Section47View {
-                    icpc_clock: open.then(|| DayClock::new(cal, s.icpc_due_on, today)),
-                    initial_conference_id: initial.map(|c| c.id),
-                    section47: s.clone(),
-                }
-            })
-            .collect();
-        section47s.sort_by_key(|s| std::cmp::Reverse((s.section47.start_date, s.section47.created_at)));
+        let mut section47s: Vec<Section47View> =
+            file.section47s
+                .iter()
+                .filter(|s| s.child_id == child)
+                .map(|s| {
+                    let initial = file.conferences.iter().find(|c| {
+                        c.kind == ConferenceKind::Initial && c.section47_id == Some(s.id)
+                    });
+                    let held = initial.is_some_and(|c| c.held_on.is_some());
+                    let open = s.icpc_required != Some(false) && !held;
+                    Section47View {
+                        icpc_clock: open.then(|| DayClock::new(cal, s.icpc_due_on, today)),
+                        initial_conference_id: initial.map(|c| c.id),
+                        section47: s.clone(),
+                    }
+                })
+                .collect();
+        section47s
+            .sort_by_key(|s| std::cmp::Reverse((s.section47.start_date, s.section47.created_at)));
         let mut conferences: Vec<ConferenceView> = file
             .conferences
             .iter()
@@ -230,7 +230,8 @@ impl ProtectionView {
                 conference: c.clone(),
             })
             .collect();
-        conferences.sort_by_key(|c| std::cmp::Reverse((c.conference.due_on, c.conference.created_at)));
+        conferences
+            .sort_by_key(|c| std::cmp::Reverse((c.conference.due_on, c.conference.created_at)));
         let mut plans: Vec<PlanView> = file
             .plans
             .iter()

@@ -171,7 +171,10 @@ pub(crate) const OPERATIONS: &[Operation] = &[
         "/api/v1/children/{id}/section47s/{s47}/outcome",
         "The outcome of a section 47 enquiry; when an initial child protection conference is required, it is scheduled on the enquiry's ICPC date",
         Some("Section47OutcomeInput"),
-        ("200", "{section47_id, conference_id?, icpc_due_on?, version}"),
+        (
+            "200",
+            "{section47_id, conference_id?, icpc_due_on?, version}",
+        ),
         true,
     ),
     op(
@@ -190,7 +193,10 @@ pub(crate) const OPERATIONS: &[Operation] = &[
         "/api/v1/children/{id}/core-groups/{core_group}",
         "Record a scheduled core group meeting; the next is scheduled while the plan is open",
         Some("CoreGroupInput"),
-        ("200", "{core_group_id, next_core_group_id?, next_due_on?, version}"),
+        (
+            "200",
+            "{core_group_id, next_core_group_id?, next_due_on?, version}",
+        ),
         true,
     ),
 ];
@@ -329,7 +335,8 @@ pub async fn record_section47_outcome<S: Store>(
     let child = child_id(&id)?;
     let version = if_match(&headers)?;
     // A malformed enquiry id is answered like a missing one, after the child's own check.
-    let s47 = Section47Id::parse(&s47).unwrap_or_else(|_| Section47Id::from_uuid(uuid::Uuid::nil()));
+    let s47 =
+        Section47Id::parse(&s47).unwrap_or_else(|_| Section47Id::from_uuid(uuid::Uuid::nil()));
     let r = state
         .services
         .record_section47_outcome(&actor, child, s47, &input, version)

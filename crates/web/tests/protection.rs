@@ -35,7 +35,13 @@ struct Answer {
 }
 
 impl App {
-    async fn call(&self, method: reqwest::Method, token: &str, path: &str, body: Option<Value>) -> Answer {
+    async fn call(
+        &self,
+        method: reqwest::Method,
+        token: &str,
+        path: &str,
+        body: Option<Value>,
+    ) -> Answer {
         let mut req = self
             .http
             .request(method, format!("{}{path}", self.base))
@@ -179,7 +185,12 @@ fn police_only() -> Value {
 }
 
 /// What must not change when a request is refused: the child's protection record and every record count.
-async fn snapshot<S: Store>(app: &App, store: &S, token: &str, child: PersonId) -> (Value, RecordCounts) {
+async fn snapshot<S: Store>(
+    app: &App,
+    store: &S,
+    token: &str,
+    child: PersonId,
+) -> (Value, RecordCounts) {
     let p = app
         .get(token, &format!("/api/v1/children/{child}/protection"))
         .await;
@@ -231,7 +242,9 @@ async fn story<S: Store>(store: S) -> String {
     });
     let mut no_owner = good.clone();
     no_owner["actions"] = json!([{"description": "Medical examination", "due_on": "2025-04-18"}]);
-    let r = app.post(&worker, "/api/v1/strategy-discussions", no_owner).await;
+    let r = app
+        .post(&worker, "/api/v1/strategy-discussions", no_owner)
+        .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
     assert_eq!(fields(&r.body), ["actions[0].owner"]);
     let mut no_due = good.clone();
@@ -239,12 +252,16 @@ async fn story<S: Store>(store: S) -> String {
         {"description": "Visit Maya", "owner": "Sam Okoro", "due_on": "2025-04-22"},
         {"description": "Medical examination", "owner": "Dr Patel"}
     ]);
-    let r = app.post(&worker, "/api/v1/strategy-discussions", no_due).await;
+    let r = app
+        .post(&worker, "/api/v1/strategy-discussions", no_due)
+        .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(fields(&r.body), ["actions[1].due_on"]);
     let mut alone = good.clone();
     alone["participants"] = police_only();
-    let r = app.post(&worker, "/api/v1/strategy-discussions", alone).await;
+    let r = app
+        .post(&worker, "/api/v1/strategy-discussions", alone)
+        .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(
         fields(&r.body),
@@ -254,7 +271,9 @@ async fn story<S: Store>(store: S) -> String {
         message(&r.body, "absent_agencies.health"),
         "Record why health did not take part in the strategy discussion"
     );
-    let r = app.post(&worker, "/api/v1/strategy-discussions", json!({})).await;
+    let r = app
+        .post(&worker, "/api/v1/strategy-discussions", json!({}))
+        .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(fields(&r.body), ["child_id"]);
     let r = app
@@ -302,7 +321,10 @@ async fn story<S: Store>(store: S) -> String {
         .get(&auditor, &format!("/api/v1/children/{noah}/protection"))
         .await;
     assert_eq!(p.status, StatusCode::OK);
-    assert_eq!(p.body["strategy_discussions"][0]["partner_flag"], "police-only");
+    assert_eq!(
+        p.body["strategy_discussions"][0]["partner_flag"],
+        "police-only"
+    );
     let (status, html) = app
         .page(&auditor, &format!("/children/{noah}/protection"))
         .await;
@@ -328,7 +350,9 @@ async fn story<S: Store>(store: S) -> String {
     // Strategy discussion on Thursday 17 April 2025. Counting 15 working days past Good Friday (18 April), Easter
     // Monday (21 April) and the early May bank holiday (5 May): 22, 23, 24, 25, 28, 29, 30 April, 1, 2, 6, 7, 8,
     // 9, 12, 13 May. The ICPC is due on Tuesday 13 May 2025.
-    let r = app.post(&worker, "/api/v1/strategy-discussions", good).await;
+    let r = app
+        .post(&worker, "/api/v1/strategy-discussions", good)
+        .await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
     assert_eq!(r.body["icpc_due_on"], "2025-05-13");
     assert_eq!(r.body["partner_flag"], Value::Null);
@@ -372,7 +396,10 @@ async fn story<S: Store>(store: S) -> String {
     let p = app.get(&worker, &format!("{base}/protection")).await;
     assert_eq!(p.body["section47s"][0]["outcome"], "substantiated-at-risk");
     assert_eq!(p.body["section47s"][0]["icpc_required"], true);
-    assert_eq!(p.body["section47s"][0]["initial_conference_id"], icpc.as_str());
+    assert_eq!(
+        p.body["section47s"][0]["initial_conference_id"],
+        icpc.as_str()
+    );
     let c = &p.body["conferences"][0];
     assert_eq!(c["kind"], "initial");
     assert_eq!(c["due_on"], "2025-05-13");
@@ -477,7 +504,10 @@ async fn story<S: Store>(store: S) -> String {
     let groups = p.body["plans"][0]["core_groups"].as_array().unwrap();
     assert_eq!(groups.len(), 2);
     assert_eq!(groups[0]["held_on"], "2025-05-28");
-    assert_eq!(groups[0]["attendees"], "Mother, Sam Okoro, Ms Rowe, health visitor");
+    assert_eq!(
+        groups[0]["attendees"],
+        "Mother, Sam Okoro, Ms Rowe, health visitor"
+    );
     assert_eq!(groups[1]["due_on"], "2025-07-09");
     assert_eq!(groups[1]["held_on"], Value::Null);
     assert_eq!(groups[1]["clock"]["status"]["state"], "overdue");
@@ -515,7 +545,10 @@ async fn story<S: Store>(store: S) -> String {
     // Overdue on Monday 2 March 2026 by the working days after Friday 13 February: 16–20, 23–27 February and
     // 2 March, 11 in all.
     assert_eq!(pl["review_clock"]["due"], "2026-02-13");
-    assert_eq!(pl["review_clock"]["status"], json!({"state": "overdue", "by": 11}));
+    assert_eq!(
+        pl["review_clock"]["status"],
+        json!({"state": "overdue", "by": 11})
+    );
     let next = p.body["conferences"]
         .as_array()
         .unwrap()
@@ -697,13 +730,19 @@ async fn story<S: Store>(store: S) -> String {
 
     // --- the pages ----------------------------------------------------------------------------------------------
     let (status, html) = app
-        .page(&worker, &format!("/children/{noah}/strategy-discussions/new"))
+        .page(
+            &worker,
+            &format!("/children/{noah}/strategy-discussions/new"),
+        )
         .await;
     assert_eq!(status, StatusCode::OK);
     for agency in ["Police", "Health", "Education", "social care"] {
         assert!(html.contains(agency), "{agency} row missing");
     }
-    assert!(html.contains("value=\"2026-03-02T12:00\""), "held-at defaults to now");
+    assert!(
+        html.contains("value=\"2026-03-02T12:00\""),
+        "held-at defaults to now"
+    );
     let before = snapshot(&app, &store, &worker, noah).await;
     let form = [
         ("held_at", "2026-03-02T09:30"),
@@ -721,27 +760,68 @@ async fn story<S: Store>(store: S) -> String {
         ("actions[0].due_on", "2026-03-04"),
     ];
     let (status, html) = app
-        .form(&worker, &format!("/children/{noah}/strategy-discussions"), &form)
+        .form(
+            &worker,
+            &format!("/children/{noah}/strategy-discussions"),
+            &form,
+        )
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(html.contains("href=\"#strategy-actions-0-owner\""));
-    assert!(html.contains("Speak to Noah at school"), "typed values re-shown");
+    assert!(
+        html.contains("Speak to Noah at school"),
+        "typed values re-shown"
+    );
     assert_eq!(snapshot(&app, &store, &worker, noah).await, before);
     let mut form = form.to_vec();
     form.push(("actions[0].owner", "Sam Okoro"));
     let (status, _) = app
-        .form(&worker, &format!("/children/{noah}/strategy-discussions"), &form)
+        .form(
+            &worker,
+            &format!("/children/{noah}/strategy-discussions"),
+            &form,
+        )
         .await;
     assert_eq!(status, StatusCode::SEE_OTHER);
     let p = app
         .get(&worker, &format!("/api/v1/children/{noah}/protection"))
         .await;
     assert_eq!(p.body["strategy_discussions"].as_array().unwrap().len(), 2);
-    assert_eq!(p.body["strategy_discussions"][0]["partner_flag"], Value::Null);
-    let (status, html) = app.page(&worker, &format!("/children/{maya}/protection")).await;
+    assert_eq!(
+        p.body["strategy_discussions"][0]["partner_flag"],
+        Value::Null
+    );
+    let (status, html) = app
+        .page(&worker, &format!("/children/{maya}/protection"))
+        .await;
     assert_eq!(status, StatusCode::OK);
     assert!(html.contains("Record the conference"));
     assert!(html.contains("13 February 2026"));
+    let (status, html) = app
+        .page(
+            &chair,
+            &format!("/children/{maya}/conferences/{next_review}"),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("Save the conference") && html.contains("If the plan ends, why"));
+    let (status, html) = app
+        .page(&worker, &format!("/children/{ella}/section47s/{e47}"))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(!html.contains("Save the outcome"), "recorded already");
+    let (status, html) = app
+        .form(
+            &chair,
+            &format!("/children/{maya}/conferences/{next_review}"),
+            &[("outcome", "end-plan")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        html.contains("href=\"#conference-held-on\"")
+            && html.contains("href=\"#conference-end-reason\"")
+    );
     checks += 2;
 
     format!(

@@ -390,7 +390,10 @@ pub async fn new_strategy<S: Store>(
     let now = london().to_datetime(state.services.now());
     let mut v = Values::default();
     v.0.insert("held_at".into(), now.strftime("%Y-%m-%dT%H:%M").to_string());
-    Ok(render(StatusCode::OK, strategy_page(&caller, p, v, Vec::new())))
+    Ok(render(
+        StatusCode::OK,
+        strategy_page(&caller, p, v, Vec::new()),
+    ))
 }
 
 /// `POST /children/{id}/strategy-discussions`.
@@ -409,7 +412,9 @@ pub async fn record_strategy<S: Store>(
         .record_strategy_discussion(actor, child, &input, None)
         .await
     {
-        Ok(_) => Ok(Redirect::to(&format!("/children/{child}/protection?saved=strategy")).into_response()),
+        Ok(_) => Ok(
+            Redirect::to(&format!("/children/{child}/protection?saved=strategy")).into_response(),
+        ),
         Err(ServiceError::Invalid(errors)) => {
             let p = state
                 .services
@@ -506,7 +511,11 @@ async fn outcome_page<S: Store>(
 
 /// A record id from the path; a malformed one is looked up as an id that exists nowhere (404 after the
 /// child's own checks, as for a missing record).
-fn or_nil<T>(s: &str, parse: fn(&str) -> Result<T, domain::ValueError>, nil: fn(uuid::Uuid) -> T) -> T {
+fn or_nil<T>(
+    s: &str,
+    parse: fn(&str) -> Result<T, domain::ValueError>,
+    nil: fn(uuid::Uuid) -> T,
+) -> T {
     parse(s).unwrap_or_else(|_| nil(uuid::Uuid::nil()))
 }
 
@@ -547,7 +556,9 @@ pub async fn record_outcome<S: Store>(
         .record_section47_outcome(actor, child, s47, &input, None)
         .await
     {
-        Ok(_) => Ok(Redirect::to(&format!("/children/{child}/protection?saved=section47")).into_response()),
+        Ok(_) => Ok(
+            Redirect::to(&format!("/children/{child}/protection?saved=section47")).into_response(),
+        ),
         Err(ServiceError::Invalid(errors)) => {
             let errors = field_errors("outcome", &errors);
             outcome_page(&state, &caller, child, s47, v, errors).await
@@ -614,7 +625,10 @@ async fn conference_page<S: Store>(
         .ok_or(WebError::NotFound)?;
     let initial = c.conference.kind != ConferenceKind::Review;
     let outcomes = if initial {
-        vec![ConferenceOutcome::ChildProtectionPlan, ConferenceOutcome::NoPlan]
+        vec![
+            ConferenceOutcome::ChildProtectionPlan,
+            ConferenceOutcome::NoPlan,
+        ]
     } else {
         vec![ConferenceOutcome::ContinuePlan, ConferenceOutcome::EndPlan]
     };
@@ -680,7 +694,9 @@ pub async fn record_conference<S: Store>(
         .record_conference(actor, child, conference, &input, None)
         .await
     {
-        Ok(_) => Ok(Redirect::to(&format!("/children/{child}/protection?saved=conference")).into_response()),
+        Ok(_) => Ok(
+            Redirect::to(&format!("/children/{child}/protection?saved=conference")).into_response(),
+        ),
         Err(ServiceError::Invalid(errors)) => {
             let errors = field_errors("conference", &errors);
             conference_page(&state, &caller, child, conference, v, errors).await
@@ -789,7 +805,9 @@ pub async fn record_core_group<S: Store>(
         .record_core_group(actor, child, core_group, &input, None)
         .await
     {
-        Ok(_) => Ok(Redirect::to(&format!("/children/{child}/protection?saved=core-group")).into_response()),
+        Ok(_) => Ok(
+            Redirect::to(&format!("/children/{child}/protection?saved=core-group")).into_response(),
+        ),
         Err(ServiceError::Invalid(errors)) => {
             let errors = field_errors("core-group", &errors);
             core_group_page(&state, &caller, child, core_group, v, errors).await
