@@ -1194,7 +1194,7 @@ mod tests {
         });
         let e = assessment(
             &good_assessment(),
-            &[r.clone()],
+            std::slice::from_ref(&r),
             None,
             &la(),
             r.child_id,
@@ -1213,7 +1213,7 @@ mod tests {
         input.outcome = None;
         let a = assessment(
             &input,
-            &[r.clone()],
+            std::slice::from_ref(&r),
             None,
             &la(),
             r.child_id,
@@ -1262,7 +1262,7 @@ mod tests {
         let r = referral("2025-08-20");
         let made = cin_plan(
             &plan_input(),
-            &[r.clone()],
+            std::slice::from_ref(&r),
             &[],
             &la(),
             r.child_id,
@@ -1282,8 +1282,8 @@ mod tests {
         }]);
         let e = cin_plan(
             &bad,
-            &[r.clone()],
-            &[made.plan.clone()],
+            std::slice::from_ref(&r),
+            std::slice::from_ref(&made.plan),
             &la(),
             r.child_id,
             day("2025-08-22"),
@@ -1319,7 +1319,7 @@ mod tests {
         ]);
         let made = cin_plan(
             &input,
-            &[r.clone()],
+            std::slice::from_ref(&r),
             &[],
             &la(),
             r.child_id,
@@ -1371,7 +1371,7 @@ mod tests {
         let r = referral("2025-08-20");
         let made = cin_plan(
             &plan_input(),
-            &[r.clone()],
+            std::slice::from_ref(&r),
             &[],
             &la(),
             r.child_id,
@@ -1406,7 +1406,7 @@ mod tests {
         let r = referral("2025-08-20");
         let made = cin_plan(
             &plan_input(),
-            &[r.clone()],
+            std::slice::from_ref(&r),
             &[],
             &la(),
             r.child_id,
@@ -1425,7 +1425,7 @@ mod tests {
         };
         let v = visit(
             &input,
-            &[made.plan.clone()],
+            std::slice::from_ref(&made.plan),
             &la(),
             r.child_id,
             None,
@@ -1440,7 +1440,7 @@ mod tests {
         bad.visited_on = Some("2025-09-03".into());
         let e = visit(
             &bad,
-            &[made.plan.clone()],
+            std::slice::from_ref(&made.plan),
             &la(),
             r.child_id,
             None,
@@ -1452,7 +1452,7 @@ mod tests {
         // Visits are due by the LA's frequency for the plan's kind.
         let settings = ClockSettings::default();
         assert_eq!(
-            next_visit_due(&made.plan, &[v.clone()], &settings, &cal()),
+            next_visit_due(&made.plan, std::slice::from_ref(&v), &settings, &cal()),
             day("2025-09-29")
         );
         let weekly = ClockSettings {

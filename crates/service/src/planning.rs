@@ -480,7 +480,7 @@ fn overview(ctx: &CaseContext, users: &[domain::records::User]) -> PlanningOverv
             .cmp(&(a.assessment.start_date, a.assessment.created_at))
     });
     let mut visits = f.visits.clone();
-    visits.sort_by(|a, b| (b.visited_on, b.created_at).cmp(&(a.visited_on, a.created_at)));
+    visits.sort_by_key(|v| std::cmp::Reverse((v.visited_on, v.created_at)));
     let mut plans: Vec<PlanView> = f
         .plans
         .iter()
@@ -499,7 +499,7 @@ fn overview(ctx: &CaseContext, users: &[domain::records::User]) -> PlanningOverv
                 .filter(|r| r.plan_id == p.id)
                 .cloned()
                 .collect();
-            reviews.sort_by(|a, b| b.held_on.cmp(&a.held_on));
+            reviews.sort_by_key(|r| std::cmp::Reverse(r.held_on));
             PlanView {
                 plan: p.clone(),
                 open,
