@@ -124,3 +124,20 @@ async fn both_schemas_have_the_same_tables_and_columns() {
     );
     store.backend().close().await;
 }
+
+#[tokio::test]
+async fn casework_reads_on_sqlite() {
+    let db = sqlite().await;
+    store_tests::casework::casework_reads(&db.store).await;
+}
+
+#[tokio::test]
+async fn casework_reads_on_postgres() {
+    if !pg_configured("casework_reads_on_postgres") {
+        return;
+    }
+    let db = PgTestDb::create().await.unwrap();
+    let store = db.open().await;
+    store_tests::casework::casework_reads(&store).await;
+    store.backend().close().await;
+}

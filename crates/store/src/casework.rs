@@ -320,8 +320,8 @@ async fn latest_supervisions<C: SqlConn>(
 
 /// What an LA's caseloads are made from: its open allocations with their workers and teams (and the LA's
 /// teams), the open plans of the allocated children, and for the practice counts since `since`: strategy
-/// discussions held (with their participants), open actions overdue on `today`, and for every open plan the
-/// visits since it started. Audited as one view of the LAs' data.
+/// discussions held (with their participants), open actions overdue on `today` (of open cases, not of ended
+/// plans), and the latest visit to each child on a plan. Audited as one view of the LAs' data.
 pub(crate) async fn caseloads<C: SqlConn>(
     c: &mut C,
     max_params: usize,
@@ -435,7 +435,13 @@ pub(crate) async fn caseloads<C: SqlConn>(
         .fetch_all(select(
             Action::NAME,
             Action::COLUMNS,
-            &format!(" AND status = 'open' AND due_on < ${}", n + 1),
+            &format!(
+                " AND status = 'open' AND due_on < ${} \
+                 AND (plan_id IS NULL OR NOT EXISTS \
+                      (SELECT 1 FROM plan pl WHERE pl.id = case_action.plan_id AND pl.end_date IS NOT NULL)) \
+                 AND child_id IN (SELECT child_id FROM referral WHERE closure_date IS NULL)",
+                n + 1
+            ),
             vec![today.to_value()],
         ))
         .await?
