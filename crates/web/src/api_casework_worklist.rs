@@ -34,7 +34,7 @@ pub fn routes<S: Store>() -> Vec<RouteSpec<S>> {
         route(
             "api-casework-worklist",
             Method::GET,
-            "/api/v1/casework",
+            "/api/v1/worklists/casework",
             Access::Grant(Area::CaseRecords, Action::Search),
             get(casework::<S>),
         ),
@@ -59,7 +59,7 @@ pub fn routes<S: Store>() -> Vec<RouteSpec<S>> {
 pub(crate) const OPERATIONS: &[Operation] = &[
     op(
         "get",
-        "/api/v1/casework",
+        "/api/v1/worklists/casework",
         "The casework worklist: every statutory clock (ICPC, core group, review conference, assessment, action, visit, CIN plan review, supervision) of the cases in scope, most overdue first. `scope`: mine (allocated to the caller; the default), team (the caller's team) or la (all in the caller's LAs, at most 2,000 children); `la`: one of the caller's LAs; `kind`: a clock kind; `overdue`: true for overdue clocks only. Each row: child_id, child_name, la, kind, label, due_on, overdue, working_days (overdue by, or left), status, link, worker",
         None,
         ("200", "Clocks, most overdue first"),
@@ -122,7 +122,7 @@ impl CaseworkParams {
     }
 }
 
-/// `GET /api/v1/casework?scope=&la=&kind=&overdue=` → the clocks of the cases in scope, most overdue first.
+/// `GET /api/v1/worklists/casework?scope=&la=&kind=&overdue=` → the clocks of the cases in scope, most overdue first.
 pub async fn casework<S: Store>(
     State(state): State<Shared<S>>,
     ApiActor(actor): ApiActor,
