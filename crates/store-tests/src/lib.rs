@@ -13,6 +13,7 @@
 
 pub mod fixture;
 pub mod story;
+pub mod supervision;
 
 use std::path::PathBuf;
 
