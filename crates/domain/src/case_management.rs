@@ -103,6 +103,7 @@ pub struct SupervisionInput {
     pub held_on: Option<String>,
     /// The reflective part of the session: required.
     pub reflection: Option<String>,
+    #[serde(default)]
     pub cases: Vec<SupervisionCaseInput>,
 }
 
@@ -166,12 +167,11 @@ pub fn supervision(
                 .and_then(|id| users.iter().find(|u| u.id == id && !u.disabled));
             let la = found.and_then(|u| supervisor_las.iter().find(|la| u.las.contains(la)));
             match (found, la) {
-                (Some(u), Some(la)) if u.id == supervisor => {
+                (Some(u), Some(_)) if u.id == supervisor => {
                     errors.push(ValueError::new(
                         "supervisee",
                         "Select the worker you supervised: you cannot record supervision of yourself",
                     ));
-                    let _ = la;
                     None
                 }
                 (Some(u), Some(la)) => Some((u.id, la.clone())),
@@ -278,12 +278,7 @@ pub fn supervision(
     let actions = actions
         .into_iter()
         .map(|(child, a): (PersonId, ValidAction)| {
-            a.into_record(
-                la.clone(),
-                Some(child),
-                ActionParent::Supervision(id),
-                now,
-            )
+            a.into_record(la.clone(), Some(child), ActionParent::Supervision(id), now)
         })
         .collect();
     Ok((
@@ -445,7 +440,13 @@ pub fn specialist_involvement(
                 None
             }
         });
-    let from = date_or_today("from", input.from.as_deref(), today, "start date", &mut errors);
+    let from = date_or_today(
+        "from",
+        input.from.as_deref(),
+        today,
+        "start date",
+        &mut errors,
+    );
     errors.into_result()?;
     match (unit, worker_name, worker_id, from) {
         (Some(unit), Some(worker_name), Some(worker_id), Some(from)) => Ok(SpecialistInvolvement {
@@ -806,33 +807,45 @@ pub fn step_down(
         .then_some(by)
         .flatten()
         .map(|u| (u, now));
-    match (lead_practitioner, lead_agency, reason, start_date, from, next_steps) {
-        (Some(lead_practitioner), Some(lead_agency), Some(reason), Some(start_date), Some(from), Some(next_steps)) => {
-            Ok(CaseChanges {
-                created: RecordSet {
-                    early_help_episodes: vec![EarlyHelpEpisode {
-                        id: EarlyHelpEpisodeId::new(),
-                        la: child.la.clone(),
-                        child_id: child.id,
-                        contact_id: None,
-                        stepped_down_from: from.map(|r| r.id),
-                        lead_practitioner,
-                        lead_agency,
-                        reason,
-                        start_date,
-                        end_date: None,
-                        end_reason: None,
-                        next_steps,
-                        oversight_by: oversight.map(|(u, _)| u),
-                        oversight_at: oversight.map(|(_, t)| t),
-                        stepped_up_to: None,
-                        created_at: now,
-                    }],
-                    ..RecordSet::default()
-                },
-                updated,
-            })
-        }
+    match (
+        lead_practitioner,
+        lead_agency,
+        reason,
+        start_date,
+        from,
+        next_steps,
+    ) {
+        (
+            Some(lead_practitioner),
+            Some(lead_agency),
+            Some(reason),
+            Some(start_date),
+            Some(from),
+            Some(next_steps),
+        ) => Ok(CaseChanges {
+            created: RecordSet {
+                early_help_episodes: vec![EarlyHelpEpisode {
+                    id: EarlyHelpEpisodeId::new(),
+                    la: child.la.clone(),
+                    child_id: child.id,
+                    contact_id: None,
+                    stepped_down_from: from.map(|r| r.id),
+                    lead_practitioner,
+                    lead_agency,
+                    reason,
+                    start_date,
+                    end_date: None,
+                    end_reason: None,
+                    next_steps,
+                    oversight_by: oversight.map(|(u, _)| u),
+                    oversight_at: oversight.map(|(_, t)| t),
+                    stepped_up_to: None,
+                    created_at: now,
+                }],
+                ..RecordSet::default()
+            },
+            updated,
+        }),
         _ => Err(ValueError::new("lead_practitioner", "Enter the lead practitioner").into()),
     }
 }
@@ -889,10 +902,7 @@ pub fn step_up(
     if let Some(end) = episode.end_date {
         errors.push(ValueError::new(
             "episode",
-            format!(
-                "This early help episode already ended on {}",
-                uk_date(end)
-            ),
+            format!("This early help episode already ended on {}", uk_date(end)),
         ));
     }
     if let Some(open) = open_referral(file, child.id) {
@@ -1149,7 +1159,13 @@ pub fn allocate(
             }
         },
     );
-    let from = date_or_today("from", input.from.as_deref(), today, "allocation date", &mut errors);
+    let from = date_or_today(
+        "from",
+        input.from.as_deref(),
+        today,
+        "allocation date",
+        &mut errors,
+    );
     let current: Vec<&Allocation> = file
         .allocations
         .iter()
@@ -1474,14 +1490,33 @@ mod tests {
             stepped_down_from: Some(r.id.to_string()),
             close_episode: Some(true),
         };
-        let e = step_down(&input, &c, &file, Some(worker.id), worker.role, now(), day("2024-06-10"))
-            .unwrap_err();
+        let e = step_down(
+            &input,
+            &c,
+            &file,
+            Some(worker.id),
+            worker.role,
+            now(),
+            day("2024-06-10"),
+        )
+        .unwrap_err();
         assert_eq!(fields(&e), ["next_steps"]);
         input.next_steps = Some("Parenting course; review in 6 weeks".into());
-        let ch = step_down(&input, &c, &file, Some(worker.id), worker.role, now(), day("2024-06-10"))
-            .unwrap();
+        let ch = step_down(
+            &input,
+            &c,
+            &file,
+            Some(worker.id),
+            worker.role,
+            now(),
+            day("2024-06-10"),
+        )
+        .unwrap();
         let ep = ch.created.early_help_episodes[0].clone();
-        assert!(ep.oversight_at.is_none(), "a worker's step-down waits for oversight");
+        assert!(
+            ep.oversight_at.is_none(),
+            "a worker's step-down waits for oversight"
+        );
         assert_eq!(
             ch.updated.referrals[0].closure.as_ref().unwrap().reason,
             ClosureReason::ClosedAfterAssessmentReferredToEarlyHelp
@@ -1497,14 +1532,32 @@ mod tests {
             reason: Some("Missing from home twice".into()),
             primary_need: None,
         };
-        let e = step_up(&up, &ep, &c, &file, Some(worker.id), now(), day("2024-06-10")).unwrap_err();
+        let e = step_up(
+            &up,
+            &ep,
+            &c,
+            &file,
+            Some(worker.id),
+            now(),
+            day("2024-06-10"),
+        )
+        .unwrap_err();
         assert_eq!(fields(&e), ["referral"]);
         let closed = RecordSet {
             referrals: ch.updated.referrals.clone(),
             early_help_episodes: vec![ep.clone()],
             ..RecordSet::default()
         };
-        let ch = step_up(&up, &ep, &c, &closed, Some(worker.id), now(), day("2024-06-10")).unwrap();
+        let ch = step_up(
+            &up,
+            &ep,
+            &c,
+            &closed,
+            Some(worker.id),
+            now(),
+            day("2024-06-10"),
+        )
+        .unwrap();
         let new = &ch.created.referrals[0];
         let ended = &ch.updated.early_help_episodes[0];
         assert_eq!(ended.stepped_up_to, Some(new.id));
@@ -1583,8 +1636,15 @@ mod tests {
         };
         assert!(raise_flag(&other, &c, &file, day("2024-06-10")).is_ok());
         assert_eq!(
-            end_date(&EndInput { to: Some("2024-05-31".into()) }, f.from, None, day("2024-06-10"))
-                .map_err(|e| fields(&e)),
+            end_date(
+                &EndInput {
+                    to: Some("2024-05-31".into())
+                },
+                f.from,
+                None,
+                day("2024-06-10")
+            )
+            .map_err(|e| fields(&e)),
             Err(vec!["to".to_owned()])
         );
     }

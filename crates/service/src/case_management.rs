@@ -15,8 +15,8 @@ use domain::codes::{ChildFlagKind, ClosureReason, EarlyHelpEndReason};
 use domain::datetime::{Date, Timestamp, london_date};
 use domain::identifiers::LaCode;
 use domain::ids::{
-    AllocationId, ChildFlagId, EarlyHelpEpisodeId, PersonId, ReferralId,
-    SpecialistInvolvementId, SupervisionId, TeamId, UserId,
+    AllocationId, ChildFlagId, EarlyHelpEpisodeId, PersonId, ReferralId, SpecialistInvolvementId,
+    SupervisionId, TeamId, UserId,
 };
 use domain::policy::{Action, Area};
 use domain::records::{Action as CaseAction, RecordSet, Team, User};
@@ -232,7 +232,7 @@ impl<S: Store> Services<S> {
                 to: a.to,
             })
             .collect();
-        allocations.sort_by(|a, b| (b.to.is_none(), b.from).cmp(&(a.to.is_none(), a.from)));
+        allocations.sort_by_key(|a| std::cmp::Reverse((a.to.is_none(), a.from)));
         let mut flags: Vec<FlagRow> = f
             .child_flags
             .iter()
@@ -246,7 +246,7 @@ impl<S: Store> Services<S> {
                 open: x.to.is_none(),
             })
             .collect();
-        flags.sort_by(|a, b| (b.open, b.from).cmp(&(a.open, a.from)));
+        flags.sort_by_key(|a| std::cmp::Reverse((a.open, a.from)));
         let mut specialist_involvements: Vec<InvolvementRow> = f
             .specialist_involvements
             .iter()
@@ -260,7 +260,7 @@ impl<S: Store> Services<S> {
                 open: s.to.is_none(),
             })
             .collect();
-        specialist_involvements.sort_by(|a, b| (b.open, b.from).cmp(&(a.open, a.from)));
+        specialist_involvements.sort_by_key(|a| std::cmp::Reverse((a.open, a.from)));
         let mut early_help: Vec<EarlyHelpRow> = f
             .early_help_episodes
             .iter()
@@ -284,7 +284,7 @@ impl<S: Store> Services<S> {
                 open: e.end_date.is_none(),
             })
             .collect();
-        early_help.sort_by(|a, b| b.start_date.cmp(&a.start_date));
+        early_help.sort_by_key(|a| std::cmp::Reverse(a.start_date));
         let mut cin_episodes: Vec<EpisodeRow> = f
             .referrals
             .iter()
@@ -312,7 +312,7 @@ impl<S: Store> Services<S> {
                     .collect(),
             })
             .collect();
-        cin_episodes.sort_by(|a, b| b.referral_date.cmp(&a.referral_date));
+        cin_episodes.sort_by_key(|a| std::cmp::Reverse(a.referral_date));
         let closures = cin_episodes.iter().filter(|e| !e.open).cloned().collect();
         let supervision = self.supervision_clock(&ctx);
         Ok(CaseManagementView {
@@ -528,7 +528,9 @@ impl<S: Store> Services<S> {
             },
             updated: RecordSet::default(),
         };
-        let v = self.save_changes(actor, &ctx, changes, Action::Create).await?;
+        let v = self
+            .save_changes(actor, &ctx, changes, Action::Create)
+            .await?;
         Ok(saved(Some(id), v))
     }
 
@@ -558,7 +560,9 @@ impl<S: Store> Services<S> {
                 ..RecordSet::default()
             },
         };
-        let v = self.save_changes(actor, &ctx, changes, Action::Update).await?;
+        let v = self
+            .save_changes(actor, &ctx, changes, Action::Update)
+            .await?;
         Ok(saved(None, v))
     }
 
@@ -583,7 +587,9 @@ impl<S: Store> Services<S> {
             },
             updated: RecordSet::default(),
         };
-        let v = self.save_changes(actor, &ctx, changes, Action::Create).await?;
+        let v = self
+            .save_changes(actor, &ctx, changes, Action::Create)
+            .await?;
         Ok(saved(Some(id), v))
     }
 
@@ -613,7 +619,9 @@ impl<S: Store> Services<S> {
                 ..RecordSet::default()
             },
         };
-        let v = self.save_changes(actor, &ctx, changes, Action::Update).await?;
+        let v = self
+            .save_changes(actor, &ctx, changes, Action::Update)
+            .await?;
         Ok(saved(None, v))
     }
 
@@ -642,7 +650,9 @@ impl<S: Store> Services<S> {
             .early_help_episodes
             .first()
             .map(|e| e.id.to_string());
-        let v = self.save_changes(actor, &ctx, changes, Action::Create).await?;
+        let v = self
+            .save_changes(actor, &ctx, changes, Action::Create)
+            .await?;
         Ok(saved(id, v))
     }
 
@@ -702,7 +712,9 @@ impl<S: Store> Services<S> {
             ctx.today,
         )?;
         let id = changes.created.referrals.first().map(|r| r.id.to_string());
-        let v = self.save_changes(actor, &ctx, changes, Action::Create).await?;
+        let v = self
+            .save_changes(actor, &ctx, changes, Action::Create)
+            .await?;
         Ok(saved(id, v))
     }
 
@@ -724,7 +736,9 @@ impl<S: Store> Services<S> {
                 ..RecordSet::default()
             },
         };
-        let v = self.save_changes(actor, &ctx, changes, Action::Update).await?;
+        let v = self
+            .save_changes(actor, &ctx, changes, Action::Update)
+            .await?;
         Ok(saved(None, v))
     }
 
@@ -744,8 +758,14 @@ impl<S: Store> Services<S> {
             .directory(worker.into_iter().collect(), team.into_iter().collect())
             .await?;
         let changes = cm::allocate(input, &ctx.child, &ctx.file, &users, &teams, ctx.today)?;
-        let id = changes.created.allocations.first().map(|a| a.id.to_string());
-        let v = self.save_changes(actor, &ctx, changes, Action::Update).await?;
+        let id = changes
+            .created
+            .allocations
+            .first()
+            .map(|a| a.id.to_string());
+        let v = self
+            .save_changes(actor, &ctx, changes, Action::Update)
+            .await?;
         Ok(saved(id, v))
     }
 
@@ -760,8 +780,9 @@ impl<S: Store> Services<S> {
         let ctx = self.case_for(actor, child, Action::Update).await?;
         let changes = cm::close_episode(input, &ctx.child, &ctx.file, ctx.today)?;
         let id = changes.updated.referrals.first().map(|r| r.id.to_string());
-        let v = self.save_changes(actor, &ctx, changes, Action::Update).await?;
+        let v = self
+            .save_changes(actor, &ctx, changes, Action::Update)
+            .await?;
         Ok(saved(id, v))
     }
 }
-

@@ -14,6 +14,7 @@
 pub mod casework;
 pub mod fixture;
 pub mod story;
+pub mod supervision;
 
 use std::path::PathBuf;
 

@@ -30,6 +30,23 @@ async fn story_on_postgres() {
 }
 
 #[tokio::test]
+async fn supervision_on_sqlite() {
+    let db = sqlite().await;
+    store_tests::supervision::supervision_story(&db.store).await;
+}
+
+#[tokio::test]
+async fn supervision_on_postgres() {
+    if !pg_configured("supervision_on_postgres") {
+        return;
+    }
+    let db = PgTestDb::create().await.unwrap();
+    let store = db.open().await;
+    store_tests::supervision::supervision_story(&store).await;
+    store.backend().close().await;
+}
+
+#[tokio::test]
 async fn search_sees_another_stores_changes_on_sqlite() {
     let db = sqlite().await;
     let other = store_sqlite::open_path(&db.path()).await.unwrap();

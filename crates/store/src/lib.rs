@@ -12,9 +12,9 @@ pub mod error;
 mod front_door;
 mod queries;
 pub mod row;
-mod supervision;
 pub mod search_index;
 pub mod sql;
+mod supervision;
 pub mod tables;
 
 use std::future::Future;
@@ -516,7 +516,8 @@ pub trait Store: Clone + Send + Sync + 'static {
     ) -> impl Future<Output = Result<RecordSet, StoreError>> + Send;
 
     /// The enabled users working for an LA, by display name (for choosing a supervisee or a worker).
-    fn users_of_la(&self, la: LaCode) -> impl Future<Output = Result<Vec<User>, StoreError>> + Send;
+    fn users_of_la(&self, la: LaCode)
+    -> impl Future<Output = Result<Vec<User>, StoreError>> + Send;
 
     // --- casework worklists and caseloads ---
 

@@ -87,7 +87,11 @@ pub(crate) async fn save_supervision<B: Backend>(
         return Ok(r);
     }
     for a in &mut actions {
-        match a.child_id.and_then(|id| facts.get(&id)).and_then(Option::as_ref) {
+        match a
+            .child_id
+            .and_then(|id| facts.get(&id))
+            .and_then(Option::as_ref)
+        {
             Some(f) => a.la = f.la.clone(),
             None => {
                 return Err(StoreError::Rejected(
@@ -179,8 +183,12 @@ pub(crate) async fn supervisions_of<C: SqlConn>(
                 sup.cases.push(row.case);
             }
         }
-        let mut these: Vec<Action> =
-            select_where(c, "supervision_id = $1 ORDER BY due_on, id", sup.id.to_value()).await?;
+        let mut these: Vec<Action> = select_where(
+            c,
+            "supervision_id = $1 ORDER BY due_on, id",
+            sup.id.to_value(),
+        )
+        .await?;
         these.retain(|a| a.child_id.is_some_and(|id| allowed.get(&id) == Some(&true)));
         actions.extend(these);
     }

@@ -540,7 +540,10 @@ pub(crate) fn schemas() -> Vec<(&'static str, Value)> {
     }
     let mut early_help = strings(&[
         ("lead_practitioner", "Required"),
-        ("lead_agency", "Required: police | health | education | probation | housing | youth-justice | social-care | other"),
+        (
+            "lead_agency",
+            "Required: police | health | education | probation | housing | youth-justice | social-care | other",
+        ),
         ("reason", "Required"),
         ("start_date", "YYYY-MM-DD; blank for today"),
         ("next_steps", "Required when stepping down from a CIN case"),
@@ -557,12 +560,18 @@ pub(crate) fn schemas() -> Vec<(&'static str, Value)> {
         (
             "FlagInput",
             strings(&[
-                ("kind", "Required: gang-involvement | criminal-exploitation | sexual-exploitation | missing-episodes"),
+                (
+                    "kind",
+                    "Required: gang-involvement | criminal-exploitation | sexual-exploitation | missing-episodes",
+                ),
                 ("from", "YYYY-MM-DD; blank for today"),
                 ("notes", ""),
             ]),
         ),
-        ("EndInput", strings(&[("to", "YYYY-MM-DD; blank for today")])),
+        (
+            "EndInput",
+            strings(&[("to", "YYYY-MM-DD; blank for today")]),
+        ),
         (
             "SpecialistInvolvementInput",
             strings(&[
@@ -586,7 +595,10 @@ pub(crate) fn schemas() -> Vec<(&'static str, Value)> {
             "EndEarlyHelpInput",
             strings(&[
                 ("end_date", "YYYY-MM-DD; blank for today"),
-                ("end_reason", "Required: needs-met | declined | moved | other"),
+                (
+                    "end_reason",
+                    "Required: needs-met | declined | moved | other",
+                ),
             ]),
         ),
         (

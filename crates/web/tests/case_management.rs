@@ -33,7 +33,13 @@ struct Answer {
 }
 
 impl App {
-    async fn call(&self, method: reqwest::Method, token: &str, path: &str, body: Option<Value>) -> Answer {
+    async fn call(
+        &self,
+        method: reqwest::Method,
+        token: &str,
+        path: &str,
+        body: Option<Value>,
+    ) -> Answer {
         let mut req = self
             .http
             .request(method, format!("{}{path}", self.base))
@@ -91,7 +97,12 @@ impl App {
     }
 }
 
-async fn user<S: Store>(services: &Services<S>, username: &str, role: Role, la: &str) -> (String, User) {
+async fn user<S: Store>(
+    services: &Services<S>,
+    username: &str,
+    role: Role,
+    la: &str,
+) -> (String, User) {
     let system = Actor::system("test");
     let u = services
         .add_user(
@@ -107,7 +118,10 @@ async fn user<S: Store>(services: &Services<S>, username: &str, role: Role, la: 
         )
         .await
         .unwrap();
-    (services.create_api_token(&system, username).await.unwrap(), u)
+    (
+        services.create_api_token(&system, username).await.unwrap(),
+        u,
+    )
 }
 
 fn fields(problem: &Value) -> Vec<String> {
@@ -164,7 +178,11 @@ async fn story<S: Store>(store: S) -> String {
         base: format!("http://{}", listener.local_addr().unwrap()),
         http: reqwest::Client::new(),
     };
-    tokio::spawn(web::serve(services.clone(), listener, std::future::pending()));
+    tokio::spawn(web::serve(
+        services.clone(),
+        listener,
+        std::future::pending(),
+    ));
     let (manager, manager_user) = user(&services, "cm-manager", Role::TeamManager, "213").await;
     let (worker, worker_user) = user(&services, "cm-worker", Role::SocialWorker, "213").await;
     let (_, worker2_user) = user(&services, "cm-worker2", Role::SocialWorker, "213").await;
@@ -211,11 +229,19 @@ async fn story<S: Store>(store: S) -> String {
 
     // --- allocation: Ava to the worker, then to the second worker; the first allocation ends. ------------
     let r = app
-        .post(&manager, &format!("/api/v1/children/{}/allocation", ava.id), json!({"worker": worker_user.id.to_string(), "from": "2024-05-01"}))
+        .post(
+            &manager,
+            &format!("/api/v1/children/{}/allocation", ava.id),
+            json!({"worker": worker_user.id.to_string(), "from": "2024-05-01"}),
+        )
         .await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
     let r = app
-        .post(&manager, &format!("/api/v1/children/{}/allocation", ava.id), json!({"worker": worker2_user.id.to_string(), "from": "2024-06-03"}))
+        .post(
+            &manager,
+            &format!("/api/v1/children/{}/allocation", ava.id),
+            json!({"worker": worker2_user.id.to_string(), "from": "2024-06-03"}),
+        )
         .await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
     let v = app.get(&worker, &cm(ava.id)).await;
@@ -231,7 +257,11 @@ async fn story<S: Store>(store: S) -> String {
     let (_, auditor) = user(&services, "cm-auditor", Role::Auditor, "213").await;
     let before_users = counts(&store).await;
     let r = app
-        .post(&manager, &format!("/api/v1/children/{}/allocation", ava.id), json!({"worker": auditor.id.to_string()}))
+        .post(
+            &manager,
+            &format!("/api/v1/children/{}/allocation", ava.id),
+            json!({"worker": auditor.id.to_string()}),
+        )
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(fields(&r.body), ["worker"]);
@@ -288,7 +318,10 @@ async fn story<S: Store>(store: S) -> String {
         .await
         .unwrap()
         .into_iter()
-        .filter(|e| e.event.child_id == Some(cara.id) && e.event.outcome == domain::codes::AuditOutcome::Denied)
+        .filter(|e| {
+            e.event.child_id == Some(cara.id)
+                && e.event.outcome == domain::codes::AuditOutcome::Denied
+        })
         .count();
     assert!(denied >= 1, "the refused child is audited");
     checks += 1;
@@ -308,7 +341,10 @@ async fn story<S: Store>(store: S) -> String {
         assert_eq!(s["held_on"], "2024-06-07");
         let cases = s["cases"].as_array().unwrap();
         assert_eq!(cases.len(), 2);
-        let a = cases.iter().find(|c| c["child_id"] == ava.id.to_string()).unwrap();
+        let a = cases
+            .iter()
+            .find(|c| c["child_id"] == ava.id.to_string())
+            .unwrap();
         assert_eq!(a["direction"], "Convene a CIN review; speak to the school.");
         let due: Vec<&str> = a["actions"]
             .as_array()
@@ -332,7 +368,11 @@ async fn story<S: Store>(store: S) -> String {
     // --- closure: refused while the child in need plan is open; allowed once it has ended. ----------------
     let before = counts(&store).await;
     let r = app
-        .post(&worker, &format!("/api/v1/children/{}/closure", ava.id), json!({"date": "2024-06-07", "reason": "RC7"}))
+        .post(
+            &worker,
+            &format!("/api/v1/children/{}/closure", ava.id),
+            json!({"date": "2024-06-07", "reason": "RC7"}),
+        )
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
     assert_eq!(fields(&r.body), ["plans"]);
@@ -368,7 +408,11 @@ async fn story<S: Store>(store: S) -> String {
         .unwrap();
     assert!(matches!(saved, store::Viewed::Allowed(_)));
     let r = app
-        .post(&worker, &format!("/api/v1/children/{}/closure", ava.id), json!({"date": "2024-06-07", "reason": "RC7"}))
+        .post(
+            &worker,
+            &format!("/api/v1/children/{}/closure", ava.id),
+            json!({"date": "2024-06-07", "reason": "RC7"}),
+        )
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     let v = app.get(&worker, &cm(ava.id)).await;
@@ -394,7 +438,8 @@ async fn story<S: Store>(store: S) -> String {
     assert_eq!(fields(&r.body), ["next_steps"]);
     assert_eq!(counts(&store).await, before, "nothing saved");
     let mut ok = step_down.clone();
-    ok["next_steps"] = json!("Parenting course; attendance plan with the school; review in 6 weeks");
+    ok["next_steps"] =
+        json!("Parenting course; attendance plan with the school; review in 6 weeks");
     let r = app.post(&worker, &eh, ok).await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
     let episode = r.body["id"].as_str().unwrap().to_owned();
@@ -402,17 +447,28 @@ async fn story<S: Store>(store: S) -> String {
     assert_eq!(v.body["early_help"][0]["awaiting_oversight"], true);
     assert_eq!(v.body["cin_episodes"][0]["closure_reason"], "RC9");
     // Only a manager oversees.
-    let r = app.post(&worker, &format!("{eh}/{episode}/oversight"), json!({})).await;
+    let r = app
+        .post(&worker, &format!("{eh}/{episode}/oversight"), json!({}))
+        .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
-    let r = app.post(&manager, &format!("{eh}/{episode}/oversight"), json!({})).await;
+    let r = app
+        .post(&manager, &format!("{eh}/{episode}/oversight"), json!({}))
+        .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     let v = app.get(&worker, &cm(ben.id)).await;
     assert_eq!(v.body["early_help"][0]["awaiting_oversight"], false);
-    assert_eq!(v.body["early_help"][0]["oversight_by"], manager_user.id.to_string());
+    assert_eq!(
+        v.body["early_help"][0]["oversight_by"],
+        manager_user.id.to_string()
+    );
     checks += 1;
     // Step up: a new referral, the episode ended, the history carried in a case note.
     let r = app
-        .post(&worker, &format!("{eh}/{episode}/step-up"), json!({"source": "5D", "reason": "Ben has been missing from home twice this week"}))
+        .post(
+            &worker,
+            &format!("{eh}/{episode}/step-up"),
+            json!({"source": "5D", "reason": "Ben has been missing from home twice this week"}),
+        )
         .await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
     let new_referral = r.body["id"].as_str().unwrap().to_owned();
@@ -438,7 +494,11 @@ async fn story<S: Store>(store: S) -> String {
     assert!(note.contains("10 June 2024"), "{note}");
     // A second step-up is refused: the child now has an open referral (and the episode has ended).
     let r = app
-        .post(&worker, &format!("{eh}/{episode}/step-up"), json!({"source": "5D", "reason": "Again"}))
+        .post(
+            &worker,
+            &format!("{eh}/{episode}/step-up"),
+            json!({"source": "5D", "reason": "Again"}),
+        )
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(fields(&r.body), ["episode", "referral"]);
@@ -451,22 +511,38 @@ async fn story<S: Store>(store: S) -> String {
         .await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
     let flag = r.body["id"].as_str().unwrap().to_owned();
-    let r = app.post(&worker, &flags, json!({"kind": "gang-involvement"})).await;
+    let r = app
+        .post(&worker, &flags, json!({"kind": "gang-involvement"}))
+        .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(fields(&r.body), ["kind"]);
-    let r = app.post(&worker, &flags, json!({"kind": "missing-episodes"})).await;
+    let r = app
+        .post(&worker, &flags, json!({"kind": "missing-episodes"}))
+        .await;
     assert_eq!(r.status, StatusCode::CREATED);
     let r = app
-        .post(&worker, &format!("/api/v1/children/{}/specialist-involvements", ben.id), json!({"worker_name": "Dee Outreach", "from": "2024-06-04"}))
+        .post(
+            &worker,
+            &format!("/api/v1/children/{}/specialist-involvements", ben.id),
+            json!({"worker_name": "Dee Outreach", "from": "2024-06-04"}),
+        )
         .await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
     let r = app
-        .post(&worker, &format!("{flags}/{flag}/end"), json!({"to": "2024-06-01"}))
+        .post(
+            &worker,
+            &format!("{flags}/{flag}/end"),
+            json!({"to": "2024-06-01"}),
+        )
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(fields(&r.body), ["to"]);
     let r = app
-        .post(&worker, &format!("{flags}/{flag}/end"), json!({"to": "2024-06-10"}))
+        .post(
+            &worker,
+            &format!("{flags}/{flag}/end"),
+            json!({"to": "2024-06-10"}),
+        )
         .await;
     assert_eq!(r.status, StatusCode::OK);
     let v = app.get(&worker, &cm(ben.id)).await;
@@ -485,39 +561,83 @@ async fn story<S: Store>(store: S) -> String {
         .page(&worker, &format!("/children/{}/case-management", ben.id))
         .await;
     assert_eq!(status, StatusCode::OK);
-    assert!(html.contains("govuk-tag govuk-tag--red\">Missing episodes"), "flag tag");
+    assert!(
+        html.contains("govuk-tag govuk-tag--red\">Missing episodes"),
+        "flag tag"
+    );
     assert!(html.contains("Integrated gangs unit"));
     let before = counts(&store).await;
     let (status, html) = app
-        .form(&worker, &format!("/children/{}/flags", ben.id), &[("notes", "typed")])
+        .form(
+            &worker,
+            &format!("/children/{}/flags", ben.id),
+            &[("notes", "typed")],
+        )
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(html.contains("There is a problem") && html.contains("href=\"#flag-kind\""), "{html}");
-    assert!(html.contains(">typed</textarea>"), "the typed value is shown again");
+    assert!(
+        html.contains("There is a problem") && html.contains("href=\"#flag-kind\""),
+        "{html}"
+    );
+    assert!(
+        html.contains(">typed</textarea>"),
+        "the typed value is shown again"
+    );
     assert_eq!(counts(&store).await, before);
     let (status, _) = app
-        .form(&worker, &format!("/children/{}/flags", ben.id), &[("kind", "criminal-exploitation")])
+        .form(
+            &worker,
+            &format!("/children/{}/flags", ben.id),
+            &[("kind", "criminal-exploitation")],
+        )
         .await;
     assert_eq!(status, StatusCode::SEE_OTHER);
-    let (status, html) = app.page(&manager, &format!("/supervision/new?child={}", ava.id)).await;
+    let (status, html) = app
+        .page(&manager, &format!("/supervision/new?child={}", ava.id))
+        .await;
     assert_eq!(status, StatusCode::OK);
     assert!(html.contains(&ava.id.to_string()), "the child is filled in");
     let (status, html) = app
-        .form(&manager, "/supervision", &[("supervisee", &worker_user.id.to_string()), ("reflection", "r"), ("cases[0].child_id", &ava.id.to_string()), ("cases[0].discussion", "d"), ("cases[0].direction", "d"), ("cases[0].actions[0].description", "Visit")])
+        .form(
+            &manager,
+            "/supervision",
+            &[
+                ("supervisee", &worker_user.id.to_string()),
+                ("reflection", "r"),
+                ("cases[0].child_id", &ava.id.to_string()),
+                ("cases[0].discussion", "d"),
+                ("cases[0].direction", "d"),
+                ("cases[0].actions[0].description", "Visit"),
+            ],
+        )
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(html.contains("href=\"#supervision-cases-0-actions-0-owner\""), "{html}");
+    assert!(
+        html.contains("href=\"#supervision-cases-0-actions-0-owner\""),
+        "{html}"
+    );
     assert!(html.contains("href=\"#supervision-cases-0-actions-0-due-on\""));
     checks += 1;
 
     // --- another LA's child: 404 alike for the read and a change. ------------------------------------------
-    assert_eq!(app.get(&worker, &cm(cara.id)).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        app.get(&worker, &cm(cara.id)).await.status,
+        StatusCode::NOT_FOUND
+    );
     let r = app
-        .post(&worker, &format!("/api/v1/children/{}/flags", cara.id), json!({"kind": "gang-involvement"}))
+        .post(
+            &worker,
+            &format!("/api/v1/children/{}/flags", cara.id),
+            json!({"kind": "gang-involvement"}),
+        )
         .await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
     let r = app
-        .post(&other_la, &format!("/api/v1/children/{}/closure", ben.id), json!({}))
+        .post(
+            &other_la,
+            &format!("/api/v1/children/{}/closure", ben.id),
+            json!({}),
+        )
         .await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
     checks += 1;

@@ -708,6 +708,7 @@ fn is_casework(name: &str, path: &str) -> bool {
         && !path.ends_with("/chronology");
     let lists = [
         "/casework",
+        "/worklists/casework",
         "/caseloads",
         "/supervision",
         "/strategy-discussions",

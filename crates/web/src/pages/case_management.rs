@@ -239,7 +239,9 @@ fn saved_message(s: Option<&str>) -> Option<&'static str> {
         "involvement-ended" => "Specialist involvement ended",
         "early-help" => "Early help episode started: it now waits for management oversight",
         "oversight" => "Management oversight recorded",
-        "step-up" => "Stepped up: the referral is open and the early help history is on the case notes",
+        "step-up" => {
+            "Stepped up: the referral is open and the early help history is on the case notes"
+        }
         "early-help-ended" => "Early help episode ended",
         "allocation" => "Case allocated",
         "closure" => "Child in need episode closed",
@@ -381,10 +383,10 @@ async fn after<S: Store>(
     result: Result<Saved, ServiceError>,
 ) -> Result<Response, WebError> {
     match result {
-        Ok(_) => Ok(Redirect::to(&format!(
-            "/children/{child}/case-management?saved={saved}"
-        ))
-        .into_response()),
+        Ok(_) => Ok(
+            Redirect::to(&format!("/children/{child}/case-management?saved={saved}"))
+                .into_response(),
+        ),
         Err(ServiceError::Invalid(errors)) => {
             let failed = Failed {
                 form: form.to_owned(),
@@ -798,6 +800,9 @@ mod tests {
             "supervision-cases-0-actions-1-due-on"
         );
         assert_eq!(field_id("closure", "plans"), "closure-plans");
-        assert_eq!(field_id("early-help", "lead_agency"), "early-help-lead-agency");
+        assert_eq!(
+            field_id("early-help", "lead_agency"),
+            "early-help-lead-agency"
+        );
     }
 }
