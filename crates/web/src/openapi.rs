@@ -294,7 +294,12 @@ pub fn document() -> Value {
         let mut parameters = Vec::new();
         // Every `{name}` in the path is a record's id: the child's (or the contact's, or the request's) first,
         // then the record within it (a plan, a conference).
-        for name in o.path.split('{').skip(1).filter_map(|rest| rest.split('}').next()) {
+        for name in o
+            .path
+            .split('{')
+            .skip(1)
+            .filter_map(|rest| rest.split('}').next())
+        {
             parameters.push(json!({"name": name, "in": "path", "required": true, "schema": {"type": "string", "format": "uuid"}}));
         }
         if o.if_match {

@@ -691,15 +691,24 @@ async fn story<S: Store>(store: S) -> String {
 
     // Filters: one kind; overdue only.
     let (_, icpc) = app
-        .get(&w.worker1, "/api/v1/worklists/casework?scope=mine&kind=icpc")
+        .get(
+            &w.worker1,
+            "/api/v1/worklists/casework?scope=mine&kind=icpc",
+        )
         .await;
     assert_eq!(rows(&icpc), [rows(&mine)[4].clone()]);
-    let (_, overdue) = app.get(&w.worker1, "/api/v1/worklists/casework?overdue=true").await;
+    let (_, overdue) = app
+        .get(&w.worker1, "/api/v1/worklists/casework?overdue=true")
+        .await;
     assert_eq!(rows(&overdue), rows(&mine)[..6].to_vec());
-    let (status, bad) = app.get(&w.worker1, "/api/v1/worklists/casework?kind=lunch").await;
+    let (status, bad) = app
+        .get(&w.worker1, "/api/v1/worklists/casework?kind=lunch")
+        .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(bad["errors"][0]["field"], "kind");
-    let (status, bad) = app.get(&w.worker1, "/api/v1/worklists/casework?scope=county").await;
+    let (status, bad) = app
+        .get(&w.worker1, "/api/v1/worklists/casework?scope=county")
+        .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(bad["errors"][0]["field"], "scope");
 
@@ -756,7 +765,9 @@ async fn story<S: Store>(store: S) -> String {
     );
 
     // The team: Ava, Ben and Cara (not Dan, restricted; not Eve, closed; not Gus, unallocated; not Finn).
-    let (_, team) = app.get(&w.worker1, "/api/v1/worklists/casework?scope=team").await;
+    let (_, team) = app
+        .get(&w.worker1, "/api/v1/worklists/casework?scope=team")
+        .await;
     let ids = |xs: &[PersonId]| {
         xs.iter()
             .map(|x| x.to_string())
@@ -767,7 +778,9 @@ async fn story<S: Store>(store: S) -> String {
 
     // All cases in the LA: Gus too (his assessment is due 45 working days after his referral: Thursday 26
     // June, in 44); still not Dan, Eve or Finn.
-    let (_, all) = app.get(&w.worker1, "/api/v1/worklists/casework?scope=la").await;
+    let (_, all) = app
+        .get(&w.worker1, "/api/v1/worklists/casework?scope=la")
+        .await;
     assert_eq!(children(&all), ids(&[w.ava, w.ben, w.cara, w.gus]));
     let gus: Vec<_> = rows(&all)
         .into_iter()
@@ -791,10 +804,14 @@ async fn story<S: Store>(store: S) -> String {
             .any(|r| r["child_id"] == w.gus.to_string() && r["worker"].is_null())
     );
     // The manager is named on Dan's record: Dan's assessment clock (no assessment yet) shows for them.
-    let (_, managers) = app.get(&w.manager, "/api/v1/worklists/casework?scope=la").await;
+    let (_, managers) = app
+        .get(&w.manager, "/api/v1/worklists/casework?scope=la")
+        .await;
     assert!(children(&managers).contains(&w.dan.to_string()));
     // Another LA's worker sees Finn only; 213's never see Finn, nor Eve (closed).
-    let (_, theirs) = app.get(&w.worker205, "/api/v1/worklists/casework?scope=la").await;
+    let (_, theirs) = app
+        .get(&w.worker205, "/api/v1/worklists/casework?scope=la")
+        .await;
     assert_eq!(children(&theirs), ids(&[w.finn]));
     for list in [&mine, &team, &all, &managers] {
         assert!(!children(list).contains(&w.finn.to_string()));
