@@ -254,6 +254,12 @@ async fn child_protection_journey() {
     // absent agencies and an action without a due date. Refused, every problem named, nothing saved.
     println!("step 2: strategy discussion, refused then recorded");
     run.sign_in("social-worker-213").await;
+    // The demo social worker holds a caseload of their own, so "My cases" has work in it from the start.
+    run.goto("/casework").await;
+    wait_h1(&run.client, "My cases: what is due").await;
+    let text = run.text().await;
+    assert!(text.contains("most overdue first"), "{text}");
+    run.check("casework worklist, the demo caseload").await;
     run.goto(&format!("/children/{child}/protection")).await;
     wait_h1(&run.client, "Child protection").await;
     assert!(

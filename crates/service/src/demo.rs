@@ -5,10 +5,12 @@ use std::time::{Duration, Instant};
 
 use domain::audit::Actor;
 use domain::codes::{Agency, Role};
+use domain::datetime::{Date, london_date};
 use domain::identifiers::LaCode;
-use domain::ids::UserId;
-use domain::records::{RecordCounts, RecordSet, User};
-use store::Store;
+use domain::ids::{AllocationId, TeamId, UserId};
+use domain::policy::Decision;
+use domain::records::{Allocation, RecordCounts, RecordSet, User};
+use store::{CaseChange, Store};
 
 use crate::{ServiceError, Services, auth};
 
@@ -17,6 +19,9 @@ pub const DEMO_PASSWORD: &str = "frontdoor-demo";
 
 /// The demo LAs: Hammersmith & Fulham, Kensington & Chelsea and Westminster, sharing one MASH.
 pub const DEMO_LAS: [&str; 3] = ["205", "207", "213"];
+
+/// How many children each LA's demo social worker takes over, so that "My cases" has work in it.
+const DEMO_CASELOAD: usize = 12;
 
 /// How many children go into one transaction.
 const CHILDREN_PER_BATCH: u32 = 5_000;
@@ -37,6 +42,18 @@ pub struct DemoSignIn {
     pub role: Role,
     pub agency: Option<Agency>,
     pub la: LaCode,
+}
+
+/// A demo sign-in's id, from its username (a UUID of version 8, "custom"): the same in every demo database, so a
+/// demo is the same records every time it is made with the same seed.
+fn demo_user_id(username: &str) -> UserId {
+    use sha2::Digest;
+    let digest = sha2::Sha256::digest(format!("frontdoor demo sign-in {username}").as_bytes());
+    let mut bytes = [0u8; 16];
+    bytes.copy_from_slice(digest.get(..16).unwrap_or(&[0; 16]));
+    bytes[6] = (bytes[6] & 0x0f) | 0x80;
+    bytes[8] = (bytes[8] & 0x3f) | 0x80;
+    UserId::from_uuid(uuid::Uuid::from_bytes(bytes))
 }
 
 /// The sign-ins `--demo` creates: one per role and LA (partners: police, health and education).
@@ -107,7 +124,9 @@ impl<S: Store> Services<S> {
         generator
             .await
             .map_err(|e| ServiceError::Internal(format!("demo data generator: {e}")))?;
-        let sign_ins = self.add_demo_sign_ins(&actor, &config.las).await?;
+        let sign_ins = self
+            .add_demo_sign_ins_on(&actor, &config.las, config.until)
+            .await?;
         let (counts, audit_entries) = self.store.counts().await?;
         Ok(Seeded {
             counts,
@@ -117,34 +136,151 @@ impl<S: Store> Services<S> {
         })
     }
 
-    /// Create the demo sign-ins that do not exist yet (all with [`DEMO_PASSWORD`]).
+    /// Create the demo sign-ins that do not exist yet (all with [`DEMO_PASSWORD`]). So that a first look finds
+    /// work on "My cases", each LA's demo social worker takes over a small caseload of children on plans (from
+    /// one synthetic team, allocated to them from today), and the LA's demo social worker and team manager
+    /// belong to that team.
     pub async fn add_demo_sign_ins(
         &self,
         actor: &Actor,
         las: &[LaCode],
     ) -> Result<Vec<DemoSignIn>, ServiceError> {
+        self.add_demo_sign_ins_on(actor, las, london_date(self.now()))
+            .await
+    }
+
+    /// [`Services::add_demo_sign_ins`], handing the caseloads over on `on` (the demo's last day). The same
+    /// demo gives the same records: the sign-ins' ids come from their usernames and the new allocations' from
+    /// the ones they replace.
+    async fn add_demo_sign_ins_on(
+        &self,
+        actor: &Actor,
+        las: &[LaCode],
+        on: Date,
+    ) -> Result<Vec<DemoSignIn>, ServiceError> {
         let wanted = demo_sign_ins(las);
         // One hash for all: the same password, and hashing is deliberately slow.
         let hash = auth::hash_password(DEMO_PASSWORD.to_owned()).await?;
+        let mut caseloads = Vec::new();
+        for la in las {
+            caseloads.push((la.clone(), self.demo_caseload(actor, la).await?));
+        }
         for s in &wanted {
             if self.store.user_credentials(&s.username).await?.is_some() {
                 continue;
             }
+            let caseload = caseloads
+                .iter()
+                .find(|(la, _)| *la == s.la)
+                .and_then(|(_, c)| c.as_ref());
+            let in_team = matches!(s.role, Role::SocialWorker | Role::TeamManager);
             let user = User {
-                id: UserId::new(),
+                id: demo_user_id(&s.username),
                 username: s.username.clone(),
                 display_name: format!("Demo {} ({})", s.role.label(), s.la.name().unwrap_or("LA")),
                 role: s.role,
                 agency: s.agency,
                 las: vec![s.la.clone()],
-                team_id: None,
+                team_id: caseload.filter(|_| in_team).map(|(team, _)| *team),
                 disabled: false,
                 created_at: self.now(),
             };
             self.store
                 .add_user(actor, &user, Some(hash.clone()))
                 .await?;
+            if s.role == Role::SocialWorker
+                && let Some((team, allocations)) = caseload
+            {
+                self.hand_over(actor, user.id, *team, allocations, on)
+                    .await?;
+            }
         }
         Ok(wanted)
+    }
+
+    /// Up to [`DEMO_CASELOAD`] children of `la` on a plan, all allocated now to workers of one team: the team and
+    /// their current allocations.
+    async fn demo_caseload(
+        &self,
+        actor: &Actor,
+        la: &LaCode,
+    ) -> Result<Option<(TeamId, Vec<Allocation>)>, ServiceError> {
+        let open = self
+            .store
+            .casework_worklist(
+                actor,
+                store::CaseworkQuery {
+                    las: vec![la.clone()],
+                    user_id: None,
+                    allocated_to: None,
+                    team: None,
+                    limit: 500,
+                },
+            )
+            .await?;
+        let on_plans: Vec<&Allocation> = open
+            .allocations
+            .iter()
+            .filter(|a| a.to.is_none() && a.team_id.is_some())
+            .filter(|a| open.plans.iter().any(|p| p.child_id == a.child_id))
+            .collect();
+        let Some(team) = on_plans.first().and_then(|a| a.team_id) else {
+            return Ok(None);
+        };
+        let mut chosen: Vec<Allocation> = Vec::new();
+        for a in on_plans.into_iter().filter(|a| a.team_id == Some(team)) {
+            if chosen.len() < DEMO_CASELOAD && !chosen.iter().any(|c| c.child_id == a.child_id) {
+                chosen.push(a.clone());
+            }
+        }
+        Ok(Some((team, chosen)))
+    }
+
+    /// Allocate each child to `worker` from today, ending their current allocation.
+    async fn hand_over(
+        &self,
+        actor: &Actor,
+        worker: UserId,
+        team: TeamId,
+        allocations: &[Allocation],
+        on: Date,
+    ) -> Result<(), ServiceError> {
+        for old in allocations {
+            // The new allocation's id: the old one's with its last byte turned (unique, and the same every run).
+            let mut bytes = *old.id.uuid().as_bytes();
+            bytes[15] ^= 0x5a;
+            let new = Allocation {
+                id: AllocationId::from_uuid(uuid::Uuid::from_bytes(bytes)),
+                la: old.la.clone(),
+                child_id: old.child_id,
+                worker_id: worker,
+                team_id: Some(team),
+                from: on,
+                to: None,
+            };
+            let ended = Allocation {
+                to: Some(on),
+                ..old.clone()
+            };
+            self.store
+                .save_case_change(
+                    actor,
+                    CaseChange {
+                        child: old.child_id,
+                        created: RecordSet {
+                            allocations: vec![new],
+                            ..RecordSet::default()
+                        },
+                        updated: RecordSet {
+                            allocations: vec![ended],
+                            ..RecordSet::default()
+                        },
+                        seen_version: None,
+                    },
+                    Box::new(|_| Decision::Allow),
+                )
+                .await?;
+        }
+        Ok(())
     }
 }
