@@ -189,15 +189,8 @@ impl<S: Store> Services<S> {
         changes: CaseChanges,
         action: Action,
     ) -> Result<i64, ServiceError> {
-        self.save_case(
-            actor,
-            ctx.child.id,
-            None,
-            changes.created,
-            changes.updated,
-            action,
-        )
-        .await
+        self.save_case(actor, ctx, changes.created, changes.updated, action)
+            .await
     }
 
     // --- reads ------------------------------------------------------------------------------------------
@@ -517,8 +510,11 @@ impl<S: Store> Services<S> {
         actor: &Actor,
         child: PersonId,
         input: &FlagInput,
+        version: Option<i64>,
     ) -> Result<Saved, ServiceError> {
-        let ctx = self.case_for(actor, child, Action::Create).await?;
+        let ctx = self
+            .change_for(actor, child, Action::Create, version)
+            .await?;
         let flag = cm::raise_flag(input, &ctx.child, &ctx.file, ctx.today)?;
         let id = flag.id.to_string();
         let changes = CaseChanges {
@@ -541,8 +537,11 @@ impl<S: Store> Services<S> {
         child: PersonId,
         flag: &str,
         input: &EndInput,
+        version: Option<i64>,
     ) -> Result<Saved, ServiceError> {
-        let ctx = self.case_for(actor, child, Action::Update).await?;
+        let ctx = self
+            .change_for(actor, child, Action::Update, version)
+            .await?;
         let id = path_id(flag, ChildFlagId::parse);
         let found = ctx
             .file
@@ -572,8 +571,11 @@ impl<S: Store> Services<S> {
         actor: &Actor,
         child: PersonId,
         input: &SpecialistInvolvementInput,
+        version: Option<i64>,
     ) -> Result<Saved, ServiceError> {
-        let ctx = self.case_for(actor, child, Action::Create).await?;
+        let ctx = self
+            .change_for(actor, child, Action::Create, version)
+            .await?;
         let users = match cm::involvement_worker(input) {
             Some(id) => self.store.directory(vec![id], Vec::new()).await?.0,
             None => Vec::new(),
@@ -600,8 +602,11 @@ impl<S: Store> Services<S> {
         child: PersonId,
         involvement: &str,
         input: &EndInput,
+        version: Option<i64>,
     ) -> Result<Saved, ServiceError> {
-        let ctx = self.case_for(actor, child, Action::Update).await?;
+        let ctx = self
+            .change_for(actor, child, Action::Update, version)
+            .await?;
         let id = path_id(involvement, SpecialistInvolvementId::parse);
         let found = ctx
             .file
@@ -633,8 +638,11 @@ impl<S: Store> Services<S> {
         actor: &Actor,
         child: PersonId,
         input: &EarlyHelpInput,
+        version: Option<i64>,
     ) -> Result<Saved, ServiceError> {
-        let ctx = self.case_for(actor, child, Action::Create).await?;
+        let ctx = self
+            .change_for(actor, child, Action::Create, version)
+            .await?;
         let role = actor.role.ok_or(ServiceError::Unauthenticated)?;
         let changes = cm::step_down(
             input,
@@ -674,8 +682,11 @@ impl<S: Store> Services<S> {
         actor: &Actor,
         child: PersonId,
         episode: &str,
+        version: Option<i64>,
     ) -> Result<Saved, ServiceError> {
-        let ctx = self.case_for(actor, child, Action::Approve).await?;
+        let ctx = self
+            .change_for(actor, child, Action::Approve, version)
+            .await?;
         let found = Self::episode(&ctx, episode)?;
         let by = actor.user_id.ok_or(ServiceError::Forbidden)?;
         let overseen = cm::oversee_early_help(found, by, ctx.now)?;
@@ -699,8 +710,11 @@ impl<S: Store> Services<S> {
         child: PersonId,
         episode: &str,
         input: &StepUpInput,
+        version: Option<i64>,
     ) -> Result<Saved, ServiceError> {
-        let ctx = self.case_for(actor, child, Action::Create).await?;
+        let ctx = self
+            .change_for(actor, child, Action::Create, version)
+            .await?;
         let found = Self::episode(&ctx, episode)?;
         let changes = cm::step_up(
             input,
@@ -725,8 +739,11 @@ impl<S: Store> Services<S> {
         child: PersonId,
         episode: &str,
         input: &EndEarlyHelpInput,
+        version: Option<i64>,
     ) -> Result<Saved, ServiceError> {
-        let ctx = self.case_for(actor, child, Action::Update).await?;
+        let ctx = self
+            .change_for(actor, child, Action::Update, version)
+            .await?;
         let found = Self::episode(&ctx, episode)?;
         let ended = cm::end_early_help(input, found, ctx.today)?;
         let changes = CaseChanges {
@@ -750,8 +767,11 @@ impl<S: Store> Services<S> {
         actor: &Actor,
         child: PersonId,
         input: &AllocationInput,
+        version: Option<i64>,
     ) -> Result<Saved, ServiceError> {
-        let ctx = self.case_for(actor, child, Action::Update).await?;
+        let ctx = self
+            .change_for(actor, child, Action::Update, version)
+            .await?;
         let (worker, team) = cm::allocation_refs(input);
         let (users, teams) = self
             .store
@@ -776,8 +796,11 @@ impl<S: Store> Services<S> {
         actor: &Actor,
         child: PersonId,
         input: &ClosureInput,
+        version: Option<i64>,
     ) -> Result<Saved, ServiceError> {
-        let ctx = self.case_for(actor, child, Action::Update).await?;
+        let ctx = self
+            .change_for(actor, child, Action::Update, version)
+            .await?;
         let changes = cm::close_episode(input, &ctx.child, &ctx.file, ctx.today)?;
         let id = changes.updated.referrals.first().map(|r| r.id.to_string());
         let v = self

@@ -16,7 +16,7 @@ use domain::datetime::{Date, Timestamp, london_date};
 use domain::ids::PersonId;
 use domain::policy::{Action, Area};
 use domain::records::{LocalAuthority, Person, RecordSet};
-use store::{CaseChange, Store};
+use store::{CaseChange, CaseFile, Store};
 
 use crate::children::answered;
 use crate::{ServiceError, Services, case_record_check, subject};
@@ -26,12 +26,12 @@ use crate::{ServiceError, Services, case_record_check, subject};
 pub struct CaseContext {
     /// The child.
     pub child: Person,
-    /// Every record about the child (as [`Store::case_file`] gives it).
+    /// Every record about the child (as [`Store::view_child`] gives it).
     pub file: RecordSet,
     pub la: LocalAuthority,
     pub calendar: Arc<Calendar>,
-    /// The version of the child's records now: a change made from a page the user opened earlier should send
-    /// the version they saw instead.
+    /// The version of the child's records, read in the same snapshot as `file`: a change is saved only if it is
+    /// still the version when it is written (see [`Services::save_case`]).
     pub version: i64,
     pub now: Timestamp,
     pub today: Date,
@@ -51,8 +51,11 @@ impl<S: Store> Services<S> {
             .store
             .view_child(actor, child, case_record_check(actor, action))
             .await?;
-        let file = answered(actor, Area::CaseRecords, action, v)?;
-        let person = file
+        let CaseFile {
+            record: records,
+            version,
+        } = answered(actor, Area::CaseRecords, action, v)?;
+        let person = records
             .people
             .iter()
             .find(|p| p.id == child)
@@ -60,11 +63,10 @@ impl<S: Store> Services<S> {
             .ok_or(ServiceError::NotFound)?;
         let la = self.local_authority(&person.la).await?;
         let calendar = self.calendar(&la.settings);
-        let version = self.store.case_version(child).await?;
         let now = self.now();
         Ok(CaseContext {
             child: person,
-            file,
+            file: records,
             la,
             calendar,
             version,
@@ -73,14 +75,30 @@ impl<S: Store> Services<S> {
         })
     }
 
-    /// Save a change to one child's records: created and updated records (whole rows), checked as `action` on
-    /// the child, refused with 409 if anyone changed the child's records since `version` (when given).
-    /// Returns the new version.
-    pub(crate) async fn save_case(
+    /// The child's case file for a change the user based on `seen` (the version of the child's records on the
+    /// page or in the `If-Match` they sent): 409 ([`ServiceError::Stale`]) at once if anyone has changed the
+    /// records since, before the input is even checked. Without `seen`, the change is based on this read.
+    pub(crate) async fn change_for(
         &self,
         actor: &Actor,
         child: PersonId,
-        version: Option<i64>,
+        action: Action,
+        seen: Option<i64>,
+    ) -> Result<CaseContext, ServiceError> {
+        let ctx = self.case_for(actor, child, action).await?;
+        match seen {
+            Some(v) if v != ctx.version => Err(ServiceError::Stale),
+            _ => Ok(ctx),
+        }
+    }
+
+    /// Save a change to one child's records: created and updated records (whole rows), checked as `action` on
+    /// the child, and refused with 409 if anyone changed the child's records since `ctx` was read (the rules
+    /// were applied to that read, so nothing is overwritten unseen). Returns the new version.
+    pub(crate) async fn save_case(
+        &self,
+        actor: &Actor,
+        ctx: &CaseContext,
         created: RecordSet,
         updated: RecordSet,
         action: Action,
@@ -90,10 +108,11 @@ impl<S: Store> Services<S> {
             .save_case_change(
                 actor,
                 CaseChange {
-                    child,
+                    child: ctx.child.id,
                     created,
                     updated,
-                    seen_version: version,
+                    seen_version: Some(ctx.version),
+                    seen_record: None,
                 },
                 case_record_check(actor, action),
             )

@@ -237,12 +237,13 @@ impl<S: Store> Services<S> {
     /// see case records leaves an entry when it tries).
     async fn case_file(&self, actor: &Actor, child: PersonId) -> Result<RecordSet, ServiceError> {
         crate::subject(actor)?;
-        viewed(
+        let file = viewed(
             actor,
             self.store
                 .view_child(actor, child, case_record_check(actor, Action::View))
                 .await?,
-        )
+        )?;
+        Ok(file.record)
     }
 
     /// The read-only child record: identity, family and household, allocation, open episodes, chronology.

@@ -276,6 +276,7 @@ impl<S: Store> Services<S> {
                             ..RecordSet::default()
                         },
                         seen_version: None,
+                        seen_record: None,
                     },
                     Box::new(|_| Decision::Allow),
                 )

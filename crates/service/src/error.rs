@@ -20,6 +20,9 @@ pub enum ServiceError {
     /// The change clashes with what is stored (HTTP 409).
     #[error("conflict: {0}")]
     Conflict(String),
+    /// Someone changed the record since the version the change was based on; nothing was saved (HTTP 409).
+    #[error("stale: the record changed since it was read")]
+    Stale,
     /// The database cannot be reached (HTTP 503).
     #[error("unavailable: {0}")]
     Unavailable(String),
@@ -51,6 +54,7 @@ impl From<StoreError> for ServiceError {
         match e {
             StoreError::NotFound => ServiceError::NotFound,
             StoreError::Conflict(m) => ServiceError::Conflict(m),
+            StoreError::Stale { .. } => ServiceError::Stale,
             StoreError::Unavailable(m) => ServiceError::Unavailable(m),
             other => ServiceError::Internal(other.to_string()),
         }

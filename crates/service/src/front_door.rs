@@ -72,6 +72,9 @@ pub struct RequestItem {
     pub child_date_of_birth: Option<domain::datetime::Date>,
     pub clock: WorklistClock,
     pub answered: bool,
+    /// The request's version, when one request is read: what its answer sends back (`If-Match`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub version: Option<i64>,
 }
 
 /// Everything the screening page shows about one contact.
@@ -144,23 +147,30 @@ fn saved(actor: &Actor, v: Viewed<i64>) -> Result<i64, ServiceError> {
 }
 
 impl<S: Store> Services<S> {
-    /// A contact and the version of its child's records, read through an audited view.
-    /// The contact a change is about, read through an audited view that checks `action` (so that every
-    /// attempt, allowed or not, is in the audit trail, and a role that may never do this gets 403).
+    /// The contact a change is about and the version of its child's records (one snapshot), read through an
+    /// audited view that checks `action` (so that every attempt, allowed or not, is in the audit trail, and a
+    /// role that may never do this gets 403). 409 at once if the user based the change on an older version.
     async fn contact_for_change(
         &self,
         actor: &Actor,
         id: ContactId,
         action: Action,
-    ) -> Result<(Contact, LocalAuthority), ServiceError> {
+        seen: Option<i64>,
+    ) -> Result<(Contact, LocalAuthority, i64), ServiceError> {
         subject(actor)?;
         let v = self
             .store
             .view_contact(actor, id, case_record_check(actor, action))
             .await?;
-        let contact = answered(actor, Area::CaseRecords, action, v)?;
+        let store::Versioned {
+            record: contact,
+            version,
+        } = answered(actor, Area::CaseRecords, action, v)?;
+        if seen.is_some_and(|s| s != version) {
+            return Err(ServiceError::Stale);
+        }
         let la = self.local_authority(&contact.la).await?;
-        Ok((contact, la))
+        Ok((contact, la, version))
     }
 
     async fn save(
@@ -181,6 +191,7 @@ impl<S: Store> Services<S> {
                     created,
                     updated,
                     seen_version: version,
+                    seen_record: None,
                 },
                 check,
             )
@@ -188,19 +199,20 @@ impl<S: Store> Services<S> {
         saved(actor, v)
     }
 
-    /// Save a changed contact (with any records the change creates), checking `action` on its child.
+    /// Save a changed contact (with any records the change creates), checking `action` on its child, if its
+    /// child's records are still at `version`.
     async fn save_contact(
         &self,
         actor: &Actor,
         contact: Contact,
-        version: Option<i64>,
+        version: i64,
         created: RecordSet,
         action: Action,
     ) -> Result<i64, ServiceError> {
         self.save(
             actor,
             contact.child_id,
-            version,
+            Some(version),
             created,
             RecordSet {
                 contacts: vec![contact],
@@ -299,20 +311,28 @@ impl<S: Store> Services<S> {
             .store
             .view_contact(actor, id, case_record_check(actor, Action::View))
             .await?;
-        let contact = viewed(actor, v)?;
-        // The version first: a change between here and the read below makes a later save a conflict, never
-        // a silent overwrite.
-        let version = self.store.case_version(contact.child_id).await?;
-        let file = viewed(
+        let first_read = viewed(actor, v)?.record;
+        // The version comes with the records, from one snapshot (the contact too is taken from it): a change
+        // after this read makes a later save stale (409), never a silent overwrite.
+        let store::CaseFile {
+            record: file,
+            version,
+        } = viewed(
             actor,
             self.store
                 .view_child(
                     actor,
-                    contact.child_id,
+                    first_read.child_id,
                     case_record_check(actor, Action::View),
                 )
                 .await?,
         )?;
+        let contact = file
+            .contacts
+            .iter()
+            .find(|c| c.id == first_read.id)
+            .cloned()
+            .unwrap_or(first_read);
         let la = self.local_authority(&contact.la).await?;
         let calendar = self.calendar(&la.settings);
         let now = self.now();
@@ -338,7 +358,7 @@ impl<S: Store> Services<S> {
                 .view_child(actor, s.id, case_record_check(actor, Action::View))
                 .await?;
             if let Viewed::Allowed(theirs) = v {
-                merge(&mut records, theirs);
+                merge(&mut records, theirs.record);
             }
         }
         let history_flags = rules::family_history_flags(child.id, &sibling_names, &records, today);
@@ -456,10 +476,12 @@ impl<S: Store> Services<S> {
         &self,
         actor: &Actor,
         id: ContactId,
-        version: Option<i64>,
         input: &ScreeningInput,
+        version: Option<i64>,
     ) -> Result<i64, ServiceError> {
-        let (contact, _) = self.contact_for_change(actor, id, Action::Update).await?;
+        let (contact, _, version) = self
+            .contact_for_change(actor, id, Action::Update, version)
+            .await?;
         let change = rules::screen(&contact.screening, input)?;
         let now = self.now();
         let mut created = RecordSet::default();
@@ -540,7 +562,9 @@ impl<S: Store> Services<S> {
         id: ContactId,
         version: Option<i64>,
     ) -> Result<i64, ServiceError> {
-        let (contact, _) = self.contact_for_change(actor, id, Action::Approve).await?;
+        let (contact, _, version) = self
+            .contact_for_change(actor, id, Action::Approve, version)
+            .await?;
         let (Some(user), Some(role)) = (actor.user_id, actor.role) else {
             return Err(ServiceError::Forbidden);
         };
@@ -570,10 +594,12 @@ impl<S: Store> Services<S> {
         &self,
         actor: &Actor,
         id: ContactId,
-        version: Option<i64>,
         input: &InformationRequestInput,
+        version: Option<i64>,
     ) -> Result<InformationRequestId, ServiceError> {
-        let (contact, la) = self.contact_for_change(actor, id, Action::Update).await?;
+        let (contact, la, version) = self
+            .contact_for_change(actor, id, Action::Update, version)
+            .await?;
         let now = self.now();
         let new = rules::information_request(input, &contact.screening, now, &la.settings)?;
         let file = self
@@ -624,7 +650,7 @@ impl<S: Store> Services<S> {
         self.save(
             actor,
             contact.child_id,
-            version,
+            Some(version),
             created,
             RecordSet::default(),
             case_record_check(actor, Action::Update),
@@ -639,10 +665,12 @@ impl<S: Store> Services<S> {
         &self,
         actor: &Actor,
         id: ContactId,
-        version: Option<i64>,
         input: &DecisionInput,
+        version: Option<i64>,
     ) -> Result<i64, ServiceError> {
-        let (contact, la) = self.contact_for_change(actor, id, Action::Update).await?;
+        let (contact, la, version) = self
+            .contact_for_change(actor, id, Action::Update, version)
+            .await?;
         if contact.decision.is_some() {
             return Err(ServiceError::invalid(
                 "outcome",
@@ -706,7 +734,9 @@ impl<S: Store> Services<S> {
         id: ContactId,
         version: Option<i64>,
     ) -> Result<i64, ServiceError> {
-        let (contact, _) = self.contact_for_change(actor, id, Action::Approve).await?;
+        let (contact, _, version) = self
+            .contact_for_change(actor, id, Action::Approve, version)
+            .await?;
         let (Some(user), Some(role)) = (actor.user_id, actor.role) else {
             return Err(ServiceError::Forbidden);
         };
@@ -736,10 +766,12 @@ impl<S: Store> Services<S> {
         &self,
         actor: &Actor,
         id: ContactId,
-        version: Option<i64>,
         input: &FeedbackInput,
+        version: Option<i64>,
     ) -> Result<i64, ServiceError> {
-        let (contact, _) = self.contact_for_change(actor, id, Action::Update).await?;
+        let (contact, _, version) = self
+            .contact_for_change(actor, id, Action::Update, version)
+            .await?;
         let Some(user) = actor.user_id else {
             return Err(ServiceError::Forbidden);
         };
@@ -802,13 +834,16 @@ impl<S: Store> Services<S> {
         actor: &Actor,
         id: InformationRequestId,
     ) -> Result<RequestItem, ServiceError> {
-        let (request, child, la) = self.request_for(actor, id, Action::View).await?;
-        Ok(request_item(
-            &request,
-            &child,
-            (&la, &self.calendar(&la.settings)),
-            self.now(),
-        ))
+        let (request, child, la, version) = self.request_for(actor, id, Action::View).await?;
+        Ok(RequestItem {
+            version: Some(version),
+            ..request_item(
+                &request,
+                &child,
+                (&la, &self.calendar(&la.settings)),
+                self.now(),
+            )
+        })
     }
 
     async fn request_for(
@@ -816,7 +851,7 @@ impl<S: Store> Services<S> {
         actor: &Actor,
         id: InformationRequestId,
         action: Action,
-    ) -> Result<(InformationRequest, Person, LocalAuthority), ServiceError> {
+    ) -> Result<(InformationRequest, Person, LocalAuthority, i64), ServiceError> {
         subject(actor)?;
         // The agency is known only once the request is read; the check inside the read needs it, so it runs
         // on what the store passes in.
@@ -858,14 +893,17 @@ impl<S: Store> Services<S> {
         } else {
             Area::CaseRecords
         };
-        let request = answered(actor, area, action, v)?;
+        let store::Versioned {
+            record: request,
+            version,
+        } = answered(actor, area, action, v)?;
         let child = self
             .store
             .person(request.child_id)
             .await?
             .ok_or(ServiceError::NotFound)?;
         let la = self.local_authority(&request.la).await?;
-        Ok((request, child, la))
+        Ok((request, child, la, version))
     }
 
     /// A partner answers an information request addressed to their agency.
@@ -874,6 +912,7 @@ impl<S: Store> Services<S> {
         actor: &Actor,
         id: InformationRequestId,
         input: &ResponseInput,
+        version: Option<i64>,
     ) -> Result<(), ServiceError> {
         if actor.role != Some(Role::Partner) {
             // Only the agency asked answers; the MASH reads the answer. The attempt is still audited, and the
@@ -883,23 +922,32 @@ impl<S: Store> Services<S> {
                 _ => Err(ServiceError::Forbidden),
             };
         }
-        let (request, _, _) = self.request_for(actor, id, Action::Update).await?;
+        let (request, _, _, current) = self.request_for(actor, id, Action::Update).await?;
+        if version.is_some_and(|v| v != current) {
+            return Err(ServiceError::Stale);
+        }
         let Some(user) = actor.user_id else {
             return Err(ServiceError::Forbidden);
         };
         let answered = rules::respond(&request, input, user, actor.agency, self.now())?;
-        self.save(
-            actor,
-            request.child_id,
-            None,
-            RecordSet::default(),
-            RecordSet {
-                information_requests: vec![answered],
-                ..RecordSet::default()
-            },
-            partner_check(actor, Action::Update, request.agency),
-        )
-        .await?;
+        let v = self
+            .store
+            .save_case_change(
+                actor,
+                CaseChange {
+                    child: request.child_id,
+                    created: RecordSet::default(),
+                    updated: RecordSet {
+                        information_requests: vec![answered],
+                        ..RecordSet::default()
+                    },
+                    seen_version: None,
+                    seen_record: Some((id.uuid(), current)),
+                },
+                partner_check(actor, Action::Update, request.agency),
+            )
+            .await?;
+        saved(actor, v)?;
         Ok(())
     }
 }
@@ -917,6 +965,7 @@ fn request_item(
         child_date_of_birth: child.date_of_birth,
         clock: rules::worklist_clock_on(cal, &la.settings.clocks, r.due_at, clock_now),
         answered: r.response.is_some(),
+        version: None,
     }
 }
 

@@ -538,7 +538,7 @@ impl<S: Store> Services<S> {
             .store
             .view_contact(actor, id, case_record_check(actor, Action::View))
             .await?;
-        let contact = children::viewed(actor, viewed)?;
+        let contact = children::viewed(actor, viewed)?.record;
         let la = self.local_authority(&contact.la).await?;
         let calendar = self.calendar(&la.settings);
         Ok(ContactView::new(

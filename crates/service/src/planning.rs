@@ -201,8 +201,9 @@ impl<S: Store> Services<S> {
         actor: &Actor,
         child: PersonId,
         input: &AssessmentInput,
+        version: Option<i64>,
     ) -> Result<Assessment, ServiceError> {
-        let ctx = self.case_for(actor, child, Act::Create).await?;
+        let ctx = self.change_for(actor, child, Act::Create, version).await?;
         let a = planning::assessment(
             input,
             &ctx.file.referrals,
@@ -217,15 +218,8 @@ impl<S: Store> Services<S> {
             assessments: vec![a.clone()],
             ..RecordSet::default()
         };
-        self.save_case(
-            actor,
-            child,
-            None,
-            created,
-            RecordSet::default(),
-            Act::Create,
-        )
-        .await?;
+        self.save_case(actor, &ctx, created, RecordSet::default(), Act::Create)
+            .await?;
         Ok(a)
     }
 
@@ -236,8 +230,9 @@ impl<S: Store> Services<S> {
         child: PersonId,
         assessment: Option<AssessmentId>,
         input: &AssessmentInput,
+        version: Option<i64>,
     ) -> Result<Assessment, ServiceError> {
-        let ctx = self.case_for(actor, child, Act::Update).await?;
+        let ctx = self.change_for(actor, child, Act::Update, version).await?;
         let existing = find_assessment(&ctx, assessment)?;
         let a = planning::assessment(
             input,
@@ -253,15 +248,8 @@ impl<S: Store> Services<S> {
             assessments: vec![a.clone()],
             ..RecordSet::default()
         };
-        self.save_case(
-            actor,
-            child,
-            None,
-            RecordSet::default(),
-            updated,
-            Act::Update,
-        )
-        .await?;
+        self.save_case(actor, &ctx, RecordSet::default(), updated, Act::Update)
+            .await?;
         Ok(a)
     }
 
@@ -271,8 +259,9 @@ impl<S: Store> Services<S> {
         actor: &Actor,
         child: PersonId,
         assessment: Option<AssessmentId>,
+        version: Option<i64>,
     ) -> Result<Assessment, ServiceError> {
-        let ctx = self.case_for(actor, child, Act::Approve).await?;
+        let ctx = self.change_for(actor, child, Act::Approve, version).await?;
         let existing = find_assessment(&ctx, assessment)?;
         let manager = actor.user_id.ok_or(ServiceError::Forbidden)?;
         let a = planning::authorise(existing, manager, ctx.today)?;
@@ -280,15 +269,8 @@ impl<S: Store> Services<S> {
             assessments: vec![a.clone()],
             ..RecordSet::default()
         };
-        self.save_case(
-            actor,
-            child,
-            None,
-            RecordSet::default(),
-            updated,
-            Act::Approve,
-        )
-        .await?;
+        self.save_case(actor, &ctx, RecordSet::default(), updated, Act::Approve)
+            .await?;
         Ok(a)
     }
 
@@ -298,8 +280,9 @@ impl<S: Store> Services<S> {
         actor: &Actor,
         child: PersonId,
         input: &PlanInput,
+        version: Option<i64>,
     ) -> Result<planning::NewPlan, ServiceError> {
-        let ctx = self.case_for(actor, child, Act::Create).await?;
+        let ctx = self.change_for(actor, child, Act::Create, version).await?;
         let made = planning::cin_plan(
             input,
             &ctx.file.referrals,
@@ -314,15 +297,8 @@ impl<S: Store> Services<S> {
             actions: made.actions.clone(),
             ..RecordSet::default()
         };
-        self.save_case(
-            actor,
-            child,
-            None,
-            created,
-            RecordSet::default(),
-            Act::Create,
-        )
-        .await?;
+        self.save_case(actor, &ctx, created, RecordSet::default(), Act::Create)
+            .await?;
         Ok(made)
     }
 
@@ -333,23 +309,17 @@ impl<S: Store> Services<S> {
         child: PersonId,
         plan: Option<PlanId>,
         input: &PlanActionsInput,
+        version: Option<i64>,
     ) -> Result<Vec<Action>, ServiceError> {
-        let ctx = self.case_for(actor, child, Act::Create).await?;
+        let ctx = self.change_for(actor, child, Act::Create, version).await?;
         let plan = find_plan(&ctx, plan)?;
         let actions = planning::add_actions(plan, input, ctx.today, ctx.now)?;
         let created = RecordSet {
             actions: actions.clone(),
             ..RecordSet::default()
         };
-        self.save_case(
-            actor,
-            child,
-            None,
-            created,
-            RecordSet::default(),
-            Act::Create,
-        )
-        .await?;
+        self.save_case(actor, &ctx, created, RecordSet::default(), Act::Create)
+            .await?;
         Ok(actions)
     }
 
@@ -360,8 +330,9 @@ impl<S: Store> Services<S> {
         child: PersonId,
         plan: Option<PlanId>,
         input: &ReviewInput,
+        version: Option<i64>,
     ) -> Result<planning::ReviewChange, ServiceError> {
-        let ctx = self.case_for(actor, child, Act::Create).await?;
+        let ctx = self.change_for(actor, child, Act::Create, version).await?;
         let plan = find_plan(&ctx, plan)?;
         let change = planning::review(plan, &ctx.file.actions, input, ctx.today, ctx.now)?;
         let created = RecordSet {
@@ -374,7 +345,7 @@ impl<S: Store> Services<S> {
             actions: change.updated_actions.clone(),
             ..RecordSet::default()
         };
-        self.save_case(actor, child, None, created, updated, Act::Create)
+        self.save_case(actor, &ctx, created, updated, Act::Create)
             .await?;
         Ok(change)
     }
@@ -386,8 +357,9 @@ impl<S: Store> Services<S> {
         child: PersonId,
         plan: Option<PlanId>,
         input: &EndPlanInput,
+        version: Option<i64>,
     ) -> Result<planning::EndedPlan, ServiceError> {
-        let ctx = self.case_for(actor, child, Act::Update).await?;
+        let ctx = self.change_for(actor, child, Act::Update, version).await?;
         let plan = find_plan(&ctx, plan)?;
         let ended = planning::end_plan(plan, &ctx.file.actions, input, ctx.today)?;
         let updated = RecordSet {
@@ -395,15 +367,8 @@ impl<S: Store> Services<S> {
             actions: ended.cancelled.clone(),
             ..RecordSet::default()
         };
-        self.save_case(
-            actor,
-            child,
-            None,
-            RecordSet::default(),
-            updated,
-            Act::Update,
-        )
-        .await?;
+        self.save_case(actor, &ctx, RecordSet::default(), updated, Act::Update)
+            .await?;
         Ok(ended)
     }
 
@@ -413,8 +378,9 @@ impl<S: Store> Services<S> {
         actor: &Actor,
         child: PersonId,
         input: &VisitInput,
+        version: Option<i64>,
     ) -> Result<RecordedVisit, ServiceError> {
-        let ctx = self.case_for(actor, child, Act::Create).await?;
+        let ctx = self.change_for(actor, child, Act::Create, version).await?;
         let v = planning::visit(
             input,
             &ctx.file.plans,
@@ -428,15 +394,8 @@ impl<S: Store> Services<S> {
             visits: vec![v.clone()],
             ..RecordSet::default()
         };
-        self.save_case(
-            actor,
-            child,
-            None,
-            created,
-            RecordSet::default(),
-            Act::Create,
-        )
-        .await?;
+        self.save_case(actor, &ctx, created, RecordSet::default(), Act::Create)
+            .await?;
         let mut ctx = ctx;
         ctx.file.visits.push(v.clone());
         let next_visit = v

@@ -339,7 +339,9 @@ impl<S: Store> Services<S> {
         input: &StrategyInput,
         version: Option<i64>,
     ) -> Result<StrategyRecorded, ServiceError> {
-        let ctx = self.case_for(actor, child, Action::Create).await?;
+        let ctx = self
+            .change_for(actor, child, Action::Create, version)
+            .await?;
         if let Some(named) = domain::validation::present(input.child_id.as_deref())
             && PersonId::parse(named).ok() != Some(child)
         {
@@ -368,14 +370,7 @@ impl<S: Store> Services<S> {
             ..RecordSet::default()
         };
         let version = self
-            .save_case(
-                actor,
-                child,
-                version,
-                created,
-                RecordSet::default(),
-                Action::Create,
-            )
+            .save_case(actor, &ctx, created, RecordSet::default(), Action::Create)
             .await?;
         Ok(StrategyRecorded {
             version,
@@ -388,24 +383,26 @@ impl<S: Store> Services<S> {
         &self,
         actor: &Actor,
         child: PersonId,
-        section47: Section47Id,
+        section47: Option<Section47Id>,
         input: &Section47OutcomeInput,
         version: Option<i64>,
     ) -> Result<Section47Recorded, ServiceError> {
-        let ctx = self.case_for(actor, child, Action::Update).await?;
+        let ctx = self
+            .change_for(actor, child, Action::Update, version)
+            .await?;
         let s47 = ctx
             .file
             .section47s
             .iter()
-            .find(|s| s.id == section47 && s.child_id == child)
+            .find(|s| Some(s.id) == section47 && s.child_id == child)
             .ok_or(ServiceError::NotFound)?;
+        let s47_id = s47.id;
         let change = rules::record_section47_outcome(s47, input, &facts(&ctx, actor))?;
         let conference = change.initial_conference.as_ref().map(|c| (c.id, c.due_on));
         let version = self
             .save_case(
                 actor,
-                child,
-                version,
+                &ctx,
                 RecordSet {
                     conferences: change.initial_conference.into_iter().collect(),
                     ..RecordSet::default()
@@ -418,7 +415,7 @@ impl<S: Store> Services<S> {
             )
             .await?;
         Ok(Section47Recorded {
-            section47_id: section47,
+            section47_id: s47_id,
             conference_id: conference.map(|c| c.0),
             icpc_due_on: conference.map(|c| c.1),
             version,
@@ -430,20 +427,22 @@ impl<S: Store> Services<S> {
         &self,
         actor: &Actor,
         child: PersonId,
-        conference: ConferenceId,
+        conference: Option<ConferenceId>,
         input: &ConferenceInput,
         version: Option<i64>,
     ) -> Result<ConferenceRecorded, ServiceError> {
-        let ctx = self.case_for(actor, child, Action::Update).await?;
+        let ctx = self
+            .change_for(actor, child, Action::Update, version)
+            .await?;
         let found = ctx
             .file
             .conferences
             .iter()
-            .find(|c| c.id == conference && c.child_id == child)
+            .find(|c| Some(c.id) == conference && c.child_id == child)
             .ok_or(ServiceError::NotFound)?;
         let change = rules::record_conference(found, input, &facts(&ctx, actor))?;
         let mut recorded = ConferenceRecorded {
-            conference_id: conference,
+            conference_id: found.id,
             plan_id: change
                 .new_plan
                 .as_ref()
@@ -470,7 +469,7 @@ impl<S: Store> Services<S> {
             ..RecordSet::default()
         };
         recorded.version = self
-            .save_case(actor, child, version, created, updated, Action::Update)
+            .save_case(actor, &ctx, created, updated, Action::Update)
             .await?;
         Ok(recorded)
     }
@@ -480,24 +479,26 @@ impl<S: Store> Services<S> {
         &self,
         actor: &Actor,
         child: PersonId,
-        core_group: CoreGroupId,
+        core_group: Option<CoreGroupId>,
         input: &CoreGroupInput,
         version: Option<i64>,
     ) -> Result<CoreGroupRecorded, ServiceError> {
-        let ctx = self.case_for(actor, child, Action::Update).await?;
+        let ctx = self
+            .change_for(actor, child, Action::Update, version)
+            .await?;
         let found = ctx
             .file
             .core_groups
             .iter()
-            .find(|g| g.id == core_group && g.child_id == child)
+            .find(|g| Some(g.id) == core_group && g.child_id == child)
             .ok_or(ServiceError::NotFound)?;
+        let group_id = found.id;
         let change = rules::record_core_group(found, input, &facts(&ctx, actor))?;
         let next = change.next.as_ref().map(|g| (g.id, g.due_on));
         let version = self
             .save_case(
                 actor,
-                child,
-                version,
+                &ctx,
                 RecordSet {
                     core_groups: change.next.into_iter().collect(),
                     ..RecordSet::default()
@@ -510,7 +511,7 @@ impl<S: Store> Services<S> {
             )
             .await?;
         Ok(CoreGroupRecorded {
-            core_group_id: core_group,
+            core_group_id: group_id,
             next_core_group_id: next.map(|n| n.0),
             next_due_on: next.map(|n| n.1),
             version,

@@ -391,7 +391,14 @@ async fn front_door_story<S: Store>(store: &S, worker: &domain::records::User) {
     );
 
     // Screening: the contact rated amber, with the change kept; versions move on.
-    let v0 = store.case_version(child.id).await.unwrap();
+    // The version comes with the case file, from the same snapshot.
+    let version_now = || async {
+        match store.view_child(&actor, child.id, allow()).await.unwrap() {
+            Viewed::Allowed(f) => f.version,
+            other => panic!("{backend}: the child's file was not read: {other:?}"),
+        }
+    };
+    let v0 = version_now().await;
     assert!(v0 > 0, "{backend}: creating the records was a change");
     let mut rated = contact.clone();
     rated.screening.rag = Some(Rag::Amber);
@@ -411,6 +418,7 @@ async fn front_door_story<S: Store>(store: &S, worker: &domain::records::User) {
         created,
         updated,
         seen_version: seen,
+        seen_record: None,
     };
     let v1 = store
         .save_case_change(
@@ -434,7 +442,7 @@ async fn front_door_story<S: Store>(store: &S, worker: &domain::records::User) {
         panic!("{backend}: the change was refused: {v1:?}")
     };
     assert!(v1 > v0);
-    assert_eq!(store.case_version(child.id).await.unwrap(), v1);
+    assert_eq!(version_now().await, v1);
     assert_eq!(
         store.contact(contact.id).await.unwrap(),
         Some(rated.clone())
@@ -460,8 +468,30 @@ async fn front_door_story<S: Store>(store: &S, worker: &domain::records::User) {
         )
         .await;
     assert!(
-        matches!(r, Err(StoreError::Conflict(_))),
-        "{backend}: a stale change is a conflict: {r:?}"
+        matches!(r, Err(StoreError::Stale { current }) if current == v1),
+        "{backend}: a stale change is refused: {r:?}"
+    );
+    // So is one based on an older version of the one record it changes (a partner's answer).
+    let r = store
+        .save_case_change(
+            &actor,
+            CaseChange {
+                seen_record: Some((contact.id.uuid(), v0)),
+                ..change(
+                    RecordSet {
+                        contacts: vec![contact.clone()],
+                        ..RecordSet::default()
+                    },
+                    RecordSet::default(),
+                    None,
+                )
+            },
+            allow(),
+        )
+        .await;
+    assert!(
+        matches!(r, Err(StoreError::Stale { .. })),
+        "{backend}: a change based on an older version of the record is refused: {r:?}"
     );
     // A refused change writes nothing but its audit entry.
     let before = store.counts().await.unwrap().1;
@@ -593,10 +623,9 @@ async fn front_door_story<S: Store>(store: &S, worker: &domain::records::User) {
         )
         .await
         .unwrap();
-    assert_eq!(
-        seen,
-        Viewed::Allowed(request.clone()),
-        "{backend}: facts carry the agency"
+    assert!(
+        matches!(&seen, Viewed::Allowed(v) if v.record == request && v.version > 0),
+        "{backend}: facts carry the agency, and the request comes with its own version: {seen:?}"
     );
     assert_eq!(
         store
@@ -867,7 +896,7 @@ async fn access_story<S: Store>(
         .await
         .unwrap();
     assert!(
-        matches!(viewed, Viewed::Allowed(ref file) if file.people.iter().any(|p| p.id == child))
+        matches!(viewed, Viewed::Allowed(ref file) if file.record.people.iter().any(|p| p.id == child))
     );
     assert_eq!(seen.lock().unwrap().clone().unwrap().restricted_to, None);
     let denied = store

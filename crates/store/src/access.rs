@@ -6,7 +6,7 @@ use domain::codes::{AuditAction, AuditOutcome, RecordKind};
 use domain::datetime::Timestamp;
 use domain::ids::{ContactId, PersonId, UserId};
 use domain::policy::Decision;
-use domain::records::{Contact, Person, RecordSet, User};
+use domain::records::{Contact, Person, User};
 
 use crate::audit_log::append_audit;
 use crate::error::StoreError;
@@ -15,7 +15,10 @@ use crate::row::RowExt;
 use crate::search_index::SearchIndex;
 use crate::sql::{Backend, Sql, SqlConn, SqlRow, ToValue};
 use crate::tables::Table;
-use crate::{AccessCheck, AccessFacts, NewSession, PersonSearch, RankCandidates, Session, Viewed};
+use crate::{
+    AccessCheck, AccessFacts, CaseFile, NewSession, PersonSearch, RankCandidates, Session,
+    Versioned, Viewed,
+};
 
 fn event(
     action: AuditAction,
@@ -313,7 +316,7 @@ pub(crate) async fn view_child<C: SqlConn>(
     c: &mut C,
     child: PersonId,
     check: AccessCheck,
-) -> Result<Audited<Viewed<RecordSet>>, StoreError> {
+) -> Result<Audited<Viewed<CaseFile>>, StoreError> {
     let facts = access_facts(c, child).await?;
     let decision = facts.as_ref().map(check);
     let allowed = decision == Some(Decision::Allow);
@@ -326,9 +329,15 @@ pub(crate) async fn view_child<C: SqlConn>(
     )];
     let viewed = match decision {
         None => Viewed::Missing,
-        Some(Decision::Allow) => read_case_file(c, child)
-            .await?
-            .map_or(Viewed::Missing, Viewed::Allowed),
+        Some(Decision::Allow) => match read_case_file(c, child).await? {
+            // The version in the same snapshot as the records: a change made after this read is one the user
+            // has not seen.
+            Some(record) => Viewed::Allowed(CaseFile {
+                record,
+                version: crate::front_door::case_version(c, child).await?,
+            }),
+            None => Viewed::Missing,
+        },
         Some(d) => Viewed::Denied(d),
     };
     Ok((viewed, events))
@@ -339,7 +348,7 @@ pub(crate) async fn view_contact<C: SqlConn>(
     c: &mut C,
     id: ContactId,
     check: AccessCheck,
-) -> Result<Audited<Viewed<Contact>>, StoreError> {
+) -> Result<Audited<Viewed<Versioned<Contact>>>, StoreError> {
     let contact: Option<Contact> = select_where(c, "id = $1", id.to_value())
         .await?
         .into_iter()
@@ -368,7 +377,11 @@ pub(crate) async fn view_contact<C: SqlConn>(
         allowed,
     )];
     let viewed = if allowed {
-        Viewed::Allowed(contact)
+        let version = crate::front_door::case_version(c, contact.child_id).await?;
+        Viewed::Allowed(Versioned {
+            record: contact,
+            version,
+        })
     } else {
         Viewed::Denied(decision)
     };

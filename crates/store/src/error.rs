@@ -6,9 +6,12 @@ pub enum StoreError {
     /// The record does not exist.
     #[error("not found")]
     NotFound,
-    /// The change clashes with what is stored (a duplicate username, a stale update).
+    /// The change clashes with what is stored (a duplicate username).
     #[error("conflict: {0}")]
     Conflict(String),
+    /// Someone changed the child's records since the version the change was based on; nothing was written.
+    #[error("the records have changed since version {current} was read")]
+    Stale { current: i64 },
     /// The change breaks a rule the database enforces (a missing parent record, a check constraint).
     #[error("rejected by the database: {0}")]
     Rejected(String),

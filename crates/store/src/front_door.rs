@@ -17,8 +17,8 @@ use crate::queries::{insert_set_rows, select_where};
 use crate::sql::{Backend, Sql, SqlConn, SqlRow, ToValue, Value};
 use crate::tables::{AuditedRecord, Table};
 use crate::{
-    AccessCheck, CaseChange, PartnerQueueQuery, PartnerRequestRow, Viewed, WorklistQuery,
-    WorklistRow, WorklistStage,
+    AccessCheck, CaseChange, PartnerQueueQuery, PartnerRequestRow, Versioned, Viewed,
+    WorklistQuery, WorklistRow, WorklistStage,
 };
 
 /// Audit actions that change nothing: they do not move a record's version.
@@ -34,6 +34,26 @@ pub(crate) async fn case_version<C: SqlConn>(
                 "SELECT MAX(seq) AS version FROM audit_log WHERE child_id = $1 AND action NOT IN {READS}"
             ))
             .bind(child),
+        )
+        .await?;
+    Ok(match row {
+        Some(r) => r.int("version")?.unwrap_or(0),
+        None => 0,
+    })
+}
+
+/// The version of one record: the audit sequence number of the latest change to it (for a partner, who answers
+/// one request and does not see the child's other records).
+pub(crate) async fn record_version<C: SqlConn>(
+    c: &mut C,
+    record: uuid::Uuid,
+) -> Result<i64, StoreError> {
+    let row = c
+        .fetch_optional(
+            Sql::new(format!(
+                "SELECT MAX(seq) AS version FROM audit_log WHERE record_id = $1 AND action NOT IN {READS}"
+            ))
+            .bind(record),
         )
         .await?;
     Ok(match row {
@@ -223,9 +243,13 @@ pub(crate) async fn save_case_change<B: Backend>(
     if let Some(seen) = change.seen_version {
         let current = case_version(c, child).await?;
         if current != seen {
-            return Err(StoreError::Conflict(
-                "someone else has changed this child's records since you opened them".to_owned(),
-            ));
+            return Err(StoreError::Stale { current });
+        }
+    }
+    if let Some((record, seen)) = change.seen_record {
+        let current = record_version(c, record).await?;
+        if current != seen {
+            return Err(StoreError::Stale { current });
         }
     }
     insert_set_rows::<B>(c, "INSERT INTO", &change.created).await?;
@@ -435,7 +459,7 @@ pub(crate) async fn view_information_request<C: SqlConn>(
     c: &mut C,
     id: InformationRequestId,
     check: AccessCheck,
-) -> Result<Audited<Viewed<InformationRequest>>, StoreError> {
+) -> Result<Audited<Viewed<Versioned<InformationRequest>>>, StoreError> {
     let request: Option<InformationRequest> = select_where(c, "id = $1", id.to_value())
         .await?
         .into_iter()
@@ -464,7 +488,10 @@ pub(crate) async fn view_information_request<C: SqlConn>(
         },
     }];
     let viewed = match (request, decision) {
-        (Some(r), Some(Decision::Allow)) => Viewed::Allowed(r),
+        (Some(r), Some(Decision::Allow)) => Viewed::Allowed(Versioned {
+            version: record_version(c, id.uuid()).await?,
+            record: r,
+        }),
         (Some(_), Some(d)) => Viewed::Denied(d),
         _ => Viewed::Missing,
     };

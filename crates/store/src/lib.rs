@@ -150,10 +150,25 @@ pub struct CaseChange {
     pub child: PersonId,
     pub created: RecordSet,
     pub updated: RecordSet,
-    /// The version of the child's records the user saw ([`Store::case_version`]): if anyone has changed them
-    /// since, the change is refused with [`StoreError::Conflict`] rather than overwrite theirs.
+    /// The version of the child's records the user saw ([`CaseFile::version`]): if anyone has changed them
+    /// since, the change is refused with [`StoreError::Stale`] rather than overwrite theirs.
     pub seen_version: Option<i64>,
+    /// The version of one record the change is based on, checked the same way (a partner's answer to an
+    /// information request: partners do not see the child's other records, nor their version).
+    pub seen_record: Option<(uuid::Uuid, i64)>,
 }
+
+/// A record as read with the version of its child's records: the audit sequence number of the latest change to
+/// any of them, read in the same snapshot. A change saved with this version ([`CaseChange::seen_version`]) is
+/// refused if anyone has changed the child's records since.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Versioned<T> {
+    pub record: T,
+    pub version: i64,
+}
+
+/// Every record about one child, with their version.
+pub type CaseFile = Versioned<RecordSet>;
 
 /// Which contacts a front-door worklist shows.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -401,14 +416,14 @@ pub trait Store: Clone + Send + Sync + 'static {
 
     // --- audited reads ------------------------------------------------------------------------------------
 
-    /// A child's whole case file, if `check` allows; the view (or the refusal) is audited in the same
-    /// transaction, so no data leaves without its audit entry.
+    /// A child's whole case file with its version, if `check` allows; the view (or the refusal) is audited in
+    /// the same transaction, so no data leaves without its audit entry.
     fn view_child(
         &self,
         actor: &Actor,
         child: PersonId,
         check: AccessCheck,
-    ) -> impl Future<Output = Result<Viewed<RecordSet>, StoreError>> + Send;
+    ) -> impl Future<Output = Result<Viewed<CaseFile>, StoreError>> + Send;
 
     /// One contact, if `check` (on its child) allows; audited like [`Store::view_child`].
     fn view_contact(
@@ -416,7 +431,7 @@ pub trait Store: Clone + Send + Sync + 'static {
         actor: &Actor,
         id: ContactId,
         check: AccessCheck,
-    ) -> impl Future<Output = Result<Viewed<Contact>, StoreError>> + Send;
+    ) -> impl Future<Output = Result<Viewed<Versioned<Contact>>, StoreError>> + Send;
 
     /// Children matching the search's keys, within its scope, as `rank` orders and cuts them (it sees only
     /// the few fields a search compares; the whole record is read for the ones it keeps). The search is
@@ -443,10 +458,6 @@ pub trait Store: Clone + Send + Sync + 'static {
     ) -> impl Future<Output = Result<(Vec<User>, Vec<domain::records::Team>), StoreError>> + Send;
 
     // --- the front door -----------------------------------------------------------------------------------
-
-    /// The version of a child's records: the audit sequence number of the latest change to any of them.
-    fn case_version(&self, child: PersonId)
-    -> impl Future<Output = Result<i64, StoreError>> + Send;
 
     /// Write a change to a child's records if `check` allows (the child's LA and restriction are read in the
     /// same transaction) and nobody has changed them since `seen_version`; audited either way.
@@ -477,7 +488,7 @@ pub trait Store: Clone + Send + Sync + 'static {
         actor: &Actor,
         id: domain::ids::InformationRequestId,
         check: AccessCheck,
-    ) -> impl Future<Output = Result<Viewed<InformationRequest>, StoreError>> + Send;
+    ) -> impl Future<Output = Result<Viewed<Versioned<InformationRequest>>, StoreError>> + Send;
 
     // --- the audit chain ----------------------------------------------------------------------------------
 

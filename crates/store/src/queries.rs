@@ -22,7 +22,7 @@ use crate::tables::{
     Table,
 };
 use crate::{
-    AccessCheck, AuditFilter, CaseChange, NewContact, NewSession, PartnerQueueQuery,
+    AccessCheck, AuditFilter, CaseChange, CaseFile, NewContact, NewSession, PartnerQueueQuery,
     PartnerRequestRow, PersonSearch, Recorded, Session, Store, UserCredentials, Viewed,
     WorklistQuery, WorklistRow, access, front_door,
 };
@@ -1206,7 +1206,7 @@ impl<B: Backend> Store for SqlStore<B> {
         actor: &Actor,
         child: PersonId,
         check: AccessCheck,
-    ) -> Result<Viewed<RecordSet>, StoreError> {
+    ) -> Result<Viewed<CaseFile>, StoreError> {
         self.audited_read(actor, move |c| {
             async move { access::view_child(c, child, check).await }.boxed()
         })
@@ -1218,16 +1218,11 @@ impl<B: Backend> Store for SqlStore<B> {
         actor: &Actor,
         id: ContactId,
         check: AccessCheck,
-    ) -> Result<Viewed<Contact>, StoreError> {
+    ) -> Result<Viewed<crate::Versioned<Contact>>, StoreError> {
         self.audited_read(actor, move |c| {
             async move { access::view_contact(c, id, check).await }.boxed()
         })
         .await
-    }
-
-    async fn case_version(&self, child: PersonId) -> Result<i64, StoreError> {
-        self.read(move |c| async move { front_door::case_version(c, child).await }.boxed())
-            .await
     }
 
     async fn save_case_change(
@@ -1270,7 +1265,7 @@ impl<B: Backend> Store for SqlStore<B> {
         actor: &Actor,
         id: domain::ids::InformationRequestId,
         check: AccessCheck,
-    ) -> Result<Viewed<InformationRequest>, StoreError> {
+    ) -> Result<Viewed<crate::Versioned<InformationRequest>>, StoreError> {
         self.audited_read(actor, move |c| {
             async move { front_door::view_information_request(c, id, check).await }.boxed()
         })

@@ -12,7 +12,7 @@ use store::Store;
 
 use crate::Shared;
 use crate::error::WebError;
-use crate::extract::{ApiActor, ApiJson};
+use crate::extract::{ApiJson, SignedIn};
 
 /// `GET /healthz`: 200 when the database answers, 503 when it does not.
 pub async fn healthz<S: Store>(State(state): State<Shared<S>>) -> Response {
@@ -36,7 +36,7 @@ static IDEMPOTENCY_KEY: HeaderName = HeaderName::from_static("idempotency-key");
 /// `POST /api/v1/contacts` → 201 with the contact and its decision clock, or 422 naming each bad field.
 pub async fn record_contact<S: Store>(
     State(state): State<Shared<S>>,
-    ApiActor(actor): ApiActor,
+    SignedIn { actor, .. }: SignedIn,
     headers: HeaderMap,
     ApiJson(input): ApiJson<ContactInput>,
 ) -> Result<Response, WebError> {
@@ -68,7 +68,7 @@ pub async fn record_contact<S: Store>(
 /// `GET /api/v1/contacts/{id}` → 200, or 404 for a missing contact and for one the caller may not see alike.
 pub async fn get_contact<S: Store>(
     State(state): State<Shared<S>>,
-    ApiActor(actor): ApiActor,
+    SignedIn { actor, .. }: SignedIn,
     Path(id): Path<String>,
 ) -> Result<Json<ContactView>, WebError> {
     let id = ContactId::parse(&id).map_err(|_| WebError::NotFound)?;
@@ -83,7 +83,7 @@ pub struct SearchQuery {
 /// `GET /api/v1/children?q=TEXT` → the children the caller may see that match, best first.
 pub async fn search_children<S: Store>(
     State(state): State<Shared<S>>,
-    ApiActor(actor): ApiActor,
+    SignedIn { actor, .. }: SignedIn,
     axum::extract::Query(query): axum::extract::Query<SearchQuery>,
 ) -> Result<Json<Vec<service::children::ChildSummary>>, WebError> {
     let q = query.q.unwrap_or_default();
@@ -94,7 +94,7 @@ pub async fn search_children<S: Store>(
 /// may not see alike.
 pub async fn get_child<S: Store>(
     State(state): State<Shared<S>>,
-    ApiActor(actor): ApiActor,
+    SignedIn { actor, .. }: SignedIn,
     Path(id): Path<String>,
 ) -> Result<Json<service::children::ChildRecord>, WebError> {
     let id = domain::ids::PersonId::parse(&id).map_err(|_| WebError::NotFound)?;
@@ -104,7 +104,7 @@ pub async fn get_child<S: Store>(
 /// `GET /api/v1/children/{id}/chronology` → every event on the child's records, newest first (audited).
 pub async fn get_chronology<S: Store>(
     State(state): State<Shared<S>>,
-    ApiActor(actor): ApiActor,
+    SignedIn { actor, .. }: SignedIn,
     Path(id): Path<String>,
 ) -> Result<Json<Vec<domain::chronology::ChronologyEntry>>, WebError> {
     let id = domain::ids::PersonId::parse(&id).map_err(|_| WebError::NotFound)?;
@@ -120,7 +120,7 @@ pub struct DataQualityQuery {
 /// problems by team and by rule, and each child's problems.
 pub async fn data_quality<S: Store>(
     State(state): State<Shared<S>>,
-    ApiActor(actor): ApiActor,
+    SignedIn { actor, .. }: SignedIn,
     axum::extract::Query(q): axum::extract::Query<DataQualityQuery>,
 ) -> Result<Json<service::census::DataQuality>, WebError> {
     let la = domain::identifiers::LaCode::parse(&q.la)
@@ -137,7 +137,7 @@ pub struct AuditQuery {
 /// `GET /api/v1/audit?child=ID` → audit entries, newest first (administrators and information governance).
 pub async fn audit_entries<S: Store>(
     State(state): State<Shared<S>>,
-    ApiActor(actor): ApiActor,
+    SignedIn { actor, .. }: SignedIn,
     axum::extract::Query(q): axum::extract::Query<AuditQuery>,
 ) -> Result<Json<Vec<domain::audit::AuditEntry>>, WebError> {
     let child_id = match q.child.as_deref() {

@@ -4,7 +4,7 @@
 //! documents naming each field (422), 404 for a child (or a record of the child) the caller may not see.
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -20,14 +20,10 @@ use store::Store;
 
 use crate::Shared;
 use crate::error::WebError;
-use crate::extract::{ApiActor, ApiJson};
+use crate::extract::{ApiJson, Id, Ids, IfMatch, SignedIn};
 use crate::openapi::{Operation, op};
 use crate::pages::case_management as pages;
 use crate::routes::{Access, RouteSpec, route};
-
-pub(crate) fn child_id(id: &str) -> Result<PersonId, WebError> {
-    PersonId::parse(id).map_err(|_| WebError::NotFound)
-}
 
 fn created(s: Saved) -> Response {
     (StatusCode::CREATED, Json(s)).into_response()
@@ -239,7 +235,7 @@ pub fn routes<S: Store>() -> Vec<RouteSpec<S>> {
 /// `GET /api/v1/supervision` → the caller's supervisions, newest first.
 pub async fn supervisions<S: Store>(
     State(state): State<Shared<S>>,
-    ApiActor(actor): ApiActor,
+    SignedIn { actor, .. }: SignedIn,
 ) -> Result<Response, WebError> {
     Ok(Json(state.services.supervisions(&actor).await?).into_response())
 }
@@ -247,7 +243,7 @@ pub async fn supervisions<S: Store>(
 /// `POST /api/v1/supervision` → 201 `{"id"}`.
 pub async fn record_supervision<S: Store>(
     State(state): State<Shared<S>>,
-    ApiActor(actor): ApiActor,
+    SignedIn { actor, .. }: SignedIn,
     ApiJson(input): ApiJson<SupervisionInput>,
 ) -> Result<Response, WebError> {
     let id = state.services.record_supervision(&actor, &input).await?;
@@ -257,141 +253,148 @@ pub async fn record_supervision<S: Store>(
 /// `GET /api/v1/children/{id}/case-management`.
 pub async fn case_management<S: Store>(
     State(state): State<Shared<S>>,
-    ApiActor(actor): ApiActor,
-    Path(id): Path<String>,
+    SignedIn { actor, .. }: SignedIn,
+    Id(child): Id<PersonId>,
 ) -> Result<Response, WebError> {
-    let view = state
-        .services
-        .case_management(&actor, child_id(&id)?)
-        .await?;
+    let view = state.services.case_management(&actor, child).await?;
     Ok(Json(view).into_response())
 }
 
 pub async fn raise_flag<S: Store>(
     State(state): State<Shared<S>>,
-    ApiActor(actor): ApiActor,
-    Path(id): Path<String>,
+    SignedIn { actor, .. }: SignedIn,
+    IfMatch(version): IfMatch,
+    Id(child): Id<PersonId>,
     ApiJson(input): ApiJson<FlagInput>,
 ) -> Result<Response, WebError> {
     let s = state
         .services
-        .raise_flag(&actor, child_id(&id)?, &input)
+        .raise_flag(&actor, child, &input, version)
         .await?;
     Ok(created(s))
 }
 
 pub async fn end_flag<S: Store>(
     State(state): State<Shared<S>>,
-    ApiActor(actor): ApiActor,
-    Path((id, flag)): Path<(String, String)>,
+    SignedIn { actor, .. }: SignedIn,
+    IfMatch(version): IfMatch,
+    Ids(child, flag): Ids<PersonId, String>,
     ApiJson(input): ApiJson<EndInput>,
 ) -> Result<Response, WebError> {
     let s = state
         .services
-        .end_flag(&actor, child_id(&id)?, &flag, &input)
+        .end_flag(&actor, child, &flag, &input, version)
         .await?;
     Ok(changed(s))
 }
 
 pub async fn add_involvement<S: Store>(
     State(state): State<Shared<S>>,
-    ApiActor(actor): ApiActor,
-    Path(id): Path<String>,
+    SignedIn { actor, .. }: SignedIn,
+    IfMatch(version): IfMatch,
+    Id(child): Id<PersonId>,
     ApiJson(input): ApiJson<SpecialistInvolvementInput>,
 ) -> Result<Response, WebError> {
     let s = state
         .services
-        .add_specialist_involvement(&actor, child_id(&id)?, &input)
+        .add_specialist_involvement(&actor, child, &input, version)
         .await?;
     Ok(created(s))
 }
 
 pub async fn end_involvement<S: Store>(
     State(state): State<Shared<S>>,
-    ApiActor(actor): ApiActor,
-    Path((id, involvement)): Path<(String, String)>,
+    SignedIn { actor, .. }: SignedIn,
+    IfMatch(version): IfMatch,
+    Ids(child, involvement): Ids<PersonId, String>,
     ApiJson(input): ApiJson<EndInput>,
 ) -> Result<Response, WebError> {
     let s = state
         .services
-        .end_specialist_involvement(&actor, child_id(&id)?, &involvement, &input)
+        .end_specialist_involvement(&actor, child, &involvement, &input, version)
         .await?;
     Ok(changed(s))
 }
 
 pub async fn step_down<S: Store>(
     State(state): State<Shared<S>>,
-    ApiActor(actor): ApiActor,
-    Path(id): Path<String>,
+    SignedIn { actor, .. }: SignedIn,
+    IfMatch(version): IfMatch,
+    Id(child): Id<PersonId>,
     ApiJson(input): ApiJson<EarlyHelpInput>,
 ) -> Result<Response, WebError> {
     let s = state
         .services
-        .step_down(&actor, child_id(&id)?, &input)
+        .step_down(&actor, child, &input, version)
         .await?;
     Ok(created(s))
 }
 
 pub async fn oversee_early_help<S: Store>(
     State(state): State<Shared<S>>,
-    ApiActor(actor): ApiActor,
-    Path((id, episode)): Path<(String, String)>,
+    SignedIn { actor, .. }: SignedIn,
+    IfMatch(version): IfMatch,
+    Ids(child, episode): Ids<PersonId, String>,
 ) -> Result<Response, WebError> {
     let s = state
         .services
-        .oversee_early_help(&actor, child_id(&id)?, &episode)
+        .oversee_early_help(&actor, child, &episode, version)
         .await?;
     Ok(changed(s))
 }
 
 pub async fn step_up<S: Store>(
     State(state): State<Shared<S>>,
-    ApiActor(actor): ApiActor,
-    Path((id, episode)): Path<(String, String)>,
+    SignedIn { actor, .. }: SignedIn,
+    IfMatch(version): IfMatch,
+    Ids(child, episode): Ids<PersonId, String>,
     ApiJson(input): ApiJson<StepUpInput>,
 ) -> Result<Response, WebError> {
     let s = state
         .services
-        .step_up(&actor, child_id(&id)?, &episode, &input)
+        .step_up(&actor, child, &episode, &input, version)
         .await?;
     Ok(created(s))
 }
 
 pub async fn end_early_help<S: Store>(
     State(state): State<Shared<S>>,
-    ApiActor(actor): ApiActor,
-    Path((id, episode)): Path<(String, String)>,
+    SignedIn { actor, .. }: SignedIn,
+    IfMatch(version): IfMatch,
+    Ids(child, episode): Ids<PersonId, String>,
     ApiJson(input): ApiJson<EndEarlyHelpInput>,
 ) -> Result<Response, WebError> {
     let s = state
         .services
-        .end_early_help(&actor, child_id(&id)?, &episode, &input)
+        .end_early_help(&actor, child, &episode, &input, version)
         .await?;
     Ok(changed(s))
 }
 
 pub async fn allocate<S: Store>(
     State(state): State<Shared<S>>,
-    ApiActor(actor): ApiActor,
-    Path(id): Path<String>,
+    SignedIn { actor, .. }: SignedIn,
+    IfMatch(version): IfMatch,
+    Id(child): Id<PersonId>,
     ApiJson(input): ApiJson<AllocationInput>,
 ) -> Result<Response, WebError> {
     let s = state
         .services
-        .allocate(&actor, child_id(&id)?, &input)
+        .allocate(&actor, child, &input, version)
         .await?;
     Ok(created(s))
 }
 
 pub async fn close_case<S: Store>(
     State(state): State<Shared<S>>,
-    ApiActor(actor): ApiActor,
-    Path(id): Path<String>,
+    SignedIn { actor, .. }: SignedIn,
+    IfMatch(version): IfMatch,
+    Id(child): Id<PersonId>,
     ApiJson(input): ApiJson<ClosureInput>,
 ) -> Result<Response, WebError> {
     let s = state
         .services
-        .close_case(&actor, child_id(&id)?, &input)
+        .close_case(&actor, child, &input, version)
         .await?;
     Ok(changed(s))
 }
@@ -428,7 +431,7 @@ pub(crate) const OPERATIONS: &[Operation] = &[
         "Raise an extra-familial harm flag (one open flag of each kind)",
         Some("FlagInput"),
         ("201", "The flag's id and the new version"),
-        false,
+        true,
     ),
     op(
         "post",
@@ -436,7 +439,7 @@ pub(crate) const OPERATIONS: &[Operation] = &[
         "End a flag",
         Some("EndInput"),
         ("200", "The new version"),
-        false,
+        true,
     ),
     op(
         "post",
@@ -444,7 +447,7 @@ pub(crate) const OPERATIONS: &[Operation] = &[
         "Record a specialist unit's involvement (the integrated gangs unit unless named) with its own worker",
         Some("SpecialistInvolvementInput"),
         ("201", "The involvement's id and the new version"),
-        false,
+        true,
     ),
     op(
         "post",
@@ -452,7 +455,7 @@ pub(crate) const OPERATIONS: &[Operation] = &[
         "End a specialist unit's involvement",
         Some("EndInput"),
         ("200", "The new version"),
-        false,
+        true,
     ),
     op(
         "post",
@@ -460,7 +463,7 @@ pub(crate) const OPERATIONS: &[Operation] = &[
         "Start an early help episode, perhaps stepped down from a CIN case (next steps required; the CIN episode closed with RC9 if asked, under the closure rule); it waits for management oversight",
         Some("EarlyHelpInput"),
         ("201", "The episode's id and the new version"),
-        false,
+        true,
     ),
     op(
         "post",
@@ -468,7 +471,7 @@ pub(crate) const OPERATIONS: &[Operation] = &[
         "A manager's oversight of an early help episode",
         None,
         ("200", "The new version"),
-        false,
+        true,
     ),
     op(
         "post",
@@ -476,7 +479,7 @@ pub(crate) const OPERATIONS: &[Operation] = &[
         "Step up to children's social care: a new referral (CIN episode), the episode ended as stepped up, and a case note carrying its history; refused while the child has an open referral",
         Some("StepUpInput"),
         ("201", "The referral's id and the new version"),
-        false,
+        true,
     ),
     op(
         "post",
@@ -484,7 +487,7 @@ pub(crate) const OPERATIONS: &[Operation] = &[
         "End an early help episode",
         Some("EndEarlyHelpInput"),
         ("200", "The new version"),
-        false,
+        true,
     ),
     op(
         "post",
@@ -492,7 +495,7 @@ pub(crate) const OPERATIONS: &[Operation] = &[
         "Allocate the case to a worker (a case-holding role of the child's LA), ending the current allocation",
         Some("AllocationInput"),
         ("201", "The allocation's id and the new version"),
-        false,
+        true,
     ),
     op(
         "post",
@@ -500,7 +503,7 @@ pub(crate) const OPERATIONS: &[Operation] = &[
         "Close a CIN episode with its DfE reason (RC1–RC9): refused while a plan is open (`plans`) or a section 47 enquiry has no outcome (`section47`); the open allocation ends on the closure date",
         Some("ClosureInput"),
         ("200", "The closed referral's id and the new version"),
-        false,
+        true,
     ),
 ];
 

@@ -16,7 +16,7 @@ use store::Store;
 
 use crate::Shared;
 use crate::error::WebError;
-use crate::extract::ApiActor;
+use crate::extract::SignedIn;
 use crate::openapi::{Operation, op};
 use crate::pages::casework_worklist as pages;
 use crate::routes::{Access, RouteSpec, route};
@@ -125,7 +125,7 @@ impl CaseworkParams {
 /// `GET /api/v1/worklists/casework?scope=&la=&kind=&overdue=` → the clocks of the cases in scope, most overdue first.
 pub async fn casework<S: Store>(
     State(state): State<Shared<S>>,
-    ApiActor(actor): ApiActor,
+    SignedIn { actor, .. }: SignedIn,
     Query(q): Query<CaseworkParams>,
 ) -> Result<Json<Vec<CaseworkItem>>, WebError> {
     let filter = q.filter()?;
@@ -157,7 +157,7 @@ pub(crate) fn caseloads_la(
 /// `GET /api/v1/caseloads?la=` → each team's workers' caseloads and the LA's practice counts.
 pub async fn caseloads<S: Store>(
     State(state): State<Shared<S>>,
-    ApiActor(actor): ApiActor,
+    SignedIn { actor, .. }: SignedIn,
     Query(q): Query<CaseloadsParams>,
 ) -> Result<Json<Caseloads>, WebError> {
     let la = caseloads_la(&actor, q.la.as_deref())?;

@@ -6,8 +6,8 @@
 //! with it, a change made meanwhile by someone else answers 409 instead of being overwritten.
 
 use axum::Json;
-use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::extract::{Query, State};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use domain::clocks::Rag;
 use domain::front_door::{
@@ -22,41 +22,19 @@ use store::{Store, WorklistStage};
 
 use crate::Shared;
 use crate::error::WebError;
-use crate::extract::{ApiActor, ApiJson};
+use crate::extract::{ApiJson, Id, IfMatch, SignedIn};
 
-fn contact_id(id: &str) -> Result<ContactId, WebError> {
-    ContactId::parse(id).map_err(|_| WebError::NotFound)
-}
-
-fn request_id(id: &str) -> Result<InformationRequestId, WebError> {
-    InformationRequestId::parse(id).map_err(|_| WebError::NotFound)
-}
-
-/// The version in `If-Match` (`"42"` or `42`), if any.
-pub fn if_match(headers: &HeaderMap) -> Result<Option<i64>, WebError> {
-    let Some(v) = headers.get(header::IF_MATCH) else {
-        return Ok(None);
-    };
-    v.to_str()
-        .ok()
-        .map(|s| s.trim().trim_start_matches("W/").trim_matches('"'))
-        .and_then(|s| s.parse::<i64>().ok())
-        .map(Some)
-        .ok_or_else(|| {
-            WebError::Service(ServiceError::invalid(
-                "If-Match",
-                "must be the ETag of the contact's case, e.g. \"42\"",
-            ))
-        })
-}
-
-/// A change's answer: the new version, also as the `ETag`.
-fn changed(version: i64) -> Response {
-    let mut r = Json(json!({ "version": version })).into_response();
+/// A response with the version it shows as its `ETag` (what a change sends back in `If-Match`).
+pub(crate) fn with_etag(version: i64, mut r: Response) -> Response {
     if let Ok(v) = HeaderValue::from_str(&format!("\"{version}\"")) {
         r.headers_mut().insert(header::ETAG, v);
     }
     r
+}
+
+/// A change's answer: the new version, also as the `ETag`.
+fn changed(version: i64) -> Response {
+    with_etag(version, Json(json!({ "version": version })).into_response())
 }
 
 #[derive(Deserialize)]
@@ -93,7 +71,7 @@ pub fn rag(s: Option<&str>) -> Result<Option<Rag>, WebError> {
 /// `GET /api/v1/front-door?stage=&la=&rag=&overdue=` → the worklist, most overdue first.
 pub async fn worklist<S: Store>(
     State(state): State<Shared<S>>,
-    ApiActor(actor): ApiActor,
+    SignedIn { actor, .. }: SignedIn,
     Query(q): Query<WorklistQueryParams>,
 ) -> Result<Response, WebError> {
     let filter = WorklistFilter {
@@ -127,7 +105,7 @@ struct MashRow {
 /// overdue first: `[{"contact_id","child_id","rag","decision_due_at","overdue",…}]` (DESIGN.md).
 pub async fn mash_worklist<S: Store>(
     State(state): State<Shared<S>>,
-    ApiActor(actor): ApiActor,
+    SignedIn { actor, .. }: SignedIn,
     Query(q): Query<WorklistQueryParams>,
 ) -> Result<Response, WebError> {
     let filter = WorklistFilter {
@@ -163,32 +141,24 @@ pub async fn mash_worklist<S: Store>(
 /// its `ETag` is the version to send back in `If-Match`.
 pub async fn contact_case<S: Store>(
     State(state): State<Shared<S>>,
-    ApiActor(actor): ApiActor,
-    Path(id): Path<String>,
+    SignedIn { actor, .. }: SignedIn,
+    Id(contact): Id<ContactId>,
 ) -> Result<Response, WebError> {
-    let case = state
-        .services
-        .contact_case(&actor, contact_id(&id)?)
-        .await?;
-    let etag = format!("\"{}\"", case.version);
-    let mut r = Json(case).into_response();
-    if let Ok(v) = HeaderValue::from_str(&etag) {
-        r.headers_mut().insert(header::ETAG, v);
-    }
-    Ok(r)
+    let case = state.services.contact_case(&actor, contact).await?;
+    Ok(with_etag(case.version, Json(case).into_response()))
 }
 
 /// `POST /api/v1/contacts/{id}/screening` → threshold, RAG (with its reason) and consent.
 pub async fn screen<S: Store>(
     State(state): State<Shared<S>>,
-    ApiActor(actor): ApiActor,
-    Path(id): Path<String>,
-    headers: HeaderMap,
+    SignedIn { actor, .. }: SignedIn,
+    Id(contact): Id<ContactId>,
+    IfMatch(version): IfMatch,
     ApiJson(input): ApiJson<ScreeningInput>,
 ) -> Result<Response, WebError> {
     let v = state
         .services
-        .screen_contact(&actor, contact_id(&id)?, if_match(&headers)?, &input)
+        .screen_contact(&actor, contact, &input, version)
         .await?;
     Ok(changed(v))
 }
@@ -196,13 +166,13 @@ pub async fn screen<S: Store>(
 /// `POST /api/v1/contacts/{id}/consent-approval` → a manager approves going ahead without consent.
 pub async fn approve_consent<S: Store>(
     State(state): State<Shared<S>>,
-    ApiActor(actor): ApiActor,
-    Path(id): Path<String>,
-    headers: HeaderMap,
+    SignedIn { actor, .. }: SignedIn,
+    Id(contact): Id<ContactId>,
+    IfMatch(version): IfMatch,
 ) -> Result<Response, WebError> {
     let v = state
         .services
-        .approve_consent(&actor, contact_id(&id)?, if_match(&headers)?)
+        .approve_consent(&actor, contact, version)
         .await?;
     Ok(changed(v))
 }
@@ -210,14 +180,14 @@ pub async fn approve_consent<S: Store>(
 /// `POST /api/v1/contacts/{id}/information-requests` → 201: a partner agency is asked.
 pub async fn request_information<S: Store>(
     State(state): State<Shared<S>>,
-    ApiActor(actor): ApiActor,
-    Path(id): Path<String>,
-    headers: HeaderMap,
+    SignedIn { actor, .. }: SignedIn,
+    Id(contact): Id<ContactId>,
+    IfMatch(version): IfMatch,
     ApiJson(input): ApiJson<InformationRequestInput>,
 ) -> Result<Response, WebError> {
     let request = state
         .services
-        .request_information(&actor, contact_id(&id)?, if_match(&headers)?, &input)
+        .request_information(&actor, contact, &input, version)
         .await?;
     let location = format!("/api/v1/information-requests/{request}");
     let mut r = (StatusCode::CREATED, Json(json!({ "id": request }))).into_response();
@@ -230,14 +200,14 @@ pub async fn request_information<S: Store>(
 /// `POST /api/v1/contacts/{id}/decision` → the decision on next steps, with its rationale.
 pub async fn decide<S: Store>(
     State(state): State<Shared<S>>,
-    ApiActor(actor): ApiActor,
-    Path(id): Path<String>,
-    headers: HeaderMap,
+    SignedIn { actor, .. }: SignedIn,
+    Id(contact): Id<ContactId>,
+    IfMatch(version): IfMatch,
     ApiJson(input): ApiJson<DecisionInput>,
 ) -> Result<Response, WebError> {
     let v = state
         .services
-        .decide_contact(&actor, contact_id(&id)?, if_match(&headers)?, &input)
+        .decide_contact(&actor, contact, &input, version)
         .await?;
     Ok(changed(v))
 }
@@ -245,13 +215,13 @@ pub async fn decide<S: Store>(
 /// `POST /api/v1/contacts/{id}/oversight` → a manager's oversight of the decision.
 pub async fn oversee<S: Store>(
     State(state): State<Shared<S>>,
-    ApiActor(actor): ApiActor,
-    Path(id): Path<String>,
-    headers: HeaderMap,
+    SignedIn { actor, .. }: SignedIn,
+    Id(contact): Id<ContactId>,
+    IfMatch(version): IfMatch,
 ) -> Result<Response, WebError> {
     let v = state
         .services
-        .oversee_decision(&actor, contact_id(&id)?, if_match(&headers)?)
+        .oversee_decision(&actor, contact, version)
         .await?;
     Ok(changed(v))
 }
@@ -259,14 +229,14 @@ pub async fn oversee<S: Store>(
 /// `POST /api/v1/contacts/{id}/feedback` → how and when the referrer was told.
 pub async fn feedback<S: Store>(
     State(state): State<Shared<S>>,
-    ApiActor(actor): ApiActor,
-    Path(id): Path<String>,
-    headers: HeaderMap,
+    SignedIn { actor, .. }: SignedIn,
+    Id(contact): Id<ContactId>,
+    IfMatch(version): IfMatch,
     ApiJson(input): ApiJson<FeedbackInput>,
 ) -> Result<Response, WebError> {
     let v = state
         .services
-        .record_feedback(&actor, contact_id(&id)?, if_match(&headers)?, &input)
+        .record_feedback(&actor, contact, &input, version)
         .await?;
     Ok(changed(v))
 }
@@ -279,7 +249,7 @@ pub struct QueueParams {
 /// `GET /api/v1/information-requests?open=true` → a partner agency's queue (its own requests only).
 pub async fn partner_queue<S: Store>(
     State(state): State<Shared<S>>,
-    ApiActor(actor): ApiActor,
+    SignedIn { actor, .. }: SignedIn,
     Query(q): Query<QueueParams>,
 ) -> Result<Response, WebError> {
     let items = state
@@ -292,26 +262,27 @@ pub async fn partner_queue<S: Store>(
 /// `GET /api/v1/information-requests/{id}` → one request, to its agency or the MASH.
 pub async fn information_request<S: Store>(
     State(state): State<Shared<S>>,
-    ApiActor(actor): ApiActor,
-    Path(id): Path<String>,
+    SignedIn { actor, .. }: SignedIn,
+    Id(request): Id<InformationRequestId>,
 ) -> Result<Response, WebError> {
-    let item = state
-        .services
-        .information_request(&actor, request_id(&id)?)
-        .await?;
-    Ok(Json(item).into_response())
+    let item = state.services.information_request(&actor, request).await?;
+    Ok(with_etag(
+        item.version.unwrap_or(0),
+        Json(item).into_response(),
+    ))
 }
 
 /// `POST /api/v1/information-requests/{id}/response` → the partner's answer (once).
 pub async fn respond<S: Store>(
     State(state): State<Shared<S>>,
-    ApiActor(actor): ApiActor,
-    Path(id): Path<String>,
+    SignedIn { actor, .. }: SignedIn,
+    Id(request): Id<InformationRequestId>,
+    IfMatch(version): IfMatch,
     ApiJson(input): ApiJson<ResponseInput>,
 ) -> Result<Response, WebError> {
     state
         .services
-        .respond_to_request(&actor, request_id(&id)?, &input)
+        .respond_to_request(&actor, request, &input, version)
         .await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }

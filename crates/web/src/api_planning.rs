@@ -5,7 +5,7 @@
 //! service function, which reads the child's case file through an audited view first.
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -19,7 +19,7 @@ use store::Store;
 
 use crate::Shared;
 use crate::error::WebError;
-use crate::extract::{ApiActor, ApiJson};
+use crate::extract::{ApiJson, Id, Ids, IfMatch, SignedIn};
 use crate::openapi::{Operation, op};
 use crate::pages::planning as pages;
 use crate::routes::{Access, RouteSpec, route};
@@ -381,10 +381,6 @@ pub(crate) fn schemas() -> Vec<(&'static str, Value)> {
     ]
 }
 
-pub(crate) fn child_id(id: &str) -> Result<PersonId, WebError> {
-    PersonId::parse(id).map_err(|_| WebError::NotFound)
-}
-
 fn created(v: impl serde::Serialize) -> Response {
     (StatusCode::CREATED, Json(v)).into_response()
 }
@@ -392,23 +388,24 @@ fn created(v: impl serde::Serialize) -> Response {
 /// `GET /api/v1/children/{id}/plans`.
 pub async fn planning<S: Store>(
     State(state): State<Shared<S>>,
-    ApiActor(actor): ApiActor,
-    Path(id): Path<String>,
+    SignedIn { actor, .. }: SignedIn,
+    Id(child): Id<PersonId>,
 ) -> Result<Response, WebError> {
-    let o = state.services.planning(&actor, child_id(&id)?).await?;
+    let o = state.services.planning(&actor, child).await?;
     Ok(Json(o).into_response())
 }
 
 /// `POST /api/v1/children/{id}/assessments` → 201.
 pub async fn record_assessment<S: Store>(
     State(state): State<Shared<S>>,
-    ApiActor(actor): ApiActor,
-    Path(id): Path<String>,
+    SignedIn { actor, .. }: SignedIn,
+    IfMatch(version): IfMatch,
+    Id(child): Id<PersonId>,
     ApiJson(input): ApiJson<AssessmentInput>,
 ) -> Result<Response, WebError> {
     let a = state
         .services
-        .record_assessment(&actor, child_id(&id)?, &input)
+        .record_assessment(&actor, child, &input, version)
         .await?;
     Ok(created(a))
 }
@@ -416,18 +413,14 @@ pub async fn record_assessment<S: Store>(
 /// `POST /api/v1/children/{id}/assessments/{assessment}`.
 pub async fn update_assessment<S: Store>(
     State(state): State<Shared<S>>,
-    ApiActor(actor): ApiActor,
-    Path((id, assessment)): Path<(String, String)>,
+    SignedIn { actor, .. }: SignedIn,
+    IfMatch(version): IfMatch,
+    Ids(child, assessment): Ids<PersonId, Option<AssessmentId>>,
     ApiJson(input): ApiJson<AssessmentInput>,
 ) -> Result<Response, WebError> {
     let a = state
         .services
-        .update_assessment(
-            &actor,
-            child_id(&id)?,
-            AssessmentId::parse(&assessment).ok(),
-            &input,
-        )
+        .update_assessment(&actor, child, assessment, &input, version)
         .await?;
     Ok(Json(a).into_response())
 }
@@ -435,16 +428,13 @@ pub async fn update_assessment<S: Store>(
 /// `POST /api/v1/children/{id}/assessments/{assessment}/authorisation`.
 pub async fn authorise_assessment<S: Store>(
     State(state): State<Shared<S>>,
-    ApiActor(actor): ApiActor,
-    Path((id, assessment)): Path<(String, String)>,
+    SignedIn { actor, .. }: SignedIn,
+    IfMatch(version): IfMatch,
+    Ids(child, assessment): Ids<PersonId, Option<AssessmentId>>,
 ) -> Result<Response, WebError> {
     let a = state
         .services
-        .authorise_assessment(
-            &actor,
-            child_id(&id)?,
-            AssessmentId::parse(&assessment).ok(),
-        )
+        .authorise_assessment(&actor, child, assessment, version)
         .await?;
     Ok(Json(a).into_response())
 }
@@ -452,13 +442,14 @@ pub async fn authorise_assessment<S: Store>(
 /// `POST /api/v1/children/{id}/plans` → 201 with the plan and its actions.
 pub async fn create_plan<S: Store>(
     State(state): State<Shared<S>>,
-    ApiActor(actor): ApiActor,
-    Path(id): Path<String>,
+    SignedIn { actor, .. }: SignedIn,
+    IfMatch(version): IfMatch,
+    Id(child): Id<PersonId>,
     ApiJson(input): ApiJson<PlanInput>,
 ) -> Result<Response, WebError> {
     let made = state
         .services
-        .create_plan(&actor, child_id(&id)?, &input)
+        .create_plan(&actor, child, &input, version)
         .await?;
     let mut body = serde_json::to_value(&made.plan).unwrap_or(Value::Null);
     if let Value::Object(m) = &mut body {
@@ -470,13 +461,14 @@ pub async fn create_plan<S: Store>(
 /// `POST /api/v1/children/{id}/plans/{plan}/actions` → 201 with the actions added.
 pub async fn add_plan_actions<S: Store>(
     State(state): State<Shared<S>>,
-    ApiActor(actor): ApiActor,
-    Path((id, plan)): Path<(String, String)>,
+    SignedIn { actor, .. }: SignedIn,
+    IfMatch(version): IfMatch,
+    Ids(child, plan): Ids<PersonId, Option<PlanId>>,
     ApiJson(input): ApiJson<PlanActionsInput>,
 ) -> Result<Response, WebError> {
     let actions = state
         .services
-        .add_plan_actions(&actor, child_id(&id)?, PlanId::parse(&plan).ok(), &input)
+        .add_plan_actions(&actor, child, plan, &input, version)
         .await?;
     Ok(created(json!({ "actions": actions })))
 }
@@ -484,13 +476,14 @@ pub async fn add_plan_actions<S: Store>(
 /// `POST /api/v1/children/{id}/plans/{plan}/reviews` → 201.
 pub async fn review_plan<S: Store>(
     State(state): State<Shared<S>>,
-    ApiActor(actor): ApiActor,
-    Path((id, plan)): Path<(String, String)>,
+    SignedIn { actor, .. }: SignedIn,
+    IfMatch(version): IfMatch,
+    Ids(child, plan): Ids<PersonId, Option<PlanId>>,
     ApiJson(input): ApiJson<ReviewInput>,
 ) -> Result<Response, WebError> {
     let c = state
         .services
-        .review_plan(&actor, child_id(&id)?, PlanId::parse(&plan).ok(), &input)
+        .review_plan(&actor, child, plan, &input, version)
         .await?;
     Ok(created(json!({
         "review": c.review,
@@ -503,13 +496,14 @@ pub async fn review_plan<S: Store>(
 /// `POST /api/v1/children/{id}/plans/{plan}/end`.
 pub async fn end_plan<S: Store>(
     State(state): State<Shared<S>>,
-    ApiActor(actor): ApiActor,
-    Path((id, plan)): Path<(String, String)>,
+    SignedIn { actor, .. }: SignedIn,
+    IfMatch(version): IfMatch,
+    Ids(child, plan): Ids<PersonId, Option<PlanId>>,
     ApiJson(input): ApiJson<EndPlanInput>,
 ) -> Result<Response, WebError> {
     let e = state
         .services
-        .end_plan(&actor, child_id(&id)?, PlanId::parse(&plan).ok(), &input)
+        .end_plan(&actor, child, plan, &input, version)
         .await?;
     Ok(Json(json!({ "plan": e.plan, "cancelled_actions": e.cancelled })).into_response())
 }
@@ -517,13 +511,14 @@ pub async fn end_plan<S: Store>(
 /// `POST /api/v1/children/{id}/visits` → 201 with the next visit due.
 pub async fn record_visit<S: Store>(
     State(state): State<Shared<S>>,
-    ApiActor(actor): ApiActor,
-    Path(id): Path<String>,
+    SignedIn { actor, .. }: SignedIn,
+    IfMatch(version): IfMatch,
+    Id(child): Id<PersonId>,
     ApiJson(input): ApiJson<VisitInput>,
 ) -> Result<Response, WebError> {
     let v = state
         .services
-        .record_visit(&actor, child_id(&id)?, &input)
+        .record_visit(&actor, child, &input, version)
         .await?;
     Ok(created(v))
 }

@@ -4,8 +4,8 @@
 //! `GET /api/v1/children/{id}/protection`): with it, a change made meanwhile by someone else answers 409.
 
 use axum::Json;
-use axum::extract::{Path, State};
-use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::extract::State;
+use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use domain::ids::{ConferenceId, CoreGroupId, PersonId, Section47Id};
@@ -15,9 +15,9 @@ use serde_json::{Value, json};
 use store::Store;
 
 use crate::Shared;
-use crate::api_front_door::if_match;
+use crate::api_front_door::with_etag;
 use crate::error::WebError;
-use crate::extract::{ApiActor, ApiJson};
+use crate::extract::{ApiJson, Id, Ids, IfMatch, SignedIn};
 use crate::openapi::{Operation, op};
 use crate::pages::protection as pages;
 use crate::routes::{Access, RouteSpec, route};
@@ -265,11 +265,6 @@ pub(crate) fn schemas() -> Vec<(&'static str, Value)> {
     ]
 }
 
-/// A child's id from the path (a malformed one is simply not found).
-pub(crate) fn child_id(id: &str) -> Result<PersonId, WebError> {
-    PersonId::parse(id).map_err(|_| WebError::NotFound)
-}
-
 fn created(body: impl serde::Serialize, child: PersonId) -> Response {
     let mut r = (StatusCode::CREATED, Json(body)).into_response();
     if let Ok(v) = HeaderValue::from_str(&format!("/api/v1/children/{child}/protection")) {
@@ -281,28 +276,23 @@ fn created(body: impl serde::Serialize, child: PersonId) -> Response {
 /// `GET /api/v1/children/{id}/protection`.
 pub async fn protection<S: Store>(
     State(state): State<Shared<S>>,
-    ApiActor(actor): ApiActor,
-    Path(id): Path<String>,
+    SignedIn { actor, .. }: SignedIn,
+    Id(child): Id<PersonId>,
 ) -> Result<Response, WebError> {
-    let view = state.services.protection(&actor, child_id(&id)?).await?;
-    let etag = format!("\"{}\"", view.version);
-    let mut r = Json(view).into_response();
-    if let Ok(v) = HeaderValue::from_str(&etag) {
-        r.headers_mut().insert(header::ETAG, v);
-    }
-    Ok(r)
+    let view = state.services.protection(&actor, child).await?;
+    Ok(with_etag(view.version, Json(view).into_response()))
 }
 
 /// `POST /api/v1/strategy-discussions` → 201.
 pub async fn record_strategy_discussion<S: Store>(
     State(state): State<Shared<S>>,
-    ApiActor(actor): ApiActor,
-    headers: HeaderMap,
+    SignedIn { actor, .. }: SignedIn,
+    IfMatch(version): IfMatch,
     ApiJson(input): ApiJson<StrategyInput>,
 ) -> Result<Response, WebError> {
     let recorded = state
         .services
-        .record_strategy_discussion_for_child_in_body(&actor, &input, if_match(&headers)?)
+        .record_strategy_discussion_for_child_in_body(&actor, &input, version)
         .await?;
     let child = recorded.child_id;
     Ok(created(recorded, child))
@@ -311,15 +301,14 @@ pub async fn record_strategy_discussion<S: Store>(
 /// `POST /api/v1/children/{id}/strategy-discussions` → 201.
 pub async fn record_child_strategy_discussion<S: Store>(
     State(state): State<Shared<S>>,
-    ApiActor(actor): ApiActor,
-    Path(id): Path<String>,
-    headers: HeaderMap,
+    SignedIn { actor, .. }: SignedIn,
+    Id(child): Id<PersonId>,
+    IfMatch(version): IfMatch,
     ApiJson(input): ApiJson<StrategyInput>,
 ) -> Result<Response, WebError> {
-    let child = child_id(&id)?;
     let recorded = state
         .services
-        .record_strategy_discussion(&actor, child, &input, if_match(&headers)?)
+        .record_strategy_discussion(&actor, child, &input, version)
         .await?;
     Ok(created(recorded, child))
 }
@@ -327,16 +316,11 @@ pub async fn record_child_strategy_discussion<S: Store>(
 /// `POST /api/v1/children/{id}/section47s/{s47}/outcome`.
 pub async fn record_section47_outcome<S: Store>(
     State(state): State<Shared<S>>,
-    ApiActor(actor): ApiActor,
-    Path((id, s47)): Path<(String, String)>,
-    headers: HeaderMap,
+    SignedIn { actor, .. }: SignedIn,
+    Ids(child, s47): Ids<PersonId, Option<Section47Id>>,
+    IfMatch(version): IfMatch,
     ApiJson(input): ApiJson<Section47OutcomeInput>,
 ) -> Result<Response, WebError> {
-    let child = child_id(&id)?;
-    let version = if_match(&headers)?;
-    // A malformed enquiry id is answered like a missing one, after the child's own check.
-    let s47 =
-        Section47Id::parse(&s47).unwrap_or_else(|_| Section47Id::from_uuid(uuid::Uuid::nil()));
     let r = state
         .services
         .record_section47_outcome(&actor, child, s47, &input, version)
@@ -347,15 +331,11 @@ pub async fn record_section47_outcome<S: Store>(
 /// `POST /api/v1/children/{id}/conferences/{conference}`.
 pub async fn record_conference<S: Store>(
     State(state): State<Shared<S>>,
-    ApiActor(actor): ApiActor,
-    Path((id, conference)): Path<(String, String)>,
-    headers: HeaderMap,
+    SignedIn { actor, .. }: SignedIn,
+    Ids(child, conference): Ids<PersonId, Option<ConferenceId>>,
+    IfMatch(version): IfMatch,
     ApiJson(input): ApiJson<ConferenceInput>,
 ) -> Result<Response, WebError> {
-    let child = child_id(&id)?;
-    let version = if_match(&headers)?;
-    let conference = ConferenceId::parse(&conference)
-        .unwrap_or_else(|_| ConferenceId::from_uuid(uuid::Uuid::nil()));
     let r = state
         .services
         .record_conference(&actor, child, conference, &input, version)
@@ -366,15 +346,11 @@ pub async fn record_conference<S: Store>(
 /// `POST /api/v1/children/{id}/core-groups/{core_group}`.
 pub async fn record_core_group<S: Store>(
     State(state): State<Shared<S>>,
-    ApiActor(actor): ApiActor,
-    Path((id, core_group)): Path<(String, String)>,
-    headers: HeaderMap,
+    SignedIn { actor, .. }: SignedIn,
+    Ids(child, core_group): Ids<PersonId, Option<CoreGroupId>>,
+    IfMatch(version): IfMatch,
     ApiJson(input): ApiJson<CoreGroupInput>,
 ) -> Result<Response, WebError> {
-    let child = child_id(&id)?;
-    let version = if_match(&headers)?;
-    let core_group = CoreGroupId::parse(&core_group)
-        .unwrap_or_else(|_| CoreGroupId::from_uuid(uuid::Uuid::nil()));
     let r = state
         .services
         .record_core_group(&actor, child, core_group, &input, version)

@@ -87,6 +87,14 @@ impl WebError {
             WebError::Service(ServiceError::Conflict(m)) => {
                 (StatusCode::CONFLICT, "Conflict", m.clone(), Vec::new())
             }
+            WebError::Service(ServiceError::Stale) => (
+                StatusCode::CONFLICT,
+                "Changed since you read it",
+                "Someone has changed this record since the version in If-Match (or on the page) was read, so \
+                 nothing was saved. Read it again and send the change based on what it is now."
+                    .to_owned(),
+                Vec::new(),
+            ),
             WebError::Service(ServiceError::Unavailable(_)) => (
                 StatusCode::SERVICE_UNAVAILABLE,
                 "Service unavailable",
@@ -177,6 +185,7 @@ mod tests {
         assert_eq!(status(ServiceError::NotFound.into()), 404);
         assert_eq!(status(WebError::NotFound), 404);
         assert_eq!(status(ServiceError::Conflict("x".into()).into()), 409);
+        assert_eq!(status(ServiceError::Stale.into()), 409);
         assert_eq!(status(ServiceError::Unavailable("x".into()).into()), 503);
         assert_eq!(
             status(ServiceError::Internal("secret detail".into()).into()),

@@ -401,6 +401,7 @@ async fn story<S: Store>(store: S) -> String {
                     ..RecordSet::default()
                 },
                 seen_version: None,
+                seen_record: None,
             },
             Box::new(|_| Decision::Allow),
         )

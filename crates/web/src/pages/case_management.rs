@@ -30,9 +30,8 @@ use service::ServiceError;
 use service::case_management::{CaseManagementView, Saved, SupervisionView, UserChoice};
 use store::Store;
 
-use super::{Layout, render};
+use super::{Layout, child_id, render};
 use crate::Shared;
-use crate::api_case_management::child_id;
 use crate::caller::Caller;
 use crate::error::WebError;
 
@@ -414,7 +413,7 @@ pub async fn raise_flag<S: Store>(
         from: get(&v, "from"),
         notes: get(&v, "notes"),
     };
-    let r = state.services.raise_flag(actor, child, &input).await;
+    let r = state.services.raise_flag(actor, child, &input, None).await;
     after(&state, &caller, child, "flag", "flag", v, r).await
 }
 
@@ -429,7 +428,10 @@ pub async fn end_flag<S: Store>(
     let child = child_id(&id)?;
     let v = values(pairs);
     let input = EndInput { to: get(&v, "to") };
-    let r = state.services.end_flag(actor, child, &flag, &input).await;
+    let r = state
+        .services
+        .end_flag(actor, child, &flag, &input, None)
+        .await;
     let form = format!("end-flag-{flag}");
     after(&state, &caller, child, &form, "flag-ended", v, r).await
 }
@@ -452,7 +454,7 @@ pub async fn add_involvement<S: Store>(
     };
     let r = state
         .services
-        .add_specialist_involvement(actor, child, &input)
+        .add_specialist_involvement(actor, child, &input, None)
         .await;
     after(&state, &caller, child, "involvement", "involvement", v, r).await
 }
@@ -470,7 +472,7 @@ pub async fn end_involvement<S: Store>(
     let input = EndInput { to: get(&v, "to") };
     let r = state
         .services
-        .end_specialist_involvement(actor, child, &involvement, &input)
+        .end_specialist_involvement(actor, child, &involvement, &input, None)
         .await;
     let form = format!("end-involvement-{involvement}");
     after(&state, &caller, child, &form, "involvement-ended", v, r).await
@@ -495,7 +497,7 @@ pub async fn step_down<S: Store>(
         stepped_down_from: get(&v, "stepped_down_from"),
         close_episode: Some(get(&v, "close_episode").is_some_and(|s| s == "true" || s == "on")),
     };
-    let r = state.services.step_down(actor, child, &input).await;
+    let r = state.services.step_down(actor, child, &input, None).await;
     after(&state, &caller, child, "early-help", "early-help", v, r).await
 }
 
@@ -510,7 +512,7 @@ pub async fn oversee_early_help<S: Store>(
     let child = child_id(&id)?;
     let r = state
         .services
-        .oversee_early_help(actor, child, &episode)
+        .oversee_early_help(actor, child, &episode, None)
         .await;
     let form = format!("oversight-{episode}");
     after(&state, &caller, child, &form, "oversight", values(pairs), r).await
@@ -532,7 +534,10 @@ pub async fn step_up<S: Store>(
         reason: get(&v, "reason"),
         primary_need: get(&v, "primary_need"),
     };
-    let r = state.services.step_up(actor, child, &episode, &input).await;
+    let r = state
+        .services
+        .step_up(actor, child, &episode, &input, None)
+        .await;
     let form = format!("step-up-{episode}");
     after(&state, &caller, child, &form, "step-up", v, r).await
 }
@@ -553,7 +558,7 @@ pub async fn end_early_help<S: Store>(
     };
     let r = state
         .services
-        .end_early_help(actor, child, &episode, &input)
+        .end_early_help(actor, child, &episode, &input, None)
         .await;
     let form = format!("end-early-help-{episode}");
     after(&state, &caller, child, &form, "early-help-ended", v, r).await
@@ -574,7 +579,7 @@ pub async fn allocate<S: Store>(
         team: get(&v, "team"),
         from: get(&v, "from"),
     };
-    let r = state.services.allocate(actor, child, &input).await;
+    let r = state.services.allocate(actor, child, &input, None).await;
     after(&state, &caller, child, "allocation", "allocation", v, r).await
 }
 
@@ -593,7 +598,7 @@ pub async fn close_case<S: Store>(
         date: get(&v, "date"),
         reason: get(&v, "reason"),
     };
-    let r = state.services.close_case(actor, child, &input).await;
+    let r = state.services.close_case(actor, child, &input, None).await;
     after(&state, &caller, child, "closure", "closure", v, r).await
 }
 

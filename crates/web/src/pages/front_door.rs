@@ -476,7 +476,7 @@ pub async fn screen<S: Store>(
     };
     let r = state
         .services
-        .screen_contact(actor, id, form.version, &input)
+        .screen_contact(actor, id, &input, form.version)
         .await
         .map(|_| ());
     after(&state, &caller, id, "screening", &form, r).await
@@ -514,7 +514,7 @@ pub async fn request_information<S: Store>(
     };
     let r = state
         .services
-        .request_information(actor, id, form.version, &input)
+        .request_information(actor, id, &input, form.version)
         .await
         .map(|_| ());
     after(&state, &caller, id, "request", &form, r).await
@@ -538,7 +538,7 @@ pub async fn decide<S: Store>(
     };
     let r = state
         .services
-        .decide_contact(actor, id, form.version, &input)
+        .decide_contact(actor, id, &input, form.version)
         .await
         .map(|_| ());
     after(&state, &caller, id, "decision", &form, r).await
@@ -577,7 +577,7 @@ pub async fn feedback<S: Store>(
     };
     let r = state
         .services
-        .record_feedback(actor, id, form.version, &input)
+        .record_feedback(actor, id, &input, form.version)
         .await
         .map(|_| ());
     after(&state, &caller, id, "feedback", &form, r).await
@@ -700,7 +700,11 @@ pub async fn respond<S: Store>(
     let input = ResponseInput {
         response: some(&form.response),
     };
-    match state.services.respond_to_request(actor, id, &input).await {
+    match state
+        .services
+        .respond_to_request(actor, id, &input, None)
+        .await
+    {
         Ok(()) => Ok(Redirect::to("/information-requests").into_response()),
         Err(ServiceError::Invalid(errors)) => {
             let message = errors

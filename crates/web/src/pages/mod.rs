@@ -5,6 +5,7 @@ pub(crate) mod case_management;
 pub(crate) mod casework_worklist;
 mod children;
 mod data_quality;
+pub(crate) mod form;
 mod front_door;
 pub(crate) mod planning;
 pub(crate) mod protection;
@@ -136,6 +137,26 @@ impl Layout {
             }),
         }
     }
+}
+
+impl crate::extract::SignedIn {
+    /// The layout of a page for this user; `current` is the active navigation link.
+    pub fn layout(&self, title: &str, current: &str) -> Layout {
+        Layout::new(title, &self.caller, current)
+    }
+}
+
+/// A child's id from the path (a malformed one is simply not found). Pages not yet on the kit's [`Id`]
+/// extractor use it.
+///
+/// [`Id`]: crate::extract::Id
+pub(crate) fn child_id(id: &str) -> Result<domain::ids::PersonId, crate::error::WebError> {
+    domain::ids::PersonId::parse(id).map_err(|_| crate::error::WebError::NotFound)
+}
+
+/// Render a page (200), or a plain 500 if the template fails.
+pub fn render_ok(page: impl Template) -> Response {
+    render(StatusCode::OK, page)
 }
 
 /// Render a page, or a plain 500 if the template fails.

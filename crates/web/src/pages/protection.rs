@@ -553,7 +553,7 @@ pub async fn record_outcome<S: Store>(
     };
     match state
         .services
-        .record_section47_outcome(actor, child, s47, &input, None)
+        .record_section47_outcome(actor, child, Some(s47), &input, None)
         .await
     {
         Ok(_) => Ok(
@@ -691,7 +691,7 @@ pub async fn record_conference<S: Store>(
     };
     match state
         .services
-        .record_conference(actor, child, conference, &input, None)
+        .record_conference(actor, child, Some(conference), &input, None)
         .await
     {
         Ok(_) => Ok(
@@ -802,7 +802,7 @@ pub async fn record_core_group<S: Store>(
     };
     match state
         .services
-        .record_core_group(actor, child, core_group, &input, None)
+        .record_core_group(actor, child, Some(core_group), &input, None)
         .await
     {
         Ok(_) => Ok(

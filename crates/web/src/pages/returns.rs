@@ -18,7 +18,7 @@ use super::{Layout, render};
 use crate::Shared;
 use crate::caller::Caller;
 use crate::error::WebError;
-use crate::extract::ApiActor;
+use crate::extract::SignedIn;
 
 /// The media type of an XLSX workbook.
 pub const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
@@ -209,7 +209,7 @@ pub async fn annex_a_download<S: Store>(
 /// may not export returns; 404 for an LA the caller does not work for.
 pub async fn annex_a_api<S: Store>(
     State(state): State<Shared<S>>,
-    ApiActor(actor): ApiActor,
+    SignedIn { actor, .. }: SignedIn,
     Query(q): Query<AnnexAQuery>,
 ) -> Result<Response, WebError> {
     if !actor
