@@ -1,19 +1,15 @@
 //! The pages for supervision, extra-familial harm flags and the gangs unit, early help step-down and step-up, allocation, closure.
 //!
 //! `GET /children/{id}/case-management` shows the child's allocation history, flags, specialist involvements,
-//! early help and CIN episodes, with a form for each change; a form with problems is shown again (422) with
-//! what was typed and a GOV.UK error summary, and nothing is saved; a change saved goes back to the page (303)
-//! with a banner. `GET /supervision` lists the caller's supervisions; `GET /supervision/new` records one.
-
-use std::collections::BTreeMap;
+//! early help and CIN episodes, with a small form for each change, all on the form kit ([`super::form`]): a form
+//! with problems is shown again (422) with what was typed and a GOV.UK error summary, one based on a version
+//! someone has since changed is shown again over the page as it is now (409), and nothing is saved; a change
+//! saved goes back to the page (303) with a banner. `GET /supervision` lists the caller's supervisions;
+//! `GET /supervision/new` records one.
 
 use askama::Template;
-use axum::Extension;
-use axum::extract::{Form, Path, Query, State};
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
-use domain::ValueErrors;
-use domain::actions::ActionInput;
+use axum::extract::{Query, State};
+use axum::response::Response;
 use domain::case_management::{
     AllocationInput, ClosureInput, EarlyHelpInput, EndEarlyHelpInput, EndInput, FlagInput,
     SpecialistInvolvementInput, StepUpInput, SupervisionCaseInput, SupervisionInput,
@@ -23,148 +19,40 @@ use domain::codes::{
 };
 use domain::datetime::{Date, london_date};
 use domain::ids::PersonId;
-use domain::policy::{self, Action, Area};
-use domain::records::Team;
+use domain::policy::{Action, Area};
 use serde::Deserialize;
-use service::ServiceError;
-use service::case_management::{CaseManagementView, Saved, SupervisionView, UserChoice};
+use service::case_management::{
+    CaseManagementView, EarlyHelpRow, FlagRow, InvolvementRow, SupervisionView, UserChoice,
+};
 use store::Store;
 
-use super::{Layout, child_id, render};
+use super::form::{
+    Form, FormValues, Forms, SavedParams, after_change, banner, coded_options, options,
+};
+use super::{Layout, render_ok};
 use crate::Shared;
-use crate::caller::Caller;
 use crate::error::WebError;
+use crate::extract::{Id, Ids, SignedIn};
 
 /// Spare rows on the supervision form.
 const CASE_ROWS: usize = 3;
 const ACTION_ROWS: usize = 2;
 
-fn signed_in(caller: &Caller) -> Result<&domain::audit::Actor, WebError> {
-    caller
-        .actor()
-        .ok_or(WebError::Service(ServiceError::Unauthenticated))
+fn may(who: &SignedIn, action: Action) -> bool {
+    who.may(Area::CaseRecords, action)
 }
 
-fn may(caller: &Caller, action: Action) -> bool {
-    caller
-        .actor()
-        .and_then(|a| a.role)
-        .is_some_and(|r| policy::grants(r, Area::CaseRecords, action))
-}
-
-fn csrf(caller: &Caller) -> String {
-    caller
-        .session()
-        .map(|s| s.csrf_token.clone())
-        .unwrap_or_default()
-}
-
-/// An API field name as a page id: `cases[0].actions[1].due_on` in form `supervision` is
-/// `supervision-cases-0-actions-1-due-on`.
-pub(crate) fn field_id(form: &str, field: &str) -> String {
-    let f = field
-        .replace("].", "-")
-        .replace('[', "-")
-        .replace(']', "")
-        .replace(['_', '.'], "-");
-    format!("{form}-{f}")
-}
-
-/// A problem with one field, for the error summary and the field.
-#[derive(Clone, Debug)]
-pub struct FieldError {
-    pub id: String,
-    pub message: String,
-}
-
-fn field_errors(form: &str, errors: &ValueErrors) -> Vec<FieldError> {
-    errors
-        .0
-        .iter()
-        .map(|e| {
-            let mut message = e.problem.clone();
-            if let Some(first) = message.get(..1) {
-                message = first.to_uppercase() + message.get(1..).unwrap_or("");
-            }
-            FieldError {
-                id: field_id(form, &e.field),
-                message,
-            }
-        })
-        .collect()
-}
-
-/// What a form sent: its fields by name (the CSRF token aside).
-type Values = BTreeMap<String, String>;
-
-fn values(pairs: Vec<(String, String)>) -> Values {
-    pairs
-        .into_iter()
-        .filter(|(k, _)| k != crate::caller::CSRF_FIELD)
-        .collect()
-}
-
-/// A field's value, blank meaning none.
-fn get(v: &Values, k: &str) -> Option<String> {
-    v.get(k).filter(|s| !s.trim().is_empty()).cloned()
-}
-
-/// One input on a page: its name, id, value and problem.
-#[derive(Clone, Debug)]
-pub struct Field {
-    pub name: String,
-    pub id: String,
-    pub value: String,
-    pub error: Option<String>,
-}
-
-fn field(form: &str, name: &str, failed: Option<&Failed>, default: &str) -> Field {
-    let id = field_id(form, name);
-    let (value, error) = match failed {
-        Some(f) if f.form == form => (
-            f.values.get(name).cloned().unwrap_or_default(),
-            f.errors
-                .iter()
-                .find(|e| e.id == id)
-                .map(|e| e.message.clone()),
-        ),
-        _ => (default.to_owned(), None),
-    };
-    Field {
-        name: name.to_owned(),
-        id,
-        value,
-        error,
-    }
-}
-
-/// A form that failed: which, what was typed, its problems.
-#[derive(Clone, Debug, Default)]
-pub struct Failed {
-    pub form: String,
-    pub values: Values,
-    pub errors: Vec<FieldError>,
-}
-
-// --- the child's case-management page --------------------------------------------------------------------
-
-/// A record row with the small form that ends it.
-pub struct EndRow<T> {
+/// A record row with the forms that change it.
+pub struct Row<T> {
     pub row: T,
-    pub to: Field,
+    pub forms: Vec<Form>,
 }
 
-/// An early help episode with its forms.
-pub struct EarlyHelpForms {
-    pub row: service::case_management::EarlyHelpRow,
-    pub step_up_form: String,
-    pub referral_date: Field,
-    pub source: Field,
-    pub reason: Field,
-    pub primary_need: Field,
-    pub end_form: String,
-    pub end_date: Field,
-    pub end_reason: Field,
+impl<T> Row<T> {
+    /// The row's `i`th form.
+    pub fn form(&self, i: usize) -> Form {
+        self.forms.get(i).cloned().unwrap_or_default()
+    }
 }
 
 #[derive(Template)]
@@ -172,46 +60,32 @@ pub struct EarlyHelpForms {
 struct CaseManagementPage {
     layout: Layout,
     view: CaseManagementView,
-    csrf: String,
+    forms: Forms,
     may_create: bool,
     may_update: bool,
     may_approve: bool,
-    errors: Vec<FieldError>,
-    failed: Option<Failed>,
     saved: Option<&'static str>,
-    today: String,
-    workers: Vec<UserChoice>,
-    teams: Vec<Team>,
-    flags: Vec<EndRow<service::case_management::FlagRow>>,
-    involvements: Vec<EndRow<service::case_management::InvolvementRow>>,
-    early_help: Vec<EarlyHelpForms>,
-    flag_kinds: &'static [ChildFlagKind],
-    agencies: &'static [Agency],
-    sources: &'static [ReferralSource],
-    needs: &'static [PrimaryNeed],
-    closure_reasons: &'static [ClosureReason],
-    end_reasons: Vec<EarlyHelpEndReason>,
+    flag: Form,
+    involvement: Form,
+    early_help_form: Form,
+    allocation: Form,
+    closure: Form,
+    workers: Vec<(String, String)>,
+    teams: Vec<(String, String)>,
+    flags: Vec<Row<FlagRow>>,
+    involvements: Vec<Row<InvolvementRow>>,
+    early_help: Vec<Row<EarlyHelpRow>>,
+    flag_kinds: Vec<(String, String)>,
+    agencies: Vec<(String, String)>,
+    sources: Vec<(String, String)>,
+    needs: Vec<(String, String)>,
+    closure_reasons: Vec<(String, String)>,
+    end_reasons: Vec<(String, String)>,
+    cin_episodes: Vec<(String, String)>,
+    open_episodes: Vec<(String, String)>,
 }
 
 impl CaseManagementPage {
-    /// A field of one of the page's single forms.
-    fn f(&self, form: &str, name: &str) -> Field {
-        let default = match name {
-            "from" | "start_date" | "date" => self.today.as_str(),
-            "unit" => domain::case_management::GANGS_UNIT,
-            _ => "",
-        };
-        field(form, name, self.failed.as_ref(), default)
-    }
-
-    fn checked(&self, form: &str, name: &str) -> bool {
-        self.failed
-            .as_ref()
-            .filter(|f| f.form == form)
-            .and_then(|f| f.values.get(name))
-            .is_some_and(|v| v == "true" || v == "on")
-    }
-
     fn day(&self, d: &Date) -> String {
         super::date(d)
     }
@@ -225,381 +99,357 @@ impl CaseManagementPage {
     }
 }
 
-#[derive(Deserialize, Default)]
-pub struct SavedParams {
-    saved: Option<String>,
-}
-
-fn saved_message(s: Option<&str>) -> Option<&'static str> {
-    Some(match s? {
-        "flag" => "Flag raised",
-        "flag-ended" => "Flag ended",
-        "involvement" => "Specialist involvement recorded",
-        "involvement-ended" => "Specialist involvement ended",
-        "early-help" => "Early help episode started: it now waits for management oversight",
-        "oversight" => "Management oversight recorded",
-        "step-up" => {
-            "Stepped up: the referral is open and the early help history is on the case notes"
-        }
-        "early-help-ended" => "Early help episode ended",
-        "allocation" => "Case allocated",
-        "closure" => "Child in need episode closed",
-        "supervision" => "Supervision recorded",
-        _ => return None,
-    })
-}
-
 async fn case_page<S: Store>(
     state: &Shared<S>,
-    caller: &Caller,
+    who: &SignedIn,
     child: PersonId,
-    failed: Option<Failed>,
+    failed: Option<Form>,
     saved: Option<&'static str>,
 ) -> Result<Response, WebError> {
-    let actor = signed_in(caller)?;
-    let view = state.services.case_management(actor, child).await?;
-    let (workers, teams) = if may(caller, Action::Update) {
+    let view = state.services.case_management(&who.actor, child).await?;
+    let (workers, teams) = if may(who, Action::Update) {
         state
             .services
-            .allocation_choices(actor, &view.child.la)
+            .allocation_choices(&who.actor, &view.child.la)
             .await?
     } else {
         (Vec::new(), Vec::new())
     };
     let today = london_date(state.services.now()).to_string();
-    let f = failed.as_ref();
+    let forms = Forms::new(who, view.version, failed);
+    let from_today = |name: &str, field: &str| forms.get_with(name, &[(field, today.clone())]);
     let flags = view
         .flags
         .iter()
-        .map(|r| {
-            let form = format!("end-flag-{}", r.id);
-            EndRow {
-                to: field(&form, "to", f, &today),
-                row: r.clone(),
-            }
+        .map(|r| Row {
+            forms: vec![from_today(&format!("end-flag-{}", r.id), "to")],
+            row: r.clone(),
         })
         .collect();
     let involvements = view
         .specialist_involvements
         .iter()
-        .map(|r| {
-            let form = format!("end-involvement-{}", r.id);
-            EndRow {
-                to: field(&form, "to", f, &today),
-                row: r.clone(),
-            }
+        .map(|r| Row {
+            forms: vec![from_today(&format!("end-involvement-{}", r.id), "to")],
+            row: r.clone(),
         })
         .collect();
     let early_help = view
         .early_help
         .iter()
-        .map(|r| {
-            let up = format!("step-up-{}", r.id);
-            let end = format!("end-early-help-{}", r.id);
-            EarlyHelpForms {
-                referral_date: field(&up, "referral_date", f, &today),
-                source: field(&up, "source", f, "5D"),
-                reason: field(&up, "reason", f, ""),
-                primary_need: field(&up, "primary_need", f, ""),
-                step_up_form: up,
-                end_date: field(&end, "end_date", f, &today),
-                end_reason: field(&end, "end_reason", f, ""),
-                end_form: end,
-                row: r.clone(),
-            }
+        .map(|r| Row {
+            forms: vec![
+                forms.get(format!("oversight-{}", r.id)),
+                forms.get_with(
+                    &format!("step-up-{}", r.id),
+                    &[("referral_date", today.clone()), ("source", "5D".into())],
+                ),
+                from_today(&format!("end-early-help-{}", r.id), "end_date"),
+            ],
+            row: r.clone(),
         })
         .collect();
-    let status = if failed.is_some() {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        StatusCode::OK
+    let title = format!("Case management: {}", view.child.name);
+    let ended_by = |e: &EarlyHelpEndReason| *e != EarlyHelpEndReason::SteppedUp;
+    let end_reasons: Vec<EarlyHelpEndReason> = EarlyHelpEndReason::ALL
+        .iter()
+        .copied()
+        .filter(ended_by)
+        .collect();
+    let episode = |r: &service::case_management::EpisodeRow| {
+        (
+            r.id.to_string(),
+            format!(
+                "Child in need episode referred {}{}",
+                super::date(&r.referral_date),
+                if r.open { "" } else { " (closed)" }
+            ),
+        )
     };
-    let errors = failed
-        .as_ref()
-        .map(|f| f.errors.clone())
-        .unwrap_or_default();
-    let mut title = format!("Case management: {}", view.child.name);
-    if !errors.is_empty() {
-        title = format!("Error: {title}");
-    }
-    Ok(render(
-        status,
-        CaseManagementPage {
-            layout: Layout::new(&title, caller, "/search"),
-            csrf: csrf(caller),
-            may_create: may(caller, Action::Create),
-            may_update: may(caller, Action::Update),
-            may_approve: may(caller, Action::Approve),
-            view,
-            errors,
-            failed,
-            saved,
-            today,
-            workers,
-            teams,
-            flags,
-            involvements,
-            early_help,
-            flag_kinds: ChildFlagKind::ALL,
-            agencies: Agency::ALL,
-            sources: ReferralSource::ALL,
-            needs: PrimaryNeed::ALL,
-            closure_reasons: ClosureReason::ALL,
-            end_reasons: EarlyHelpEndReason::ALL
-                .iter()
-                .copied()
-                .filter(|r| *r != EarlyHelpEndReason::SteppedUp)
-                .collect(),
-        },
-    ))
+    Ok(render_ok(CaseManagementPage {
+        layout: who.layout(&forms.summary().title(&title), "/search"),
+        may_create: may(who, Action::Create),
+        may_update: may(who, Action::Update),
+        may_approve: may(who, Action::Approve),
+        saved,
+        flag: from_today("flag", "from"),
+        involvement: forms.get_with(
+            "involvement",
+            &[
+                ("from", today.clone()),
+                ("unit", domain::case_management::GANGS_UNIT.to_owned()),
+            ],
+        ),
+        early_help_form: from_today("early-help", "start_date"),
+        allocation: from_today("allocation", "from"),
+        closure: from_today("closure", "date"),
+        workers: workers
+            .iter()
+            .map(|u| (u.id.to_string(), format!("{} ({})", u.name, u.role)))
+            .collect(),
+        teams: teams
+            .iter()
+            .map(|t| (t.id.to_string(), t.name.clone()))
+            .collect(),
+        flags,
+        involvements,
+        early_help,
+        flag_kinds: options(
+            ChildFlagKind::ALL,
+            ChildFlagKind::code,
+            ChildFlagKind::label,
+        ),
+        agencies: options(Agency::ALL, Agency::code, Agency::label),
+        sources: coded_options(
+            ReferralSource::ALL,
+            ReferralSource::code,
+            ReferralSource::label,
+        ),
+        needs: coded_options(PrimaryNeed::ALL, PrimaryNeed::code, PrimaryNeed::label),
+        closure_reasons: coded_options(
+            ClosureReason::ALL,
+            ClosureReason::code,
+            ClosureReason::label,
+        ),
+        end_reasons: options(
+            &end_reasons,
+            EarlyHelpEndReason::code,
+            EarlyHelpEndReason::label,
+        ),
+        cin_episodes: view.cin_episodes.iter().map(episode).collect(),
+        open_episodes: view
+            .cin_episodes
+            .iter()
+            .filter(|r| r.open)
+            .map(|r| {
+                (
+                    r.id.to_string(),
+                    format!("Referred {}", super::date(&r.referral_date)),
+                )
+            })
+            .collect(),
+        forms,
+        view,
+    }))
 }
 
 /// `GET /children/{id}/case-management`.
 pub async fn case_management<S: Store>(
     State(state): State<Shared<S>>,
-    Extension(caller): Extension<Caller>,
-    Path(id): Path<String>,
+    who: SignedIn,
+    Id(child): Id<PersonId>,
     Query(q): Query<SavedParams>,
 ) -> Result<Response, WebError> {
-    case_page(
-        &state,
-        &caller,
-        child_id(&id)?,
-        None,
-        saved_message(q.saved.as_deref()),
-    )
-    .await
+    case_page(&state, &who, child, None, banner(q.saved.as_deref())).await
 }
 
-/// After a change: back to the page with a banner, or the page again with the form's problems.
-async fn after<S: Store>(
+/// After a change from this page: back to it with a banner, or the page again with the form (`form`, as sent).
+async fn after<S: Store, T>(
     state: &Shared<S>,
-    caller: &Caller,
+    who: &SignedIn,
     child: PersonId,
-    form: &str,
-    saved: &str,
-    values: Values,
-    result: Result<Saved, ServiceError>,
+    (form, saved): (Form, &str),
+    result: Result<T, service::ServiceError>,
 ) -> Result<Response, WebError> {
-    match result {
-        Ok(_) => Ok(
-            Redirect::to(&format!("/children/{child}/case-management?saved={saved}"))
-                .into_response(),
-        ),
-        Err(ServiceError::Invalid(errors)) => {
-            let failed = Failed {
-                form: form.to_owned(),
-                errors: field_errors(form, &errors),
-                values,
-            };
-            case_page(state, caller, child, Some(failed), None).await
-        }
-        Err(e) => Err(e.into()),
-    }
+    let to = format!("/children/{child}/case-management?saved={saved}");
+    after_change(
+        result,
+        form,
+        |_| to,
+        |form| async move { case_page(state, who, child, Some(form), None).await },
+    )
+    .await
 }
 
 /// `POST /children/{id}/flags`.
 pub async fn raise_flag<S: Store>(
     State(state): State<Shared<S>>,
-    Extension(caller): Extension<Caller>,
-    Path(id): Path<String>,
-    Form(pairs): Form<Vec<(String, String)>>,
+    who: SignedIn,
+    Id(child): Id<PersonId>,
+    v: FormValues,
 ) -> Result<Response, WebError> {
-    let actor = signed_in(&caller)?;
-    let child = child_id(&id)?;
-    let v = values(pairs);
     let input = FlagInput {
-        kind: get(&v, "kind"),
-        from: get(&v, "from"),
-        notes: get(&v, "notes"),
+        kind: v.get("kind"),
+        from: v.get("from"),
+        notes: v.get("notes"),
     };
-    let r = state.services.raise_flag(actor, child, &input, None).await;
-    after(&state, &caller, child, "flag", "flag", v, r).await
+    let r = state
+        .services
+        .raise_flag(&who.actor, child, &input, v.version())
+        .await;
+    after(&state, &who, child, (Form::sent("flag", v), "flag"), r).await
 }
 
 /// `POST /children/{id}/flags/{flag}/end`.
 pub async fn end_flag<S: Store>(
     State(state): State<Shared<S>>,
-    Extension(caller): Extension<Caller>,
-    Path((id, flag)): Path<(String, String)>,
-    Form(pairs): Form<Vec<(String, String)>>,
+    who: SignedIn,
+    Ids(child, flag): Ids<PersonId, String>,
+    v: FormValues,
 ) -> Result<Response, WebError> {
-    let actor = signed_in(&caller)?;
-    let child = child_id(&id)?;
-    let v = values(pairs);
-    let input = EndInput { to: get(&v, "to") };
+    let input = EndInput { to: v.get("to") };
     let r = state
         .services
-        .end_flag(actor, child, &flag, &input, None)
+        .end_flag(&who.actor, child, &flag, &input, v.version())
         .await;
-    let form = format!("end-flag-{flag}");
-    after(&state, &caller, child, &form, "flag-ended", v, r).await
+    let form = Form::sent(&format!("end-flag-{flag}"), v);
+    after(&state, &who, child, (form, "flag-ended"), r).await
 }
 
 /// `POST /children/{id}/specialist-involvements`.
 pub async fn add_involvement<S: Store>(
     State(state): State<Shared<S>>,
-    Extension(caller): Extension<Caller>,
-    Path(id): Path<String>,
-    Form(pairs): Form<Vec<(String, String)>>,
+    who: SignedIn,
+    Id(child): Id<PersonId>,
+    v: FormValues,
 ) -> Result<Response, WebError> {
-    let actor = signed_in(&caller)?;
-    let child = child_id(&id)?;
-    let v = values(pairs);
     let input = SpecialistInvolvementInput {
-        unit: get(&v, "unit"),
-        worker_name: get(&v, "worker_name"),
-        worker_id: get(&v, "worker_id"),
-        from: get(&v, "from"),
+        unit: v.get("unit"),
+        worker_name: v.get("worker_name"),
+        worker_id: v.get("worker_id"),
+        from: v.get("from"),
     };
     let r = state
         .services
-        .add_specialist_involvement(actor, child, &input, None)
+        .add_specialist_involvement(&who.actor, child, &input, v.version())
         .await;
-    after(&state, &caller, child, "involvement", "involvement", v, r).await
+    let form = Form::sent("involvement", v);
+    after(&state, &who, child, (form, "involvement"), r).await
 }
 
 /// `POST /children/{id}/specialist-involvements/{involvement}/end`.
 pub async fn end_involvement<S: Store>(
     State(state): State<Shared<S>>,
-    Extension(caller): Extension<Caller>,
-    Path((id, involvement)): Path<(String, String)>,
-    Form(pairs): Form<Vec<(String, String)>>,
+    who: SignedIn,
+    Ids(child, involvement): Ids<PersonId, String>,
+    v: FormValues,
 ) -> Result<Response, WebError> {
-    let actor = signed_in(&caller)?;
-    let child = child_id(&id)?;
-    let v = values(pairs);
-    let input = EndInput { to: get(&v, "to") };
+    let input = EndInput { to: v.get("to") };
     let r = state
         .services
-        .end_specialist_involvement(actor, child, &involvement, &input, None)
+        .end_specialist_involvement(&who.actor, child, &involvement, &input, v.version())
         .await;
-    let form = format!("end-involvement-{involvement}");
-    after(&state, &caller, child, &form, "involvement-ended", v, r).await
+    let form = Form::sent(&format!("end-involvement-{involvement}"), v);
+    after(&state, &who, child, (form, "involvement-ended"), r).await
 }
 
 /// `POST /children/{id}/early-help`.
 pub async fn step_down<S: Store>(
     State(state): State<Shared<S>>,
-    Extension(caller): Extension<Caller>,
-    Path(id): Path<String>,
-    Form(pairs): Form<Vec<(String, String)>>,
+    who: SignedIn,
+    Id(child): Id<PersonId>,
+    v: FormValues,
 ) -> Result<Response, WebError> {
-    let actor = signed_in(&caller)?;
-    let child = child_id(&id)?;
-    let v = values(pairs);
     let input = EarlyHelpInput {
-        lead_practitioner: get(&v, "lead_practitioner"),
-        lead_agency: get(&v, "lead_agency"),
-        reason: get(&v, "reason"),
-        start_date: get(&v, "start_date"),
-        next_steps: get(&v, "next_steps"),
-        stepped_down_from: get(&v, "stepped_down_from"),
-        close_episode: Some(get(&v, "close_episode").is_some_and(|s| s == "true" || s == "on")),
+        lead_practitioner: v.get("lead_practitioner"),
+        lead_agency: v.get("lead_agency"),
+        reason: v.get("reason"),
+        start_date: v.get("start_date"),
+        next_steps: v.get("next_steps"),
+        stepped_down_from: v.get("stepped_down_from"),
+        close_episode: v.yes("close_episode"),
     };
-    let r = state.services.step_down(actor, child, &input, None).await;
-    after(&state, &caller, child, "early-help", "early-help", v, r).await
+    let r = state
+        .services
+        .step_down(&who.actor, child, &input, v.version())
+        .await;
+    let form = Form::sent("early-help", v);
+    after(&state, &who, child, (form, "early-help"), r).await
 }
 
 /// `POST /children/{id}/early-help/{episode}/oversight`.
 pub async fn oversee_early_help<S: Store>(
     State(state): State<Shared<S>>,
-    Extension(caller): Extension<Caller>,
-    Path((id, episode)): Path<(String, String)>,
-    Form(pairs): Form<Vec<(String, String)>>,
+    who: SignedIn,
+    Ids(child, episode): Ids<PersonId, String>,
+    v: FormValues,
 ) -> Result<Response, WebError> {
-    let actor = signed_in(&caller)?;
-    let child = child_id(&id)?;
     let r = state
         .services
-        .oversee_early_help(actor, child, &episode, None)
+        .oversee_early_help(&who.actor, child, &episode, v.version())
         .await;
-    let form = format!("oversight-{episode}");
-    after(&state, &caller, child, &form, "oversight", values(pairs), r).await
+    let form = Form::sent(&format!("oversight-{episode}"), v).link("*", "submit");
+    after(&state, &who, child, (form, "oversight"), r).await
 }
 
 /// `POST /children/{id}/early-help/{episode}/step-up`.
 pub async fn step_up<S: Store>(
     State(state): State<Shared<S>>,
-    Extension(caller): Extension<Caller>,
-    Path((id, episode)): Path<(String, String)>,
-    Form(pairs): Form<Vec<(String, String)>>,
+    who: SignedIn,
+    Ids(child, episode): Ids<PersonId, String>,
+    v: FormValues,
 ) -> Result<Response, WebError> {
-    let actor = signed_in(&caller)?;
-    let child = child_id(&id)?;
-    let v = values(pairs);
     let input = StepUpInput {
-        referral_date: get(&v, "referral_date"),
-        source: get(&v, "source"),
-        reason: get(&v, "reason"),
-        primary_need: get(&v, "primary_need"),
+        referral_date: v.get("referral_date"),
+        source: v.get("source"),
+        reason: v.get("reason"),
+        primary_need: v.get("primary_need"),
     };
     let r = state
         .services
-        .step_up(actor, child, &episode, &input, None)
+        .step_up(&who.actor, child, &episode, &input, v.version())
         .await;
-    let form = format!("step-up-{episode}");
-    after(&state, &caller, child, &form, "step-up", v, r).await
+    let form = Form::sent(&format!("step-up-{episode}"), v);
+    after(&state, &who, child, (form, "step-up"), r).await
 }
 
 /// `POST /children/{id}/early-help/{episode}/end`.
 pub async fn end_early_help<S: Store>(
     State(state): State<Shared<S>>,
-    Extension(caller): Extension<Caller>,
-    Path((id, episode)): Path<(String, String)>,
-    Form(pairs): Form<Vec<(String, String)>>,
+    who: SignedIn,
+    Ids(child, episode): Ids<PersonId, String>,
+    v: FormValues,
 ) -> Result<Response, WebError> {
-    let actor = signed_in(&caller)?;
-    let child = child_id(&id)?;
-    let v = values(pairs);
     let input = EndEarlyHelpInput {
-        end_date: get(&v, "end_date"),
-        end_reason: get(&v, "end_reason"),
+        end_date: v.get("end_date"),
+        end_reason: v.get("end_reason"),
     };
     let r = state
         .services
-        .end_early_help(actor, child, &episode, &input, None)
+        .end_early_help(&who.actor, child, &episode, &input, v.version())
         .await;
-    let form = format!("end-early-help-{episode}");
-    after(&state, &caller, child, &form, "early-help-ended", v, r).await
+    let form = Form::sent(&format!("end-early-help-{episode}"), v);
+    after(&state, &who, child, (form, "early-help-ended"), r).await
 }
 
 /// `POST /children/{id}/allocation`.
 pub async fn allocate<S: Store>(
     State(state): State<Shared<S>>,
-    Extension(caller): Extension<Caller>,
-    Path(id): Path<String>,
-    Form(pairs): Form<Vec<(String, String)>>,
+    who: SignedIn,
+    Id(child): Id<PersonId>,
+    v: FormValues,
 ) -> Result<Response, WebError> {
-    let actor = signed_in(&caller)?;
-    let child = child_id(&id)?;
-    let v = values(pairs);
     let input = AllocationInput {
-        worker: get(&v, "worker"),
-        team: get(&v, "team"),
-        from: get(&v, "from"),
+        worker: v.get("worker"),
+        team: v.get("team"),
+        from: v.get("from"),
     };
-    let r = state.services.allocate(actor, child, &input, None).await;
-    after(&state, &caller, child, "allocation", "allocation", v, r).await
+    let r = state
+        .services
+        .allocate(&who.actor, child, &input, v.version())
+        .await;
+    let form = Form::sent("allocation", v);
+    after(&state, &who, child, (form, "allocation"), r).await
 }
 
 /// `POST /children/{id}/closure`.
 pub async fn close_case<S: Store>(
     State(state): State<Shared<S>>,
-    Extension(caller): Extension<Caller>,
-    Path(id): Path<String>,
-    Form(pairs): Form<Vec<(String, String)>>,
+    who: SignedIn,
+    Id(child): Id<PersonId>,
+    v: FormValues,
 ) -> Result<Response, WebError> {
-    let actor = signed_in(&caller)?;
-    let child = child_id(&id)?;
-    let v = values(pairs);
     let input = ClosureInput {
-        referral_id: get(&v, "referral_id"),
-        date: get(&v, "date"),
-        reason: get(&v, "reason"),
+        referral_id: v.get("referral_id"),
+        date: v.get("date"),
+        reason: v.get("reason"),
     };
-    let r = state.services.close_case(actor, child, &input, None).await;
-    after(&state, &caller, child, "closure", "closure", v, r).await
+    let r = state
+        .services
+        .close_case(&who.actor, child, &input, v.version())
+        .await;
+    let form = Form::sent("closure", v);
+    after(&state, &who, child, (form, "closure"), r).await
 }
 
 // --- supervision ---------------------------------------------------------------------------------------------
@@ -622,49 +472,26 @@ impl SupervisionListPage {
 /// `GET /supervision`: the caller's supervisions.
 pub async fn supervision_list<S: Store>(
     State(state): State<Shared<S>>,
-    Extension(caller): Extension<Caller>,
+    who: SignedIn,
     Query(q): Query<SavedParams>,
 ) -> Result<Response, WebError> {
-    let actor = signed_in(&caller)?;
-    let supervisions = state.services.supervisions(actor).await?;
-    Ok(render(
-        StatusCode::OK,
-        SupervisionListPage {
-            layout: Layout::new("Supervision", &caller, "/supervision"),
-            supervisions,
-            saved: saved_message(q.saved.as_deref()),
-            may_create: may(&caller, Action::Create),
-        },
-    ))
-}
-
-/// One action row of the supervision form.
-pub struct ActionRow {
-    pub description: Field,
-    pub owner: Field,
-    pub due_on: Field,
-}
-
-/// One case row of the supervision form.
-pub struct CaseRow {
-    pub number: usize,
-    pub child_id: Field,
-    pub discussion: Field,
-    pub direction: Field,
-    pub actions: Vec<ActionRow>,
+    let supervisions = state.services.supervisions(&who.actor).await?;
+    Ok(render_ok(SupervisionListPage {
+        layout: who.layout("Supervision", "/supervision"),
+        supervisions,
+        saved: banner(q.saved.as_deref()),
+        may_create: may(&who, Action::Create),
+    }))
 }
 
 #[derive(Template)]
 #[template(path = "supervision_new.html")]
 struct NewSupervisionPage {
     layout: Layout,
-    csrf: String,
-    errors: Vec<FieldError>,
-    supervisees: Vec<UserChoice>,
-    supervisee: Field,
-    held_on: Field,
-    reflection: Field,
-    cases: Vec<CaseRow>,
+    form: Form,
+    supervisees: Vec<(String, String)>,
+    case_rows: usize,
+    action_rows: usize,
 }
 
 #[derive(Deserialize, Default)]
@@ -672,100 +499,53 @@ pub struct NewSupervisionParams {
     child: Option<String>,
 }
 
+/// The supervision form. A supervision creates records and changes none, so the form carries no version of
+/// any child's records (each child is checked when it is saved).
 async fn supervision_form<S: Store>(
     state: &Shared<S>,
-    caller: &Caller,
-    failed: Option<Failed>,
-    child: Option<String>,
+    who: &SignedIn,
+    form: Form,
 ) -> Result<Response, WebError> {
-    let actor = signed_in(caller)?;
-    let supervisees = state.services.supervisees(actor).await?;
-    let today = london_date(state.services.now()).to_string();
-    let f = failed.as_ref();
-    let form = "supervision";
-    let cases = (0..CASE_ROWS)
-        .map(|i| {
-            let pre = if i == 0 {
-                child.clone().unwrap_or_default()
-            } else {
-                String::new()
-            };
-            CaseRow {
-                number: i + 1,
-                child_id: field(form, &format!("cases[{i}].child_id"), f, &pre),
-                discussion: field(form, &format!("cases[{i}].discussion"), f, ""),
-                direction: field(form, &format!("cases[{i}].direction"), f, ""),
-                actions: (0..ACTION_ROWS)
-                    .map(|j| ActionRow {
-                        description: field(
-                            form,
-                            &format!("cases[{i}].actions[{j}].description"),
-                            f,
-                            "",
-                        ),
-                        owner: field(form, &format!("cases[{i}].actions[{j}].owner"), f, ""),
-                        due_on: field(form, &format!("cases[{i}].actions[{j}].due_on"), f, ""),
-                    })
-                    .collect(),
-            }
-        })
-        .collect();
-    let errors = f.map(|f| f.errors.clone()).unwrap_or_default();
-    let title = if errors.is_empty() {
-        "Record supervision"
-    } else {
-        "Error: Record supervision"
-    };
-    Ok(render(
-        if failed.is_some() {
-            StatusCode::UNPROCESSABLE_ENTITY
-        } else {
-            StatusCode::OK
-        },
-        NewSupervisionPage {
-            layout: Layout::new(title, caller, "/supervision"),
-            csrf: csrf(caller),
-            supervisees,
-            supervisee: field(form, "supervisee", f, ""),
-            held_on: field(form, "held_on", f, &today),
-            reflection: field(form, "reflection", f, ""),
-            cases,
-            errors,
-        },
-    ))
+    let supervisees: Vec<UserChoice> = state.services.supervisees(&who.actor).await?;
+    let form = form.on_page(who, 0);
+    Ok(render_ok(NewSupervisionPage {
+        layout: who.layout(&form.title("Record supervision"), "/supervision"),
+        form,
+        supervisees: supervisees
+            .iter()
+            .map(|u| (u.id.to_string(), format!("{} ({})", u.name, u.role)))
+            .collect(),
+        case_rows: CASE_ROWS,
+        action_rows: ACTION_ROWS,
+    }))
 }
 
 /// `GET /supervision/new?child=ID`: the form, the first case filled in when opened from a child's page.
 pub async fn new_supervision<S: Store>(
     State(state): State<Shared<S>>,
-    Extension(caller): Extension<Caller>,
+    who: SignedIn,
     Query(q): Query<NewSupervisionParams>,
 ) -> Result<Response, WebError> {
-    let child = q
-        .child
-        .filter(|c| PersonId::parse(c).is_ok())
-        .map(|c| c.trim().to_owned());
-    supervision_form(&state, &caller, None, child).await
+    let today = london_date(state.services.now()).to_string();
+    let mut form = Form::new("supervision").with("held_on", today);
+    if let Some(c) = q.child.filter(|c| PersonId::parse(c).is_ok()) {
+        form = form.with("cases[0].child_id", c.trim());
+    }
+    supervision_form(&state, &who, form).await
 }
 
 /// The supervision form's fields as the API's input (rows as typed, blank ones included).
-fn supervision_input(v: &Values) -> SupervisionInput {
+fn supervision_input(v: &FormValues) -> SupervisionInput {
     SupervisionInput {
-        supervisee: get(v, "supervisee"),
-        held_on: get(v, "held_on"),
-        reflection: get(v, "reflection"),
+        supervisee: v.get("supervisee"),
+        held_on: v.get("held_on"),
+        reflection: v.get("reflection"),
         cases: (0..CASE_ROWS)
             .map(|i| SupervisionCaseInput {
-                child_id: get(v, &format!("cases[{i}].child_id")),
-                discussion: get(v, &format!("cases[{i}].discussion")),
-                direction: get(v, &format!("cases[{i}].direction")),
-                actions: (0..ACTION_ROWS)
-                    .map(|j| ActionInput {
-                        description: get(v, &format!("cases[{i}].actions[{j}].description")),
-                        owner: get(v, &format!("cases[{i}].actions[{j}].owner")),
-                        due_on: get(v, &format!("cases[{i}].actions[{j}].due_on")),
-                    })
-                    .collect(),
+                child_id: v.get(&format!("cases[{i}].child_id")),
+                discussion: v.get(&format!("cases[{i}].discussion")),
+                direction: v.get(&format!("cases[{i}].direction")),
+                actions: v.actions(&format!("cases[{i}].actions")),
             })
             .collect(),
     }
@@ -774,40 +554,18 @@ fn supervision_input(v: &Values) -> SupervisionInput {
 /// `POST /supervision`.
 pub async fn record_supervision<S: Store>(
     State(state): State<Shared<S>>,
-    Extension(caller): Extension<Caller>,
-    Form(pairs): Form<Vec<(String, String)>>,
+    who: SignedIn,
+    v: FormValues,
 ) -> Result<Response, WebError> {
-    let actor = signed_in(&caller)?;
-    let v = values(pairs);
-    let input = supervision_input(&v);
-    match state.services.record_supervision(actor, &input).await {
-        Ok(_) => Ok(Redirect::to("/supervision?saved=supervision").into_response()),
-        Err(ServiceError::Invalid(errors)) => {
-            let failed = Failed {
-                form: "supervision".into(),
-                errors: field_errors("supervision", &errors),
-                values: v,
-            };
-            supervision_form(&state, &caller, Some(failed), None).await
-        }
-        Err(e) => Err(e.into()),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::field_id;
-
-    #[test]
-    fn field_ids_follow_the_page_convention() {
-        assert_eq!(
-            field_id("supervision", "cases[0].actions[1].due_on"),
-            "supervision-cases-0-actions-1-due-on"
-        );
-        assert_eq!(field_id("closure", "plans"), "closure-plans");
-        assert_eq!(
-            field_id("early-help", "lead_agency"),
-            "early-help-lead-agency"
-        );
-    }
+    let r = state
+        .services
+        .record_supervision(&who.actor, &supervision_input(&v))
+        .await;
+    after_change(
+        r,
+        Form::sent("supervision", v),
+        |_| "/supervision?saved=supervision".to_owned(),
+        |form| async { supervision_form(&state, &who, form).await },
+    )
+    .await
 }

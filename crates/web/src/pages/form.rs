@@ -41,13 +41,6 @@ impl FormValues {
         FormValues(pairs.into_iter().filter(|(k, _)| k != CSRF_FIELD).collect())
     }
 
-    /// With `name` set to `value` (replacing what it had).
-    #[must_use]
-    pub fn with(mut self, name: &str, value: impl Into<String>) -> FormValues {
-        self.set(name, value);
-        self
-    }
-
     pub fn set(&mut self, name: &str, value: impl Into<String>) {
         self.0.retain(|(k, _)| k != name);
         self.0.push((name.to_owned(), value.into()));
@@ -56,10 +49,6 @@ impl FormValues {
     /// Add a value under `name`, keeping the others (checkboxes).
     pub fn push(&mut self, name: &str, value: impl Into<String>) {
         self.0.push((name.to_owned(), value.into()));
-    }
-
-    pub fn remove(&mut self, name: &str) {
-        self.0.retain(|(k, _)| k != name);
     }
 
     /// The value as typed, or "".
@@ -328,8 +317,8 @@ impl Form {
     }
 
     /// The `i`th row's field of a list: `row("actions", 0, "owner")` is `actions[0].owner`.
-    pub fn row(&self, list: &str, i: &usize, name: &str) -> Field {
-        self.field(&format!("{list}[{i}].{name}"))
+    pub fn row(&self, list: impl AsRef<str>, i: &usize, name: &str) -> Field {
+        self.field(&format!("{}[{i}].{name}", list.as_ref()))
     }
 
     /// The value as typed, or "".
@@ -398,6 +387,28 @@ impl Forms {
     }
 }
 
+/// A code list as a select's or radios' options: (code, label).
+pub fn options<T: Copy>(
+    all: &[T],
+    code: fn(T) -> &'static str,
+    label: fn(T) -> &'static str,
+) -> Vec<(String, String)> {
+    all.iter()
+        .map(|x| (code(*x).to_owned(), label(*x).to_owned()))
+        .collect()
+}
+
+/// A code list as options that show the code too: (code, "code: label") (DfE codes staff know by number).
+pub fn coded_options<T: Copy>(
+    all: &[T],
+    code: fn(T) -> &'static str,
+    label: fn(T) -> &'static str,
+) -> Vec<(String, String)> {
+    all.iter()
+        .map(|x| (code(*x).to_owned(), format!("{}: {}", code(*x), label(*x))))
+        .collect()
+}
+
 /// The `?saved=` key of a page a change redirects to.
 #[derive(Clone, Debug, Default, serde::Deserialize)]
 pub struct SavedParams {
@@ -439,7 +450,7 @@ const BANNERS: &[(&str, &str)] = &[
     ("oversight", "Management oversight recorded"),
     (
         "step-up",
-        "Stepped up to children's social care: a referral is open",
+        "Stepped up: the referral is open and the early help history is on the case notes",
     ),
     ("early-help-ended", "Early help episode ended"),
     ("allocation", "Case allocated"),

@@ -146,14 +146,6 @@ impl crate::extract::SignedIn {
     }
 }
 
-/// A child's id from the path (a malformed one is simply not found). Pages not yet on the kit's [`Id`]
-/// extractor use it.
-///
-/// [`Id`]: crate::extract::Id
-pub(crate) fn child_id(id: &str) -> Result<domain::ids::PersonId, crate::error::WebError> {
-    domain::ids::PersonId::parse(id).map_err(|_| crate::error::WebError::NotFound)
-}
-
 /// Render a page (200), or a plain 500 if the template fails.
 pub fn render_ok(page: impl Template) -> Response {
     render(StatusCode::OK, page)

@@ -21,7 +21,9 @@ use service::ServiceError;
 use service::planning::{ActionView, PlanView, PlanningOverview, open_actions_of};
 use store::Store;
 
-use super::form::{Form, FormValues, Forms, SavedParams, after_change, banner};
+use super::form::{
+    Form, FormValues, Forms, SavedParams, after_change, banner, coded_options, options,
+};
 use super::{Layout, date, render_ok};
 use crate::Shared;
 use crate::error::WebError;
@@ -407,16 +409,6 @@ fn form_page(
     })
 }
 
-fn codes<T: Copy>(
-    all: &[T],
-    code: fn(T) -> &'static str,
-    label: fn(T) -> &'static str,
-) -> Vec<(String, String)> {
-    all.iter()
-        .map(|x| (code(*x).to_owned(), label(*x).to_owned()))
-        .collect()
-}
-
 // --- assessments ---
 
 fn assessment_values(input: &AssessmentInput) -> FormValues {
@@ -480,18 +472,19 @@ fn assessment_form(
     form: Form,
     existing: Option<AssessmentId>,
 ) -> Response {
-    let factors: Vec<(String, String)> = AssessmentFactor::ALL
+    let current: Vec<AssessmentFactor> = AssessmentFactor::ALL
         .iter()
+        .copied()
         .filter(|x| !x.is_retired())
-        .map(|x| (x.code().to_owned(), format!("{}: {}", x.code(), x.label())))
         .collect();
+    let factors = coded_options(&current, AssessmentFactor::code, AssessmentFactor::label);
     let mut scale = vec![(String::new(), "Not scaled".to_owned())];
     scale.extend((0..=10).map(|n| (n.to_string(), n.to_string())));
     let fields = Fields::Assessment {
         due: o.open_referral_date.map(|d| date(&d)),
         editing: existing.is_some(),
         factors,
-        outcomes: codes(
+        outcomes: options(
             AssessmentOutcome::ALL,
             AssessmentOutcome::code,
             AssessmentOutcome::label,
@@ -979,7 +972,7 @@ fn visit_form(who: &SignedIn, o: &PlanningOverview, form: Form) -> Response {
         )
     });
     let fields = Fields::Visit {
-        kinds: codes(VisitKind::ALL, VisitKind::code, VisitKind::label),
+        kinds: options(VisitKind::ALL, VisitKind::code, VisitKind::label),
         plans,
         next,
     };
