@@ -1,36 +1,20 @@
 //! The pages for the casework worklist (every statutory clock of the cases in scope) and caseloads.
 
 use askama::Template;
-use axum::Extension;
 use axum::extract::{Query, State};
-use axum::http::StatusCode;
 use axum::response::Response;
 use domain::casework_clocks::ClockKind;
-use service::ServiceError;
 use service::casework_worklist::{Caseloads, CaseworkItem, CaseworkScope};
 use store::Store;
 
-use super::{Layout, date, render, urlencoding};
+use super::{Layout, Tab, date, la_choices, render_ok, urlencoding};
 use crate::Shared;
 use crate::api_casework_worklist::{CaseloadsParams, CaseworkParams, caseloads_la};
-use crate::caller::Caller;
 use crate::error::WebError;
+use crate::extract::SignedIn;
 
 /// The most rows the page shows at once (the API gives them all).
 const SHOWN: usize = 500;
-
-fn signed_in(caller: &Caller) -> Result<&domain::audit::Actor, WebError> {
-    caller
-        .actor()
-        .ok_or(WebError::Service(ServiceError::Unauthenticated))
-}
-
-/// A tab of the worklist.
-pub struct Tab {
-    pub href: String,
-    pub label: &'static str,
-    pub current: bool,
-}
 
 #[derive(Template)]
 #[template(path = "casework.html")]
@@ -57,10 +41,10 @@ impl CaseworkPage {
 /// `GET /casework?scope=mine|team|la&la=&kind=&overdue=`: the clocks of the cases in scope, most overdue first.
 pub async fn casework<S: Store>(
     State(state): State<Shared<S>>,
-    Extension(caller): Extension<Caller>,
+    who: SignedIn,
     Query(q): Query<CaseworkParams>,
 ) -> Result<Response, WebError> {
-    let actor = signed_in(&caller)?;
+    let actor = &who.actor;
     let filter = q.filter()?;
     let scope = filter.scope;
     let kind = filter.kind;
@@ -92,35 +76,23 @@ pub async fn casework<S: Store>(
         CaseworkScope::Team => "My team's cases: what is due",
         CaseworkScope::La => "All cases: what is due",
     };
-    let las = actor
-        .las
-        .iter()
-        .map(|l| {
-            (
-                l.to_string(),
-                l.name().unwrap_or("Local authority").to_owned(),
-            )
-        })
-        .collect();
-    Ok(render(
-        StatusCode::OK,
-        CaseworkPage {
-            layout: Layout::new(heading, &caller, "/casework"),
-            tabs,
-            scope: scope.code(),
-            heading,
-            items,
-            total,
-            las,
-            la,
-            kinds: ClockKind::ALL
-                .iter()
-                .map(|k| (k.code(), k.label()))
-                .collect(),
-            kind: kind.map(|k| k.code().to_owned()).unwrap_or_default(),
-            overdue,
-        },
-    ))
+    let las = la_choices(actor);
+    Ok(render_ok(CaseworkPage {
+        layout: who.layout(heading, "/casework"),
+        tabs,
+        scope: scope.code(),
+        heading,
+        items,
+        total,
+        las,
+        la,
+        kinds: ClockKind::ALL
+            .iter()
+            .map(|k| (k.code(), k.label()))
+            .collect(),
+        kind: kind.map(|k| k.code().to_owned()).unwrap_or_default(),
+        overdue,
+    }))
 }
 
 #[derive(Template)]
@@ -140,28 +112,16 @@ impl CaseloadsPage {
 /// `GET /caseloads?la=CODE`: each team's workers' caseloads, and the LA's practice counts.
 pub async fn caseloads<S: Store>(
     State(state): State<Shared<S>>,
-    Extension(caller): Extension<Caller>,
+    who: SignedIn,
     Query(q): Query<CaseloadsParams>,
 ) -> Result<Response, WebError> {
-    let actor = signed_in(&caller)?;
+    let actor = &who.actor;
     let la = caseloads_la(actor, q.la.as_deref())?;
     let caseloads = state.services.caseloads(actor, &la).await?;
-    let las = actor
-        .las
-        .iter()
-        .map(|l| {
-            (
-                l.to_string(),
-                l.name().unwrap_or("Local authority").to_owned(),
-            )
-        })
-        .collect();
-    Ok(render(
-        StatusCode::OK,
-        CaseloadsPage {
-            layout: Layout::new("Caseloads", &caller, "/caseloads"),
-            las,
-            caseloads,
-        },
-    ))
+    let las = la_choices(actor);
+    Ok(render_ok(CaseloadsPage {
+        layout: who.layout("Caseloads", "/caseloads"),
+        las,
+        caseloads,
+    }))
 }

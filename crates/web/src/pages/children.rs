@@ -1,28 +1,22 @@
 //! The start page, person search and the child record.
 
 use askama::Template;
-use axum::Extension;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use domain::chronology::ChronologyEntry;
 use domain::ids::PersonId;
-use domain::policy::{self, Action, Area};
+use domain::policy::{Action, Area};
 use serde::Deserialize;
 use service::ServiceError;
 use service::children::{ChildRecord, ChildSummary};
 use store::Store;
 
-use super::{Layout, date, render, time};
+use super::form::{Form, FormValues};
+use super::{Layout, date, render, render_ok, time};
 use crate::Shared;
-use crate::caller::Caller;
 use crate::error::WebError;
-
-fn signed_in(caller: &Caller) -> Result<&domain::audit::Actor, WebError> {
-    caller
-        .actor()
-        .ok_or(WebError::Service(ServiceError::Unauthenticated))
-}
+use crate::extract::{Id, SignedIn};
 
 #[derive(Template)]
 #[template(path = "home.html")]
@@ -36,12 +30,13 @@ struct HomePage {
 }
 
 /// `GET /`: the start page for a signed-in user.
-pub async fn home(Extension(caller): Extension<Caller>) -> Result<Response, WebError> {
-    let actor = signed_in(&caller)?;
+pub async fn home(who: SignedIn) -> Result<Response, WebError> {
+    let actor = &who.actor;
     let role = actor
         .role
         .ok_or(WebError::Service(ServiceError::Unauthenticated))?;
-    let name = caller
+    let name = who
+        .caller
         .session()
         .map(|s| s.user.display_name.clone())
         .unwrap_or_else(|| actor.label.clone());
@@ -51,17 +46,14 @@ pub async fn home(Extension(caller): Extension<Caller>) -> Result<Response, WebE
         .map(|l| format!("{} ({})", l.name().unwrap_or("Local authority"), l))
         .collect::<Vec<_>>()
         .join(", ");
-    Ok(render(
-        StatusCode::OK,
-        HomePage {
-            layout: Layout::new("Home", &caller, "/"),
-            name,
-            role: role.label().to_owned(),
-            las,
-            can_search: policy::grants(role, Area::CaseRecords, Action::Search),
-            can_audit: policy::grants(role, Area::Audit, Action::View),
-        },
-    ))
+    Ok(render_ok(HomePage {
+        layout: who.layout("Home", "/"),
+        name,
+        role: role.label().to_owned(),
+        las,
+        can_search: who.may(Area::CaseRecords, Action::Search),
+        can_audit: who.may(Area::Audit, Action::View),
+    }))
 }
 
 #[derive(Deserialize)]
@@ -73,8 +65,8 @@ pub struct SearchQuery {
 #[template(path = "search.html")]
 struct SearchPage {
     layout: Layout,
-    q: String,
-    error: Option<String>,
+    /// The search box: a form of one field, `q`, whose id is `q`.
+    form: Form,
     searched: bool,
     results: Vec<ChildSummary>,
 }
@@ -82,50 +74,39 @@ struct SearchPage {
 /// `GET /search?q=`: find a child by name (typos allowed), date of birth, NHS number, UPN or LA child ID.
 pub async fn search<S: Store>(
     State(state): State<Shared<S>>,
-    Extension(caller): Extension<Caller>,
+    who: SignedIn,
     Query(query): Query<SearchQuery>,
 ) -> Result<Response, WebError> {
-    let actor = signed_in(&caller)?;
     let q = query.q.unwrap_or_default();
     let mut page = SearchPage {
-        layout: Layout::new("Find a child", &caller, "/search"),
-        q: q.clone(),
-        error: None,
+        layout: who.layout("Find a child", "/search"),
+        form: Form::sent("", FormValues::new(vec![("q".into(), q.clone())])),
         searched: false,
         results: Vec::new(),
     };
     if q.trim().is_empty() {
         // Nothing asked yet: just the form (still checks the role may search).
-        if let Some(role) = actor.role
-            && !policy::grants(role, Area::CaseRecords, Action::Search)
-        {
+        if !who.may(Area::CaseRecords, Action::Search) {
             return Err(WebError::Service(ServiceError::Forbidden));
         }
-        return Ok(render(StatusCode::OK, page));
+        return Ok(render_ok(page));
     }
-    match state.services.search_children(actor, &q).await {
+    match state.services.search_children(&who.actor, &q).await {
         Ok(results) => {
             page.searched = true;
             page.results = results;
             if !page.results.is_empty() {
                 page.layout.title = format!("Find a child: {} found", page.results.len());
             }
-            Ok(render(StatusCode::OK, page))
+            Ok(render_ok(page))
         }
         Err(ServiceError::Invalid(errors)) => {
-            page.error = errors.0.first().map(|e| capitalise(&e.problem));
-            page.layout.title = format!("Error: {}", page.layout.title);
+            // Every problem is with what was typed in the one box.
+            page.form = page.form.link("*", "q").with_errors(&errors);
+            page.layout.title = page.form.title(&page.layout.title);
             Ok(render(StatusCode::UNPROCESSABLE_ENTITY, page))
         }
         Err(e) => Err(e.into()),
-    }
-}
-
-fn capitalise(s: &str) -> String {
-    let mut c = s.chars();
-    match c.next() {
-        Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
-        None => String::new(),
     }
 }
 
@@ -151,21 +132,13 @@ impl ChildPage {
 /// `GET /children/{id}`: the read-only child record (audited).
 pub async fn child_record<S: Store>(
     State(state): State<Shared<S>>,
-    Extension(caller): Extension<Caller>,
-    Path(id): Path<String>,
+    who: SignedIn,
+    Id(id): Id<PersonId>,
 ) -> Result<Response, WebError> {
-    let actor = signed_in(&caller)?;
-    let id = PersonId::parse(&id).map_err(|_| WebError::NotFound)?;
-    let record = state.services.child_record(actor, id).await?;
-    Ok(render(
-        StatusCode::OK,
-        ChildPage {
-            layout: Layout::new(&record.child.name, &caller, "/search"),
-            r: record,
-            may_record: caller
-                .actor()
-                .and_then(|a| a.role)
-                .is_some_and(|r| policy::grants(r, Area::CaseRecords, Action::Create)),
-        },
-    ))
+    let record = state.services.child_record(&who.actor, id).await?;
+    Ok(render_ok(ChildPage {
+        layout: who.layout(&record.child.name, "/search"),
+        r: record,
+        may_record: who.may(Area::CaseRecords, Action::Create),
+    }))
 }

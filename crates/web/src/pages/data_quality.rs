@@ -2,9 +2,7 @@
 //! rule, so that problems are put right as they arise rather than in the spring return window.
 
 use askama::Template;
-use axum::Extension;
 use axum::extract::{Query, State};
-use axum::http::StatusCode;
 use axum::response::Response;
 use domain::census::Severity;
 use domain::identifiers::LaCode;
@@ -13,10 +11,10 @@ use service::ServiceError;
 use service::census::DataQuality;
 use store::Store;
 
-use super::{Layout, render};
+use super::{Layout, render_ok};
 use crate::Shared;
-use crate::caller::Caller;
 use crate::error::WebError;
+use crate::extract::SignedIn;
 
 #[derive(Deserialize, Default)]
 pub struct DataQualityQuery {
@@ -48,12 +46,10 @@ impl DataQualityPage {
 /// `GET /data-quality?la=CODE&team=NAME`.
 pub async fn data_quality<S: Store>(
     State(state): State<Shared<S>>,
-    Extension(caller): Extension<Caller>,
+    who: SignedIn,
     Query(q): Query<DataQualityQuery>,
 ) -> Result<Response, WebError> {
-    let actor = caller
-        .actor()
-        .ok_or(WebError::Service(ServiceError::Unauthenticated))?;
+    let actor = &who.actor;
     let la = match q.la.as_deref().filter(|s| !s.trim().is_empty()) {
         Some(code) => LaCode::parse(code).map_err(|_| WebError::NotFound)?,
         None => actor
@@ -70,15 +66,12 @@ pub async fn data_quality<S: Store>(
         .filter(|p| team.is_empty() || p.team == team)
         .collect();
     let shown = matching.iter().take(SHOWN).map(|p| (*p).clone()).collect();
-    Ok(render(
-        StatusCode::OK,
-        DataQualityPage {
-            layout: Layout::new("Census data quality", &caller, "/data-quality"),
-            las: actor.las.clone(),
-            matching: matching.len(),
-            shown,
-            team,
-            dq,
-        },
-    ))
+    Ok(render_ok(DataQualityPage {
+        layout: who.layout("Census data quality", "/data-quality"),
+        las: actor.las.clone(),
+        matching: matching.len(),
+        shown,
+        team,
+        dq,
+    }))
 }

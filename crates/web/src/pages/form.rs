@@ -8,7 +8,8 @@
 //! - [`FormValues`]: what a form sent (or the defaults it starts with), read back into the domain's inputs.
 //! - [`Form`] and [`Field`]: one form on a page, and one input of it, for the templates' GOV.UK macros
 //!   (`templates/macros/govuk.html`).
-//! - [`FieldError`]: a problem with one field, as the error summary and the field show it.
+//! - [`FieldError`]: a problem with one field, as the error summary and the field show it (made by
+//!   [`Form::with_errors`] from the service's problems).
 //! - [`after_change`]: a use case's result as a response: saved (303 to a page with a notification banner),
 //!   invalid (the form again with the input and an error summary, 422), stale (the form again with the input
 //!   kept and the current record shown, 409), or not allowed (the error page).
@@ -134,13 +135,18 @@ pub struct FieldError {
     pub message: String,
 }
 
-/// The page id of an API field on `form`: `actions[0].due_on` → `<form>-actions-0-due-on`.
+/// The page id of an API field on `form`: `actions[0].due_on` → `<form>-actions-0-due-on` (just the field on
+/// a page's only, unnamed form: a search box is `q`).
 pub fn field_id(form: &str, field: &str) -> String {
     let f = field
         .replace("].", "-")
         .replace(['[', '.', '_'], "-")
         .replace(']', "");
-    format!("{form}-{f}")
+    if form.is_empty() {
+        f
+    } else {
+        format!("{form}-{f}")
+    }
 }
 
 /// "enter a date" → "Enter a date" (GOV.UK error messages start with a capital).
@@ -150,21 +156,6 @@ pub fn capitalised(s: &str) -> String {
         Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
         None => String::new(),
     }
-}
-
-/// Problems with a form's fields (or a page's query), each linking to its input on form `form`.
-pub fn field_errors(form: &str, errors: &ValueErrors) -> Vec<FieldError> {
-    let mut out: Vec<FieldError> = Vec::new();
-    for e in &errors.0 {
-        let id = field_id(form, &e.field.to_string());
-        if !out.iter().any(|x| x.id == id) {
-            out.push(FieldError {
-                id,
-                message: capitalised(&e.problem),
-            });
-        }
-    }
-    out
 }
 
 /// One input of a form, for a template macro: its name, id, value as typed (or the default), every value sent

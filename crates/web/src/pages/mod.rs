@@ -33,6 +33,27 @@ use domain::policy::{self, Action, Area};
 use crate::assets::asset_url;
 use crate::caller::Caller;
 
+/// A tab of a worklist (sub-navigation by scope or stage).
+pub struct Tab {
+    pub href: String,
+    pub label: &'static str,
+    pub current: bool,
+}
+
+/// The user's LAs, as options for a choice of LA: (code, name).
+pub fn la_choices(actor: &domain::audit::Actor) -> Vec<(String, String)> {
+    actor
+        .las
+        .iter()
+        .map(|l| {
+            (
+                l.to_string(),
+                l.name().unwrap_or("Local authority").to_owned(),
+            )
+        })
+        .collect()
+}
+
 /// A link in the service navigation.
 pub struct NavItem {
     pub href: &'static str,
