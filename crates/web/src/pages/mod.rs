@@ -77,75 +77,54 @@ pub struct Layout {
     pub signed_in: Option<SignedIn>,
 }
 
+/// The service navigation: each link, and what a role needs to be offered it.
+const NAVIGATION: &[(&str, &str, Area, Action)] = &[
+    ("/search", "Find a child", Area::CaseRecords, Action::Search),
+    (
+        "/front-door",
+        "Front door",
+        Area::CaseRecords,
+        Action::Search,
+    ),
+    ("/casework", "Casework", Area::CaseRecords, Action::Search),
+    (
+        "/supervision",
+        "Supervision",
+        Area::CaseRecords,
+        Action::Create,
+    ),
+    ("/caseloads", "Caseloads", Area::Performance, Action::View),
+    (
+        "/information-requests",
+        "Information requests",
+        Area::PartnerRequests,
+        Action::Search,
+    ),
+    (
+        "/data-quality",
+        "Data quality",
+        Area::Performance,
+        Action::View,
+    ),
+    ("/returns", "Returns", Area::Returns, Action::Export),
+    ("/audit", "Audit trail", Area::Audit, Action::View),
+];
+
 impl Layout {
     /// The layout for `caller`, with navigation for what their role may do; `current` is the active nav href.
     pub fn new(title: &str, caller: &Caller, current: &str) -> Layout {
-        let mut nav = Vec::new();
-        if let Some(role) = caller.actor().and_then(|a| a.role) {
-            if policy::grants(role, Area::CaseRecords, Action::Search) {
-                nav.push(NavItem {
-                    href: "/search",
-                    label: "Find a child",
-                    current: current == "/search",
-                });
-            }
-            if policy::grants(role, Area::CaseRecords, Action::Search) {
-                nav.push(NavItem {
-                    href: "/front-door",
-                    label: "Front door",
-                    current: current == "/front-door",
-                });
-            }
-            if policy::grants(role, Area::CaseRecords, Action::Search) {
-                nav.push(NavItem {
-                    href: "/casework",
-                    label: "Casework",
-                    current: current == "/casework",
-                });
-            }
-            if policy::grants(role, Area::CaseRecords, Action::Create) {
-                nav.push(NavItem {
-                    href: "/supervision",
-                    label: "Supervision",
-                    current: current == "/supervision",
-                });
-            }
-            if policy::grants(role, Area::Performance, Action::View) {
-                nav.push(NavItem {
-                    href: "/caseloads",
-                    label: "Caseloads",
-                    current: current == "/caseloads",
-                });
-            }
-            if policy::grants(role, Area::PartnerRequests, Action::Search) {
-                nav.push(NavItem {
-                    href: "/information-requests",
-                    label: "Information requests",
-                    current: current == "/information-requests",
-                });
-            }
-            if policy::grants(role, Area::Performance, Action::View) {
-                nav.push(NavItem {
-                    href: "/data-quality",
-                    label: "Data quality",
-                    current: current == "/data-quality",
-                });
-            }
-            if policy::grants(role, Area::Returns, Action::Export) {
-                nav.push(NavItem {
-                    href: "/returns",
-                    label: "Returns",
-                    current: current == "/returns",
-                });
-            }
-            if policy::grants(role, Area::Audit, Action::View) {
-                nav.push(NavItem {
-                    href: "/audit",
-                    label: "Audit trail",
-                    current: current == "/audit",
-                });
-            }
-        }
+        let nav = match caller.actor().and_then(|a| a.role) {
+            None => Vec::new(),
+            Some(role) => NAVIGATION
+                .iter()
+                .filter(|(_, _, area, action)| policy::grants(role, *area, *action))
+                .map(|(href, label, _, _)| NavItem {
+                    href,
+                    label,
+                    current: current == *href,
+                })
+                .collect(),
+        };
         Layout {
             title: title.to_owned(),
             css: asset_url("govuk/frontdoor-govuk.min.css"),

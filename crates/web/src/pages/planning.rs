@@ -312,6 +312,30 @@ fn back_to(child: PersonId, saved: &str) -> String {
     format!("/children/{child}/plans?saved={saved}")
 }
 
+/// After a change from one of the forms: the overview with the banner `saved` names, or the form again (drawn by
+/// `draw`) over the child's records as they are now, read for `action`.
+async fn after<S: Store, T>(
+    (state, who, child, action): (&Shared<S>, &SignedIn, PersonId, Action),
+    result: Result<T, ServiceError>,
+    form: Form,
+    saved: impl FnOnce(T) -> &'static str,
+    draw: impl FnOnce(&SignedIn, &PlanningOverview, Form) -> Result<Response, WebError>,
+) -> Result<Response, WebError> {
+    after_change(
+        result,
+        form,
+        |t| back_to(child, saved(t)),
+        |form| async move {
+            let o = state
+                .services
+                .planning_as(&who.actor, child, action)
+                .await?;
+            draw(who, &o, form)
+        },
+    )
+    .await
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // The forms: one template (`planning_form.html`), its fields by the kind of form.
 
@@ -539,17 +563,12 @@ pub async fn record_assessment<S: Store>(
             values.version(),
         )
         .await;
-    after_change(
+    after(
+        (&state, &who, child, Action::Create),
         result,
         Form::sent("assessment", values),
-        |_| back_to(child, "assessment"),
-        |form| async {
-            let o = state
-                .services
-                .planning_as(&who.actor, child, Action::Create)
-                .await?;
-            Ok(assessment_form(&who, &o, form, None))
-        },
+        |_| "assessment",
+        |w, o, f| Ok(assessment_form(w, o, f, None)),
     )
     .await
 }
@@ -593,17 +612,12 @@ pub async fn update_assessment<S: Store>(
             values.version(),
         )
         .await;
-    after_change(
+    after(
+        (&state, &who, child, Action::Update),
         result,
         Form::sent("assessment", values),
-        |_| back_to(child, "assessment"),
-        |form| async {
-            let o = state
-                .services
-                .planning_as(&who.actor, child, Action::Update)
-                .await?;
-            Ok(assessment_form(&who, &o, form, assessment))
-        },
+        |_| "assessment",
+        |w, o, f| Ok(assessment_form(w, o, f, assessment)),
     )
     .await
 }
@@ -625,14 +639,12 @@ pub async fn authorise_assessment<S: Store>(
         assessment.map(|a| a.to_string()).unwrap_or_default()
     );
     let form = Form::sent(&name, values).link("*", "submit");
-    after_change(
+    after(
+        (&state, &who, child, Action::View),
         result,
         form,
-        |_| back_to(child, "authorised"),
-        |form| async {
-            let o = state.services.planning(&who.actor, child).await?;
-            Ok(overview_page(&who, &o, None, Some(form)))
-        },
+        |_| "authorised",
+        |w, o, f| Ok(overview_page(w, o, None, Some(f))),
     )
     .await
 }
@@ -689,17 +701,12 @@ pub async fn create_plan<S: Store>(
         .services
         .create_plan(&who.actor, child, &plan_input(&values), values.version())
         .await;
-    after_change(
+    after(
+        (&state, &who, child, Action::Create),
         result,
         Form::sent("plan", values),
-        |_| back_to(child, "plan"),
-        |form| async {
-            let o = state
-                .services
-                .planning_as(&who.actor, child, Action::Create)
-                .await?;
-            Ok(plan_form(&who, &o, form))
-        },
+        |_| "plan",
+        |w, o, f| Ok(plan_form(w, o, f)),
     )
     .await
 }
@@ -756,18 +763,12 @@ pub async fn add_plan_actions<S: Store>(
         .services
         .add_plan_actions(&who.actor, child, plan, &input, values.version())
         .await;
-    after_change(
+    after(
+        (&state, &who, child, Action::Create),
         result,
         Form::sent("actions", values),
-        |_| back_to(child, "actions"),
-        |form| async {
-            let o = state
-                .services
-                .planning_as(&who.actor, child, Action::Create)
-                .await?;
-            let p = plan_in(&o, plan)?;
-            Ok(actions_form(&who, &o, p, form))
-        },
+        |_| "actions",
+        |w, o, f| Ok(actions_form(w, o, plan_in(o, plan)?, f)),
     )
     .await
 }
@@ -873,23 +874,19 @@ pub async fn review_plan<S: Store>(
         )
         .await;
     let saved = |c: domain::planning::ReviewChange| {
-        back_to(
-            child,
-            if c.plan.end_date.is_some() {
-                "ended"
-            } else {
-                "review"
-            },
-        )
+        if c.plan.end_date.is_some() {
+            "ended"
+        } else {
+            "review"
+        }
     };
-    after_change(result, Form::sent("review", values), saved, |form| async {
-        let o = state
-            .services
-            .planning_as(&who.actor, child, Action::Create)
-            .await?;
-        let p = plan_in(&o, plan)?;
-        Ok(review_form(&who, &o, p, form))
-    })
+    after(
+        (&state, &who, child, Action::Create),
+        result,
+        Form::sent("review", values),
+        saved,
+        |w, o, f| Ok(review_form(w, o, plan_in(o, plan)?, f)),
+    )
     .await
 }
 
@@ -938,18 +935,12 @@ pub async fn end_plan<S: Store>(
         .services
         .end_plan(&who.actor, child, plan, &input, values.version())
         .await;
-    after_change(
+    after(
+        (&state, &who, child, Action::Update),
         result,
         Form::sent("end", values),
-        |_| back_to(child, "ended"),
-        |form| async {
-            let o = state
-                .services
-                .planning_as(&who.actor, child, Action::Update)
-                .await?;
-            let p = plan_in(&o, plan)?;
-            Ok(end_form(&who, &o, p, form))
-        },
+        |_| "ended",
+        |w, o, f| Ok(end_form(w, o, plan_in(o, plan)?, f)),
     )
     .await
 }
@@ -1019,17 +1010,12 @@ pub async fn record_visit<S: Store>(
         .services
         .record_visit(&who.actor, child, &input, values.version())
         .await;
-    after_change(
+    after(
+        (&state, &who, child, Action::Create),
         result,
         Form::sent("visit", values),
-        |_| back_to(child, "visit"),
-        |form| async {
-            let o = state
-                .services
-                .planning_as(&who.actor, child, Action::Create)
-                .await?;
-            Ok(visit_form(&who, &o, form))
-        },
+        |_| "visit",
+        |w, o, f| Ok(visit_form(w, o, f)),
     )
     .await
 }
