@@ -224,7 +224,7 @@ pub(crate) const OPERATIONS: &[Operation] = &[
         "Start a child and family assessment on the child's open referral (or `referral_id`); due 45 working days from the referral; the child's wishes and feelings are required",
         Some("AssessmentInput"),
         ("201", "The assessment"),
-        false,
+        true,
     ),
     op(
         "post",
@@ -232,7 +232,7 @@ pub(crate) const OPERATIONS: &[Operation] = &[
         "Change an assessment (the whole assessment again, same rules); not once authorised",
         Some("AssessmentInput"),
         ("200", "The assessment"),
-        false,
+        true,
     ),
     op(
         "post",
@@ -243,7 +243,7 @@ pub(crate) const OPERATIONS: &[Operation] = &[
             "200",
             "The assessment, with `authorised_by` and `authorised_on`",
         ),
-        false,
+        true,
     ),
     op(
         "post",
@@ -251,7 +251,7 @@ pub(crate) const OPERATIONS: &[Operation] = &[
         "Make a child in need plan on the open referral, with dated actions (each with an owner and a due date); a child protection plan is made at an initial child protection conference instead",
         Some("PlanInput"),
         ("201", "The plan with its actions"),
-        false,
+        true,
     ),
     op(
         "post",
@@ -259,7 +259,7 @@ pub(crate) const OPERATIONS: &[Operation] = &[
         "Add dated actions to an open plan (child in need or child protection)",
         Some("PlanActionsInput"),
         ("201", "The actions added"),
-        false,
+        true,
     ),
     op(
         "post",
@@ -270,7 +270,7 @@ pub(crate) const OPERATIONS: &[Operation] = &[
             "201",
             "The review, the plan and the actions changed or added",
         ),
-        false,
+        true,
     ),
     op(
         "post",
@@ -278,7 +278,7 @@ pub(crate) const OPERATIONS: &[Operation] = &[
         "End a plan (child in need or child protection); its open actions are cancelled",
         Some("EndPlanInput"),
         ("200", "The plan and the actions cancelled"),
-        false,
+        true,
     ),
     op(
         "post",
@@ -286,7 +286,7 @@ pub(crate) const OPERATIONS: &[Operation] = &[
         "Record a visit to the child (under the open plan unless `plan_id` says otherwise); wishes and feelings are required when the child was seen",
         Some("VisitInput"),
         ("201", "The visit, with the next visit due under its plan"),
-        false,
+        true,
     ),
 ];
 

@@ -11,7 +11,7 @@ pub(crate) struct Operation {
     summary: &'static str,
     body: Option<&'static str>,
     ok: (&'static str, &'static str),
-    /// Takes the contact's version in `If-Match`.
+    /// A change that takes the version it is based on in `If-Match` (stale: 409).
     if_match: bool,
 }
 
@@ -195,7 +195,7 @@ const OPERATIONS: &[Operation] = &[
         "The partner agency's answer (once)",
         Some("ResponseInput"),
         ("204", "Answered"),
-        false,
+        true,
     ),
     op(
         "get",
@@ -303,7 +303,7 @@ pub fn document() -> Value {
             parameters.push(json!({"name": name, "in": "path", "required": true, "schema": {"type": "string", "format": "uuid"}}));
         }
         if o.if_match {
-            parameters.push(json!({"name": "If-Match", "in": "header", "required": false, "schema": {"type": "string"}, "description": "The ETag of the contact's case that the change is based on"}));
+            parameters.push(json!({"name": "If-Match", "in": "header", "required": false, "schema": {"type": "string"}, "description": "The version the change is based on: the ETag (or `version`) of what the client read. A change to the record since gets 409 and saves nothing"}));
         }
         let mut operation = Map::new();
         operation.insert("summary".into(), json!(o.summary));
@@ -349,4 +349,30 @@ pub fn document() -> Value {
 /// `GET /api/v1/openapi.json`.
 pub async fn serve() -> Json<Value> {
     Json(document())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every change of an existing record takes the version it is based on; only creating a contact or a
+    /// supervision (new records, changing none) does not.
+    #[test]
+    fn every_change_takes_if_match() {
+        let areas = [
+            crate::api_protection::OPERATIONS,
+            crate::api_planning::OPERATIONS,
+            crate::api_case_management::OPERATIONS,
+            crate::api_casework_worklist::OPERATIONS,
+        ];
+        let creates_only = ["/api/v1/contacts", "/api/v1/supervision"];
+        let mut changes = 0;
+        for o in OPERATIONS.iter().chain(areas.into_iter().flatten()) {
+            if o.method == "post" && !creates_only.contains(&o.path) {
+                changes += 1;
+                assert!(o.if_match, "{} {} takes no If-Match", o.method, o.path);
+            }
+        }
+        assert!(changes >= 30, "only {changes} change operations");
+    }
 }
