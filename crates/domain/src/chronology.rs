@@ -239,7 +239,16 @@ pub fn chronology_as_of(
     as_of: Timestamp,
 ) -> Vec<ChronologyEntry> {
     let mut entries = chronology(child, records);
-    entries.retain(|e| e.at <= as_of);
+    // An event known only by its date is in the past once its day has come (it is placed at noon only to sort
+    // it among the day's timed events): a section 47 started today shows in the morning too.
+    let today = crate::datetime::london_date(as_of);
+    entries.retain(|e| {
+        if e.date_only {
+            crate::datetime::london_date(e.at) <= today
+        } else {
+            e.at <= as_of
+        }
+    });
     entries
 }
 

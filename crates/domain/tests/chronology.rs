@@ -1277,6 +1277,22 @@ fn due_dates_are_not_events() {
     assert!(then.iter().all(|e| e.at <= as_of));
     assert_eq!(then.len(), entries.iter().filter(|e| e.at <= as_of).count());
     assert_eq!(then.first().unwrap().kind, kinds::SECTION_47_STARTED);
+    // Early that morning, the day's events known only by their date have happened already; its timed events
+    // after that moment have not.
+    let early = t("2024-03-04T07:30:00Z");
+    let morning = chronology_as_of(s.child, &s.set, early);
+    let happened = |e: &domain::chronology::ChronologyEntry| {
+        if e.date_only {
+            domain::datetime::london_date(e.at) <= d("2024-03-04")
+        } else {
+            e.at <= early
+        }
+    };
+    assert_eq!(morning.len(), entries.iter().filter(|e| happened(e)).count());
+    assert!(
+        morning.iter().any(|e| e.kind == kinds::SECTION_47_STARTED),
+        "the section 47 started that day shows in the morning"
+    );
 }
 
 #[test]
