@@ -216,11 +216,11 @@ enum UserCommand {
         /// The name shown in the application.
         #[arg(long)]
         display_name: Option<String>,
-        /// Read the user's password from standard input (at least 12 characters).
+        /// Read the user's password from standard input (at least 12 characters; not a common or breached one).
         #[arg(long)]
         password_stdin: bool,
     },
-    /// Disable a user: their sessions end at once and they can no longer sign in or use tokens.
+    /// Disable a user: their sessions end at once, their API tokens are revoked, and they can no longer sign in.
     Disable {
         #[command(flatten)]
         db: DbArg,
@@ -244,13 +244,26 @@ enum TokenCommand {
         db: DbArg,
         #[arg(long)]
         username: String,
+        /// Days until the token expires (1 to 366).
+        #[arg(long, env = "FRONTDOOR_TOKEN_DAYS", default_value_t = service::auth::DEFAULT_TOKEN_DAYS)]
+        days: u32,
     },
-    /// Revoke every API token of a user.
-    Revoke {
+    /// List a user's API tokens: id, created, expires, revoked (never the token).
+    List {
         #[command(flatten)]
         db: DbArg,
         #[arg(long)]
         username: String,
+    },
+    /// Revoke one API token (--id, from `token list`) or every API token of a user (--username).
+    #[command(group(clap::ArgGroup::new("which").required(true).args(["username", "id"])))]
+    Revoke {
+        #[command(flatten)]
+        db: DbArg,
+        #[arg(long)]
+        username: Option<String>,
+        #[arg(long)]
+        id: Option<String>,
     },
 }
 
@@ -328,7 +341,9 @@ async fn run(command: Command) -> anyhow::Result<()> {
             | UserCommand::Enable { db, .. } => db.clone(),
         },
         Command::Token { command } => match command {
-            TokenCommand::Create { db, .. } | TokenCommand::Revoke { db, .. } => db.clone(),
+            TokenCommand::Create { db, .. }
+            | TokenCommand::List { db, .. }
+            | TokenCommand::Revoke { db, .. } => db.clone(),
         },
         Command::Audit { command } => match command {
             AuditCommand::Verify { db, .. } | AuditCommand::Head { db } => db.clone(),
@@ -469,17 +484,45 @@ async fn execute<S: Store>(services: Services<S>, command: Command) -> anyhow::R
             Ok(())
         }
         Command::Token {
-            command: TokenCommand::Create { username, .. },
+            command: TokenCommand::Create { username, days, .. },
         } => {
             let token = services
-                .create_api_token(&system, &username)
+                .create_api_token_for_days(&system, &username, days)
                 .await
                 .map_err(service_error)?;
             println!("{token}");
             Ok(())
         }
         Command::Token {
-            command: TokenCommand::Revoke { username, .. },
+            command: TokenCommand::List { username, .. },
+        } => {
+            let tokens = services
+                .api_tokens(&system, &username)
+                .await
+                .map_err(service_error)?;
+            print_tokens(&tokens, services.now());
+            Ok(())
+        }
+        Command::Token {
+            command: TokenCommand::Revoke { id: Some(id), .. },
+        } => {
+            let token = services
+                .revoke_api_token(&system, &id)
+                .await
+                .map_err(service_error)?;
+            println!(
+                "Revoked API token {} (revoked at {}).",
+                token.id,
+                token.revoked_at.map_or_else(String::new, |t| t.to_string())
+            );
+            Ok(())
+        }
+        Command::Token {
+            command:
+                TokenCommand::Revoke {
+                    username: Some(username),
+                    ..
+                },
         } => {
             let n = services
                 .revoke_api_tokens(&system, &username)
@@ -488,6 +531,9 @@ async fn execute<S: Store>(services: Services<S>, command: Command) -> anyhow::R
             println!("Revoked {n} API token(s) of {username}.");
             Ok(())
         }
+        Command::Token {
+            command: TokenCommand::Revoke { .. },
+        } => bail!("token revoke: give --id ID or --username U"),
         Command::User {
             command: UserCommand::Disable { username, .. },
         } => {
@@ -495,7 +541,10 @@ async fn execute<S: Store>(services: Services<S>, command: Command) -> anyhow::R
                 .set_user_disabled(&system, &username, true)
                 .await
                 .map_err(service_error)?;
-            println!("Disabled {}: their sessions have ended.", user.username);
+            println!(
+                "Disabled {}: their sessions have ended and their API tokens are revoked.",
+                user.username
+            );
             Ok(())
         }
         Command::User {
@@ -571,6 +620,36 @@ fn service_error(e: service::ServiceError) -> anyhow::Error {
             anyhow!("{m}")
         }
         other => anyhow!("{other}"),
+    }
+}
+
+/// API tokens as a table: id, created, expires, revoked, status. Never the token.
+fn print_tokens(tokens: &[store::ApiTokenInfo], now: datetime::Timestamp) {
+    if tokens.is_empty() {
+        println!("No API tokens.");
+        return;
+    }
+    let when =
+        |t: Option<datetime::Timestamp>| t.map_or_else(|| "-".to_owned(), |t| format!("{t:.0}"));
+    println!(
+        "{:<36}  {:<20}  {:<20}  {:<20}  STATUS",
+        "ID", "CREATED", "EXPIRES", "REVOKED"
+    );
+    for t in tokens {
+        let status = if t.revoked_at.is_some() {
+            "revoked"
+        } else if t.expires_at.is_none_or(|e| e <= now) {
+            "expired"
+        } else {
+            "live"
+        };
+        println!(
+            "{:<36}  {:<20}  {:<20}  {:<20}  {status}",
+            t.id.to_string(),
+            format!("{:.0}", t.created_at),
+            when(t.expires_at),
+            when(t.revoked_at),
+        );
     }
 }
 

@@ -342,3 +342,135 @@ async fn demo_data_is_deterministic_by_seed() {
     assert!(dumps[0] == dumps[1], "the same seed gives the same data");
     assert!(dumps[0] != dumps[2], "another seed gives other data");
 }
+
+/// Issue 12 on the command line: usernames taken in any case, common passwords refused, tokens that expire and
+/// are listed and revoked one by one, and a disabled user's tokens revoked for good.
+fn accounts_story(db: &str) {
+    let add = |username: &str, password: &str| {
+        run(
+            &[
+                "user",
+                "add",
+                "--username",
+                username,
+                "--role",
+                "mash-worker",
+                "--la",
+                "213",
+                "--password-stdin",
+            ],
+            db,
+            Some(&format!("{password}\n")),
+        )
+    };
+    let (code, out, stderr) = add("Ola", "correct horse battery");
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        out.contains("Added ola"),
+        "usernames are kept in lower case: {out}"
+    );
+    let (code, _, stderr) = add("OLA", "correct horse battery");
+    assert_eq!(code, 1);
+    assert!(
+        one_line_error(&stderr).contains("username 'ola' is already taken"),
+        "{stderr}"
+    );
+    for common in ["password1234", "PASSWORD1234", "Iloveyou2025!!"] {
+        let (code, _, stderr) = add("pat", common);
+        assert_eq!(code, 1, "{common} was accepted");
+        assert!(
+            one_line_error(&stderr).contains("password: is too common"),
+            "{common}: {stderr}"
+        );
+    }
+
+    // Tokens: created with an expiry (90 days unless --days), listed without the token, revoked singly.
+    let (code, first, stderr) = run(&["token", "create", "--username", "OLA"], db, None);
+    assert_eq!(code, 0, "{stderr}");
+    let (code, second, stderr) = run(
+        &["token", "create", "--username", "ola", "--days", "7"],
+        db,
+        None,
+    );
+    assert_eq!(code, 0, "{stderr}");
+    let (code, _, stderr) = run(
+        &["token", "create", "--username", "ola", "--days", "0"],
+        db,
+        None,
+    );
+    assert_eq!(code, 1);
+    assert!(one_line_error(&stderr).contains("days: must be from 1 to"));
+    let (code, list, stderr) = run(&["token", "list", "--username", "ola"], db, None);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(list.starts_with("ID"), "{list}");
+    assert!(list.contains("CREATED") && list.contains("EXPIRES") && list.contains("REVOKED"));
+    assert!(
+        !list.contains(first.trim()) && !list.contains(second.trim()),
+        "tokens are never listed"
+    );
+    let rows: Vec<&str> = list.lines().skip(1).collect();
+    assert_eq!(rows.len(), 2, "{list}");
+    assert!(rows.iter().all(|r| r.ends_with("live")), "{list}");
+    let days = |row: &str| {
+        let cols: Vec<&str> = row.split_whitespace().collect();
+        let created: jiff::Timestamp = cols[1].parse().unwrap();
+        let expires: jiff::Timestamp = cols[2].parse().unwrap();
+        expires.duration_since(created).as_hours() / 24
+    };
+    // Newest first: the 7-day token, then the 90-day one.
+    assert_eq!((days(rows[0]), days(rows[1])), (7, 90), "{list}");
+    let newest = rows[0].split_whitespace().next().unwrap().to_owned();
+    let (code, out, stderr) = run(&["token", "revoke", "--id", &newest], db, None);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        out.contains(&format!("Revoked API token {newest}")),
+        "{out}"
+    );
+    let (_, list, _) = run(&["token", "list", "--username", "ola"], db, None);
+    let rows: Vec<&str> = list.lines().skip(1).collect();
+    assert!(
+        rows[0].ends_with("revoked") && rows[1].ends_with("live"),
+        "{list}"
+    );
+    let (code, _, stderr) = run(
+        &[
+            "token",
+            "revoke",
+            "--id",
+            "0190f0f0-0000-7000-8000-000000000000",
+        ],
+        db,
+        None,
+    );
+    assert_eq!(code, 1);
+    assert!(one_line_error(&stderr).contains("id: there is no API token"));
+    let (code, _, _) = run(&["token", "revoke"], db, None);
+    assert_eq!(code, 2, "revoke needs --id or --username");
+
+    // Disabling revokes the tokens: after enabling, they stay revoked.
+    assert_eq!(
+        run(&["user", "disable", "--username", "ola"], db, None).0,
+        0
+    );
+    assert_eq!(run(&["user", "enable", "--username", "Ola"], db, None).0, 0);
+    let (_, list, _) = run(&["token", "list", "--username", "ola"], db, None);
+    assert!(
+        list.lines().skip(1).all(|r| r.ends_with("revoked")),
+        "every token revoked by the disable: {list}"
+    );
+    // Revoking all of a user's tokens by username still works.
+    run(&["token", "create", "--username", "ola"], db, None);
+    let (code, out, _) = run(&["token", "revoke", "--username", "ola"], db, None);
+    assert_eq!(code, 0);
+    assert!(out.contains("Revoked 1 API token(s) of ola"), "{out}");
+}
+
+#[tokio::test]
+async fn accounts_on_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    accounts_story(&format!("sqlite://{}", dir.path().join("f.db").display()));
+    if store_tests::pg_configured("accounts_on_the_command_line (PostgreSQL)") {
+        let pg = store_tests::PgTestDb::create().await.unwrap();
+        accounts_story(&pg.url);
+    }
+}

@@ -565,6 +565,10 @@ code_list! {
         Import = "import" => "Imported",
         SignIn = "sign-in" => "Signed in",
         SignOut = "sign-out" => "Signed out",
+        /// A sign-in refused for a wrong username or password (or a disabled user): never the password tried.
+        SignInFailed = "sign-in-failed" => "Sign-in failed",
+        /// Failed sign-ins started a wait before the next attempt (an account, a known browser or a client).
+        LockedOut = "locked-out" => "Locked out of signing in",
         Admin = "admin" => "Administration",
     }
 }

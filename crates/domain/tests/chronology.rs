@@ -1288,7 +1288,10 @@ fn due_dates_are_not_events() {
             e.at <= early
         }
     };
-    assert_eq!(morning.len(), entries.iter().filter(|e| happened(e)).count());
+    assert_eq!(
+        morning.len(),
+        entries.iter().filter(|e| happened(e)).count()
+    );
     assert!(
         morning.iter().any(|e| e.kind == kinds::SECTION_47_STARTED),
         "the section 47 started that day shows in the morning"

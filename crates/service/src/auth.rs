@@ -1,4 +1,5 @@
-//! Credentials: argon2id password hashes and API bearer tokens (stored as SHA-256 hashes only).
+//! Credentials: argon2id password hashes, the password rules, and API bearer tokens (stored as SHA-256 hashes
+//! only, with an expiry).
 
 use argon2::password_hash::rand_core::OsRng;
 use argon2::password_hash::{PasswordHasher, SaltString};
@@ -10,6 +11,61 @@ use crate::ServiceError;
 
 /// The prefix of Frontdoor API tokens, so they can be recognised (e.g. by secret scanners).
 pub const TOKEN_PREFIX: &str = "fd_";
+
+/// How long an API token lasts unless its maker says otherwise.
+pub const DEFAULT_TOKEN_DAYS: u32 = 90;
+/// The longest an API token may last.
+pub const MAX_TOKEN_DAYS: u32 = 366;
+
+/// The shortest password accepted.
+pub const MIN_PASSWORD: usize = 12;
+/// The longest password accepted (hashing a huge one costs the server).
+pub const MAX_PASSWORD: usize = 256;
+
+/// The 20,000 most common passwords seen in data breaches (lower-cased: 19,640), one a line: Royce Williams's list
+/// from the Have I Been Pwned corpus, as Django ships it (BSD-3-Clause; source and licence in
+/// `data/COMMON-PASSWORDS-LICENSE.txt`).
+const COMMON_PASSWORDS: &str = include_str!("../data/common-passwords.txt");
+
+fn common_passwords() -> &'static std::collections::HashSet<&'static str> {
+    static SET: std::sync::OnceLock<std::collections::HashSet<&'static str>> =
+        std::sync::OnceLock::new();
+    SET.get_or_init(|| COMMON_PASSWORDS.lines().map(str::trim).collect())
+}
+
+/// What is wrong with a new password, if anything: too short or too long; on the list of common and breached
+/// passwords (ignoring case), or such a password with digits or symbols added at the end
+/// (`Password2024!`); the username; one character repeated.
+pub fn password_problem(password: &str, username: &str) -> Option<String> {
+    let n = password.chars().count();
+    if n < MIN_PASSWORD {
+        return Some(format!("must be at least {MIN_PASSWORD} characters"));
+    }
+    if n > MAX_PASSWORD {
+        return Some(format!("must be at most {MAX_PASSWORD} characters"));
+    }
+    let lower = password.trim().to_lowercase();
+    let stem = lower.trim_end_matches(|c: char| !c.is_alphabetic());
+    let common = common_passwords();
+    if common.contains(lower.as_str()) || (stem.chars().count() >= 4 && common.contains(stem)) {
+        return Some(
+            "is too common: it is on a list of passwords seen in data breaches. Choose a longer, less \
+             guessable one, such as three or four random words"
+                .to_owned(),
+        );
+    }
+    let username = username.trim().to_lowercase();
+    if username.chars().count() >= 3 && lower.contains(&username) {
+        return Some("must not contain the username".to_owned());
+    }
+    let mut chars = lower.chars();
+    if let Some(first) = chars.next()
+        && chars.all(|c| c == first)
+    {
+        return Some("must not be one character repeated".to_owned());
+    }
+    None
+}
 
 /// A new random API token: 256 bits from the OS generator, hex-encoded.
 pub fn new_token() -> String {
@@ -73,6 +129,38 @@ mod tests {
         assert_eq!(token_hash(&a).len(), 64);
         assert_ne!(token_hash(&a), token_hash(&b));
         assert_eq!(token_hash(&a), token_hash(&a));
+    }
+
+    #[test]
+    fn common_short_and_guessable_passwords_are_refused() {
+        assert!(common_passwords().len() >= 19_000);
+        let problem = |p: &str| password_problem(p, "asha.khan");
+        assert!(problem("short").unwrap().contains("at least 12"));
+        assert!(problem(&"x".repeat(300)).unwrap().contains("at most"));
+        for common in [
+            "password1234",
+            "PASSWORD1234",
+            "Qwerty123456",
+            "1q2w3e4r5t6y",
+            "iloveyou2024!!",
+            "Password2025!",
+            "football123456",
+        ] {
+            assert!(
+                problem(common).is_some_and(|p| p.contains("too common")),
+                "{common}"
+            );
+        }
+        assert!(problem("asha.khan-is-me").unwrap().contains("username"));
+        assert!(problem("ASHA.KHAN.2025").unwrap().contains("username"));
+        assert!(problem("aaaaaaaaaaaaaa").is_some());
+        for fine in [
+            "correct horse battery",
+            "a long enough password",
+            "Tangerine-Viaduct-47",
+        ] {
+            assert_eq!(problem(fine), None, "{fine}");
+        }
     }
 
     #[tokio::test]

@@ -274,9 +274,10 @@ impl<S: Store> Services<S> {
     pub async fn add_user(&self, actor: &Actor, new: NewUser) -> Result<User, ServiceError> {
         require_admin(actor)?;
         let mut errors = ValueErrors::new();
+        // Usernames are case-insensitive: `Asha` and `asha` are one user, kept in lower case.
         let username = errors.take(required_text(
             "username",
-            Some(&new.username),
+            Some(&new.username.trim().to_ascii_lowercase()),
             64,
             "enter a username",
         ));
@@ -308,13 +309,12 @@ impl<S: Store> Services<S> {
                 "only partner-agency users have an agency",
             )),
         }
-        if let Some(p) = &new.password
-            && p.chars().count() < 12
+        if let Some(problem) = new
+            .password
+            .as_deref()
+            .and_then(|p| auth::password_problem(p, &new.username))
         {
-            errors.push(ValueError::new(
-                "password",
-                "must be at least 12 characters",
-            ));
+            errors.push(ValueError::new("password", problem));
         }
         let display_name = errors.take(domain::validation::optional_text(
             "display name",
@@ -345,20 +345,32 @@ impl<S: Store> Services<S> {
         Ok(user)
     }
 
-    /// Create an API bearer token for a user; the token is shown once and only its hash is kept.
+    /// Create an API bearer token for a user, valid for [`auth::DEFAULT_TOKEN_DAYS`]; the token is shown once and
+    /// only its hash is kept.
     pub async fn create_api_token(
         &self,
         actor: &Actor,
         username: &str,
     ) -> Result<String, ServiceError> {
+        self.create_api_token_for_days(actor, username, auth::DEFAULT_TOKEN_DAYS)
+            .await
+    }
+
+    /// Create an API bearer token for a user, valid for `days` (1 to [`auth::MAX_TOKEN_DAYS`]).
+    pub async fn create_api_token_for_days(
+        &self,
+        actor: &Actor,
+        username: &str,
+        days: u32,
+    ) -> Result<String, ServiceError> {
         require_admin(actor)?;
-        let creds = self
-            .store
-            .user_credentials(username)
-            .await?
-            .ok_or_else(|| {
-                ServiceError::invalid("username", format!("there is no user '{username}'"))
-            })?;
+        if !(1..=auth::MAX_TOKEN_DAYS).contains(&days) {
+            return Err(ServiceError::invalid(
+                "days",
+                format!("must be from 1 to {}", auth::MAX_TOKEN_DAYS),
+            ));
+        }
+        let creds = self.user_named(username).await?;
         if creds.user.disabled {
             return Err(ServiceError::invalid(
                 "username",
@@ -366,21 +378,65 @@ impl<S: Store> Services<S> {
             ));
         }
         let token = auth::new_token();
+        let now = self.now();
+        let expires_at = now
+            .checked_add(jiff::SignedDuration::from_hours(24 * i64::from(days)))
+            .map_err(|e| ServiceError::Internal(format!("token expiry: {e}")))?;
         self.store
-            .add_api_token(actor, creds.user.id, auth::token_hash(&token))
+            .add_api_token(
+                actor,
+                store::NewApiToken {
+                    user_id: creds.user.id,
+                    token_hash: auth::token_hash(&token),
+                    created_at: now,
+                    expires_at,
+                },
+            )
             .await?;
         Ok(token)
     }
 
-    /// The actor a bearer token stands for.
+    /// A user's API tokens, newest first (never the tokens themselves).
+    pub async fn api_tokens(
+        &self,
+        actor: &Actor,
+        username: &str,
+    ) -> Result<Vec<store::ApiTokenInfo>, ServiceError> {
+        require_admin(actor)?;
+        let creds = self.user_named(username).await?;
+        Ok(self.store.api_tokens(creds.user.id).await?)
+    }
+
+    /// Revoke one API token by its id.
+    pub async fn revoke_api_token(
+        &self,
+        actor: &Actor,
+        id: &str,
+    ) -> Result<store::ApiTokenInfo, ServiceError> {
+        require_admin(actor)?;
+        let no_such = || ServiceError::invalid("id", format!("there is no API token '{id}'"));
+        let id = domain::ids::ApiTokenId::parse(id).map_err(|_| no_such())?;
+        self.store
+            .revoke_api_token(actor, id, self.now())
+            .await?
+            .ok_or_else(no_such)
+    }
+
+    /// A user by username (any case), or a 422 naming `username`.
+    async fn user_named(&self, username: &str) -> Result<store::UserCredentials, ServiceError> {
+        self.store.user_credentials(username).await?.ok_or_else(|| {
+            ServiceError::invalid("username", format!("there is no user '{username}'"))
+        })
+    }
+
+    /// The actor a bearer token stands for (a live token: not revoked, not expired).
     pub async fn actor_for_token(&self, token: &str) -> Result<Actor, ServiceError> {
         if !token.starts_with(auth::TOKEN_PREFIX) || token.len() > 200 {
             return Err(ServiceError::Unauthenticated);
         }
-        let today = datetime::london_date(self.now());
         let user = self
             .store
-            .user_for_api_token(&auth::token_hash(token), today)
+            .user_for_api_token(&auth::token_hash(token), self.now())
             .await?
             .ok_or(ServiceError::Unauthenticated)?;
         Ok(Actor::user(&user))

@@ -48,8 +48,23 @@ fn keep_all() -> store::RankCandidates {
     Box::new(|found| found.into_iter().map(|c| c.id).collect())
 }
 
-fn today() -> domain::datetime::Date {
-    "2025-01-15".parse().unwrap()
+/// Noon on [`today`]: API tokens are live or not at an instant.
+fn now() -> domain::datetime::Timestamp {
+    "2025-01-15T12:00:00Z".parse().unwrap()
+}
+
+fn token(
+    user: domain::ids::UserId,
+    hash: &str,
+    created: &str,
+    expires: &str,
+) -> store::NewApiToken {
+    store::NewApiToken {
+        user_id: user,
+        token_hash: hash.into(),
+        created_at: created.parse().unwrap(),
+        expires_at: expires.parse().unwrap(),
+    }
 }
 
 /// Run the whole story against `store`, which must be empty.
@@ -109,24 +124,81 @@ pub async fn story<S: Store>(store: &S) {
     assert_eq!(creds.user, worker);
     assert_eq!(creds.password_hash.as_deref(), Some("$argon2id$fake-hash"));
     assert!(store.user_credentials("nobody").await.unwrap().is_none());
-    store
-        .add_api_token(&admin, worker.id, "token-hash-1".into())
+    // Usernames are case-insensitive: found in any case, and taken in any case.
+    assert_eq!(
+        store
+            .user_credentials(" Story-WORKER")
+            .await
+            .unwrap()
+            .map(|c| c.user.id),
+        Some(worker.id),
+        "{backend}: usernames are found whatever their case"
+    );
+    let shouting = fixture::user("STORY-WORKER", Role::Admin, None);
+    assert!(
+        matches!(
+            store.add_user(&admin, &shouting, None).await,
+            Err(StoreError::Conflict(_))
+        ),
+        "{backend}: a username taken in another case is refused"
+    );
+    let first = store
+        .add_api_token(
+            &admin,
+            token(
+                worker.id,
+                "token-hash-1",
+                "2025-01-01T08:00:00Z",
+                "2025-04-01T08:00:00Z",
+            ),
+        )
         .await
         .unwrap();
     assert_eq!(
         store
-            .user_for_api_token("token-hash-1", today())
+            .user_for_api_token("token-hash-1", now())
             .await
             .unwrap(),
         Some(worker.clone())
     );
     assert_eq!(
         store
-            .user_for_api_token("token-hash-2", today())
+            .user_for_api_token("token-hash-2", now())
             .await
             .unwrap(),
         None
     );
+    let expired = store
+        .add_api_token(
+            &admin,
+            token(
+                worker.id,
+                "token-hash-old",
+                "2024-10-01T08:00:00Z",
+                "2025-01-15T11:59:59Z",
+            ),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        store
+            .user_for_api_token("token-hash-old", now())
+            .await
+            .unwrap(),
+        None,
+        "{backend}: an expired token lets nobody in"
+    );
+    let listed = store.api_tokens(worker.id).await.unwrap();
+    assert_eq!(
+        listed.iter().map(|t| t.id).collect::<Vec<_>>(),
+        vec![first, expired],
+        "{backend}: tokens newest first"
+    );
+    assert_eq!(
+        listed[0].expires_at,
+        Some("2025-04-01T08:00:00Z".parse().unwrap())
+    );
+    assert_eq!(listed[0].revoked_at, None);
 
     // A whole journey written in one go reads back unchanged, every field of every record.
     let (journey, child) = fixture::journey();
@@ -739,6 +811,198 @@ async fn front_door_story<S: Store>(store: &S, worker: &domain::records::User) {
     );
 }
 
+/// The throttle's history as the store reads it: by account, client address and known browser.
+async fn sign_in_story<S: Store>(
+    store: &S,
+    worker: &domain::records::User,
+    t0: domain::datetime::Timestamp,
+) {
+    use store::{FailureRun, SignInHistory, SignInOutcome, SignInQuery, SignInStart};
+
+    let backend = store.backend_name();
+    let la = worker.las.first().cloned();
+    let at = move |minutes: i64| {
+        t0.checked_add(jiff::SignedDuration::from_mins(minutes))
+            .unwrap()
+    };
+    let query = |minute: i64, device: Option<&str>| SignInQuery {
+        username: "story-worker".into(),
+        client: "192.0.2.1".into(),
+        device_hash: device.map(Into::into),
+        at: at(minute),
+        since: at(-60),
+        device_since: at(-60),
+    };
+    let run = |failures: u32, last: i64| FailureRun {
+        failures,
+        last: Some(at(last)),
+    };
+    // Start an attempt that the throttle lets in, checking the history it saw.
+    let start = |minute: i64, device: Option<&'static str>, expect: SignInHistory| async move {
+        let seen = std::sync::Arc::new(std::sync::Mutex::new(None));
+        let seen2 = seen.clone();
+        let started = store
+            .start_sign_in(
+                query(minute, device),
+                Box::new(move |h| {
+                    *seen2.lock().unwrap() = Some(*h);
+                    None
+                }),
+            )
+            .await
+            .unwrap();
+        assert_eq!(
+            *seen.lock().unwrap(),
+            Some(expect),
+            "{backend}: at minute {minute}"
+        );
+        match started {
+            SignInStart::Started { attempt, history } => {
+                assert_eq!(history, expect);
+                attempt
+            }
+            SignInStart::Refused { .. } => panic!("{backend}: refused"),
+        }
+    };
+    let attempt_actor = Actor {
+        user_id: None,
+        label: "story-worker".into(),
+        role: None,
+        las: Vec::new(),
+        agency: None,
+        request_id: None,
+    };
+    let failed = || SignInOutcome::Failed {
+        events: vec![domain::audit::AuditEvent {
+            action: AuditAction::SignInFailed,
+            record_kind: RecordKind::User,
+            record_id: Some(worker.id.uuid()),
+            child_id: None,
+            la: la.clone(),
+            outcome: domain::codes::AuditOutcome::Denied,
+        }],
+    };
+
+    // Two failures count for the account and the client.
+    let a = start(0, None, SignInHistory::default()).await;
+    store
+        .finish_sign_in(&attempt_actor, a, failed())
+        .await
+        .unwrap();
+    let a = start(
+        1,
+        None,
+        SignInHistory {
+            account: run(1, 0),
+            client: run(1, 0),
+            device: None,
+        },
+    )
+    .await;
+    store
+        .finish_sign_in(&attempt_actor, a, failed())
+        .await
+        .unwrap();
+    // A refused attempt records nothing.
+    let refused = store
+        .start_sign_in(query(2, None), Box::new(move |_| Some(at(10))))
+        .await
+        .unwrap();
+    assert_eq!(refused, SignInStart::Refused { until: at(10) });
+    // A success resets the account's run but not the client's, and makes the browser known.
+    let a = start(
+        3,
+        None,
+        SignInHistory {
+            account: run(2, 1),
+            client: run(2, 1),
+            device: None,
+        },
+    )
+    .await;
+    store
+        .finish_sign_in(
+            &Actor::user(worker),
+            a,
+            SignInOutcome::Succeeded {
+                device_hash: "device-1".into(),
+            },
+        )
+        .await
+        .unwrap();
+    // The known browser is counted on its own, and its failures count neither for the account nor the client.
+    let a = start(
+        4,
+        Some("device-1"),
+        SignInHistory {
+            account: FailureRun::default(),
+            client: run(2, 1),
+            device: Some(FailureRun::default()),
+        },
+    )
+    .await;
+    store
+        .finish_sign_in(&attempt_actor, a, failed())
+        .await
+        .unwrap();
+    start(
+        5,
+        Some("device-1"),
+        SignInHistory {
+            account: FailureRun::default(),
+            client: run(2, 1),
+            device: Some(run(1, 4)),
+        },
+    )
+    .await;
+    // A browser token that never signed in as this user is no known browser. (The attempt at minute 5, never
+    // finished, stays a failure: an attempt counts from the moment it starts.)
+    start(
+        6,
+        Some("device-unknown"),
+        SignInHistory {
+            account: FailureRun::default(),
+            client: run(2, 1),
+            device: None,
+        },
+    )
+    .await;
+    // Failures older than the window are forgotten.
+    let later = store
+        .start_sign_in(
+            SignInQuery {
+                since: at(6),
+                ..query(8, None)
+            },
+            Box::new(move |h| {
+                assert_eq!(
+                    h.client,
+                    FailureRun {
+                        failures: 1,
+                        last: Some(at(6))
+                    }
+                );
+                Some(at(8))
+            }),
+        )
+        .await
+        .unwrap();
+    assert!(matches!(later, SignInStart::Refused { .. }));
+    let audited = store
+        .audit_entries(AuditFilter {
+            action: Some(AuditAction::SignInFailed),
+            ..AuditFilter::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(audited.len(), 3, "{backend}: each failure audited");
+    assert!(
+        audited
+            .iter()
+            .all(|e| e.event.la == la && e.actor_label == "story-worker" && e.actor_id.is_none())
+    );
+}
+
 /// Sessions, sign-in attempts, disabling users, restricted records, audited reads, search and the audit chain.
 async fn access_story<S: Store>(
     store: &S,
@@ -796,27 +1060,8 @@ async fn access_story<S: Store>(
     );
     assert!(store.session("no-such-session").await.unwrap().is_none());
 
-    // Sign-in attempts.
-    for ok in [false, false, true, false] {
-        store
-            .record_sign_in_attempt("story-worker", t0, ok)
-            .await
-            .unwrap();
-    }
-    assert_eq!(
-        store
-            .failed_sign_ins_since("story-worker", t0)
-            .await
-            .unwrap(),
-        3
-    );
-    assert_eq!(
-        store
-            .failed_sign_ins_since("story-worker", t1)
-            .await
-            .unwrap(),
-        0
-    );
+    // Sign-in attempts: checked and recorded in one go, finished as a success or a failure.
+    sign_in_story(store, worker, t0).await;
 
     // Disabling a user ends their sessions and stops their tokens.
     store
@@ -849,15 +1094,32 @@ async fn access_story<S: Store>(
     );
     assert_eq!(
         store
-            .user_for_api_token("token-hash-1", today())
+            .user_for_api_token("token-hash-1", now())
             .await
             .unwrap(),
         None
     );
     store
-        .set_user_disabled(&admin, "story-worker", false, t1)
+        .set_user_disabled(&admin, "Story-Worker", false, t1)
         .await
         .unwrap();
+    assert_eq!(
+        store
+            .user_for_api_token("token-hash-1", now())
+            .await
+            .unwrap(),
+        None,
+        "{backend}: disabling revoked the tokens, so enabling does not bring them back"
+    );
+    assert!(
+        store
+            .api_tokens(worker.id)
+            .await
+            .unwrap()
+            .iter()
+            .all(|t| t.revoked_at == Some(t1)),
+        "{backend}: every token revoked at the disable"
+    );
     assert!(
         store
             .set_user_disabled(&admin, "nobody", true, t1)
@@ -865,6 +1127,18 @@ async fn access_story<S: Store>(
             .unwrap()
             .is_none()
     );
+    store
+        .add_api_token(
+            &admin,
+            token(
+                worker.id,
+                "token-hash-3",
+                "2025-01-15T09:00:00Z",
+                "2025-04-15T09:00:00Z",
+            ),
+        )
+        .await
+        .unwrap();
     assert_eq!(
         store
             .revoke_api_tokens(&admin, worker.id, t1)
@@ -874,11 +1148,55 @@ async fn access_story<S: Store>(
     );
     assert_eq!(
         store
-            .user_for_api_token("token-hash-1", today())
+            .user_for_api_token("token-hash-3", now())
             .await
             .unwrap(),
         None,
         "{backend}: revoked"
+    );
+    // One token revoked by its id; revoking it again changes nothing; an unknown id is `None`.
+    let single = store
+        .add_api_token(
+            &admin,
+            token(
+                worker.id,
+                "token-hash-4",
+                "2025-01-15T09:05:00Z",
+                "2025-04-15T09:05:00Z",
+            ),
+        )
+        .await
+        .unwrap();
+    let revoked = store
+        .revoke_api_token(&admin, single, t1)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!((revoked.id, revoked.revoked_at), (single, Some(t1)));
+    let t2: domain::datetime::Timestamp = "2025-01-15T09:20:00Z".parse().unwrap();
+    assert_eq!(
+        store
+            .revoke_api_token(&admin, single, t2)
+            .await
+            .unwrap()
+            .unwrap()
+            .revoked_at,
+        Some(t1),
+        "{backend}: revoking twice keeps the first time"
+    );
+    assert!(
+        store
+            .revoke_api_token(&admin, domain::ids::ApiTokenId::new(), t1)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert_eq!(
+        store
+            .user_for_api_token("token-hash-4", now())
+            .await
+            .unwrap(),
+        None
     );
 
     // Audited reads: the check sees the child's LA and restriction; every request leaves one entry.

@@ -4,7 +4,7 @@
 use domain::audit::{Actor, AuditEvent};
 use domain::codes::{AuditAction, AuditOutcome, RecordKind};
 use domain::datetime::Timestamp;
-use domain::ids::{ContactId, PersonId, UserId};
+use domain::ids::{ApiTokenId, ContactId, PersonId, UserId};
 use domain::policy::Decision;
 use domain::records::{Contact, Person, User};
 
@@ -16,8 +16,9 @@ use crate::search_index::SearchIndex;
 use crate::sql::{Backend, Sql, SqlConn, SqlRow, ToValue};
 use crate::tables::Table;
 use crate::{
-    AccessCheck, AccessFacts, CaseFile, NewSession, PersonSearch, RankCandidates, Session,
-    Versioned, Viewed,
+    AccessCheck, AccessFacts, ApiTokenInfo, CaseFile, FailureRun, NewApiToken, NewSession,
+    PersonSearch, RankCandidates, Session, SignInHistory, SignInOutcome, SignInQuery, SignInStart,
+    ThrottleCheck, Versioned, Viewed,
 };
 
 fn event(
@@ -138,10 +139,10 @@ pub(crate) async fn set_user_disabled<B: Backend>(
     let Some(row) = c
         .fetch_optional(
             Sql::new(format!(
-                "SELECT {} FROM app_user WHERE username = $1",
+                "SELECT {} FROM app_user WHERE lower(username) = $1",
                 User::COLUMNS.join(", ")
             ))
-            .bind(username),
+            .bind(normalise_username(username)),
         )
         .await?
     else {
@@ -154,6 +155,12 @@ pub(crate) async fn set_user_disabled<B: Backend>(
             .bind(disabled),
     )
     .await?;
+    let mut events = vec![event(
+        AuditAction::Admin,
+        RecordKind::User,
+        Some(user.id.uuid()),
+        None,
+    )];
     if disabled {
         c.execute(
             Sql::new("UPDATE session SET ended_at = $2, end_reason = 'user disabled' WHERE user_id = $1 AND ended_at IS NULL")
@@ -161,19 +168,26 @@ pub(crate) async fn set_user_disabled<B: Backend>(
                 .bind(at),
         )
         .await?;
+        // Their API tokens go for good: enabling the user again does not bring them back.
+        let revoked = c
+            .execute(
+                Sql::new(
+                    "UPDATE api_token SET revoked_at = $2 WHERE user_id = $1 AND revoked_at IS NULL",
+                )
+                .bind(user.id)
+                .bind(at),
+            )
+            .await?;
+        if revoked > 0 {
+            events.push(event(
+                AuditAction::Admin,
+                RecordKind::ApiToken,
+                Some(user.id.uuid()),
+                None,
+            ));
+        }
     }
-    append_audit::<B>(
-        c,
-        actor,
-        at,
-        &[event(
-            AuditAction::Admin,
-            RecordKind::User,
-            Some(user.id.uuid()),
-            None,
-        )],
-    )
-    .await?;
+    append_audit::<B>(c, actor, at, &events).await?;
     user.disabled = disabled;
     Ok(users_with_las(c, vec![user]).await?.into_iter().next())
 }
@@ -206,6 +220,278 @@ pub(crate) async fn revoke_api_tokens<B: Backend>(
     )
     .await?;
     Ok(u32::try_from(n).unwrap_or(u32::MAX))
+}
+
+/// Usernames are case-insensitive: compared (and stored) in lower case. Usernames are ASCII (`Services::add_user`
+/// checks), and ASCII lower case is what both databases' `lower()` does to them.
+pub(crate) fn normalise_username(username: &str) -> String {
+    username.trim().to_ascii_lowercase()
+}
+
+pub(crate) async fn add_api_token<B: Backend>(
+    c: &mut B::Conn,
+    actor: &Actor,
+    t: &NewApiToken,
+) -> Result<ApiTokenId, StoreError> {
+    let id = ApiTokenId::new();
+    c.execute(
+        Sql::new(
+            "INSERT INTO api_token (id, user_id, token_hash, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(id)
+        .bind(t.user_id)
+        .bind(t.token_hash.as_str())
+        .bind(t.created_at)
+        .bind(t.expires_at),
+    )
+    .await?;
+    append_audit::<B>(
+        c,
+        actor,
+        t.created_at,
+        &[event(
+            AuditAction::Create,
+            RecordKind::ApiToken,
+            Some(id.uuid()),
+            None,
+        )],
+    )
+    .await?;
+    Ok(id)
+}
+
+const TOKEN_COLUMNS: &str = "id, user_id, created_at, expires_at, revoked_at";
+
+fn token_from_row<R: SqlRow + ?Sized>(r: &R) -> Result<ApiTokenInfo, StoreError> {
+    Ok(ApiTokenInfo {
+        id: r.id("id")?,
+        user_id: r.id("user_id")?,
+        created_at: r.req_timestamp("created_at")?,
+        expires_at: r.timestamp("expires_at")?,
+        revoked_at: r.timestamp("revoked_at")?,
+    })
+}
+
+pub(crate) async fn api_tokens<C: SqlConn>(
+    c: &mut C,
+    user: UserId,
+) -> Result<Vec<ApiTokenInfo>, StoreError> {
+    let rows = c
+        .fetch_all(
+            Sql::new(format!(
+                "SELECT {TOKEN_COLUMNS} FROM api_token WHERE user_id = $1 ORDER BY created_at DESC, id DESC"
+            ))
+            .bind(user),
+        )
+        .await?;
+    rows.iter().map(token_from_row).collect()
+}
+
+pub(crate) async fn revoke_api_token<B: Backend>(
+    c: &mut B::Conn,
+    actor: &Actor,
+    id: ApiTokenId,
+    at: Timestamp,
+) -> Result<Option<ApiTokenInfo>, StoreError> {
+    let n = c
+        .execute(
+            Sql::new("UPDATE api_token SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL")
+                .bind(id)
+                .bind(at),
+        )
+        .await?;
+    if n > 0 {
+        append_audit::<B>(
+            c,
+            actor,
+            at,
+            &[event(
+                AuditAction::Admin,
+                RecordKind::ApiToken,
+                Some(id.uuid()),
+                None,
+            )],
+        )
+        .await?;
+    }
+    let row = c
+        .fetch_optional(
+            Sql::new(format!(
+                "SELECT {TOKEN_COLUMNS} FROM api_token WHERE id = $1"
+            ))
+            .bind(id),
+        )
+        .await?;
+    row.as_ref().map(token_from_row).transpose()
+}
+
+/// The count and latest time of the failed attempts a WHERE clause picks (binding `$1`.. as `args` say).
+async fn failure_run<C: SqlConn>(c: &mut C, q: Sql<'_>) -> Result<FailureRun, StoreError> {
+    let Some(row) = c.fetch_optional(q).await? else {
+        return Ok(FailureRun::default());
+    };
+    Ok(FailureRun {
+        failures: u32::try_from(row.req_int("n")?).unwrap_or(u32::MAX),
+        last: row.timestamp("last")?,
+    })
+}
+
+/// The later of `since` and the latest success a query finds.
+async fn after_success<C: SqlConn>(
+    c: &mut C,
+    since: Timestamp,
+    q: Sql<'_>,
+) -> Result<Timestamp, StoreError> {
+    let last = match c.fetch_optional(q).await? {
+        Some(row) => row.timestamp("last")?,
+        None => None,
+    };
+    Ok(last.map_or(since, |l| l.max(since)))
+}
+
+pub(crate) async fn sign_in_history<C: SqlConn>(
+    c: &mut C,
+    q: &SignInQuery,
+) -> Result<SignInHistory, StoreError> {
+    let user = q.username.as_str();
+    // The account: attempts not made from a browser known for it, since its last such success.
+    let account_since = after_success(
+        c,
+        q.since,
+        Sql::new(
+            "SELECT MAX(at) AS last FROM sign_in_attempt WHERE username = $1 AND succeeded = $2 AND via_device = $3",
+        )
+        .bind(user)
+        .bind(true)
+        .bind(false),
+    )
+    .await?;
+    let account = failure_run(
+        c,
+        Sql::new(
+            "SELECT COUNT(*) AS n, MAX(at) AS last FROM sign_in_attempt \
+             WHERE username = $1 AND succeeded = $2 AND via_device = $2 AND at >= $3",
+        )
+        .bind(user)
+        .bind(false)
+        .bind(account_since),
+    )
+    .await?;
+    // The client: every username's failures, success or not (someone spraying names may own an account).
+    let client = failure_run(
+        c,
+        Sql::new(
+            "SELECT COUNT(*) AS n, MAX(at) AS last FROM sign_in_attempt \
+             WHERE client = $1 AND succeeded = $2 AND via_device = $2 AND at >= $3",
+        )
+        .bind(q.client.as_str())
+        .bind(false)
+        .bind(q.since),
+    )
+    .await?;
+    let device = match &q.device_hash {
+        None => None,
+        Some(hash) => {
+            let known = c
+                .fetch_optional(
+                    Sql::new(
+                        "SELECT MAX(at) AS last FROM sign_in_attempt \
+                         WHERE username = $1 AND device_hash = $2 AND succeeded = $3 AND at >= $4",
+                    )
+                    .bind(user)
+                    .bind(hash.as_str())
+                    .bind(true)
+                    .bind(q.device_since),
+                )
+                .await?
+                .map(|r| r.timestamp("last"))
+                .transpose()?
+                .flatten();
+            match known {
+                None => None,
+                Some(last_success) => Some(
+                    failure_run(
+                        c,
+                        Sql::new(
+                            "SELECT COUNT(*) AS n, MAX(at) AS last FROM sign_in_attempt \
+                             WHERE username = $1 AND device_hash = $2 AND succeeded = $3 AND via_device = $4 \
+                             AND at >= $5",
+                        )
+                        .bind(user)
+                        .bind(hash.as_str())
+                        .bind(false)
+                        .bind(true)
+                        .bind(last_success.max(q.since)),
+                    )
+                    .await?,
+                ),
+            }
+        }
+    };
+    Ok(SignInHistory {
+        account,
+        client,
+        device,
+    })
+}
+
+pub(crate) async fn start_sign_in<C: SqlConn>(
+    c: &mut C,
+    q: &SignInQuery,
+    check: ThrottleCheck,
+) -> Result<SignInStart, StoreError> {
+    let history = sign_in_history(c, q).await?;
+    if let Some(until) = check(&history) {
+        return Ok(SignInStart::Refused { until });
+    }
+    let via_device = history.device.is_some();
+    let row = c
+        .fetch_optional(
+            Sql::new(
+                "INSERT INTO sign_in_attempt (username, at, succeeded, client, device_hash, via_device) \
+                 VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+            )
+            .bind(q.username.as_str())
+            .bind(q.at)
+            .bind(false)
+            .bind(q.client.as_str())
+            .bind(q.device_hash.as_deref().filter(|_| via_device))
+            .bind(via_device),
+        )
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    Ok(SignInStart::Started {
+        attempt: row.req_int("id")?,
+        history,
+    })
+}
+
+pub(crate) async fn finish_sign_in<B: Backend>(
+    c: &mut B::Conn,
+    actor: &Actor,
+    attempt: i64,
+    outcome: &SignInOutcome,
+) -> Result<(), StoreError> {
+    let row = c
+        .fetch_optional(Sql::new("SELECT at FROM sign_in_attempt WHERE id = $1").bind(attempt))
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    let at = row.req_timestamp("at")?;
+    match outcome {
+        SignInOutcome::Succeeded { device_hash } => {
+            c.execute(
+                Sql::new(
+                    "UPDATE sign_in_attempt SET succeeded = $2, device_hash = $3 WHERE id = $1",
+                )
+                .bind(attempt)
+                .bind(true)
+                .bind(device_hash.as_str()),
+            )
+            .await?;
+            Ok(())
+        }
+        SignInOutcome::Failed { events } => append_audit::<B>(c, actor, at, events).await,
+    }
 }
 
 pub(crate) async fn restrict_person<B: Backend>(

@@ -84,6 +84,85 @@ pub struct Session {
     pub ended_at: Option<Timestamp>,
 }
 
+/// An API token to store: only its hash is kept.
+#[derive(Clone, Debug)]
+pub struct NewApiToken {
+    pub user_id: UserId,
+    pub token_hash: String,
+    pub created_at: Timestamp,
+    pub expires_at: Timestamp,
+}
+
+/// An API token as listed (never the token, nor its hash).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ApiTokenInfo {
+    pub id: ApiTokenId,
+    pub user_id: UserId,
+    pub created_at: Timestamp,
+    pub expires_at: Option<Timestamp>,
+    pub revoked_at: Option<Timestamp>,
+}
+
+/// A sign-in attempt about to be checked against the throttle ([`Store::start_sign_in`]).
+#[derive(Clone, Debug)]
+pub struct SignInQuery {
+    /// The username tried, normalised (lower case).
+    pub username: String,
+    /// The client's address bucket (or `unknown`).
+    pub client: String,
+    /// The hash of the browser's known-device token, if it sent one.
+    pub device_hash: Option<String>,
+    /// Now: when the attempt is recorded.
+    pub at: Timestamp,
+    /// Failures before this are forgotten.
+    pub since: Timestamp,
+    /// A device token counts as known for the username if it signed in successfully as them since this.
+    pub device_since: Timestamp,
+}
+
+/// A run of failed sign-ins in one scope: how many, and when the last was.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct FailureRun {
+    pub failures: u32,
+    pub last: Option<Timestamp>,
+}
+
+/// The failed sign-ins that bear on an attempt, by scope.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct SignInHistory {
+    /// The username's failures since its last success (attempts not made from a browser known for it).
+    pub account: FailureRun,
+    /// The client address's failures (any username; attempts not made from a known browser).
+    pub client: FailureRun,
+    /// `Some` when the browser's token is known for the username: its failures for the username since its
+    /// last success there.
+    pub device: Option<FailureRun>,
+}
+
+/// Decides, from the history, whether a sign-in attempt is refused for now: `Some(until)` refuses it.
+pub type ThrottleCheck = Box<dyn FnOnce(&SignInHistory) -> Option<Timestamp> + Send>;
+
+/// What [`Store::start_sign_in`] decided.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SignInStart {
+    /// Refused until then; nothing was recorded.
+    Refused { until: Timestamp },
+    /// Recorded as a failure until [`Store::finish_sign_in`] says otherwise.
+    Started {
+        attempt: i64,
+        history: SignInHistory,
+    },
+}
+
+/// What the password check found, for [`Store::finish_sign_in`].
+#[derive(Clone, Debug)]
+pub enum SignInOutcome {
+    /// Signed in: the browser's known-device token hash from now on.
+    Succeeded { device_hash: String },
+    /// Refused: the audit entries to write (a failed sign-in, any lockout it starts).
+    Failed { events: Vec<AuditEvent> },
+}
+
 /// What the permission check needs to know about a record before anyone sees it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct AccessFacts {
@@ -253,21 +332,34 @@ pub trait Store: Clone + Send + Sync + 'static {
         username: &str,
     ) -> impl Future<Output = Result<Option<UserCredentials>, StoreError>> + Send;
 
-    /// Store a new API token (its hash only) for a user.
+    /// Store a new API token (its hash only) for a user; audited.
     fn add_api_token(
         &self,
         actor: &Actor,
-        user_id: UserId,
-        token_hash: String,
+        token: NewApiToken,
     ) -> impl Future<Output = Result<ApiTokenId, StoreError>> + Send;
 
-    /// The enabled user a live (unrevoked) token belongs to.
-    /// The enabled user a live (unrevoked) token belongs to, if their access still runs on `today`.
+    /// The enabled user a live token belongs to (not revoked, not expired at `now`), if their access still runs
+    /// on `now`'s date in London.
     fn user_for_api_token(
         &self,
         token_hash: &str,
-        today: Date,
+        now: Timestamp,
     ) -> impl Future<Output = Result<Option<User>, StoreError>> + Send;
+
+    /// A user's API tokens, newest first.
+    fn api_tokens(
+        &self,
+        user_id: UserId,
+    ) -> impl Future<Output = Result<Vec<ApiTokenInfo>, StoreError>> + Send;
+
+    /// Revoke one API token (audited if it was live); `None` when there is no such token.
+    fn revoke_api_token(
+        &self,
+        actor: &Actor,
+        id: ApiTokenId,
+        at: Timestamp,
+    ) -> impl Future<Output = Result<Option<ApiTokenInfo>, StoreError>> + Send;
 
     /// Record a contact (and its new child), or return the earlier result for a repeated idempotency key.
     fn record_contact(
@@ -374,21 +466,26 @@ pub trait Store: Clone + Send + Sync + 'static {
         at: Timestamp,
     ) -> impl Future<Output = Result<(), StoreError>> + Send;
 
-    fn record_sign_in_attempt(
+    /// In one transaction: read the failed sign-ins that bear on an attempt, ask `check` whether it is refused
+    /// for now, and if not record it (as failed, until [`Store::finish_sign_in`]), so that attempts racing it
+    /// count it. A refused attempt records nothing.
+    fn start_sign_in(
         &self,
-        username: &str,
-        at: Timestamp,
-        succeeded: bool,
+        query: SignInQuery,
+        check: ThrottleCheck,
+    ) -> impl Future<Output = Result<SignInStart, StoreError>> + Send;
+
+    /// Record how a started attempt ended: a success (with the browser's device token hash), or a failure with
+    /// its audit entries (written by `actor`, the attempt's label, in the same transaction).
+    fn finish_sign_in(
+        &self,
+        actor: &Actor,
+        attempt: i64,
+        outcome: SignInOutcome,
     ) -> impl Future<Output = Result<(), StoreError>> + Send;
 
-    /// Failed sign-ins for a username since `since` (throttling).
-    fn failed_sign_ins_since(
-        &self,
-        username: &str,
-        since: Timestamp,
-    ) -> impl Future<Output = Result<u32, StoreError>> + Send;
-
-    /// Disable or enable a user; disabling ends all their sessions. `None` when there is no such user.
+    /// Disable or enable a user; disabling ends all their sessions and revokes their API tokens. `None` when
+    /// there is no such user.
     fn set_user_disabled(
         &self,
         actor: &Actor,

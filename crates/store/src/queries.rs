@@ -22,8 +22,9 @@ use crate::tables::{
     Table,
 };
 use crate::{
-    AccessCheck, AuditFilter, CaseChange, CaseFile, NewContact, NewSession, PartnerQueueQuery,
-    PartnerRequestRow, PersonSearch, Recorded, Session, Store, UserCredentials, Viewed,
+    AccessCheck, ApiTokenInfo, AuditFilter, CaseChange, CaseFile, NewApiToken, NewContact,
+    NewSession, PartnerQueueQuery, PartnerRequestRow, PersonSearch, Recorded, Session,
+    SignInOutcome, SignInQuery, SignInStart, Store, ThrottleCheck, UserCredentials, Viewed,
     WorklistQuery, WorklistRow, access, front_door,
 };
 
@@ -746,8 +747,8 @@ impl<B: Backend> Store for SqlStore<B> {
             async move {
                 let taken = c
                     .fetch_optional(
-                        Sql::new("SELECT id FROM app_user WHERE username = $1")
-                            .bind(&user.username),
+                        Sql::new("SELECT id FROM app_user WHERE lower(username) = $1")
+                            .bind(access::normalise_username(&user.username)),
                     )
                     .await?;
                 if taken.is_some() {
@@ -777,7 +778,7 @@ impl<B: Backend> Store for SqlStore<B> {
         &self,
         username: &str,
     ) -> Result<Option<UserCredentials>, StoreError> {
-        let username = username.to_owned();
+        let username = access::normalise_username(username);
         self.read(move |c| {
             async move {
                 let mut cols: Vec<&str> = User::COLUMNS.to_vec();
@@ -785,7 +786,8 @@ impl<B: Backend> Store for SqlStore<B> {
                 cols.push("valid_until");
                 let Some(row) = c
                     .fetch_optional(
-                        Sql::new(select_sql("app_user", &cols, "username = $1")).bind(&username),
+                        Sql::new(select_sql("app_user", &cols, "lower(username) = $1"))
+                            .bind(&username),
                     )
                     .await?
                 else {
@@ -808,34 +810,29 @@ impl<B: Backend> Store for SqlStore<B> {
     async fn add_api_token(
         &self,
         actor: &Actor,
-        user_id: UserId,
-        token_hash: String,
+        token: NewApiToken,
     ) -> Result<ApiTokenId, StoreError> {
         let actor = actor.clone();
         self.write(move |c| {
-            async move {
-                let id = ApiTokenId::new();
-                let now = datetime::now();
-                c.execute(
-                    Sql::new("INSERT INTO api_token (id, user_id, token_hash, created_at) VALUES ($1, $2, $3, $4)")
-                        .bind(id)
-                        .bind(user_id)
-                        .bind(&token_hash)
-                        .bind(now),
-                )
-                .await?;
-                let event = AuditEvent {
-                    action: AuditAction::Create,
-                    record_kind: RecordKind::ApiToken,
-                    record_id: Some(id.uuid()),
-                    child_id: None,
-                    la: None,
-                    outcome: AuditOutcome::Allowed,
-                };
-                append_audit::<B>(c, &actor, now, &[event]).await?;
-                Ok(id)
-            }
-            .boxed()
+            async move { access::add_api_token::<B>(c, &actor, &token).await }.boxed()
+        })
+        .await
+    }
+
+    async fn api_tokens(&self, user_id: UserId) -> Result<Vec<ApiTokenInfo>, StoreError> {
+        self.read(move |c| async move { access::api_tokens(c, user_id).await }.boxed())
+            .await
+    }
+
+    async fn revoke_api_token(
+        &self,
+        actor: &Actor,
+        id: ApiTokenId,
+        at: Timestamp,
+    ) -> Result<Option<ApiTokenInfo>, StoreError> {
+        let actor = actor.clone();
+        self.write(move |c| {
+            async move { access::revoke_api_token::<B>(c, &actor, id, at).await }.boxed()
         })
         .await
     }
@@ -843,20 +840,28 @@ impl<B: Backend> Store for SqlStore<B> {
     async fn user_for_api_token(
         &self,
         token_hash: &str,
-        today: domain::datetime::Date,
+        now: Timestamp,
     ) -> Result<Option<User>, StoreError> {
         let token_hash = token_hash.to_owned();
+        let today = datetime::london_date(now);
         self.read(move |c| {
             async move {
                 let cols: Vec<String> = User::COLUMNS.iter().map(|c| format!("u.{c}")).collect();
+                // A token without an expiry (none should be left after migration 0006) counts as expired.
                 let sql = format!(
                     "SELECT {} FROM api_token t JOIN app_user u ON u.id = t.user_id \
-                     WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND u.disabled = $2 \
+                     WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND t.expires_at > $4 AND u.disabled = $2 \
                      AND (u.valid_until IS NULL OR u.valid_until >= $3)",
                     cols.join(", ")
                 );
                 let Some(row) = c
-                    .fetch_optional(Sql::new(sql).bind(&token_hash).bind(false).bind(today))
+                    .fetch_optional(
+                        Sql::new(sql)
+                            .bind(&token_hash)
+                            .bind(false)
+                            .bind(today)
+                            .bind(now),
+                    )
                     .await?
                 else {
                     return Ok(None);
@@ -1104,56 +1109,24 @@ impl<B: Backend> Store for SqlStore<B> {
         .await
     }
 
-    async fn record_sign_in_attempt(
+    async fn start_sign_in(
         &self,
-        username: &str,
-        at: Timestamp,
-        succeeded: bool,
-    ) -> Result<(), StoreError> {
-        let username = username.to_owned();
-        self.write(move |c| {
-            async move {
-                c.execute(
-                    Sql::new(
-                        "INSERT INTO sign_in_attempt (username, at, succeeded) VALUES ($1, $2, $3)",
-                    )
-                    .bind(&username)
-                    .bind(at)
-                    .bind(succeeded),
-                )
-                .await
-                .map(|_| ())
-            }
-            .boxed()
-        })
-        .await
+        query: SignInQuery,
+        check: ThrottleCheck,
+    ) -> Result<SignInStart, StoreError> {
+        self.write(move |c| async move { access::start_sign_in(c, &query, check).await }.boxed())
+            .await
     }
 
-    async fn failed_sign_ins_since(
+    async fn finish_sign_in(
         &self,
-        username: &str,
-        since: Timestamp,
-    ) -> Result<u32, StoreError> {
-        let username = username.to_owned();
-        self.read(move |c| {
-            async move {
-                let row = c
-                    .fetch_optional(
-                        Sql::new(
-                            "SELECT COUNT(*) AS n FROM sign_in_attempt WHERE username = $1 AND at >= $2 AND succeeded = $3",
-                        )
-                        .bind(&username)
-                        .bind(since)
-                        .bind(false),
-                    )
-                    .await?;
-                let n = match row {
-                    Some(r) => r.req_int("n")?,
-                    None => 0,
-                };
-                Ok(u32::try_from(n).unwrap_or(u32::MAX))
-            }
-            .boxed()
+        actor: &Actor,
+        attempt: i64,
+        outcome: SignInOutcome,
+    ) -> Result<(), StoreError> {
+        let actor = actor.clone();
+        self.write(move |c| {
+            async move { access::finish_sign_in::<B>(c, &actor, attempt, &outcome).await }.boxed()
         })
         .await
     }

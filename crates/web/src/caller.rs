@@ -20,12 +20,15 @@ use crate::middleware::RequestId;
 pub const SESSION_COOKIE: &str = "frontdoor_session";
 /// Before sign-in, the sign-in form's CSRF token travels in this cookie and in the form (double submit).
 pub const SIGN_IN_CSRF_COOKIE: &str = "frontdoor_sign_in";
+/// A browser that has signed in as a user holds this long-lived token (its hash is kept with the sign-in), so
+/// that a lockout others cause does not keep that user out on it (`service::sessions`). Sent only to /sign-in.
+pub const DEVICE_COOKIE: &str = "frontdoor_device";
 /// The form field and header that carry the CSRF token.
 pub const CSRF_FIELD: &str = "csrf_token";
 pub const CSRF_HEADER: &str = "x-csrf-token";
 
 /// The largest form body read (forms are small; this bounds what the CSRF check buffers).
-const MAX_FORM: usize = 256 * 1024;
+const MAX_FORM: usize = crate::middleware::MAX_PAGE_BODY;
 
 /// The caller of the current request.
 #[derive(Clone, Debug)]
@@ -75,6 +78,28 @@ pub fn set_cookie(name: &str, value: &str, max_age: Option<u64>) -> HeaderValue 
 
 pub fn clear_cookie(name: &str) -> HeaderValue {
     set_cookie(name, "", Some(0))
+}
+
+/// The known-browser cookie: HttpOnly, Secure, SameSite=Strict, only for `/sign-in`, kept for `max_age`.
+pub fn device_cookie(token: &str, max_age: std::time::Duration) -> HeaderValue {
+    HeaderValue::from_str(&format!(
+        "{DEVICE_COOKIE}={token}; Path=/sign-in; HttpOnly; Secure; SameSite=Strict; Max-Age={}",
+        max_age.as_secs()
+    ))
+    .unwrap_or_else(|_| HeaderValue::from_static(""))
+}
+
+/// Whether a response sets (or clears) the cookie `name`.
+fn sets_cookie(response: &Response, name: &str) -> bool {
+    response
+        .headers()
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .any(|v| {
+            v.as_bytes()
+                .strip_prefix(name.as_bytes())
+                .is_some_and(|rest| rest.starts_with(b"="))
+        })
 }
 
 fn bearer(headers: &HeaderMap) -> Option<&str> {
@@ -136,13 +161,29 @@ fn same_token(a: &str, b: &str) -> bool {
             == 0
 }
 
-fn forbidden(detail: &str) -> Response {
-    WebError::BadBody {
-        status: StatusCode::FORBIDDEN,
-        detail: detail.to_owned(),
-        field: None,
+/// A refused state-changing request: problem+json under `/api`; for pages, the GOV.UK "form has expired" page
+/// (this runs outside `pages::html_errors`).
+fn forbidden(path: &str, caller: &Caller, request_id: Option<String>, detail: &str) -> Response {
+    if path.starts_with("/api/") {
+        return WebError::BadBody {
+            status: StatusCode::FORBIDDEN,
+            detail: detail.to_owned(),
+            field: None,
+        }
+        .into_response();
     }
-    .into_response()
+    let heading = "Your form has expired";
+    crate::pages::render(
+        StatusCode::FORBIDDEN,
+        crate::pages::ErrorPage {
+            layout: crate::pages::Layout::new(heading, caller, ""),
+            heading: heading.to_owned(),
+            message:
+                "Nothing was saved. Go back to the page you came from, reload it, and try again."
+                    .to_owned(),
+            request_id,
+        },
+    )
 }
 
 /// Work out the caller, and check unsafe requests. Runs on every request.
@@ -194,14 +235,21 @@ pub async fn authenticate<S: Store>(
     // pages. A bearer token is not sent by browsers on their own, and a request with neither is anonymous.
     let needs_csrf =
         !safe && (matches!(caller, Caller::Session(_)) || parts.uri.path() == "/sign-in");
+    let path = parts.uri.path().to_owned();
     let body = if needs_csrf {
         if !same_origin(&parts.headers) {
-            return forbidden("This request did not come from Frontdoor's own pages.");
+            return forbidden(
+                &path,
+                &caller,
+                request_id,
+                "This request did not come from Frontdoor's own pages.",
+            );
         }
         let (form, body) = if is_form(&parts.headers) {
             match axum::body::to_bytes(body, MAX_FORM).await {
                 Ok(b) => (Some(b.clone()), Body::from(b)),
-                Err(_) => return forbidden("The form is too large."),
+                // Over the limit (`middleware::body_limit` turns this into the 413 the path takes).
+                Err(_) => return StatusCode::PAYLOAD_TOO_LARGE.into_response(),
             }
         } else {
             (None, body)
@@ -215,7 +263,12 @@ pub async fn authenticate<S: Store>(
         let ok =
             matches!((&sent, &expected), (Some(a), Some(b)) if !b.is_empty() && same_token(a, b));
         if !ok {
-            return forbidden("The form has expired. Go back, reload the page and try again.");
+            return forbidden(
+                &path,
+                &caller,
+                request_id,
+                "The form has expired. Go back, reload the page and try again.",
+            );
         }
         body
     } else {
@@ -223,7 +276,9 @@ pub async fn authenticate<S: Store>(
     };
     parts.extensions.insert(caller);
     let mut response = next.run(Request::from_parts(parts, body)).await;
-    if clear_session {
+    // The cookie named no live session: clear it, unless the handler has just set a new one (signing in with
+    // a stale cookie), which must be the browser's last word.
+    if clear_session && !sets_cookie(&response, SESSION_COOKIE) {
         response
             .headers_mut()
             .append(header::SET_COOKIE, clear_cookie(SESSION_COOKIE));

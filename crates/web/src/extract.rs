@@ -182,10 +182,11 @@ impl<T: DeserializeOwned, St: Send + Sync> FromRequest<St> for ApiJson<T> {
                 field: None,
             });
         }
+        // A body over the limit keeps its 413 (`middleware::body_limit` answers it).
         let bytes = axum::body::Bytes::from_request(req, state)
             .await
-            .map_err(|_| WebError::BadBody {
-                status: StatusCode::BAD_REQUEST,
+            .map_err(|e| WebError::BadBody {
+                status: e.status(),
                 detail: "The request body could not be read.".into(),
                 field: None,
             })?;

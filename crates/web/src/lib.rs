@@ -45,17 +45,17 @@ pub fn router<S: Store>(services: Services<S>) -> Router {
     }
     app.fallback(fallback)
         .with_state(state.clone())
-        // The last layer added runs first: request id, then tracing and headers, then who is calling, then
-        // (inside that) HTML error pages.
+        // The last layer added runs first: request ids, then tracing and headers, then the body limit, then who
+        // is calling, then (inside that) HTML error pages.
         .layer(axum::middleware::from_fn(pages::html_errors))
         .layer(axum::middleware::from_fn_with_state(
             state,
             caller::authenticate::<S>,
         ))
+        .layer(axum::middleware::from_fn(middleware::body_limit))
         .layer(axum::middleware::from_fn(middleware::security_headers))
         .layer(middleware::trace_layer())
-        .layer(middleware::propagate_request_id_layer())
-        .layer(middleware::set_request_id_layer())
+        .layer(axum::middleware::from_fn(middleware::request_ids))
 }
 
 /// Unknown paths: a problem document under `/api`, a GOV.UK 404 page elsewhere.
@@ -71,13 +71,17 @@ async fn fallback(
     }
 }
 
-/// Serve `router` on `listener` until `shutdown` completes; requests in flight are finished first.
+/// Serve `router` on `listener` until `shutdown` completes; requests in flight are finished first. Handlers
+/// see each connection's peer address (`ConnectInfo<SocketAddr>`: sign-in throttling by client).
 pub async fn serve<S: Store>(
     services: Services<S>,
     listener: TcpListener,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router(services))
-        .with_graceful_shutdown(shutdown)
-        .await
+    axum::serve(
+        listener,
+        router(services).into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
 }

@@ -1,42 +1,119 @@
-//! Request ids, request tracing (ids only, never personal data) and security headers.
+//! Request ids, body limits, request tracing (ids only, never personal data) and security headers.
 
+use axum::body::Body;
 use axum::extract::{MatchedPath, Request};
-use axum::http::{HeaderName, HeaderValue, header};
+use axum::http::{HeaderName, HeaderValue, StatusCode, header};
 use axum::middleware::Next;
-use axum::response::Response;
-use tower_http::request_id::{MakeRequestId, PropagateRequestIdLayer, SetRequestIdLayer};
+use axum::response::{IntoResponse, Response};
 use tower_http::trace::TraceLayer;
 
-/// The request id header, set on every response.
-pub static REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+use crate::caller::Caller;
+use crate::error::WebError;
 
-/// The id of the current request, for logs, audit entries and error pages.
+/// The request id header, set on every response: always our own id (a UUID v7).
+pub static REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+/// The client's own request id, echoed when it is valid ([`client_request_id`]).
+pub static CLIENT_REQUEST_ID: HeaderName = HeaderName::from_static("x-client-request-id");
+
+/// The id of the current request, for logs, audit entries and error pages. Always ours.
 #[derive(Clone, Debug)]
 pub struct RequestId(pub String);
 
-#[derive(Clone, Copy, Default)]
-pub struct MakeId;
+/// The id a client sent as `x-request-id`, if valid: for correlating its logs with ours (the tracing span and
+/// the `x-client-request-id` answer), never for the audit trail.
+#[derive(Clone, Debug)]
+pub struct ClientRequestId(pub String);
 
-impl MakeRequestId for MakeId {
-    fn make_request_id<B>(
-        &mut self,
-        _request: &axum::http::Request<B>,
-    ) -> Option<tower_http::request_id::RequestId> {
-        let id = uuid::Uuid::now_v7().to_string();
-        HeaderValue::from_str(&id)
-            .ok()
-            .map(tower_http::request_id::RequestId::new)
+/// A client's request id is kept only if it is 1 to 64 characters of `[A-Za-z0-9._:-]`.
+fn client_request_id(value: &HeaderValue) -> Option<String> {
+    let s = value.to_str().ok()?;
+    let ok = (1..=64).contains(&s.len())
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b':' | b'-'));
+    ok.then(|| s.to_owned())
+}
+
+/// Give each request our own id (whatever the client sent as `x-request-id`), keep a valid client id aside,
+/// and answer with both.
+pub async fn request_ids(mut request: Request, next: Next) -> Response {
+    let client = request
+        .headers()
+        .get(&REQUEST_ID)
+        .and_then(client_request_id);
+    let id = uuid::Uuid::now_v7().to_string();
+    let headers = request.headers_mut();
+    headers.remove(&CLIENT_REQUEST_ID);
+    let ours = HeaderValue::from_str(&id).ok();
+    match &ours {
+        Some(v) => headers.insert(REQUEST_ID.clone(), v.clone()),
+        None => headers.remove(&REQUEST_ID),
+    };
+    request.extensions_mut().insert(RequestId(id));
+    if let Some(c) = &client {
+        request.extensions_mut().insert(ClientRequestId(c.clone()));
     }
+    let mut response = next.run(request).await;
+    let h = response.headers_mut();
+    if let Some(v) = ours {
+        h.insert(REQUEST_ID.clone(), v);
+    }
+    if let Some(v) = client.and_then(|c| HeaderValue::from_str(&c).ok()) {
+        h.insert(CLIENT_REQUEST_ID.clone(), v);
+    }
+    response
 }
 
-/// Give each request an id (a client's own `x-request-id` is kept; otherwise a fresh UUID).
-pub fn set_request_id_layer() -> SetRequestIdLayer<MakeId> {
-    SetRequestIdLayer::new(REQUEST_ID.clone(), MakeId)
+/// The largest body the JSON API reads.
+pub const MAX_API_BODY: usize = 1024 * 1024;
+/// The largest body a page reads (forms are small).
+pub const MAX_PAGE_BODY: usize = 256 * 1024;
+
+/// Refuse any body over the limit with 413, the same way everywhere: a declared `Content-Length` over the limit
+/// before anything is read; a body that turns out longer (chunked) when a reader reaches the limit. Under
+/// `/api` the answer is problem+json; elsewhere a GOV.UK error page.
+pub async fn body_limit(request: Request, next: Next) -> Response {
+    let api = request.uri().path().starts_with("/api/");
+    let limit = if api { MAX_API_BODY } else { MAX_PAGE_BODY };
+    let request_id = request.extensions().get::<RequestId>().map(|r| r.0.clone());
+    let declared = request
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > limit as u64) {
+        return too_large(api, limit, request_id);
+    }
+    let request = request.map(|b| Body::new(http_body_util::Limited::new(b, limit)));
+    let response = next.run(request).await;
+    if response.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        return too_large(api, limit, request_id);
+    }
+    response
 }
 
-/// Echo the request id on the response.
-pub fn propagate_request_id_layer() -> PropagateRequestIdLayer {
-    PropagateRequestIdLayer::new(REQUEST_ID.clone())
+fn too_large(api: bool, limit: usize, request_id: Option<String>) -> Response {
+    let kib = limit / 1024;
+    if api {
+        return WebError::BadBody {
+            status: StatusCode::PAYLOAD_TOO_LARGE,
+            detail: format!("The request body is larger than {kib} KiB."),
+            field: None,
+        }
+        .into_response();
+    }
+    let heading = "What you sent is too large";
+    crate::pages::render(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        crate::pages::ErrorPage {
+            layout: crate::pages::Layout::new(heading, &Caller::Anonymous, ""),
+            heading: heading.to_owned(),
+            message: format!(
+                "A form can send at most {kib} KB. Nothing was saved. Go back, shorten what you entered and try \
+                 again."
+            ),
+            request_id,
+        },
+    )
 }
 
 type MakeSpan = fn(&Request) -> tracing::Span;
@@ -56,27 +133,29 @@ fn make_span(request: &Request) -> tracing::Span {
         .map(|p| p.as_str().to_owned())
         .unwrap_or_default();
     let id = request
-        .headers()
-        .get(&REQUEST_ID)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("")
-        .to_owned();
-    tracing::info_span!("request", method = %request.method(), route = %route, request_id = %id)
+        .extensions()
+        .get::<RequestId>()
+        .map(|r| r.0.as_str())
+        .unwrap_or("");
+    let client = request
+        .extensions()
+        .get::<ClientRequestId>()
+        .map(|r| r.0.as_str())
+        .unwrap_or("");
+    tracing::info_span!(
+        "request",
+        method = %request.method(),
+        route = %route,
+        request_id = %id,
+        client_request_id = %client
+    )
 }
 
 const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; \
                    connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
 /// Security headers on every response; `Cache-Control: no-store` on everything but static assets.
-pub async fn security_headers(mut request: Request, next: Next) -> Response {
-    if let Some(id) = request
-        .headers()
-        .get(&REQUEST_ID)
-        .and_then(|v| v.to_str().ok())
-    {
-        let id = RequestId(id.to_owned());
-        request.extensions_mut().insert(id);
-    }
+pub async fn security_headers(request: Request, next: Next) -> Response {
     let is_asset = request.uri().path().starts_with("/assets/");
     let mut response = next.run(request).await;
     let h = response.headers_mut();

@@ -775,6 +775,14 @@ async fn matrix<S: Store>(store: S) -> String {
                 };
                 let response = app.clone().oneshot(req).await.unwrap();
                 let status = response.status();
+                // The server gives every request its own id (the one sent is only echoed): the audit trail
+                // and error pages carry the server's.
+                let request_id = response
+                    .headers()
+                    .get("x-request-id")
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or(&request_id)
+                    .to_owned();
                 let body = axum::body::to_bytes(response.into_body(), 1 << 20)
                     .await
                     .unwrap()

@@ -2,17 +2,23 @@
 
 use askama::Template;
 use axum::Extension;
-use axum::extract::{Form, Query, State};
-use axum::http::{StatusCode, header};
+use std::net::SocketAddr;
+
+use axum::extract::{ConnectInfo, Form, Query, State};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
-use service::sessions::SignInRefusal;
+use service::sessions::{SignInClient, SignInRefusal};
 use store::Store;
 
 use super::{Layout, render};
 use crate::Shared;
-use crate::caller::{Caller, SESSION_COOKIE, SIGN_IN_CSRF_COOKIE, clear_cookie, set_cookie};
+use crate::caller::{
+    Caller, DEVICE_COOKIE, SESSION_COOKIE, SIGN_IN_CSRF_COOKIE, clear_cookie, cookie,
+    device_cookie, set_cookie,
+};
 use crate::error::WebError;
+use crate::middleware::RequestId;
 
 #[derive(Template)]
 #[template(path = "sign_in.html")]
@@ -33,12 +39,26 @@ pub struct SignInQuery {
     signed_out: Option<String>,
 }
 
-/// Only a path on this site (never `//evil.example` or an absolute URL).
+/// Where to go after sign-in: `next` if it is a path on this site, else `/`. Accepted only when a browser can
+/// read it no other way: it starts with one `/` (no scheme, no `//` or `/\\` authority), and every character
+/// is visible ASCII (no control character, which browsers drop, as in `/\t/evil.example`; no space; nothing a
+/// header cannot carry), with no backslash anywhere (which browsers read as `/`).
 fn safe_next(next: Option<&str>) -> String {
+    let same_origin_path = |n: &str| {
+        n.starts_with('/')
+            && !n.starts_with("//")
+            && n.len() <= 2048
+            && n.bytes().all(|b| b.is_ascii_graphic() && b != b'\\')
+    };
     match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_owned(),
+        Some(n) if same_origin_path(n) => n.to_owned(),
         _ => "/".to_owned(),
     }
+}
+
+/// A 303 to `to` (a [`safe_next`] path, which always makes a valid `Location`).
+fn see_other(to: &str) -> Response {
+    Redirect::to(to).into_response()
 }
 
 fn page(
@@ -89,7 +109,7 @@ pub async fn sign_in_form(
     Query(q): Query<SignInQuery>,
 ) -> Response {
     if caller.actor().is_some() {
-        return Redirect::to(&safe_next(q.next.as_deref())).into_response();
+        return see_other(&safe_next(q.next.as_deref()));
     }
     page(
         &caller,
@@ -109,10 +129,14 @@ pub struct SignInForm {
     next: Option<String>,
 }
 
-/// `POST /sign-in`: a new session on success; the form again, with the username kept, on failure.
+/// `POST /sign-in`: a new session on success; the form again, with the username kept, on failure. Throttled by
+/// account, client address and known browser (`service::sessions`).
 pub async fn sign_in_submit<S: Store>(
     State(state): State<Shared<S>>,
     Extension(caller): Extension<Caller>,
+    peer: Option<Extension<ConnectInfo<SocketAddr>>>,
+    request_id: Option<Extension<RequestId>>,
+    headers: HeaderMap,
     Form(form): Form<SignInForm>,
 ) -> Result<Response, WebError> {
     let next = safe_next(form.next.as_deref());
@@ -127,16 +151,31 @@ pub async fn sign_in_submit<S: Store>(
     if !errors.is_empty() {
         return Ok(page(&caller, next, username, errors, false));
     }
-    match state.services.sign_in(&username, &form.password).await? {
+    let client = SignInClient {
+        address: peer.map(|Extension(ConnectInfo(a))| a.ip()),
+        device_token: cookie(&headers, DEVICE_COOKIE),
+        request_id: request_id.map(|Extension(r)| r.0),
+    };
+    match state
+        .services
+        .sign_in_from(&client, &username, &form.password)
+        .await?
+    {
         Ok(started) => {
-            let mut response = Redirect::to(&next).into_response();
-            *response.status_mut() = StatusCode::SEE_OTHER;
+            let mut response = see_other(&next);
             let h = response.headers_mut();
             h.append(
                 header::SET_COOKIE,
                 set_cookie(SESSION_COOKIE, &started.token, None),
             );
             h.append(header::SET_COOKIE, clear_cookie(SIGN_IN_CSRF_COOKIE));
+            h.append(
+                header::SET_COOKIE,
+                device_cookie(
+                    &started.device_token,
+                    state.services.session_settings().known_device,
+                ),
+            );
             Ok(response)
         }
         Err(SignInRefusal::Incorrect) => Ok(page(
@@ -146,16 +185,21 @@ pub async fn sign_in_submit<S: Store>(
             vec![("username", "The username or password is not right")],
             false,
         )),
-        Err(SignInRefusal::Throttled) => Ok(page(
-            &caller,
-            next,
-            username,
-            vec![(
-                "username",
-                "There have been too many attempts to sign in as this user. Wait 15 minutes and try again",
-            )],
-            false,
-        )),
+        Err(SignInRefusal::Throttled { wait }) => {
+            let minutes = wait.as_secs().div_ceil(60).max(1);
+            let message = format!(
+                "There have been too many attempts to sign in that did not work. Wait {minutes} minute{} and try \
+                 again: until then, even the right password is refused",
+                if minutes == 1 { "" } else { "s" }
+            );
+            Ok(page(
+                &caller,
+                next,
+                username,
+                vec![("username", message.as_str())],
+                false,
+            ))
+        }
     }
 }
 
