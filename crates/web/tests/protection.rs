@@ -3,7 +3,8 @@
 //! initial conference; the ICPC makes a child protection plan with dated actions and schedules the first core
 //! group and review conference; the core group schedules the next; the review continues the plan. Each record
 //! and due date is read back. The refusals each name their field and save nothing; a police-only discussion
-//! with reasons saves and is flagged. The clocks are checked across bank holidays (Easter 2025, the Queen's
+//! with reasons saves and is flagged. The strategy form sent over a version someone has since changed comes back
+//! (409) with what was typed, saving nothing, and saves when sent again over the version now shown. The clocks are checked across bank holidays (Easter 2025, the Queen's
 //! funeral in 2022, Christmas 2025 and the spring bank holiday 2026), the expected dates worked out by hand.
 #![allow(
     clippy::unwrap_used,
@@ -132,6 +133,15 @@ fn message(problem: &Value, field: &str) -> String {
         .find(|e| e["field"] == field)
         .map(|e| e["message"].as_str().unwrap().to_owned())
         .unwrap_or_default()
+}
+
+/// The version of the record a page's form carries.
+fn version_in(html: &str) -> i64 {
+    let at = html
+        .find("name=\"version\" value=\"")
+        .expect("a version field")
+        + 22;
+    html[at..].split('"').next().unwrap().parse().unwrap()
 }
 
 /// A child of `la`, with an open referral dated `referral_date` when given.
@@ -791,6 +801,80 @@ async fn story<S: Store>(store: S) -> String {
         p.body["strategy_discussions"][0]["partner_flag"],
         Value::Null
     );
+
+    // A stale form: someone records a discussion after the user opened the form. The form comes back (409) with
+    // what they typed and a summary saying the record changed, and nothing is saved; sent again with the version
+    // the page now shows, it is saved.
+    let (status, html) = app
+        .page(
+            &worker,
+            &format!("/children/{noah}/strategy-discussions/new"),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let opened = version_in(&html);
+    assert_eq!(
+        Some(opened),
+        p.body["version"].as_i64(),
+        "the form carries the version shown"
+    );
+    let r = app
+        .post(
+            &worker,
+            &format!("/api/v1/children/{noah}/strategy-discussions"),
+            json!({
+                "held_at": "2026-03-02T10:00",
+                "participants": everyone(),
+                "information_shared": "The health visitor called with a new concern.",
+                "decision": "no-section-47",
+                "alternative": "Child and family assessment continues"
+            }),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let before = snapshot(&app, &store, &worker, noah).await;
+    let opened = opened.to_string();
+    let mut typed = form.clone();
+    typed.retain(|(k, _)| *k != "information_shared");
+    typed.push((
+        "information_shared",
+        "Noah told his teacher about the shouting.",
+    ));
+    typed.push(("version", &opened));
+    let path = format!("/children/{noah}/strategy-discussions");
+    let (status, html) = app.form(&worker, &path, &typed).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert!(html.contains("Someone changed this record"), "{html}");
+    assert!(html.contains("<title>Error: Record a strategy discussion"));
+    assert!(
+        html.contains("Noah told his teacher about the shouting."),
+        "typed values kept"
+    );
+    assert!(html.contains("value=\"Sam Okoro\""), "typed values kept");
+    assert_eq!(snapshot(&app, &store, &worker, noah).await, before);
+    let current = version_in(&html);
+    assert_eq!(
+        Some(current),
+        before.0["version"].as_i64(),
+        "the version now shown"
+    );
+    let current = current.to_string();
+    typed.retain(|(k, _)| *k != "version");
+    typed.push(("version", &current));
+    let (status, _) = app.form(&worker, &path, &typed).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let p = app
+        .get(&worker, &format!("/api/v1/children/{noah}/protection"))
+        .await;
+    assert_eq!(p.body["strategy_discussions"].as_array().unwrap().len(), 4);
+    assert!(
+        p.body["strategy_discussions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|d| d["information_shared"] == "Noah told his teacher about the shouting.")
+    );
+    checks += 1;
     let (status, html) = app
         .page(&worker, &format!("/children/{maya}/protection"))
         .await;
