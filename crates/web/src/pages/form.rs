@@ -145,13 +145,18 @@ pub struct FieldError {
     pub message: String,
 }
 
-/// The page id of an API field on `form`: `actions[0].due_on` → `<form>-actions-0-due-on`.
+/// The page id of an API field on `form`: `actions[0].due_on` → `<form>-actions-0-due-on`. A page's only form
+/// may be named "" to give its inputs the fields' own ids (`referrer_name` → `referrer-name`).
 pub fn field_id(form: &str, field: &str) -> String {
     let f = field
         .replace("].", "-")
         .replace(['[', '.', '_'], "-")
         .replace(']', "");
-    format!("{form}-{f}")
+    if form.is_empty() {
+        f
+    } else {
+        format!("{form}-{f}")
+    }
 }
 
 /// "enter a date" → "Enter a date" (GOV.UK error messages start with a capital).
@@ -505,6 +510,7 @@ mod tests {
             field_id("decision", "primary_need"),
             "decision-primary-need"
         );
+        assert_eq!(field_id("", "referrer_name"), "referrer-name");
     }
 
     #[test]
