@@ -122,7 +122,7 @@ pub fn table<S: Store>() -> Vec<RouteSpec<S>> {
             Method::GET,
             "/contacts/new",
             Grant(case, Action::Create),
-            get(pages::new_contact),
+            get(pages::new_contact::<S>),
         ),
         route(
             "record-contact-form",

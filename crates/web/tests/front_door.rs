@@ -2,7 +2,10 @@
 //! siblings is screened, partners are asked and answer only their own requests, decisions open the next step,
 //! the referrer is told, and each child's chronology shows it all. Also the refusals (each names its field and
 //! saves nothing), stale changes (409), and the clock of a contact received at 16:55 on the Friday before a
-//! bank holiday.
+//! bank holiday. Then the pages, through the form kit: a contact about two siblings recorded from the form
+//! (refused first, each problem linking to its input and saying which child; a known child offered before a new
+//! record is made), a screening form sent over a version someone has since changed (409, the typed input kept,
+//! nothing saved; then saved), and a partner's answer sent over a stale request version (409, nothing saved).
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -72,6 +75,68 @@ impl App {
         self.call(reqwest::Method::POST, token, path, Some(body), if_match)
             .await
     }
+
+    /// A page: its status and HTML.
+    async fn page(&self, token: &str, path: &str) -> (StatusCode, String) {
+        let r = self
+            .http
+            .get(format!("{}{path}", self.base))
+            .bearer_auth(token)
+            .send()
+            .await
+            .unwrap();
+        (r.status(), r.text().await.unwrap())
+    }
+
+    /// A page form, as a browser sends it (bearer-token callers need no CSRF token): status, `Location`, HTML.
+    async fn form(
+        &self,
+        token: &str,
+        path: &str,
+        fields: &[(&str, &str)],
+    ) -> (StatusCode, String, String) {
+        let r = self
+            .http
+            .post(format!("{}{path}", self.base))
+            .bearer_auth(token)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(
+                form_urlencoded::Serializer::new(String::new())
+                    .extend_pairs(fields)
+                    .finish(),
+            )
+            .send()
+            .await
+            .unwrap();
+        let status = r.status();
+        let location = r
+            .headers()
+            .get("location")
+            .map(|v| v.to_str().unwrap().to_owned())
+            .unwrap_or_default();
+        (status, location, r.text().await.unwrap())
+    }
+}
+
+/// The version a page's forms carry (every form on a page carries the same one).
+fn version_in(html: &str) -> String {
+    let at = html
+        .find("name=\"version\" value=\"")
+        .expect("the page's form carries a version");
+    html[at + "name=\"version\" value=\"".len()..]
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect()
+}
+
+/// The id of the contact a saved form went to (`/contacts/{id}?saved=…`).
+fn contact_in(location: &str) -> String {
+    location
+        .trim_start_matches("/contacts/")
+        .split('?')
+        .next()
+        .unwrap()
+        .to_owned()
 }
 
 async fn user<S: Store>(
@@ -118,6 +183,313 @@ fn contact(first: &str, dob: &str, received_at: &str) -> Value {
     })
 }
 
+/// The front door's pages, through the form kit. The number of steps checked.
+async fn pages<S: Store>(
+    app: &App,
+    store: &S,
+    [worker, manager, police, health]: [&String; 4],
+) -> u32 {
+    let mut checks = 0;
+    let records = || async { store.counts().await.unwrap().0 };
+
+    // Record a contact about two siblings from the page. Without a source, and with the sibling's date of birth
+    // wrong: refused (422), each problem linking to its input (the sibling's saying so), what was typed kept,
+    // nothing saved.
+    let (status, html) = app.page(worker, "/contacts/new").await;
+    assert_eq!(status, StatusCode::OK);
+    for id in [
+        "id=\"referrer-name\"",
+        "id=\"child1-first-name\"",
+        "id=\"child2-date-of-birth\"",
+    ] {
+        assert!(html.contains(id), "{id}");
+    }
+    let form_id = "page-test-form-1";
+    let mut fields = vec![
+        ("form_id", form_id),
+        ("la", "213"),
+        ("received_at", "2025-08-22T16:30"),
+        ("referrer_name", "Ms Teacher"),
+        ("referrer_agency", "education"),
+        (
+            "concerns",
+            "Both children arrived hungry three days running.",
+        ),
+        ("child1_first_name", "Pia"),
+        ("child1_last_name", "Pagetest"),
+        ("child1_date_of_birth", "2017-07-07"),
+        ("child2_first_name", "Rex"),
+        ("child2_last_name", "Pagetest"),
+        ("child2_date_of_birth", "2019-13-45"),
+    ];
+    let before = records().await;
+    let (status, _, html) = app.form(worker, "/contacts/new", &fields).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains("<title>Error: Record a contact"), "{html}");
+    assert!(html.contains("href=\"#source\""), "{html}");
+    assert!(html.contains("href=\"#child2-date-of-birth\""), "{html}");
+    assert!(
+        html.contains("Child 2: "),
+        "the sibling's problem says which child"
+    );
+    assert!(html.contains("value=\"Rex\""), "what was typed is kept");
+    assert_eq!(records().await, before, "nothing saved");
+    fields.push(("source", "3A"));
+    fields.retain(|(k, _)| *k != "child2_date_of_birth");
+    fields.push(("child2_date_of_birth", "2019-06-06"));
+    let (status, location, _) = app.form(worker, "/contacts/new", &fields).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert!(location.ends_with("?saved=recorded"), "{location}");
+    let pia = contact_in(&location);
+    let (_, html) = app.page(worker, &location).await;
+    assert!(html.contains("Contact recorded"));
+    assert!(html.contains("Contact about Pia Pagetest"));
+    assert!(html.contains("Sibling's contact"));
+    // The same form sent again offers the children it recorded; told they are new, it records nothing more
+    // (the form's id makes the second sending the first).
+    let recorded = records().await;
+    let (status, _, html) = app.form(worker, "/contacts/new", &fields).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        html.contains("We may already know these children"),
+        "{html}"
+    );
+    fields.extend([("child1_match", "new"), ("child2_match", "new")]);
+    let (status, again, _) = app.form(worker, "/contacts/new", &fields).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(again, location);
+    assert_eq!(records().await, recorded, "sent twice, recorded once");
+    checks += 1;
+
+    // A contact about a child already known: the known child is offered before a new record is made, then
+    // chosen.
+    let about_ava = [
+        ("form_id", "page-test-form-2"),
+        ("la", "213"),
+        ("received_at", "2025-08-22T16:40"),
+        ("source", "5A"),
+        ("referrer_name", "PC Example"),
+        ("concerns", "A second call-out."),
+        ("child1_first_name", "Ava"),
+        ("child1_last_name", "Frontdoortest"),
+        ("child1_date_of_birth", "2016-02-02"),
+    ];
+    let (status, _, html) = app.form(worker, "/contacts/new", &about_ava).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("We may already know this child"), "{html}");
+    assert!(html.contains("id=\"child1-match-new\""));
+    assert_eq!(records().await, recorded, "nothing saved while offering");
+    let radio = "id=\"child1-match-1\" name=\"child1_match\" type=\"radio\" value=\"";
+    let at = html.find(radio).unwrap() + radio.len();
+    let known: String = html[at..].chars().take_while(|c| *c != '"').collect();
+    let mut chosen = about_ava.to_vec();
+    chosen.push(("child1_match", &known));
+    let (status, location, _) = app.form(worker, "/contacts/new", &chosen).await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{location}");
+    let c = app
+        .get(
+            worker,
+            &format!("/api/v1/contacts/{}", contact_in(&location)),
+        )
+        .await;
+    assert_eq!(
+        c.body["child_id"],
+        known.as_str(),
+        "the contact is about the known child"
+    );
+    checks += 1;
+
+    // The screening form, sent over a version the manager has since changed: 409, the page saying so with what
+    // the worker typed and the screening as it now is; nothing saved. Sent again from that page, it is saved.
+    let contact = format!("/contacts/{pia}");
+    let (_, html) = app.page(worker, &contact).await;
+    let seen = version_in(&html);
+    let r = app
+        .post(
+            manager,
+            &format!("/api/v1{contact}/screening"),
+            json!({"rag": "green", "rag_rationale": "Manager: no direct concern", "consent": "given"}),
+            Some(&seen),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let screening = [
+        ("rag", "red"),
+        ("rag_rationale", "Worker typed this"),
+        ("consent", "given"),
+    ];
+    let mut sent = vec![("version", seen.as_str())];
+    sent.extend(screening);
+    let (status, _, html) = app
+        .form(worker, &format!("{contact}/screening"), &sent)
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert!(html.contains("Someone changed this record"), "{html}");
+    assert!(
+        html.contains("Worker typed this"),
+        "the typed input is kept"
+    );
+    assert!(
+        html.contains("value=\"red\" checked"),
+        "the typed choice is kept"
+    );
+    assert!(html.contains("RAG: Green"), "the record as it is now");
+    let case = app.get(worker, &format!("/api/v1{contact}/case")).await;
+    assert_eq!(
+        case.body["contact"]["screening"]["rag"], "green",
+        "nothing saved"
+    );
+    let current = version_in(&html);
+    assert_ne!(current, seen);
+    assert_eq!(case.etag.unwrap().trim_matches('"'), current);
+    let mut sent = vec![("version", current.as_str())];
+    sent.extend(screening);
+    let (status, location, _) = app
+        .form(worker, &format!("{contact}/screening"), &sent)
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(location, format!("{contact}?saved=screening"));
+    let case = app.get(worker, &format!("/api/v1{contact}/case")).await;
+    assert_eq!(case.body["contact"]["screening"]["rag"], "red");
+    checks += 1;
+
+    // A decision without a rationale: 422, the outcome chosen kept, the problem linking to the rationale.
+    let (_, html) = app.page(worker, &contact).await;
+    let version = version_in(&html);
+    let (status, _, html) = app
+        .form(
+            worker,
+            &format!("{contact}/decision"),
+            &[
+                ("version", version.as_str()),
+                ("outcome", "strategy-discussion"),
+                ("primary_need", "N1"),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains("href=\"#decision-rationale\""), "{html}");
+    assert!(html.contains("id=\"decision-outcome-strategy-discussion\" name=\"outcome\" type=\"radio\" value=\"strategy-discussion\" checked"));
+    checks += 1;
+
+    // The police and health are asked from the page.
+    for (agency, question) in [
+        ("police", "Page: any call-outs?"),
+        ("health", "Page: registered with a GP?"),
+    ] {
+        let (_, html) = app.page(worker, &contact).await;
+        let version = version_in(&html);
+        let (status, location, _) = app
+            .form(
+                worker,
+                &format!("{contact}/information-requests"),
+                &[
+                    ("version", version.as_str()),
+                    ("agency", agency),
+                    ("question", question),
+                ],
+            )
+            .await;
+        assert_eq!(status, StatusCode::SEE_OTHER, "{agency}");
+        assert_eq!(location, format!("{contact}?saved=request"));
+    }
+    let mut requests = Vec::new();
+    for token in [police, health] {
+        let queue = app.get(token, "/api/v1/information-requests").await;
+        let id = queue
+            .body
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|i| i["child_name"] == "Pia Pagetest")
+            .map(|i| i["request"]["id"].as_str().unwrap().to_owned())
+            .expect("the request is in the partner's queue");
+        requests.push(id);
+    }
+
+    // The police answer over a version someone has since changed (another answer came first): 409, the answer
+    // as it is shown with what they typed kept; nothing saved.
+    let page = format!("/information-requests/{}", requests[0]);
+    let (status, html) = app.page(police, &page).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("id=\"response\""));
+    let seen = version_in(&html);
+    let r = app
+        .post(
+            police,
+            &format!("/api/v1{page}/response"),
+            json!({"response": "First answer: nothing known"}),
+            None,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.body);
+    let answered = app.get(police, &format!("/api/v1{page}")).await;
+    let (status, _, html) = app
+        .form(
+            police,
+            &format!("{page}/response"),
+            &[
+                ("version", seen.as_str()),
+                ("response", "Second answer typed"),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert!(html.contains("Someone changed this record"), "{html}");
+    assert!(
+        html.contains("Second answer typed"),
+        "the typed answer is kept"
+    );
+    assert!(
+        html.contains("First answer: nothing known"),
+        "the request as it is now"
+    );
+    let after = app.get(police, &format!("/api/v1{page}")).await;
+    assert_eq!(
+        after.body["request"]["response"], "First answer: nothing known",
+        "nothing saved"
+    );
+    assert_eq!(after.etag, answered.etag, "nothing saved");
+    checks += 1;
+
+    // Health answers from the page: a blank answer is refused (422, linking to the response); then sent, back to
+    // the queue with a banner.
+    let page = format!("/information-requests/{}", requests[1]);
+    let (_, html) = app.page(health, &page).await;
+    let version = version_in(&html);
+    let (status, _, html) = app
+        .form(
+            health,
+            &format!("{page}/response"),
+            &[("version", version.as_str()), ("response", " ")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains("href=\"#response\""), "{html}");
+    assert!(html.contains("<title>Error: Information request"));
+    let (status, location, _) = app
+        .form(
+            health,
+            &format!("{page}/response"),
+            &[
+                ("version", version.as_str()),
+                ("response", "Registered; checks up to date"),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(location, "/information-requests?saved=response");
+    let (_, html) = app.page(health, &location).await;
+    assert!(html.contains("Response sent"));
+    let r = app.get(health, &format!("/api/v1{page}")).await;
+    assert_eq!(
+        r.body["request"]["response"],
+        "Registered; checks up to date"
+    );
+    checks += 1;
+    checks
+}
+
 async fn story<S: Store>(store: S) -> String {
     // Now: Friday 22 August 2025, 17:00 BST. Monday 25 August is the summer bank holiday.
     let now: domain::datetime::Timestamp = "2025-08-22T16:00:00Z".parse().unwrap();
@@ -129,7 +501,10 @@ async fn story<S: Store>(store: S) -> String {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let app = App {
         base: format!("http://{}", listener.local_addr().unwrap()),
-        http: reqwest::Client::new(),
+        http: reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap(),
     };
     tokio::spawn(web::serve(
         services.clone(),
@@ -459,8 +834,9 @@ async fn story<S: Store>(store: S) -> String {
         );
     }
     checks += 1;
+    checks += pages(&app, &store, [&worker, &manager, &police, &health]).await;
     format!(
-        "front door over the API ({}): {checks} steps checked, every refusal named its field and saved nothing",
+        "front door over the API and its pages ({}): {checks} steps checked, every refusal named its field and saved nothing",
         store.backend_name()
     )
 }

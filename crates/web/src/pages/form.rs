@@ -507,6 +507,7 @@ mod tests {
             field_id("decision", "primary_need"),
             "decision-primary-need"
         );
+        assert_eq!(field_id("", "referrer_name"), "referrer-name");
     }
 
     #[test]

@@ -1,67 +1,56 @@
 //! The front door's pages: the MASH worklist, a contact (screening, consent, partner requests, decision,
-//! oversight, feedback), and the partner agencies' queue. Forms post back to the contact; a form with problems
-//! is shown again with what was typed and a GOV.UK error summary, and nothing is saved.
-
-use std::collections::BTreeMap;
+//! oversight, feedback), and the partner agencies' queue and requests.
+//!
+//! Each form posts to the API's path without `/api/v1` and calls the same service, through the form kit
+//! ([`super::form`]): a form with problems is shown again with what was typed and a GOV.UK error summary (422),
+//! one based on a version someone has since changed is shown again over the record as it is now (409), and
+//! nothing is saved; a saved form goes back to the contact (or the partner's queue) with a success banner. The
+//! contact's forms carry the contact's version; a partner's answer carries the request's own version.
 
 use askama::Template;
-use axum::Extension;
-use axum::extract::{Form, Path, Query, State};
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::extract::{Query, State};
+use axum::response::Response;
 use domain::clocks::Rag;
-use domain::codes::{Agency, Consent, ContactOutcome, FeedbackMethod, PrimaryNeed, ThresholdLevel};
+use domain::codes::{
+    Agency, Consent, ContactOutcome, FeedbackMethod, PrimaryNeed, Role, ThresholdLevel,
+};
 use domain::front_door::{
     DecisionInput, FeedbackInput, InformationRequestInput, ResponseInput, ScreeningInput,
 };
-use domain::ids::{ContactId, InformationRequestId};
-use domain::policy::{self, Action, Area};
+use domain::ids::{ContactId, InformationRequestId, UserId};
+use domain::policy::{Action, Area};
 use serde::Deserialize;
 use service::ServiceError;
 use service::front_door::{ContactCase, RequestItem, WorklistFilter, WorklistItem};
 use store::{Store, WorklistStage};
 
-use super::{Layout, render, time};
+use super::form::{Form, FormValues, Forms, SavedParams, after_change, banner};
+use super::{Layout, render_ok};
 use crate::Shared;
-use crate::caller::Caller;
 use crate::error::WebError;
+use crate::extract::{Id, SignedIn};
 
-fn signed_in(caller: &Caller) -> Result<&domain::audit::Actor, WebError> {
-    caller
-        .actor()
-        .ok_or(WebError::Service(ServiceError::Unauthenticated))
+/// Codes as the (value, text) pairs of a select or radios.
+pub(super) fn choices<T: Copy>(
+    all: &[T],
+    pair: impl Fn(T) -> (&'static str, String),
+) -> Vec<(String, String)> {
+    all.iter()
+        .map(|x| {
+            let (value, text) = pair(*x);
+            (value.to_owned(), text)
+        })
+        .collect()
 }
 
-fn may(caller: &Caller, area: Area, action: Action) -> bool {
-    caller
-        .actor()
-        .and_then(|a| a.role)
-        .is_some_and(|r| policy::grants(r, area, action))
-}
-
-/// A problem with one field of one form, for the error summary and the field.
-#[derive(Clone, Debug)]
-pub struct FieldError {
-    /// The input's id on the page (`decision-rationale`).
-    pub id: String,
-    pub message: String,
-}
-
-/// Turn service field names into messages for one form, capitalised.
-fn field_errors(form: &str, errors: &domain::ValueErrors) -> Vec<FieldError> {
-    errors
-        .0
+/// The caller's local authorities, as (code, name) options.
+pub(super) fn la_choices(who: &SignedIn) -> Vec<(String, String)> {
+    who.actor
+        .las
         .iter()
-        .map(|e| {
-            let field = e.field.to_string();
-            let mut message = e.problem.clone();
-            if let Some(first) = message.get(..1) {
-                message = first.to_uppercase() + message.get(1..).unwrap_or("");
-            }
-            FieldError {
-                id: format!("{form}-{}", field.replace('_', "-")),
-                message,
-            }
+        .map(|l| {
+            let name = l.name().unwrap_or("Local authority");
+            (l.to_string(), format!("{name} ({l})"))
         })
         .collect()
 }
@@ -91,40 +80,28 @@ struct WorklistPage {
     stage: &'static str,
     heading: &'static str,
     items: Vec<WorklistItem>,
+    /// The filters, as chosen (a `GET` form: it changes nothing, so carries no version).
+    filter: Form,
     las: Vec<(String, String)>,
-    la: String,
-    rag: String,
-    overdue: bool,
+    rags: Vec<(String, String)>,
     can_record: bool,
-}
-
-impl WorklistPage {
-    fn when(&self, t: &domain::datetime::Timestamp) -> String {
-        time(t)
-    }
 }
 
 /// `GET /front-door`: contacts awaiting a decision (or feedback, or oversight), most overdue first.
 pub async fn worklist<S: Store>(
     State(state): State<Shared<S>>,
-    Extension(caller): Extension<Caller>,
+    who: SignedIn,
     Query(q): Query<WorklistParams>,
 ) -> Result<Response, WebError> {
-    let actor = signed_in(&caller)?;
     let stage = crate::api_front_door::stage(q.stage.as_deref())?;
     let rag = crate::api_front_door::rag(q.rag.as_deref())?;
-    let items = state
-        .services
-        .worklist(
-            actor,
-            WorklistFilter {
-                stage,
-                la: q.la.clone(),
-                rag,
-                overdue_only: q.overdue.is_some(),
-            },
-        )
-        .await?;
+    let filter = WorklistFilter {
+        stage,
+        la: q.la.clone(),
+        rag,
+        overdue_only: q.overdue.is_some(),
+    };
+    let items = state.services.worklist(&who.actor, filter).await?;
     let (code, heading) = match stage {
         WorklistStage::AwaitingDecision => ("awaiting-decision", "Contacts awaiting a decision"),
         WorklistStage::AwaitingFeedback => {
@@ -147,31 +124,20 @@ pub async fn worklist<S: Store>(
         current: c == code,
     })
     .collect();
-    let las = actor
-        .las
-        .iter()
-        .map(|l| {
-            (
-                l.to_string(),
-                l.name().unwrap_or("Local authority").to_owned(),
-            )
-        })
-        .collect();
-    Ok(render(
-        StatusCode::OK,
-        WorklistPage {
-            layout: Layout::new(heading, &caller, "/front-door"),
-            tabs,
-            stage: code,
-            heading,
-            items,
-            las,
-            la: q.la.unwrap_or_default(),
-            rag: rag.map(|r| r.code().to_owned()).unwrap_or_default(),
-            overdue: q.overdue.is_some(),
-            can_record: may(&caller, Area::CaseRecords, Action::Create),
-        },
-    ))
+    Ok(render_ok(WorklistPage {
+        layout: who.layout(heading, "/front-door"),
+        tabs,
+        stage: code,
+        heading,
+        items,
+        filter: Form::new("")
+            .with("la", q.la.unwrap_or_default())
+            .with("rag", rag.map(|r| r.code()).unwrap_or_default())
+            .with("overdue", if q.overdue.is_some() { "1" } else { "" }),
+        las: la_choices(&who),
+        rags: choices(Rag::ALL, |r| (r.code(), r.label().to_owned())),
+        can_record: who.may(Area::CaseRecords, Action::Create),
+    }))
 }
 
 // --- a contact -------------------------------------------------------------------------------------------------
@@ -181,406 +147,254 @@ pub async fn worklist<S: Store>(
 struct ContactPage {
     layout: Layout,
     case: ContactCase,
-    csrf: String,
+    /// The page's forms (screening, approval, request, decision, oversight, feedback), with the one that failed.
+    forms: Forms,
+    saved: Option<&'static str>,
     may_update: bool,
     may_approve: bool,
-    /// The form that failed, its values as typed, and its problems.
-    failed: Option<&'static str>,
-    values: BTreeMap<String, String>,
-    errors: Vec<FieldError>,
-    conflict: bool,
-    saved: Option<&'static str>,
-    thresholds: Vec<(&'static str, String)>,
-    rags: &'static [Rag],
-    consents: &'static [Consent],
-    agencies: &'static [Agency],
-    outcomes: &'static [ContactOutcome],
-    needs: &'static [PrimaryNeed],
-    methods: &'static [FeedbackMethod],
+    thresholds: Vec<(String, String)>,
+    rags: Vec<(String, String)>,
+    consents: Vec<(String, String)>,
+    agencies: Vec<(String, String)>,
+    outcomes: Vec<(String, String)>,
+    needs: Vec<(String, String)>,
+    methods: Vec<(String, String)>,
 }
 
 impl ContactPage {
-    /// A field's value: as typed when its form failed, otherwise from the record.
-    fn value(&self, form: &str, field: &str) -> String {
-        if self.failed == Some(leak(form)) {
-            return self.values.get(field).cloned().unwrap_or_default();
-        }
+    /// The screening form: as the user sent it if it failed, otherwise starting from the screening recorded.
+    fn screening(&self) -> Form {
         let s = &self.case.contact.screening;
-        match (form, field) {
-            ("screening", "threshold") => s.threshold.map(|t| t.code().to_owned()),
-            ("screening", "rag") => s.rag.map(|r| r.code().to_owned()),
-            ("screening", "rag_rationale") => s.rag_rationale.clone(),
-            ("screening", "consent") => s.consent.map(|c| c.code().to_owned()),
-            ("screening", "consent_rationale") => s.consent_rationale.clone(),
-            _ => None,
-        }
-        .unwrap_or_default()
+        let recorded = [
+            ("threshold", s.threshold.map(|t| t.code().to_owned())),
+            ("rag", s.rag.map(|r| r.code().to_owned())),
+            ("rag_rationale", s.rag_rationale.clone()),
+            ("consent", s.consent.map(|c| c.code().to_owned())),
+            ("consent_rationale", s.consent_rationale.clone()),
+        ];
+        let defaults: Vec<(&str, String)> = recorded
+            .into_iter()
+            .filter_map(|(k, v)| v.map(|v| (k, v)))
+            .collect();
+        self.forms.get_with("screening", &defaults)
     }
 
-    fn error(&self, id: &str) -> Option<&str> {
-        self.errors
-            .iter()
-            .find(|e| e.id == id)
-            .map(|e| e.message.as_str())
-    }
-
-    fn when(&self, t: &domain::datetime::Timestamp) -> String {
-        time(t)
+    /// Whether the page shows form `name`: when the user may use it and the contact is at its stage, and always
+    /// when it is the one that failed (what they typed stays in it, even if the contact has moved on).
+    fn shows(&self, name: &str) -> bool {
+        let c = &self.case.contact;
+        let undecided = c.decision.is_none();
+        self.forms.is_open(name)
+            || match name {
+                "screening" | "decision" => self.may_update && undecided,
+                "request" => {
+                    self.may_update && undecided && self.case.may_request_information.is_none()
+                }
+                "feedback" => self.may_update && !undecided && c.feedback.is_none(),
+                "approval" => self.may_approve && self.case.consent_needs_approval,
+                "oversight" => self.may_approve && self.case.decision_needs_oversight,
+                _ => false,
+            }
     }
 
     fn day(&self, t: &domain::datetime::Timestamp) -> String {
         super::date(&domain::datetime::london_date(*t))
     }
 
-    fn name(&self, id: &Option<domain::ids::UserId>) -> String {
+    fn name(&self, id: &Option<UserId>) -> String {
         self.case.name_of(*id)
     }
 
     fn threshold_name(&self, t: &ThresholdLevel) -> String {
-        let i = match t {
-            ThresholdLevel::Level1 => 0,
-            ThresholdLevel::Level2 => 1,
-            ThresholdLevel::Level3 => 2,
-            ThresholdLevel::Level4 => 3,
-        };
-        self.case
-            .threshold_names
-            .get(i)
+        ThresholdLevel::ALL
+            .iter()
+            .position(|x| x == t)
+            .and_then(|i| self.case.threshold_names.get(i))
             .cloned()
             .unwrap_or_default()
     }
 }
 
-/// The form names the page uses, as `'static` (for comparing with `failed`).
-fn leak(form: &str) -> &'static str {
-    match form {
-        "screening" => "screening",
-        "approval" => "approval",
-        "request" => "request",
-        "decision" => "decision",
-        "oversight" => "oversight",
-        "feedback" => "feedback",
-        _ => "",
-    }
-}
-
-#[derive(Deserialize, Default)]
-pub struct ContactParams {
-    saved: Option<String>,
-}
-
-fn saved_message(s: Option<&str>) -> Option<&'static str> {
-    Some(match s? {
-        "recorded" => "Contact recorded",
-        "screening" => "Screening saved",
-        "approval" => "Going ahead without consent approved",
-        "request" => "Information requested",
-        "decision" => "Decision recorded",
-        "oversight" => "Management oversight recorded",
-        "feedback" => "Feedback to the referrer recorded",
-        _ => return None,
-    })
-}
-
-/// A form that failed: its name, the values typed, its problems, and whether it clashed with another change.
-type Failed = (
-    &'static str,
-    BTreeMap<String, String>,
-    Vec<FieldError>,
-    bool,
-);
-
-async fn contact_page<S: Store>(
-    state: &Shared<S>,
-    caller: &Caller,
-    id: ContactId,
-    failed: Option<Failed>,
+fn contact_page(
+    who: &SignedIn,
+    case: ContactCase,
     saved: Option<&'static str>,
-) -> Result<Response, WebError> {
-    let actor = signed_in(caller)?;
-    let case = state.services.contact_case(actor, id).await?;
-    let status = if failed.is_some() {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        StatusCode::OK
-    };
-    let (failed, values, errors, conflict) = match failed {
-        Some((f, v, e, c)) => (Some(f), v, e, c),
-        None => (None, BTreeMap::new(), Vec::new(), false),
-    };
-    let mut title = format!(
+    failed: Option<Form>,
+) -> Response {
+    // A refusal to ask partners (no consent yet) is about the request as a whole: it links to the agency.
+    let failed = failed.map(|f| f.link("consent", "agency"));
+    let forms = Forms::new(who, case.version, failed);
+    let title = forms.summary().title(&format!(
         "Contact about {} {}",
         case.child.first_name, case.child.last_name
-    );
-    if !errors.is_empty() {
-        title = format!("Error: {title}");
-    }
+    ));
     let thresholds = ThresholdLevel::ALL
         .iter()
         .zip(case.threshold_names.iter())
-        .map(|(t, n)| (t.code(), format!("Level {}: {n}", t.code())))
+        .map(|(t, n)| (t.code().to_owned(), format!("Level {}: {n}", t.code())))
         .collect();
-    Ok(render(
-        status,
-        ContactPage {
-            layout: Layout::new(&title, caller, "/front-door"),
-            csrf: caller
-                .session()
-                .map(|s| s.csrf_token.clone())
-                .unwrap_or_default(),
-            may_update: may(caller, Area::CaseRecords, Action::Update),
-            may_approve: may(caller, Area::CaseRecords, Action::Approve),
-            case,
-            failed,
-            values,
-            errors,
-            conflict,
-            saved,
-            thresholds,
-            rags: Rag::ALL,
-            consents: Consent::ALL,
-            agencies: Agency::ALL,
-            outcomes: ContactOutcome::ALL,
-            needs: PrimaryNeed::ALL,
-            methods: FeedbackMethod::ALL,
-        },
-    ))
-}
-
-fn contact_id(id: &str) -> Result<ContactId, WebError> {
-    ContactId::parse(id).map_err(|_| WebError::NotFound)
+    render_ok(ContactPage {
+        layout: who.layout(&title, "/front-door"),
+        case,
+        forms,
+        saved,
+        may_update: who.may(Area::CaseRecords, Action::Update),
+        may_approve: who.may(Area::CaseRecords, Action::Approve),
+        thresholds,
+        rags: choices(Rag::ALL, |r| (r.code(), r.label().to_owned())),
+        consents: choices(Consent::ALL, |c| (c.code(), c.label().to_owned())),
+        agencies: choices(Agency::ALL, |a| (a.code(), a.label().to_owned())),
+        outcomes: choices(ContactOutcome::ALL, |o| (o.code(), o.label().to_owned())),
+        needs: choices(PrimaryNeed::ALL, |n| {
+            (n.code(), format!("{}: {}", n.code(), n.label()))
+        }),
+        methods: choices(FeedbackMethod::ALL, |m| (m.code(), m.label().to_owned())),
+    })
 }
 
 /// `GET /contacts/{id}`: the contact, its clocks and history, and the forms to work it.
 pub async fn contact<S: Store>(
     State(state): State<Shared<S>>,
-    Extension(caller): Extension<Caller>,
-    Path(id): Path<String>,
-    Query(q): Query<ContactParams>,
+    who: SignedIn,
+    Id(id): Id<ContactId>,
+    Query(q): Query<SavedParams>,
 ) -> Result<Response, WebError> {
-    contact_page(
-        &state,
-        &caller,
-        contact_id(&id)?,
-        None,
-        saved_message(q.saved.as_deref()),
+    let case = state.services.contact_case(&who.actor, id).await?;
+    Ok(contact_page(&who, case, banner(q.saved.as_deref()), None))
+}
+
+/// The contact page's forms, each posting to `/contacts/{id}/<path>`.
+#[derive(Clone, Copy)]
+enum ContactForm {
+    Screening,
+    Approval,
+    Request,
+    Decision,
+    Oversight,
+    Feedback,
+}
+
+impl ContactForm {
+    /// The form's name on the page (its inputs' ids start with it), and its banner's `saved` key.
+    fn name(self) -> &'static str {
+        match self {
+            ContactForm::Screening => "screening",
+            ContactForm::Approval => "approval",
+            ContactForm::Request => "request",
+            ContactForm::Decision => "decision",
+            ContactForm::Oversight => "oversight",
+            ContactForm::Feedback => "feedback",
+        }
+    }
+}
+
+/// A change to the contact from one of its forms, based on the version the page showed: saved → back to the
+/// contact with the form's banner; refused → the contact again, as it is now, with the form as sent.
+async fn change_contact<S: Store>(
+    state: &Shared<S>,
+    who: &SignedIn,
+    id: ContactId,
+    form: ContactForm,
+    values: FormValues,
+) -> Result<Response, WebError> {
+    let (services, actor, version) = (&state.services, &who.actor, values.version());
+    let v = |name: &str| values.get(name);
+    // What each change returns (a version, the new request's id) is not shown: the page is read afresh.
+    let result: Result<(), ServiceError> = match form {
+        ContactForm::Screening => {
+            let input = ScreeningInput {
+                threshold: v("threshold"),
+                rag: v("rag"),
+                rag_rationale: v("rag_rationale"),
+                consent: v("consent"),
+                consent_rationale: v("consent_rationale"),
+            };
+            services
+                .screen_contact(actor, id, &input, version)
+                .await
+                .map(drop)
+        }
+        ContactForm::Approval => services.approve_consent(actor, id, version).await.map(drop),
+        ContactForm::Request => {
+            let input = InformationRequestInput {
+                agency: v("agency"),
+                question: v("question"),
+            };
+            services
+                .request_information(actor, id, &input, version)
+                .await
+                .map(drop)
+        }
+        ContactForm::Decision => {
+            let input = DecisionInput {
+                outcome: v("outcome"),
+                rationale: v("rationale"),
+                next_steps: v("next_steps"),
+                receiving_service: v("receiving_service"),
+                primary_need: v("primary_need"),
+            };
+            services
+                .decide_contact(actor, id, &input, version)
+                .await
+                .map(drop)
+        }
+        ContactForm::Oversight => services
+            .oversee_decision(actor, id, version)
+            .await
+            .map(drop),
+        ContactForm::Feedback => {
+            let input = FeedbackInput {
+                method: v("method"),
+                given_at: v("given_at"),
+                summary: v("summary"),
+            };
+            services
+                .record_feedback(actor, id, &input, version)
+                .await
+                .map(drop)
+        }
+    };
+    let name = form.name();
+    after_change(
+        result,
+        Form::sent(name, values),
+        |_| format!("/contacts/{id}?saved={name}"),
+        |form| async move {
+            let case = services.contact_case(actor, id).await?;
+            Ok(contact_page(who, case, None, Some(form)))
+        },
     )
     .await
 }
 
-/// Every field a contact form can send, besides the CSRF token.
-#[derive(Deserialize, Default, Clone)]
-pub struct ContactForm {
-    version: Option<i64>,
-    threshold: Option<String>,
-    rag: Option<String>,
-    rag_rationale: Option<String>,
-    consent: Option<String>,
-    consent_rationale: Option<String>,
-    agency: Option<String>,
-    question: Option<String>,
-    outcome: Option<String>,
-    rationale: Option<String>,
-    primary_need: Option<String>,
-    next_steps: Option<String>,
-    receiving_service: Option<String>,
-    method: Option<String>,
-    given_at: Option<String>,
-    summary: Option<String>,
-}
-
-impl ContactForm {
-    fn values(&self) -> BTreeMap<String, String> {
-        let mut m = BTreeMap::new();
-        for (k, v) in [
-            ("threshold", &self.threshold),
-            ("rag", &self.rag),
-            ("rag_rationale", &self.rag_rationale),
-            ("consent", &self.consent),
-            ("consent_rationale", &self.consent_rationale),
-            ("agency", &self.agency),
-            ("question", &self.question),
-            ("outcome", &self.outcome),
-            ("rationale", &self.rationale),
-            ("primary_need", &self.primary_need),
-            ("next_steps", &self.next_steps),
-            ("receiving_service", &self.receiving_service),
-            ("method", &self.method),
-            ("given_at", &self.given_at),
-            ("summary", &self.summary),
-        ] {
-            if let Some(v) = v {
-                m.insert(k.to_owned(), v.clone());
-            }
+/// The handlers of the contact's forms (the routes name them): each hands its form to [`change_contact`].
+macro_rules! contact_form_handlers {
+    ($($(#[doc = $doc:literal])* $handler:ident => $form:ident;)+) => {$(
+        $(#[doc = $doc])*
+        pub async fn $handler<S: Store>(
+            State(state): State<Shared<S>>,
+            who: SignedIn,
+            Id(id): Id<ContactId>,
+            values: FormValues,
+        ) -> Result<Response, WebError> {
+            change_contact(&state, &who, id, ContactForm::$form, values).await
         }
-        m
-    }
+    )+};
 }
 
-/// A blank form field is no answer.
-fn some(v: &Option<String>) -> Option<String> {
-    v.as_ref().filter(|s| !s.trim().is_empty()).cloned()
-}
-
-/// After a POST: back to the contact with a success message, or the page again with the form's problems.
-async fn after<S: Store>(
-    state: &Shared<S>,
-    caller: &Caller,
-    id: ContactId,
-    form_name: &'static str,
-    form: &ContactForm,
-    result: Result<(), ServiceError>,
-) -> Result<Response, WebError> {
-    match result {
-        Ok(()) => Ok(Redirect::to(&format!("/contacts/{id}?saved={form_name}")).into_response()),
-        Err(ServiceError::Invalid(errors)) => {
-            let errors = field_errors(form_name, &errors);
-            contact_page(
-                state,
-                caller,
-                id,
-                Some((form_name, form.values(), errors, false)),
-                None,
-            )
-            .await
-        }
-        Err(ServiceError::Conflict(_)) => {
-            contact_page(
-                state,
-                caller,
-                id,
-                Some((form_name, form.values(), Vec::new(), true)),
-                None,
-            )
-            .await
-        }
-        Err(e) => Err(e.into()),
-    }
-}
-
-/// `POST /contacts/{id}/screening`.
-pub async fn screen<S: Store>(
-    State(state): State<Shared<S>>,
-    Extension(caller): Extension<Caller>,
-    Path(id): Path<String>,
-    Form(form): Form<ContactForm>,
-) -> Result<Response, WebError> {
-    let actor = signed_in(&caller)?;
-    let id = contact_id(&id)?;
-    let input = ScreeningInput {
-        threshold: some(&form.threshold),
-        rag: some(&form.rag),
-        rag_rationale: some(&form.rag_rationale),
-        consent: some(&form.consent),
-        consent_rationale: some(&form.consent_rationale),
-    };
-    let r = state
-        .services
-        .screen_contact(actor, id, &input, form.version)
-        .await
-        .map(|_| ());
-    after(&state, &caller, id, "screening", &form, r).await
-}
-
-/// `POST /contacts/{id}/consent-approval`.
-pub async fn approve_consent<S: Store>(
-    State(state): State<Shared<S>>,
-    Extension(caller): Extension<Caller>,
-    Path(id): Path<String>,
-    Form(form): Form<ContactForm>,
-) -> Result<Response, WebError> {
-    let actor = signed_in(&caller)?;
-    let id = contact_id(&id)?;
-    let r = state
-        .services
-        .approve_consent(actor, id, form.version)
-        .await
-        .map(|_| ());
-    after(&state, &caller, id, "approval", &form, r).await
-}
-
-/// `POST /contacts/{id}/information-requests`.
-pub async fn request_information<S: Store>(
-    State(state): State<Shared<S>>,
-    Extension(caller): Extension<Caller>,
-    Path(id): Path<String>,
-    Form(form): Form<ContactForm>,
-) -> Result<Response, WebError> {
-    let actor = signed_in(&caller)?;
-    let id = contact_id(&id)?;
-    let input = InformationRequestInput {
-        agency: some(&form.agency),
-        question: some(&form.question),
-    };
-    let r = state
-        .services
-        .request_information(actor, id, &input, form.version)
-        .await
-        .map(|_| ());
-    after(&state, &caller, id, "request", &form, r).await
-}
-
-/// `POST /contacts/{id}/decision`.
-pub async fn decide<S: Store>(
-    State(state): State<Shared<S>>,
-    Extension(caller): Extension<Caller>,
-    Path(id): Path<String>,
-    Form(form): Form<ContactForm>,
-) -> Result<Response, WebError> {
-    let actor = signed_in(&caller)?;
-    let id = contact_id(&id)?;
-    let input = DecisionInput {
-        outcome: some(&form.outcome),
-        rationale: some(&form.rationale),
-        next_steps: some(&form.next_steps),
-        receiving_service: some(&form.receiving_service),
-        primary_need: some(&form.primary_need),
-    };
-    let r = state
-        .services
-        .decide_contact(actor, id, &input, form.version)
-        .await
-        .map(|_| ());
-    after(&state, &caller, id, "decision", &form, r).await
-}
-
-/// `POST /contacts/{id}/oversight`.
-pub async fn oversee<S: Store>(
-    State(state): State<Shared<S>>,
-    Extension(caller): Extension<Caller>,
-    Path(id): Path<String>,
-    Form(form): Form<ContactForm>,
-) -> Result<Response, WebError> {
-    let actor = signed_in(&caller)?;
-    let id = contact_id(&id)?;
-    let r = state
-        .services
-        .oversee_decision(actor, id, form.version)
-        .await
-        .map(|_| ());
-    after(&state, &caller, id, "oversight", &form, r).await
-}
-
-/// `POST /contacts/{id}/feedback`.
-pub async fn feedback<S: Store>(
-    State(state): State<Shared<S>>,
-    Extension(caller): Extension<Caller>,
-    Path(id): Path<String>,
-    Form(form): Form<ContactForm>,
-) -> Result<Response, WebError> {
-    let actor = signed_in(&caller)?;
-    let id = contact_id(&id)?;
-    let input = FeedbackInput {
-        method: some(&form.method),
-        given_at: some(&form.given_at),
-        summary: some(&form.summary),
-    };
-    let r = state
-        .services
-        .record_feedback(actor, id, &input, form.version)
-        .await
-        .map(|_| ());
-    after(&state, &caller, id, "feedback", &form, r).await
+contact_form_handlers! {
+    /// `POST /contacts/{id}/screening`.
+    screen => Screening;
+    /// `POST /contacts/{id}/consent-approval`.
+    approve_consent => Approval;
+    /// `POST /contacts/{id}/information-requests`.
+    request_information => Request;
+    /// `POST /contacts/{id}/decision`.
+    decide => Decision;
+    /// `POST /contacts/{id}/oversight`.
+    oversee => Oversight;
+    /// `POST /contacts/{id}/feedback`.
+    feedback => Feedback;
 }
 
 // --- partner agencies ------------------------------------------------------------------------------------------
@@ -589,34 +403,28 @@ pub async fn feedback<S: Store>(
 #[template(path = "partner_queue.html")]
 struct PartnerQueuePage {
     layout: Layout,
+    saved: Option<&'static str>,
     agency: String,
     items: Vec<RequestItem>,
-}
-
-impl PartnerQueuePage {
-    fn when(&self, t: &domain::datetime::Timestamp) -> String {
-        time(t)
-    }
 }
 
 /// `GET /information-requests`: a partner agency's requests, unanswered first.
 pub async fn partner_queue<S: Store>(
     State(state): State<Shared<S>>,
-    Extension(caller): Extension<Caller>,
+    who: SignedIn,
+    Query(q): Query<SavedParams>,
 ) -> Result<Response, WebError> {
-    let actor = signed_in(&caller)?;
-    let items = state.services.partner_queue(actor, false).await?;
-    Ok(render(
-        StatusCode::OK,
-        PartnerQueuePage {
-            layout: Layout::new("Information requests", &caller, "/information-requests"),
-            agency: actor
-                .agency
-                .map(|a| a.label().to_owned())
-                .unwrap_or_default(),
-            items,
-        },
-    ))
+    let items = state.services.partner_queue(&who.actor, false).await?;
+    Ok(render_ok(PartnerQueuePage {
+        layout: who.layout("Information requests", "/information-requests"),
+        saved: banner(q.saved.as_deref()),
+        agency: who
+            .actor
+            .agency
+            .map(|a| a.label().to_owned())
+            .unwrap_or_default(),
+        items,
+    }))
 }
 
 #[derive(Template)]
@@ -624,103 +432,59 @@ pub async fn partner_queue<S: Store>(
 struct PartnerRequestPage {
     layout: Layout,
     item: RequestItem,
-    csrf: String,
-    response: String,
-    error: Option<String>,
+    /// The response form: the page's only form, so its input keeps the id `response`.
+    form: Form,
     may_respond: bool,
 }
 
-impl PartnerRequestPage {
-    fn when(&self, t: &domain::datetime::Timestamp) -> String {
-        time(t)
-    }
-}
-
-fn request_id(id: &str) -> Result<InformationRequestId, WebError> {
-    InformationRequestId::parse(id).map_err(|_| WebError::NotFound)
-}
-
-async fn request_page<S: Store>(
-    state: &Shared<S>,
-    caller: &Caller,
-    id: InformationRequestId,
-    response: String,
-    error: Option<String>,
-) -> Result<Response, WebError> {
-    let actor = signed_in(caller)?;
-    let item = state.services.information_request(actor, id).await?;
-    let title = if error.is_some() {
-        "Error: Information request"
-    } else {
-        "Information request"
-    };
-    Ok(render(
-        if error.is_some() {
-            StatusCode::UNPROCESSABLE_ENTITY
-        } else {
-            StatusCode::OK
-        },
-        PartnerRequestPage {
-            layout: Layout::new(title, caller, "/information-requests"),
-            may_respond: actor.role == Some(domain::codes::Role::Partner) && !item.answered,
-            item,
-            csrf: caller
-                .session()
-                .map(|s| s.csrf_token.clone())
-                .unwrap_or_default(),
-            response,
-            error,
-        },
-    ))
+/// The request, and the response form over the request's own version.
+fn request_page(who: &SignedIn, item: RequestItem, form: Form) -> Response {
+    // Every problem (the response, or the agency answering) is the response's.
+    let form = form
+        .link("*", "response")
+        .on_page(who, item.version.unwrap_or_default());
+    // Only the agency asked answers; a form refused because another answer came first stays, with its text.
+    let may_respond = who.actor.role == Some(Role::Partner) && (!item.answered || form.failed());
+    render_ok(PartnerRequestPage {
+        layout: who.layout(&form.title("Information request"), "/information-requests"),
+        item,
+        form,
+        may_respond,
+    })
 }
 
 /// `GET /information-requests/{id}`.
 pub async fn partner_request<S: Store>(
     State(state): State<Shared<S>>,
-    Extension(caller): Extension<Caller>,
-    Path(id): Path<String>,
+    who: SignedIn,
+    Id(id): Id<InformationRequestId>,
 ) -> Result<Response, WebError> {
-    request_page(&state, &caller, request_id(&id)?, String::new(), None).await
+    let item = state.services.information_request(&who.actor, id).await?;
+    Ok(request_page(&who, item, Form::new("")))
 }
 
-#[derive(Deserialize)]
-pub struct ResponseForm {
-    response: Option<String>,
-}
-
-/// `POST /information-requests/{id}/response`.
+/// `POST /information-requests/{id}/response`: the partner's answer, based on the request's version.
 pub async fn respond<S: Store>(
     State(state): State<Shared<S>>,
-    Extension(caller): Extension<Caller>,
-    Path(id): Path<String>,
-    Form(form): Form<ResponseForm>,
+    who: SignedIn,
+    Id(id): Id<InformationRequestId>,
+    values: FormValues,
 ) -> Result<Response, WebError> {
-    let actor = signed_in(&caller)?;
-    let id = request_id(&id)?;
     let input = ResponseInput {
-        response: some(&form.response),
+        response: values.get("response"),
     };
-    match state
+    let result = state
         .services
-        .respond_to_request(actor, id, &input, None)
-        .await
-    {
-        Ok(()) => Ok(Redirect::to("/information-requests").into_response()),
-        Err(ServiceError::Invalid(errors)) => {
-            let message = errors
-                .0
-                .first()
-                .map(|e| e.problem.clone())
-                .unwrap_or_default();
-            request_page(
-                &state,
-                &caller,
-                id,
-                form.response.unwrap_or_default(),
-                Some(message),
-            )
-            .await
-        }
-        Err(e) => Err(e.into()),
-    }
+        .respond_to_request(&who.actor, id, &input, values.version())
+        .await;
+    after_change(
+        result,
+        Form::sent("", values),
+        |()| "/information-requests?saved=response".to_owned(),
+        |form| async {
+            let item = state.services.information_request(&who.actor, id).await?;
+            Ok(request_page(&who, item, form))
+        },
+    )
+    .await
 }

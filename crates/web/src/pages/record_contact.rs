@@ -1,178 +1,151 @@
 //! Recording a contact: one form for the referrer, the concerns and up to two children (siblings get one
 //! contact each, linked). Before a new person is created, children already known with a similar name are
 //! offered; the worker picks one or confirms a new record. Every child is checked before any is recorded.
+//!
+//! The form goes through the form kit ([`super::form`]): problems show it again with what was typed and an error
+//! summary (422), each problem with a child saying which child. Recording a contact creates records and changes
+//! none, so the form carries no version; a hidden `form_id` makes sending it twice record it once.
 
 use askama::Template;
-use axum::Extension;
-use axum::extract::{Form, State};
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::extract::State;
+use axum::response::Response;
 use domain::codes::{Agency, ReferralSource, Sex};
 use domain::datetime::london;
+use domain::ids::ContactId;
+use domain::policy::{Action, Area};
 use domain::validation::{ChildInput, ContactInput, ReferrerInput};
-use serde::Deserialize;
+use domain::{ValueError, ValueErrors};
 use service::ServiceError;
 use service::children::ChildSummary;
 use store::Store;
 
-use super::{Layout, render};
+use super::form::{Field, Form, FormValues, after_change, capitalised};
+use super::front_door::{choices, la_choices};
+use super::{Layout, render_ok};
 use crate::Shared;
-use crate::caller::Caller;
 use crate::error::WebError;
+use crate::extract::SignedIn;
 
-/// How many children one form records (siblings).
-const CHILDREN: usize = 2;
+/// The children one form records (the first, and a sibling).
+const CHILDREN: [usize; 2] = [1, 2];
 
-/// The form as typed. Everything is optional so that all problems can be shown together.
-#[derive(Deserialize, Default, Clone)]
-pub struct NewContactForm {
-    form_id: Option<String>,
-    la: Option<String>,
-    received_at: Option<String>,
-    source: Option<String>,
-    referrer_name: Option<String>,
-    referrer_role: Option<String>,
-    referrer_agency: Option<String>,
-    referrer_organisation: Option<String>,
-    referrer_contact_details: Option<String>,
-    concerns: Option<String>,
-    immediate_risk: Option<String>,
-    child1_first_name: Option<String>,
-    child1_last_name: Option<String>,
-    child1_date_of_birth: Option<String>,
-    child1_sex: Option<String>,
-    child1_match: Option<String>,
-    child2_first_name: Option<String>,
-    child2_last_name: Option<String>,
-    child2_date_of_birth: Option<String>,
-    child2_sex: Option<String>,
-    child2_match: Option<String>,
-}
-
-/// One child's part of the form.
-#[derive(Clone, Default)]
-pub struct ChildFields {
+/// One child's part of the form: known children who might be this one, or the choice already made.
+pub struct Child {
     pub n: usize,
-    pub first_name: String,
-    pub last_name: String,
-    pub date_of_birth: String,
-    pub sex: String,
+    /// A known child's id, or `new`: chosen when candidates were offered.
     pub matched: String,
-    /// Known children who might be this one.
     pub candidates: Vec<ChildSummary>,
 }
 
-impl ChildFields {
-    fn is_empty(&self) -> bool {
-        self.first_name.trim().is_empty()
-            && self.last_name.trim().is_empty()
-            && self.date_of_birth.trim().is_empty()
-    }
+fn children(values: &FormValues) -> Vec<Child> {
+    CHILDREN
+        .iter()
+        .map(|&n| Child {
+            n,
+            matched: values.raw(&format!("child{n}_match")).trim().to_owned(),
+            candidates: Vec::new(),
+        })
+        .collect()
 }
 
-fn text(v: &Option<String>) -> String {
-    v.clone().unwrap_or_default()
+/// The children the form is about: the first always, the sibling if anything was entered for them.
+fn wanted(values: &FormValues) -> Vec<usize> {
+    CHILDREN
+        .into_iter()
+        .filter(|&n| {
+            n == 1
+                || ["first_name", "last_name", "date_of_birth"]
+                    .iter()
+                    .any(|f| values.get(&format!("child{n}_{f}")).is_some())
+        })
+        .collect()
 }
 
-fn some(v: &str) -> Option<String> {
-    let v = v.trim();
-    (!v.is_empty()).then(|| v.to_owned())
+/// The form's idempotency key, if it is a sensible one.
+fn form_id(values: &FormValues) -> Option<String> {
+    values.get("form_id").filter(|id| id.len() <= 64)
 }
 
-impl NewContactForm {
-    fn children(&self) -> [ChildFields; CHILDREN] {
-        [
-            ChildFields {
-                n: 1,
-                first_name: text(&self.child1_first_name),
-                last_name: text(&self.child1_last_name),
-                date_of_birth: text(&self.child1_date_of_birth),
-                sex: text(&self.child1_sex),
-                matched: text(&self.child1_match),
-                candidates: Vec::new(),
+/// The contact about child `n`, as the service takes it. `received_at` from a `datetime-local` input is London
+/// time.
+fn contact_input(v: &FormValues, n: usize) -> ContactInput {
+    let child = |name: &str| v.get(&format!("child{n}_{name}"));
+    let received_at = v.get("received_at").map(|raw| {
+        domain::front_door::parse_date_time("received_at", &raw)
+            .map(|t| t.to_string())
+            .unwrap_or(raw)
+    });
+    ContactInput {
+        la: v.get("la"),
+        received_at,
+        source: v.get("source"),
+        referrer: Some(ReferrerInput {
+            name: v.get("referrer_name"),
+            role: v.get("referrer_role"),
+            agency: v.get("referrer_agency"),
+            organisation: v.get("referrer_organisation"),
+            contact_details: v.get("referrer_contact_details"),
+        }),
+        child: Some(match child("match").filter(|m| m != "new") {
+            Some(id) => ChildInput {
+                id: Some(id),
+                ..ChildInput::default()
             },
-            ChildFields {
-                n: 2,
-                first_name: text(&self.child2_first_name),
-                last_name: text(&self.child2_last_name),
-                date_of_birth: text(&self.child2_date_of_birth),
-                sex: text(&self.child2_sex),
-                matched: text(&self.child2_match),
-                candidates: Vec::new(),
+            None => ChildInput {
+                id: None,
+                first_name: child("first_name"),
+                last_name: child("last_name"),
+                date_of_birth: child("date_of_birth"),
+                sex: child("sex"),
             },
-        ]
+        }),
+        concerns: v.get("concerns"),
+        immediate_risk: v.yes("immediate_risk"),
     }
+}
 
-    /// `received_at` as the API takes it: a `datetime-local` value is London time.
-    fn received_at(&self) -> Option<String> {
-        let raw = self.received_at.as_deref().and_then(some)?;
-        Some(
-            domain::front_door::parse_date_time("received_at", &raw)
-                .map(|t| t.to_string())
-                .unwrap_or(raw),
-        )
-    }
-
-    /// The contact about one child, as the service takes it.
-    fn input(&self, child: &ChildFields) -> ContactInput {
-        let existing = some(&child.matched).filter(|m| m != "new");
-        ContactInput {
-            la: self.la.as_deref().and_then(some),
-            received_at: self.received_at(),
-            source: self.source.as_deref().and_then(some),
-            referrer: Some(ReferrerInput {
-                name: self.referrer_name.as_deref().and_then(some),
-                role: self.referrer_role.as_deref().and_then(some),
-                agency: self.referrer_agency.as_deref().and_then(some),
-                organisation: self.referrer_organisation.as_deref().and_then(some),
-                contact_details: self.referrer_contact_details.as_deref().and_then(some),
-            }),
-            child: Some(match existing {
-                Some(id) => ChildInput {
-                    id: Some(id),
-                    ..ChildInput::default()
-                },
-                None => ChildInput {
-                    id: None,
-                    first_name: some(&child.first_name),
-                    last_name: some(&child.last_name),
-                    date_of_birth: some(&child.date_of_birth),
-                    sex: some(&child.sex),
-                },
-            }),
-            concerns: self.concerns.as_deref().and_then(some),
-            immediate_risk: Some(self.immediate_risk.is_some()),
+/// The service's problems with the contact about child `n`, under the form's names: `referrer.name` →
+/// `referrer_name`; `child.first_name` → `child2_first_name`, saying "Child 2: "; the child as a whole (or the
+/// known child chosen) → its first name.
+fn for_child(n: usize, e: ServiceError) -> ServiceError {
+    let ServiceError::Invalid(errors) = e else {
+        return e;
+    };
+    let renamed = errors.0.into_iter().map(|e| {
+        let field = e.field.to_string();
+        if field == "child" || field.starts_with("child.") {
+            let name = match field.strip_prefix("child.") {
+                Some(f) if f != "id" => f,
+                _ => "first_name",
+            };
+            let problem = format!("Child {n}: {}", capitalised(&e.problem));
+            ValueError::new(format!("child{n}_{name}"), problem)
+        } else {
+            ValueError::new(field.replace('.', "_"), e.problem)
         }
-    }
+    });
+    ServiceError::Invalid(ValueErrors(renamed.collect()))
 }
 
 #[derive(Template)]
 #[template(path = "contact_new.html")]
 struct NewContactPage {
     layout: Layout,
-    csrf: String,
-    form_id: String,
-    f: NewContactForm,
-    children: Vec<ChildFields>,
-    errors: Vec<(String, String)>,
-    /// Known children to choose from before recording.
-    matching: bool,
+    /// The page's only form, named "", so its inputs keep their ids (`referrer-name`, `child1-first-name`).
+    form: Form,
+    children: Vec<Child>,
+    /// How many of the children have known children to choose from before recording.
+    matching: usize,
     las: Vec<(String, String)>,
-    sources: &'static [ReferralSource],
-    agencies: &'static [Agency],
-    sexes: &'static [Sex],
+    sources: Vec<(String, String)>,
+    agencies: Vec<(String, String)>,
+    sexes: Vec<(String, String)>,
 }
 
 impl NewContactPage {
-    fn error(&self, id: &str) -> Option<&str> {
-        self.errors
-            .iter()
-            .find(|(i, _)| i == id)
-            .map(|(_, m)| m.as_str())
-    }
-
-    fn val(&self, v: &Option<String>) -> String {
-        text(v)
+    /// Field `name` of child `n` (`child2_first_name`).
+    fn child_field(&self, n: &usize, name: &str) -> Field {
+        self.form.field(&format!("child{n}_{name}"))
     }
 
     fn dob(&self, c: &ChildSummary) -> String {
@@ -181,207 +154,163 @@ impl NewContactPage {
     }
 }
 
-/// The page's input id for a service field name, for child `n`.
-fn input_id(field: &str, n: usize) -> String {
-    match field {
-        "la" => "la".into(),
-        "received_at" => "received-at".into(),
-        "source" => "source".into(),
-        "concerns" => "concerns".into(),
-        f if f.starts_with("referrer.") => format!(
-            "referrer-{}",
-            f.trim_start_matches("referrer.").replace('_', "-")
-        ),
-        f if f.starts_with("child.") => format!(
-            "child{n}-{}",
-            f.trim_start_matches("child.").replace('_', "-")
-        ),
-        "child" => format!("child{n}-first-name"),
-        other => other.replace('_', "-"),
+fn page(who: &SignedIn, mut form: Form, children: Vec<Child>) -> Response {
+    // A new contact changes no record: the form carries the CSRF token and no version.
+    form.csrf = who.csrf();
+    if form_id(&form.values).is_none() {
+        form.values.set("form_id", uuid::Uuid::now_v7().to_string());
     }
-}
-
-fn capitalised(s: &str) -> String {
-    let mut c = s.chars();
-    match c.next() {
-        Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
-        None => String::new(),
-    }
-}
-
-fn page(
-    caller: &Caller,
-    f: NewContactForm,
-    children: Vec<ChildFields>,
-    errors: Vec<(String, String)>,
-    matching: bool,
-) -> Response {
-    let las = caller
-        .actor()
-        .map(|a| {
-            a.las
-                .iter()
-                .map(|l| {
-                    (
-                        l.to_string(),
-                        l.name().unwrap_or("Local authority").to_owned(),
-                    )
-                })
-                .collect()
-        })
-        .unwrap_or_default();
-    let title = if errors.is_empty() {
-        "Record a contact"
-    } else {
-        "Error: Record a contact"
-    };
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
-    let form_id = f
-        .form_id
-        .clone()
-        .filter(|id| !id.is_empty() && id.len() <= 64)
-        .unwrap_or_else(|| uuid::Uuid::now_v7().to_string());
-    render(
-        status,
-        NewContactPage {
-            layout: Layout::new(title, caller, "/front-door"),
-            csrf: caller
-                .session()
-                .map(|s| s.csrf_token.clone())
-                .unwrap_or_default(),
-            form_id,
-            f,
-            children,
-            errors,
-            matching,
-            las,
-            sources: ReferralSource::ALL,
-            agencies: Agency::ALL,
-            sexes: Sex::ALL,
-        },
-    )
+    render_ok(NewContactPage {
+        layout: who.layout(&form.title("Record a contact"), "/front-door"),
+        form,
+        matching: children.iter().filter(|c| !c.candidates.is_empty()).count(),
+        children,
+        las: la_choices(who),
+        sources: choices(ReferralSource::ALL, |s| {
+            (s.code(), format!("{}: {}", s.code(), s.label()))
+        }),
+        agencies: choices(Agency::ALL, |a| (a.code(), a.label().to_owned())),
+        sexes: choices(Sex::ALL, |s| (s.code(), s.label().to_owned())),
+    })
 }
 
 /// `GET /contacts/new`.
-pub async fn new_contact(Extension(caller): Extension<Caller>) -> Result<Response, WebError> {
-    let actor = caller
-        .actor()
-        .ok_or(WebError::Service(ServiceError::Unauthenticated))?;
-    if !actor.role.is_some_and(|r| {
-        domain::policy::grants(
-            r,
-            domain::policy::Area::CaseRecords,
-            domain::policy::Action::Create,
-        )
-    }) {
+pub async fn new_contact<S: Store>(
+    State(state): State<Shared<S>>,
+    who: SignedIn,
+) -> Result<Response, WebError> {
+    if !who.may(Area::CaseRecords, Action::Create) {
         return Err(WebError::Service(ServiceError::Forbidden));
     }
-    let now = london().to_datetime(domain::datetime::now());
-    let f = NewContactForm {
-        received_at: Some(now.strftime("%Y-%m-%dT%H:%M").to_string()),
-        la: actor.las.first().map(ToString::to_string),
-        ..NewContactForm::default()
-    };
-    let children = f.children().to_vec();
-    Ok(page(&caller, f, children, Vec::new(), false))
+    let now = london().to_datetime(state.services.now());
+    let form = Form::new("")
+        .with("received_at", now.strftime("%Y-%m-%dT%H:%M").to_string())
+        .with(
+            "la",
+            who.actor
+                .las
+                .first()
+                .map(ToString::to_string)
+                .unwrap_or_default(),
+        );
+    Ok(page(&who, form, children(&FormValues::default())))
 }
 
-/// `POST /contacts/new`: check every child; offer known children with similar names; then record one contact
-/// per child, linked as siblings, and go to the first.
-pub async fn record_contact<S: Store>(
-    State(state): State<Shared<S>>,
-    Extension(caller): Extension<Caller>,
-    Form(f): Form<NewContactForm>,
-) -> Result<Response, WebError> {
-    let actor = caller
-        .actor()
-        .ok_or(WebError::Service(ServiceError::Unauthenticated))?
-        .clone();
-    let mut children: Vec<ChildFields> = f.children().to_vec();
-    // The second child is optional; the first is not.
-    let wanted = |c: &ChildFields| c.n == 1 || !c.is_empty();
-    let mut errors: Vec<(String, String)> = Vec::new();
-    for c in children.iter().filter(|c| wanted(c)) {
-        if let Err(e) = state.services.check_contact(&actor, &f.input(c)) {
-            match e {
-                ServiceError::Invalid(list) => {
-                    for e in list.0 {
-                        let id = input_id(&e.field, c.n);
-                        if !errors.iter().any(|(i, _)| *i == id) {
-                            let who = if e.field.starts_with("child") {
-                                format!("Child {}: ", c.n)
-                            } else {
-                                String::new()
-                            };
-                            errors.push((id, format!("{who}{}", capitalised(&e.problem))));
-                        }
-                    }
-                }
-                other => return Err(other.into()),
-            }
-        }
-    }
-    if !errors.is_empty() {
-        return Ok(page(&caller, f, children, errors, false));
-    }
-    // Known children who may be the same: offered until the worker chooses.
-    let mut matching = false;
-    for c in children.iter_mut().filter(|c| wanted(c)) {
-        if !c.matched.is_empty() {
-            continue;
-        }
-        let q = format!("{} {}", c.first_name.trim(), c.last_name.trim());
-        let found = match state.services.search_children(&actor, &q).await {
+/// Offer known children of the contact's LA with a similar name (and the same date of birth, if given) for
+/// each child not yet matched. Whether any were found.
+async fn offer_matches<S: Store>(
+    state: &Shared<S>,
+    who: &SignedIn,
+    values: &FormValues,
+    children: &mut [Child],
+) -> Result<bool, WebError> {
+    let wanted = wanted(values);
+    let la = values.raw("la").trim();
+    for c in children
+        .iter_mut()
+        .filter(|c| wanted.contains(&c.n) && c.matched.is_empty())
+    {
+        let typed = |name: &str| values.raw(&format!("child{}_{name}", c.n)).trim();
+        let q = format!("{} {}", typed("first_name"), typed("last_name"));
+        let found = match state.services.search_children(&who.actor, &q).await {
             Ok(found) => found,
             Err(ServiceError::Invalid(_)) => Vec::new(),
             Err(e) => return Err(e.into()),
         };
-        let dob = domain::datetime::parse_date("date of birth", c.date_of_birth.trim()).ok();
-        let la = f.la.as_deref().unwrap_or_default();
+        let dob = domain::datetime::parse_date("date of birth", typed("date_of_birth")).ok();
         c.candidates = found
             .into_iter()
             .filter(|k| k.la.as_ref() == la)
             .filter(|k| dob.is_none() || k.date_of_birth.is_none() || k.date_of_birth == dob)
             .take(5)
             .collect();
-        if !c.candidates.is_empty() {
-            matching = true;
+    }
+    Ok(children.iter().any(|c| !c.candidates.is_empty()))
+}
+
+/// Check the contact about every child before any is recorded: all their problems together.
+fn check<S: Store>(
+    state: &Shared<S>,
+    who: &SignedIn,
+    values: &FormValues,
+) -> Result<(), ServiceError> {
+    let mut problems = Vec::new();
+    for n in wanted(values) {
+        let checked = state
+            .services
+            .check_contact(&who.actor, &contact_input(values, n));
+        match checked.map_err(|e| for_child(n, e)) {
+            Ok(()) => {}
+            Err(ServiceError::Invalid(errors)) => problems.extend(errors.0),
+            Err(e) => return Err(e),
         }
     }
-    if matching {
-        return Ok(page(&caller, f, children, Vec::new(), true));
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(ServiceError::Invalid(ValueErrors(problems)))
     }
-    let form_id = f
-        .form_id
-        .clone()
-        .filter(|id| !id.is_empty() && id.len() <= 64);
+}
+
+/// One contact per child (checked), the later ones in the first's sibling group and the children linked as
+/// siblings. The first contact.
+async fn record<S: Store>(
+    state: &Shared<S>,
+    who: &SignedIn,
+    values: &FormValues,
+) -> Result<ContactId, ServiceError> {
+    let wanted = wanted(values);
+    let key = form_id(values);
     let mut first = None;
-    let mut first_child = None;
-    for c in children.iter().filter(|c| wanted(c)) {
-        let key = form_id.as_ref().map(|id| format!("form-{id}-{}", c.n));
+    let mut elder = None;
+    for &n in &wanted {
         let recorded = state
             .services
-            .record_sibling_contact(&actor, f.input(c), key, first)
-            .await?;
+            .record_sibling_contact(
+                &who.actor,
+                contact_input(values, n),
+                key.as_ref().map(|id| format!("form-{id}-{n}")),
+                first,
+            )
+            .await
+            .map_err(|e| for_child(n, e))?;
         first.get_or_insert(recorded.record.id);
-        match first_child {
-            None => first_child = Some(recorded.record.child_id),
+        let child = recorded.record.child_id;
+        match elder {
+            None => elder = Some(child),
             Some(elder) => {
                 state
                     .services
-                    .link_siblings(&actor, elder, recorded.record.child_id)
-                    .await?;
+                    .link_siblings(&who.actor, elder, child)
+                    .await?
             }
         }
     }
-    let Some(first) = first else {
-        return Err(WebError::Service(ServiceError::Internal(
-            "no contact recorded".into(),
-        )));
+    first.ok_or_else(|| ServiceError::Internal("no contact recorded".into()))
+}
+
+/// `POST /contacts/new`: check every child; offer known children with similar names; then record one contact
+/// per child, linked as siblings, and go to the first.
+pub async fn record_contact<S: Store>(
+    State(state): State<Shared<S>>,
+    who: SignedIn,
+    values: FormValues,
+) -> Result<Response, WebError> {
+    let mut children = children(&values);
+    let checked = check(&state, &who, &values);
+    // Known children who may be the same are offered (once the form is right) until the worker chooses.
+    if checked.is_ok() && offer_matches(&state, &who, &values, &mut children).await? {
+        return Ok(page(&who, Form::sent("", values), children));
+    }
+    let result = match checked {
+        Ok(()) => record(&state, &who, &values).await,
+        Err(e) => Err(e),
     };
-    Ok(Redirect::to(&format!("/contacts/{first}?saved=recorded")).into_response())
+    after_change(
+        result,
+        Form::sent("", values),
+        |first| format!("/contacts/{first}?saved=recorded"),
+        |form| async { Ok(page(&who, form, children)) },
+    )
+    .await
 }
