@@ -1,0 +1,1085 @@
+//! A version check on every change (issue 12), on a random port, against SQLite and PostgreSQL. Every change
+//! route of `routes::table` (every POST) is sent twice by a user who read the record before someone else
+//! changed it: based on the version they read (stale), it is refused with 409 and nothing changes (the version,
+//! the record as read back, every record count); based on the version as it is now, it is saved (2xx for the
+//! API, 303 for a page) and the version moves on. The API sends the version in `If-Match`; a page sends it as
+//! the form field `version` (a bearer token stands in for the session, so no CSRF token).
+//!
+//! The table is checked against the router: a POST route that is neither walked here nor listed as changing no
+//! existing record fails the test. Each route is walked on a record of its own (a fresh child or contact),
+//! brought through the API to the point the change needs.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+mod support;
+
+use domain::audit::Actor;
+use domain::codes::{Agency, CaseNoteKind, ReferralSource, Role};
+use domain::datetime::Timestamp;
+use domain::identifiers::LaCode;
+use domain::ids::{CaseNoteId, InformationRequestId, PersonId, ReferralId, UserId};
+use domain::policy::Decision;
+use domain::records::{CaseNote, RecordCounts, RecordSet, Referral};
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+use service::{Clock, NewUser, Services};
+use store::{CaseChange, Store};
+
+/// Now: Wednesday 10 September 2025, 11:00 BST.
+const NOW: &str = "2025-09-10T10:00:00Z";
+const TODAY: &str = "2025-09-10";
+
+/// What a change route changes; each is walked on a record brought to the point the change needs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Op {
+    // The front door: a contact (its version: `GET /api/v1/contacts/{id}/case`).
+    Screen,
+    ApproveConsent,
+    RequestInformation,
+    Decide,
+    Oversee,
+    Feedback,
+    // A partner's answer (the request's own version: `GET /api/v1/information-requests/{id}`).
+    Respond,
+    // Child protection (`GET /api/v1/children/{id}/protection`).
+    StrategyNamingChild,
+    Strategy,
+    Section47Outcome,
+    Conference,
+    CoreGroup,
+    // Planning (`GET /api/v1/children/{id}/plans`).
+    RecordAssessment,
+    UpdateAssessment,
+    AuthoriseAssessment,
+    CreatePlan,
+    AddPlanActions,
+    ReviewPlan,
+    EndPlan,
+    RecordVisit,
+    // Case management (`GET /api/v1/children/{id}/case-management`).
+    RaiseFlag,
+    EndFlag,
+    AddInvolvement,
+    EndInvolvement,
+    StepDown,
+    OverseeEarlyHelp,
+    StepUp,
+    EndEarlyHelp,
+    Allocate,
+    Close,
+}
+
+/// Every change route, by its name in `routes::table`: the API's, then the page's.
+const CHANGES: &[(Op, &[&str])] = &[
+    (Op::Screen, &["api-screening", "screening-form"]),
+    (
+        Op::ApproveConsent,
+        &["api-consent-approval", "consent-approval-form"],
+    ),
+    (
+        Op::RequestInformation,
+        &["api-request-information", "request-information-form"],
+    ),
+    (Op::Decide, &["api-decision", "decision-form"]),
+    (Op::Oversee, &["api-oversight", "oversight-form"]),
+    (Op::Feedback, &["api-feedback", "feedback-form"]),
+    (Op::Respond, &["api-respond", "respond-form"]),
+    (Op::StrategyNamingChild, &["api-record-strategy-discussion"]),
+    (
+        Op::Strategy,
+        &["api-child-strategy-discussion", "strategy-discussion-form"],
+    ),
+    (
+        Op::Section47Outcome,
+        &["api-section47-outcome", "section47-outcome-form"],
+    ),
+    (Op::Conference, &["api-conference", "conference-form"]),
+    (Op::CoreGroup, &["api-core-group", "core-group-form"]),
+    (
+        Op::RecordAssessment,
+        &["api-record-assessment", "assessment-form"],
+    ),
+    (
+        Op::UpdateAssessment,
+        &["api-update-assessment", "update-assessment-form"],
+    ),
+    (
+        Op::AuthoriseAssessment,
+        &["api-authorise-assessment", "authorise-assessment-form"],
+    ),
+    (Op::CreatePlan, &["api-create-plan", "plan-form"]),
+    (
+        Op::AddPlanActions,
+        &["api-plan-actions", "plan-actions-form"],
+    ),
+    (Op::ReviewPlan, &["api-plan-review", "plan-review-form"]),
+    (Op::EndPlan, &["api-end-plan", "end-plan-form"]),
+    (Op::RecordVisit, &["api-record-visit", "visit-form"]),
+    (Op::RaiseFlag, &["api-raise-flag", "case-flag-form"]),
+    (Op::EndFlag, &["api-end-flag", "case-flag-end-form"]),
+    (
+        Op::AddInvolvement,
+        &["api-specialist-involvement", "case-involvement-form"],
+    ),
+    (
+        Op::EndInvolvement,
+        &[
+            "api-end-specialist-involvement",
+            "case-involvement-end-form",
+        ],
+    ),
+    (Op::StepDown, &["api-early-help", "case-early-help-form"]),
+    (
+        Op::OverseeEarlyHelp,
+        &["api-early-help-oversight", "case-early-help-oversight-form"],
+    ),
+    (
+        Op::StepUp,
+        &["api-early-help-step-up", "case-early-help-step-up-form"],
+    ),
+    (
+        Op::EndEarlyHelp,
+        &["api-early-help-end", "case-early-help-end-form"],
+    ),
+    (Op::Allocate, &["api-allocation", "case-allocation-form"]),
+    (Op::Close, &["api-closure", "case-closure-form"]),
+];
+
+/// POST routes that change no existing record, so have no version to check, and why.
+const NO_EXISTING_RECORD: &[(&str, &str)] = &[
+    ("sign-in", "signs in: a session, no record"),
+    ("sign-out", "signs out: ends the session, no record"),
+    (
+        "record-contact-form",
+        "records a contact: it creates records only",
+    ),
+    (
+        "api-record-contact",
+        "records a contact: it creates records only",
+    ),
+    (
+        "supervision-form",
+        "records a supervision and its actions: creates them only, each child checked when saved",
+    ),
+    (
+        "api-record-supervision",
+        "records a supervision and its actions: creates them only, each child checked when saved",
+    ),
+];
+
+fn op_of(route: &str) -> Option<Op> {
+    CHANGES
+        .iter()
+        .find(|(_, names)| names.contains(&route))
+        .map(|(op, _)| *op)
+}
+
+/// What someone else changes while the first user has the record open.
+enum Meanwhile {
+    /// A colleague's case note on the child: the child's records move on.
+    CaseNote(PersonId),
+    /// The MASH rewords an information request: the request itself moves on (a partner sees only that).
+    Request(PersonId, InformationRequestId),
+}
+
+/// A record ready for one change: the ids its path names, who sends what, and where its version is read.
+struct Target {
+    /// `{id}` in the path: the contact, the information request or the child.
+    id: String,
+    /// The path's second id (`{s47}`, `{plan}`, `{episode}`, …), when it has one.
+    record: Option<String>,
+    token: String,
+    /// The change as the API takes it; a page sends the same fields as a form.
+    body: Value,
+    /// The `GET` that gives the version the change is based on (and the record to compare).
+    read: String,
+    meanwhile: Meanwhile,
+}
+
+/// What a stale attempt must leave as it was.
+#[derive(PartialEq)]
+struct Snapshot {
+    record: Value,
+    counts: RecordCounts,
+}
+
+impl Snapshot {
+    fn version(&self) -> i64 {
+        version(&self.record)
+    }
+}
+
+fn version(read: &Value) -> i64 {
+    read["version"]
+        .as_i64()
+        .unwrap_or_else(|| panic!("no version in {read}"))
+}
+
+/// The figures of one back end.
+#[derive(Default)]
+struct Tally {
+    api: usize,
+    pages: usize,
+    refused: usize,
+    saved: usize,
+    failures: Vec<String>,
+}
+
+struct World<S> {
+    store: S,
+    base: String,
+    http: reqwest::Client,
+    now: Timestamp,
+    worker: String,
+    worker_id: UserId,
+    manager: String,
+    chair: String,
+    police: String,
+}
+
+fn la() -> LaCode {
+    LaCode::parse("213").unwrap()
+}
+
+async fn user<S: Store>(
+    services: &Services<S>,
+    username: &str,
+    role: Role,
+    agency: Option<Agency>,
+) -> (String, UserId) {
+    let system = Actor::system("test");
+    let u = services
+        .add_user(
+            &system,
+            NewUser {
+                username: username.into(),
+                display_name: Some(format!("{username} (test)")),
+                role,
+                las: vec![la()],
+                agency,
+                password: None,
+            },
+        )
+        .await
+        .unwrap();
+    (
+        services.create_api_token(&system, username).await.unwrap(),
+        u.id,
+    )
+}
+
+/// A JSON body as a page form sends it: `actions[0].owner`, a list of codes as the same name repeated, a
+/// ticked box as `yes`.
+fn form_fields(name: &str, value: &Value, out: &mut Vec<(String, String)>) {
+    match value {
+        Value::Object(m) => {
+            for (k, v) in m {
+                let field = if name.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{name}.{k}")
+                };
+                form_fields(&field, v, out);
+            }
+        }
+        Value::Array(items) => {
+            for (i, v) in items.iter().enumerate() {
+                if v.is_object() {
+                    form_fields(&format!("{name}[{i}]"), v, out);
+                } else {
+                    form_fields(name, v, out);
+                }
+            }
+        }
+        Value::Bool(b) => out.push((name.to_owned(), if *b { "yes" } else { "no" }.to_owned())),
+        Value::Number(n) => out.push((name.to_owned(), n.to_string())),
+        Value::String(s) => out.push((name.to_owned(), s.clone())),
+        Value::Null => {}
+    }
+}
+
+/// A route's path with the target's ids: `{id}`, then the record's (whatever the route calls it).
+fn fill(template: &str, t: &Target) -> String {
+    let mut out = String::new();
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        let close = open + rest[open..].find('}').unwrap();
+        out.push_str(&rest[..open]);
+        match &rest[open + 1..close] {
+            "id" => out.push_str(&t.id),
+            other => out.push_str(
+                t.record
+                    .as_deref()
+                    .unwrap_or_else(|| panic!("{template}: nothing seeded for {{{other}}}")),
+            ),
+        }
+        rest = &rest[close + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// What an answer said, briefly: a page's title and error summary, or the start of a problem document.
+fn said(text: &str) -> String {
+    if !text.starts_with("<!DOCTYPE") {
+        return text.chars().take(300).collect();
+    }
+    let between = |from: &str, open: &str, close: &str| -> Vec<String> {
+        from.split(open)
+            .skip(1)
+            .filter_map(|s| {
+                s.split_once(close)
+                    .map(|(inner, _)| inner.trim().to_owned())
+            })
+            .collect()
+    };
+    let title = between(text, "<title>", "</title>").join("");
+    let summary = text
+        .split_once("govuk-error-summary__list")
+        .map(|(_, rest)| between(rest.split("</ul>").next().unwrap_or(""), "\">", "</a>"))
+        .unwrap_or_default();
+    format!("page '{title}' {summary:?}")
+}
+
+/// The record counts that differ.
+fn changed(before: &RecordCounts, after: &RecordCounts) -> Vec<String> {
+    before
+        .0
+        .iter()
+        .zip(&after.0)
+        .filter(|(b, a)| b != a)
+        .map(|((name, b), (_, a))| format!("{name} {b} → {a}"))
+        .collect()
+}
+
+// --- the bodies, as the existing tests send them ---------------------------------------------------------------
+
+fn screening(consent: &str) -> Value {
+    let mut b = json!({"threshold": "4", "rag": "amber",
+        "rag_rationale": "Domestic abuse, children present", "consent": consent});
+    if consent != "given" {
+        b["consent_rationale"] = json!("Asking would alert the alleged perpetrator");
+    }
+    b
+}
+
+fn decision() -> Value {
+    json!({"outcome": "referral", "primary_need": "N1",
+        "rationale": "Police history and an injury: a child and family assessment is needed"})
+}
+
+fn strategy() -> Value {
+    json!({
+        "held_at": "2025-08-01T10:00",
+        "participants": [
+            {"name": "DC Hughes", "agency": "police", "role": "Child abuse investigation team"},
+            {"name": "Dr Patel", "agency": "health", "role": "Named GP"},
+            {"name": "Ms Rowe", "agency": "education", "role": "Designated safeguarding lead"},
+            {"name": "Sam Okoro", "agency": "social-care", "role": "Social worker"}
+        ],
+        "information_shared": "Police: two call-outs in July. Health: missed appointments. School: bruising seen.",
+        "decision": "section-47",
+        "actions": [{"description": "See the child alone at school", "owner": "Sam Okoro", "due_on": "2025-08-05"}]
+    })
+}
+
+fn assessment() -> Value {
+    json!({
+        "start_date": "2025-08-22",
+        "child_seen": true,
+        "child_seen_alone": true,
+        "wishes_and_feelings": "She says she feels safe with her nan and wants to see her dad at weekends",
+        "identity_and_culture": "Dual heritage; attends church with her nan",
+        "sources_of_information": "School, health visitor, police",
+        "history_considered": "Two previous contacts about domestic abuse",
+        "risk_factors": "Domestic abuse between the adults",
+        "protective_factors": "Nan lives nearby",
+        "safety_goals": "She sleeps at home without arguments waking her",
+        "scaling": 4,
+        "factors": ["3B", "13A"]
+    })
+}
+
+fn with_outcome(mut body: Value) -> Value {
+    body["outcome"] = json!("cin-plan");
+    body
+}
+
+fn plan() -> Value {
+    json!({
+        "start_date": "2025-08-22",
+        "needs": "A calm home and school every day",
+        "desired_outcomes": "No police call-outs; attendance above 95%",
+        "next_review_on": "2025-10-03",
+        "actions": [
+            {"description": "Refer mum to the domestic abuse service", "owner": "Social worker", "due_on": "2025-09-19"},
+            {"description": "Health check", "owner": "School nurse", "due_on": "2025-09-26"}
+        ]
+    })
+}
+
+fn early_help() -> Value {
+    json!({"lead_practitioner": "Jo Family-Worker", "lead_agency": "education",
+        "reason": "Support with routines and school attendance", "start_date": "2025-09-01"})
+}
+
+impl<S: Store> World<S> {
+    /// A change made through the API to set the scene; it must be saved.
+    async fn ok(&self, token: &str, path: &str, body: Value) -> Value {
+        let r = self
+            .http
+            .post(format!("{}{path}", self.base))
+            .bearer_auth(token)
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        let status = r.status();
+        let text = r.text().await.unwrap();
+        assert!(status.is_success(), "setting up, {path}: {status} {text}");
+        serde_json::from_str(&text).unwrap_or(Value::Null)
+    }
+
+    /// A fresh child of LA 213, with an open referral from `referred` when given.
+    async fn child(&self, referred: Option<&str>) -> PersonId {
+        let c = store_tests::fixture::new_child("Vera", "Versiontest", "2015-06-01");
+        let referrals = referred
+            .map(|d| Referral {
+                id: ReferralId::new(),
+                la: la(),
+                child_id: c.id,
+                contact_id: None,
+                referral_date: d.parse().unwrap(),
+                source: ReferralSource::Schools,
+                primary_need: None,
+                nfa: false,
+                closure: None,
+                created_at: format!("{d}T09:00:00Z").parse().unwrap(),
+            })
+            .into_iter()
+            .collect();
+        let id = c.id;
+        self.store
+            .insert_records(
+                &Actor::system("test"),
+                RecordSet {
+                    people: vec![c],
+                    referrals,
+                    ..RecordSet::default()
+                },
+            )
+            .await
+            .unwrap();
+        id
+    }
+
+    /// A fresh child with a contact about them received this morning, not yet screened.
+    async fn contact(&self) -> (PersonId, String) {
+        let child = store_tests::fixture::new_child("Cora", "Versiontest", "2016-02-02");
+        let mut contact = store_tests::fixture::contact(child.id, None);
+        contact.received_at = "2025-09-10T08:00:00Z".parse().unwrap();
+        contact.recorded_at = "2025-09-10T08:05:00Z".parse().unwrap();
+        let ids = (child.id, contact.id.to_string());
+        self.store
+            .insert_records(
+                &Actor::system("test"),
+                RecordSet {
+                    people: vec![child],
+                    contacts: vec![contact],
+                    ..RecordSet::default()
+                },
+            )
+            .await
+            .unwrap();
+        ids
+    }
+
+    /// A change to the child's records, whose version `GET /api/v1/children/{child}/{area}` gives.
+    fn target(
+        &self,
+        child: PersonId,
+        area: &str,
+        token: &str,
+        record: Option<&Value>,
+        body: Value,
+    ) -> Target {
+        Target {
+            id: child.to_string(),
+            record: record.map(|r| {
+                r.as_str()
+                    .unwrap_or_else(|| panic!("no id: {r}"))
+                    .to_owned()
+            }),
+            token: token.to_owned(),
+            body,
+            read: format!("/api/v1/children/{child}/{area}"),
+            meanwhile: Meanwhile::CaseNote(child),
+        }
+    }
+
+    /// Bring a fresh record to the point `op` needs, and say what the change sends.
+    async fn seed(&self, op: Op) -> Target {
+        use Op::*;
+        match op {
+            Screen | ApproveConsent | RequestInformation | Decide | Oversee | Feedback
+            | Respond => self.front_door(op).await,
+            StrategyNamingChild | Strategy | Section47Outcome | Conference | CoreGroup => {
+                self.protection(op).await
+            }
+            RecordAssessment | UpdateAssessment | AuthoriseAssessment | CreatePlan
+            | AddPlanActions | ReviewPlan | EndPlan | RecordVisit => self.planning(op).await,
+            RaiseFlag | EndFlag | AddInvolvement | EndInvolvement | StepDown | OverseeEarlyHelp
+            | StepUp | EndEarlyHelp | Allocate | Close => self.case_management(op).await,
+        }
+    }
+
+    async fn front_door(&self, op: Op) -> Target {
+        let (child, contact) = self.contact().await;
+        let c = format!("/api/v1/contacts/{contact}");
+        let (token, body) = match op {
+            Op::Screen => (&self.manager, screening("given")),
+            Op::ApproveConsent => {
+                self.ok(
+                    &self.worker,
+                    &format!("{c}/screening"),
+                    screening("not-sought"),
+                )
+                .await;
+                (&self.manager, json!({}))
+            }
+            Op::RequestInformation => {
+                self.ok(&self.worker, &format!("{c}/screening"), screening("given"))
+                    .await;
+                (
+                    &self.worker,
+                    json!({"agency": "health", "question": "Is the child registered with a GP?"}),
+                )
+            }
+            Op::Decide => (&self.manager, decision()),
+            Op::Oversee => {
+                // A social worker's decision waits for a manager's oversight.
+                self.ok(&self.worker, &format!("{c}/decision"), decision())
+                    .await;
+                (&self.manager, json!({}))
+            }
+            Op::Feedback => {
+                self.ok(&self.manager, &format!("{c}/decision"), decision())
+                    .await;
+                (
+                    &self.worker,
+                    json!({"method": "phone", "given_at": "2025-09-10T11:00:00+01:00",
+                        "summary": "Told the school the outcome"}),
+                )
+            }
+            Op::Respond => {
+                self.ok(&self.worker, &format!("{c}/screening"), screening("given"))
+                    .await;
+                let r = self
+                    .ok(
+                        &self.worker,
+                        &format!("{c}/information-requests"),
+                        json!({"agency": "police", "question": "Any call-outs to the address this year?"}),
+                    )
+                    .await;
+                let request = r["id"].as_str().unwrap().to_owned();
+                return Target {
+                    read: format!("/api/v1/information-requests/{request}"),
+                    meanwhile: Meanwhile::Request(
+                        child,
+                        InformationRequestId::parse(&request).unwrap(),
+                    ),
+                    id: request,
+                    record: None,
+                    token: self.police.clone(),
+                    body: json!({"response": "Two call-outs in March; the child was seen and well."}),
+                };
+            }
+            _ => unreachable!("{op:?} is not a front door change"),
+        };
+        Target {
+            id: contact.clone(),
+            record: None,
+            token: token.clone(),
+            body,
+            read: format!("{c}/case"),
+            meanwhile: Meanwhile::CaseNote(child),
+        }
+    }
+
+    /// Strategy discussion (a section 47 enquiry) → its outcome (the ICPC scheduled) → the ICPC (a plan and its
+    /// first core group) → the core group: as far as `op` needs.
+    async fn protection(&self, op: Op) -> Target {
+        let child = self.child(Some("2025-07-28")).await;
+        let base = format!("/api/v1/children/{child}");
+        let at = |token: &str, record: Option<&Value>, body| {
+            self.target(child, "protection", token, record, body)
+        };
+        match op {
+            Op::StrategyNamingChild => {
+                let mut body = strategy();
+                body["child_id"] = json!(child.to_string());
+                return at(&self.worker, None, body);
+            }
+            Op::Strategy => return at(&self.worker, None, strategy()),
+            _ => {}
+        }
+        let r = self
+            .ok(
+                &self.worker,
+                &format!("{base}/strategy-discussions"),
+                strategy(),
+            )
+            .await;
+        let s47 = &r["section47_id"];
+        let outcome = json!({"outcome_date": "2025-08-08", "outcome": "substantiated-at-risk", "icpc_required": true});
+        if op == Op::Section47Outcome {
+            return at(&self.worker, Some(s47), outcome);
+        }
+        let r = self
+            .ok(
+                &self.worker,
+                &format!("{base}/section47s/{}/outcome", s47.as_str().unwrap()),
+                outcome,
+            )
+            .await;
+        let conference = &r["conference_id"];
+        let icpc = json!({
+            "held_on": "2025-08-15", "outcome": "cp-plan", "category": "NEG",
+            "needs": "Regular meals, clean clothes, school and health appointments kept.",
+            "desired_outcomes": "Fed, at school every day and seen by the GP.",
+            "actions": [{"description": "Referral to family support", "owner": "Sam Okoro", "due_on": "2025-08-22"}]
+        });
+        if op == Op::Conference {
+            return at(&self.chair, Some(conference), icpc);
+        }
+        let r = self
+            .ok(
+                &self.chair,
+                &format!("{base}/conferences/{}", conference.as_str().unwrap()),
+                icpc,
+            )
+            .await;
+        assert_eq!(op, Op::CoreGroup);
+        at(
+            &self.worker,
+            Some(&r["core_group_id"]),
+            json!({"held_on": "2025-09-01", "attendees": "Mother, Sam Okoro, Ms Rowe, health visitor",
+                "notes": "Actions on track."}),
+        )
+    }
+
+    async fn planning(&self, op: Op) -> Target {
+        let child = self.child(Some("2025-08-20")).await;
+        let base = format!("/api/v1/children/{child}");
+        let at = |token: &str, record: Option<&Value>, body| {
+            self.target(child, "plans", token, record, body)
+        };
+        match op {
+            Op::RecordAssessment => at(&self.worker, None, assessment()),
+            Op::UpdateAssessment => {
+                let a = self
+                    .ok(&self.worker, &format!("{base}/assessments"), assessment())
+                    .await;
+                at(&self.worker, Some(&a["id"]), with_outcome(assessment()))
+            }
+            Op::AuthoriseAssessment => {
+                let a = self
+                    .ok(
+                        &self.worker,
+                        &format!("{base}/assessments"),
+                        with_outcome(assessment()),
+                    )
+                    .await;
+                at(&self.manager, Some(&a["id"]), json!({}))
+            }
+            Op::CreatePlan => at(&self.worker, None, plan()),
+            _ => {
+                let p = self
+                    .ok(&self.worker, &format!("{base}/plans"), plan())
+                    .await;
+                let plan = &p["id"];
+                match op {
+                    Op::AddPlanActions => at(
+                        &self.worker,
+                        Some(plan),
+                        json!({"actions": [{"description": "Call the GP", "owner": "Social worker", "due_on": "2025-09-30"}]}),
+                    ),
+                    Op::ReviewPlan => {
+                        let progress: Vec<Value> = p["actions"]
+                            .as_array()
+                            .unwrap()
+                            .iter()
+                            .map(|a| json!({"action_id": a["id"], "progress": "Under way", "status": "open"}))
+                            .collect();
+                        at(
+                            &self.worker,
+                            Some(plan),
+                            json!({"held_on": TODAY, "summary": "Attendance is up; mum has started the programme",
+                                "progress": progress, "next_review_on": "2025-11-03"}),
+                        )
+                    }
+                    Op::EndPlan => at(
+                        &self.worker,
+                        Some(plan),
+                        json!({"end_date": TODAY, "end_reason": "Stepped down to early help"}),
+                    ),
+                    Op::RecordVisit => at(
+                        &self.worker,
+                        None,
+                        json!({"visited_on": TODAY, "child_seen": true, "seen_alone": true, "bedroom_seen": true,
+                            "wishes_and_feelings": "Showed me her drawings; says home is quieter",
+                            "observations": "Home warm and tidy; food in the fridge"}),
+                    ),
+                    _ => unreachable!("{op:?} is not a planning change"),
+                }
+            }
+        }
+    }
+
+    async fn case_management(&self, op: Op) -> Target {
+        // Closing needs an open episode with no open plan; stepping up needs no open referral.
+        let child = self.child((op == Op::Close).then_some("2025-06-02")).await;
+        let base = format!("/api/v1/children/{child}");
+        let at = |token: &str, record: Option<&Value>, body| {
+            self.target(child, "case-management", token, record, body)
+        };
+        let flag = json!({"kind": "gang-involvement", "from": "2025-09-01", "notes": "Seen with older youths"});
+        let involvement = json!({"worker_name": "Dee Outreach", "from": "2025-09-01"});
+        match op {
+            Op::RaiseFlag => at(&self.worker, None, flag),
+            Op::EndFlag => {
+                let f = self.ok(&self.worker, &format!("{base}/flags"), flag).await;
+                at(&self.worker, Some(&f["id"]), json!({"to": TODAY}))
+            }
+            Op::AddInvolvement => at(&self.worker, None, involvement),
+            Op::EndInvolvement => {
+                let i = self
+                    .ok(
+                        &self.worker,
+                        &format!("{base}/specialist-involvements"),
+                        involvement,
+                    )
+                    .await;
+                at(&self.worker, Some(&i["id"]), json!({"to": TODAY}))
+            }
+            Op::StepDown => at(&self.worker, None, early_help()),
+            Op::Allocate => at(
+                &self.manager,
+                None,
+                json!({"worker": self.worker_id.to_string()}),
+            ),
+            Op::Close => at(&self.worker, None, json!({"date": TODAY, "reason": "RC7"})),
+            _ => {
+                // An episode stepped down by a social worker waits for a manager's oversight.
+                let e = self
+                    .ok(&self.worker, &format!("{base}/early-help"), early_help())
+                    .await;
+                let episode = Some(&e["id"]);
+                match op {
+                    Op::OverseeEarlyHelp => at(&self.manager, episode, json!({})),
+                    Op::StepUp => at(
+                        &self.worker,
+                        episode,
+                        json!({"source": "5D", "reason": "Missing from home twice this week"}),
+                    ),
+                    Op::EndEarlyHelp => {
+                        at(&self.worker, episode, json!({"end_reason": "needs-met"}))
+                    }
+                    _ => unreachable!("{op:?} is not a case management change"),
+                }
+            }
+        }
+    }
+
+    /// Someone else changes the record while the first user has it open.
+    async fn meanwhile(&self, m: &Meanwhile) {
+        let system = Actor::system("test");
+        let (child, created, updated) = match m {
+            Meanwhile::CaseNote(child) => (
+                *child,
+                RecordSet {
+                    case_notes: vec![CaseNote {
+                        id: CaseNoteId::new(),
+                        la: la(),
+                        child_id: *child,
+                        kind: CaseNoteKind::Note,
+                        written_by: None,
+                        at: self.now,
+                        text: "Phoned the school: the child is in class today.".into(),
+                    }],
+                    ..RecordSet::default()
+                },
+                RecordSet::default(),
+            ),
+            Meanwhile::Request(child, id) => {
+                let file = self.store.case_file(*child).await.unwrap().unwrap();
+                let mut request = file
+                    .information_requests
+                    .into_iter()
+                    .find(|r| r.id == *id)
+                    .unwrap();
+                request.question.push_str(" And since January?");
+                (
+                    *child,
+                    RecordSet::default(),
+                    RecordSet {
+                        information_requests: vec![request],
+                        ..RecordSet::default()
+                    },
+                )
+            }
+        };
+        let saved = self
+            .store
+            .save_case_change(
+                &system,
+                CaseChange {
+                    child,
+                    created,
+                    updated,
+                    seen_version: None,
+                    seen_record: None,
+                },
+                Box::new(|_| Decision::Allow),
+            )
+            .await
+            .unwrap();
+        assert!(matches!(saved, store::Viewed::Allowed(_)));
+    }
+
+    async fn snapshot(&self, t: &Target) -> Snapshot {
+        let r = self
+            .http
+            .get(format!("{}{}", self.base, t.read))
+            .bearer_auth(&t.token)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::OK, "GET {}", t.read);
+        Snapshot {
+            record: r.json().await.unwrap(),
+            counts: self.store.counts().await.unwrap().0,
+        }
+    }
+
+    /// Send the change based on `version`: `If-Match` for the API, the form's `version` field for a page.
+    async fn send(&self, t: &Target, path: &str, version: i64) -> (StatusCode, String) {
+        let req = self
+            .http
+            .post(format!("{}{path}", self.base))
+            .bearer_auth(&t.token);
+        let req = if path.starts_with("/api/") {
+            req.header("If-Match", format!("\"{version}\""))
+                .json(&t.body)
+        } else {
+            let mut fields = Vec::new();
+            form_fields("", &t.body, &mut fields);
+            fields.push(("version".to_owned(), version.to_string()));
+            req.header("content-type", "application/x-www-form-urlencoded")
+                .body(
+                    form_urlencoded::Serializer::new(String::new())
+                        .extend_pairs(&fields)
+                        .finish(),
+                )
+        };
+        let r = req.send().await.unwrap();
+        (r.status(), r.text().await.unwrap())
+    }
+
+    /// One change route: stale → 409 and nothing changed; current → saved and the version moves on.
+    async fn walk(&self, name: &str, template: &str, op: Op, tally: &mut Tally) {
+        let t = self.seed(op).await;
+        let path = fill(template, &t);
+        let page = !path.starts_with("/api/");
+        if page {
+            tally.pages += 1;
+        } else {
+            tally.api += 1;
+        }
+        let mut fail = |what: String| {
+            tally
+                .failures
+                .push(format!("{name} (POST {template}): {what}"))
+        };
+        // The user opens the record; meanwhile someone else changes it.
+        let seen = self.snapshot(&t).await.version();
+        self.meanwhile(&t.meanwhile).await;
+        let before = self.snapshot(&t).await;
+        let current = before.version();
+        assert_ne!(
+            seen, current,
+            "{name}: the other change moved the version on"
+        );
+
+        // Based on what they saw: refused, and nothing changes.
+        let (status, text) = self.send(&t, &path, seen).await;
+        let after = self.snapshot(&t).await;
+        let mut refused = true;
+        if status != StatusCode::CONFLICT {
+            refused = false;
+            fail(format!(
+                "based on a stale version, answered {status}, not 409: {}",
+                said(&text)
+            ));
+        }
+        if after.version() != current {
+            refused = false;
+            fail(format!(
+                "a stale attempt moved the version on ({current} → {})",
+                after.version()
+            ));
+        } else if after.record != before.record {
+            refused = false;
+            fail(format!(
+                "a stale attempt changed the record as read back ({})",
+                t.read
+            ));
+        }
+        if after.counts != before.counts {
+            refused = false;
+            fail(format!(
+                "a stale attempt changed the record counts: {}",
+                changed(&before.counts, &after.counts).join(", ")
+            ));
+        }
+
+        // Based on the version as it is now: saved, and the version moves on.
+        let (status, text) = self.send(&t, &path, current).await;
+        let answered = if page {
+            status == StatusCode::SEE_OTHER
+        } else {
+            status.is_success()
+        };
+        if !answered {
+            fail(format!(
+                "based on the current version, answered {status}, not {}: {}",
+                if page { "303" } else { "2xx" },
+                said(&text)
+            ));
+        }
+        let moved = self.snapshot(&t).await.version();
+        if moved == current {
+            fail(format!("saved, but the version is still {current}"));
+        }
+        if refused {
+            tally.refused += 1;
+        }
+        if answered && moved != current {
+            tally.saved += 1;
+        }
+    }
+}
+
+/// Every change route of the router, walked; the figures, and what failed.
+async fn story<S: Store>(store: S) -> (String, Vec<String>) {
+    let now: Timestamp = NOW.parse().unwrap();
+    let services = Services::new(store.clone()).with_clock(Clock::Fixed(now));
+    services
+        .ensure_local_authorities(&Actor::system("test"), &[la()])
+        .await
+        .unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(web::serve(
+        services.clone(),
+        listener,
+        std::future::pending(),
+    ));
+    let (worker, worker_id) = user(&services, "v-worker", Role::SocialWorker, None).await;
+    let (manager, _) = user(&services, "v-manager", Role::TeamManager, None).await;
+    let (chair, _) = user(&services, "v-chair", Role::ReviewingOfficer, None).await;
+    let (police, _) = user(&services, "v-police", Role::Partner, Some(Agency::Police)).await;
+    let world = World {
+        store: store.clone(),
+        base,
+        http: reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap(),
+        now,
+        worker,
+        worker_id,
+        manager,
+        chair,
+        police,
+    };
+
+    // The table against the router: every route that is not a GET is walked or says why not.
+    let table = web::routes::table::<S>();
+    let changes: Vec<_> = table
+        .iter()
+        .filter(|r| r.method.as_str() != "GET")
+        .collect();
+    let unlisted: Vec<String> = changes
+        .iter()
+        .filter(|r| {
+            op_of(r.name).is_none() && !NO_EXISTING_RECORD.iter().any(|(n, _)| *n == r.name)
+        })
+        .map(|r| format!("{} {} ({})", r.method, r.path, r.name))
+        .collect();
+    assert!(
+        unlisted.is_empty(),
+        "change routes with no version check walked here (add each to CHANGES, or to NO_EXISTING_RECORD with \
+         its reason): {unlisted:?}"
+    );
+    let listed = CHANGES
+        .iter()
+        .flat_map(|(_, names)| names.iter().copied())
+        .chain(NO_EXISTING_RECORD.iter().map(|(n, _)| *n));
+    for name in listed {
+        assert!(
+            changes.iter().any(|r| r.name == name),
+            "{name} is listed here but is no change route of the router"
+        );
+    }
+
+    // The walk, in the router's order.
+    let mut tally = Tally::default();
+    for r in &changes {
+        if let Some(op) = op_of(r.name) {
+            world.walk(r.name, r.path, op, &mut tally).await;
+        }
+    }
+    let walked = tally.api + tally.pages;
+    let summary = format!(
+        "versions ({}): {walked} change routes walked ({} API, {} pages); {} stale attempts refused with 409 and \
+         nothing changed; {} current attempts saved, the version moved on; {} POST routes change no existing \
+         record (sign-in, sign-out, recording a contact, supervision)",
+        store.backend_name(),
+        tally.api,
+        tally.pages,
+        tally.refused,
+        tally.saved,
+        NO_EXISTING_RECORD.len(),
+    );
+    (summary, tally.failures)
+}
+
+fn check(name: &str, (summary, failures): (String, Vec<String>)) {
+    support::report(name, &summary);
+    assert!(
+        failures.is_empty(),
+        "{} failures:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn versions_on_sqlite() {
+    let db = store_tests::sqlite().await;
+    check("versions-sqlite", story(db.store.clone()).await);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn versions_on_postgres() {
+    if !store_tests::pg_configured("versions_on_postgres") {
+        return;
+    }
+    let db = store_tests::PgTestDb::create().await.unwrap();
+    check("versions-postgres", story(db.open().await).await);
+}
