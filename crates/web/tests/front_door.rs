@@ -12,100 +12,12 @@
 
 mod support;
 
-use domain::audit::Actor;
 use domain::codes::{Agency, Role};
-use domain::identifiers::LaCode;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
-use service::{Clock, NewUser, Services};
+use service::Clock;
 use store::Store;
-
-struct App {
-    base: String,
-    http: reqwest::Client,
-}
-
-struct Answer {
-    status: StatusCode,
-    etag: Option<String>,
-    body: Value,
-}
-
-impl App {
-    async fn call(
-        &self,
-        method: reqwest::Method,
-        token: &str,
-        path: &str,
-        body: Option<Value>,
-        if_match: Option<&str>,
-    ) -> Answer {
-        let mut req = self
-            .http
-            .request(method, format!("{}{path}", self.base))
-            .bearer_auth(token);
-        if let Some(b) = body {
-            req = req.json(&b);
-        }
-        if let Some(v) = if_match {
-            req = req.header("If-Match", v);
-        }
-        let r = req.send().await.unwrap();
-        let status = r.status();
-        let etag = r
-            .headers()
-            .get("etag")
-            .map(|v| v.to_str().unwrap().to_owned());
-        Answer {
-            status,
-            etag,
-            body: r.json().await.unwrap_or(Value::Null),
-        }
-    }
-
-    async fn get(&self, token: &str, path: &str) -> Answer {
-        self.call(reqwest::Method::GET, token, path, None, None)
-            .await
-    }
-
-    async fn post(&self, token: &str, path: &str, body: Value, if_match: Option<&str>) -> Answer {
-        self.call(reqwest::Method::POST, token, path, Some(body), if_match)
-            .await
-    }
-}
-
-async fn user<S: Store>(
-    services: &Services<S>,
-    username: &str,
-    role: Role,
-    agency: Option<Agency>,
-) -> String {
-    let system = Actor::system("test");
-    services
-        .add_user(
-            &system,
-            NewUser {
-                username: username.into(),
-                display_name: None,
-                role,
-                las: vec![LaCode::parse("213").unwrap()],
-                agency,
-                password: None,
-            },
-        )
-        .await
-        .unwrap();
-    services.create_api_token(&system, username).await.unwrap()
-}
-
-fn fields(problem: &Value) -> Vec<String> {
-    problem["errors"]
-        .as_array()
-        .unwrap_or(&Vec::new())
-        .iter()
-        .map(|e| e["field"].as_str().unwrap().to_owned())
-        .collect()
-}
+use support::{TestApp, TestDb, fields};
 
 fn contact(first: &str, dob: &str, received_at: &str) -> Value {
     json!({
@@ -118,35 +30,29 @@ fn contact(first: &str, dob: &str, received_at: &str) -> Value {
     })
 }
 
-async fn story<S: Store>(store: S) -> String {
+async fn story<S: Store>(db: TestDb<S>) -> String {
     // Now: Friday 22 August 2025, 17:00 BST. Monday 25 August is the summer bank holiday.
     let now: domain::datetime::Timestamp = "2025-08-22T16:00:00Z".parse().unwrap();
-    let services = Services::new(store.clone()).with_clock(Clock::Fixed(now));
-    services
-        .ensure_local_authorities(&Actor::system("test"), &[LaCode::parse("213").unwrap()])
-        .await
-        .unwrap();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let app = App {
-        base: format!("http://{}", listener.local_addr().unwrap()),
-        http: reqwest::Client::new(),
-    };
-    tokio::spawn(web::serve(
-        services.clone(),
-        listener,
-        std::future::pending(),
-    ));
-    let worker = user(&services, "fd-worker", Role::MashWorker, None).await;
-    let manager = user(&services, "fd-manager", Role::TeamManager, None).await;
-    let police = user(&services, "fd-police", Role::Partner, Some(Agency::Police)).await;
-    let health = user(&services, "fd-health", Role::Partner, Some(Agency::Health)).await;
+    let app = TestApp::spawn(db, Clock::Fixed(now)).await;
+    let store = app.store();
+    app.ensure_las(&["213"]).await;
+    let worker = app.with_user("fd-worker", Role::MashWorker, &["213"]).await;
+    let manager = app
+        .with_user("fd-manager", Role::TeamManager, &["213"])
+        .await;
+    let police = app
+        .with_partner("fd-police", Agency::Police, &["213"])
+        .await;
+    let health = app
+        .with_partner("fd-health", Agency::Health, &["213"])
+        .await;
     let mut checks = 0;
 
     // A contact without a source: refused, naming the field; nothing saved.
     let before = store.counts().await.unwrap();
     let mut bad = contact("Ava", "2016-02-02", "2025-08-22T15:55:00Z");
     bad.as_object_mut().unwrap().remove("source");
-    let r = app.post(&worker, "/api/v1/contacts", bad, None).await;
+    let r = app.post(&worker, "/api/v1/contacts", bad).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(fields(&r.body), ["source"]);
     assert_eq!(store.counts().await.unwrap().0, before.0, "nothing saved");
@@ -158,7 +64,6 @@ async fn story<S: Store>(store: S) -> String {
             &worker,
             "/api/v1/contacts",
             contact("Ava", "2016-02-02", "2025-08-22T15:55:00Z"),
-            None,
         )
         .await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
@@ -171,7 +76,6 @@ async fn story<S: Store>(store: S) -> String {
             &worker,
             "/api/v1/contacts",
             contact("Ben", "2019-03-03", "2025-08-22T15:55:00Z"),
-            None,
         )
         .await;
     assert_eq!(r.status, StatusCode::CREATED);
@@ -198,11 +102,11 @@ async fn story<S: Store>(store: S) -> String {
     assert_eq!(case.status, StatusCode::OK);
     let v0 = case.etag.clone().unwrap();
     let r = app
-        .post(
+        .post_if_match(
             &manager,
             &format!("/api/v1/contacts/{ava}/screening"),
             json!({"threshold": "4", "rag": "amber", "rag_rationale": "Domestic abuse, children present", "consent": "not-sought"}),
-            Some(&v0),
+            &v0,
         )
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -215,23 +119,23 @@ async fn story<S: Store>(store: S) -> String {
     checks += 1;
     // The manager rates it amber; not seeking consent (it would put the children at risk) is approved.
     let r = app
-        .post(
+        .post_if_match(
             &manager,
             &format!("/api/v1/contacts/{ava}/screening"),
             json!({"threshold": "4", "rag": "amber", "rag_rationale": "Domestic abuse, children present",
                    "consent": "not-sought", "consent_rationale": "Asking would alert the alleged perpetrator"}),
-            Some(&v0),
+            &v0,
         )
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     let v1 = r.etag.unwrap();
     // A change made from the old version is refused rather than overwrite it.
     let stale = app
-        .post(
+        .post_if_match(
             &worker,
             &format!("/api/v1/contacts/{ava}/screening"),
             json!({"rag": "green", "rag_rationale": "Nothing to see"}),
-            Some(&v0),
+            &v0,
         )
         .await;
     assert_eq!(stale.status, StatusCode::CONFLICT);
@@ -242,17 +146,16 @@ async fn story<S: Store>(store: S) -> String {
             &worker,
             &format!("/api/v1/contacts/{ava}/information-requests"),
             json!({"agency": "police", "question": "Callouts?"}),
-            None,
         )
         .await;
     assert_eq!(early.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(fields(&early.body), ["consent"]);
     let r = app
-        .post(
+        .post_if_match(
             &manager,
             &format!("/api/v1/contacts/{ava}/consent-approval"),
             json!({}),
-            Some(&v1),
+            &v1,
         )
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
@@ -270,7 +173,6 @@ async fn story<S: Store>(store: S) -> String {
                 &worker,
                 &format!("/api/v1/contacts/{ava}/information-requests"),
                 json!({"agency": agency, "question": question}),
-                None,
             )
             .await;
         assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
@@ -302,7 +204,6 @@ async fn story<S: Store>(store: S) -> String {
                 token,
                 &format!("/api/v1/information-requests/{theirs}/response"),
                 json!({"response": "Not ours to answer"}),
-                None,
             )
             .await;
         assert_eq!(r.status, StatusCode::NOT_FOUND);
@@ -318,7 +219,6 @@ async fn story<S: Store>(store: S) -> String {
                 token,
                 &format!("/api/v1/information-requests/{mine}/response"),
                 json!({"response": "Two callouts in March; both children seen and well."}),
-                None,
             )
             .await;
         assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.body);
@@ -331,7 +231,6 @@ async fn story<S: Store>(store: S) -> String {
             &manager,
             &format!("/api/v1/contacts/{ava}/decision"),
             json!({"outcome": "strategy-discussion", "primary_need": "N1"}),
-            None,
         )
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -343,7 +242,6 @@ async fn story<S: Store>(store: S) -> String {
             &format!("/api/v1/contacts/{ava}/decision"),
             json!({"outcome": "strategy-discussion", "primary_need": "N1",
                    "rationale": "Police history and an injury: threshold for a strategy discussion is met"}),
-            None,
         )
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
@@ -353,7 +251,6 @@ async fn story<S: Store>(store: S) -> String {
             &format!("/api/v1/contacts/{ben}/decision"),
             json!({"outcome": "early-help", "rationale": "Younger sibling; needs support, not protection",
                    "next_steps": "Family support worker to visit within 10 days", "receiving_service": "Family Hub North"}),
-            None,
         )
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
@@ -387,7 +284,6 @@ async fn story<S: Store>(store: S) -> String {
                 &worker,
                 &format!("/api/v1/contacts/{id}/feedback"),
                 json!({"method": "phone", "given_at": "2025-08-22T17:00:00+01:00", "summary": "Told PC Example the outcome"}),
-                None,
             )
             .await;
         assert_eq!(r.status, StatusCode::OK, "{}", r.body);
@@ -467,15 +363,12 @@ async fn story<S: Store>(store: S) -> String {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn front_door_on_sqlite() {
-    let db = store_tests::sqlite().await;
-    support::report("front-door-sqlite", &story(db.store.clone()).await);
+    support::report("front-door-sqlite", &story(TestDb::sqlite().await).await);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn front_door_on_postgres() {
-    if !store_tests::pg_configured("front_door_on_postgres") {
-        return;
+    if let Some(db) = TestDb::postgres("front_door_on_postgres").await {
+        support::report("front-door-postgres", &story(db).await);
     }
-    let db = store_tests::PgTestDb::create().await.unwrap();
-    support::report("front-door-postgres", &story(db.open().await).await);
 }
