@@ -27,7 +27,10 @@ pub struct Application<S> {
 
 impl<S: Store> Application<S> {
     /// Apply `settings` to `services` and start listening.
-    pub async fn build(services: Services<S>, settings: Settings) -> std::io::Result<Application<S>> {
+    pub async fn build(
+        services: Services<S>,
+        settings: Settings,
+    ) -> std::io::Result<Application<S>> {
         let services = services.with_session_settings(settings.sessions);
         let listener = TcpListener::bind(settings.address).await?;
         let address = listener.local_addr()?;
