@@ -406,11 +406,6 @@ async fn execute<S: Store>(services: Services<S>, command: Command) -> anyhow::R
             if session_idle_minutes == 0 || session_absolute_hours == 0 {
                 bail!("--session-idle-minutes and --session-absolute-hours must be at least 1");
             }
-            let services = services.with_session_settings(service::sessions::SessionSettings {
-                idle: std::time::Duration::from_secs(session_idle_minutes * 60),
-                absolute: std::time::Duration::from_secs(session_absolute_hours * 3600),
-                ..service::sessions::SessionSettings::default()
-            });
             if demo {
                 if services.store().has_people(None).await? {
                     services
@@ -424,13 +419,22 @@ async fn execute<S: Store>(services: Services<S>, command: Command) -> anyhow::R
                 }
                 print_sign_ins(&demo_las()?);
             }
-            let listener = tokio::net::TcpListener::bind(addr)
+            let settings = web::startup::Settings {
+                address: addr,
+                sessions: service::sessions::SessionSettings {
+                    idle: std::time::Duration::from_secs(session_idle_minutes * 60),
+                    absolute: std::time::Duration::from_secs(session_absolute_hours * 3600),
+                    ..service::sessions::SessionSettings::default()
+                },
+            };
+            let app = web::startup::Application::build(services, settings)
                 .await
                 .with_context(|| format!("cannot listen on {addr}"))?;
-            let local = listener.local_addr()?;
-            println!("Frontdoor is running at http://{local}/ (press Ctrl+C to stop)");
-            tracing::info!(%local, database = services.store().backend_name(), "serving");
-            web::serve(services, listener, shutdown_signal()).await?;
+            println!(
+                "Frontdoor is running at http://{}/ (press Ctrl+C to stop)",
+                app.address()
+            );
+            app.run_until(shutdown_signal()).await?;
             Ok(())
         }
         Command::User {

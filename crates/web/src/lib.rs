@@ -17,6 +17,7 @@ mod middleware;
 pub mod openapi;
 mod pages;
 pub mod routes;
+pub mod startup;
 
 use std::future::Future;
 use std::sync::Arc;

@@ -6,66 +6,17 @@
     clippy::indexing_slicing
 )]
 
-use domain::audit::Actor;
+mod support;
+
 use domain::codes::{Agency, Role};
-use domain::identifiers::LaCode;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
-use service::{Clock, NewUser, Services};
+use service::Clock;
 use store::{AuditFilter, Store};
-
-/// A running app and a client.
-struct TestApp<S> {
-    base: String,
-    http: reqwest::Client,
-    services: Services<S>,
-}
+use support::{TestApp, TestDb, fields};
 
 impl<S: Store> TestApp<S> {
-    async fn spawn(store: S, clock: Clock) -> TestApp<S> {
-        let services = Services::new(store).with_clock(clock);
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let base = format!("http://{}", listener.local_addr().unwrap());
-        tokio::spawn(web::serve(
-            services.clone(),
-            listener,
-            std::future::pending(),
-        ));
-        TestApp {
-            base,
-            http: reqwest::Client::new(),
-            services,
-        }
-    }
-
-    async fn token(
-        &self,
-        username: &str,
-        role: Role,
-        las: &[&str],
-        agency: Option<Agency>,
-    ) -> String {
-        let system = Actor::system("test");
-        self.services
-            .add_user(
-                &system,
-                NewUser {
-                    username: username.into(),
-                    display_name: None,
-                    role,
-                    las: las.iter().map(|l| LaCode::parse(l).unwrap()).collect(),
-                    agency,
-                    password: None,
-                },
-            )
-            .await
-            .unwrap();
-        self.services
-            .create_api_token(&system, username)
-            .await
-            .unwrap()
-    }
-
+    /// `POST /api/v1/contacts`, with an `Idempotency-Key` when given.
     async fn post_contact(
         &self,
         token: &str,
@@ -73,27 +24,14 @@ impl<S: Store> TestApp<S> {
         body: &Value,
     ) -> (StatusCode, reqwest::header::HeaderMap, Value) {
         let mut req = self
-            .http
-            .post(format!("{}/api/v1/contacts", self.base))
+            .request(reqwest::Method::POST, "/api/v1/contacts")
             .bearer_auth(token)
             .json(body);
         if let Some(k) = key {
             req = req.header("Idempotency-Key", k);
         }
-        let r = req.send().await.unwrap();
-        let status = r.status();
-        let headers = r.headers().clone();
-        (status, headers, r.json().await.unwrap_or(Value::Null))
-    }
-
-    async fn get(&self, token: Option<&str>, path: &str) -> (StatusCode, Value) {
-        let mut req = self.http.get(format!("{}{path}", self.base));
-        if let Some(t) = token {
-            req = req.bearer_auth(t);
-        }
-        let r = req.send().await.unwrap();
-        let status = r.status();
-        (status, r.json().await.unwrap_or(Value::Null))
+        let r = self.send(req).await;
+        (r.status, r.headers, r.body)
     }
 }
 
@@ -108,32 +46,21 @@ fn contact_body(la: &str, received_at: &str) -> Value {
     })
 }
 
-fn fields(problem: &Value) -> Vec<String> {
-    problem["errors"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["field"].as_str().unwrap().to_owned())
-        .collect()
-}
-
 /// The API as a MASH worker, a partner, an anonymous caller and a worker from another LA see it.
-async fn api_story<S: Store>(store: S) {
+async fn api_story<S: Store>(db: TestDb<S>) {
     // "Now" is Friday 3 May 2024, 22:00 BST; Monday 6 May is the early May bank holiday.
     let now = "2024-05-03T21:00:00Z".parse().unwrap();
-    let app = TestApp::spawn(store, Clock::Fixed(now)).await;
+    let app = TestApp::spawn(db, Clock::Fixed(now)).await;
     let worker = app
-        .token("api-worker", Role::MashWorker, &["213"], None)
+        .with_user("api-worker", Role::MashWorker, &["213"])
         .await;
-    let other_la = app
-        .token("api-other", Role::MashWorker, &["205"], None)
-        .await;
+    let other_la = app.with_user("api-other", Role::MashWorker, &["205"]).await;
     let partner = app
-        .token("api-police", Role::Partner, &["213"], Some(Agency::Police))
+        .with_partner("api-police", Agency::Police, &["213"])
         .await;
 
     // Health.
-    let (status, health) = app.get(None, "/healthz").await;
+    let (status, health) = app.get_anonymously("/healthz").await.parts();
     assert_eq!(status, StatusCode::OK);
     assert_eq!(health["status"], "ok");
 
@@ -189,14 +116,15 @@ async fn api_story<S: Store>(store: S) {
 
     // Reading it back.
     let (status, got) = app
-        .get(Some(&worker), &format!("/api/v1/contacts/{id}"))
-        .await;
+        .get(&worker, &format!("/api/v1/contacts/{id}"))
+        .await
+        .parts();
     assert_eq!(status, StatusCode::OK);
     assert_eq!(got, created);
 
     // The MASH worklist in DESIGN.md's shape: the contacts awaiting a decision, each with its RAG rating (none
     // yet), when the decision is due and whether that has passed (as when it was recorded).
-    let (status, list) = app.get(Some(&worker), "/api/v1/worklists/mash").await;
+    let (status, list) = app.get(&worker, "/api/v1/worklists/mash").await.parts();
     assert_eq!(status, StatusCode::OK, "{list}");
     let row = list
         .as_array()
@@ -210,18 +138,23 @@ async fn api_story<S: Store>(store: S) {
     assert!(row["rag"].is_null());
 
     // Not signed in: 401. Another LA's worker and a made-up id: the same 404. A partner may not record: 403.
-    let (status, problem) = app.get(None, &format!("/api/v1/contacts/{id}")).await;
+    let (status, problem) = app
+        .get_anonymously(&format!("/api/v1/contacts/{id}"))
+        .await
+        .parts();
     assert_eq!(status, StatusCode::UNAUTHORIZED);
     assert_eq!(problem["status"], 401);
     let (status, foreign) = app
-        .get(Some(&other_la), &format!("/api/v1/contacts/{id}"))
-        .await;
+        .get(&other_la, &format!("/api/v1/contacts/{id}"))
+        .await
+        .parts();
     let (status2, missing) = app
         .get(
-            Some(&other_la),
+            &other_la,
             &format!("/api/v1/contacts/{}", domain::ids::ContactId::new()),
         )
-        .await;
+        .await
+        .parts();
     assert_eq!(
         (status, status2),
         (StatusCode::NOT_FOUND, StatusCode::NOT_FOUND)
@@ -276,7 +209,7 @@ async fn api_story<S: Store>(store: S) {
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{problem}");
     let r = app
         .http
-        .post(format!("{}/api/v1/contacts", app.base))
+        .post(format!("{}/api/v1/contacts", app.address))
         .bearer_auth(&worker)
         .header("content-type", "application/json")
         .body("{not json")
@@ -314,12 +247,12 @@ async fn api_story<S: Store>(store: S) {
     assert!(views.iter().all(|e| e.request_id.is_some()));
 
     // Unknown API paths are problem documents; unknown pages are GOV.UK 404 pages.
-    let (status, problem) = app.get(Some(&worker), "/api/v1/nothing").await;
+    let (status, problem) = app.get(&worker, "/api/v1/nothing").await.parts();
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert_eq!(problem["status"], 404);
     let page = app
         .http
-        .get(format!("{}/no-such-page", app.base))
+        .get(format!("{}/no-such-page", app.address))
         .send()
         .await
         .unwrap();
@@ -329,24 +262,26 @@ async fn api_story<S: Store>(store: S) {
 
 #[tokio::test]
 async fn api_on_sqlite() {
-    let db = store_tests::sqlite().await;
-    api_story(db.store.clone()).await;
+    api_story(TestDb::sqlite().await).await;
 }
 
 #[tokio::test]
 async fn api_on_postgres() {
-    if !store_tests::pg_configured("api_on_postgres") {
-        return;
+    if let Some(db) = TestDb::postgres("api_on_postgres").await {
+        api_story(db).await;
     }
-    let db = store_tests::PgTestDb::create().await.unwrap();
-    api_story(db.open().await).await;
 }
 
 #[tokio::test]
 async fn pages_have_security_headers_and_assets_load() {
-    let db = store_tests::sqlite().await;
-    let app = TestApp::spawn(db.store.clone(), Clock::System).await;
-    let r = app.http.get(format!("{}/", app.base)).send().await.unwrap();
+    let app = TestApp::spawn(TestDb::sqlite().await, Clock::System).await;
+    // As a browser: following the redirect to the sign-in page.
+    let browser = reqwest::Client::new();
+    let r = browser
+        .get(format!("{}/", app.address))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), StatusCode::OK);
     let h = r.headers().clone();
     assert!(
@@ -370,9 +305,8 @@ async fn pages_have_security_headers_and_assets_load() {
     }
     // Every asset the page links to is served, cacheable.
     for url in html.split('"').filter(|s| s.starts_with("/assets/")) {
-        let a = app
-            .http
-            .get(format!("{}{url}", app.base))
+        let a = browser
+            .get(format!("{}{url}", app.address))
             .send()
             .await
             .unwrap();
@@ -391,7 +325,7 @@ async fn the_openapi_document_describes_every_api_route() {
     fn table_of<S: Store>(_: &S) -> Vec<web::routes::RouteSpec<S>> {
         web::routes::table::<S>()
     }
-    let db = store_tests::sqlite().await;
+    let db = TestDb::sqlite().await;
     let doc = web::openapi::document();
     assert_eq!(doc["openapi"], "3.1.0");
     let mut missing = Vec::new();
@@ -423,8 +357,8 @@ async fn the_openapi_document_describes_every_api_route() {
         }
     }
     // And it is served.
-    let app = TestApp::spawn(db.store.clone(), Clock::System).await;
-    let (status, served) = app.get(None, "/api/v1/openapi.json").await;
+    let app = TestApp::spawn(db, Clock::System).await;
+    let (status, served) = app.get_anonymously("/api/v1/openapi.json").await.parts();
     assert_eq!(status, StatusCode::OK);
     assert_eq!(served, doc);
 }

@@ -10,128 +10,20 @@
     clippy::indexing_slicing
 )]
 
+mod support;
+
 use domain::audit::Actor;
 use domain::codes::{PlanKind, PrimaryNeed, ReferralSource, Role};
 use domain::datetime::Date;
 use domain::identifiers::LaCode;
 use domain::ids::{PersonId, PlanId, ReferralId};
 use domain::policy::Decision;
-use domain::records::{Person, Plan, RecordSet, Referral, User};
+use domain::records::{Person, Plan, RecordSet, Referral};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
-use service::{Clock, NewUser, Services};
+use service::Clock;
 use store::{CaseChange, Store};
-
-struct App {
-    base: String,
-    http: reqwest::Client,
-}
-
-struct Answer {
-    status: StatusCode,
-    body: Value,
-}
-
-impl App {
-    async fn call(
-        &self,
-        method: reqwest::Method,
-        token: &str,
-        path: &str,
-        body: Option<Value>,
-    ) -> Answer {
-        let mut req = self
-            .http
-            .request(method, format!("{}{path}", self.base))
-            .bearer_auth(token);
-        if let Some(b) = body {
-            req = req.json(&b);
-        }
-        let r = req.send().await.unwrap();
-        let status = r.status();
-        Answer {
-            status,
-            body: r.json().await.unwrap_or(Value::Null),
-        }
-    }
-
-    async fn get(&self, token: &str, path: &str) -> Answer {
-        self.call(reqwest::Method::GET, token, path, None).await
-    }
-
-    async fn post(&self, token: &str, path: &str, body: Value) -> Answer {
-        self.call(reqwest::Method::POST, token, path, Some(body))
-            .await
-    }
-
-    /// A page form post (no redirects followed): status and body text.
-    async fn form(&self, token: &str, path: &str, fields: &[(&str, &str)]) -> (StatusCode, String) {
-        let http = reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .unwrap();
-        let r = http
-            .post(format!("{}{path}", self.base))
-            .bearer_auth(token)
-            .header("content-type", "application/x-www-form-urlencoded")
-            .body(
-                form_urlencoded::Serializer::new(String::new())
-                    .extend_pairs(fields)
-                    .finish(),
-            )
-            .send()
-            .await
-            .unwrap();
-        (r.status(), r.text().await.unwrap())
-    }
-
-    async fn page(&self, token: &str, path: &str) -> (StatusCode, String) {
-        let r = self
-            .http
-            .get(format!("{}{path}", self.base))
-            .bearer_auth(token)
-            .send()
-            .await
-            .unwrap();
-        (r.status(), r.text().await.unwrap())
-    }
-}
-
-async fn user<S: Store>(
-    services: &Services<S>,
-    username: &str,
-    role: Role,
-    la: &str,
-) -> (String, User) {
-    let system = Actor::system("test");
-    let u = services
-        .add_user(
-            &system,
-            NewUser {
-                username: username.into(),
-                display_name: Some(format!("{username} (test)")),
-                role,
-                las: vec![LaCode::parse(la).unwrap()],
-                agency: None,
-                password: None,
-            },
-        )
-        .await
-        .unwrap();
-    (
-        services.create_api_token(&system, username).await.unwrap(),
-        u,
-    )
-}
-
-fn fields(problem: &Value) -> Vec<String> {
-    problem["errors"]
-        .as_array()
-        .unwrap_or(&Vec::new())
-        .iter()
-        .map(|e| e["field"].as_str().unwrap().to_owned())
-        .collect()
-}
+use support::{TestApp, TestDb, fields, new_user};
 
 fn day(s: &str) -> Date {
     s.parse().unwrap()
@@ -162,31 +54,24 @@ async fn counts<S: Store>(store: &S) -> Vec<(&'static str, u64)> {
     store.counts().await.unwrap().0.0
 }
 
-async fn story<S: Store>(store: S) -> String {
+async fn story<S: Store>(db: TestDb<S>) -> String {
     // Now: Monday 10 June 2024, 11:00 BST.
     let now: domain::datetime::Timestamp = "2024-06-10T10:00:00Z".parse().unwrap();
-    let services = Services::new(store.clone()).with_clock(Clock::Fixed(now));
-    services
-        .ensure_local_authorities(
-            &Actor::system("test"),
-            &[LaCode::parse("213").unwrap(), LaCode::parse("205").unwrap()],
-        )
-        .await
-        .unwrap();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let app = App {
-        base: format!("http://{}", listener.local_addr().unwrap()),
-        http: reqwest::Client::new(),
-    };
-    tokio::spawn(web::serve(
-        services.clone(),
-        listener,
-        std::future::pending(),
-    ));
-    let (manager, manager_user) = user(&services, "cm-manager", Role::TeamManager, "213").await;
-    let (worker, worker_user) = user(&services, "cm-worker", Role::SocialWorker, "213").await;
-    let (_, worker2_user) = user(&services, "cm-worker2", Role::SocialWorker, "213").await;
-    let (other_la, _) = user(&services, "cm-other", Role::SocialWorker, "205").await;
+    let app = TestApp::spawn(db, Clock::Fixed(now)).await;
+    let store = app.store().clone();
+    app.ensure_las(&["213", "205"]).await;
+    let (manager, manager_user) = app
+        .add_user(new_user("cm-manager", Role::TeamManager, &["213"]))
+        .await;
+    let (worker, worker_user) = app
+        .add_user(new_user("cm-worker", Role::SocialWorker, &["213"]))
+        .await;
+    let (_, worker2_user) = app
+        .add_user(new_user("cm-worker2", Role::SocialWorker, &["213"]))
+        .await;
+    let (other_la, _) = app
+        .add_user(new_user("cm-other", Role::SocialWorker, &["205"]))
+        .await;
 
     // The world: Ava (a CIN episode since April, with a child in need plan), Ben (a CIN episode, to step
     // down to early help), and Cara in another LA.
@@ -254,7 +139,9 @@ async fn story<S: Store>(store: S) -> String {
     assert_eq!(allocs[1]["to"], "2024-06-03");
     // A read-only role may not be allocated a case; refused naming the field, nothing saved.
     let before = counts(&store).await;
-    let (_, auditor) = user(&services, "cm-auditor", Role::Auditor, "213").await;
+    let (_, auditor) = app
+        .add_user(new_user("cm-auditor", Role::Auditor, &["213"]))
+        .await;
     let before_users = counts(&store).await;
     let r = app
         .post(
@@ -651,15 +538,12 @@ async fn story<S: Store>(store: S) -> String {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn case_management_on_sqlite() {
-    let db = store_tests::sqlite().await;
-    println!("{}", story(db.store.clone()).await);
+    println!("{}", story(TestDb::sqlite().await).await);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn case_management_on_postgres() {
-    if !store_tests::pg_configured("case_management_on_postgres") {
-        return;
+    if let Some(db) = TestDb::postgres("case_management_on_postgres").await {
+        println!("{}", story(db).await);
     }
-    let db = store_tests::PgTestDb::create().await.unwrap();
-    println!("{}", story(db.open().await).await);
 }

@@ -23,7 +23,6 @@ use domain::calendar::Calendar;
 use domain::clocks;
 use domain::codes::*;
 use domain::datetime::{Date, Timestamp};
-use domain::identifiers::LaCode;
 use domain::ids::*;
 use domain::records::*;
 use reqwest::StatusCode;
@@ -31,6 +30,7 @@ use serde_json::Value;
 use service::{Clock, Services};
 use store::Store;
 use store_tests::fixture;
+use support::{TestApp, TestDb, la};
 
 fn d(s: &str) -> Date {
     s.parse().unwrap()
@@ -38,10 +38,6 @@ fn d(s: &str) -> Date {
 
 fn at() -> Timestamp {
     "2025-01-02T09:00:00Z".parse().unwrap()
-}
-
-fn la(code: &str) -> LaCode {
-    LaCode::parse(code).unwrap()
 }
 
 /// Records about one child, built up.
@@ -512,36 +508,6 @@ async fn world<S: Store>(services: &Services<S>) -> World {
     }
 }
 
-struct App {
-    base: String,
-    http: reqwest::Client,
-}
-
-impl App {
-    async fn get(&self, token: &str, path: &str) -> (StatusCode, Value) {
-        let r = self
-            .http
-            .get(format!("{}{path}", self.base))
-            .bearer_auth(token)
-            .send()
-            .await
-            .unwrap();
-        let status = r.status();
-        (status, r.json().await.unwrap_or(Value::Null))
-    }
-
-    async fn page(&self, token: &str, path: &str) -> (StatusCode, String) {
-        let r = self
-            .http
-            .get(format!("{}{path}", self.base))
-            .bearer_auth(token)
-            .send()
-            .await
-            .unwrap();
-        (r.status(), r.text().await.unwrap())
-    }
-}
-
 /// (child, kind, label, due date, overdue, working days) of each row, in order.
 fn rows(body: &Value) -> Vec<(String, String, String, String, bool, u64)> {
     body.as_array()
@@ -586,24 +552,18 @@ fn children(body: &Value) -> std::collections::BTreeSet<String> {
         .collect()
 }
 
-async fn story<S: Store>(store: S) -> String {
+async fn story<S: Store>(db: TestDb<S>) -> String {
     // Wednesday 23 April 2025, 11:00 BST.
     let now: Timestamp = "2025-04-23T10:00:00Z".parse().unwrap();
-    let services = Services::new(store.clone()).with_clock(Clock::Fixed(now));
-    let w = world(&services).await;
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let app = App {
-        base: format!("http://{}", listener.local_addr().unwrap()),
-        http: reqwest::Client::new(),
-    };
-    tokio::spawn(web::serve(
-        services.clone(),
-        listener,
-        std::future::pending(),
-    ));
+    let app = TestApp::spawn(db, Clock::Fixed(now)).await;
+    let store = app.store().clone();
+    let w = world(&app.services).await;
 
     // Worker 1's own cases (the default scope): Ava and Cara, most overdue first.
-    let (status, mine) = app.get(&w.worker1, "/api/v1/worklists/casework").await;
+    let (status, mine) = app
+        .get(&w.worker1, "/api/v1/worklists/casework")
+        .await
+        .parts();
     assert_eq!(status, StatusCode::OK, "{mine}");
     assert_eq!(
         rows(&mine),
@@ -695,20 +655,24 @@ async fn story<S: Store>(store: S) -> String {
             &w.worker1,
             "/api/v1/worklists/casework?scope=mine&kind=icpc",
         )
-        .await;
+        .await
+        .parts();
     assert_eq!(rows(&icpc), [rows(&mine)[4].clone()]);
     let (_, overdue) = app
         .get(&w.worker1, "/api/v1/worklists/casework?overdue=true")
-        .await;
+        .await
+        .parts();
     assert_eq!(rows(&overdue), rows(&mine)[..6].to_vec());
     let (status, bad) = app
         .get(&w.worker1, "/api/v1/worklists/casework?kind=lunch")
-        .await;
+        .await
+        .parts();
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(bad["errors"][0]["field"], "kind");
     let (status, bad) = app
         .get(&w.worker1, "/api/v1/worklists/casework?scope=county")
-        .await;
+        .await
+        .parts();
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(bad["errors"][0]["field"], "scope");
 
@@ -717,7 +681,10 @@ async fn story<S: Store>(store: S) -> String {
     // 5; supervision on Thursday 15 May in 15 (24, 25, 28–30 April, 1, 2, 6–9, 12–15 May); the review
     // conference on Thursday 3 July in 49 (5 in April, 20 in May, 21 in June, 3 in July). The done action
     // shows nothing.
-    let (_, bens) = app.get(&w.worker2, "/api/v1/worklists/casework").await;
+    let (_, bens) = app
+        .get(&w.worker2, "/api/v1/worklists/casework")
+        .await
+        .parts();
     assert_eq!(
         rows(&bens),
         [
@@ -767,7 +734,8 @@ async fn story<S: Store>(store: S) -> String {
     // The team: Ava, Ben and Cara (not Dan, restricted; not Eve, closed; not Gus, unallocated; not Finn).
     let (_, team) = app
         .get(&w.worker1, "/api/v1/worklists/casework?scope=team")
-        .await;
+        .await
+        .parts();
     let ids = |xs: &[PersonId]| {
         xs.iter()
             .map(|x| x.to_string())
@@ -780,7 +748,8 @@ async fn story<S: Store>(store: S) -> String {
     // June, in 44); still not Dan, Eve or Finn.
     let (_, all) = app
         .get(&w.worker1, "/api/v1/worklists/casework?scope=la")
-        .await;
+        .await
+        .parts();
     assert_eq!(children(&all), ids(&[w.ava, w.ben, w.cara, w.gus]));
     let gus: Vec<_> = rows(&all)
         .into_iter()
@@ -806,12 +775,14 @@ async fn story<S: Store>(store: S) -> String {
     // The manager is named on Dan's record: Dan's assessment clock (no assessment yet) shows for them.
     let (_, managers) = app
         .get(&w.manager, "/api/v1/worklists/casework?scope=la")
-        .await;
+        .await
+        .parts();
     assert!(children(&managers).contains(&w.dan.to_string()));
     // Another LA's worker sees Finn only; 213's never see Finn, nor Eve (closed).
     let (_, theirs) = app
         .get(&w.worker205, "/api/v1/worklists/casework?scope=la")
-        .await;
+        .await
+        .parts();
     assert_eq!(children(&theirs), ids(&[w.finn]));
     for list in [&mine, &team, &all, &managers] {
         assert!(!children(list).contains(&w.finn.to_string()));
@@ -820,7 +791,8 @@ async fn story<S: Store>(store: S) -> String {
     // Asking for an LA the worker does not work for gives nothing.
     let (_, none) = app
         .get(&w.worker1, "/api/v1/worklists/casework?scope=la&la=205")
-        .await;
+        .await
+        .parts();
     assert_eq!(none.as_array().unwrap().len(), 0);
 
     // The page: the same clocks as tags.
@@ -841,7 +813,7 @@ async fn story<S: Store>(store: S) -> String {
     // (child protection plan). In the 3 months since 23 January: 3 strategy discussions, Ben's with the police
     // alone and Gus's with no partner agency (Cara's in December is too old). Overdue open actions of open
     // cases: Ava's. Visits overdue: Cara's.
-    let (status, caseloads) = app.get(&w.manager, "/api/v1/caseloads").await;
+    let (status, caseloads) = app.get(&w.manager, "/api/v1/caseloads").await.parts();
     assert_eq!(status, StatusCode::OK, "{caseloads}");
     assert_eq!(caseloads["la"], "213");
     assert_eq!(caseloads["since"], "2025-01-23");
@@ -895,9 +867,12 @@ async fn story<S: Store>(store: S) -> String {
     assert!(html.contains("Strategy discussions held with the police alone"));
     assert!(html.contains("cw worker one"));
     // Another LA's caseloads are hidden; a worker without the performance grant is refused.
-    let (status, _) = app.get(&w.manager, "/api/v1/caseloads?la=205").await;
+    let (status, _) = app
+        .get(&w.manager, "/api/v1/caseloads?la=205")
+        .await
+        .parts();
     assert_eq!(status, StatusCode::NOT_FOUND);
-    let (status, _) = app.get(&w.worker1, "/api/v1/caseloads").await;
+    let (status, _) = app.get(&w.worker1, "/api/v1/caseloads").await.parts();
     assert_eq!(status, StatusCode::FORBIDDEN);
 
     // Every listing is in the audit trail, as a search.
@@ -925,17 +900,14 @@ async fn story<S: Store>(store: S) -> String {
 
 #[tokio::test]
 async fn casework_worklist_on_sqlite() {
-    let db = store_tests::sqlite().await;
-    let text = story(db.store.clone()).await;
+    let text = story(TestDb::sqlite().await).await;
     support::report("casework-worklist-sqlite", &text);
 }
 
 #[tokio::test]
 async fn casework_worklist_on_postgres() {
-    if !store_tests::pg_configured("casework_worklist_on_postgres") {
-        return;
+    if let Some(db) = TestDb::postgres("casework_worklist_on_postgres").await {
+        let text = story(db).await;
+        support::report("casework-worklist-postgres", &text);
     }
-    let db = store_tests::PgTestDb::create().await.unwrap();
-    let text = story(db.open().await).await;
-    support::report("casework-worklist-postgres", &text);
 }

@@ -15,109 +15,12 @@
 
 mod support;
 
-use domain::audit::Actor;
 use domain::codes::{Agency, Role};
-use domain::identifiers::LaCode;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
-use service::{Clock, NewUser, Services};
+use service::Clock;
 use store::Store;
-
-struct App {
-    base: String,
-    http: reqwest::Client,
-}
-
-struct Answer {
-    status: StatusCode,
-    etag: Option<String>,
-    body: Value,
-}
-
-impl App {
-    async fn call(
-        &self,
-        method: reqwest::Method,
-        token: &str,
-        path: &str,
-        body: Option<Value>,
-        if_match: Option<&str>,
-    ) -> Answer {
-        let mut req = self
-            .http
-            .request(method, format!("{}{path}", self.base))
-            .bearer_auth(token);
-        if let Some(b) = body {
-            req = req.json(&b);
-        }
-        if let Some(v) = if_match {
-            req = req.header("If-Match", v);
-        }
-        let r = req.send().await.unwrap();
-        let status = r.status();
-        let etag = r
-            .headers()
-            .get("etag")
-            .map(|v| v.to_str().unwrap().to_owned());
-        Answer {
-            status,
-            etag,
-            body: r.json().await.unwrap_or(Value::Null),
-        }
-    }
-
-    async fn get(&self, token: &str, path: &str) -> Answer {
-        self.call(reqwest::Method::GET, token, path, None, None)
-            .await
-    }
-
-    async fn post(&self, token: &str, path: &str, body: Value, if_match: Option<&str>) -> Answer {
-        self.call(reqwest::Method::POST, token, path, Some(body), if_match)
-            .await
-    }
-
-    /// A page: its status and HTML.
-    async fn page(&self, token: &str, path: &str) -> (StatusCode, String) {
-        let r = self
-            .http
-            .get(format!("{}{path}", self.base))
-            .bearer_auth(token)
-            .send()
-            .await
-            .unwrap();
-        (r.status(), r.text().await.unwrap())
-    }
-
-    /// A page form, as a browser sends it (bearer-token callers need no CSRF token): status, `Location`, HTML.
-    async fn form(
-        &self,
-        token: &str,
-        path: &str,
-        fields: &[(&str, &str)],
-    ) -> (StatusCode, String, String) {
-        let r = self
-            .http
-            .post(format!("{}{path}", self.base))
-            .bearer_auth(token)
-            .header("content-type", "application/x-www-form-urlencoded")
-            .body(
-                form_urlencoded::Serializer::new(String::new())
-                    .extend_pairs(fields)
-                    .finish(),
-            )
-            .send()
-            .await
-            .unwrap();
-        let status = r.status();
-        let location = r
-            .headers()
-            .get("location")
-            .map(|v| v.to_str().unwrap().to_owned())
-            .unwrap_or_default();
-        (status, location, r.text().await.unwrap())
-    }
-}
-
+use support::{TestApp, TestDb, fields};
 /// The version a page's forms carry (every form on a page carries the same one).
 fn version_in(html: &str) -> String {
     let at = html
@@ -139,39 +42,6 @@ fn contact_in(location: &str) -> String {
         .to_owned()
 }
 
-async fn user<S: Store>(
-    services: &Services<S>,
-    username: &str,
-    role: Role,
-    agency: Option<Agency>,
-) -> String {
-    let system = Actor::system("test");
-    services
-        .add_user(
-            &system,
-            NewUser {
-                username: username.into(),
-                display_name: None,
-                role,
-                las: vec![LaCode::parse("213").unwrap()],
-                agency,
-                password: None,
-            },
-        )
-        .await
-        .unwrap();
-    services.create_api_token(&system, username).await.unwrap()
-}
-
-fn fields(problem: &Value) -> Vec<String> {
-    problem["errors"]
-        .as_array()
-        .unwrap_or(&Vec::new())
-        .iter()
-        .map(|e| e["field"].as_str().unwrap().to_owned())
-        .collect()
-}
-
 fn contact(first: &str, dob: &str, received_at: &str) -> Value {
     json!({
         "la": "213",
@@ -185,7 +55,7 @@ fn contact(first: &str, dob: &str, received_at: &str) -> Value {
 
 /// The front door's pages, through the form kit. The number of steps checked.
 async fn pages<S: Store>(
-    app: &App,
+    app: &TestApp<S>,
     store: &S,
     [worker, manager, police, health]: [&String; 4],
 ) -> u32 {
@@ -223,7 +93,7 @@ async fn pages<S: Store>(
         ("child2_date_of_birth", "2019-13-45"),
     ];
     let before = records().await;
-    let (status, _, html) = app.form(worker, "/contacts/new", &fields).await;
+    let (status, _, html) = app.submit(worker, "/contacts/new", &fields).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(html.contains("<title>Error: Record a contact"), "{html}");
     assert!(html.contains("href=\"#source\""), "{html}");
@@ -237,7 +107,7 @@ async fn pages<S: Store>(
     fields.push(("source", "3A"));
     fields.retain(|(k, _)| *k != "child2_date_of_birth");
     fields.push(("child2_date_of_birth", "2019-06-06"));
-    let (status, location, _) = app.form(worker, "/contacts/new", &fields).await;
+    let (status, location, _) = app.submit(worker, "/contacts/new", &fields).await;
     assert_eq!(status, StatusCode::SEE_OTHER);
     assert!(location.ends_with("?saved=recorded"), "{location}");
     let pia = contact_in(&location);
@@ -248,14 +118,14 @@ async fn pages<S: Store>(
     // The same form sent again offers the children it recorded; told they are new, it records nothing more
     // (the form's id makes the second sending the first).
     let recorded = records().await;
-    let (status, _, html) = app.form(worker, "/contacts/new", &fields).await;
+    let (status, _, html) = app.submit(worker, "/contacts/new", &fields).await;
     assert_eq!(status, StatusCode::OK);
     assert!(
         html.contains("We may already know these children"),
         "{html}"
     );
     fields.extend([("child1_match", "new"), ("child2_match", "new")]);
-    let (status, again, _) = app.form(worker, "/contacts/new", &fields).await;
+    let (status, again, _) = app.submit(worker, "/contacts/new", &fields).await;
     assert_eq!(status, StatusCode::SEE_OTHER);
     assert_eq!(again, location);
     assert_eq!(records().await, recorded, "sent twice, recorded once");
@@ -274,7 +144,7 @@ async fn pages<S: Store>(
         ("child1_last_name", "Frontdoortest"),
         ("child1_date_of_birth", "2016-02-02"),
     ];
-    let (status, _, html) = app.form(worker, "/contacts/new", &about_ava).await;
+    let (status, _, html) = app.submit(worker, "/contacts/new", &about_ava).await;
     assert_eq!(status, StatusCode::OK);
     assert!(html.contains("We may already know this child"), "{html}");
     assert!(html.contains("id=\"child1-match-new\""));
@@ -284,7 +154,7 @@ async fn pages<S: Store>(
     let known: String = html[at..].chars().take_while(|c| *c != '"').collect();
     let mut chosen = about_ava.to_vec();
     chosen.push(("child1_match", &known));
-    let (status, location, _) = app.form(worker, "/contacts/new", &chosen).await;
+    let (status, location, _) = app.submit(worker, "/contacts/new", &chosen).await;
     assert_eq!(status, StatusCode::SEE_OTHER, "{location}");
     let c = app
         .get(
@@ -305,12 +175,7 @@ async fn pages<S: Store>(
     let (_, html) = app.page(worker, &contact).await;
     let seen = version_in(&html);
     let r = app
-        .post(
-            manager,
-            &format!("/api/v1{contact}/screening"),
-            json!({"rag": "green", "rag_rationale": "Manager: no direct concern", "consent": "given"}),
-            Some(&seen),
-        )
+        .post_if_match(manager, &format!("/api/v1{contact}/screening"), json!({"rag": "green", "rag_rationale": "Manager: no direct concern", "consent": "given"}), &seen)
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     let screening = [
@@ -321,7 +186,7 @@ async fn pages<S: Store>(
     let mut sent = vec![("version", seen.as_str())];
     sent.extend(screening);
     let (status, _, html) = app
-        .form(worker, &format!("{contact}/screening"), &sent)
+        .submit(worker, &format!("{contact}/screening"), &sent)
         .await;
     assert_eq!(status, StatusCode::CONFLICT);
     assert!(html.contains("Someone changed this record"), "{html}");
@@ -345,7 +210,7 @@ async fn pages<S: Store>(
     let mut sent = vec![("version", current.as_str())];
     sent.extend(screening);
     let (status, location, _) = app
-        .form(worker, &format!("{contact}/screening"), &sent)
+        .submit(worker, &format!("{contact}/screening"), &sent)
         .await;
     assert_eq!(status, StatusCode::SEE_OTHER);
     assert_eq!(location, format!("{contact}?saved=screening"));
@@ -357,7 +222,7 @@ async fn pages<S: Store>(
     let (_, html) = app.page(worker, &contact).await;
     let version = version_in(&html);
     let (status, _, html) = app
-        .form(
+        .submit(
             worker,
             &format!("{contact}/decision"),
             &[
@@ -380,7 +245,7 @@ async fn pages<S: Store>(
         let (_, html) = app.page(worker, &contact).await;
         let version = version_in(&html);
         let (status, location, _) = app
-            .form(
+            .submit(
                 worker,
                 &format!("{contact}/information-requests"),
                 &[
@@ -419,13 +284,12 @@ async fn pages<S: Store>(
             police,
             &format!("/api/v1{page}/response"),
             json!({"response": "First answer: nothing known"}),
-            None,
         )
         .await;
     assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.body);
     let answered = app.get(police, &format!("/api/v1{page}")).await;
     let (status, _, html) = app
-        .form(
+        .submit(
             police,
             &format!("{page}/response"),
             &[
@@ -458,7 +322,7 @@ async fn pages<S: Store>(
     let (_, html) = app.page(health, &page).await;
     let version = version_in(&html);
     let (status, _, html) = app
-        .form(
+        .submit(
             health,
             &format!("{page}/response"),
             &[("version", version.as_str()), ("response", " ")],
@@ -468,7 +332,7 @@ async fn pages<S: Store>(
     assert!(html.contains("href=\"#response\""), "{html}");
     assert!(html.contains("<title>Error: Information request"));
     let (status, location, _) = app
-        .form(
+        .submit(
             health,
             &format!("{page}/response"),
             &[
@@ -490,38 +354,29 @@ async fn pages<S: Store>(
     checks
 }
 
-async fn story<S: Store>(store: S) -> String {
+async fn story<S: Store>(db: TestDb<S>) -> String {
     // Now: Friday 22 August 2025, 17:00 BST. Monday 25 August is the summer bank holiday.
     let now: domain::datetime::Timestamp = "2025-08-22T16:00:00Z".parse().unwrap();
-    let services = Services::new(store.clone()).with_clock(Clock::Fixed(now));
-    services
-        .ensure_local_authorities(&Actor::system("test"), &[LaCode::parse("213").unwrap()])
-        .await
-        .unwrap();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let app = App {
-        base: format!("http://{}", listener.local_addr().unwrap()),
-        http: reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .unwrap(),
-    };
-    tokio::spawn(web::serve(
-        services.clone(),
-        listener,
-        std::future::pending(),
-    ));
-    let worker = user(&services, "fd-worker", Role::MashWorker, None).await;
-    let manager = user(&services, "fd-manager", Role::TeamManager, None).await;
-    let police = user(&services, "fd-police", Role::Partner, Some(Agency::Police)).await;
-    let health = user(&services, "fd-health", Role::Partner, Some(Agency::Health)).await;
+    let app = TestApp::spawn(db, Clock::Fixed(now)).await;
+    let store = app.store();
+    app.ensure_las(&["213"]).await;
+    let worker = app.with_user("fd-worker", Role::MashWorker, &["213"]).await;
+    let manager = app
+        .with_user("fd-manager", Role::TeamManager, &["213"])
+        .await;
+    let police = app
+        .with_partner("fd-police", Agency::Police, &["213"])
+        .await;
+    let health = app
+        .with_partner("fd-health", Agency::Health, &["213"])
+        .await;
     let mut checks = 0;
 
     // A contact without a source: refused, naming the field; nothing saved.
     let before = store.counts().await.unwrap();
     let mut bad = contact("Ava", "2016-02-02", "2025-08-22T15:55:00Z");
     bad.as_object_mut().unwrap().remove("source");
-    let r = app.post(&worker, "/api/v1/contacts", bad, None).await;
+    let r = app.post(&worker, "/api/v1/contacts", bad).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(fields(&r.body), ["source"]);
     assert_eq!(store.counts().await.unwrap().0, before.0, "nothing saved");
@@ -533,7 +388,6 @@ async fn story<S: Store>(store: S) -> String {
             &worker,
             "/api/v1/contacts",
             contact("Ava", "2016-02-02", "2025-08-22T15:55:00Z"),
-            None,
         )
         .await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
@@ -546,7 +400,6 @@ async fn story<S: Store>(store: S) -> String {
             &worker,
             "/api/v1/contacts",
             contact("Ben", "2019-03-03", "2025-08-22T15:55:00Z"),
-            None,
         )
         .await;
     assert_eq!(r.status, StatusCode::CREATED);
@@ -573,11 +426,11 @@ async fn story<S: Store>(store: S) -> String {
     assert_eq!(case.status, StatusCode::OK);
     let v0 = case.etag.clone().unwrap();
     let r = app
-        .post(
+        .post_if_match(
             &manager,
             &format!("/api/v1/contacts/{ava}/screening"),
             json!({"threshold": "4", "rag": "amber", "rag_rationale": "Domestic abuse, children present", "consent": "not-sought"}),
-            Some(&v0),
+            &v0,
         )
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -590,23 +443,23 @@ async fn story<S: Store>(store: S) -> String {
     checks += 1;
     // The manager rates it amber; not seeking consent (it would put the children at risk) is approved.
     let r = app
-        .post(
+        .post_if_match(
             &manager,
             &format!("/api/v1/contacts/{ava}/screening"),
             json!({"threshold": "4", "rag": "amber", "rag_rationale": "Domestic abuse, children present",
                    "consent": "not-sought", "consent_rationale": "Asking would alert the alleged perpetrator"}),
-            Some(&v0),
+            &v0,
         )
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     let v1 = r.etag.unwrap();
     // A change made from the old version is refused rather than overwrite it.
     let stale = app
-        .post(
+        .post_if_match(
             &worker,
             &format!("/api/v1/contacts/{ava}/screening"),
             json!({"rag": "green", "rag_rationale": "Nothing to see"}),
-            Some(&v0),
+            &v0,
         )
         .await;
     assert_eq!(stale.status, StatusCode::CONFLICT);
@@ -617,17 +470,16 @@ async fn story<S: Store>(store: S) -> String {
             &worker,
             &format!("/api/v1/contacts/{ava}/information-requests"),
             json!({"agency": "police", "question": "Callouts?"}),
-            None,
         )
         .await;
     assert_eq!(early.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(fields(&early.body), ["consent"]);
     let r = app
-        .post(
+        .post_if_match(
             &manager,
             &format!("/api/v1/contacts/{ava}/consent-approval"),
             json!({}),
-            Some(&v1),
+            &v1,
         )
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
@@ -645,7 +497,6 @@ async fn story<S: Store>(store: S) -> String {
                 &worker,
                 &format!("/api/v1/contacts/{ava}/information-requests"),
                 json!({"agency": agency, "question": question}),
-                None,
             )
             .await;
         assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
@@ -677,7 +528,6 @@ async fn story<S: Store>(store: S) -> String {
                 token,
                 &format!("/api/v1/information-requests/{theirs}/response"),
                 json!({"response": "Not ours to answer"}),
-                None,
             )
             .await;
         assert_eq!(r.status, StatusCode::NOT_FOUND);
@@ -693,7 +543,6 @@ async fn story<S: Store>(store: S) -> String {
                 token,
                 &format!("/api/v1/information-requests/{mine}/response"),
                 json!({"response": "Two callouts in March; both children seen and well."}),
-                None,
             )
             .await;
         assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.body);
@@ -706,7 +555,6 @@ async fn story<S: Store>(store: S) -> String {
             &manager,
             &format!("/api/v1/contacts/{ava}/decision"),
             json!({"outcome": "strategy-discussion", "primary_need": "N1"}),
-            None,
         )
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -718,7 +566,6 @@ async fn story<S: Store>(store: S) -> String {
             &format!("/api/v1/contacts/{ava}/decision"),
             json!({"outcome": "strategy-discussion", "primary_need": "N1",
                    "rationale": "Police history and an injury: threshold for a strategy discussion is met"}),
-            None,
         )
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
@@ -728,7 +575,6 @@ async fn story<S: Store>(store: S) -> String {
             &format!("/api/v1/contacts/{ben}/decision"),
             json!({"outcome": "early-help", "rationale": "Younger sibling; needs support, not protection",
                    "next_steps": "Family support worker to visit within 10 days", "receiving_service": "Family Hub North"}),
-            None,
         )
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
@@ -762,7 +608,6 @@ async fn story<S: Store>(store: S) -> String {
                 &worker,
                 &format!("/api/v1/contacts/{id}/feedback"),
                 json!({"method": "phone", "given_at": "2025-08-22T17:00:00+01:00", "summary": "Told PC Example the outcome"}),
-                None,
             )
             .await;
         assert_eq!(r.status, StatusCode::OK, "{}", r.body);
@@ -843,15 +688,12 @@ async fn story<S: Store>(store: S) -> String {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn front_door_on_sqlite() {
-    let db = store_tests::sqlite().await;
-    support::report("front-door-sqlite", &story(db.store.clone()).await);
+    support::report("front-door-sqlite", &story(TestDb::sqlite().await).await);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn front_door_on_postgres() {
-    if !store_tests::pg_configured("front_door_on_postgres") {
-        return;
+    if let Some(db) = TestDb::postgres("front_door_on_postgres").await {
+        support::report("front-door-postgres", &story(db).await);
     }
-    let db = store_tests::PgTestDb::create().await.unwrap();
-    support::report("front-door-postgres", &story(db.open().await).await);
 }

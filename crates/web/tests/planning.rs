@@ -15,141 +15,13 @@ mod support;
 
 use domain::audit::Actor;
 use domain::codes::{PlanKind, ReferralSource, Role};
-use domain::identifiers::LaCode;
 use domain::ids::{PlanId, ReferralId};
 use domain::records::{Plan, RecordSet, Referral};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
-use service::{Clock, NewUser, Services};
+use service::{Clock, NewUser};
 use store::Store;
-
-struct App {
-    base: String,
-    http: reqwest::Client,
-}
-
-struct Answer {
-    status: StatusCode,
-    body: Value,
-}
-
-impl App {
-    async fn start<S: Store>(services: Services<S>) -> App {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let app = App {
-            base: format!("http://{}", listener.local_addr().unwrap()),
-            http: reqwest::Client::builder()
-                .redirect(reqwest::redirect::Policy::none())
-                .build()
-                .unwrap(),
-        };
-        tokio::spawn(web::serve(services, listener, std::future::pending()));
-        app
-    }
-
-    async fn get(&self, token: &str, path: &str) -> Answer {
-        let r = self
-            .http
-            .get(format!("{}{path}", self.base))
-            .bearer_auth(token)
-            .send()
-            .await
-            .unwrap();
-        let status = r.status();
-        Answer {
-            status,
-            body: r.json().await.unwrap_or(Value::Null),
-        }
-    }
-
-    async fn post(&self, token: &str, path: &str, body: Value) -> Answer {
-        let r = self
-            .http
-            .post(format!("{}{path}", self.base))
-            .bearer_auth(token)
-            .json(&body)
-            .send()
-            .await
-            .unwrap();
-        let status = r.status();
-        Answer {
-            status,
-            body: r.json().await.unwrap_or(Value::Null),
-        }
-    }
-
-    /// A page form, as a browser sends it (bearer-token callers need no CSRF token).
-    async fn form(
-        &self,
-        token: &str,
-        path: &str,
-        fields: &[(&str, &str)],
-    ) -> (StatusCode, String, String) {
-        let r = self
-            .http
-            .post(format!("{}{path}", self.base))
-            .bearer_auth(token)
-            .header("content-type", "application/x-www-form-urlencoded")
-            .body(
-                form_urlencoded::Serializer::new(String::new())
-                    .extend_pairs(fields)
-                    .finish(),
-            )
-            .send()
-            .await
-            .unwrap();
-        let status = r.status();
-        let location = r
-            .headers()
-            .get("location")
-            .map(|v| v.to_str().unwrap().to_owned())
-            .unwrap_or_default();
-        (status, location, r.text().await.unwrap())
-    }
-
-    async fn page(&self, token: &str, path: &str) -> (StatusCode, String) {
-        let r = self
-            .http
-            .get(format!("{}{path}", self.base))
-            .bearer_auth(token)
-            .send()
-            .await
-            .unwrap();
-        (r.status(), r.text().await.unwrap())
-    }
-}
-
-fn la(code: &str) -> LaCode {
-    LaCode::parse(code).unwrap()
-}
-
-async fn user<S: Store>(services: &Services<S>, username: &str, role: Role, code: &str) -> String {
-    let system = Actor::system("test");
-    services
-        .add_user(
-            &system,
-            NewUser {
-                username: username.into(),
-                display_name: Some(format!("{username} (test)")),
-                role,
-                las: vec![la(code)],
-                agency: None,
-                password: None,
-            },
-        )
-        .await
-        .unwrap();
-    services.create_api_token(&system, username).await.unwrap()
-}
-
-fn fields(problem: &Value) -> Vec<String> {
-    problem["errors"]
-        .as_array()
-        .unwrap_or(&Vec::new())
-        .iter()
-        .map(|e| e["field"].as_str().unwrap().to_owned())
-        .collect()
-}
+use support::{TestApp, TestDb, fields, la, new_user};
 
 fn t(s: &str) -> domain::datetime::Timestamp {
     s.parse().unwrap()
@@ -191,15 +63,13 @@ fn assessment_body() -> Value {
     })
 }
 
-async fn story<S: Store>(store: S) -> String {
+async fn story<S: Store>(db: TestDb<S>) -> String {
     // Friday 22 August 2025; Monday 25 August is the summer bank holiday.
     let clock = Clock::manual(t("2025-08-22T10:00:00Z"));
-    let services = Services::new(store.clone()).with_clock(clock.clone());
+    let app = TestApp::spawn(db, clock.clone()).await;
+    let (services, store) = (&app.services, app.store());
     let system = Actor::system("test");
-    services
-        .ensure_local_authorities(&system, &[la("213"), la("205")])
-        .await
-        .unwrap();
+    app.ensure_las(&["213", "205"]).await;
     let maya = store_tests::fixture::new_child("Maya", "Plantest", "2016-02-02");
     let noah = store_tests::fixture::new_child("Noah", "Plantest", "2018-03-03");
     let mut other = store_tests::fixture::new_child("Olive", "Elsewhere", "2017-04-04");
@@ -239,9 +109,15 @@ async fn story<S: Store>(store: S) -> String {
         )
         .await
         .unwrap();
-    let app = App::start(services.clone()).await;
-    let worker = user(&services, "plan-worker", Role::SocialWorker, "213").await;
-    let manager = user(&services, "plan-manager", Role::TeamManager, "213").await;
+    let worker = app
+        .with_user("plan-worker", Role::SocialWorker, &["213"])
+        .await;
+    let (manager, _) = app
+        .add_user(NewUser {
+            display_name: Some("plan-manager (test)".into()),
+            ..new_user("plan-manager", Role::TeamManager, &["213"])
+        })
+        .await;
     let m = format!("/api/v1/children/{}", maya.id);
     let mut checks = 0;
     let counts = || async { store.counts().await.unwrap().0 };
@@ -536,10 +412,9 @@ async fn story<S: Store>(store: S) -> String {
     la213.settings.clocks.cp_visit_every_wd = 3;
     store.save_local_authority(&system, &la213).await.unwrap();
     // A server started after the change (settings are cached for a few seconds) on Tuesday 9 September.
-    let later = App::start(
-        Services::new(store.clone()).with_clock(Clock::Fixed(t("2025-09-09T10:00:00Z"))),
-    )
-    .await;
+    let later = app
+        .spawn_another(Clock::Fixed(t("2025-09-09T10:00:00Z")))
+        .await;
     let read = later.get(&worker, &format!("{m}/plans")).await;
     // 5 working days after Monday 1 September: Monday 8 September, so overdue on the 9th.
     assert_eq!(read.body["next_visit"]["every_wd"], 5);
@@ -586,7 +461,7 @@ async fn story<S: Store>(store: S) -> String {
     // A visit form without observations: shown again with what was typed and the error summary; nothing saved.
     let before = counts().await;
     let (status, _, html) = app
-        .form(
+        .submit(
             &worker,
             &format!("{page}/visits"),
             &[
@@ -606,7 +481,7 @@ async fn story<S: Store>(store: S) -> String {
     assert_eq!(counts().await, before, "nothing saved");
     // A plan form whose action has no owner: the error links to the field.
     let (status, _, html) = app
-        .form(
+        .submit(
             &worker,
             &format!("{page}/plans/{plan}/actions"),
             &[
@@ -619,7 +494,7 @@ async fn story<S: Store>(store: S) -> String {
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(html.contains("href=\"#actions-actions-0-owner\""), "{html}");
     let (status, location, _) = app
-        .form(
+        .submit(
             &worker,
             &format!("{page}/visits"),
             &[
@@ -710,15 +585,12 @@ async fn story<S: Store>(store: S) -> String {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn planning_on_sqlite() {
-    let db = store_tests::sqlite().await;
-    support::report("planning-sqlite", &story(db.store.clone()).await);
+    support::report("planning-sqlite", &story(TestDb::sqlite().await).await);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn planning_on_postgres() {
-    if !store_tests::pg_configured("planning_on_postgres") {
-        return;
+    if let Some(db) = TestDb::postgres("planning_on_postgres").await {
+        support::report("planning-postgres", &story(db).await);
     }
-    let db = store_tests::PgTestDb::create().await.unwrap();
-    support::report("planning-postgres", &story(db.open().await).await);
 }

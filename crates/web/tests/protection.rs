@@ -22,108 +22,9 @@ use domain::ids::{PersonId, ReferralId};
 use domain::records::{RecordCounts, RecordSet, Referral};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
-use service::{Clock, NewUser, Services};
+use service::Clock;
 use store::Store;
-
-struct App {
-    base: String,
-    http: reqwest::Client,
-}
-
-struct Answer {
-    status: StatusCode,
-    body: Value,
-}
-
-impl App {
-    async fn call(
-        &self,
-        method: reqwest::Method,
-        token: &str,
-        path: &str,
-        body: Option<Value>,
-    ) -> Answer {
-        let mut req = self
-            .http
-            .request(method, format!("{}{path}", self.base))
-            .bearer_auth(token);
-        if let Some(b) = body {
-            req = req.json(&b);
-        }
-        let r = req.send().await.unwrap();
-        let status = r.status();
-        Answer {
-            status,
-            body: r.json().await.unwrap_or(Value::Null),
-        }
-    }
-
-    async fn get(&self, token: &str, path: &str) -> Answer {
-        self.call(reqwest::Method::GET, token, path, None).await
-    }
-
-    async fn post(&self, token: &str, path: &str, body: Value) -> Answer {
-        self.call(reqwest::Method::POST, token, path, Some(body))
-            .await
-    }
-
-    /// A page form, sent as the browser would (the bearer token stands in for the session).
-    async fn form(&self, token: &str, path: &str, fields: &[(&str, &str)]) -> (StatusCode, String) {
-        let r = self
-            .http
-            .post(format!("{}{path}", self.base))
-            .bearer_auth(token)
-            .header("content-type", "application/x-www-form-urlencoded")
-            .body(
-                form_urlencoded::Serializer::new(String::new())
-                    .extend_pairs(fields)
-                    .finish(),
-            )
-            .send()
-            .await
-            .unwrap();
-        (r.status(), r.text().await.unwrap())
-    }
-
-    async fn page(&self, token: &str, path: &str) -> (StatusCode, String) {
-        let r = self
-            .http
-            .get(format!("{}{path}", self.base))
-            .bearer_auth(token)
-            .send()
-            .await
-            .unwrap();
-        (r.status(), r.text().await.unwrap())
-    }
-}
-
-async fn user<S: Store>(services: &Services<S>, username: &str, role: Role) -> String {
-    let system = Actor::system("test");
-    services
-        .add_user(
-            &system,
-            NewUser {
-                username: username.into(),
-                display_name: None,
-                role,
-                las: vec![LaCode::parse("213").unwrap()],
-                agency: None,
-                password: None,
-            },
-        )
-        .await
-        .unwrap();
-    services.create_api_token(&system, username).await.unwrap()
-}
-
-fn fields(problem: &Value) -> Vec<String> {
-    problem["errors"]
-        .as_array()
-        .unwrap_or(&Vec::new())
-        .iter()
-        .map(|e| e["field"].as_str().unwrap().to_owned())
-        .collect()
-}
+use support::{TestApp, TestDb, fields};
 
 fn message(problem: &Value, field: &str) -> String {
     problem["errors"]
@@ -196,7 +97,7 @@ fn police_only() -> Value {
 
 /// What must not change when a request is refused: the child's protection record and every record count.
 async fn snapshot<S: Store>(
-    app: &App,
+    app: &TestApp<S>,
     store: &S,
     token: &str,
     child: PersonId,
@@ -208,33 +109,19 @@ async fn snapshot<S: Store>(
     (p.body, store.counts().await.unwrap().0)
 }
 
-async fn story<S: Store>(store: S) -> String {
+async fn story<S: Store>(db: TestDb<S>) -> String {
     // Now: Monday 2 March 2026, noon. Every meeting below is in the past.
     let now: domain::datetime::Timestamp = "2026-03-02T12:00:00Z".parse().unwrap();
-    let services = Services::new(store.clone()).with_clock(Clock::Fixed(now));
-    services
-        .ensure_local_authorities(
-            &Actor::system("test"),
-            &[LaCode::parse("213").unwrap(), LaCode::parse("205").unwrap()],
-        )
-        .await
-        .unwrap();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let app = App {
-        base: format!("http://{}", listener.local_addr().unwrap()),
-        http: reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .unwrap(),
-    };
-    tokio::spawn(web::serve(
-        services.clone(),
-        listener,
-        std::future::pending(),
-    ));
-    let worker = user(&services, "cp-worker", Role::SocialWorker).await;
-    let chair = user(&services, "cp-chair", Role::ReviewingOfficer).await;
-    let auditor = user(&services, "cp-auditor", Role::Auditor).await;
+    let app = TestApp::spawn(db, Clock::Fixed(now)).await;
+    let store = app.store().clone();
+    app.ensure_las(&["213", "205"]).await;
+    let worker = app
+        .with_user("cp-worker", Role::SocialWorker, &["213"])
+        .await;
+    let chair = app
+        .with_user("cp-chair", Role::ReviewingOfficer, &["213"])
+        .await;
+    let auditor = app.with_user("cp-auditor", Role::Auditor, &["213"]).await;
     let mut checks = 0;
 
     let maya = child(&store, "213", "Maya", Some("2025-04-16")).await;
@@ -916,15 +803,12 @@ async fn story<S: Store>(store: S) -> String {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn protection_on_sqlite() {
-    let db = store_tests::sqlite().await;
-    support::report("protection-sqlite", &story(db.store.clone()).await);
+    support::report("protection-sqlite", &story(TestDb::sqlite().await).await);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn protection_on_postgres() {
-    if !store_tests::pg_configured("protection_on_postgres") {
-        return;
+    if let Some(db) = TestDb::postgres("protection_on_postgres").await {
+        support::report("protection-postgres", &story(db).await);
     }
-    let db = store_tests::PgTestDb::create().await.unwrap();
-    support::report("protection-postgres", &story(db.open().await).await);
 }

@@ -7,81 +7,17 @@
     clippy::indexing_slicing
 )]
 
-use axum::body::Body;
-use axum::http::{Request, StatusCode, header};
+mod support;
+
 use domain::audit::Actor;
 use domain::codes::{AuditAction, AuditOutcome, RecordKind, Role};
-use domain::identifiers::LaCode;
-use service::{NewUser, Services};
+use reqwest::StatusCode;
+use reqwest::header;
+use service::Clock;
 use store::{AuditFilter, Store};
-use tower::ServiceExt;
+use support::{TestApp, TestDb, la};
 
-fn la(code: &str) -> LaCode {
-    LaCode::parse(code).unwrap()
-}
-
-struct App<S> {
-    services: Services<S>,
-    router: axum::Router,
-}
-
-impl<S: Store> App<S> {
-    async fn new(store: S) -> App<S> {
-        let services = Services::new(store);
-        let system = Actor::system("test");
-        services
-            .ensure_local_authorities(&system, &[la("207"), la("213")])
-            .await
-            .unwrap();
-        let (records, _) = store_tests::fixture::journey();
-        services
-            .store()
-            .insert_records(&system, records)
-            .await
-            .unwrap();
-        let router = web::router(services.clone());
-        App { services, router }
-    }
-
-    async fn token(&self, username: &str, role: Role, las: &[&str]) -> String {
-        let system = Actor::system("test");
-        self.services
-            .add_user(
-                &system,
-                NewUser {
-                    username: username.into(),
-                    display_name: None,
-                    role,
-                    las: las.iter().map(|l| la(l)).collect(),
-                    agency: None,
-                    password: None,
-                },
-            )
-            .await
-            .unwrap();
-        self.services
-            .create_api_token(&system, username)
-            .await
-            .unwrap()
-    }
-
-    async fn get(&self, token: &str, path: &str) -> (StatusCode, header::HeaderMap, Vec<u8>) {
-        let req = Request::builder()
-            .uri(path)
-            .header(header::HOST, "frontdoor.test")
-            .header(header::AUTHORIZATION, format!("Bearer {token}"))
-            .body(Body::empty())
-            .unwrap();
-        let response = self.router.clone().oneshot(req).await.unwrap();
-        let status = response.status();
-        let headers = response.headers().clone();
-        let body = axum::body::to_bytes(response.into_body(), 64 << 20)
-            .await
-            .unwrap()
-            .to_vec();
-        (status, headers, body)
-    }
-
+impl<S: Store> TestApp<S> {
     async fn exports(&self) -> Vec<domain::audit::AuditEntry> {
         self.services
             .store()
@@ -102,14 +38,20 @@ impl<S: Store> App<S> {
 const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 const PERIOD: &str = "from=2024-01-01&to=2024-12-31";
 
-async fn returns<S: Store>(store: S) {
-    let app = App::new(store).await;
-    let leader = app.token("leader", Role::SeniorLeader, &["213"]).await;
-    let inspector = app.token("inspector", Role::Inspector, &["213"]).await;
-    let worker = app.token("worker", Role::SocialWorker, &["213"]).await;
+async fn returns<S: Store>(db: TestDb<S>) {
+    let app = TestApp::spawn(db, Clock::System).await;
+    app.ensure_las(&["207", "213"]).await;
+    let (records, _) = store_tests::fixture::journey();
+    app.store()
+        .insert_records(&Actor::system("test"), records)
+        .await
+        .unwrap();
+    let leader = app.with_user("leader", Role::SeniorLeader, &["213"]).await;
+    let inspector = app.with_user("inspector", Role::Inspector, &["213"]).await;
+    let worker = app.with_user("worker", Role::SocialWorker, &["213"]).await;
 
     // The page, for a senior leader: the form, with the LA and a period filled in.
-    let (status, _, body) = app.get(&leader, "/returns").await;
+    let (status, _, body) = app.download(&leader, "/returns").await;
     assert_eq!(status, StatusCode::OK);
     let html = String::from_utf8(body).unwrap();
     assert!(html.contains("Ofsted Annex A"), "{html}");
@@ -133,7 +75,7 @@ async fn returns<S: Store>(store: S) {
         ),
     ] {
         let before = app.exports().await.len();
-        let (status, headers, body) = app.get(token, &path).await;
+        let (status, headers, body) = app.download(token, &path).await;
         assert_eq!(
             status,
             StatusCode::OK,
@@ -162,7 +104,7 @@ async fn returns<S: Store>(store: S) {
         format!("/returns/annex-a?la=213&{PERIOD}"),
         format!("/api/v1/returns/annex-a?la=213&{PERIOD}"),
     ] {
-        let (status, _, _) = app.get(&worker, &path).await;
+        let (status, _, _) = app.download(&worker, &path).await;
         assert_eq!(status, StatusCode::FORBIDDEN, "{path}");
     }
 
@@ -173,7 +115,7 @@ async fn returns<S: Store>(store: S) {
         format!("/returns/annex-a?la=207&{PERIOD}"),
         format!("/api/v1/returns/annex-a?la=207&{PERIOD}"),
     ] {
-        let (status, headers, _) = app.get(&leader, &path).await;
+        let (status, headers, _) = app.download(&leader, &path).await;
         assert_eq!(status, StatusCode::NOT_FOUND, "{path}");
         assert_ne!(headers.get(header::CONTENT_TYPE).unwrap(), XLSX);
     }
@@ -188,7 +130,7 @@ async fn returns<S: Store>(store: S) {
 
     // A bad date: the form again, with the error summary and the field's message.
     let (status, headers, body) = app
-        .get(
+        .download(
             &leader,
             "/returns/annex-a?la=213&from=2024-02-30&to=2024-12-31",
         )
@@ -215,7 +157,7 @@ async fn returns<S: Store>(store: S) {
     );
     // The end before the start, and a period too long: the service's words, on the field.
     let (status, _, body) = app
-        .get(
+        .download(
             &leader,
             "/returns/annex-a?la=213&from=2024-06-01&to=2024-05-31",
         )
@@ -228,7 +170,7 @@ async fn returns<S: Store>(store: S) {
     );
     // The API names the field.
     let (status, _, body) = app
-        .get(
+        .download(
             &leader,
             "/api/v1/returns/annex-a?la=213&from=2020-01-01&to=2024-12-31",
         )
@@ -240,15 +182,12 @@ async fn returns<S: Store>(store: S) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn returns_on_sqlite() {
-    let db = store_tests::sqlite().await;
-    returns(db.store.clone()).await;
+    returns(TestDb::sqlite().await).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn returns_on_postgres() {
-    if !store_tests::pg_configured("returns_on_postgres") {
-        return;
+    if let Some(db) = TestDb::postgres("returns_on_postgres").await {
+        returns(db).await;
     }
-    let db = store_tests::PgTestDb::create().await.unwrap();
-    returns(db.open().await).await;
 }

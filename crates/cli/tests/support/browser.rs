@@ -35,7 +35,7 @@ impl Chromedriver {
         for exe in [CHROMIUM, CHROMEDRIVER] {
             assert!(
                 std::path::Path::new(exe).exists(),
-                "{exe} is missing: apt-get install -y chromium chromium-driver (as .ci/run does)"
+                "{exe} is missing: scripts/test installs it (apt-get install chromium chromium-driver)"
             );
         }
         let port = std::net::TcpListener::bind("127.0.0.1:0")

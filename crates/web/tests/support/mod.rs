@@ -1,7 +1,11 @@
 //! Shared by the web crate's tests.
-#![allow(dead_code, clippy::unwrap_used)]
+#![allow(dead_code, unused_imports, clippy::unwrap_used)]
 
-/// Leave a figure the test measured where `.ci/run` prints it (`target/reports/NAME.txt`), and print it.
+mod app;
+
+pub use app::{Answer, TestApp, TestDb, fields, la, new_user};
+
+/// Leave a figure the test measured where `scripts/test` prints it (`target/reports/NAME.txt`), and print it.
 pub fn report(name: &str, text: &str) {
     let dir = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
         .join("..")

@@ -1,0 +1,66 @@
+//! Starting the application: what `frontdoor serve` does once the database is open, and what the web tests do,
+//! so that the tests start exactly the app that production starts (zero-to-production's `Application::build`).
+
+use std::future::Future;
+use std::net::SocketAddr;
+
+use service::Services;
+use service::sessions::SessionSettings;
+use store::Store;
+use tokio::net::TcpListener;
+
+/// How the application is started.
+#[derive(Clone, Debug)]
+pub struct Settings {
+    /// Where to listen; port 0 picks a free port (see [`Application::address`]).
+    pub address: SocketAddr,
+    /// Session timeouts and sign-in limits.
+    pub sessions: SessionSettings,
+}
+
+/// The application, listening but not yet answering: [`Application::run_until`] serves it.
+pub struct Application<S> {
+    services: Services<S>,
+    listener: TcpListener,
+    address: SocketAddr,
+}
+
+impl<S: Store> Application<S> {
+    /// Apply `settings` to `services` and start listening.
+    pub async fn build(
+        services: Services<S>,
+        settings: Settings,
+    ) -> std::io::Result<Application<S>> {
+        let services = services.with_session_settings(settings.sessions);
+        let listener = TcpListener::bind(settings.address).await?;
+        let address = listener.local_addr()?;
+        Ok(Application {
+            services,
+            listener,
+            address,
+        })
+    }
+
+    /// The address it listens on (with the port chosen when port 0 was asked for).
+    pub fn address(&self) -> SocketAddr {
+        self.address
+    }
+
+    /// The services it serves (with the session settings applied).
+    pub fn services(&self) -> &Services<S> {
+        &self.services
+    }
+
+    /// Serve until `shutdown` completes; requests in flight are finished first.
+    pub async fn run_until(
+        self,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> std::io::Result<()> {
+        tracing::info!(
+            address = %self.address,
+            database = self.services.store().backend_name(),
+            "serving"
+        );
+        crate::serve(self.services, self.listener, shutdown).await
+    }
+}
