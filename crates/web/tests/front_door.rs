@@ -679,7 +679,7 @@ async fn story<S: Store>(db: TestDb<S>) -> String {
         );
     }
     checks += 1;
-    checks += pages(&app, &store, [&worker, &manager, &police, &health]).await;
+    checks += pages(&app, store, [&worker, &manager, &police, &health]).await;
     format!(
         "front door over the API and its pages ({}): {checks} steps checked, every refusal named its field and saved nothing",
         store.backend_name()
