@@ -57,6 +57,27 @@ impl<St: Send + Sync> FromRequestParts<St> for SignedIn {
     }
 }
 
+/// What a page handler works with: the application's services and the signed-in user (401, so the sign-in
+/// page, otherwise). `Page { state, who }: Page<S>` in a handler's arguments.
+pub struct Page<S> {
+    pub state: crate::Shared<S>,
+    pub who: SignedIn,
+}
+
+impl<S: store::Store> FromRequestParts<crate::Shared<S>> for Page<S> {
+    type Rejection = WebError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &crate::Shared<S>,
+    ) -> Result<Self, Self::Rejection> {
+        Ok(Page {
+            who: SignedIn::from_request_parts(parts, state).await?,
+            state: state.clone(),
+        })
+    }
+}
+
 /// A path segment naming a record. A typed id that does not parse names no record: 404 before anything else is
 /// said. `Option<T>` takes it leniently (`None`), for a use case that reads the child's record first and answers
 /// 404 for a sub-record itself, so that the attempt is audited.

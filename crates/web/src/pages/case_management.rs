@@ -8,7 +8,7 @@
 //! `GET /supervision/new` records one.
 
 use askama::Template;
-use axum::extract::{Query, State};
+use axum::extract::Query;
 use axum::response::Response;
 use domain::case_management::{
     AllocationInput, ClosureInput, EarlyHelpInput, EndEarlyHelpInput, EndInput, FlagInput,
@@ -32,7 +32,7 @@ use super::form::{
 use super::{Layout, render_ok};
 use crate::Shared;
 use crate::error::WebError;
-use crate::extract::{Id, Ids, SignedIn};
+use crate::extract::{Id, Ids, Page, SignedIn};
 
 /// Spare rows on the supervision form.
 const CASE_ROWS: usize = 3;
@@ -235,8 +235,7 @@ async fn case_page<S: Store>(
 
 /// `GET /children/{id}/case-management`.
 pub async fn case_management<S: Store>(
-    State(state): State<Shared<S>>,
-    who: SignedIn,
+    Page { state, who }: Page<S>,
     Id(child): Id<PersonId>,
     Query(q): Query<SavedParams>,
 ) -> Result<Response, WebError> {
@@ -263,8 +262,7 @@ async fn after<S: Store, T>(
 
 /// `POST /children/{id}/flags`.
 pub async fn raise_flag<S: Store>(
-    State(state): State<Shared<S>>,
-    who: SignedIn,
+    Page { state, who }: Page<S>,
     Id(child): Id<PersonId>,
     v: FormValues,
 ) -> Result<Response, WebError> {
@@ -282,8 +280,7 @@ pub async fn raise_flag<S: Store>(
 
 /// `POST /children/{id}/flags/{flag}/end`.
 pub async fn end_flag<S: Store>(
-    State(state): State<Shared<S>>,
-    who: SignedIn,
+    Page { state, who }: Page<S>,
     Ids(child, flag): Ids<PersonId, String>,
     v: FormValues,
 ) -> Result<Response, WebError> {
@@ -298,8 +295,7 @@ pub async fn end_flag<S: Store>(
 
 /// `POST /children/{id}/specialist-involvements`.
 pub async fn add_involvement<S: Store>(
-    State(state): State<Shared<S>>,
-    who: SignedIn,
+    Page { state, who }: Page<S>,
     Id(child): Id<PersonId>,
     v: FormValues,
 ) -> Result<Response, WebError> {
@@ -319,8 +315,7 @@ pub async fn add_involvement<S: Store>(
 
 /// `POST /children/{id}/specialist-involvements/{involvement}/end`.
 pub async fn end_involvement<S: Store>(
-    State(state): State<Shared<S>>,
-    who: SignedIn,
+    Page { state, who }: Page<S>,
     Ids(child, involvement): Ids<PersonId, String>,
     v: FormValues,
 ) -> Result<Response, WebError> {
@@ -335,8 +330,7 @@ pub async fn end_involvement<S: Store>(
 
 /// `POST /children/{id}/early-help`.
 pub async fn step_down<S: Store>(
-    State(state): State<Shared<S>>,
-    who: SignedIn,
+    Page { state, who }: Page<S>,
     Id(child): Id<PersonId>,
     v: FormValues,
 ) -> Result<Response, WebError> {
@@ -359,8 +353,7 @@ pub async fn step_down<S: Store>(
 
 /// `POST /children/{id}/early-help/{episode}/oversight`.
 pub async fn oversee_early_help<S: Store>(
-    State(state): State<Shared<S>>,
-    who: SignedIn,
+    Page { state, who }: Page<S>,
     Ids(child, episode): Ids<PersonId, String>,
     v: FormValues,
 ) -> Result<Response, WebError> {
@@ -374,8 +367,7 @@ pub async fn oversee_early_help<S: Store>(
 
 /// `POST /children/{id}/early-help/{episode}/step-up`.
 pub async fn step_up<S: Store>(
-    State(state): State<Shared<S>>,
-    who: SignedIn,
+    Page { state, who }: Page<S>,
     Ids(child, episode): Ids<PersonId, String>,
     v: FormValues,
 ) -> Result<Response, WebError> {
@@ -395,8 +387,7 @@ pub async fn step_up<S: Store>(
 
 /// `POST /children/{id}/early-help/{episode}/end`.
 pub async fn end_early_help<S: Store>(
-    State(state): State<Shared<S>>,
-    who: SignedIn,
+    Page { state, who }: Page<S>,
     Ids(child, episode): Ids<PersonId, String>,
     v: FormValues,
 ) -> Result<Response, WebError> {
@@ -414,8 +405,7 @@ pub async fn end_early_help<S: Store>(
 
 /// `POST /children/{id}/allocation`.
 pub async fn allocate<S: Store>(
-    State(state): State<Shared<S>>,
-    who: SignedIn,
+    Page { state, who }: Page<S>,
     Id(child): Id<PersonId>,
     v: FormValues,
 ) -> Result<Response, WebError> {
@@ -434,8 +424,7 @@ pub async fn allocate<S: Store>(
 
 /// `POST /children/{id}/closure`.
 pub async fn close_case<S: Store>(
-    State(state): State<Shared<S>>,
-    who: SignedIn,
+    Page { state, who }: Page<S>,
     Id(child): Id<PersonId>,
     v: FormValues,
 ) -> Result<Response, WebError> {
@@ -471,8 +460,7 @@ impl SupervisionListPage {
 
 /// `GET /supervision`: the caller's supervisions.
 pub async fn supervision_list<S: Store>(
-    State(state): State<Shared<S>>,
-    who: SignedIn,
+    Page { state, who }: Page<S>,
     Query(q): Query<SavedParams>,
 ) -> Result<Response, WebError> {
     let supervisions = state.services.supervisions(&who.actor).await?;
@@ -522,8 +510,7 @@ async fn supervision_form<S: Store>(
 
 /// `GET /supervision/new?child=ID`: the form, the first case filled in when opened from a child's page.
 pub async fn new_supervision<S: Store>(
-    State(state): State<Shared<S>>,
-    who: SignedIn,
+    Page { state, who }: Page<S>,
     Query(q): Query<NewSupervisionParams>,
 ) -> Result<Response, WebError> {
     let today = london_date(state.services.now()).to_string();
@@ -553,8 +540,7 @@ fn supervision_input(v: &FormValues) -> SupervisionInput {
 
 /// `POST /supervision`.
 pub async fn record_supervision<S: Store>(
-    State(state): State<Shared<S>>,
-    who: SignedIn,
+    Page { state, who }: Page<S>,
     v: FormValues,
 ) -> Result<Response, WebError> {
     let r = state

@@ -1,17 +1,16 @@
 //! The pages for the casework worklist (every statutory clock of the cases in scope) and caseloads.
 
 use askama::Template;
-use axum::extract::{Query, State};
+use axum::extract::Query;
 use axum::response::Response;
 use domain::casework_clocks::ClockKind;
 use service::casework_worklist::{Caseloads, CaseworkItem, CaseworkScope};
 use store::Store;
 
 use super::{Layout, Tab, date, la_choices, render_ok, urlencoding};
-use crate::Shared;
 use crate::api_casework_worklist::{CaseloadsParams, CaseworkParams, caseloads_la};
 use crate::error::WebError;
-use crate::extract::SignedIn;
+use crate::extract::Page;
 
 /// The most rows the page shows at once (the API gives them all).
 const SHOWN: usize = 500;
@@ -40,8 +39,7 @@ impl CaseworkPage {
 
 /// `GET /casework?scope=mine|team|la&la=&kind=&overdue=`: the clocks of the cases in scope, most overdue first.
 pub async fn casework<S: Store>(
-    State(state): State<Shared<S>>,
-    who: SignedIn,
+    Page { state, who }: Page<S>,
     Query(q): Query<CaseworkParams>,
 ) -> Result<Response, WebError> {
     let actor = &who.actor;
@@ -111,8 +109,7 @@ impl CaseloadsPage {
 
 /// `GET /caseloads?la=CODE`: each team's workers' caseloads, and the LA's practice counts.
 pub async fn caseloads<S: Store>(
-    State(state): State<Shared<S>>,
-    who: SignedIn,
+    Page { state, who }: Page<S>,
     Query(q): Query<CaseloadsParams>,
 ) -> Result<Response, WebError> {
     let actor = &who.actor;

@@ -1,7 +1,7 @@
 //! The start page, person search and the child record.
 
 use askama::Template;
-use axum::extract::{Query, State};
+use axum::extract::Query;
 use axum::http::StatusCode;
 use axum::response::Response;
 use domain::chronology::ChronologyEntry;
@@ -14,9 +14,8 @@ use store::Store;
 
 use super::form::{Form, FormValues};
 use super::{Layout, date, render, render_ok, time};
-use crate::Shared;
 use crate::error::WebError;
-use crate::extract::{Id, SignedIn};
+use crate::extract::{Id, Page, SignedIn};
 
 #[derive(Template)]
 #[template(path = "home.html")]
@@ -73,8 +72,7 @@ struct SearchPage {
 
 /// `GET /search?q=`: find a child by name (typos allowed), date of birth, NHS number, UPN or LA child ID.
 pub async fn search<S: Store>(
-    State(state): State<Shared<S>>,
-    who: SignedIn,
+    Page { state, who }: Page<S>,
     Query(query): Query<SearchQuery>,
 ) -> Result<Response, WebError> {
     let q = query.q.unwrap_or_default();
@@ -131,8 +129,7 @@ impl ChildPage {
 
 /// `GET /children/{id}`: the read-only child record (audited).
 pub async fn child_record<S: Store>(
-    State(state): State<Shared<S>>,
-    who: SignedIn,
+    Page { state, who }: Page<S>,
     Id(id): Id<PersonId>,
 ) -> Result<Response, WebError> {
     let record = state.services.child_record(&who.actor, id).await?;

@@ -2,7 +2,7 @@
 //! rule, so that problems are put right as they arise rather than in the spring return window.
 
 use askama::Template;
-use axum::extract::{Query, State};
+use axum::extract::Query;
 use axum::response::Response;
 use domain::census::Severity;
 use domain::identifiers::LaCode;
@@ -12,9 +12,8 @@ use service::census::DataQuality;
 use store::Store;
 
 use super::{Layout, render_ok};
-use crate::Shared;
 use crate::error::WebError;
-use crate::extract::SignedIn;
+use crate::extract::Page;
 
 #[derive(Deserialize, Default)]
 pub struct DataQualityQuery {
@@ -45,8 +44,7 @@ impl DataQualityPage {
 
 /// `GET /data-quality?la=CODE&team=NAME`.
 pub async fn data_quality<S: Store>(
-    State(state): State<Shared<S>>,
-    who: SignedIn,
+    Page { state, who }: Page<S>,
     Query(q): Query<DataQualityQuery>,
 ) -> Result<Response, WebError> {
     let actor = &who.actor;

@@ -384,9 +384,7 @@ pub fn options<T: Copy>(
     code: fn(T) -> &'static str,
     label: fn(T) -> &'static str,
 ) -> Vec<(String, String)> {
-    all.iter()
-        .map(|x| (code(*x).to_owned(), label(*x).to_owned()))
-        .collect()
+    options_by(all, code, |x| label(x).to_owned())
 }
 
 /// A code list as options that show the code too: (code, "code: label") (DfE codes staff know by number).
@@ -395,8 +393,16 @@ pub fn coded_options<T: Copy>(
     code: fn(T) -> &'static str,
     label: fn(T) -> &'static str,
 ) -> Vec<(String, String)> {
+    options_by(all, code, |x| format!("{}: {}", code(x), label(x)))
+}
+
+fn options_by<T: Copy>(
+    all: &[T],
+    code: fn(T) -> &'static str,
+    text: impl Fn(T) -> String,
+) -> Vec<(String, String)> {
     all.iter()
-        .map(|x| (code(*x).to_owned(), format!("{}: {}", code(*x), label(*x))))
+        .map(|x| (code(*x).to_owned(), text(*x)))
         .collect()
 }
 

@@ -28,7 +28,7 @@ use super::form::{Form, FormValues, Forms, SavedParams, after_change, banner};
 use super::{Layout, render_ok};
 use crate::Shared;
 use crate::error::WebError;
-use crate::extract::{Id, SignedIn};
+use crate::extract::{Id, Page, SignedIn};
 
 /// Codes as the (value, text) pairs of a select or radios.
 pub(super) fn choices<T: Copy>(
@@ -89,8 +89,7 @@ struct WorklistPage {
 
 /// `GET /front-door`: contacts awaiting a decision (or feedback, or oversight), most overdue first.
 pub async fn worklist<S: Store>(
-    State(state): State<Shared<S>>,
-    who: SignedIn,
+    Page { state, who }: Page<S>,
     Query(q): Query<WorklistParams>,
 ) -> Result<Response, WebError> {
     let stage = crate::api_front_door::stage(q.stage.as_deref())?;
@@ -254,8 +253,7 @@ fn contact_page(
 
 /// `GET /contacts/{id}`: the contact, its clocks and history, and the forms to work it.
 pub async fn contact<S: Store>(
-    State(state): State<Shared<S>>,
-    who: SignedIn,
+    Page { state, who }: Page<S>,
     Id(id): Id<ContactId>,
     Query(q): Query<SavedParams>,
 ) -> Result<Response, WebError> {
@@ -410,8 +408,7 @@ struct PartnerQueuePage {
 
 /// `GET /information-requests`: a partner agency's requests, unanswered first.
 pub async fn partner_queue<S: Store>(
-    State(state): State<Shared<S>>,
-    who: SignedIn,
+    Page { state, who }: Page<S>,
     Query(q): Query<SavedParams>,
 ) -> Result<Response, WebError> {
     let items = state.services.partner_queue(&who.actor, false).await?;
@@ -455,8 +452,7 @@ fn request_page(who: &SignedIn, item: RequestItem, form: Form) -> Response {
 
 /// `GET /information-requests/{id}`.
 pub async fn partner_request<S: Store>(
-    State(state): State<Shared<S>>,
-    who: SignedIn,
+    Page { state, who }: Page<S>,
     Id(id): Id<InformationRequestId>,
 ) -> Result<Response, WebError> {
     let item = state.services.information_request(&who.actor, id).await?;
@@ -465,8 +461,7 @@ pub async fn partner_request<S: Store>(
 
 /// `POST /information-requests/{id}/response`: the partner's answer, based on the request's version.
 pub async fn respond<S: Store>(
-    State(state): State<Shared<S>>,
-    who: SignedIn,
+    Page { state, who }: Page<S>,
     Id(id): Id<InformationRequestId>,
     values: FormValues,
 ) -> Result<Response, WebError> {

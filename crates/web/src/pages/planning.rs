@@ -7,7 +7,7 @@
 //! nothing is saved; a saved form goes back to the overview with a success banner.
 
 use askama::Template;
-use axum::extract::{Query, State};
+use axum::extract::Query;
 use axum::response::Response;
 use domain::clocks::ClockStatus;
 use domain::codes::{ActionStatus, AssessmentFactor, AssessmentOutcome, VisitKind};
@@ -27,7 +27,7 @@ use super::form::{
 use super::{Layout, date, render_ok};
 use crate::Shared;
 use crate::error::WebError;
-use crate::extract::{Id, Ids, SignedIn};
+use crate::extract::{Id, Ids, Page, SignedIn};
 
 /// Spare action rows on the plan and add-actions forms; on the review form, for new actions.
 const ACTION_ROWS: usize = 3;
@@ -298,13 +298,25 @@ fn overview_page(
 
 /// `GET /children/{id}/plans`.
 pub async fn overview<S: Store>(
-    State(state): State<Shared<S>>,
-    who: SignedIn,
+    Page { state, who }: Page<S>,
     Id(child): Id<PersonId>,
     Query(q): Query<SavedParams>,
 ) -> Result<Response, WebError> {
     let o = state.services.planning(&who.actor, child).await?;
     Ok(overview_page(&who, &o, banner(q.saved.as_deref()), None))
+}
+
+/// The child's assessments, plans and visits, read (audited) for a form that will take `action`.
+async fn read<S: Store>(
+    state: &Shared<S>,
+    who: &SignedIn,
+    child: PersonId,
+    action: Action,
+) -> Result<PlanningOverview, WebError> {
+    Ok(state
+        .services
+        .planning_as(&who.actor, child, action)
+        .await?)
 }
 
 /// Where a saved form goes: the overview, with its banner.
@@ -535,22 +547,17 @@ fn assessment_form(
 
 /// `GET /children/{id}/assessments/new`.
 pub async fn new_assessment<S: Store>(
-    State(state): State<Shared<S>>,
-    who: SignedIn,
+    Page { state, who }: Page<S>,
     Id(child): Id<PersonId>,
 ) -> Result<Response, WebError> {
-    let o = state
-        .services
-        .planning_as(&who.actor, child, Action::Create)
-        .await?;
+    let o = read(&state, &who, child, Action::Create).await?;
     let form = Form::new("assessment").with("start_date", o.today.to_string());
     Ok(assessment_form(&who, &o, form, None))
 }
 
 /// `POST /children/{id}/assessments`.
 pub async fn record_assessment<S: Store>(
-    State(state): State<Shared<S>>,
-    who: SignedIn,
+    Page { state, who }: Page<S>,
     Id(child): Id<PersonId>,
     values: FormValues,
 ) -> Result<Response, WebError> {
@@ -575,14 +582,10 @@ pub async fn record_assessment<S: Store>(
 
 /// `GET /children/{id}/assessments/{assessment}`: the assessment's form, to change it.
 pub async fn edit_assessment<S: Store>(
-    State(state): State<Shared<S>>,
-    who: SignedIn,
+    Page { state, who }: Page<S>,
     Ids(child, assessment): Ids<PersonId, AssessmentId>,
 ) -> Result<Response, WebError> {
-    let o = state
-        .services
-        .planning_as(&who.actor, child, Action::Update)
-        .await?;
+    let o = read(&state, &who, child, Action::Update).await?;
     let found = o
         .assessments
         .iter()
@@ -597,8 +600,7 @@ pub async fn edit_assessment<S: Store>(
 
 /// `POST /children/{id}/assessments/{assessment}`.
 pub async fn update_assessment<S: Store>(
-    State(state): State<Shared<S>>,
-    who: SignedIn,
+    Page { state, who }: Page<S>,
     Ids(child, assessment): Ids<PersonId, Option<AssessmentId>>,
     values: FormValues,
 ) -> Result<Response, WebError> {
@@ -625,8 +627,7 @@ pub async fn update_assessment<S: Store>(
 /// `POST /children/{id}/assessments/{assessment}/authorisation`: a team manager authorises. A refusal shows the
 /// overview again, its problems linking to the assessment's button.
 pub async fn authorise_assessment<S: Store>(
-    State(state): State<Shared<S>>,
-    who: SignedIn,
+    Page { state, who }: Page<S>,
     Ids(child, assessment): Ids<PersonId, Option<AssessmentId>>,
     values: FormValues,
 ) -> Result<Response, WebError> {
@@ -678,22 +679,17 @@ fn plan_form(who: &SignedIn, o: &PlanningOverview, form: Form) -> Response {
 
 /// `GET /children/{id}/plans/new`.
 pub async fn new_plan<S: Store>(
-    State(state): State<Shared<S>>,
-    who: SignedIn,
+    Page { state, who }: Page<S>,
     Id(child): Id<PersonId>,
 ) -> Result<Response, WebError> {
-    let o = state
-        .services
-        .planning_as(&who.actor, child, Action::Create)
-        .await?;
+    let o = read(&state, &who, child, Action::Create).await?;
     let form = Form::new("plan").with("start_date", o.today.to_string());
     Ok(plan_form(&who, &o, form))
 }
 
 /// `POST /children/{id}/plans`.
 pub async fn create_plan<S: Store>(
-    State(state): State<Shared<S>>,
-    who: SignedIn,
+    Page { state, who }: Page<S>,
     Id(child): Id<PersonId>,
     values: FormValues,
 ) -> Result<Response, WebError> {
@@ -737,22 +733,17 @@ fn actions_form(who: &SignedIn, o: &PlanningOverview, p: &PlanView, form: Form) 
 
 /// `GET /children/{id}/plans/{plan}/actions`.
 pub async fn plan_actions_page<S: Store>(
-    State(state): State<Shared<S>>,
-    who: SignedIn,
+    Page { state, who }: Page<S>,
     Ids(child, plan): Ids<PersonId, Option<PlanId>>,
 ) -> Result<Response, WebError> {
-    let o = state
-        .services
-        .planning_as(&who.actor, child, Action::Create)
-        .await?;
+    let o = read(&state, &who, child, Action::Create).await?;
     let p = plan_in(&o, plan)?;
     Ok(actions_form(&who, &o, p, Form::new("actions")))
 }
 
 /// `POST /children/{id}/plans/{plan}/actions`.
 pub async fn add_plan_actions<S: Store>(
-    State(state): State<Shared<S>>,
-    who: SignedIn,
+    Page { state, who }: Page<S>,
     Ids(child, plan): Ids<PersonId, Option<PlanId>>,
     values: FormValues,
 ) -> Result<Response, WebError> {
@@ -840,14 +831,10 @@ fn review_form(who: &SignedIn, o: &PlanningOverview, p: &PlanView, form: Form) -
 
 /// `GET /children/{id}/plans/{plan}/review`.
 pub async fn review_page<S: Store>(
-    State(state): State<Shared<S>>,
-    who: SignedIn,
+    Page { state, who }: Page<S>,
     Ids(child, plan): Ids<PersonId, Option<PlanId>>,
 ) -> Result<Response, WebError> {
-    let o = state
-        .services
-        .planning_as(&who.actor, child, Action::Create)
-        .await?;
+    let o = read(&state, &who, child, Action::Create).await?;
     let p = plan_in(&o, plan)?;
     let mut form = Form::new("review").with("held_on", o.today.to_string());
     for i in 0..open_actions_of(&o, p.plan.id).len() {
@@ -858,8 +845,7 @@ pub async fn review_page<S: Store>(
 
 /// `POST /children/{id}/plans/{plan}/reviews`.
 pub async fn review_plan<S: Store>(
-    State(state): State<Shared<S>>,
-    who: SignedIn,
+    Page { state, who }: Page<S>,
     Ids(child, plan): Ids<PersonId, Option<PlanId>>,
     values: FormValues,
 ) -> Result<Response, WebError> {
@@ -907,14 +893,10 @@ fn end_form(who: &SignedIn, o: &PlanningOverview, p: &PlanView, form: Form) -> R
 
 /// `GET /children/{id}/plans/{plan}/end`.
 pub async fn end_plan_page<S: Store>(
-    State(state): State<Shared<S>>,
-    who: SignedIn,
+    Page { state, who }: Page<S>,
     Ids(child, plan): Ids<PersonId, Option<PlanId>>,
 ) -> Result<Response, WebError> {
-    let o = state
-        .services
-        .planning_as(&who.actor, child, Action::Update)
-        .await?;
+    let o = read(&state, &who, child, Action::Update).await?;
     let p = plan_in(&o, plan)?;
     let form = Form::new("end").with("end_date", o.today.to_string());
     Ok(end_form(&who, &o, p, form))
@@ -922,8 +904,7 @@ pub async fn end_plan_page<S: Store>(
 
 /// `POST /children/{id}/plans/{plan}/end`.
 pub async fn end_plan<S: Store>(
-    State(state): State<Shared<S>>,
-    who: SignedIn,
+    Page { state, who }: Page<S>,
     Ids(child, plan): Ids<PersonId, Option<PlanId>>,
     values: FormValues,
 ) -> Result<Response, WebError> {
@@ -977,22 +958,17 @@ fn visit_form(who: &SignedIn, o: &PlanningOverview, form: Form) -> Response {
 
 /// `GET /children/{id}/visits/new`.
 pub async fn new_visit<S: Store>(
-    State(state): State<Shared<S>>,
-    who: SignedIn,
+    Page { state, who }: Page<S>,
     Id(child): Id<PersonId>,
 ) -> Result<Response, WebError> {
-    let o = state
-        .services
-        .planning_as(&who.actor, child, Action::Create)
-        .await?;
+    let o = read(&state, &who, child, Action::Create).await?;
     let form = Form::new("visit").with("visited_on", o.today.to_string());
     Ok(visit_form(&who, &o, form))
 }
 
 /// `POST /children/{id}/visits`.
 pub async fn record_visit<S: Store>(
-    State(state): State<Shared<S>>,
-    who: SignedIn,
+    Page { state, who }: Page<S>,
     Id(child): Id<PersonId>,
     values: FormValues,
 ) -> Result<Response, WebError> {

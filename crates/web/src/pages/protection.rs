@@ -7,7 +7,7 @@
 //! nothing is saved; a saved form goes back to the overview with a success banner.
 
 use askama::Template;
-use axum::extract::{Query, State};
+use axum::extract::Query;
 use axum::response::Response;
 use domain::clocks::{ClockStatus, DayClock};
 use domain::codes::{
@@ -28,7 +28,7 @@ use super::form::{Form, FormValues, SavedParams, after_change, banner};
 use super::{Layout, date, render_ok};
 use crate::Shared;
 use crate::error::WebError;
-use crate::extract::{Id, Ids, SignedIn};
+use crate::extract::{Id, Ids, Page, SignedIn};
 
 /// The agencies with a fixed row on the strategy form; the first [`EXPECTED`] are expected (a reason if absent).
 const FIXED_AGENCIES: [Agency; 4] = [
@@ -100,8 +100,7 @@ impl OverviewPage {
 
 /// `GET /children/{id}/protection`.
 pub async fn overview<S: Store>(
-    State(state): State<Shared<S>>,
-    who: SignedIn,
+    Page { state, who }: Page<S>,
     Id(child): Id<PersonId>,
     Query(q): Query<SavedParams>,
 ) -> Result<Response, WebError> {
@@ -385,8 +384,7 @@ fn strategy_form(who: &SignedIn, p: &ProtectionView, form: Form) -> Result<Respo
 
 /// `GET /children/{id}/strategy-discussions/new`: the form, held at now by default.
 pub async fn new_strategy<S: Store>(
-    State(state): State<Shared<S>>,
-    who: SignedIn,
+    Page { state, who }: Page<S>,
     Id(child): Id<PersonId>,
 ) -> Result<Response, WebError> {
     over_record(&state, &who, child, Action::Create, |p| {
@@ -399,8 +397,7 @@ pub async fn new_strategy<S: Store>(
 
 /// `POST /children/{id}/strategy-discussions`.
 pub async fn record_strategy<S: Store>(
-    State(state): State<Shared<S>>,
-    who: SignedIn,
+    Page { state, who }: Page<S>,
     Id(child): Id<PersonId>,
     values: FormValues,
 ) -> Result<Response, WebError> {
@@ -454,8 +451,7 @@ fn outcome_form(
 
 /// `GET /children/{id}/section47s/{s47}`: the enquiry and its outcome form.
 pub async fn section47<S: Store>(
-    State(state): State<Shared<S>>,
-    who: SignedIn,
+    Page { state, who }: Page<S>,
     Ids(child, s47): Ids<PersonId, Option<Section47Id>>,
 ) -> Result<Response, WebError> {
     over_record(&state, &who, child, Action::Update, |p| {
@@ -467,8 +463,7 @@ pub async fn section47<S: Store>(
 
 /// `POST /children/{id}/section47s/{s47}/outcome`.
 pub async fn record_outcome<S: Store>(
-    State(state): State<Shared<S>>,
-    who: SignedIn,
+    Page { state, who }: Page<S>,
     Ids(child, s47): Ids<PersonId, Option<Section47Id>>,
     values: FormValues,
 ) -> Result<Response, WebError> {
@@ -540,8 +535,7 @@ fn conference_form(
 
 /// `GET /children/{id}/conferences/{conference}`: the conference and its form.
 pub async fn conference<S: Store>(
-    State(state): State<Shared<S>>,
-    who: SignedIn,
+    Page { state, who }: Page<S>,
     Ids(child, conference): Ids<PersonId, Option<ConferenceId>>,
 ) -> Result<Response, WebError> {
     over_record(&state, &who, child, Action::Update, |p| {
@@ -553,8 +547,7 @@ pub async fn conference<S: Store>(
 
 /// `POST /children/{id}/conferences/{conference}`.
 pub async fn record_conference<S: Store>(
-    State(state): State<Shared<S>>,
-    who: SignedIn,
+    Page { state, who }: Page<S>,
     Ids(child, conference): Ids<PersonId, Option<ConferenceId>>,
     values: FormValues,
 ) -> Result<Response, WebError> {
@@ -607,8 +600,7 @@ fn core_group_form(
 
 /// `GET /children/{id}/core-groups/{core_group}`: the core group and its form.
 pub async fn core_group<S: Store>(
-    State(state): State<Shared<S>>,
-    who: SignedIn,
+    Page { state, who }: Page<S>,
     Ids(child, core_group): Ids<PersonId, Option<CoreGroupId>>,
 ) -> Result<Response, WebError> {
     over_record(&state, &who, child, Action::Update, |p| {
@@ -620,8 +612,7 @@ pub async fn core_group<S: Store>(
 
 /// `POST /children/{id}/core-groups/{core_group}`.
 pub async fn record_core_group<S: Store>(
-    State(state): State<Shared<S>>,
-    who: SignedIn,
+    Page { state, who }: Page<S>,
     Ids(child, core_group): Ids<PersonId, Option<CoreGroupId>>,
     values: FormValues,
 ) -> Result<Response, WebError> {

@@ -7,7 +7,6 @@
 //! none, so the form carries no version; a hidden `form_id` makes sending it twice record it once.
 
 use askama::Template;
-use axum::extract::State;
 use axum::response::Response;
 use domain::codes::{Agency, ReferralSource, Sex};
 use domain::datetime::london;
@@ -24,7 +23,7 @@ use super::front_door::{choices, la_choices};
 use super::{Layout, render_ok};
 use crate::Shared;
 use crate::error::WebError;
-use crate::extract::SignedIn;
+use crate::extract::{Page, SignedIn};
 
 /// The children one form records (the first, and a sibling).
 const CHILDREN: [usize; 2] = [1, 2];
@@ -175,10 +174,7 @@ fn page(who: &SignedIn, mut form: Form, children: Vec<Child>) -> Response {
 }
 
 /// `GET /contacts/new`.
-pub async fn new_contact<S: Store>(
-    State(state): State<Shared<S>>,
-    who: SignedIn,
-) -> Result<Response, WebError> {
+pub async fn new_contact<S: Store>(Page { state, who }: Page<S>) -> Result<Response, WebError> {
     if !who.may(Area::CaseRecords, Action::Create) {
         return Err(WebError::Service(ServiceError::Forbidden));
     }
@@ -292,8 +288,7 @@ async fn record<S: Store>(
 /// `POST /contacts/new`: check every child; offer known children with similar names; then record one contact
 /// per child, linked as siblings, and go to the first.
 pub async fn record_contact<S: Store>(
-    State(state): State<Shared<S>>,
-    who: SignedIn,
+    Page { state, who }: Page<S>,
     values: FormValues,
 ) -> Result<Response, WebError> {
     let mut children = children(&values);

@@ -2,7 +2,7 @@
 //! LA. The page's form downloads the workbook; the API route returns the same file.
 
 use askama::Template;
-use axum::extract::{Query, State};
+use axum::extract::Query;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use domain::datetime::{self, Date};
@@ -15,9 +15,8 @@ use store::Store;
 
 use super::form::{Form, FormValues};
 use super::{Layout, la_choices, render};
-use crate::Shared;
 use crate::error::WebError;
-use crate::extract::SignedIn;
+use crate::extract::{Page, SignedIn};
 
 /// The media type of an Excel workbook.
 pub const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
@@ -83,10 +82,7 @@ fn page(who: &SignedIn, form: Form) -> Response {
 }
 
 /// `GET /returns`: the form, for the last six months to yesterday.
-pub async fn returns_page<S: Store>(
-    State(state): State<Shared<S>>,
-    who: SignedIn,
-) -> Result<Response, WebError> {
+pub async fn returns_page<S: Store>(Page { state, who }: Page<S>) -> Result<Response, WebError> {
     exporter(&who)?;
     let today = datetime::london_date(state.services.now());
     let to = today.yesterday().unwrap_or(today);
@@ -157,8 +153,7 @@ async fn workbook(annex: returns::annex_a::AnnexA, la: &LaCode) -> Result<Respon
 
 /// `GET /returns/annex-a?la=&from=&to=`: the workbook, or the form again naming each problem.
 pub async fn annex_a_download<S: Store>(
-    State(state): State<Shared<S>>,
-    who: SignedIn,
+    Page { state, who }: Page<S>,
     Query(q): Query<AnnexAQuery>,
 ) -> Result<Response, WebError> {
     exporter(&who)?;
@@ -176,8 +171,7 @@ pub async fn annex_a_download<S: Store>(
 /// `GET /api/v1/returns/annex-a?la=&from=&to=` → the workbook; 422 naming each bad field; 403 for a role that
 /// may not export returns; 404 for an LA the caller does not work for.
 pub async fn annex_a_api<S: Store>(
-    State(state): State<Shared<S>>,
-    who: SignedIn,
+    Page { state, who }: Page<S>,
     Query(q): Query<AnnexAQuery>,
 ) -> Result<Response, WebError> {
     exporter(&who)?;
