@@ -628,7 +628,8 @@ pub struct ConferenceInput {
     pub outcome: Option<String>,
     /// Category of abuse (`NEG`, `PHY`, `SAB`, `EMO`, `MUL`): required for `cp-plan` and `continue-plan`.
     pub category: Option<String>,
-    /// The chair's user id (default: whoever records the conference).
+    /// The chair's user id (default: whoever records the conference): a reviewing officer or team manager of the
+    /// child's LA ([`chair_reference`]).
     pub chair: Option<String>,
     /// `cp-plan`: the plan's needs (required).
     pub needs: Option<String>,
@@ -639,6 +640,20 @@ pub struct ConferenceInput {
     pub actions: Vec<ActionInput>,
     /// `end-plan`: why the plan ends (required).
     pub end_reason: Option<String>,
+}
+
+/// The chair a conference input names, to check before recording ([`crate::references`]): a reviewing officer or
+/// team manager of the child's LA. Blank is allowed: whoever records the conference chairs it.
+pub fn chair_reference<'a>(
+    input: &'a ConferenceInput,
+    la: &LaCode,
+) -> crate::references::UserRef<'a> {
+    crate::references::UserRef::in_la(
+        "chair",
+        input.chair.as_deref(),
+        crate::references::Purpose::ConferenceChair,
+        la,
+    )
 }
 
 /// A conference recorded: the records to create and the whole rows to update.

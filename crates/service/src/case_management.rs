@@ -422,8 +422,12 @@ impl<S: Store> Services<S> {
             Some(id) => self.store.directory(vec![id], Vec::new()).await?.0,
             None => Vec::new(),
         };
-        let (supervision, actions) =
-            cm::supervision(input, supervisor, &actor.las, &users, now, today)?;
+        let child_las = self
+            .updatable_child_las(actor, cm::supervision_children(input))
+            .await?;
+        let (supervision, actions) = cm::supervision(
+            input, supervisor, &actor.las, &child_las, &users, now, today,
+        )?;
         let id = supervision.id;
         let a = actor.clone();
         let v = self

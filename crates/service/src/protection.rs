@@ -435,6 +435,8 @@ impl<S: Store> Services<S> {
         version: Option<i64>,
     ) -> Result<ConferenceRecorded, ServiceError> {
         let ctx = self.case_for(actor, child, Action::Update).await?;
+        self.check_references(&[rules::chair_reference(input, &ctx.child.la)], &[])
+            .await?;
         let found = ctx
             .file
             .conferences

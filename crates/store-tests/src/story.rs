@@ -355,6 +355,19 @@ async fn audit_scope_story<S: Store>(store: &S, worker_213: &domain::records::Us
         )
         .await
         .unwrap();
+    // What the permission check needs about children, read unaudited (only the ones that exist).
+    let facts = store
+        .access_facts(vec![child_205.id, PersonId::new()])
+        .await
+        .unwrap();
+    assert_eq!(
+        facts.len(),
+        1,
+        "{backend}: access facts of existing children"
+    );
+    assert_eq!(facts[0].0, child_205.id);
+    assert_eq!(facts[0].1.la, la205);
+    assert_eq!(facts[0].1.restricted_to, None);
     // Each entry is marked by its record id.
     let marked = |child: Option<PersonId>, la: Option<&LaCode>| {
         let marker = uuid::Uuid::now_v7();
