@@ -11,7 +11,7 @@ use crate::codes::{
     Agency, CaseNoteKind, ChildFlagKind, ClosureReason, EarlyHelpEndReason, PrimaryNeed,
     ReferralSource, Role,
 };
-use crate::datetime::{Date, Timestamp, parse_date};
+use crate::datetime::{Date, DateRange, Timestamp, parse_input_date};
 use crate::error::{ValueError, ValueErrors};
 use crate::identifiers::LaCode;
 use crate::ids::{
@@ -24,7 +24,8 @@ use crate::records::{
 };
 use crate::references::{Purpose, TeamRef, UserRef, check_team, check_user};
 use crate::validation::{
-    MAX_NAME, MAX_TEXT, optional_code, optional_text, present, required_code, required_text,
+    MAX_NAME, MAX_SUPERVISION_CASES, MAX_TEXT, bounded, optional_code, optional_text, present,
+    required_code, required_text,
 };
 
 /// The unit a specialist involvement is with when none is named.
@@ -48,10 +49,10 @@ fn date_or_today(
 ) -> Option<Date> {
     let d = match present(v) {
         None => today,
-        Some(s) => match parse_date(field, s) {
+        Some(s) => match parse_input_date(field, s, DateRange::Happened { today }) {
             Ok(d) => d,
             Err(e) => {
-                errors.push(e.for_field(field));
+                errors.push(e);
                 return None;
             }
         },
@@ -204,7 +205,14 @@ pub fn supervision(
     let mut cases = Vec::new();
     let mut actions = Vec::new();
     let mut seen: Vec<PersonId> = Vec::new();
-    for (i, case) in input.cases.iter().enumerate() {
+    let case_rows = bounded(
+        "cases",
+        &input.cases,
+        MAX_SUPERVISION_CASES,
+        "cases",
+        &mut errors,
+    );
+    for (i, case) in case_rows.unwrap_or_default().iter().enumerate() {
         if case.is_blank() {
             continue;
         }
@@ -265,7 +273,7 @@ pub fn supervision(
             }
         }
     }
-    if input.cases.iter().all(SupervisionCaseInput::is_blank) {
+    if case_rows.is_some() && input.cases.iter().all(SupervisionCaseInput::is_blank) {
         errors.push(ValueError::new(
             "cases",
             "Add at least one case discussed, with its case direction",
@@ -631,7 +639,7 @@ pub fn close_episode(
     };
     let date = match present(input.date.as_deref()) {
         None => Some(today),
-        Some(s) => errors.take(parse_date("date", s).map_err(|e| e.for_field("date"))),
+        Some(s) => errors.take(parse_input_date("date", s, DateRange::Happened { today })),
     };
     let reason = errors.take(required_code(
         "reason",
@@ -1216,7 +1224,7 @@ mod tests {
     use proptest::prelude::*;
 
     fn day(s: &str) -> Date {
-        parse_date("test", s).unwrap()
+        crate::datetime::parse_date("test", s).unwrap()
     }
 
     fn now() -> Timestamp {
