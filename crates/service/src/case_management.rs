@@ -20,6 +20,7 @@ use domain::ids::{
 };
 use domain::policy::{Action, Area};
 use domain::records::{Action as CaseAction, RecordSet, Team, User};
+use domain::references::Purpose;
 use serde::Serialize;
 use store::Store;
 
@@ -381,14 +382,15 @@ impl<S: Store> Services<S> {
 
     // --- supervision ------------------------------------------------------------------------------------
 
-    /// The workers the caller may record supervision of: the users of the caller's LAs, the caller aside.
+    /// The workers the caller may record supervision of: the users of the caller's LAs whom
+    /// [`Purpose::Supervisee`] allows, the caller aside.
     pub async fn supervisees(&self, actor: &Actor) -> Result<Vec<UserChoice>, ServiceError> {
         authorize(actor, Area::CaseRecords, Action::Create)?;
         let mut out: Vec<UserChoice> = Vec::new();
         for la in &actor.las {
             for u in self.store.users_of_la(la.clone()).await? {
                 if Some(u.id) != actor.user_id
-                    && cm::is_case_holding(u.role)
+                    && Purpose::Supervisee.allows(u.role, u.agency)
                     && !out.iter().any(|c| c.id == u.id)
                 {
                     out.push(UserChoice {
