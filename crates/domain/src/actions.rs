@@ -5,12 +5,12 @@
 use serde::Deserialize;
 
 use crate::codes::ActionStatus;
-use crate::datetime::{Date, Timestamp, parse_date};
+use crate::datetime::{Date, DateRange, Timestamp, parse_input_date};
 use crate::error::{ValueError, ValueErrors};
 use crate::identifiers::LaCode;
 use crate::ids::{ActionId, ChildId};
 use crate::records::{Action, ActionParent};
-use crate::validation::{MAX_NAME, MAX_TEXT, present, required_text};
+use crate::validation::{MAX_ACTIONS, MAX_NAME, MAX_TEXT, bounded, present, required_text};
 
 /// An action as typed: every field optional, so that all problems are reported together.
 #[derive(Clone, Debug, Default, Deserialize)]
@@ -65,7 +65,8 @@ impl ValidAction {
     }
 }
 
-/// Check a list of actions. Rows left wholly blank are skipped; any other row needs a description, an owner and
+/// Check a list of actions: at most [`MAX_ACTIONS`] rows (more is one problem, against `prefix`). Rows left wholly
+/// blank are skipped; any other row needs a description, an owner and
 /// a due date on or after `not_before` (the day of the meeting that set it). Problems are reported against
 /// `{prefix}[{i}].{field}` (e.g. `actions[1].owner`), `i` counting every row as given, blank ones included.
 pub fn validate_actions(
@@ -74,6 +75,9 @@ pub fn validate_actions(
     not_before: Date,
     errors: &mut ValueErrors,
 ) -> Vec<ValidAction> {
+    let Some(inputs) = bounded(prefix.to_owned(), inputs, MAX_ACTIONS, "actions", errors) else {
+        return Vec::new();
+    };
     let mut valid = Vec::new();
     for (i, input) in inputs.iter().enumerate() {
         if input.is_blank() {
@@ -114,9 +118,13 @@ pub fn validate_action(
             ));
             None
         }
-        Some(s) => match parse_date("due date", s) {
+        Some(s) => match parse_input_date(
+            due_field.clone(),
+            s,
+            DateRange::Planned { from: not_before },
+        ) {
             Err(e) => {
-                errors.push(e.for_field(due_field));
+                errors.push(e);
                 None
             }
             Ok(d) if d < not_before => {

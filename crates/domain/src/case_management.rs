@@ -11,7 +11,7 @@ use crate::codes::{
     Agency, CaseNoteKind, ChildFlagKind, ClosureReason, EarlyHelpEndReason, PrimaryNeed,
     ReferralSource, Role,
 };
-use crate::datetime::{Date, Timestamp, parse_date};
+use crate::datetime::{Date, DateRange, Timestamp, parse_input_date};
 use crate::error::{ValueError, ValueErrors};
 use crate::identifiers::LaCode;
 use crate::ids::{
@@ -22,8 +22,10 @@ use crate::records::{
     Action, ActionParent, Allocation, CaseNote, ChildFlag, Closure, EarlyHelpEpisode, Person,
     RecordSet, Referral, SpecialistInvolvement, Supervision, SupervisionCase, Team, User,
 };
+use crate::references::{Purpose, TeamRef, UserRef, check_team, check_user};
 use crate::validation::{
-    MAX_NAME, MAX_TEXT, optional_code, optional_text, present, required_code, required_text,
+    MAX_NAME, MAX_SUPERVISION_CASES, MAX_TEXT, bounded, optional_code, optional_text, present,
+    required_code, required_text,
 };
 
 /// The unit a specialist involvement is with when none is named.
@@ -47,10 +49,10 @@ fn date_or_today(
 ) -> Option<Date> {
     let d = match present(v) {
         None => today,
-        Some(s) => match parse_date(field, s) {
+        Some(s) => match parse_input_date(field, s, DateRange::Happened { today }) {
             Ok(d) => d,
             Err(e) => {
-                errors.push(e.for_field(field));
+                errors.push(e);
                 return None;
             }
         },
@@ -142,47 +144,48 @@ pub fn supervision_children(input: &SupervisionInput) -> Vec<PersonId> {
 }
 
 /// Check a supervision recorded by `supervisor` (who works for `supervisor_las`); `users` holds the supervisee
-/// if they exist. Gives the supervision (in the LA both work for) and its actions, each action about its
-/// case's child (its `la` is the supervision's; the store gives each the child's own).
+/// if they exist; `child_las` the LAs of the children discussed (those the supervisor may see), every one of
+/// which the supervisee must work for. Gives the supervision (in the LA both work for) and its actions, each
+/// action about its case's child (its `la` is the supervision's; the store gives each the child's own).
 pub fn supervision(
     input: &SupervisionInput,
     supervisor: UserId,
     supervisor_las: &[LaCode],
+    child_las: &[LaCode],
     users: &[User],
     now: Timestamp,
     today: Date,
 ) -> Result<(Supervision, Vec<Action>), ValueErrors> {
     let mut errors = ValueErrors::new();
-    let supervisee = match present(input.supervisee.as_deref()) {
-        None => {
+    let supervisee_ref = UserRef {
+        field: "supervisee".into(),
+        value: input.supervisee.as_deref(),
+        purpose: Purpose::Supervisee,
+        any_of: supervisor_las.to_vec(),
+        all_of: child_las.to_vec(),
+    };
+    let supervisee = match check_user(&supervisee_ref, users) {
+        Ok(None) => {
             errors.push(ValueError::new(
                 "supervisee",
                 "Select the worker you supervised",
             ));
             None
         }
-        Some(s) => {
-            let found = UserId::parse(s)
-                .ok()
-                .and_then(|id| users.iter().find(|u| u.id == id && !u.disabled));
-            let la = found.and_then(|u| supervisor_las.iter().find(|la| u.las.contains(la)));
-            match (found, la) {
-                (Some(u), Some(_)) if u.id == supervisor => {
-                    errors.push(ValueError::new(
-                        "supervisee",
-                        "Select the worker you supervised: you cannot record supervision of yourself",
-                    ));
-                    None
-                }
-                (Some(u), Some(la)) => Some((u.id, la.clone())),
-                _ => {
-                    errors.push(ValueError::new(
-                        "supervisee",
-                        "Select a worker in your local authority",
-                    ));
-                    None
-                }
-            }
+        Ok(Some(u)) if u.id == supervisor => {
+            errors.push(ValueError::new(
+                "supervisee",
+                "Select the worker you supervised: you cannot record supervision of yourself",
+            ));
+            None
+        }
+        Ok(Some(u)) => supervisor_las
+            .iter()
+            .find(|la| u.las.contains(la))
+            .map(|la| (u.id, la.clone())),
+        Err(e) => {
+            errors.push(e);
+            None
         }
     };
     let held_on = date_or_today(
@@ -202,7 +205,14 @@ pub fn supervision(
     let mut cases = Vec::new();
     let mut actions = Vec::new();
     let mut seen: Vec<PersonId> = Vec::new();
-    for (i, case) in input.cases.iter().enumerate() {
+    let case_rows = bounded(
+        "cases",
+        &input.cases,
+        MAX_SUPERVISION_CASES,
+        "cases",
+        &mut errors,
+    );
+    for (i, case) in case_rows.unwrap_or_default().iter().enumerate() {
         if case.is_blank() {
             continue;
         }
@@ -263,7 +273,7 @@ pub fn supervision(
             }
         }
     }
-    if input.cases.iter().all(SupervisionCaseInput::is_blank) {
+    if case_rows.is_some() && input.cases.iter().all(SupervisionCaseInput::is_blank) {
         errors.push(ValueError::new(
             "cases",
             "Add at least one case discussed, with its case direction",
@@ -426,20 +436,17 @@ pub fn specialist_involvement(
         MAX_NAME,
         "Enter the name of the unit's worker",
     ));
-    let worker_id = optional_id("worker_id", input.worker_id.as_deref(), UserId::parse, &mut errors)
-        .and_then(|id| match id {
-            None => Some(None),
-            Some(id) if users.iter().any(|u| u.id == id && u.las.contains(&child.la)) => {
-                Some(Some(id))
-            }
-            Some(_) => {
-                errors.push(ValueError::new(
-                    "worker_id",
-                    "There is no such user in the child's local authority: leave it blank if the worker does not use Frontdoor",
-                ));
-                None
-            }
-        });
+    let worker_id = errors
+        .take(check_user(
+            &UserRef::in_la(
+                "worker_id",
+                input.worker_id.as_deref(),
+                Purpose::SpecialistWorker,
+                &child.la,
+            ),
+            users,
+        ))
+        .map(|u| u.map(|u| u.id));
     let from = date_or_today(
         "from",
         input.from.as_deref(),
@@ -632,7 +639,7 @@ pub fn close_episode(
     };
     let date = match present(input.date.as_deref()) {
         None => Some(today),
-        Some(s) => errors.take(parse_date("date", s).map_err(|e| e.for_field("date"))),
+        Some(s) => errors.take(parse_input_date("date", s, DateRange::Happened { today })),
     };
     let reason = errors.take(required_code(
         "reason",
@@ -1113,52 +1120,43 @@ pub fn allocate(
     today: Date,
 ) -> Result<CaseChanges, ValueErrors> {
     let mut errors = ValueErrors::new();
-    let worker = match present(input.worker.as_deref()) {
-        None => {
+    let worker = match check_user(
+        &UserRef::in_la(
+            "worker",
+            input.worker.as_deref(),
+            Purpose::AllocatedWorker,
+            &child.la,
+        ),
+        users,
+    ) {
+        Ok(Some(u)) => Some(u),
+        Ok(None) => {
             errors.push(ValueError::new(
                 "worker",
                 "Select the worker to allocate the case to",
             ));
             None
         }
-        Some(s) => {
-            let found = UserId::parse(s)
-                .ok()
-                .and_then(|id| users.iter().find(|u| u.id == id));
-            match found {
-                Some(u) if !u.disabled && u.las.contains(&child.la) && is_case_holding(u.role) => {
-                    Some(u)
-                }
-                Some(u) if !u.disabled && u.las.contains(&child.la) => {
-                    errors.push(ValueError::new(
-                        "worker",
-                        format!("A {} does not hold cases: select a social worker, early help practitioner or manager", u.role.label().to_lowercase()),
-                    ));
-                    None
-                }
-                _ => {
-                    errors.push(ValueError::new(
-                        "worker",
-                        "Select a worker in the child's local authority",
-                    ));
-                    None
-                }
-            }
+        Err(e) => {
+            errors.push(e);
+            None
         }
     };
-    let team = optional_id("team", input.team.as_deref(), TeamId::parse, &mut errors).and_then(
-        |t| match t {
-            None => Some(worker.and_then(|w| w.team_id)),
-            Some(id) if teams.iter().any(|t| t.id == id && t.la == child.la) => Some(Some(id)),
-            Some(_) => {
-                errors.push(ValueError::new(
-                    "team",
-                    "Select a team of the child's local authority",
-                ));
-                None
-            }
+    let team = match check_team(
+        &TeamRef {
+            field: "team".into(),
+            value: input.team.as_deref(),
+            la: child.la.clone(),
         },
-    );
+        teams,
+    ) {
+        Ok(Some(t)) => Some(Some(t.id)),
+        Ok(None) => Some(worker.and_then(|w| w.team_id)),
+        Err(e) => {
+            errors.push(e);
+            None
+        }
+    };
     let from = date_or_today(
         "from",
         input.from.as_deref(),
@@ -1226,7 +1224,7 @@ mod tests {
     use proptest::prelude::*;
 
     fn day(s: &str) -> Date {
-        parse_date("test", s).unwrap()
+        crate::datetime::parse_date("test", s).unwrap()
     }
 
     fn now() -> Timestamp {
@@ -1341,6 +1339,7 @@ mod tests {
             &input,
             me.id,
             &me.las,
+            &me.las,
             std::slice::from_ref(&worker),
             now(),
             day("2024-06-10"),
@@ -1360,6 +1359,7 @@ mod tests {
         let e = supervision(
             &bad,
             me.id,
+            &me.las,
             &me.las,
             std::slice::from_ref(&worker),
             now(),
@@ -1393,12 +1393,14 @@ mod tests {
             reflection: Some("r".into()),
             cases: vec![row(&c), row(&c)],
         };
-        let e = supervision(&input, me.id, &me.las, &[], now(), day("2024-06-10")).unwrap_err();
+        let e =
+            supervision(&input, me.id, &me.las, &[], &[], now(), day("2024-06-10")).unwrap_err();
         assert_eq!(fields(&e), ["supervisee", "held_on", "cases[1].child_id"]);
         let e = supervision(
             &SupervisionInput::default(),
             me.id,
             &me.las,
+            &[],
             &[],
             now(),
             day("2024-06-10"),

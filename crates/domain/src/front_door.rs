@@ -16,7 +16,7 @@ use crate::clocks::{self, ClockSettings, Rag};
 use crate::codes::{
     Agency, Consent, ContactOutcome, FeedbackMethod, PlanKind, PrimaryNeed, Role, ThresholdLevel,
 };
-use crate::datetime::{Date, DateTime, Timestamp, london, london_date, to_micros};
+use crate::datetime::{Date, DateTime, Timestamp, check_instant, london, london_date, to_micros};
 use crate::error::{ValueError, ValueErrors};
 use crate::ids::{ChildId, UserId};
 use crate::records::{
@@ -554,15 +554,16 @@ pub fn parse_date_time(field: &'static str, s: &str) -> Result<Timestamp, ValueE
         return Err(ValueError::new(field, "Enter a date and time"));
     }
     if let Ok(t) = s.parse::<Timestamp>() {
-        return Ok(to_micros(t));
+        return check_instant(field, to_micros(t));
     }
-    local_date_time(s).ok_or_else(|| {
+    let t = local_date_time(s).ok_or_else(|| {
         let shown: String = s.chars().take(40).collect();
         ValueError::new(
             field,
             format!("'{shown}' is not a real date and time: enter it like 2024-03-01T16:55"),
         )
-    })
+    })?;
+    check_instant(field, t)
 }
 
 /// A London local `YYYY-MM-DDTHH:MM[:SS]` as an instant (a time is required, not just a date).

@@ -23,5 +23,6 @@ pub mod planning;
 pub mod policy;
 pub mod protection;
 pub mod records;
+pub mod references;
 pub mod search;
 pub mod validation;

@@ -15,7 +15,7 @@ use crate::calendar::Calendar;
 use crate::chronology::uk_date;
 use crate::clocks::{self, ClockSettings};
 use crate::codes::{ActionStatus, AssessmentFactor, AssessmentOutcome, PlanKind, VisitKind};
-use crate::datetime::{Date, Timestamp, parse_date};
+use crate::datetime::{Date, DateRange, Timestamp, parse_input_date};
 use crate::error::{ValueError, ValueErrors};
 use crate::identifiers::LaCode;
 use crate::ids::{
@@ -24,7 +24,10 @@ use crate::ids::{
 use crate::records::{
     Action, ActionParent, ActionProgress, Assessment, Plan, PlanReview, Referral, Visit,
 };
-use crate::validation::{MAX_TEXT, optional_code, optional_text, present, required_text};
+use crate::validation::{
+    MAX_FACTORS, MAX_PROGRESS, MAX_TEXT, bounded, optional_code, optional_text, present,
+    required_text,
+};
 
 /// The longest reason for ending a plan.
 pub const MAX_REASON: usize = 2_000;
@@ -35,16 +38,17 @@ pub const SCALING_MAX: i64 = 10;
 // ---------------------------------------------------------------------------------------------------------------
 // Shared helpers.
 
-/// A required date: present, `YYYY-MM-DD`.
+/// A required date: present, `YYYY-MM-DD`, in `range`.
 fn required_date(
     field: impl Into<Cow<'static, str>>,
     v: Option<&str>,
     missing: &str,
+    range: DateRange,
 ) -> Result<Date, ValueError> {
     let field = field.into();
     match present(v) {
         None => Err(ValueError::new(field, missing)),
-        Some(s) => parse_date("date", s).map_err(|e| e.for_field(field)),
+        Some(s) => parse_input_date(field, s, range),
     }
 }
 
@@ -278,6 +282,7 @@ pub fn assessment(
             "start_date",
             input.start_date.as_deref(),
             "Enter the date the assessment started",
+            DateRange::Happened { today },
         )
         .and_then(|d| not_in_future("start_date", d, today, "The start date")),
     );
@@ -318,7 +323,14 @@ pub fn assessment(
     let protective_factors = text("protective_factors", &input.protective_factors);
     let safety_goals = text("safety_goals", &input.safety_goals);
     let scaling = errors.take(scaling(input.scaling.as_ref())).flatten();
-    let factors = factors(input.factors.as_deref().unwrap_or(&[]), &mut errors);
+    let factor_codes = bounded(
+        "factors",
+        input.factors.as_deref().unwrap_or(&[]),
+        MAX_FACTORS,
+        "assessment factors",
+        &mut errors,
+    );
+    let factors = factors(factor_codes.unwrap_or_default(), &mut errors);
     let outcome = errors
         .take(optional_code(
             "outcome",
@@ -448,6 +460,7 @@ pub fn cin_plan(
             "start_date",
             input.start_date.as_deref(),
             "Enter the date the plan starts",
+            DateRange::Happened { today },
         )
         .and_then(|d| not_in_future("start_date", d, today, "The start date")),
     );
@@ -478,6 +491,7 @@ pub fn cin_plan(
         "next_review_on",
         input.next_review_on.as_deref(),
         "Enter the date of the plan's first review",
+        DateRange::Planned { from: today },
     ));
     if let (Some(start), Some(review)) = (start_date, next_review_on)
         && review <= start
@@ -634,6 +648,7 @@ pub fn review(
             "held_on",
             input.held_on.as_deref(),
             "Enter the date the review was held",
+            DateRange::Happened { today },
         )
         .and_then(|d| not_in_future("held_on", d, today, "The review date")),
     );
@@ -655,7 +670,14 @@ pub fn review(
         "Enter a summary of the review",
     ));
     let open = open_actions(plan, actions);
-    let rows = input.progress.as_deref().unwrap_or(&[]);
+    let progress_rows = bounded(
+        "progress",
+        input.progress.as_deref().unwrap_or(&[]),
+        MAX_PROGRESS,
+        "progress rows",
+        &mut errors,
+    );
+    let rows = progress_rows.unwrap_or_default();
     let mut progress: Vec<ActionProgress> = Vec::new();
     let mut covered: Vec<ActionId> = Vec::new();
     for (i, row) in rows.iter().enumerate() {
@@ -725,7 +747,7 @@ pub fn review(
         }
     }
     // Every open action needs its progress; skip those whose row is present but had a problem of its own.
-    for (i, a) in open.iter().enumerate() {
+    for (i, a) in open.iter().enumerate().filter(|_| progress_rows.is_some()) {
         let named_somewhere = rows.iter().any(|r| {
             present(r.action_id.as_deref()).and_then(|s| ActionId::parse(s).ok()) == Some(a.id)
         });
@@ -759,6 +781,7 @@ pub fn review(
             "next_review_on",
             input.next_review_on.as_deref(),
             "Enter the date of the next review",
+            DateRange::Planned { from: today },
         ));
         if let (Some(d), Some(h)) = (d, held_on)
             && d <= h
@@ -871,6 +894,7 @@ pub fn end_plan(
             "end_date",
             input.end_date.as_deref(),
             "Enter the date the plan ended",
+            DateRange::Happened { today },
         )
         .and_then(|d| not_in_future("end_date", d, today, "The end date")),
     );
@@ -952,6 +976,7 @@ pub fn visit(
             "visited_on",
             input.visited_on.as_deref(),
             "Enter the date of the visit",
+            DateRange::Happened { today },
         )
         .and_then(|d| not_in_future("visited_on", d, today, "The visit date")),
     );
@@ -1072,7 +1097,7 @@ mod tests {
     use proptest::prelude::*;
 
     fn day(s: &str) -> Date {
-        parse_date("test", s).unwrap()
+        crate::datetime::parse_date("test", s).unwrap()
     }
 
     fn now() -> Timestamp {

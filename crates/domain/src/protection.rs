@@ -25,7 +25,7 @@ use crate::codes::{
     AbuseCategory, Agency, ConferenceKind, ConferenceOutcome, PlanKind, Section47Outcome,
     StrategyDecision,
 };
-use crate::datetime::{Date, Timestamp, london_date, parse_date};
+use crate::datetime::{Date, DateRange, Timestamp, london_date, parse_input_date};
 use crate::error::{ValueError, ValueErrors};
 use crate::front_door::{is_out_of_hours, parse_date_time};
 use crate::identifiers::LaCode;
@@ -37,7 +37,10 @@ use crate::records::{
     AbsentAgency, Action, ActionParent, Conference, CoreGroup, LaSettings, Participant, Plan,
     RecordSet, Referral, Section47, StrategyDiscussion,
 };
-use crate::validation::{MAX_NAME, MAX_TEXT, optional_text, present, required_code, required_text};
+use crate::validation::{
+    MAX_ABSENT_AGENCIES, MAX_NAME, MAX_PARTICIPANTS, MAX_TEXT, bounded, optional_text, present,
+    required_code, required_text,
+};
 
 /// How far ahead of the server's clock a time the user entered may be (clocks differ), as for contacts.
 const FUTURE_LEEWAY_SECONDS: i64 = 300;
@@ -97,7 +100,7 @@ fn past_date(
     future: &str,
 ) -> Result<Date, ValueError> {
     let s = present(v).ok_or_else(|| ValueError::new(field, missing))?;
-    let d = parse_date(field, s)?;
+    let d = parse_input_date(field, s, DateRange::Happened { today })?;
     if d > today {
         return Err(ValueError::new(field, future));
     }
@@ -208,8 +211,15 @@ pub fn record_strategy_discussion(
     let day = held_at.map(london_date);
 
     // Participants.
+    let participant_rows = bounded(
+        "participants",
+        &input.participants,
+        MAX_PARTICIPANTS,
+        "people who took part",
+        &mut errors,
+    );
     let mut participants = Vec::new();
-    for (i, p) in input.participants.iter().enumerate() {
+    for (i, p) in participant_rows.unwrap_or_default().iter().enumerate() {
         if p.is_blank() {
             continue;
         }
@@ -239,7 +249,7 @@ pub fn record_strategy_discussion(
         }
     }
     let participants_complete = errors.is_empty();
-    if input.participants.iter().all(ParticipantInput::is_blank) {
+    if participant_rows.is_some() && input.participants.iter().all(ParticipantInput::is_blank) {
         errors.push(ValueError::new(
             "participants",
             "Add the people who took part in the strategy discussion",
@@ -249,7 +259,14 @@ pub fn record_strategy_discussion(
     // Agencies that did not take part.
     let mut absent: Vec<AbsentAgency> = Vec::new();
     let mut absent_ok = true;
-    for (i, a) in input.absent_agencies.iter().enumerate() {
+    let absent_rows = bounded(
+        "absent_agencies",
+        &input.absent_agencies,
+        MAX_ABSENT_AGENCIES,
+        "agencies that did not take part",
+        &mut errors,
+    );
+    for (i, a) in absent_rows.unwrap_or_default().iter().enumerate() {
         if present(a.agency.as_deref()).is_none() && present(a.reason.as_deref()).is_none() {
             continue;
         }
@@ -628,7 +645,8 @@ pub struct ConferenceInput {
     pub outcome: Option<String>,
     /// Category of abuse (`NEG`, `PHY`, `SAB`, `EMO`, `MUL`): required for `cp-plan` and `continue-plan`.
     pub category: Option<String>,
-    /// The chair's user id (default: whoever records the conference).
+    /// The chair's user id (default: whoever records the conference): a reviewing officer or team manager of the
+    /// child's LA ([`chair_reference`]).
     pub chair: Option<String>,
     /// `cp-plan`: the plan's needs (required).
     pub needs: Option<String>,
@@ -639,6 +657,20 @@ pub struct ConferenceInput {
     pub actions: Vec<ActionInput>,
     /// `end-plan`: why the plan ends (required).
     pub end_reason: Option<String>,
+}
+
+/// The chair a conference input names, to check before recording ([`crate::references`]): a reviewing officer or
+/// team manager of the child's LA. Blank is allowed: whoever records the conference chairs it.
+pub fn chair_reference<'a>(
+    input: &'a ConferenceInput,
+    la: &LaCode,
+) -> crate::references::UserRef<'a> {
+    crate::references::UserRef::in_la(
+        "chair",
+        input.chair.as_deref(),
+        crate::references::Purpose::ConferenceChair,
+        la,
+    )
 }
 
 /// A conference recorded: the records to create and the whole rows to update.

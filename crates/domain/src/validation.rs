@@ -6,7 +6,7 @@ use std::borrow::Cow;
 use serde::Deserialize;
 
 use crate::codes::{Agency, ReferralSource, Sex};
-use crate::datetime::{Date, Timestamp, parse_date, parse_timestamp};
+use crate::datetime::{Date, DateRange, Timestamp, parse_input_date, parse_timestamp};
 use crate::error::{ValueError, ValueErrors};
 use crate::identifiers::LaCode;
 use crate::ids::PersonId;
@@ -15,6 +15,42 @@ use crate::ids::PersonId;
 pub const MAX_TEXT: usize = 20_000;
 /// The longest name we accept.
 pub const MAX_NAME: usize = 100;
+
+// The most rows each list in an input may have ([`bounded`]). More is a slip or an attack, never a real record;
+// each bound is well above what a real meeting or plan needs.
+/// Actions set at once (a strategy discussion, a plan, a review, a supervision case): a plan with more than 50
+/// actions is not a plan anyone can follow.
+pub const MAX_ACTIONS: usize = 50;
+/// People who took part in a strategy discussion.
+pub const MAX_PARTICIPANTS: usize = 50;
+/// Agencies that did not take part (there are eight agencies; rows may repeat while being typed).
+pub const MAX_ABSENT_AGENCIES: usize = 20;
+/// Cases discussed in one supervision session (a full caseload, twice over).
+pub const MAX_SUPERVISION_CASES: usize = 60;
+/// Assessment factor codes (the DfE list has fewer than 60).
+pub const MAX_FACTORS: usize = 100;
+/// Progress rows at a plan review: one per open action, and a plan's actions build up over its reviews.
+pub const MAX_PROGRESS: usize = 500;
+
+/// `list` if it has at most `max` rows; otherwise `None`, with a problem naming the list's `field` (`actions`,
+/// `cases[2].actions`), and its rows are not checked one by one.
+pub fn bounded<'a, T>(
+    field: impl Into<Cow<'static, str>>,
+    list: &'a [T],
+    max: usize,
+    what: &str,
+    errors: &mut ValueErrors,
+) -> Option<&'a [T]> {
+    if list.len() > max {
+        errors.push(ValueError::new(
+            field,
+            format!("Enter at most {max} {what} ({} were sent)", list.len()),
+        ));
+        None
+    } else {
+        Some(list)
+    }
+}
 
 /// A contact as submitted: every field optional, so that all problems can be reported together.
 #[derive(Clone, Debug, Default, Deserialize)]
@@ -319,7 +355,11 @@ impl ChildInput {
                 .filter(|s| !s.is_empty())
             {
                 None => Ok(None),
-                Some(s) => parse_date("child.date_of_birth", s).and_then(|d| {
+                Some(s) => {
+                    let today = crate::datetime::london_date(now);
+                    parse_input_date("child.date_of_birth", s, DateRange::Happened { today })
+                }
+                .and_then(|d| {
                     let today = crate::datetime::london_date(now);
                     if d > today {
                         Err(ValueError::new(

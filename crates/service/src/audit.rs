@@ -1,11 +1,46 @@
 //! Reading the audit trail (who viewed this child; what did this user view) and verifying its hash chain.
 
-use domain::audit::{Actor, AuditEntry};
+use domain::audit::{Actor, AuditEntry, AuditEvent};
 use domain::audit_chain::{self, BreakKind, ChainBreak, GENESIS, Head, StoredEntry};
-use domain::policy::{Action, Area};
+use domain::codes::{AuditAction, AuditOutcome, RecordKind};
+use domain::datetime::Timestamp;
+use domain::identifiers::LaCode;
+use domain::ids::{PersonId, UserId};
+use domain::policy::{self, Action, Area};
 use store::{AuditFilter, Store};
 
 use crate::{ServiceError, Services, authorize};
+
+/// What the caller asks of the audit trail (the page's and the API's filters); every part optional.
+#[derive(Clone, Debug, Default)]
+pub struct AuditQuery {
+    /// Who viewed this child.
+    pub child: Option<PersonId>,
+    /// What this user (a username) did.
+    pub user: Option<String>,
+    pub action: Option<AuditAction>,
+    /// From this instant (inclusive) to that one (exclusive).
+    pub from: Option<Timestamp>,
+    pub to: Option<Timestamp>,
+    /// At most this many entries (and never more than [`MAX_ENTRIES`]).
+    pub limit: u32,
+}
+
+/// The most entries one read of the trail returns.
+pub const MAX_ENTRIES: u32 = 1000;
+
+/// The entry a read of the trail leaves: a search of the audit dataset, about the child asked after (in that
+/// child's LA, so that LA's information governance sees it).
+fn reading_event(child: Option<PersonId>, la: Option<LaCode>, outcome: AuditOutcome) -> AuditEvent {
+    AuditEvent {
+        action: AuditAction::Search,
+        record_kind: RecordKind::Dataset,
+        record_id: None,
+        child_id: child,
+        la,
+        outcome,
+    }
+}
 
 /// The result of checking the whole chain.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -25,28 +60,68 @@ impl ChainReport {
 const PAGE: u32 = 20_000;
 
 impl<S: Store> Services<S> {
-    /// Audit entries matching `filter`, for administrators and information-governance staff. Reading the
-    /// trail is itself audited.
+    /// Audit entries matching `query`, newest first, for administrators and information-governance staff, and
+    /// only those of the caller's LAs (see [`AuditFilter::las`]): a child outside them answers the same
+    /// `NotFound` as a missing child, and a user outside them is refused as a user that does not exist. Reading
+    /// the trail is itself audited (a refused child as refused).
     pub async fn audit_entries(
         &self,
         actor: &Actor,
-        filter: AuditFilter,
+        query: AuditQuery,
     ) -> Result<Vec<AuditEntry>, ServiceError> {
         authorize(actor, Area::Audit, Action::View)?;
+        let mut child_la = None;
+        if let Some(child) = query.child {
+            let la = self.store.person(child).await?.map(|p| p.la);
+            if !la
+                .as_ref()
+                .is_some_and(|la| policy::in_scope(&actor.las, la))
+            {
+                self.store
+                    .record_audit(
+                        actor,
+                        vec![reading_event(Some(child), la, AuditOutcome::Denied)],
+                    )
+                    .await?;
+                return Err(ServiceError::NotFound);
+            }
+            child_la = la;
+        }
+        let actor_id = match query.user.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(username) => Some(self.audit_user(actor, username).await?),
+        };
         self.store
             .record_audit(
                 actor,
-                vec![domain::audit::AuditEvent {
-                    action: domain::codes::AuditAction::Search,
-                    record_kind: domain::codes::RecordKind::Dataset,
-                    record_id: None,
-                    child_id: filter.child_id,
-                    la: None,
-                    outcome: domain::codes::AuditOutcome::Allowed,
-                }],
+                vec![reading_event(query.child, child_la, AuditOutcome::Allowed)],
             )
             .await?;
+        let filter = AuditFilter {
+            las: Some(actor.las.clone()),
+            child_id: query.child,
+            actor_id,
+            action: query.action,
+            from: query.from,
+            to: query.to,
+            limit: Some(query.limit.min(MAX_ENTRIES)),
+            ..AuditFilter::default()
+        };
         Ok(self.store.audit_entries(filter).await?)
+    }
+
+    /// The id of the user called `username`, if they work for one of the caller's LAs; anyone else, in
+    /// another LA or nowhere, is "no such user" alike.
+    async fn audit_user(&self, actor: &Actor, username: &str) -> Result<UserId, ServiceError> {
+        let user = self
+            .store
+            .user_credentials(username)
+            .await?
+            .map(|c| c.user)
+            .filter(|u| u.las.iter().any(|la| policy::in_scope(&actor.las, la)));
+        user.map(|u| u.id).ok_or_else(|| {
+            ServiceError::invalid("user", format!("there is no user called '{username}'"))
+        })
     }
 
     /// Check every link of the chain, oldest first, page by page. With `shipped`, also check that the chain

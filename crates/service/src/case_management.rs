@@ -20,6 +20,7 @@ use domain::ids::{
 };
 use domain::policy::{Action, Area};
 use domain::records::{Action as CaseAction, RecordSet, Team, User};
+use domain::references::Purpose;
 use serde::Serialize;
 use store::Store;
 
@@ -374,14 +375,15 @@ impl<S: Store> Services<S> {
 
     // --- supervision ------------------------------------------------------------------------------------
 
-    /// The workers the caller may record supervision of: the users of the caller's LAs, the caller aside.
+    /// The workers the caller may record supervision of: the users of the caller's LAs whom
+    /// [`Purpose::Supervisee`] allows, the caller aside.
     pub async fn supervisees(&self, actor: &Actor) -> Result<Vec<UserChoice>, ServiceError> {
         authorize(actor, Area::CaseRecords, Action::Create)?;
         let mut out: Vec<UserChoice> = Vec::new();
         for la in &actor.las {
             for u in self.store.users_of_la(la.clone()).await? {
                 if Some(u.id) != actor.user_id
-                    && cm::is_case_holding(u.role)
+                    && Purpose::Supervisee.allows(u.role, u.agency)
                     && !out.iter().any(|c| c.id == u.id)
                 {
                     out.push(UserChoice {
@@ -415,8 +417,12 @@ impl<S: Store> Services<S> {
             Some(id) => self.store.directory(vec![id], Vec::new()).await?.0,
             None => Vec::new(),
         };
-        let (supervision, actions) =
-            cm::supervision(input, supervisor, &actor.las, &users, now, today)?;
+        let child_las = self
+            .updatable_child_las(actor, cm::supervision_children(input))
+            .await?;
+        let (supervision, actions) = cm::supervision(
+            input, supervisor, &actor.las, &child_las, &users, now, today,
+        )?;
         let id = supervision.id;
         let a = actor.clone();
         let v = self

@@ -15,6 +15,7 @@ mod error;
 pub mod front_door;
 pub mod planning;
 pub mod protection;
+mod references;
 pub mod sessions;
 mod views;
 

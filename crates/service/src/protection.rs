@@ -434,6 +434,8 @@ impl<S: Store> Services<S> {
         let ctx = self
             .change_for(actor, child, Action::Update, version)
             .await?;
+        self.check_references(&[rules::chair_reference(input, &ctx.child.la)], &[])
+            .await?;
         let found = ctx
             .file
             .conferences

@@ -397,6 +397,157 @@ pub async fn story<S: Store>(store: &S) {
     );
     access_story(store, &worker, child).await;
     front_door_story(store, &worker).await;
+    audit_scope_story(store, &worker).await;
+}
+
+/// Reading the audit trail for some LAs only ([`AuditFilter::las`]): an entry with an LA by that LA; one with
+/// none by its child's LA, or (about no child that exists) by its actor's LAs; the limit counts entries in
+/// scope only.
+async fn audit_scope_story<S: Store>(store: &S, worker_213: &domain::records::User) {
+    use domain::audit::AuditEvent;
+    use domain::codes::AuditOutcome;
+    use domain::identifiers::LaCode;
+    use domain::ids::PersonId;
+
+    let backend = store.backend_name();
+    let system = Actor::system("test");
+    let (la205, la213) = (LaCode::parse("205").unwrap(), LaCode::parse("213").unwrap());
+    let mut user_205 = fixture::user("story-worker-205", Role::SocialWorker, None);
+    user_205.las = vec![la205.clone()];
+    store.add_user(&system, &user_205, None).await.unwrap();
+    let mut child_205 = fixture::new_child("Ada", "Scope", "2017-04-05");
+    child_205.la = la205.clone();
+    store
+        .insert_records(
+            &system,
+            RecordSet {
+                people: vec![child_205.clone()],
+                ..RecordSet::default()
+            },
+        )
+        .await
+        .unwrap();
+    // What the permission check needs about children, read unaudited (only the ones that exist).
+    let facts = store
+        .access_facts(vec![child_205.id, PersonId::new()])
+        .await
+        .unwrap();
+    assert_eq!(
+        facts.len(),
+        1,
+        "{backend}: access facts of existing children"
+    );
+    assert_eq!(facts[0].0, child_205.id);
+    assert_eq!(facts[0].1.la, la205);
+    assert_eq!(facts[0].1.restricted_to, None);
+    // Each entry is marked by its record id.
+    let marked = |child: Option<PersonId>, la: Option<&LaCode>| {
+        let marker = uuid::Uuid::now_v7();
+        (
+            marker,
+            AuditEvent {
+                action: AuditAction::Search,
+                record_kind: RecordKind::Dataset,
+                record_id: Some(marker),
+                child_id: child,
+                la: la.cloned(),
+                outcome: AuditOutcome::Allowed,
+            },
+        )
+    };
+    let cases = [
+        // (actor, child, la, seen by 205, seen by 213)
+        (Actor::user(&user_205), None, Some(&la205), true, false),
+        (
+            Actor::user(&user_205),
+            Some(child_205.id),
+            Some(&la205),
+            true,
+            false,
+        ),
+        (Actor::user(&user_205), None, None, true, false),
+        (system.clone(), Some(child_205.id), None, true, false),
+        (
+            Actor::user(&user_205),
+            Some(PersonId::new()),
+            None,
+            true,
+            false,
+        ),
+        (Actor::user(worker_213), None, None, false, true),
+        (
+            Actor::user(worker_213),
+            Some(child_205.id),
+            None,
+            true,
+            false,
+        ),
+        (Actor::user(worker_213), None, Some(&la213), false, true),
+        (system.clone(), None, None, false, false),
+    ];
+    let mut markers = Vec::new();
+    for (actor, child, la, by_205, by_213) in cases {
+        let (marker, event) = marked(child, la);
+        store.record_audit(&actor, vec![event]).await.unwrap();
+        markers.push((marker, by_205, by_213));
+    }
+    let seen = |las: Option<Vec<LaCode>>, limit: u32| {
+        let store = store.clone();
+        async move {
+            store
+                .audit_entries(AuditFilter {
+                    las,
+                    limit: Some(limit),
+                    ..AuditFilter::default()
+                })
+                .await
+                .unwrap()
+                .into_iter()
+                .filter_map(|e| e.event.record_id)
+                .collect::<Vec<_>>()
+        }
+    };
+    for (name, las, pick) in [
+        ("205", vec![la205.clone()], 0usize),
+        ("213", vec![la213.clone()], 1),
+        ("205 and 213", vec![la205.clone(), la213.clone()], 2),
+    ] {
+        let got = seen(Some(las), 100_000).await;
+        for (i, (marker, by_205, by_213)) in markers.iter().enumerate() {
+            let expected = match pick {
+                0 => *by_205,
+                1 => *by_213,
+                _ => *by_205 || *by_213,
+            };
+            assert_eq!(
+                got.contains(marker),
+                expected,
+                "{backend}: entry {i} for a reader of {name}"
+            );
+        }
+    }
+    assert!(
+        seen(Some(Vec::new()), 100_000).await.is_empty(),
+        "{backend}: no LAs, no entries"
+    );
+    let everything = seen(None, 100_000).await;
+    assert!(
+        markers.iter().all(|(m, _, _)| everything.contains(m)),
+        "{backend}: unscoped"
+    );
+    // The limit counts entries in scope: 205's two newest are its last two marked entries.
+    let newest_205: Vec<_> = markers
+        .iter()
+        .filter(|m| m.1)
+        .map(|m| m.0)
+        .rev()
+        .take(2)
+        .collect();
+    assert_eq!(
+        seen(Some(vec![la205]), 2).await,
+        newest_205,
+        "{backend}: limit after scope"
+    );
 }
 
 /// Saving changes to a child's records (checked, versioned, audited) and the front-door worklists.

@@ -151,6 +151,15 @@ pub(crate) fn entry_from_row<R: SqlRow + ?Sized>(r: &R) -> Result<AuditEntry, St
 /// Which entries to read, newest first unless `oldest_first`.
 #[derive(Clone, Debug, Default)]
 pub struct AuditFilter {
+    /// The LAs whose entries may be read: `None` reads the whole log (the system's own tools and tests only);
+    /// the service always sets the caller's LAs. An entry is in scope when
+    /// - its `la` is one of them; or, with no `la`,
+    /// - it is about a child (`child_id`) of one of them; or, about no child that exists,
+    /// - its actor is a user who works for one of them (searches, sign-ins, exports...).
+    ///
+    /// So another LA's entries, and the system's entries about no child, are never in scope. Filtered in the
+    /// database (the person and user-LA lookups are by key), so a limit counts entries in scope only.
+    pub las: Option<Vec<domain::identifiers::LaCode>>,
     pub record_id: Option<Uuid>,
     pub child_id: Option<domain::ids::PersonId>,
     pub actor_id: Option<domain::ids::UserId>,
@@ -168,6 +177,29 @@ pub(crate) async fn read<C: SqlConn>(
 ) -> Result<Vec<AuditEntry>, StoreError> {
     let mut sql = format!("{SELECT} WHERE 1 = 1");
     let mut args: Vec<Value<'static>> = Vec::new();
+    if let Some(las) = &f.las {
+        if las.is_empty() {
+            sql.push_str(" AND 1 = 0");
+        } else {
+            let list = las
+                .iter()
+                .map(|la| {
+                    args.push(Value::Text(Cow::Owned(la.as_ref().to_owned())));
+                    format!("${}", args.len())
+                })
+                .collect::<Vec<_>>()
+                .join(", ");
+            sql.push_str(&format!(
+                " AND (la IN ({list}) \
+                 OR (la IS NULL AND child_id IS NOT NULL AND EXISTS \
+                     (SELECT 1 FROM person p WHERE p.id = audit_log.child_id AND p.la IN ({list}))) \
+                 OR (la IS NULL AND actor_id IN \
+                     (SELECT ul.user_id FROM user_la ul WHERE ul.la IN ({list})) \
+                     AND (child_id IS NULL OR NOT EXISTS \
+                         (SELECT 1 FROM person p WHERE p.id = audit_log.child_id))))"
+            ));
+        }
+    }
     let mut add = |sql: &mut String, clause: &str, v: Value<'static>| {
         args.push(v);
         sql.push_str(&format!(" AND {clause} ${}", args.len()));

@@ -554,6 +554,14 @@ pub trait Store: Clone + Send + Sync + 'static {
         teams: Vec<domain::ids::TeamId>,
     ) -> impl Future<Output = Result<(Vec<User>, Vec<domain::records::Team>), StoreError>> + Send;
 
+    /// What the permission check needs to know about each of these children (the ones that exist), read
+    /// without an audit entry: only for checks made before an audited change decides, e.g. that a supervisee
+    /// works for the LA of each child discussed. Nothing read here may reach the user.
+    fn access_facts(
+        &self,
+        children: Vec<PersonId>,
+    ) -> impl Future<Output = Result<Vec<(PersonId, AccessFacts)>, StoreError>> + Send;
+
     // --- the front door -----------------------------------------------------------------------------------
 
     /// Write a change to a child's records if `check` allows (the child's LA and restriction are read in the

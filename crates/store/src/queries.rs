@@ -1319,6 +1319,25 @@ impl<B: Backend> Store for SqlStore<B> {
         .await
     }
 
+    async fn access_facts(
+        &self,
+        children: Vec<PersonId>,
+    ) -> Result<Vec<(PersonId, crate::AccessFacts)>, StoreError> {
+        self.read(move |c| {
+            async move {
+                let mut found = Vec::new();
+                for child in children {
+                    if let Some(f) = crate::access::access_facts(c, child).await? {
+                        found.push((child, f));
+                    }
+                }
+                Ok(found)
+            }
+            .boxed()
+        })
+        .await
+    }
+
     // --- supervision ------------------------------------------------------------------------------------------
 
     async fn save_supervision(

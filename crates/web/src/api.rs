@@ -131,25 +131,29 @@ pub async fn data_quality<S: Store>(
 #[derive(serde::Deserialize)]
 pub struct AuditQuery {
     child: Option<String>,
+    user: Option<String>,
     limit: Option<u32>,
 }
 
-/// `GET /api/v1/audit?child=ID` → audit entries, newest first (administrators and information governance).
+/// `GET /api/v1/audit?child=ID&user=USERNAME` → audit entries of the caller's LAs, newest first (administrators
+/// and information governance); 404 for a child outside them, as for a missing one; 422 naming `user` for a
+/// user outside them, as for one that does not exist.
 pub async fn audit_entries<S: Store>(
     State(state): State<Shared<S>>,
     SignedIn { actor, .. }: SignedIn,
     axum::extract::Query(q): axum::extract::Query<AuditQuery>,
 ) -> Result<Json<Vec<domain::audit::AuditEntry>>, WebError> {
-    let child_id = match q.child.as_deref() {
+    let child = match q.child.as_deref() {
         Some(c) => Some(domain::ids::PersonId::parse(c).map_err(|e| {
             WebError::Service(service::ServiceError::Invalid(e.for_field("child").into()))
         })?),
         None => None,
     };
-    let filter = store::AuditFilter {
-        child_id,
-        limit: Some(q.limit.unwrap_or(100).min(1000)),
-        ..store::AuditFilter::default()
+    let query = service::audit::AuditQuery {
+        child,
+        user: q.user,
+        limit: q.limit.unwrap_or(100),
+        ..service::audit::AuditQuery::default()
     };
-    Ok(Json(state.services.audit_entries(&actor, filter).await?))
+    Ok(Json(state.services.audit_entries(&actor, query).await?))
 }

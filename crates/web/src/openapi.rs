@@ -200,7 +200,7 @@ const OPERATIONS: &[Operation] = &[
     op(
         "get",
         "/api/v1/audit",
-        "Audit entries, newest first (`child`, `limit`); administrators and information governance",
+        "Audit entries of the caller's LAs, newest first (`child`, `user`, `limit`); administrators and information governance",
         None,
         ("200", "Audit entries"),
         false,

@@ -1,4 +1,5 @@
-//! The audit trail page, for administrators and information-governance staff.
+//! The audit trail page, for administrators and information-governance staff: the entries of their own LAs only
+//! (the service scopes the query; a child outside them is a 404, a user outside them "no such user").
 
 use askama::Template;
 use axum::Extension;
@@ -11,7 +12,7 @@ use domain::datetime::{Date, london};
 use domain::ids::PersonId;
 use serde::Deserialize;
 use service::ServiceError;
-use store::{AuditFilter, Store};
+use store::Store;
 
 use super::{Layout, render, time};
 use crate::Shared;
@@ -47,6 +48,13 @@ impl AuditPage {
     }
 }
 
+fn capitalised(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map(|f| f.to_uppercase().chain(c).collect())
+        .unwrap_or_default()
+}
+
 fn day_start(d: Date) -> Option<domain::datetime::Timestamp> {
     london()
         .to_timestamp(d.to_datetime(domain::datetime::Time::midnight()))
@@ -63,9 +71,9 @@ pub async fn audit_trail<S: Store>(
         .actor()
         .ok_or(WebError::Service(ServiceError::Unauthenticated))?;
     let mut errors = Vec::new();
-    let mut filter = AuditFilter {
-        limit: Some(500),
-        ..AuditFilter::default()
+    let mut query = service::audit::AuditQuery {
+        limit: 500,
+        ..service::audit::AuditQuery::default()
     };
     let text = |v: &Option<String>| v.as_deref().unwrap_or("").trim().to_owned();
     let (child, user, action, from, to) = (
@@ -77,7 +85,7 @@ pub async fn audit_trail<S: Store>(
     );
     if !child.is_empty() {
         match PersonId::parse(&child) {
-            Ok(id) => filter.child_id = Some(id),
+            Ok(id) => query.child = Some(id),
             Err(_) => errors.push((
                 "child".to_owned(),
                 "Enter a child's record id (from the address of their record)".to_owned(),
@@ -85,23 +93,11 @@ pub async fn audit_trail<S: Store>(
         }
     }
     if !user.is_empty() {
-        match state
-            .services
-            .store()
-            .user_credentials(&user)
-            .await
-            .map_err(ServiceError::from)?
-        {
-            Some(c) => filter.actor_id = Some(c.user.id),
-            None => errors.push((
-                "user".to_owned(),
-                format!("There is no user called '{user}'"),
-            )),
-        }
+        query.user = Some(user.clone());
     }
     if !action.is_empty() {
         match AuditAction::parse(&action) {
-            Ok(a) => filter.action = Some(a),
+            Ok(a) => query.action = Some(a),
             Err(_) => errors.push((
                 "action".to_owned(),
                 "Choose an action from the list".to_owned(),
@@ -121,9 +117,9 @@ pub async fn audit_trail<S: Store>(
                 };
                 let t = day_start(d);
                 if is_from {
-                    filter.from = t;
+                    query.from = t;
                 } else {
-                    filter.to = t;
+                    query.to = t;
                 }
             }
             Err(_) => errors.push((
@@ -132,22 +128,29 @@ pub async fn audit_trail<S: Store>(
             )),
         }
     }
-    let entries = if errors.is_empty() {
-        state.services.audit_entries(actor, filter).await?
-    } else {
-        // Still check the role may read the trail at all.
-        state
-            .services
-            .audit_entries(
-                actor,
-                AuditFilter {
-                    limit: Some(0),
-                    ..AuditFilter::default()
-                },
-            )
-            .await?;
-        Vec::new()
+    if !errors.is_empty() {
+        // Still check the role may read the trail, the child and the user, showing nothing.
+        query.limit = 0;
+    }
+    let mut entries = match state.services.audit_entries(actor, query).await {
+        Ok(entries) => entries,
+        Err(ServiceError::Invalid(problems)) => {
+            errors.extend(
+                problems
+                    .0
+                    .into_iter()
+                    .map(|p| (p.field.into_owned(), capitalised(&p.problem))),
+            );
+            Vec::new()
+        }
+        Err(e) => return Err(e.into()),
     };
+    if !errors.is_empty() {
+        entries.clear();
+    }
+    // The summary lists the problems in the form's order.
+    const ORDER: [&str; 5] = ["child", "user", "action", "from", "to"];
+    errors.sort_by_key(|(f, _)| ORDER.iter().position(|o| o == f));
     let status = if errors.is_empty() {
         StatusCode::OK
     } else {
