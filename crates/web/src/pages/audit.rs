@@ -2,23 +2,24 @@
 //! (the service scopes the query; a child outside them is a 404, a user outside them "no such user").
 
 use askama::Template;
-use axum::Extension;
-use axum::extract::{Query, State};
+use axum::extract::Query;
 use axum::http::StatusCode;
 use axum::response::Response;
 use domain::audit::AuditEntry;
 use domain::codes::AuditAction;
 use domain::datetime::{Date, london};
 use domain::ids::PersonId;
+use domain::{ValueError, ValueErrors};
 use serde::Deserialize;
 use service::ServiceError;
 use store::Store;
 
+use super::form::{Form, FormValues, options};
 use super::{Layout, render, time};
-use crate::Shared;
-use crate::caller::Caller;
 use crate::error::WebError;
+use crate::extract::Page;
 
+/// The filters, as the page's form sends them.
 #[derive(Deserialize, Default)]
 pub struct AuditQuery {
     child: Option<String>,
@@ -28,17 +29,29 @@ pub struct AuditQuery {
     to: Option<String>,
 }
 
+impl AuditQuery {
+    /// As the page's form (fields and ids `child`, `user`, `action`, `from`, `to`).
+    fn form(&self) -> Form {
+        let text = |v: &Option<String>| v.as_deref().unwrap_or("").trim().to_owned();
+        Form::sent(
+            "",
+            FormValues::new(vec![
+                ("child".into(), text(&self.child)),
+                ("user".into(), text(&self.user)),
+                ("action".into(), text(&self.action)),
+                ("from".into(), text(&self.from)),
+                ("to".into(), text(&self.to)),
+            ]),
+        )
+    }
+}
+
 #[derive(Template)]
 #[template(path = "audit.html")]
 struct AuditPage {
     layout: Layout,
-    child: String,
-    user: String,
-    action: String,
-    from: String,
-    to: String,
-    actions: Vec<(&'static str, &'static str)>,
-    errors: Vec<(String, String)>,
+    form: Form,
+    actions: Vec<(String, String)>,
     entries: Vec<AuditEntry>,
 }
 
@@ -48,128 +61,92 @@ impl AuditPage {
     }
 }
 
-fn capitalised(s: &str) -> String {
-    let mut c = s.chars();
-    c.next()
-        .map(|f| f.to_uppercase().chain(c).collect())
-        .unwrap_or_default()
-}
-
 fn day_start(d: Date) -> Option<domain::datetime::Timestamp> {
     london()
         .to_timestamp(d.to_datetime(domain::datetime::Time::midnight()))
         .ok()
 }
 
-/// `GET /audit`: who viewed this child; what did this user view; filtered by action and dates.
-pub async fn audit_trail<S: Store>(
-    State(state): State<Shared<S>>,
-    Extension(caller): Extension<Caller>,
-    Query(q): Query<AuditQuery>,
-) -> Result<Response, WebError> {
-    let actor = caller
-        .actor()
-        .ok_or(WebError::Service(ServiceError::Unauthenticated))?;
-    let mut errors = Vec::new();
+/// The filters as the use case takes them, or every problem with them (in the form's order).
+fn read_filters(v: &FormValues) -> Result<service::audit::AuditQuery, ValueErrors> {
+    let mut errors = ValueErrors::new();
     let mut query = service::audit::AuditQuery {
         limit: 500,
         ..service::audit::AuditQuery::default()
     };
-    let text = |v: &Option<String>| v.as_deref().unwrap_or("").trim().to_owned();
-    let (child, user, action, from, to) = (
-        text(&q.child),
-        text(&q.user),
-        text(&q.action),
-        text(&q.from),
-        text(&q.to),
-    );
-    if !child.is_empty() {
+    if let Some(child) = v.get("child") {
         match PersonId::parse(&child) {
             Ok(id) => query.child = Some(id),
-            Err(_) => errors.push((
-                "child".to_owned(),
-                "Enter a child's record id (from the address of their record)".to_owned(),
+            Err(_) => errors.push(ValueError::new(
+                "child",
+                "Enter a child's record id (from the address of their record)",
             )),
         }
     }
-    if !user.is_empty() {
-        query.user = Some(user.clone());
-    }
-    if !action.is_empty() {
+    query.user = v.get("user");
+    if let Some(action) = v.get("action") {
         match AuditAction::parse(&action) {
             Ok(a) => query.action = Some(a),
-            Err(_) => errors.push((
-                "action".to_owned(),
-                "Choose an action from the list".to_owned(),
+            Err(_) => errors.push(ValueError::new("action", "Choose an action from the list")),
+        }
+    }
+    for field in ["from", "to"] {
+        let Some(value) = v.get(field) else { continue };
+        match domain::datetime::parse_date("date", &value) {
+            // `to` is the whole day: up to the start of the next.
+            Ok(d) if field == "to" => query.to = day_start(d.tomorrow().unwrap_or(d)),
+            Ok(d) => query.from = day_start(d),
+            Err(_) => errors.push(ValueError::new(
+                field,
+                "Enter a real date, for example 2024-03-31",
             )),
         }
     }
-    for (field, value, is_from) in [("from", &from, true), ("to", &to, false)] {
-        if value.is_empty() {
-            continue;
-        }
-        match domain::datetime::parse_date("date", value) {
-            Ok(d) => {
-                let d = if is_from {
-                    d
-                } else {
-                    d.tomorrow().unwrap_or(d)
-                };
-                let t = day_start(d);
-                if is_from {
-                    query.from = t;
-                } else {
-                    query.to = t;
-                }
-            }
-            Err(_) => errors.push((
-                field.to_owned(),
-                "Enter a real date, for example 2024-03-31".to_owned(),
-            )),
-        }
+    if errors.is_empty() {
+        Ok(query)
+    } else {
+        Err(errors)
     }
-    if !errors.is_empty() {
-        // Still check the role may read the trail, the child and the user, showing nothing.
-        query.limit = 0;
-    }
-    let mut entries = match state.services.audit_entries(actor, query).await {
-        Ok(entries) => entries,
+}
+
+/// `GET /audit`: who viewed this child; what did this user view; filtered by action and dates.
+pub async fn audit_trail<S: Store>(
+    Page { state, who }: Page<S>,
+    Query(q): Query<AuditQuery>,
+) -> Result<Response, WebError> {
+    let mut form = q.form();
+    let query = match read_filters(&form.values) {
+        Ok(query) => Some(query),
+        Err(errors) => {
+            form = form.with_errors(&errors);
+            None
+        }
+    };
+    // With problems in the filters, the role, the child and the user are still checked (showing nothing).
+    let checked = query.unwrap_or(service::audit::AuditQuery {
+        limit: 0,
+        ..service::audit::AuditQuery::default()
+    });
+    let entries = match state.services.audit_entries(&who.actor, checked).await {
+        Ok(entries) if !form.failed() => entries,
+        Ok(_) => Vec::new(),
         Err(ServiceError::Invalid(problems)) => {
-            errors.extend(
-                problems
-                    .0
-                    .into_iter()
-                    .map(|p| (p.field.into_owned(), capitalised(&p.problem))),
-            );
+            form = form.with_errors(&problems);
             Vec::new()
         }
         Err(e) => return Err(e.into()),
     };
-    if !errors.is_empty() {
-        entries.clear();
-    }
-    // The summary lists the problems in the form's order.
-    const ORDER: [&str; 5] = ["child", "user", "action", "from", "to"];
-    errors.sort_by_key(|(f, _)| ORDER.iter().position(|o| o == f));
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
+    let status = if form.failed() {
         StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
     };
     Ok(render(
         status,
         AuditPage {
-            layout: Layout::new("Audit trail", &caller, "/audit"),
-            child,
-            user,
-            action,
-            from,
-            to,
-            actions: AuditAction::ALL
-                .iter()
-                .map(|a| (a.code(), a.label()))
-                .collect(),
-            errors,
+            layout: who.layout(&form.title("Audit trail"), "/audit"),
+            form,
+            actions: options(AuditAction::ALL, AuditAction::code, AuditAction::label),
             entries,
         },
     ))
