@@ -3,43 +3,19 @@
 
 use domain::audit::Actor;
 use domain::codes::{AuditAction, RecordKind, Role};
-use domain::records::RecordSet;
+use domain::records::{Record, RecordSet};
 use store::{AuditFilter, NewContact, Store, StoreError};
 
 use crate::fixture;
 
-/// Sort each kind of record by id so two sets can be compared whatever order they were read in.
+/// Sort each kind of record by its key so two sets can be compared whatever order they were read in.
 fn normalise(mut s: RecordSet) -> RecordSet {
     s.teams.clear();
     s.users.clear();
-    s.people.sort_by_key(|r| r.id);
-    s.households.sort_by_key(|r| r.id);
-    s.household_members
-        .sort_by_key(|r| (r.household_id, r.person_id, r.from));
-    s.relationships.sort_by_key(|r| r.id);
-    s.contacts.sort_by_key(|r| r.id);
-    s.rag_changes.sort_by_key(|r| r.id);
-    s.mash_enquiries.sort_by_key(|r| r.id);
-    s.information_requests.sort_by_key(|r| r.id);
-    s.referrals.sort_by_key(|r| r.id);
-    s.early_help_episodes.sort_by_key(|r| r.id);
-    s.strategy_discussions.sort_by_key(|r| r.id);
-    s.section47s.sort_by_key(|r| r.id);
-    s.conferences.sort_by_key(|r| r.id);
-    s.assessments.sort_by_key(|r| r.id);
-    s.plans.sort_by_key(|r| r.id);
-    s.plan_reviews.sort_by_key(|r| r.id);
-    s.core_groups.sort_by_key(|r| r.id);
-    s.visits.sort_by_key(|r| r.id);
-    s.supervisions.sort_by_key(|r| r.id);
-    s.actions.sort_by_key(|r| r.id);
-    s.case_notes.sort_by_key(|r| r.id);
-    s.allocations.sort_by_key(|r| r.id);
-    s.child_flags.sort_by_key(|r| r.id);
-    s.specialist_involvements.sort_by_key(|r| r.id);
-    s.emergency_protections.sort_by_key(|r| r.id);
-    s.practice_weeks.sort_by_key(|r| r.id);
-    s.case_file_audits.sort_by_key(|r| r.id);
+    macro_rules! each_kind {
+        ($($t:ty),*) => { $( <$t as Record>::of_mut(&mut s).sort_by_key(Record::key); )* };
+    }
+    domain::record_kinds!(each_kind);
     s
 }
 
