@@ -129,18 +129,6 @@ impl SupervisionCaseInput {
     }
 }
 
-/// The children a supervision input names (the ones that parse), for the permission checks.
-pub fn supervision_children(input: &SupervisionInput) -> Vec<PersonId> {
-    let mut ids: Vec<PersonId> = input
-        .cases
-        .iter()
-        .filter_map(|c| present(c.child_id.as_deref()).and_then(|s| PersonId::parse(s).ok()))
-        .collect();
-    ids.sort();
-    ids.dedup();
-    ids
-}
-
 /// Check a supervision recorded by `supervisor` (who works for `supervisor_las`); `users` holds the supervisee
 /// if they exist. Gives the supervision (in the LA both work for) and its actions, each action about its
 /// case's child (its `la` is the supervision's; the store gives each the child's own).
