@@ -56,7 +56,7 @@ impl<S: Store> Services<S> {
         from: Date,
         to: Date,
     ) -> Result<AnnexA, ServiceError> {
-        let system = actor.user_id.is_none() && actor.label.starts_with("system:");
+        let system = actor.is_system();
         if !system {
             let s = subject(actor)?;
             let target = Target {

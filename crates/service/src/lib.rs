@@ -148,7 +148,7 @@ pub(crate) fn case_record_check(actor: &Actor, action: Action) -> store::AccessC
 
 /// The system itself may administer (the CLI on the server runs as the system).
 fn require_admin(actor: &Actor) -> Result<(), ServiceError> {
-    if actor.user_id.is_none() && actor.label.starts_with("system:") {
+    if actor.is_system() {
         return Ok(());
     }
     authorize(actor, Area::Administration, Action::Administer)
@@ -547,5 +547,52 @@ impl<S: Store> Services<S> {
             &calendar,
             self.now(),
         ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use super::*;
+
+    /// An actor that carries the system's label but was not made by `Actor::system`: a user named
+    /// `system:cli` with no id and no role, say.
+    fn label_only() -> Actor {
+        let user = User {
+            id: UserId::new(),
+            username: "system:cli".to_owned(),
+            display_name: "Not the system".to_owned(),
+            role: Role::SocialWorker,
+            agency: None,
+            las: Vec::new(),
+            team_id: None,
+            disabled: false,
+            created_at: datetime::now(),
+        };
+        let mut actor = Actor::user(&user);
+        actor.user_id = None;
+        actor.role = None;
+        actor
+    }
+
+    #[test]
+    fn only_the_system_itself_passes_for_the_system() {
+        assert!(require_admin(&Actor::system("cli")).is_ok());
+        let forged = label_only();
+        assert_eq!(forged.label, "system:cli");
+        assert!(matches!(
+            require_admin(&forged),
+            Err(ServiceError::Unauthenticated)
+        ));
+        let la = LaCode::parse("205").unwrap();
+        assert!(
+            census::require_returns(&Actor::system("cli"), &la, Area::Returns, Action::Export)
+                .is_ok()
+        );
+        assert!(matches!(
+            census::require_returns(&forged, &la, Area::Returns, Action::Export),
+            Err(ServiceError::Unauthenticated)
+        ));
     }
 }
