@@ -570,7 +570,8 @@ fn service_error(e: service::ServiceError) -> anyhow::Error {
         service::ServiceError::Conflict(m) | service::ServiceError::Unavailable(m) => {
             anyhow!("{m}")
         }
-        other => anyhow!("{other}"),
+        // An internal error keeps its causes: `one_line` prints them after it.
+        other => anyhow::Error::new(other),
     }
 }
 

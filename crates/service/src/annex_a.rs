@@ -84,8 +84,8 @@ impl<S: Store> Services<S> {
         let read = started.elapsed();
         let annex = tokio::task::spawn_blocking(move || annex_a::build(&records, from, to))
             .await
-            .map_err(|e| ServiceError::Internal(format!("building Annex A: {e}")))?
-            .map_err(|e| ServiceError::Internal(e.to_string()))?;
+            .map_err(|e| ServiceError::internal("building Annex A", e))?
+            .map_err(|e| ServiceError::internal("building Annex A", e))?;
         tracing::info!(
             %la,
             %from,

@@ -123,7 +123,7 @@ impl<S: Store> Services<S> {
         }
         generator
             .await
-            .map_err(|e| ServiceError::Internal(format!("demo data generator: {e}")))?;
+            .map_err(|e| ServiceError::internal("demo data generator", e))?;
         let sign_ins = self
             .add_demo_sign_ins_on(&actor, &config.las, config.until)
             .await?;
