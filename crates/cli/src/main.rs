@@ -374,7 +374,7 @@ async fn execute<S: Store>(services: Services<S>, command: Command) -> anyhow::R
         } => {
             let until = match until {
                 Some(s) => datetime::parse_date("--until", &s)?,
-                None => datetime::london_date(datetime::now()),
+                None => datetime::london_date(services.now()),
             };
             let seeded = seed_demo(&services, children, years, seed, until).await?;
             print_seeded(&seeded, children);
@@ -403,7 +403,7 @@ async fn execute<S: Store>(services: Services<S>, command: Command) -> anyhow::R
                         .await?;
                     println!("The database already holds data; not seeding it again.");
                 } else {
-                    let today = datetime::london_date(datetime::now());
+                    let today = datetime::london_date(services.now());
                     let seeded = seed_demo(&services, demo_children, 3, 1, today).await?;
                     print_seeded(&seeded, demo_children);
                 }

@@ -67,7 +67,11 @@ impl<S: Store> Services<S> {
                 Decision::Allow => {}
                 refused => {
                     self.store
-                        .record_audit(actor, vec![export_event(la, AuditOutcome::Denied)])
+                        .record_audit(
+                            actor,
+                            vec![export_event(la, AuditOutcome::Denied)],
+                            self.now(),
+                        )
                         .await?;
                     return Err(match refused {
                         Decision::Hidden => ServiceError::NotFound,
@@ -95,7 +99,11 @@ impl<S: Store> Services<S> {
             "Annex A lists built"
         );
         self.store
-            .record_audit(actor, vec![export_event(la, AuditOutcome::Allowed)])
+            .record_audit(
+                actor,
+                vec![export_event(la, AuditOutcome::Allowed)],
+                self.now(),
+            )
             .await?;
         Ok(annex)
     }

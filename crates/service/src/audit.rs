@@ -44,6 +44,7 @@ impl<S: Store> Services<S> {
                     la: None,
                     outcome: domain::codes::AuditOutcome::Allowed,
                 }],
+                self.now(),
             )
             .await?;
         Ok(self.store.audit_entries(filter).await?)

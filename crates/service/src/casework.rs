@@ -49,7 +49,7 @@ impl<S: Store> Services<S> {
         subject(actor)?;
         let v = self
             .store
-            .view_child(actor, child, case_record_check(actor, action))
+            .view_child(actor, child, case_record_check(actor, action), self.now())
             .await?;
         let file = answered(actor, Area::CaseRecords, action, v)?;
         let person = file
@@ -96,6 +96,7 @@ impl<S: Store> Services<S> {
                     seen_version: version,
                 },
                 case_record_check(actor, action),
+                self.now(),
             )
             .await?;
         answered(actor, Area::CaseRecords, action, v)

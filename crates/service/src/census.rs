@@ -156,6 +156,7 @@ impl<S: Store> Services<S> {
                 la.clone(),
                 period.start,
                 period.end,
+                self.now(),
             )
             .await?;
         let source = Source {
@@ -240,7 +241,7 @@ impl<S: Store> Services<S> {
         // once the whole file is known to load.
         self.ensure_local_authorities(actor, std::slice::from_ref(&summary.la))
             .await?;
-        self.store().insert_records(actor, set).await?;
+        self.store().insert_records(actor, set, self.now()).await?;
         Ok(summary)
     }
 
@@ -263,6 +264,7 @@ impl<S: Store> Services<S> {
                 la.clone(),
                 period.start,
                 period.end,
+                self.now(),
             )
             .await?;
         let source = Source {
@@ -337,7 +339,7 @@ impl<S: Store> Services<S> {
                     outcome: domain::codes::AuditOutcome::Allowed,
                 })
                 .collect();
-            self.store().record_audit(actor, events).await?;
+            self.store().record_audit(actor, events, self.now()).await?;
         }
         let mut by_team: Vec<TeamProblems> = by_team
             .into_values()

@@ -156,7 +156,7 @@ impl<S: Store> Services<S> {
         subject(actor)?;
         let v = self
             .store
-            .view_contact(actor, id, case_record_check(actor, action))
+            .view_contact(actor, id, case_record_check(actor, action), self.now())
             .await?;
         let contact = answered(actor, Area::CaseRecords, action, v)?;
         let la = self.local_authority(&contact.la).await?;
@@ -183,6 +183,7 @@ impl<S: Store> Services<S> {
                     seen_version: version,
                 },
                 check,
+                self.now(),
             )
             .await?;
         saved(actor, v)
@@ -232,6 +233,7 @@ impl<S: Store> Services<S> {
                     stage: filter.stage,
                     limit: WORKLIST_LIMIT,
                 },
+                self.now(),
             )
             .await?;
         let now = self.now();
@@ -297,7 +299,12 @@ impl<S: Store> Services<S> {
         subject(actor)?;
         let v = self
             .store
-            .view_contact(actor, id, case_record_check(actor, Action::View))
+            .view_contact(
+                actor,
+                id,
+                case_record_check(actor, Action::View),
+                self.now(),
+            )
             .await?;
         let contact = viewed(actor, v)?;
         // The version first: a change between here and the read below makes a later save a conflict, never
@@ -310,6 +317,7 @@ impl<S: Store> Services<S> {
                     actor,
                     contact.child_id,
                     case_record_check(actor, Action::View),
+                    self.now(),
                 )
                 .await?,
         )?;
@@ -335,7 +343,12 @@ impl<S: Store> Services<S> {
             sibling_names.push((s.id, Some(s.first_name.as_str())));
             let v = self
                 .store
-                .view_child(actor, s.id, case_record_check(actor, Action::View))
+                .view_child(
+                    actor,
+                    s.id,
+                    case_record_check(actor, Action::View),
+                    self.now(),
+                )
                 .await?;
             if let Viewed::Allowed(theirs) = v {
                 merge(&mut records, theirs);
@@ -779,6 +792,7 @@ impl<S: Store> Services<S> {
                     open_only,
                     limit: WORKLIST_LIMIT,
                 },
+                self.now(),
             )
             .await?;
         let authorities = self.local_authorities().await?;
@@ -851,7 +865,7 @@ impl<S: Store> Services<S> {
         });
         let v = self
             .store
-            .view_information_request(actor, id, check)
+            .view_information_request(actor, id, check, self.now())
             .await?;
         let area = if actor.role == Some(Role::Partner) {
             Area::PartnerRequests

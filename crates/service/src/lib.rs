@@ -213,7 +213,9 @@ impl<S: Store> Services<S> {
                     name: code.name().unwrap_or("Local authority").to_owned(),
                     settings: LaSettings::default(),
                 };
-                self.store.save_local_authority(actor, &la).await?;
+                self.store
+                    .save_local_authority(actor, &la, self.now())
+                    .await?;
                 self.forget_local_authorities();
             }
         }
@@ -341,7 +343,9 @@ impl<S: Store> Services<S> {
             disabled: false,
             created_at: self.now(),
         };
-        self.store.add_user(actor, &user, password_hash).await?;
+        self.store
+            .add_user(actor, &user, password_hash, self.now())
+            .await?;
         Ok(user)
     }
 
@@ -522,6 +526,7 @@ impl<S: Store> Services<S> {
                     new_child,
                     idempotency_key,
                 },
+                self.now(),
             )
             .await?;
         Ok(Recorded {
@@ -536,7 +541,12 @@ impl<S: Store> Services<S> {
         subject(actor)?;
         let viewed = self
             .store
-            .view_contact(actor, id, case_record_check(actor, Action::View))
+            .view_contact(
+                actor,
+                id,
+                case_record_check(actor, Action::View),
+                self.now(),
+            )
             .await?;
         let contact = children::viewed(actor, viewed)?;
         let la = self.local_authority(&contact.la).await?;

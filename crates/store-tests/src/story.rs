@@ -51,14 +51,21 @@ pub async fn story<S: Store>(store: &S) {
         ("213", "Westminster"),
     ] {
         store
-            .save_local_authority(&admin, &fixture::local_authority(code, name))
+            .save_local_authority(
+                &admin,
+                &fixture::local_authority(code, name),
+                domain::datetime::now(),
+            )
             .await
             .unwrap();
     }
     let mut wcc = fixture::local_authority("213", "Westminster City Council");
     wcc.settings.decision_needs_manager = false;
     wcc.settings.closure_days = vec!["2024-12-27".parse().unwrap()];
-    store.save_local_authority(&admin, &wcc).await.unwrap();
+    store
+        .save_local_authority(&admin, &wcc, domain::datetime::now())
+        .await
+        .unwrap();
     let las = store.local_authorities().await.unwrap();
     assert_eq!(las.len(), 3);
     assert_eq!(las[2], wcc, "{backend}: LA settings round-trip");
@@ -66,13 +73,20 @@ pub async fn story<S: Store>(store: &S) {
     // Users and API tokens.
     let worker = fixture::user("story-worker", Role::MashWorker, None);
     store
-        .add_user(&admin, &worker, Some("$argon2id$fake-hash".into()))
+        .add_user(
+            &admin,
+            &worker,
+            Some("$argon2id$fake-hash".into()),
+            domain::datetime::now(),
+        )
         .await
         .unwrap();
     let again = fixture::user("story-worker", Role::Admin, None);
     assert!(
         matches!(
-            store.add_user(&admin, &again, None).await,
+            store
+                .add_user(&admin, &again, None, domain::datetime::now())
+                .await,
             Err(StoreError::Conflict(_))
         ),
         "{backend}: duplicate usernames are refused"
@@ -110,7 +124,10 @@ pub async fn story<S: Store>(store: &S) {
     // record about no child: the team, four users, the mother, the household, the supervision, the practice week.
     let expected_audits = 2 + 1 + 4 + 1 + 1 + 1 + 1;
     let before = store.counts().await.unwrap().1;
-    store.insert_records(&admin, journey.clone()).await.unwrap();
+    store
+        .insert_records(&admin, journey.clone(), domain::datetime::now())
+        .await
+        .unwrap();
     let file = store
         .case_file(child)
         .await
@@ -180,12 +197,18 @@ pub async fn story<S: Store>(store: &S) {
         new_child: Some(new_child.clone()),
         idempotency_key: Some("key-1".into()),
     };
-    let first = store.record_contact(&actor, request.clone()).await.unwrap();
+    let first = store
+        .record_contact(&actor, request.clone(), domain::datetime::now())
+        .await
+        .unwrap();
     assert!(!first.replayed);
     assert_eq!(first.record, contact);
     let mut retry = request.clone();
     retry.contact.id = domain::ids::ContactId::new();
-    let second = store.record_contact(&actor, retry).await.unwrap();
+    let second = store
+        .record_contact(&actor, retry, domain::datetime::now())
+        .await
+        .unwrap();
     assert!(
         second.replayed,
         "{backend}: a repeated key is answered from the first request"
@@ -225,14 +248,21 @@ pub async fn story<S: Store>(store: &S) {
     };
     assert!(
         matches!(
-            store.record_contact(&actor, orphan).await,
+            store
+                .record_contact(&actor, orphan, domain::datetime::now())
+                .await,
             Err(StoreError::Rejected(_))
         ),
         "{backend}: a missing child is rejected"
     );
     let mut broken_set = fixture::journey().0;
     broken_set.contacts[0].child_id = domain::ids::PersonId::new();
-    assert!(store.insert_records(&admin, broken_set).await.is_err());
+    assert!(
+        store
+            .insert_records(&admin, broken_set, domain::datetime::now())
+            .await
+            .is_err()
+    );
     assert_eq!(
         store.counts().await.unwrap(),
         (counts_before.clone(), audit_before),
@@ -249,7 +279,11 @@ pub async fn story<S: Store>(store: &S) {
         };
         let store = store.clone();
         let actor = actor.clone();
-        async move { store.record_contact(&actor, request).await }
+        async move {
+            store
+                .record_contact(&actor, request, domain::datetime::now())
+                .await
+        }
     });
     let results = futures::future::join_all(writes).await;
     assert!(
@@ -278,7 +312,11 @@ pub async fn story<S: Store>(store: &S) {
         };
         let store = store.clone();
         let actor = actor.clone();
-        async move { store.record_contact(&actor, request).await }
+        async move {
+            store
+                .record_contact(&actor, request, domain::datetime::now())
+                .await
+        }
     });
     let results: Vec<_> = futures::future::join_all(racing)
         .await
@@ -327,6 +365,7 @@ async fn front_door_story<S: Store>(store: &S, worker: &domain::records::User) {
                 contacts: vec![contact.clone()],
                 ..RecordSet::default()
             },
+            domain::datetime::now(),
         )
         .await
         .unwrap();
@@ -339,7 +378,11 @@ async fn front_door_story<S: Store>(store: &S, worker: &domain::records::User) {
     };
     let on = |rows: &[store::WorklistRow]| rows.iter().any(|r| r.contact.id == contact.id);
     let awaiting = store
-        .front_door_worklist(&actor, worklist(WorklistStage::AwaitingDecision))
+        .front_door_worklist(
+            &actor,
+            worklist(WorklistStage::AwaitingDecision),
+            domain::datetime::now(),
+        )
         .await
         .unwrap();
     assert!(on(&awaiting), "{backend}: a new contact awaits a decision");
@@ -358,6 +401,7 @@ async fn front_door_story<S: Store>(store: &S, worker: &domain::records::User) {
                 las: vec![domain::identifiers::LaCode::parse("205").unwrap()],
                 ..worklist(WorklistStage::AwaitingDecision)
             },
+            domain::datetime::now(),
         )
         .await
         .unwrap();
@@ -403,6 +447,7 @@ async fn front_door_story<S: Store>(store: &S, worker: &domain::records::User) {
                 Some(v0),
             ),
             allow(),
+            domain::datetime::now(),
         )
         .await
         .unwrap();
@@ -433,6 +478,7 @@ async fn front_door_story<S: Store>(store: &S, worker: &domain::records::User) {
                 Some(v0),
             ),
             allow(),
+            domain::datetime::now(),
         )
         .await;
     assert!(
@@ -453,6 +499,7 @@ async fn front_door_story<S: Store>(store: &S, worker: &domain::records::User) {
                 None,
             ),
             Box::new(|_| Decision::Hidden),
+            domain::datetime::now(),
         )
         .await
         .unwrap();
@@ -479,6 +526,7 @@ async fn front_door_story<S: Store>(store: &S, worker: &domain::records::User) {
                 None,
             ),
             allow(),
+            domain::datetime::now(),
         )
         .await;
     assert!(
@@ -525,6 +573,7 @@ async fn front_door_story<S: Store>(store: &S, worker: &domain::records::User) {
                 None,
             ),
             allow(),
+            domain::datetime::now(),
         )
         .await
         .unwrap();
@@ -537,7 +586,7 @@ async fn front_door_story<S: Store>(store: &S, worker: &domain::records::User) {
         limit: 100,
     };
     let police = store
-        .partner_queue(&actor, queue(Agency::Police, true))
+        .partner_queue(&actor, queue(Agency::Police, true), domain::datetime::now())
         .await
         .unwrap();
     let police: Vec<_> = police
@@ -548,7 +597,11 @@ async fn front_door_story<S: Store>(store: &S, worker: &domain::records::User) {
     assert_eq!((&police[0].request, &police[0].child), (&request, &child));
     assert!(
         store
-            .partner_queue(&actor, queue(Agency::Health, false))
+            .partner_queue(
+                &actor,
+                queue(Agency::Health, false),
+                domain::datetime::now()
+            )
             .await
             .unwrap()
             .iter()
@@ -566,6 +619,7 @@ async fn front_door_story<S: Store>(store: &S, worker: &domain::records::User) {
                     Decision::Hidden
                 }
             }),
+            domain::datetime::now(),
         )
         .await
         .unwrap();
@@ -576,7 +630,12 @@ async fn front_door_story<S: Store>(store: &S, worker: &domain::records::User) {
     );
     assert_eq!(
         store
-            .view_information_request(&actor, InformationRequestId::new(), allow())
+            .view_information_request(
+                &actor,
+                InformationRequestId::new(),
+                allow(),
+                domain::datetime::now()
+            )
             .await
             .unwrap(),
         Viewed::Missing
@@ -597,6 +656,7 @@ async fn front_door_story<S: Store>(store: &S, worker: &domain::records::User) {
                 None,
             ),
             allow(),
+            domain::datetime::now(),
         )
         .await
         .unwrap();
@@ -609,7 +669,7 @@ async fn front_door_story<S: Store>(store: &S, worker: &domain::records::User) {
     assert!(
         about(
             store
-                .partner_queue(&actor, queue(Agency::Police, true))
+                .partner_queue(&actor, queue(Agency::Police, true), domain::datetime::now())
                 .await
                 .unwrap()
         )
@@ -618,7 +678,11 @@ async fn front_door_story<S: Store>(store: &S, worker: &domain::records::User) {
     assert_eq!(
         about(
             store
-                .partner_queue(&actor, queue(Agency::Police, false))
+                .partner_queue(
+                    &actor,
+                    queue(Agency::Police, false),
+                    domain::datetime::now()
+                )
                 .await
                 .unwrap()
         ),
@@ -650,6 +714,7 @@ async fn front_door_story<S: Store>(store: &S, worker: &domain::records::User) {
                 None,
             ),
             allow(),
+            domain::datetime::now(),
         )
         .await
         .unwrap();
@@ -659,7 +724,7 @@ async fn front_door_story<S: Store>(store: &S, worker: &domain::records::User) {
         (WorklistStage::AwaitingOversight, true),
     ] {
         let rows = store
-            .front_door_worklist(&actor, worklist(stage))
+            .front_door_worklist(&actor, worklist(stage), domain::datetime::now())
             .await
             .unwrap();
         assert_eq!(on(&rows), expected, "{backend}: {stage:?}");
@@ -839,6 +904,7 @@ async fn access_story<S: Store>(
                 *seen2.lock().unwrap() = Some(f.clone());
                 Decision::Allow
             }),
+            domain::datetime::now(),
         )
         .await
         .unwrap();
@@ -847,7 +913,12 @@ async fn access_story<S: Store>(
     );
     assert_eq!(seen.lock().unwrap().clone().unwrap().restricted_to, None);
     let denied = store
-        .view_child(&actor, child, Box::new(|_| Decision::Hidden))
+        .view_child(
+            &actor,
+            child,
+            Box::new(|_| Decision::Hidden),
+            domain::datetime::now(),
+        )
         .await
         .unwrap();
     assert_eq!(denied, Viewed::Denied(Decision::Hidden));
@@ -856,6 +927,7 @@ async fn access_story<S: Store>(
             &actor,
             domain::ids::PersonId::new(),
             Box::new(|_| Decision::Allow),
+            domain::datetime::now(),
         )
         .await
         .unwrap();
@@ -894,6 +966,7 @@ async fn access_story<S: Store>(
                 *seen4.lock().unwrap() = Some(f.clone());
                 Decision::Allow
             }),
+            domain::datetime::now(),
         )
         .await
         .unwrap();
@@ -904,7 +977,12 @@ async fn access_story<S: Store>(
     let contact_id = store.case_file(child).await.unwrap().unwrap().contacts[0].id;
     assert!(matches!(
         store
-            .view_contact(&actor, contact_id, Box::new(|_| Decision::Allow))
+            .view_contact(
+                &actor,
+                contact_id,
+                Box::new(|_| Decision::Allow),
+                domain::datetime::now()
+            )
             .await
             .unwrap(),
         Viewed::Allowed(_)
@@ -914,7 +992,8 @@ async fn access_story<S: Store>(
             .view_contact(
                 &actor,
                 domain::ids::ContactId::new(),
-                Box::new(|_| Decision::Allow)
+                Box::new(|_| Decision::Allow),
+                domain::datetime::now()
             )
             .await
             .unwrap(),
@@ -930,7 +1009,7 @@ async fn access_story<S: Store>(
         ..PersonSearch::default()
     };
     let found = store
-        .search_people(&actor, search.clone(), keep_all())
+        .search_people(&actor, search.clone(), keep_all(), domain::datetime::now())
         .await
         .unwrap();
     assert!(
@@ -939,7 +1018,7 @@ async fn access_story<S: Store>(
     );
     search.user_id = None;
     let found = store
-        .search_people(&actor, search.clone(), keep_all())
+        .search_people(&actor, search.clone(), keep_all(), domain::datetime::now())
         .await
         .unwrap();
     assert!(
@@ -949,7 +1028,7 @@ async fn access_story<S: Store>(
     search.las = vec![domain::identifiers::LaCode::parse("205").unwrap()];
     assert!(
         store
-            .search_people(&actor, search, keep_all())
+            .search_people(&actor, search, keep_all(), domain::datetime::now())
             .await
             .unwrap()
             .is_empty(),
@@ -969,6 +1048,7 @@ async fn access_story<S: Store>(
                 ..PersonSearch::default()
             },
             keep_all(),
+            domain::datetime::now(),
         )
         .await
         .unwrap();
@@ -986,7 +1066,8 @@ async fn access_story<S: Store>(
     assert_eq!(users, vec![worker.clone()]);
     assert!(teams.is_empty());
 
-    // An audit entry for something about no single record, then the whole chain verifies.
+    // An audit entry for something about no single record, at the caller's time; then the whole chain verifies.
+    let exported_at: domain::datetime::Timestamp = "2025-01-15T10:30:00.123456Z".parse().unwrap();
     store
         .record_audit(
             &actor,
@@ -998,6 +1079,7 @@ async fn access_story<S: Store>(
                 la: None,
                 outcome: domain::codes::AuditOutcome::Allowed,
             }],
+            exported_at,
         )
         .await
         .unwrap();
@@ -1009,6 +1091,12 @@ async fn access_story<S: Store>(
         after = last.seq;
         all.extend(page);
     }
+    let exported = all.last().unwrap();
+    assert_eq!(exported.event.record_kind, RecordKind::Dataset);
+    assert_eq!(
+        exported.at, exported_at,
+        "{backend}: audited at the caller's time"
+    );
     let v = audit_chain::verify(all.iter().map(StoredEntry::from), GENESIS, None);
     assert!(
         v.problems.is_empty(),
@@ -1037,11 +1125,18 @@ pub async fn search_sees_changes_from_another_store<S: Store>(writer: &S, search
     let admin = Actor::system("test");
     let backend = writer.backend_name();
     writer
-        .save_local_authority(&admin, &fixture::local_authority("213", "Westminster"))
+        .save_local_authority(
+            &admin,
+            &fixture::local_authority("213", "Westminster"),
+            domain::datetime::now(),
+        )
         .await
         .unwrap();
     let worker = fixture::user("fresh-worker", Role::MashWorker, None);
-    writer.add_user(&admin, &worker, None).await.unwrap();
+    writer
+        .add_user(&admin, &worker, None, domain::datetime::now())
+        .await
+        .unwrap();
     let actor = Actor::user(&worker);
     let record = |first: &str| {
         let child = fixture::new_child(first, "Freshchild", "2019-11-30");
@@ -1069,9 +1164,12 @@ pub async fn search_sees_changes_from_another_store<S: Store>(writer: &S, search
     };
 
     let (maya, new_contact) = record("Maya");
-    writer.record_contact(&actor, new_contact).await.unwrap();
+    writer
+        .record_contact(&actor, new_contact, domain::datetime::now())
+        .await
+        .unwrap();
     let first = searcher
-        .search_people(&actor, search(None), keep_all())
+        .search_people(&actor, search(None), keep_all(), domain::datetime::now())
         .await
         .unwrap();
     assert_eq!(
@@ -1081,13 +1179,16 @@ pub async fn search_sees_changes_from_another_store<S: Store>(writer: &S, search
     );
 
     let (noah, new_contact) = record("Noah");
-    writer.record_contact(&actor, new_contact).await.unwrap();
+    writer
+        .record_contact(&actor, new_contact, domain::datetime::now())
+        .await
+        .unwrap();
     let mut both = vec![maya, noah];
     both.sort();
     assert_eq!(
         found(
             searcher
-                .search_people(&actor, search(None), keep_all())
+                .search_people(&actor, search(None), keep_all(), domain::datetime::now())
                 .await
                 .unwrap()
         ),
@@ -1102,7 +1203,7 @@ pub async fn search_sees_changes_from_another_store<S: Store>(writer: &S, search
     assert_eq!(
         found(
             searcher
-                .search_people(&actor, search(None), keep_all())
+                .search_people(&actor, search(None), keep_all(), domain::datetime::now())
                 .await
                 .unwrap()
         ),
@@ -1112,7 +1213,12 @@ pub async fn search_sees_changes_from_another_store<S: Store>(writer: &S, search
     assert_eq!(
         found(
             searcher
-                .search_people(&actor, search(Some(worker.id)), keep_all())
+                .search_people(
+                    &actor,
+                    search(Some(worker.id)),
+                    keep_all(),
+                    domain::datetime::now()
+                )
                 .await
                 .unwrap()
         ),
@@ -1126,7 +1232,7 @@ pub async fn search_sees_changes_from_another_store<S: Store>(writer: &S, search
     assert_eq!(
         found(
             searcher
-                .search_people(&actor, search(None), keep_all())
+                .search_people(&actor, search(None), keep_all(), domain::datetime::now())
                 .await
                 .unwrap()
         ),

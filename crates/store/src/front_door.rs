@@ -131,8 +131,8 @@ pub(crate) async fn save_case_change<B: Backend>(
     actor: &Actor,
     change: CaseChange,
     check: AccessCheck,
+    now: domain::datetime::Timestamp,
 ) -> Result<Viewed<i64>, StoreError> {
-    let now = domain::datetime::now();
     let child = change.child;
     // Lock the child's row first (PostgreSQL), so that two changes to one child take turns and the second sees
     // the first's version.

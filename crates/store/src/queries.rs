@@ -105,7 +105,7 @@ impl<B: Backend> SqlStore<B> {
 
     /// An audited read: the reading runs on a reader (off the single writer), then its audit entries are
     /// appended through the writer; only once they are committed is the result handed over (fail closed).
-    async fn audited_read<T, F>(&self, actor: &Actor, f: F) -> Result<T, StoreError>
+    async fn audited_read<T, F>(&self, actor: &Actor, at: Timestamp, f: F) -> Result<T, StoreError>
     where
         T: Send + 'static,
         F: for<'c> FnOnce(
@@ -118,10 +118,8 @@ impl<B: Backend> SqlStore<B> {
     {
         let (value, events) = self.read(f).await?;
         let actor = actor.clone();
-        self.write(move |c| {
-            async move { append_audit::<B>(c, &actor, datetime::now(), &events).await }.boxed()
-        })
-        .await?;
+        self.write(move |c| async move { append_audit::<B>(c, &actor, at, &events).await }.boxed())
+            .await?;
         Ok(value)
     }
 
@@ -467,6 +465,7 @@ impl<B: Backend> Store for SqlStore<B> {
         &self,
         actor: &Actor,
         la: &LocalAuthority,
+        at: Timestamp,
     ) -> Result<(), StoreError> {
         let actor = actor.clone();
         let la = la.clone();
@@ -504,7 +503,7 @@ impl<B: Backend> Store for SqlStore<B> {
                     la: Some(la.code.clone()),
                     outcome: AuditOutcome::Allowed,
                 };
-                append_audit::<B>(c, &actor, datetime::now(), &[event]).await
+                append_audit::<B>(c, &actor, at, &[event]).await
             }
             .boxed()
         })
@@ -531,6 +530,7 @@ impl<B: Backend> Store for SqlStore<B> {
         actor: &Actor,
         user: &User,
         password_hash: Option<String>,
+        at: Timestamp,
     ) -> Result<(), StoreError> {
         let actor = actor.clone();
         let user = user.clone();
@@ -549,7 +549,7 @@ impl<B: Backend> Store for SqlStore<B> {
                     )));
                 }
                 insert_kind(c, B::MAX_PARAMS, "INSERT INTO", std::slice::from_ref(&user)).await?;
-                append_audit::<B>(c, &actor, datetime::now(), user.created().as_slice()).await?;
+                append_audit::<B>(c, &actor, at, user.created().as_slice()).await?;
                 if let Some(hash) = password_hash {
                     c.execute(
                         Sql::new("UPDATE app_user SET password_hash = $2 WHERE id = $1")
@@ -665,6 +665,7 @@ impl<B: Backend> Store for SqlStore<B> {
         &self,
         actor: &Actor,
         new: NewContact,
+        at: Timestamp,
     ) -> Result<Recorded<Contact>, StoreError> {
         let actor = actor.clone();
         self.write(move |c| {
@@ -673,7 +674,7 @@ impl<B: Backend> Store for SqlStore<B> {
                     .user_id
                     .map(|u| u.to_string())
                     .unwrap_or_else(|| actor.label.clone());
-                let now = datetime::now();
+                let now = at;
                 if let Some(key) = &new.idempotency_key {
                     // Claim the key first. A request with the same key still in flight (a retry racing the
                     // original after a crash, a double click) makes this wait for it; if that one committed,
@@ -760,10 +761,15 @@ impl<B: Backend> Store for SqlStore<B> {
         .await
     }
 
-    async fn insert_records(&self, actor: &Actor, set: RecordSet) -> Result<(), StoreError> {
+    async fn insert_records(
+        &self,
+        actor: &Actor,
+        set: RecordSet,
+        at: Timestamp,
+    ) -> Result<(), StoreError> {
         let actor = actor.clone();
         self.write_alone(move |c| {
-            async move { insert_record_set::<B>(c, &actor, datetime::now(), &set).await }.boxed()
+            async move { insert_record_set::<B>(c, &actor, at, &set).await }.boxed()
         })
         .await
     }
@@ -775,8 +781,9 @@ impl<B: Backend> Store for SqlStore<B> {
         la: LaCode,
         from: domain::datetime::Date,
         to: domain::datetime::Date,
+        at: Timestamp,
     ) -> Result<RecordSet, StoreError> {
-        self.audited_read(actor, move |c| {
+        self.audited_read(actor, at, move |c| {
             async move { census::census_records(c, action, la, from, to).await }.boxed()
         })
         .await
@@ -995,8 +1002,9 @@ impl<B: Backend> Store for SqlStore<B> {
         actor: &Actor,
         child: PersonId,
         check: AccessCheck,
+        at: Timestamp,
     ) -> Result<Viewed<RecordSet>, StoreError> {
-        self.audited_read(actor, move |c| {
+        self.audited_read(actor, at, move |c| {
             async move { access::view_child(c, child, check).await }.boxed()
         })
         .await
@@ -1007,8 +1015,9 @@ impl<B: Backend> Store for SqlStore<B> {
         actor: &Actor,
         id: ContactId,
         check: AccessCheck,
+        at: Timestamp,
     ) -> Result<Viewed<Contact>, StoreError> {
-        self.audited_read(actor, move |c| {
+        self.audited_read(actor, at, move |c| {
             async move { access::view_contact(c, id, check).await }.boxed()
         })
         .await
@@ -1024,10 +1033,12 @@ impl<B: Backend> Store for SqlStore<B> {
         actor: &Actor,
         change: CaseChange,
         check: AccessCheck,
+        at: Timestamp,
     ) -> Result<Viewed<i64>, StoreError> {
         let actor = actor.clone();
         self.write(move |c| {
-            async move { front_door::save_case_change::<B>(c, &actor, change, check).await }.boxed()
+            async move { front_door::save_case_change::<B>(c, &actor, change, check, at).await }
+                .boxed()
         })
         .await
     }
@@ -1036,8 +1047,9 @@ impl<B: Backend> Store for SqlStore<B> {
         &self,
         actor: &Actor,
         query: WorklistQuery,
+        at: Timestamp,
     ) -> Result<Vec<WorklistRow>, StoreError> {
-        self.audited_read(actor, move |c| {
+        self.audited_read(actor, at, move |c| {
             async move { front_door::front_door_worklist(c, &query).await }.boxed()
         })
         .await
@@ -1047,8 +1059,9 @@ impl<B: Backend> Store for SqlStore<B> {
         &self,
         actor: &Actor,
         query: PartnerQueueQuery,
+        at: Timestamp,
     ) -> Result<Vec<PartnerRequestRow>, StoreError> {
-        self.audited_read(actor, move |c| {
+        self.audited_read(actor, at, move |c| {
             async move { front_door::partner_queue(c, &query).await }.boxed()
         })
         .await
@@ -1059,8 +1072,9 @@ impl<B: Backend> Store for SqlStore<B> {
         actor: &Actor,
         id: domain::ids::InformationRequestId,
         check: AccessCheck,
+        at: Timestamp,
     ) -> Result<Viewed<InformationRequest>, StoreError> {
-        self.audited_read(actor, move |c| {
+        self.audited_read(actor, at, move |c| {
             async move { front_door::view_information_request(c, id, check).await }.boxed()
         })
         .await
@@ -1071,20 +1085,24 @@ impl<B: Backend> Store for SqlStore<B> {
         actor: &Actor,
         search: PersonSearch,
         rank: crate::RankCandidates,
+        at: Timestamp,
     ) -> Result<Vec<Person>, StoreError> {
         let index = self.search.clone();
-        self.audited_read(actor, move |c| {
+        self.audited_read(actor, at, move |c| {
             async move { access::search_people(c, &index, &search, rank).await }.boxed()
         })
         .await
     }
 
-    async fn record_audit(&self, actor: &Actor, events: Vec<AuditEvent>) -> Result<(), StoreError> {
+    async fn record_audit(
+        &self,
+        actor: &Actor,
+        events: Vec<AuditEvent>,
+        at: Timestamp,
+    ) -> Result<(), StoreError> {
         let actor = actor.clone();
-        self.write(move |c| {
-            async move { append_audit::<B>(c, &actor, datetime::now(), &events).await }.boxed()
-        })
-        .await
+        self.write(move |c| async move { append_audit::<B>(c, &actor, at, &events).await }.boxed())
+            .await
     }
 
     async fn audit_chain_page(
@@ -1148,12 +1166,20 @@ impl<B: Backend> Store for SqlStore<B> {
         supervision: Supervision,
         actions: Vec<Action>,
         check: crate::AccessCheckFactory,
+        at: Timestamp,
     ) -> Result<crate::Viewed<()>, StoreError> {
         let actor = actor.clone();
         self.write(move |c| {
             async move {
-                crate::supervision::save_supervision::<B>(c, &actor, supervision, actions, check)
-                    .await
+                crate::supervision::save_supervision::<B>(
+                    c,
+                    &actor,
+                    supervision,
+                    actions,
+                    check,
+                    at,
+                )
+                .await
             }
             .boxed()
         })
@@ -1165,8 +1191,9 @@ impl<B: Backend> Store for SqlStore<B> {
         actor: &Actor,
         user: UserId,
         check: crate::AccessCheckFactory,
+        at: Timestamp,
     ) -> Result<RecordSet, StoreError> {
-        self.audited_read(actor, move |c| {
+        self.audited_read(actor, at, move |c| {
             async move { crate::supervision::supervisions_of(c, user, check).await }.boxed()
         })
         .await
@@ -1183,8 +1210,9 @@ impl<B: Backend> Store for SqlStore<B> {
         &self,
         actor: &Actor,
         query: crate::CaseworkQuery,
+        at: Timestamp,
     ) -> Result<RecordSet, StoreError> {
-        self.audited_read(actor, move |c| {
+        self.audited_read(actor, at, move |c| {
             async move { crate::casework::casework_worklist(c, B::MAX_PARAMS, &query).await }
                 .boxed()
         })
@@ -1197,8 +1225,9 @@ impl<B: Backend> Store for SqlStore<B> {
         las: Vec<LaCode>,
         since: datetime::Date,
         today: datetime::Date,
+        at: Timestamp,
     ) -> Result<RecordSet, StoreError> {
-        self.audited_read(actor, move |c| {
+        self.audited_read(actor, at, move |c| {
             async move { crate::casework::caseloads(c, B::MAX_PARAMS, &las, since, today).await }
                 .boxed()
         })

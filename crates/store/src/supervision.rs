@@ -48,8 +48,8 @@ pub(crate) async fn save_supervision<B: Backend>(
     supervision: Supervision,
     mut actions: Vec<Action>,
     check: AccessCheckFactory,
+    now: domain::datetime::Timestamp,
 ) -> Result<Viewed<()>, StoreError> {
-    let now = domain::datetime::now();
     let mut facts: BTreeMap<PersonId, Option<AccessFacts>> = BTreeMap::new();
     let mut refused: Option<Viewed<()>> = None;
     let mut denied_events = Vec::new();

@@ -122,7 +122,7 @@ pub fn table<S: Store>() -> Vec<RouteSpec<S>> {
             Method::GET,
             "/contacts/new",
             Grant(case, Action::Create),
-            get(pages::new_contact),
+            get(pages::new_contact::<S>),
         ),
         route(
             "record-contact-form",
@@ -220,7 +220,7 @@ pub fn table<S: Store>() -> Vec<RouteSpec<S>> {
             Method::GET,
             "/returns",
             Grant(Area::Returns, Action::Export),
-            get(pages::returns_page),
+            get(pages::returns_page::<S>),
         ),
         route(
             "annex-a-download",

@@ -221,6 +221,7 @@ async fn story<S: Store>(store: S) -> String {
                 plans: vec![plan.clone()],
                 ..RecordSet::default()
             },
+            domain::datetime::now(),
         )
         .await
         .unwrap();
@@ -403,6 +404,7 @@ async fn story<S: Store>(store: S) -> String {
                 seen_version: None,
             },
             Box::new(|_| Decision::Allow),
+            domain::datetime::now(),
         )
         .await
         .unwrap();

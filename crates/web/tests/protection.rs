@@ -162,6 +162,7 @@ async fn child<S: Store>(store: &S, la: &str, name: &str, referral_date: Option<
                 referrals,
                 ..RecordSet::default()
             },
+            domain::datetime::now(),
         )
         .await
         .unwrap();

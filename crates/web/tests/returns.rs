@@ -36,7 +36,7 @@ impl<S: Store> App<S> {
         let (records, _) = store_tests::fixture::journey();
         services
             .store()
-            .insert_records(&system, records)
+            .insert_records(&system, records, domain::datetime::now())
             .await
             .unwrap();
         let router = web::router(services.clone());

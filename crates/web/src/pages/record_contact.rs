@@ -267,7 +267,10 @@ fn page(
 }
 
 /// `GET /contacts/new`.
-pub async fn new_contact(Extension(caller): Extension<Caller>) -> Result<Response, WebError> {
+pub async fn new_contact<S: Store>(
+    State(state): State<Shared<S>>,
+    Extension(caller): Extension<Caller>,
+) -> Result<Response, WebError> {
     let actor = caller
         .actor()
         .ok_or(WebError::Service(ServiceError::Unauthenticated))?;
@@ -280,7 +283,7 @@ pub async fn new_contact(Extension(caller): Extension<Caller>) -> Result<Respons
     }) {
         return Err(WebError::Service(ServiceError::Forbidden));
     }
-    let now = london().to_datetime(domain::datetime::now());
+    let now = london().to_datetime(state.services.now());
     let f = NewContactForm {
         received_at: Some(now.strftime("%Y-%m-%dT%H:%M").to_string()),
         la: actor.las.first().map(ToString::to_string),

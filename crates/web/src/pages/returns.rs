@@ -108,9 +108,12 @@ fn page(
 }
 
 /// `GET /returns`: the form, with the six months to yesterday filled in (the period Ofsted usually asks for).
-pub async fn returns_page(Extension(caller): Extension<Caller>) -> Result<Response, WebError> {
+pub async fn returns_page<S: Store>(
+    State(state): State<Shared<S>>,
+    Extension(caller): Extension<Caller>,
+) -> Result<Response, WebError> {
     let actor = exporter(&caller)?;
-    let today = datetime::london_date(datetime::now());
+    let today = datetime::london_date(state.services.now());
     let to = today.yesterday().unwrap_or(today);
     let from = returns::annex_a::months_before(today, 6);
     let q = AnnexAQuery {
