@@ -886,43 +886,39 @@ impl Table for PlanReview {
 record_table!(PlanReview, child = |s| Some(s.child_id);
     /// Its progress against each action.
     const HAS_PARTS: bool = true;
-    fn write_parts<'a, C: SqlConn>(
-        c: &'a mut C,
+    async fn write_parts<C: SqlConn>(
+        c: &mut C,
         max_params: usize,
-        verb: &'a str,
-        rows: &'a [Self],
-    ) -> impl Future<Output = Result<(), StoreError>> + Send + 'a {
-        async move {
-            let progress: Vec<PlanReviewProgressRow> = rows
-                .iter()
-                .flat_map(|rev| {
-                    rev.progress.iter().map(|p| PlanReviewProgressRow {
-                        plan_review_id: rev.id,
-                        child_id: rev.child_id,
-                        progress: p.clone(),
-                    })
+        verb: &str,
+        rows: &[Self],
+    ) -> Result<(), StoreError> {
+        let progress: Vec<PlanReviewProgressRow> = rows
+            .iter()
+            .flat_map(|rev| {
+                rev.progress.iter().map(|p| PlanReviewProgressRow {
+                    plan_review_id: rev.id,
+                    child_id: rev.child_id,
+                    progress: p.clone(),
                 })
-                .collect();
-            insert_rows_with(c, max_params, verb, &progress).await
-        }
+            })
+            .collect();
+        insert_rows_with(c, max_params, verb, &progress).await
     }
-    fn read_parts<'a, C: SqlConn>(
-        c: &'a mut C,
+    async fn read_parts<C: SqlConn>(
+        c: &mut C,
         child: PersonId,
-        rows: &'a mut [Self],
-    ) -> impl Future<Output = Result<(), StoreError>> + Send + 'a {
-        async move {
-            let progress: Vec<PlanReviewProgressRow> = select_by_child(c, child).await?;
-            for rev in rows {
-                rev.progress = progress
-                    .iter()
-                    .filter(|p| p.plan_review_id == rev.id)
-                    .map(|p| p.progress.clone())
-                    .collect();
-                rev.progress.sort_by_key(|p| p.action_id);
-            }
-            Ok(())
+        rows: &mut [Self],
+    ) -> Result<(), StoreError> {
+        let progress: Vec<PlanReviewProgressRow> = select_by_child(c, child).await?;
+        for rev in rows {
+            rev.progress = progress
+                .iter()
+                .filter(|p| p.plan_review_id == rev.id)
+                .map(|p| p.progress.clone())
+                .collect();
+            rev.progress.sort_by_key(|p| p.action_id);
         }
+        Ok(())
     }
 );
 
@@ -1163,44 +1159,39 @@ record_table!(Supervision, child = |_s| None;
     }
     /// The cases it discussed.
     const HAS_PARTS: bool = true;
-    fn write_parts<'a, C: SqlConn>(
-        c: &'a mut C,
+    async fn write_parts<C: SqlConn>(
+        c: &mut C,
         max_params: usize,
-        verb: &'a str,
-        rows: &'a [Self],
-    ) -> impl Future<Output = Result<(), StoreError>> + Send + 'a {
-        async move {
-            let cases: Vec<SupervisionCaseRow> = rows
-                .iter()
-                .flat_map(|sup| {
-                    sup.cases.iter().map(|case| SupervisionCaseRow {
-                        supervision_id: sup.id,
-                        case: case.clone(),
-                    })
+        verb: &str,
+        rows: &[Self],
+    ) -> Result<(), StoreError> {
+        let cases: Vec<SupervisionCaseRow> = rows
+            .iter()
+            .flat_map(|sup| {
+                sup.cases.iter().map(|case| SupervisionCaseRow {
+                    supervision_id: sup.id,
+                    case: case.clone(),
                 })
-                .collect();
-            insert_rows_with(c, max_params, verb, &cases).await
-        }
+            })
+            .collect();
+        insert_rows_with(c, max_params, verb, &cases).await
     }
     /// Every case a supervision discussed, not only the child's.
-    fn read_parts<'a, C: SqlConn>(
-        c: &'a mut C,
-        child: PersonId,
-        rows: &'a mut [Self],
-    ) -> impl Future<Output = Result<(), StoreError>> + Send + 'a {
-        let _ = child;
-        async move {
-            for sup in rows {
-                let cases: Vec<SupervisionCaseRow> = select_where(
-                    c,
-                    "supervision_id = $1 ORDER BY child_id",
-                    sup.id.to_value(),
-                )
-                .await?;
-                sup.cases = cases.into_iter().map(|r| r.case).collect();
-            }
-            Ok(())
+    async fn read_parts<C: SqlConn>(
+        c: &mut C,
+        _child: PersonId,
+        rows: &mut [Self],
+    ) -> Result<(), StoreError> {
+        for sup in rows {
+            let cases: Vec<SupervisionCaseRow> = select_where(
+                c,
+                "supervision_id = $1 ORDER BY child_id",
+                sup.id.to_value(),
+            )
+            .await?;
+            sup.cases = cases.into_iter().map(|r| r.case).collect();
         }
+        Ok(())
     }
 );
 
@@ -1421,64 +1412,60 @@ impl Table for StrategyDiscussion {
 record_table!(StrategyDiscussion, child = |s| Some(s.child_id);
     /// Its participants and the agencies absent.
     const HAS_PARTS: bool = true;
-    fn write_parts<'a, C: SqlConn>(
-        c: &'a mut C,
+    async fn write_parts<C: SqlConn>(
+        c: &mut C,
         max_params: usize,
-        verb: &'a str,
-        rows: &'a [Self],
-    ) -> impl Future<Output = Result<(), StoreError>> + Send + 'a {
-        async move {
-            let participants: Vec<ParticipantRow> = rows
-                .iter()
-                .flat_map(|sd| {
-                    sd.participants
-                        .iter()
-                        .enumerate()
-                        .map(|(i, p)| ParticipantRow {
-                            strategy_discussion_id: sd.id,
-                            child_id: sd.child_id,
-                            position: i64::try_from(i).unwrap_or(i64::MAX),
-                            participant: p.clone(),
-                        })
-                })
-                .collect();
-            insert_rows_with(c, max_params, verb, &participants).await?;
-            let absent: Vec<AbsentAgencyRow> = rows
-                .iter()
-                .flat_map(|sd| {
-                    sd.absent_agencies.iter().map(|a| AbsentAgencyRow {
+        verb: &str,
+        rows: &[Self],
+    ) -> Result<(), StoreError> {
+        let participants: Vec<ParticipantRow> = rows
+            .iter()
+            .flat_map(|sd| {
+                sd.participants
+                    .iter()
+                    .enumerate()
+                    .map(|(i, p)| ParticipantRow {
                         strategy_discussion_id: sd.id,
                         child_id: sd.child_id,
-                        absent: a.clone(),
+                        position: i64::try_from(i).unwrap_or(i64::MAX),
+                        participant: p.clone(),
                     })
+            })
+            .collect();
+        insert_rows_with(c, max_params, verb, &participants).await?;
+        let absent: Vec<AbsentAgencyRow> = rows
+            .iter()
+            .flat_map(|sd| {
+                sd.absent_agencies.iter().map(|a| AbsentAgencyRow {
+                    strategy_discussion_id: sd.id,
+                    child_id: sd.child_id,
+                    absent: a.clone(),
                 })
-                .collect();
-            insert_rows_with(c, max_params, verb, &absent).await
-        }
+            })
+            .collect();
+        insert_rows_with(c, max_params, verb, &absent).await
     }
-    fn read_parts<'a, C: SqlConn>(
-        c: &'a mut C,
+    async fn read_parts<C: SqlConn>(
+        c: &mut C,
         child: PersonId,
-        rows: &'a mut [Self],
-    ) -> impl Future<Output = Result<(), StoreError>> + Send + 'a {
-        async move {
-            let mut participants: Vec<ParticipantRow> = select_by_child(c, child).await?;
-            participants.sort_by_key(|p| p.position);
-            let absent: Vec<AbsentAgencyRow> = select_by_child(c, child).await?;
-            for sd in rows {
-                sd.participants = participants
-                    .iter()
-                    .filter(|p| p.strategy_discussion_id == sd.id)
-                    .map(|p| p.participant.clone())
-                    .collect();
-                sd.absent_agencies = absent
-                    .iter()
-                    .filter(|a| a.strategy_discussion_id == sd.id)
-                    .map(|a| a.absent.clone())
-                    .collect();
-            }
-            Ok(())
+        rows: &mut [Self],
+    ) -> Result<(), StoreError> {
+        let mut participants: Vec<ParticipantRow> = select_by_child(c, child).await?;
+        participants.sort_by_key(|p| p.position);
+        let absent: Vec<AbsentAgencyRow> = select_by_child(c, child).await?;
+        for sd in rows {
+            sd.participants = participants
+                .iter()
+                .filter(|p| p.strategy_discussion_id == sd.id)
+                .map(|p| p.participant.clone())
+                .collect();
+            sd.absent_agencies = absent
+                .iter()
+                .filter(|a| a.strategy_discussion_id == sd.id)
+                .map(|a| a.absent.clone())
+                .collect();
         }
+        Ok(())
     }
 );
 
@@ -1828,23 +1815,21 @@ impl RecordTable for domain::records::User {
 
     /// The LAs the user works for (`user_la`).
     const HAS_PARTS: bool = true;
-    fn write_parts<'a, C: SqlConn>(
-        c: &'a mut C,
+    async fn write_parts<C: SqlConn>(
+        c: &mut C,
         max_params: usize,
-        verb: &'a str,
-        rows: &'a [Self],
-    ) -> impl Future<Output = Result<(), StoreError>> + Send + 'a {
-        async move {
-            let las: Vec<Vec<Value<'_>>> = rows
-                .iter()
-                .flat_map(|u| {
-                    u.las
-                        .iter()
-                        .map(move |la| vec![u.id.to_value(), la.to_value()])
-                })
-                .collect();
-            let columns = ["user_id", "la"];
-            insert_values(c, max_params, verb, "user_la", &columns, las.into_iter()).await
-        }
+        verb: &str,
+        rows: &[Self],
+    ) -> Result<(), StoreError> {
+        let las: Vec<Vec<Value<'_>>> = rows
+            .iter()
+            .flat_map(|u| {
+                u.las
+                    .iter()
+                    .map(move |la| vec![u.id.to_value(), la.to_value()])
+            })
+            .collect();
+        let columns = ["user_id", "la"];
+        insert_values(c, max_params, verb, "user_la", &columns, las.into_iter()).await
     }
 }

@@ -210,37 +210,36 @@ pub(crate) const fn each_once(kinds: &[&str], order: &[&str]) -> bool {
     if kinds.len() != order.len() {
         return false;
     }
-    let mut i = 0;
-    while i < kinds.len() {
+    let mut ks = kinds;
+    while let [k, rest @ ..] = ks {
         let mut found = 0;
-        let mut j = 0;
-        while j < order.len() {
-            if same(kinds[i], order[j]) {
+        let mut os = order;
+        while let [o, more @ ..] = os {
+            if same(k, o) {
                 found += 1;
             }
-            j += 1;
+            os = more;
         }
         if found != 1 {
             return false;
         }
-        i += 1;
+        ks = rest;
     }
     true
 }
 
 const fn same(a: &str, b: &str) -> bool {
-    let (a, b) = (a.as_bytes(), b.as_bytes());
-    if a.len() != b.len() {
-        return false;
-    }
-    let mut i = 0;
-    while i < a.len() {
-        if a[i] != b[i] {
-            return false;
+    let (mut a, mut b) = (a.as_bytes(), b.as_bytes());
+    loop {
+        match (a, b) {
+            ([], []) => return true,
+            ([x, ra @ ..], [y, rb @ ..]) if *x == *y => {
+                a = ra;
+                b = rb;
+            }
+            _ => return false,
         }
-        i += 1;
     }
-    true
 }
 
 #[cfg(test)]
