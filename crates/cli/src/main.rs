@@ -389,7 +389,7 @@ async fn execute<S: Store>(services: Services<S>, command: Command) -> anyhow::R
         } => {
             let until = match until {
                 Some(s) => datetime::parse_date("--until", &s)?,
-                None => datetime::london_date(datetime::now()),
+                None => datetime::london_date(services.now()),
             };
             let seeded = seed_demo(&services, children, years, seed, until).await?;
             print_seeded(&seeded, children);
@@ -413,7 +413,7 @@ async fn execute<S: Store>(services: Services<S>, command: Command) -> anyhow::R
                         .await?;
                     println!("The database already holds data; not seeding it again.");
                 } else {
-                    let today = datetime::london_date(datetime::now());
+                    let today = datetime::london_date(services.now());
                     let seeded = seed_demo(&services, demo_children, 3, 1, today).await?;
                     print_seeded(&seeded, demo_children);
                 }
@@ -623,7 +623,8 @@ fn service_error(e: service::ServiceError) -> anyhow::Error {
         service::ServiceError::Conflict(m) | service::ServiceError::Unavailable(m) => {
             anyhow!("{m}")
         }
-        other => anyhow!("{other}"),
+        // An internal error keeps its causes: `one_line` prints them after it.
+        other => anyhow::Error::new(other),
     }
 }
 

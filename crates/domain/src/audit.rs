@@ -10,20 +10,35 @@ use crate::identifiers::LaCode;
 use crate::ids::{PersonId, UserId};
 
 /// Who is acting: a signed-in user, or the system itself (the demo generator, an import, the CLI).
+///
+/// Whether an actor is the system is part of its type ([`ActorKind`]), set only by [`Actor::system`]: the
+/// field is private, so no other crate can build a system actor, and no label (a username such as `system:cli`)
+/// can pass for one.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Actor {
     pub user_id: Option<UserId>,
-    /// The username, or `system:<what>` for the system.
+    /// The username, or `system:<what>` for the system (as the audit log records it).
     pub label: String,
     pub role: Option<Role>,
     pub las: Vec<LaCode>,
     pub agency: Option<crate::codes::Agency>,
     /// The request this action belongs to, for correlating with logs.
     pub request_id: Option<String>,
+    /// A user or the system. Never read from outside: an actor read back is a user.
+    #[serde(skip)]
+    kind: ActorKind,
+}
+
+/// Whether an [`Actor`] is a person or the system itself.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum ActorKind {
+    #[default]
+    User,
+    System,
 }
 
 impl Actor {
-    /// The system acting on its own account, e.g. `Actor::system("demo")`.
+    /// The system acting on its own account, e.g. `Actor::system("demo")`; its audit label is `system:demo`.
     pub fn system(what: &str) -> Actor {
         Actor {
             user_id: None,
@@ -32,7 +47,17 @@ impl Actor {
             las: Vec::new(),
             agency: None,
             request_id: None,
+            kind: ActorKind::System,
         }
+    }
+
+    /// Whether this is the system itself (made by [`Actor::system`]), whatever its label says.
+    pub fn is_system(&self) -> bool {
+        self.kind == ActorKind::System
+    }
+
+    pub fn kind(&self) -> ActorKind {
+        self.kind
     }
 
     pub fn user(user: &crate::records::User) -> Actor {
@@ -43,6 +68,21 @@ impl Actor {
             las: user.las.clone(),
             agency: user.agency,
             request_id: None,
+            kind: ActorKind::User,
+        }
+    }
+
+    /// Someone not (yet) signed in, recorded under `label` (a failed sign-in, by the username tried): no user,
+    /// no role, no LAs, so nothing is allowed.
+    pub fn unidentified(label: impl Into<String>) -> Actor {
+        Actor {
+            user_id: None,
+            label: label.into(),
+            role: None,
+            las: Vec::new(),
+            agency: None,
+            request_id: None,
+            kind: ActorKind::User,
         }
     }
 

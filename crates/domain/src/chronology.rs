@@ -25,7 +25,11 @@ use crate::datetime::{Date, Timestamp, london};
 use crate::identifiers::LaCode;
 use crate::ids::{HouseholdId, PersonId, PlanId, TeamId, UserId};
 use crate::records::{
-    ActionParent, Contact, PartnerFlag, RagChange, RecordSet, StrategyDiscussion,
+    Action as CaseAction, ActionParent, Allocation, Assessment, CaseFileAudit, CaseNote, ChildFlag,
+    Conference, Contact, CoreGroup, EarlyHelpEpisode, EmergencyProtection, Household,
+    HouseholdMember, InformationRequest, MashEnquiry, PartnerFlag, Person, Plan, PlanReview,
+    PracticeWeek, RagChange, Record, RecordSet, Referral, Relationship, Section47,
+    SpecialistInvolvement, StrategyDiscussion, Supervision, Team, User, Visit,
 };
 
 /// How long a piece of free text may run in a summary before it is cut (at a word boundary, with "…").
@@ -204,30 +208,10 @@ pub fn chronology(child: PersonId, records: &RecordSet) -> Vec<ChronologyEntry> 
         records,
         out: Vec::new(),
     };
-    b.person();
-    b.households();
-    b.contacts();
-    b.rag_changes();
-    b.mash_enquiries();
-    b.information_requests();
-    b.referrals();
-    b.early_help();
-    b.strategy_discussions();
-    b.section47s();
-    b.conferences();
-    b.assessments();
-    b.plans();
-    b.plan_reviews();
-    b.core_groups();
-    b.visits();
-    b.supervisions();
-    b.actions();
-    b.case_notes();
-    b.allocations();
-    b.flags();
-    b.specialist_involvements();
-    b.emergency_protections();
-    b.case_file_audits();
+    macro_rules! each_kind {
+        ($($t:ty),*) => { $( <$t as Chronicled>::events(&mut b); )* };
+    }
+    crate::record_kinds!(each_kind);
     sort(b.out)
 }
 
@@ -290,6 +274,55 @@ pub fn noon_in_london(date: Date) -> Timestamp {
         })
 }
 
+/// What each kind of record adds to a child's chronology: the [`Builder`] method that reads it. Every kind of the
+/// registry ([`record_kinds!`](crate::record_kinds)) must say, even when it adds nothing.
+trait Chronicled: Record {
+    fn events(b: &mut Builder<'_>);
+}
+
+macro_rules! chronicled {
+    ($($t:ty => $method:ident),* $(,)?) => {
+        $( impl Chronicled for $t {
+            fn events(b: &mut Builder<'_>) {
+                b.$method();
+            }
+        } )*
+    };
+}
+
+chronicled! {
+    Team => nothing,
+    User => nothing,
+    Person => person,
+    // A household's events are its members' joining and leaving.
+    Household => nothing,
+    HouseholdMember => households,
+    Relationship => nothing,
+    Contact => contacts,
+    RagChange => rag_changes,
+    MashEnquiry => mash_enquiries,
+    InformationRequest => information_requests,
+    Referral => referrals,
+    EarlyHelpEpisode => early_help,
+    StrategyDiscussion => strategy_discussions,
+    Section47 => section47s,
+    Conference => conferences,
+    Assessment => assessments,
+    Plan => plans,
+    PlanReview => plan_reviews,
+    CoreGroup => core_groups,
+    Visit => visits,
+    Supervision => supervisions,
+    CaseAction => actions,
+    CaseNote => case_notes,
+    Allocation => allocations,
+    ChildFlag => flags,
+    SpecialistInvolvement => specialist_involvements,
+    EmergencyProtection => emergency_protections,
+    PracticeWeek => nothing,
+    CaseFileAudit => case_file_audits,
+}
+
 struct Builder<'a> {
     child: PersonId,
     records: &'a RecordSet,
@@ -297,6 +330,9 @@ struct Builder<'a> {
 }
 
 impl Builder<'_> {
+    /// For kinds that add no events of their own.
+    fn nothing(&mut self) {}
+
     fn push(
         &mut self,
         when: When,

@@ -581,42 +581,33 @@ code_list! {
     }
 }
 
-code_list! {
-    /// The kinds of record Frontdoor keeps (used by the audit log and the permission policy).
-    RecordKind, field = "record kind", {
-        LocalAuthority = "local-authority" => "Local authority",
-        Team = "team" => "Team",
-        User = "user" => "User",
-        ApiToken = "api-token" => "API token",
-        Person = "person" => "Person",
-        Household = "household" => "Household",
-        Relationship = "relationship" => "Relationship",
-        Contact = "contact" => "Contact",
-        RagChange = "rag-change" => "RAG rating",
-        MashEnquiry = "mash-enquiry" => "MASH enquiry",
-        InformationRequest = "information-request" => "Partner information request",
-        Referral = "referral" => "Referral (CIN episode)",
-        EarlyHelpEpisode = "early-help-episode" => "Early help episode",
-        StrategyDiscussion = "strategy-discussion" => "Strategy discussion",
-        Section47 = "section-47" => "Section 47 enquiry",
-        Conference = "conference" => "Child protection conference",
-        Assessment = "assessment" => "Child and family assessment",
-        Plan = "plan" => "Plan",
-        PlanReview = "plan-review" => "Plan review",
-        Action = "action" => "Action",
-        CoreGroup = "core-group" => "Core group",
-        Visit = "visit" => "Visit",
-        Supervision = "supervision" => "Supervision",
-        CaseNote = "case-note" => "Case note",
-        Allocation = "allocation" => "Allocation",
-        ChildFlag = "child-flag" => "Flag",
-        SpecialistInvolvement = "specialist-involvement" => "Specialist involvement",
-        EmergencyProtection = "emergency-protection" => "Emergency protection",
-        CaseFileAudit = "case-file-audit" => "Case-file audit",
-        PracticeWeek = "practice-week" => "Practice week",
-        Dataset = "dataset" => "Dataset",
-    }
+/// `RecordKind`: the kinds of the record registry that are audited on their own, and the few audited kinds that
+/// are not records of a set.
+macro_rules! record_kind_list {
+    (
+        {
+            $(
+                $field:ident: $ty:ident, $counted:literal, ($($key:ident),+),
+                [$($code:literal => $label:literal)?];
+            )*
+        }
+        [$($w:ident),* $(,)?]
+    ) => {
+        code_list! {
+            /// The kinds of record Frontdoor keeps (used by the audit log and the permission policy): every kind of
+            /// the registry ([`record_kinds!`](crate::record_kinds)) audited on its own, and a few that are not
+            /// records of a set.
+            RecordKind, field = "record kind", {
+                LocalAuthority = "local-authority" => "Local authority",
+                ApiToken = "api-token" => "API token",
+                Dataset = "dataset" => "Dataset",
+                $($($ty = $code => $label,)?)*
+            }
+        }
+    };
 }
+
+crate::record_kinds!(@registry full [record_kind_list]);
 
 #[cfg(test)]
 mod tests {

@@ -12,7 +12,7 @@
 //! The service layer asks [`decide`] on every use case, inside the same transaction that reads or writes the
 //! record and writes its audit entry.
 
-use crate::codes::{Agency, RecordKind, Role};
+use crate::codes::{Agency, Role};
 use crate::identifiers::LaCode;
 use crate::ids::UserId;
 
@@ -107,17 +107,6 @@ pub fn grants(role: Role, area: Area, action: Action) -> bool {
     })
 }
 
-/// The area a kind of record belongs to.
-pub fn area_of(kind: RecordKind) -> Area {
-    match kind {
-        RecordKind::LocalAuthority | RecordKind::Team | RecordKind::User | RecordKind::ApiToken => {
-            Administration
-        }
-        RecordKind::Dataset => Returns,
-        _ => CaseRecords,
-    }
-}
-
 /// Who is asking.
 #[derive(Clone, Copy, Debug)]
 pub struct Subject<'a> {
@@ -168,12 +157,6 @@ pub enum Decision {
     Forbidden,
     /// The user may not know this record exists (HTTP 404, like a missing record).
     Hidden,
-}
-
-impl Decision {
-    pub fn is_allowed(self) -> bool {
-        self == Decision::Allow
-    }
 }
 
 /// Decide whether `subject` may take `action` on `target`.

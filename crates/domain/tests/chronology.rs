@@ -1364,35 +1364,10 @@ fn shuffle_all(set: &mut RecordSet, order: &mut dyn FnMut(usize) -> Vec<usize>) 
         let perm = order(v.len());
         *v = perm.iter().map(|&i| v[i].clone()).collect();
     }
-    apply(&mut set.people, order);
-    apply(&mut set.households, order);
-    apply(&mut set.household_members, order);
-    apply(&mut set.relationships, order);
-    apply(&mut set.contacts, order);
-    apply(&mut set.rag_changes, order);
-    apply(&mut set.mash_enquiries, order);
-    apply(&mut set.information_requests, order);
-    apply(&mut set.referrals, order);
-    apply(&mut set.early_help_episodes, order);
-    apply(&mut set.strategy_discussions, order);
-    apply(&mut set.section47s, order);
-    apply(&mut set.conferences, order);
-    apply(&mut set.assessments, order);
-    apply(&mut set.plans, order);
-    apply(&mut set.plan_reviews, order);
-    apply(&mut set.core_groups, order);
-    apply(&mut set.visits, order);
-    apply(&mut set.supervisions, order);
-    apply(&mut set.actions, order);
-    apply(&mut set.case_notes, order);
-    apply(&mut set.allocations, order);
-    apply(&mut set.child_flags, order);
-    apply(&mut set.specialist_involvements, order);
-    apply(&mut set.emergency_protections, order);
-    apply(&mut set.practice_weeks, order);
-    apply(&mut set.case_file_audits, order);
-    apply(&mut set.teams, order);
-    apply(&mut set.users, order);
+    macro_rules! each_kind {
+        ($($t:ty),*) => { $( apply(<$t as domain::records::Record>::of_mut(set), order); )* };
+    }
+    domain::record_kinds!(each_kind);
 }
 
 /// A Fisher–Yates permutation from a seed (xorshift), so proptest can replay it.

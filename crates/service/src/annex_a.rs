@@ -56,7 +56,7 @@ impl<S: Store> Services<S> {
         from: Date,
         to: Date,
     ) -> Result<AnnexA, ServiceError> {
-        let system = actor.user_id.is_none() && actor.label.starts_with("system:");
+        let system = actor.is_system();
         if !system {
             let s = subject(actor)?;
             let target = Target {
@@ -67,7 +67,11 @@ impl<S: Store> Services<S> {
                 Decision::Allow => {}
                 refused => {
                     self.store
-                        .record_audit(actor, vec![export_event(la, AuditOutcome::Denied)])
+                        .record_audit(
+                            actor,
+                            vec![export_event(la, AuditOutcome::Denied)],
+                            self.now(),
+                        )
                         .await?;
                     return Err(match refused {
                         Decision::Hidden => ServiceError::NotFound,
@@ -84,8 +88,8 @@ impl<S: Store> Services<S> {
         let read = started.elapsed();
         let annex = tokio::task::spawn_blocking(move || annex_a::build(&records, from, to))
             .await
-            .map_err(|e| ServiceError::Internal(format!("building Annex A: {e}")))?
-            .map_err(|e| ServiceError::Internal(e.to_string()))?;
+            .map_err(|e| ServiceError::internal("building Annex A", e))?
+            .map_err(|e| ServiceError::internal("building Annex A", e))?;
         tracing::info!(
             %la,
             %from,
@@ -95,7 +99,11 @@ impl<S: Store> Services<S> {
             "Annex A lists built"
         );
         self.store
-            .record_audit(actor, vec![export_event(la, AuditOutcome::Allowed)])
+            .record_audit(
+                actor,
+                vec![export_event(la, AuditOutcome::Allowed)],
+                self.now(),
+            )
             .await?;
         Ok(annex)
     }

@@ -81,6 +81,7 @@ impl<S: Store> Services<S> {
                     .record_audit(
                         actor,
                         vec![reading_event(Some(child), la, AuditOutcome::Denied)],
+                        self.now(),
                     )
                     .await?;
                 return Err(ServiceError::NotFound);
@@ -95,6 +96,7 @@ impl<S: Store> Services<S> {
             .record_audit(
                 actor,
                 vec![reading_event(query.child, child_la, AuditOutcome::Allowed)],
+                self.now(),
             )
             .await?;
         let filter = AuditFilter {

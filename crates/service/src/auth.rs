@@ -96,23 +96,23 @@ pub async fn hash_password(password: String) -> Result<String, ServiceError> {
         Argon2::default()
             .hash_password(password.as_bytes(), &salt)
             .map(|h| h.to_string())
-            .map_err(|e| ServiceError::Internal(format!("hashing a password: {e}")))
+            .map_err(|e| ServiceError::internal("hashing a password", e))
     })
     .await
-    .map_err(|e| ServiceError::Internal(format!("password hashing task: {e}")))?
+    .map_err(|e| ServiceError::internal("password hashing task", e))?
 }
 
 /// Check a password against a stored hash, on a blocking thread.
 pub async fn verify_password(password: String, hash: String) -> Result<bool, ServiceError> {
     tokio::task::spawn_blocking(move || {
-        let parsed = PasswordHash::new(&hash)
-            .map_err(|e| ServiceError::Internal(format!("stored hash: {e}")))?;
+        let parsed =
+            PasswordHash::new(&hash).map_err(|e| ServiceError::internal("stored hash", e))?;
         Ok(Argon2::default()
             .verify_password(password.as_bytes(), &parsed)
             .is_ok())
     })
     .await
-    .map_err(|e| ServiceError::Internal(format!("password check task: {e}")))?
+    .map_err(|e| ServiceError::internal("password check task", e))?
 }
 
 #[cfg(test)]

@@ -432,6 +432,7 @@ impl<S: Store> Services<S> {
                 supervision,
                 actions,
                 Box::new(move || case_record_check(&a, Action::Update)),
+                self.now(),
             )
             .await?;
         answered(actor, Area::CaseRecords, Action::Update, v)?;
@@ -452,6 +453,7 @@ impl<S: Store> Services<S> {
                 actor,
                 me,
                 Box::new(move || case_record_check(&a, Action::View)),
+                self.now(),
             )
             .await?;
         let mut ids: Vec<UserId> = set

@@ -49,7 +49,7 @@ impl<S: Store> Services<S> {
         subject(actor)?;
         let v = self
             .store
-            .view_child(actor, child, case_record_check(actor, action))
+            .view_child(actor, child, case_record_check(actor, action), self.now())
             .await?;
         let CaseFile {
             record: records,
@@ -115,6 +115,7 @@ impl<S: Store> Services<S> {
                     seen_record: None,
                 },
                 case_record_check(actor, action),
+                self.now(),
             )
             .await?;
         answered(actor, Area::CaseRecords, action, v)

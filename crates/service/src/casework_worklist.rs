@@ -215,6 +215,7 @@ impl<S: Store> Services<S> {
                     team,
                     limit,
                 },
+                self.now(),
             )
             .await?;
         let today = london_date(self.now());
@@ -244,7 +245,7 @@ impl<S: Store> Services<S> {
         let since = clocks::add_months(today, -3);
         let set = self
             .store
-            .caseloads(actor, vec![la.clone()], since, today)
+            .caseloads(actor, vec![la.clone()], since, today, self.now())
             .await?;
         Ok(caseloads(&set, &authority, &cal, since, today))
     }

@@ -114,13 +114,13 @@ pub fn child_census_problems(set: &RecordSet, child: PersonId, today: Date) -> V
 }
 
 /// The system itself (the CLI on the server) may produce and load returns; people need the permission and the LA.
-fn require_returns(
+pub(crate) fn require_returns(
     actor: &Actor,
     la: &LaCode,
     area: Area,
     action: Action,
 ) -> Result<(), ServiceError> {
-    if actor.user_id.is_none() && actor.label.starts_with("system:") {
+    if actor.is_system() {
         return Ok(());
     }
     authorize(actor, area, action)?;
@@ -156,6 +156,7 @@ impl<S: Store> Services<S> {
                 la.clone(),
                 period.start,
                 period.end,
+                self.now(),
             )
             .await?;
         let source = Source {
@@ -240,7 +241,7 @@ impl<S: Store> Services<S> {
         // once the whole file is known to load.
         self.ensure_local_authorities(actor, std::slice::from_ref(&summary.la))
             .await?;
-        self.store().insert_records(actor, set).await?;
+        self.store().insert_records(actor, set, self.now()).await?;
         Ok(summary)
     }
 
@@ -263,6 +264,7 @@ impl<S: Store> Services<S> {
                 la.clone(),
                 period.start,
                 period.end,
+                self.now(),
             )
             .await?;
         let source = Source {
@@ -337,7 +339,7 @@ impl<S: Store> Services<S> {
                     outcome: domain::codes::AuditOutcome::Allowed,
                 })
                 .collect();
-            self.store().record_audit(actor, events).await?;
+            self.store().record_audit(actor, events, self.now()).await?;
         }
         let mut by_team: Vec<TeamProblems> = by_team
             .into_values()

@@ -227,6 +227,7 @@ impl<S: Store> Services<S> {
                     limit: CANDIDATES,
                 },
                 rank,
+                self.now(),
             )
             .await?;
         let today = london_date(self.now());
@@ -240,7 +241,12 @@ impl<S: Store> Services<S> {
         let file = viewed(
             actor,
             self.store
-                .view_child(actor, child, case_record_check(actor, Action::View))
+                .view_child(
+                    actor,
+                    child,
+                    case_record_check(actor, Action::View),
+                    self.now(),
+                )
                 .await?,
         )?;
         Ok(file.record)

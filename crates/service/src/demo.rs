@@ -112,7 +112,7 @@ impl<S: Store> Services<S> {
         while let Some((batch, done)) = rx.recv().await {
             let rows = batch.counts().total();
             let t = Instant::now();
-            self.store.insert_records(&actor, batch).await?;
+            self.store.insert_records(&actor, batch, self.now()).await?;
             tracing::debug!(
                 rows,
                 ms = t.elapsed().as_millis() as u64,
@@ -123,7 +123,7 @@ impl<S: Store> Services<S> {
         }
         generator
             .await
-            .map_err(|e| ServiceError::Internal(format!("demo data generator: {e}")))?;
+            .map_err(|e| ServiceError::internal("demo data generator", e))?;
         let sign_ins = self
             .add_demo_sign_ins_on(&actor, &config.las, config.until)
             .await?;
@@ -186,7 +186,7 @@ impl<S: Store> Services<S> {
                 created_at: self.now(),
             };
             self.store
-                .add_user(actor, &user, Some(hash.clone()))
+                .add_user(actor, &user, Some(hash.clone()), self.now())
                 .await?;
             if s.role == Role::SocialWorker
                 && let Some((team, allocations)) = caseload
@@ -216,6 +216,7 @@ impl<S: Store> Services<S> {
                     team: None,
                     limit: 500,
                 },
+                self.now(),
             )
             .await?;
         let on_plans: Vec<&Allocation> = open
@@ -279,6 +280,7 @@ impl<S: Store> Services<S> {
                         seen_record: None,
                     },
                     Box::new(|_| Decision::Allow),
+                    self.now(),
                 )
                 .await?;
         }

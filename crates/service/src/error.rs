@@ -26,15 +26,38 @@ pub enum ServiceError {
     /// The database cannot be reached (HTTP 503).
     #[error("unavailable: {0}")]
     Unavailable(String),
-    /// Anything else (HTTP 500); the details go to the log, not the user.
-    #[error("internal error: {0}")]
-    Internal(String),
+    /// Anything else (HTTP 500); the cause (and its causes) go to the log, not the user.
+    #[error("internal error")]
+    Internal(#[source] BoxError),
 }
+
+/// The cause of an internal error, kept whole so that the log shows its chain.
+pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
 
 impl ServiceError {
     pub fn invalid(field: &'static str, problem: impl Into<String>) -> ServiceError {
         ServiceError::Invalid(ValueError::new(field, problem).into())
     }
+
+    /// An internal error: what was being done (`context`), caused by `source`.
+    pub fn internal(
+        context: impl Into<String>,
+        source: impl std::error::Error + Send + Sync + 'static,
+    ) -> ServiceError {
+        ServiceError::Internal(Box::new(Context {
+            context: context.into(),
+            source: Box::new(source),
+        }))
+    }
+}
+
+/// What was being done when an error happened, with the error as its source.
+#[derive(Debug, Error)]
+#[error("{context}")]
+struct Context {
+    context: String,
+    #[source]
+    source: BoxError,
 }
 
 impl From<ValueErrors> for ServiceError {
@@ -56,7 +79,7 @@ impl From<StoreError> for ServiceError {
             StoreError::Conflict(m) => ServiceError::Conflict(m),
             StoreError::Stale { .. } => ServiceError::Stale,
             StoreError::Unavailable(m) => ServiceError::Unavailable(m),
-            other => ServiceError::Internal(other.to_string()),
+            other => ServiceError::Internal(Box::new(other)),
         }
     }
 }

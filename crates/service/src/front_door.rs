@@ -160,7 +160,7 @@ impl<S: Store> Services<S> {
         subject(actor)?;
         let v = self
             .store
-            .view_contact(actor, id, case_record_check(actor, action))
+            .view_contact(actor, id, case_record_check(actor, action), self.now())
             .await?;
         let store::Versioned {
             record: contact,
@@ -194,6 +194,7 @@ impl<S: Store> Services<S> {
                     seen_record: None,
                 },
                 check,
+                self.now(),
             )
             .await?;
         saved(actor, v)
@@ -244,6 +245,7 @@ impl<S: Store> Services<S> {
                     stage: filter.stage,
                     limit: WORKLIST_LIMIT,
                 },
+                self.now(),
             )
             .await?;
         let now = self.now();
@@ -309,7 +311,12 @@ impl<S: Store> Services<S> {
         subject(actor)?;
         let v = self
             .store
-            .view_contact(actor, id, case_record_check(actor, Action::View))
+            .view_contact(
+                actor,
+                id,
+                case_record_check(actor, Action::View),
+                self.now(),
+            )
             .await?;
         let first_read = viewed(actor, v)?.record;
         // The version comes with the records, from one snapshot (the contact too is taken from it): a change
@@ -324,6 +331,7 @@ impl<S: Store> Services<S> {
                     actor,
                     first_read.child_id,
                     case_record_check(actor, Action::View),
+                    self.now(),
                 )
                 .await?,
         )?;
@@ -355,7 +363,12 @@ impl<S: Store> Services<S> {
             sibling_names.push((s.id, Some(s.first_name.as_str())));
             let v = self
                 .store
-                .view_child(actor, s.id, case_record_check(actor, Action::View))
+                .view_child(
+                    actor,
+                    s.id,
+                    case_record_check(actor, Action::View),
+                    self.now(),
+                )
                 .await?;
             if let Viewed::Allowed(theirs) = v {
                 merge(&mut records, theirs.record);
@@ -811,6 +824,7 @@ impl<S: Store> Services<S> {
                     open_only,
                     limit: WORKLIST_LIMIT,
                 },
+                self.now(),
             )
             .await?;
         let authorities = self.local_authorities().await?;
@@ -886,7 +900,7 @@ impl<S: Store> Services<S> {
         });
         let v = self
             .store
-            .view_information_request(actor, id, check)
+            .view_information_request(actor, id, check, self.now())
             .await?;
         let area = if actor.role == Some(Role::Partner) {
             Area::PartnerRequests
@@ -945,6 +959,7 @@ impl<S: Store> Services<S> {
                     seen_record: Some((id.uuid(), current)),
                 },
                 partner_check(actor, Action::Update, request.agency),
+                self.now(),
             )
             .await?;
         saved(actor, v)?;

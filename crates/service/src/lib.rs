@@ -149,7 +149,7 @@ pub(crate) fn case_record_check(actor: &Actor, action: Action) -> store::AccessC
 
 /// The system itself may administer (the CLI on the server runs as the system).
 fn require_admin(actor: &Actor) -> Result<(), ServiceError> {
-    if actor.user_id.is_none() && actor.label.starts_with("system:") {
+    if actor.is_system() {
         return Ok(());
     }
     authorize(actor, Area::Administration, Action::Administer)
@@ -214,7 +214,9 @@ impl<S: Store> Services<S> {
                     name: code.name().unwrap_or("Local authority").to_owned(),
                     settings: LaSettings::default(),
                 };
-                self.store.save_local_authority(actor, &la).await?;
+                self.store
+                    .save_local_authority(actor, &la, self.now())
+                    .await?;
                 self.forget_local_authorities();
             }
         }
@@ -342,7 +344,9 @@ impl<S: Store> Services<S> {
             disabled: false,
             created_at: self.now(),
         };
-        self.store.add_user(actor, &user, password_hash).await?;
+        self.store
+            .add_user(actor, &user, password_hash, self.now())
+            .await?;
         Ok(user)
     }
 
@@ -382,7 +386,7 @@ impl<S: Store> Services<S> {
         let now = self.now();
         let expires_at = now
             .checked_add(jiff::SignedDuration::from_hours(24 * i64::from(days)))
-            .map_err(|e| ServiceError::Internal(format!("token expiry: {e}")))?;
+            .map_err(|e| ServiceError::internal("token expiry", e))?;
         self.store
             .add_api_token(
                 actor,
@@ -579,6 +583,7 @@ impl<S: Store> Services<S> {
                     new_child,
                     idempotency_key,
                 },
+                self.now(),
             )
             .await?;
         Ok(Recorded {
@@ -593,7 +598,12 @@ impl<S: Store> Services<S> {
         subject(actor)?;
         let viewed = self
             .store
-            .view_contact(actor, id, case_record_check(actor, Action::View))
+            .view_contact(
+                actor,
+                id,
+                case_record_check(actor, Action::View),
+                self.now(),
+            )
             .await?;
         let contact = children::viewed(actor, viewed)?.record;
         let la = self.local_authority(&contact.la).await?;
@@ -604,5 +614,52 @@ impl<S: Store> Services<S> {
             &calendar,
             self.now(),
         ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use super::*;
+
+    /// An actor that carries the system's label but was not made by `Actor::system`: a user named
+    /// `system:cli` with no id and no role, say.
+    fn label_only() -> Actor {
+        let user = User {
+            id: UserId::new(),
+            username: "system:cli".to_owned(),
+            display_name: "Not the system".to_owned(),
+            role: Role::SocialWorker,
+            agency: None,
+            las: Vec::new(),
+            team_id: None,
+            disabled: false,
+            created_at: datetime::now(),
+        };
+        let mut actor = Actor::user(&user);
+        actor.user_id = None;
+        actor.role = None;
+        actor
+    }
+
+    #[test]
+    fn only_the_system_itself_passes_for_the_system() {
+        assert!(require_admin(&Actor::system("cli")).is_ok());
+        let forged = label_only();
+        assert_eq!(forged.label, "system:cli");
+        assert!(matches!(
+            require_admin(&forged),
+            Err(ServiceError::Unauthenticated)
+        ));
+        let la = LaCode::parse("205").unwrap();
+        assert!(
+            census::require_returns(&Actor::system("cli"), &la, Area::Returns, Action::Export)
+                .is_ok()
+        );
+        assert!(matches!(
+            census::require_returns(&forged, &la, Area::Returns, Action::Export),
+            Err(ServiceError::Unauthenticated)
+        ));
     }
 }

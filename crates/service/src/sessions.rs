@@ -258,13 +258,12 @@ fn minutes_ceil(wait: Duration) -> Duration {
 /// The label failed sign-ins are audited under: the username when it exists (never what was typed otherwise,
 /// which may be a password typed into the wrong box).
 fn attempt_actor(user: Option<&User>, request_id: Option<String>) -> Actor {
-    Actor {
-        user_id: None,
-        label: user.map_or_else(|| "unknown username".to_owned(), |u| u.username.clone()),
-        role: None,
-        las: Vec::new(),
-        agency: None,
-        request_id,
+    let actor = Actor::unidentified(
+        user.map_or_else(|| "unknown username".to_owned(), |u| u.username.clone()),
+    );
+    match request_id {
+        Some(id) => actor.with_request_id(id),
+        None => actor,
     }
 }
 

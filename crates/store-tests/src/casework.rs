@@ -45,7 +45,11 @@ pub async fn casework_reads<S: Store>(store: &S) {
     let admin = Actor::system("test");
     for (code, name) in [("213", "Westminster"), ("205", "Hammersmith and Fulham")] {
         store
-            .save_local_authority(&admin, &fixture::local_authority(code, name))
+            .save_local_authority(
+                &admin,
+                &fixture::local_authority(code, name),
+                domain::datetime::now(),
+            )
             .await
             .unwrap();
     }
@@ -85,7 +89,10 @@ pub async fn casework_reads<S: Store>(store: &S) {
         from: d("2024-11-04"),
         to: None,
     });
-    store.insert_records(&admin, set.clone()).await.unwrap();
+    store
+        .insert_records(&admin, set.clone(), domain::datetime::now())
+        .await
+        .unwrap();
     let named = set.users[1].id;
     store
         .restrict_person(
@@ -113,7 +120,11 @@ pub async fn casework_reads<S: Store>(store: &S) {
 
     // The LA: Yusuf and Zara; not Omar (closed), Rhea (restricted), Finn (another LA).
     let all = store
-        .casework_worklist(&admin, query(None, None, None, 100))
+        .casework_worklist(
+            &admin,
+            query(None, None, None, 100),
+            domain::datetime::now(),
+        )
         .await
         .unwrap();
     assert_eq!(people(&all), sorted(vec![yusuf.uuid(), zara.uuid()]));
@@ -150,7 +161,11 @@ pub async fn casework_reads<S: Store>(store: &S) {
 
     // The restricted child for the user named on her record.
     let named_sees = store
-        .casework_worklist(&admin, query(Some(named), None, None, 100))
+        .casework_worklist(
+            &admin,
+            query(Some(named), None, None, 100),
+            domain::datetime::now(),
+        )
         .await
         .unwrap();
     assert_eq!(
@@ -163,22 +178,29 @@ pub async fn casework_reads<S: Store>(store: &S) {
         query(None, None, Some(team), 100),
         query(None, Some(worker.id), Some(team), 100),
     ] {
-        let mine = store.casework_worklist(&admin, q).await.unwrap();
+        let mine = store
+            .casework_worklist(&admin, q, domain::datetime::now())
+            .await
+            .unwrap();
         assert_eq!(people(&mine), vec![yusuf.uuid()]);
     }
     let nobody = store
-        .casework_worklist(&admin, query(None, Some(UserId::new()), None, 100))
+        .casework_worklist(
+            &admin,
+            query(None, Some(UserId::new()), None, 100),
+            domain::datetime::now(),
+        )
         .await
         .unwrap();
     assert!(nobody.is_empty());
     // The limit, and no LAs at all.
     let one = store
-        .casework_worklist(&admin, query(None, None, None, 1))
+        .casework_worklist(&admin, query(None, None, None, 1), domain::datetime::now())
         .await
         .unwrap();
     assert_eq!(one.people.len(), 1);
     let none = store
-        .casework_worklist(&admin, CaseworkQuery::default())
+        .casework_worklist(&admin, CaseworkQuery::default(), domain::datetime::now())
         .await
         .unwrap();
     assert!(none.is_empty());
@@ -191,6 +213,7 @@ pub async fn casework_reads<S: Store>(store: &S) {
                 limit: 100,
                 ..CaseworkQuery::default()
             },
+            domain::datetime::now(),
         )
         .await
         .unwrap();
@@ -200,7 +223,13 @@ pub async fn casework_reads<S: Store>(store: &S) {
     // 2024 the strategy discussion with its participants; the open actions overdue on 15 January 2025 of open
     // cases (Yusuf's three); Yusuf's latest visit.
     let loads = store
-        .caseloads(&admin, la213.clone(), d("2024-01-01"), d("2025-01-15"))
+        .caseloads(
+            &admin,
+            la213.clone(),
+            d("2024-01-01"),
+            d("2025-01-15"),
+            domain::datetime::now(),
+        )
         .await
         .unwrap();
     assert_eq!(loads.allocations.len(), 2);
@@ -214,7 +243,13 @@ pub async fn casework_reads<S: Store>(store: &S) {
     assert_eq!(loads.visits.len(), 1);
     // Later than the discussion, or before the actions fall due: none.
     let later = store
-        .caseloads(&admin, la213.clone(), d("2024-06-01"), d("2024-03-01"))
+        .caseloads(
+            &admin,
+            la213.clone(),
+            d("2024-06-01"),
+            d("2024-03-01"),
+            domain::datetime::now(),
+        )
         .await
         .unwrap();
     assert!(later.strategy_discussions.is_empty());

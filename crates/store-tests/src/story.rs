@@ -3,43 +3,19 @@
 
 use domain::audit::Actor;
 use domain::codes::{AuditAction, RecordKind, Role};
-use domain::records::RecordSet;
+use domain::records::{Record, RecordSet};
 use store::{AuditFilter, NewContact, Store, StoreError};
 
 use crate::fixture;
 
-/// Sort each kind of record by id so two sets can be compared whatever order they were read in.
+/// Sort each kind of record by its key so two sets can be compared whatever order they were read in.
 fn normalise(mut s: RecordSet) -> RecordSet {
     s.teams.clear();
     s.users.clear();
-    s.people.sort_by_key(|r| r.id);
-    s.households.sort_by_key(|r| r.id);
-    s.household_members
-        .sort_by_key(|r| (r.household_id, r.person_id, r.from));
-    s.relationships.sort_by_key(|r| r.id);
-    s.contacts.sort_by_key(|r| r.id);
-    s.rag_changes.sort_by_key(|r| r.id);
-    s.mash_enquiries.sort_by_key(|r| r.id);
-    s.information_requests.sort_by_key(|r| r.id);
-    s.referrals.sort_by_key(|r| r.id);
-    s.early_help_episodes.sort_by_key(|r| r.id);
-    s.strategy_discussions.sort_by_key(|r| r.id);
-    s.section47s.sort_by_key(|r| r.id);
-    s.conferences.sort_by_key(|r| r.id);
-    s.assessments.sort_by_key(|r| r.id);
-    s.plans.sort_by_key(|r| r.id);
-    s.plan_reviews.sort_by_key(|r| r.id);
-    s.core_groups.sort_by_key(|r| r.id);
-    s.visits.sort_by_key(|r| r.id);
-    s.supervisions.sort_by_key(|r| r.id);
-    s.actions.sort_by_key(|r| r.id);
-    s.case_notes.sort_by_key(|r| r.id);
-    s.allocations.sort_by_key(|r| r.id);
-    s.child_flags.sort_by_key(|r| r.id);
-    s.specialist_involvements.sort_by_key(|r| r.id);
-    s.emergency_protections.sort_by_key(|r| r.id);
-    s.practice_weeks.sort_by_key(|r| r.id);
-    s.case_file_audits.sort_by_key(|r| r.id);
+    macro_rules! each_kind {
+        ($($t:ty),*) => { $( <$t as Record>::of_mut(&mut s).sort_by_key(Record::key); )* };
+    }
+    domain::record_kinds!(each_kind);
     s
 }
 
@@ -90,14 +66,21 @@ pub async fn story<S: Store>(store: &S) {
         ("213", "Westminster"),
     ] {
         store
-            .save_local_authority(&admin, &fixture::local_authority(code, name))
+            .save_local_authority(
+                &admin,
+                &fixture::local_authority(code, name),
+                domain::datetime::now(),
+            )
             .await
             .unwrap();
     }
     let mut wcc = fixture::local_authority("213", "Westminster City Council");
     wcc.settings.decision_needs_manager = false;
     wcc.settings.closure_days = vec!["2024-12-27".parse().unwrap()];
-    store.save_local_authority(&admin, &wcc).await.unwrap();
+    store
+        .save_local_authority(&admin, &wcc, domain::datetime::now())
+        .await
+        .unwrap();
     let las = store.local_authorities().await.unwrap();
     assert_eq!(las.len(), 3);
     assert_eq!(las[2], wcc, "{backend}: LA settings round-trip");
@@ -105,13 +88,20 @@ pub async fn story<S: Store>(store: &S) {
     // Users and API tokens.
     let worker = fixture::user("story-worker", Role::MashWorker, None);
     store
-        .add_user(&admin, &worker, Some("$argon2id$fake-hash".into()))
+        .add_user(
+            &admin,
+            &worker,
+            Some("$argon2id$fake-hash".into()),
+            domain::datetime::now(),
+        )
         .await
         .unwrap();
     let again = fixture::user("story-worker", Role::Admin, None);
     assert!(
         matches!(
-            store.add_user(&admin, &again, None).await,
+            store
+                .add_user(&admin, &again, None, domain::datetime::now())
+                .await,
             Err(StoreError::Conflict(_))
         ),
         "{backend}: duplicate usernames are refused"
@@ -137,7 +127,9 @@ pub async fn story<S: Store>(store: &S) {
     let shouting = fixture::user("STORY-WORKER", Role::Admin, None);
     assert!(
         matches!(
-            store.add_user(&admin, &shouting, None).await,
+            store
+                .add_user(&admin, &shouting, None, domain::datetime::now())
+                .await,
             Err(StoreError::Conflict(_))
         ),
         "{backend}: a username taken in another case is refused"
@@ -206,7 +198,10 @@ pub async fn story<S: Store>(store: &S) {
     // record about no child: the team, four users, the mother, the household, the supervision, the practice week.
     let expected_audits = 2 + 1 + 4 + 1 + 1 + 1 + 1;
     let before = store.counts().await.unwrap().1;
-    store.insert_records(&admin, journey.clone()).await.unwrap();
+    store
+        .insert_records(&admin, journey.clone(), domain::datetime::now())
+        .await
+        .unwrap();
     let file = store
         .case_file(child)
         .await
@@ -276,12 +271,18 @@ pub async fn story<S: Store>(store: &S) {
         new_child: Some(new_child.clone()),
         idempotency_key: Some("key-1".into()),
     };
-    let first = store.record_contact(&actor, request.clone()).await.unwrap();
+    let first = store
+        .record_contact(&actor, request.clone(), domain::datetime::now())
+        .await
+        .unwrap();
     assert!(!first.replayed);
     assert_eq!(first.record, contact);
     let mut retry = request.clone();
     retry.contact.id = domain::ids::ContactId::new();
-    let second = store.record_contact(&actor, retry).await.unwrap();
+    let second = store
+        .record_contact(&actor, retry, domain::datetime::now())
+        .await
+        .unwrap();
     assert!(
         second.replayed,
         "{backend}: a repeated key is answered from the first request"
@@ -321,14 +322,21 @@ pub async fn story<S: Store>(store: &S) {
     };
     assert!(
         matches!(
-            store.record_contact(&actor, orphan).await,
+            store
+                .record_contact(&actor, orphan, domain::datetime::now())
+                .await,
             Err(StoreError::Rejected(_))
         ),
         "{backend}: a missing child is rejected"
     );
     let mut broken_set = fixture::journey().0;
     broken_set.contacts[0].child_id = domain::ids::PersonId::new();
-    assert!(store.insert_records(&admin, broken_set).await.is_err());
+    assert!(
+        store
+            .insert_records(&admin, broken_set, domain::datetime::now())
+            .await
+            .is_err()
+    );
     assert_eq!(
         store.counts().await.unwrap(),
         (counts_before.clone(), audit_before),
@@ -345,7 +353,11 @@ pub async fn story<S: Store>(store: &S) {
         };
         let store = store.clone();
         let actor = actor.clone();
-        async move { store.record_contact(&actor, request).await }
+        async move {
+            store
+                .record_contact(&actor, request, domain::datetime::now())
+                .await
+        }
     });
     let results = futures::future::join_all(writes).await;
     assert!(
@@ -374,7 +386,11 @@ pub async fn story<S: Store>(store: &S) {
         };
         let store = store.clone();
         let actor = actor.clone();
-        async move { store.record_contact(&actor, request).await }
+        async move {
+            store
+                .record_contact(&actor, request, domain::datetime::now())
+                .await
+        }
     });
     let results: Vec<_> = futures::future::join_all(racing)
         .await
@@ -414,7 +430,10 @@ async fn audit_scope_story<S: Store>(store: &S, worker_213: &domain::records::Us
     let (la205, la213) = (LaCode::parse("205").unwrap(), LaCode::parse("213").unwrap());
     let mut user_205 = fixture::user("story-worker-205", Role::SocialWorker, None);
     user_205.las = vec![la205.clone()];
-    store.add_user(&system, &user_205, None).await.unwrap();
+    store
+        .add_user(&system, &user_205, None, domain::datetime::now())
+        .await
+        .unwrap();
     let mut child_205 = fixture::new_child("Ada", "Scope", "2017-04-05");
     child_205.la = la205.clone();
     store
@@ -424,6 +443,7 @@ async fn audit_scope_story<S: Store>(store: &S, worker_213: &domain::records::Us
                 people: vec![child_205.clone()],
                 ..RecordSet::default()
             },
+            domain::datetime::now(),
         )
         .await
         .unwrap();
@@ -488,7 +508,10 @@ async fn audit_scope_story<S: Store>(store: &S, worker_213: &domain::records::Us
     let mut markers = Vec::new();
     for (actor, child, la, by_205, by_213) in cases {
         let (marker, event) = marked(child, la);
-        store.record_audit(&actor, vec![event]).await.unwrap();
+        store
+            .record_audit(&actor, vec![event], domain::datetime::now())
+            .await
+            .unwrap();
         markers.push((marker, by_205, by_213));
     }
     let seen = |las: Option<Vec<LaCode>>, limit: u32| {
@@ -574,6 +597,7 @@ async fn front_door_story<S: Store>(store: &S, worker: &domain::records::User) {
                 contacts: vec![contact.clone()],
                 ..RecordSet::default()
             },
+            domain::datetime::now(),
         )
         .await
         .unwrap();
@@ -586,7 +610,11 @@ async fn front_door_story<S: Store>(store: &S, worker: &domain::records::User) {
     };
     let on = |rows: &[store::WorklistRow]| rows.iter().any(|r| r.contact.id == contact.id);
     let awaiting = store
-        .front_door_worklist(&actor, worklist(WorklistStage::AwaitingDecision))
+        .front_door_worklist(
+            &actor,
+            worklist(WorklistStage::AwaitingDecision),
+            domain::datetime::now(),
+        )
         .await
         .unwrap();
     assert!(on(&awaiting), "{backend}: a new contact awaits a decision");
@@ -605,6 +633,7 @@ async fn front_door_story<S: Store>(store: &S, worker: &domain::records::User) {
                 las: vec![domain::identifiers::LaCode::parse("205").unwrap()],
                 ..worklist(WorklistStage::AwaitingDecision)
             },
+            domain::datetime::now(),
         )
         .await
         .unwrap();
@@ -616,7 +645,11 @@ async fn front_door_story<S: Store>(store: &S, worker: &domain::records::User) {
     // Screening: the contact rated amber, with the change kept; versions move on.
     // The version comes with the case file, from the same snapshot.
     let version_now = || async {
-        match store.view_child(&actor, child.id, allow()).await.unwrap() {
+        match store
+            .view_child(&actor, child.id, allow(), domain::datetime::now())
+            .await
+            .unwrap()
+        {
             Viewed::Allowed(f) => f.version,
             other => panic!("{backend}: the child's file was not read: {other:?}"),
         }
@@ -658,6 +691,7 @@ async fn front_door_story<S: Store>(store: &S, worker: &domain::records::User) {
                 Some(v0),
             ),
             allow(),
+            domain::datetime::now(),
         )
         .await
         .unwrap();
@@ -688,6 +722,7 @@ async fn front_door_story<S: Store>(store: &S, worker: &domain::records::User) {
                 Some(v0),
             ),
             allow(),
+            domain::datetime::now(),
         )
         .await;
     assert!(
@@ -710,6 +745,7 @@ async fn front_door_story<S: Store>(store: &S, worker: &domain::records::User) {
                 )
             },
             allow(),
+            domain::datetime::now(),
         )
         .await;
     assert!(
@@ -730,6 +766,7 @@ async fn front_door_story<S: Store>(store: &S, worker: &domain::records::User) {
                 None,
             ),
             Box::new(|_| Decision::Hidden),
+            domain::datetime::now(),
         )
         .await
         .unwrap();
@@ -756,6 +793,7 @@ async fn front_door_story<S: Store>(store: &S, worker: &domain::records::User) {
                 None,
             ),
             allow(),
+            domain::datetime::now(),
         )
         .await;
     assert!(
@@ -802,6 +840,7 @@ async fn front_door_story<S: Store>(store: &S, worker: &domain::records::User) {
                 None,
             ),
             allow(),
+            domain::datetime::now(),
         )
         .await
         .unwrap();
@@ -814,7 +853,7 @@ async fn front_door_story<S: Store>(store: &S, worker: &domain::records::User) {
         limit: 100,
     };
     let police = store
-        .partner_queue(&actor, queue(Agency::Police, true))
+        .partner_queue(&actor, queue(Agency::Police, true), domain::datetime::now())
         .await
         .unwrap();
     let police: Vec<_> = police
@@ -825,7 +864,11 @@ async fn front_door_story<S: Store>(store: &S, worker: &domain::records::User) {
     assert_eq!((&police[0].request, &police[0].child), (&request, &child));
     assert!(
         store
-            .partner_queue(&actor, queue(Agency::Health, false))
+            .partner_queue(
+                &actor,
+                queue(Agency::Health, false),
+                domain::datetime::now()
+            )
             .await
             .unwrap()
             .iter()
@@ -843,6 +886,7 @@ async fn front_door_story<S: Store>(store: &S, worker: &domain::records::User) {
                     Decision::Hidden
                 }
             }),
+            domain::datetime::now(),
         )
         .await
         .unwrap();
@@ -852,7 +896,12 @@ async fn front_door_story<S: Store>(store: &S, worker: &domain::records::User) {
     );
     assert_eq!(
         store
-            .view_information_request(&actor, InformationRequestId::new(), allow())
+            .view_information_request(
+                &actor,
+                InformationRequestId::new(),
+                allow(),
+                domain::datetime::now()
+            )
             .await
             .unwrap(),
         Viewed::Missing
@@ -873,6 +922,7 @@ async fn front_door_story<S: Store>(store: &S, worker: &domain::records::User) {
                 None,
             ),
             allow(),
+            domain::datetime::now(),
         )
         .await
         .unwrap();
@@ -885,7 +935,7 @@ async fn front_door_story<S: Store>(store: &S, worker: &domain::records::User) {
     assert!(
         about(
             store
-                .partner_queue(&actor, queue(Agency::Police, true))
+                .partner_queue(&actor, queue(Agency::Police, true), domain::datetime::now())
                 .await
                 .unwrap()
         )
@@ -894,7 +944,11 @@ async fn front_door_story<S: Store>(store: &S, worker: &domain::records::User) {
     assert_eq!(
         about(
             store
-                .partner_queue(&actor, queue(Agency::Police, false))
+                .partner_queue(
+                    &actor,
+                    queue(Agency::Police, false),
+                    domain::datetime::now()
+                )
                 .await
                 .unwrap()
         ),
@@ -926,6 +980,7 @@ async fn front_door_story<S: Store>(store: &S, worker: &domain::records::User) {
                 None,
             ),
             allow(),
+            domain::datetime::now(),
         )
         .await
         .unwrap();
@@ -935,7 +990,7 @@ async fn front_door_story<S: Store>(store: &S, worker: &domain::records::User) {
         (WorklistStage::AwaitingOversight, true),
     ] {
         let rows = store
-            .front_door_worklist(&actor, worklist(stage))
+            .front_door_worklist(&actor, worklist(stage), domain::datetime::now())
             .await
             .unwrap();
         assert_eq!(on(&rows), expected, "{backend}: {stage:?}");
@@ -1015,14 +1070,7 @@ async fn sign_in_story<S: Store>(
             SignInStart::Refused { .. } => panic!("{backend}: refused"),
         }
     };
-    let attempt_actor = Actor {
-        user_id: None,
-        label: "story-worker".into(),
-        role: None,
-        las: Vec::new(),
-        agency: None,
-        request_id: None,
-    };
+    let attempt_actor = Actor::unidentified("story-worker");
     let failed = || SignInOutcome::Failed {
         events: vec![domain::audit::AuditEvent {
             action: AuditAction::SignInFailed,
@@ -1361,6 +1409,7 @@ async fn access_story<S: Store>(
                 *seen2.lock().unwrap() = Some(f.clone());
                 Decision::Allow
             }),
+            domain::datetime::now(),
         )
         .await
         .unwrap();
@@ -1369,7 +1418,12 @@ async fn access_story<S: Store>(
     );
     assert_eq!(seen.lock().unwrap().clone().unwrap().restricted_to, None);
     let denied = store
-        .view_child(&actor, child, Box::new(|_| Decision::Hidden))
+        .view_child(
+            &actor,
+            child,
+            Box::new(|_| Decision::Hidden),
+            domain::datetime::now(),
+        )
         .await
         .unwrap();
     assert_eq!(denied, Viewed::Denied(Decision::Hidden));
@@ -1378,6 +1432,7 @@ async fn access_story<S: Store>(
             &actor,
             domain::ids::PersonId::new(),
             Box::new(|_| Decision::Allow),
+            domain::datetime::now(),
         )
         .await
         .unwrap();
@@ -1416,6 +1471,7 @@ async fn access_story<S: Store>(
                 *seen4.lock().unwrap() = Some(f.clone());
                 Decision::Allow
             }),
+            domain::datetime::now(),
         )
         .await
         .unwrap();
@@ -1426,7 +1482,12 @@ async fn access_story<S: Store>(
     let contact_id = store.case_file(child).await.unwrap().unwrap().contacts[0].id;
     assert!(matches!(
         store
-            .view_contact(&actor, contact_id, Box::new(|_| Decision::Allow))
+            .view_contact(
+                &actor,
+                contact_id,
+                Box::new(|_| Decision::Allow),
+                domain::datetime::now()
+            )
             .await
             .unwrap(),
         Viewed::Allowed(_)
@@ -1436,7 +1497,8 @@ async fn access_story<S: Store>(
             .view_contact(
                 &actor,
                 domain::ids::ContactId::new(),
-                Box::new(|_| Decision::Allow)
+                Box::new(|_| Decision::Allow),
+                domain::datetime::now()
             )
             .await
             .unwrap(),
@@ -1452,7 +1514,7 @@ async fn access_story<S: Store>(
         ..PersonSearch::default()
     };
     let found = store
-        .search_people(&actor, search.clone(), keep_all())
+        .search_people(&actor, search.clone(), keep_all(), domain::datetime::now())
         .await
         .unwrap();
     assert!(
@@ -1461,7 +1523,7 @@ async fn access_story<S: Store>(
     );
     search.user_id = None;
     let found = store
-        .search_people(&actor, search.clone(), keep_all())
+        .search_people(&actor, search.clone(), keep_all(), domain::datetime::now())
         .await
         .unwrap();
     assert!(
@@ -1471,7 +1533,7 @@ async fn access_story<S: Store>(
     search.las = vec![domain::identifiers::LaCode::parse("205").unwrap()];
     assert!(
         store
-            .search_people(&actor, search, keep_all())
+            .search_people(&actor, search, keep_all(), domain::datetime::now())
             .await
             .unwrap()
             .is_empty(),
@@ -1491,6 +1553,7 @@ async fn access_story<S: Store>(
                 ..PersonSearch::default()
             },
             keep_all(),
+            domain::datetime::now(),
         )
         .await
         .unwrap();
@@ -1508,7 +1571,8 @@ async fn access_story<S: Store>(
     assert_eq!(users, vec![worker.clone()]);
     assert!(teams.is_empty());
 
-    // An audit entry for something about no single record, then the whole chain verifies.
+    // An audit entry for something about no single record, at the caller's time; then the whole chain verifies.
+    let exported_at: domain::datetime::Timestamp = "2025-01-15T10:30:00.123456Z".parse().unwrap();
     store
         .record_audit(
             &actor,
@@ -1520,6 +1584,7 @@ async fn access_story<S: Store>(
                 la: None,
                 outcome: domain::codes::AuditOutcome::Allowed,
             }],
+            exported_at,
         )
         .await
         .unwrap();
@@ -1531,6 +1596,12 @@ async fn access_story<S: Store>(
         after = last.seq;
         all.extend(page);
     }
+    let exported = all.last().unwrap();
+    assert_eq!(exported.event.record_kind, RecordKind::Dataset);
+    assert_eq!(
+        exported.at, exported_at,
+        "{backend}: audited at the caller's time"
+    );
     let v = audit_chain::verify(all.iter().map(StoredEntry::from), GENESIS, None);
     assert!(
         v.problems.is_empty(),
@@ -1559,11 +1630,18 @@ pub async fn search_sees_changes_from_another_store<S: Store>(writer: &S, search
     let admin = Actor::system("test");
     let backend = writer.backend_name();
     writer
-        .save_local_authority(&admin, &fixture::local_authority("213", "Westminster"))
+        .save_local_authority(
+            &admin,
+            &fixture::local_authority("213", "Westminster"),
+            domain::datetime::now(),
+        )
         .await
         .unwrap();
     let worker = fixture::user("fresh-worker", Role::MashWorker, None);
-    writer.add_user(&admin, &worker, None).await.unwrap();
+    writer
+        .add_user(&admin, &worker, None, domain::datetime::now())
+        .await
+        .unwrap();
     let actor = Actor::user(&worker);
     let record = |first: &str| {
         let child = fixture::new_child(first, "Freshchild", "2019-11-30");
@@ -1591,9 +1669,12 @@ pub async fn search_sees_changes_from_another_store<S: Store>(writer: &S, search
     };
 
     let (maya, new_contact) = record("Maya");
-    writer.record_contact(&actor, new_contact).await.unwrap();
+    writer
+        .record_contact(&actor, new_contact, domain::datetime::now())
+        .await
+        .unwrap();
     let first = searcher
-        .search_people(&actor, search(None), keep_all())
+        .search_people(&actor, search(None), keep_all(), domain::datetime::now())
         .await
         .unwrap();
     assert_eq!(
@@ -1603,13 +1684,16 @@ pub async fn search_sees_changes_from_another_store<S: Store>(writer: &S, search
     );
 
     let (noah, new_contact) = record("Noah");
-    writer.record_contact(&actor, new_contact).await.unwrap();
+    writer
+        .record_contact(&actor, new_contact, domain::datetime::now())
+        .await
+        .unwrap();
     let mut both = vec![maya, noah];
     both.sort();
     assert_eq!(
         found(
             searcher
-                .search_people(&actor, search(None), keep_all())
+                .search_people(&actor, search(None), keep_all(), domain::datetime::now())
                 .await
                 .unwrap()
         ),
@@ -1624,7 +1708,7 @@ pub async fn search_sees_changes_from_another_store<S: Store>(writer: &S, search
     assert_eq!(
         found(
             searcher
-                .search_people(&actor, search(None), keep_all())
+                .search_people(&actor, search(None), keep_all(), domain::datetime::now())
                 .await
                 .unwrap()
         ),
@@ -1634,7 +1718,12 @@ pub async fn search_sees_changes_from_another_store<S: Store>(writer: &S, search
     assert_eq!(
         found(
             searcher
-                .search_people(&actor, search(Some(worker.id)), keep_all())
+                .search_people(
+                    &actor,
+                    search(Some(worker.id)),
+                    keep_all(),
+                    domain::datetime::now()
+                )
                 .await
                 .unwrap()
         ),
@@ -1648,7 +1737,7 @@ pub async fn search_sees_changes_from_another_store<S: Store>(writer: &S, search
     assert_eq!(
         found(
             searcher
-                .search_people(&actor, search(None), keep_all())
+                .search_people(&actor, search(None), keep_all(), domain::datetime::now())
                 .await
                 .unwrap()
         ),

@@ -32,7 +32,11 @@ pub async fn supervision_story<S: Store>(store: &S) {
     let backend = store.backend_name();
     for (code, name) in [("213", "Westminster"), ("205", "Hammersmith and Fulham")] {
         store
-            .save_local_authority(&system, &fixture::local_authority(code, name))
+            .save_local_authority(
+                &system,
+                &fixture::local_authority(code, name),
+                domain::datetime::now(),
+            )
             .await
             .unwrap();
     }
@@ -41,7 +45,10 @@ pub async fn supervision_story<S: Store>(store: &S) {
     let mut gone = fixture::user("sup-gone", Role::SocialWorker, None);
     gone.disabled = true;
     for u in [&manager, &worker, &gone] {
-        store.add_user(&system, u, None).await.unwrap();
+        store
+            .add_user(&system, u, None, domain::datetime::now())
+            .await
+            .unwrap();
     }
     let ava = fixture::new_child("Ava", "Supervised", "2014-01-01");
     let mut cara = fixture::new_child("Cara", "Supervised", "2014-01-01");
@@ -53,6 +60,7 @@ pub async fn supervision_story<S: Store>(store: &S) {
                 people: vec![ava.clone(), cara.clone()],
                 ..RecordSet::default()
             },
+            domain::datetime::now(),
         )
         .await
         .unwrap();
@@ -103,6 +111,7 @@ pub async fn supervision_story<S: Store>(store: &S) {
             sup.clone(),
             vec![action(ava.id), action(cara.id)],
             only("213"),
+            domain::datetime::now(),
         )
         .await
         .unwrap();
@@ -127,6 +136,7 @@ pub async fn supervision_story<S: Store>(store: &S) {
             sup.clone(),
             vec![action(ava.id), action(cara.id)],
             Box::new(|| Box::new(|_: &store::AccessFacts| Decision::Allow)),
+            domain::datetime::now(),
         )
         .await
         .unwrap();
@@ -150,7 +160,12 @@ pub async fn supervision_story<S: Store>(store: &S) {
 
     // Read back by the supervisee, seeing only the children of 213.
     let set = store
-        .supervisions_of(&Actor::user(&worker), worker.id, only("213"))
+        .supervisions_of(
+            &Actor::user(&worker),
+            worker.id,
+            only("213"),
+            domain::datetime::now(),
+        )
         .await
         .unwrap();
     assert_eq!(set.supervisions.len(), 1);
@@ -165,7 +180,12 @@ pub async fn supervision_story<S: Store>(store: &S) {
     assert_eq!(cara_file.supervisions.len(), 1);
     // Nobody else's supervisions.
     let none = store
-        .supervisions_of(&system, domain::ids::UserId::new(), only("213"))
+        .supervisions_of(
+            &system,
+            domain::ids::UserId::new(),
+            only("213"),
+            domain::datetime::now(),
+        )
         .await
         .unwrap();
     assert!(none.supervisions.is_empty());

@@ -15,7 +15,7 @@ use crate::audit_log::append_audit;
 use crate::error::StoreError;
 use crate::queries::{insert_set_rows, select_where};
 use crate::sql::{Backend, Sql, SqlConn, SqlRow, ToValue, Value};
-use crate::tables::{AuditedRecord, Table};
+use crate::tables::{RecordTable, Table};
 use crate::{
     AccessCheck, CaseChange, PartnerQueueQuery, PartnerRequestRow, Versioned, Viewed,
     WorklistQuery, WorklistRow, WorklistStage,
@@ -63,9 +63,8 @@ pub(crate) async fn record_version<C: SqlConn>(
 }
 
 /// One audit event per record in `rows`: created, or updated.
-fn events_of<T: AuditedRecord>(rows: &[T], updated: bool, out: &mut Vec<AuditEvent>) {
-    for r in rows {
-        let mut e = r.created();
+fn events_of<T: RecordTable>(rows: &[T], updated: bool, out: &mut Vec<AuditEvent>) {
+    for mut e in rows.iter().filter_map(RecordTable::created) {
         if updated {
             e.action = AuditAction::Update;
         }
@@ -76,34 +75,10 @@ fn events_of<T: AuditedRecord>(rows: &[T], updated: bool, out: &mut Vec<AuditEve
 /// The audit events of every record in a set (not its sub-rows, which go with their parents).
 fn record_events(s: &RecordSet, updated: bool) -> Vec<AuditEvent> {
     let mut out = Vec::new();
-    events_of(&s.people, updated, &mut out);
-    events_of(&s.households, updated, &mut out);
-    events_of(&s.relationships, updated, &mut out);
-    events_of(&s.contacts, updated, &mut out);
-    events_of(&s.rag_changes, updated, &mut out);
-    events_of(&s.mash_enquiries, updated, &mut out);
-    events_of(&s.information_requests, updated, &mut out);
-    events_of(&s.referrals, updated, &mut out);
-    events_of(&s.early_help_episodes, updated, &mut out);
-    events_of(&s.strategy_discussions, updated, &mut out);
-    events_of(&s.section47s, updated, &mut out);
-    events_of(&s.conferences, updated, &mut out);
-    events_of(&s.assessments, updated, &mut out);
-    events_of(&s.plans, updated, &mut out);
-    events_of(&s.plan_reviews, updated, &mut out);
-    events_of(&s.core_groups, updated, &mut out);
-    events_of(&s.visits, updated, &mut out);
-    events_of(&s.supervisions, updated, &mut out);
-    events_of(&s.actions, updated, &mut out);
-    events_of(&s.case_notes, updated, &mut out);
-    events_of(&s.allocations, updated, &mut out);
-    events_of(&s.child_flags, updated, &mut out);
-    events_of(&s.specialist_involvements, updated, &mut out);
-    events_of(&s.emergency_protections, updated, &mut out);
-    events_of(&s.practice_weeks, updated, &mut out);
-    events_of(&s.case_file_audits, updated, &mut out);
-    events_of(&s.teams, updated, &mut out);
-    events_of(&s.users, updated, &mut out);
+    macro_rules! each_kind {
+        ($($t:ty),*) => { $( events_of(<$t as Record>::of(s), updated, &mut out); )* };
+    }
+    domain::record_kinds!(each_kind);
     out
 }
 
@@ -138,44 +113,36 @@ async fn update_rows<T: Table, C: SqlConn>(c: &mut C, rows: &[T]) -> Result<(), 
     Ok(())
 }
 
+/// Whether a case change may update records of this kind one by one: not when rows of other tables belong to
+/// them, nor when they have no id.
+fn updatable<T: RecordTable>() -> bool {
+    !T::HAS_PARTS && T::COLUMNS.first() == Some(&"id")
+}
+
 /// Update every record of a set that can be updated by id; records with sub-rows cannot (yet).
 async fn update_set_rows<C: SqlConn>(c: &mut C, s: &RecordSet) -> Result<(), StoreError> {
-    let unsupported = [
-        ("strategy discussions", s.strategy_discussions.is_empty()),
-        ("supervisions", s.supervisions.is_empty()),
-        ("plan reviews", s.plan_reviews.is_empty()),
-        ("household members", s.household_members.is_empty()),
-        ("users", s.users.is_empty()),
-    ];
-    if let Some((what, _)) = unsupported.iter().find(|(_, empty)| !empty) {
+    let mut refused: Option<&str> = None;
+    macro_rules! check_kind {
+        ($($t:ty),*) => { $(
+            if refused.is_none() && !<$t as Record>::of(s).is_empty() && !updatable::<$t>() {
+                refused = Some(<$t as Record>::COUNTED_AS);
+            }
+        )* };
+    }
+    domain::record_kinds!(check_kind);
+    if let Some(what) = refused {
         return Err(StoreError::Rejected(format!(
             "{what} cannot be updated through a case change"
         )));
     }
-    update_rows(c, &s.people).await?;
-    update_rows(c, &s.households).await?;
-    update_rows(c, &s.relationships).await?;
-    update_rows(c, &s.contacts).await?;
-    update_rows(c, &s.rag_changes).await?;
-    update_rows(c, &s.mash_enquiries).await?;
-    update_rows(c, &s.information_requests).await?;
-    update_rows(c, &s.referrals).await?;
-    update_rows(c, &s.early_help_episodes).await?;
-    update_rows(c, &s.section47s).await?;
-    update_rows(c, &s.conferences).await?;
-    update_rows(c, &s.assessments).await?;
-    update_rows(c, &s.plans).await?;
-    update_rows(c, &s.core_groups).await?;
-    update_rows(c, &s.visits).await?;
-    update_rows(c, &s.actions).await?;
-    update_rows(c, &s.case_notes).await?;
-    update_rows(c, &s.allocations).await?;
-    update_rows(c, &s.child_flags).await?;
-    update_rows(c, &s.specialist_involvements).await?;
-    update_rows(c, &s.emergency_protections).await?;
-    update_rows(c, &s.case_file_audits).await?;
-    update_rows(c, &s.practice_weeks).await?;
-    update_rows(c, &s.teams).await?;
+    macro_rules! each_kind {
+        ($($t:ty),*) => { $(
+            if updatable::<$t>() {
+                update_rows(c, <$t as Record>::of(s)).await?;
+            }
+        )* };
+    }
+    domain::record_kinds!(each_kind);
     Ok(())
 }
 
@@ -184,8 +151,8 @@ pub(crate) async fn save_case_change<B: Backend>(
     actor: &Actor,
     change: CaseChange,
     check: AccessCheck,
+    now: domain::datetime::Timestamp,
 ) -> Result<Viewed<i64>, StoreError> {
-    let now = domain::datetime::now();
     let child = change.child;
     // Lock the child's row first (PostgreSQL), so that two changes to one child take turns and the second sees
     // the first's version.

@@ -298,6 +298,9 @@ pub struct PartnerRequestRow {
 }
 
 /// The use cases Frontdoor's persistence offers. Callers (the service layer) have already checked permissions.
+/// A method that writes audit entries (every change, every audited read) takes `at`, the time they record: the
+/// caller's clock (`Services::now`), never the store's own, so that a service run on a fixed or moved clock
+/// audits at that time.
 pub trait Store: Clone + Send + Sync + 'static {
     /// `sqlite` or `postgres`.
     fn backend_name(&self) -> &'static str;
@@ -313,6 +316,7 @@ pub trait Store: Clone + Send + Sync + 'static {
         &self,
         actor: &Actor,
         la: &LocalAuthority,
+        at: Timestamp,
     ) -> impl Future<Output = Result<(), StoreError>> + Send;
 
     fn local_authorities(
@@ -325,6 +329,7 @@ pub trait Store: Clone + Send + Sync + 'static {
         actor: &Actor,
         user: &User,
         password_hash: Option<String>,
+        at: Timestamp,
     ) -> impl Future<Output = Result<(), StoreError>> + Send;
 
     fn user_credentials(
@@ -366,6 +371,7 @@ pub trait Store: Clone + Send + Sync + 'static {
         &self,
         actor: &Actor,
         new: NewContact,
+        at: Timestamp,
     ) -> impl Future<Output = Result<Recorded<Contact>, StoreError>> + Send;
 
     fn contact(
@@ -383,6 +389,7 @@ pub trait Store: Clone + Send + Sync + 'static {
         &self,
         actor: &Actor,
         set: RecordSet,
+        at: Timestamp,
     ) -> impl Future<Output = Result<(), StoreError>> + Send;
 
     /// For the CIN census and the data-quality page: every child of `la` with a CIN episode open at some point
@@ -396,6 +403,7 @@ pub trait Store: Clone + Send + Sync + 'static {
         la: LaCode,
         from: Date,
         to: Date,
+        at: Timestamp,
     ) -> impl Future<Output = Result<RecordSet, StoreError>> + Send;
 
     /// Which of these LA child IDs are already taken in `la` (an import must not create a child twice).
@@ -520,6 +528,7 @@ pub trait Store: Clone + Send + Sync + 'static {
         actor: &Actor,
         child: PersonId,
         check: AccessCheck,
+        at: Timestamp,
     ) -> impl Future<Output = Result<Viewed<CaseFile>, StoreError>> + Send;
 
     /// One contact, if `check` (on its child) allows; audited like [`Store::view_child`].
@@ -528,6 +537,7 @@ pub trait Store: Clone + Send + Sync + 'static {
         actor: &Actor,
         id: ContactId,
         check: AccessCheck,
+        at: Timestamp,
     ) -> impl Future<Output = Result<Viewed<Versioned<Contact>>, StoreError>> + Send;
 
     /// Children matching the search's keys, within its scope, as `rank` orders and cuts them (it sees only
@@ -538,6 +548,7 @@ pub trait Store: Clone + Send + Sync + 'static {
         actor: &Actor,
         search: PersonSearch,
         rank: RankCandidates,
+        at: Timestamp,
     ) -> impl Future<Output = Result<Vec<Person>, StoreError>> + Send;
 
     /// Write audit entries for something that read or changed no single record (a search, an export).
@@ -545,6 +556,7 @@ pub trait Store: Clone + Send + Sync + 'static {
         &self,
         actor: &Actor,
         events: Vec<AuditEvent>,
+        at: Timestamp,
     ) -> impl Future<Output = Result<(), StoreError>> + Send;
 
     /// Users and teams by id (names for pages: who a child is allocated to).
@@ -571,6 +583,7 @@ pub trait Store: Clone + Send + Sync + 'static {
         actor: &Actor,
         change: CaseChange,
         check: AccessCheck,
+        at: Timestamp,
     ) -> impl Future<Output = Result<Viewed<i64>, StoreError>> + Send;
 
     /// Contacts at one stage of the front door, oldest first; the listing is audited (as a search).
@@ -578,6 +591,7 @@ pub trait Store: Clone + Send + Sync + 'static {
         &self,
         actor: &Actor,
         query: WorklistQuery,
+        at: Timestamp,
     ) -> impl Future<Output = Result<Vec<WorklistRow>, StoreError>> + Send;
 
     /// Information requests addressed to one agency, oldest due first; the listing is audited.
@@ -585,6 +599,7 @@ pub trait Store: Clone + Send + Sync + 'static {
         &self,
         actor: &Actor,
         query: PartnerQueueQuery,
+        at: Timestamp,
     ) -> impl Future<Output = Result<Vec<PartnerRequestRow>, StoreError>> + Send;
 
     /// One information request, if `check` (on its child) allows; audited like [`Store::view_child`].
@@ -593,6 +608,7 @@ pub trait Store: Clone + Send + Sync + 'static {
         actor: &Actor,
         id: domain::ids::InformationRequestId,
         check: AccessCheck,
+        at: Timestamp,
     ) -> impl Future<Output = Result<Viewed<Versioned<InformationRequest>>, StoreError>> + Send;
 
     // --- the audit chain ----------------------------------------------------------------------------------
@@ -619,6 +635,7 @@ pub trait Store: Clone + Send + Sync + 'static {
         supervision: domain::records::Supervision,
         actions: Vec<domain::records::Action>,
         check: AccessCheckFactory,
+        at: Timestamp,
     ) -> impl Future<Output = Result<Viewed<()>, StoreError>> + Send;
 
     /// The supervisions a user took part in (as supervisor or supervisee), newest first, with only the cases
@@ -629,6 +646,7 @@ pub trait Store: Clone + Send + Sync + 'static {
         actor: &Actor,
         user: UserId,
         check: AccessCheckFactory,
+        at: Timestamp,
     ) -> impl Future<Output = Result<RecordSet, StoreError>> + Send;
 
     /// The enabled users working for an LA, by display name (for choosing a supervisee or a worker).
@@ -643,6 +661,7 @@ pub trait Store: Clone + Send + Sync + 'static {
         &self,
         actor: &Actor,
         query: CaseworkQuery,
+        at: Timestamp,
     ) -> impl Future<Output = Result<RecordSet, StoreError>> + Send;
 
     /// The LAs' open allocations, open plans and practice records since `since` (strategy discussions, open
@@ -653,6 +672,7 @@ pub trait Store: Clone + Send + Sync + 'static {
         las: Vec<LaCode>,
         since: Date,
         today: Date,
+        at: Timestamp,
     ) -> impl Future<Output = Result<RecordSet, StoreError>> + Send;
 }
 

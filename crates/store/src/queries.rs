@@ -17,10 +17,7 @@ use crate::error::StoreError;
 use crate::row::RowExt;
 use crate::search_index::SearchIndex;
 use crate::sql::{Backend, Job, Sql, SqlConn, SqlRow, ToValue, Value};
-use crate::tables::{
-    AbsentAgencyRow, AuditedRecord, ParticipantRow, PlanReviewProgressRow, SupervisionCaseRow,
-    Table,
-};
+use crate::tables::{RecordTable, Table};
 use crate::{
     AccessCheck, ApiTokenInfo, AuditFilter, CaseChange, CaseFile, NewApiToken, NewContact,
     NewSession, PartnerQueueQuery, PartnerRequestRow, PersonSearch, Recorded, Session,
@@ -109,7 +106,7 @@ impl<B: Backend> SqlStore<B> {
 
     /// An audited read: the reading runs on a reader (off the single writer), then its audit entries are
     /// appended through the writer; only once they are committed is the result handed over (fail closed).
-    async fn audited_read<T, F>(&self, actor: &Actor, f: F) -> Result<T, StoreError>
+    async fn audited_read<T, F>(&self, actor: &Actor, at: Timestamp, f: F) -> Result<T, StoreError>
     where
         T: Send + 'static,
         F: for<'c> FnOnce(
@@ -122,10 +119,8 @@ impl<B: Backend> SqlStore<B> {
     {
         let (value, events) = self.read(f).await?;
         let actor = actor.clone();
-        self.write(move |c| {
-            async move { append_audit::<B>(c, &actor, datetime::now(), &events).await }.boxed()
-        })
-        .await?;
+        self.write(move |c| async move { append_audit::<B>(c, &actor, at, &events).await }.boxed())
+            .await?;
         Ok(value)
     }
 
@@ -212,7 +207,7 @@ pub(crate) async fn insert_rows<T: Table, C: SqlConn>(
 }
 
 /// [`insert_rows`] with the back end's bulk verb, for [`Backend::write_alone`] jobs.
-async fn insert_rows_with<T: Table, C: SqlConn>(
+pub(crate) async fn insert_rows_with<T: Table, C: SqlConn>(
     c: &mut C,
     max_params: usize,
     verb: &str,
@@ -244,7 +239,7 @@ pub(crate) async fn select_where<T: Table, C: SqlConn>(
     rows.iter().map(|r| T::from_row(r)).collect()
 }
 
-async fn select_by_child<T: Table, C: SqlConn>(
+pub(crate) async fn select_by_child<T: Table, C: SqlConn>(
     c: &mut C,
     child: PersonId,
 ) -> Result<Vec<T>, StoreError> {
@@ -289,30 +284,18 @@ pub(crate) async fn users_with_las<C: SqlConn>(
     Ok(users)
 }
 
-async fn insert_users<C: SqlConn>(
+/// Write records of one kind of the registry and the rows of other tables that belong to them.
+pub(crate) async fn insert_kind<T: RecordTable, C: SqlConn>(
     c: &mut C,
     max_params: usize,
     verb: &str,
-    users: &[User],
+    rows: &[T],
 ) -> Result<(), StoreError> {
-    insert_rows_with(c, max_params, verb, users).await?;
-    let las = users
-        .iter()
-        .flat_map(|u| {
-            u.las
-                .iter()
-                .map(move |la| vec![u.id.to_value(), la.to_value()])
-        })
-        .collect::<Vec<_>>();
-    insert_values(
-        c,
-        max_params,
-        verb,
-        "user_la",
-        &["user_id", "la"],
-        las.into_iter(),
-    )
-    .await
+    insert_rows_with(c, max_params, verb, rows).await?;
+    if T::HAS_PARTS {
+        T::write_parts(c, max_params, verb, rows).await?;
+    }
+    Ok(())
 }
 
 /// The audit entries for writing a whole set at once: one `import` entry per child whose records the set holds
@@ -320,13 +303,12 @@ async fn insert_users<C: SqlConn>(
 /// households, teams, users, supervisions, practice weeks). Bulk loads stay fast and the trail still answers
 /// "who put this child's records here, and when".
 pub(crate) fn bulk_audit_events(s: &RecordSet) -> Vec<AuditEvent> {
-    fn add<T: AuditedRecord>(
+    fn add<T: RecordTable>(
         rows: &[T],
         children: &mut Vec<(PersonId, LaCode)>,
         others: &mut Vec<AuditEvent>,
     ) {
-        for r in rows {
-            let e = r.created();
+        for e in rows.iter().filter_map(RecordTable::created) {
             match (e.child_id, &e.la) {
                 (Some(child), Some(la)) => children.push((child, la.clone())),
                 _ => others.push(e),
@@ -335,34 +317,10 @@ pub(crate) fn bulk_audit_events(s: &RecordSet) -> Vec<AuditEvent> {
     }
     let mut children = Vec::new();
     let mut others = Vec::new();
-    add(&s.teams, &mut children, &mut others);
-    add(&s.users, &mut children, &mut others);
-    add(&s.people, &mut children, &mut others);
-    add(&s.households, &mut children, &mut others);
-    add(&s.relationships, &mut children, &mut others);
-    add(&s.contacts, &mut children, &mut others);
-    add(&s.rag_changes, &mut children, &mut others);
-    add(&s.mash_enquiries, &mut children, &mut others);
-    add(&s.information_requests, &mut children, &mut others);
-    add(&s.referrals, &mut children, &mut others);
-    add(&s.early_help_episodes, &mut children, &mut others);
-    add(&s.strategy_discussions, &mut children, &mut others);
-    add(&s.section47s, &mut children, &mut others);
-    add(&s.assessments, &mut children, &mut others);
-    add(&s.plans, &mut children, &mut others);
-    add(&s.conferences, &mut children, &mut others);
-    add(&s.core_groups, &mut children, &mut others);
-    add(&s.visits, &mut children, &mut others);
-    add(&s.supervisions, &mut children, &mut others);
-    add(&s.practice_weeks, &mut children, &mut others);
-    add(&s.case_file_audits, &mut children, &mut others);
-    add(&s.actions, &mut children, &mut others);
-    add(&s.plan_reviews, &mut children, &mut others);
-    add(&s.case_notes, &mut children, &mut others);
-    add(&s.allocations, &mut children, &mut others);
-    add(&s.child_flags, &mut children, &mut others);
-    add(&s.specialist_involvements, &mut children, &mut others);
-    add(&s.emergency_protections, &mut children, &mut others);
+    macro_rules! each_kind {
+        ($($t:ty),*) => { $( add(<$t as Record>::of(s), &mut children, &mut others); )* };
+    }
+    domain::record_kinds!(write_order: each_kind);
     children.sort();
     children.dedup_by(|a, b| a.0 == b.0);
     let mut events: Vec<AuditEvent> = children
@@ -400,87 +358,10 @@ pub(crate) async fn insert_set_rows<B: Backend>(
     v: &str,
     s: &RecordSet,
 ) -> Result<(), StoreError> {
-    let m = B::MAX_PARAMS;
-    insert_rows_with(c, m, v, &s.teams).await?;
-    insert_users(c, m, v, &s.users).await?;
-    insert_rows_with(c, m, v, &s.people).await?;
-    insert_rows_with(c, m, v, &s.households).await?;
-    insert_rows_with(c, m, v, &s.household_members).await?;
-    insert_rows_with(c, m, v, &s.relationships).await?;
-    insert_rows_with(c, m, v, &s.contacts).await?;
-    insert_rows_with(c, m, v, &s.rag_changes).await?;
-    insert_rows_with(c, m, v, &s.mash_enquiries).await?;
-    insert_rows_with(c, m, v, &s.information_requests).await?;
-    insert_rows_with(c, m, v, &s.referrals).await?;
-    insert_rows_with(c, m, v, &s.early_help_episodes).await?;
-    insert_rows_with(c, m, v, &s.strategy_discussions).await?;
-    let participants: Vec<ParticipantRow> = s
-        .strategy_discussions
-        .iter()
-        .flat_map(|sd| {
-            sd.participants
-                .iter()
-                .enumerate()
-                .map(|(i, p)| ParticipantRow {
-                    strategy_discussion_id: sd.id,
-                    child_id: sd.child_id,
-                    position: i64::try_from(i).unwrap_or(i64::MAX),
-                    participant: p.clone(),
-                })
-        })
-        .collect();
-    insert_rows_with(c, m, v, &participants).await?;
-    let absent: Vec<AbsentAgencyRow> = s
-        .strategy_discussions
-        .iter()
-        .flat_map(|sd| {
-            sd.absent_agencies.iter().map(|a| AbsentAgencyRow {
-                strategy_discussion_id: sd.id,
-                child_id: sd.child_id,
-                absent: a.clone(),
-            })
-        })
-        .collect();
-    insert_rows_with(c, m, v, &absent).await?;
-    insert_rows_with(c, m, v, &s.section47s).await?;
-    insert_rows_with(c, m, v, &s.assessments).await?;
-    insert_rows_with(c, m, v, &s.plans).await?;
-    insert_rows_with(c, m, v, &s.conferences).await?;
-    insert_rows_with(c, m, v, &s.core_groups).await?;
-    insert_rows_with(c, m, v, &s.visits).await?;
-    insert_rows_with(c, m, v, &s.supervisions).await?;
-    let cases: Vec<SupervisionCaseRow> = s
-        .supervisions
-        .iter()
-        .flat_map(|sup| {
-            sup.cases.iter().map(|case| SupervisionCaseRow {
-                supervision_id: sup.id,
-                case: case.clone(),
-            })
-        })
-        .collect();
-    insert_rows_with(c, m, v, &cases).await?;
-    insert_rows_with(c, m, v, &s.practice_weeks).await?;
-    insert_rows_with(c, m, v, &s.case_file_audits).await?;
-    insert_rows_with(c, m, v, &s.actions).await?;
-    insert_rows_with(c, m, v, &s.plan_reviews).await?;
-    let progress: Vec<PlanReviewProgressRow> = s
-        .plan_reviews
-        .iter()
-        .flat_map(|rev| {
-            rev.progress.iter().map(|p| PlanReviewProgressRow {
-                plan_review_id: rev.id,
-                child_id: rev.child_id,
-                progress: p.clone(),
-            })
-        })
-        .collect();
-    insert_rows_with(c, m, v, &progress).await?;
-    insert_rows_with(c, m, v, &s.case_notes).await?;
-    insert_rows_with(c, m, v, &s.allocations).await?;
-    insert_rows_with(c, m, v, &s.child_flags).await?;
-    insert_rows_with(c, m, v, &s.specialist_involvements).await?;
-    insert_rows_with(c, m, v, &s.emergency_protections).await?;
+    macro_rules! each_kind {
+        ($($t:ty),*) => { $( insert_kind(c, B::MAX_PARAMS, v, <$t as Record>::of(s)).await?; )* };
+    }
+    domain::record_kinds!(write_order: each_kind);
     Ok(())
 }
 
@@ -496,16 +377,12 @@ pub(crate) async fn read_case_file<C: SqlConn>(
     else {
         return Ok(None);
     };
-    let mut s = RecordSet {
-        // Family: the people related to the child, and the households the child lived in.
-        relationships: select_where(
-            c,
-            "related_person_id = $1 OR person_id = $1 ORDER BY id",
-            child.to_value(),
-        )
-        .await?,
-        ..RecordSet::default()
-    };
+    let mut s = RecordSet::default();
+    macro_rules! each_kind {
+        ($($t:ty),*) => { $( read_kind::<$t, C>(c, child, &mut s).await?; )* };
+    }
+    domain::record_kinds!(each_kind);
+    // The child first, then the people related to the child.
     let mut people = vec![person];
     for rel in &s.relationships {
         for other in [rel.person_id, rel.related_person_id] {
@@ -515,122 +392,35 @@ pub(crate) async fn read_case_file<C: SqlConn>(
         }
     }
     s.people = people;
-    s.household_members = select_where(
-        c,
-        "household_id IN (SELECT household_id FROM household_member WHERE person_id = $1) ORDER BY household_id, person_id, from_date",
-        child.to_value(),
-    )
-    .await?;
-    s.households = select_where(
-        c,
-        "id IN (SELECT household_id FROM household_member WHERE person_id = $1) ORDER BY id",
-        child.to_value(),
-    )
-    .await?;
-    s.contacts = select_by_child(c, child).await?;
-    s.rag_changes = select_by_child(c, child).await?;
-    s.mash_enquiries = select_by_child(c, child).await?;
-    s.information_requests = select_by_child(c, child).await?;
-    s.referrals = select_by_child(c, child).await?;
-    s.early_help_episodes = select_by_child(c, child).await?;
-    let mut discussions: Vec<StrategyDiscussion> = select_by_child(c, child).await?;
-    let mut participants: Vec<ParticipantRow> = select_by_child(c, child).await?;
-    participants.sort_by_key(|p| p.position);
-    let absent: Vec<AbsentAgencyRow> = select_by_child(c, child).await?;
-    for sd in &mut discussions {
-        sd.participants = participants
-            .iter()
-            .filter(|p| p.strategy_discussion_id == sd.id)
-            .map(|p| p.participant.clone())
-            .collect();
-        sd.absent_agencies = absent
-            .iter()
-            .filter(|a| a.strategy_discussion_id == sd.id)
-            .map(|a| a.absent.clone())
-            .collect();
-    }
-    s.strategy_discussions = discussions;
-    s.section47s = select_by_child(c, child).await?;
-    s.conferences = select_by_child(c, child).await?;
-    s.assessments = select_by_child(c, child).await?;
-    s.plans = select_by_child(c, child).await?;
-    let mut reviews: Vec<PlanReview> = select_by_child(c, child).await?;
-    let progress: Vec<PlanReviewProgressRow> = select_by_child(c, child).await?;
-    for rev in &mut reviews {
-        rev.progress = progress
-            .iter()
-            .filter(|p| p.plan_review_id == rev.id)
-            .map(|p| p.progress.clone())
-            .collect();
-        rev.progress.sort_by_key(|p| p.action_id);
-    }
-    s.plan_reviews = reviews;
-    s.core_groups = select_by_child(c, child).await?;
-    s.visits = select_by_child(c, child).await?;
-    s.actions = select_by_child(c, child).await?;
-    let mut supervisions: Vec<Supervision> = select_where(
-        c,
-        "id IN (SELECT supervision_id FROM supervision_case WHERE child_id = $1) ORDER BY id",
-        child.to_value(),
-    )
-    .await?;
-    for sup in &mut supervisions {
-        let cases: Vec<SupervisionCaseRow> = select_where(
-            c,
-            "supervision_id = $1 ORDER BY child_id",
-            sup.id.to_value(),
-        )
-        .await?;
-        sup.cases = cases.into_iter().map(|r| r.case).collect();
-    }
-    s.supervisions = supervisions;
-    s.case_notes = select_by_child(c, child).await?;
-    s.allocations = select_by_child(c, child).await?;
-    s.child_flags = select_by_child(c, child).await?;
-    s.specialist_involvements = select_by_child(c, child).await?;
-    s.emergency_protections = select_by_child(c, child).await?;
-    s.case_file_audits = select_by_child(c, child).await?;
-    s.practice_weeks = select_where(
-        c,
-        "id IN (SELECT practice_week_id FROM case_file_audit WHERE child_id = $1) ORDER BY id",
-        child.to_value(),
-    )
-    .await?;
     Ok(Some(s))
 }
 
-/// The tables counted by [`Store::counts`], with the names [`RecordSet::counts`] uses.
-const COUNTED: &[(&str, &str)] = &[
-    ("teams", "team"),
-    ("users", "app_user"),
-    ("people", "person"),
-    ("households", "household"),
-    ("household members", "household_member"),
-    ("relationships", "relationship"),
-    ("contacts", "contact"),
-    ("RAG changes", "rag_change"),
-    ("MASH enquiries", "mash_enquiry"),
-    ("information requests", "information_request"),
-    ("referrals", "referral"),
-    ("early help episodes", "early_help_episode"),
-    ("strategy discussions", "strategy_discussion"),
-    ("section 47 enquiries", "section47"),
-    ("conferences", "conference"),
-    ("assessments", "assessment"),
-    ("plans", "plan"),
-    ("plan reviews", "plan_review"),
-    ("core groups", "core_group"),
-    ("visits", "visit"),
-    ("supervisions", "supervision"),
-    ("actions", "case_action"),
-    ("case notes", "case_note"),
-    ("allocations", "allocation"),
-    ("flags", "child_flag"),
-    ("specialist involvements", "specialist_involvement"),
-    ("emergency protections", "emergency_protection"),
-    ("practice weeks", "practice_week"),
-    ("case-file audits", "case_file_audit"),
-];
+/// The records of one kind in a child's case file ([`RecordTable::case_file_filter`]), with their parts.
+async fn read_kind<T: RecordTable, C: SqlConn>(
+    c: &mut C,
+    child: PersonId,
+    s: &mut RecordSet,
+) -> Result<(), StoreError> {
+    let Some(filter) = T::case_file_filter() else {
+        return Ok(());
+    };
+    let mut rows: Vec<T> = select_where(c, &filter, child.to_value()).await?;
+    if T::HAS_PARTS && !rows.is_empty() {
+        T::read_parts(c, child, &mut rows).await?;
+    }
+    *T::of_mut(s) = rows;
+    Ok(())
+}
+
+/// How many records of each kind of the registry the database holds, named as [`RecordSet::counts`] names them.
+async fn count_kinds<C: SqlConn>(c: &mut C) -> Result<RecordCounts, StoreError> {
+    let mut counts = Vec::new();
+    macro_rules! each_kind {
+        ($($t:ty),*) => { $( counts.push((<$t as Record>::COUNTED_AS, count(c, <$t as Table>::NAME).await?)); )* };
+    }
+    domain::record_kinds!(each_kind);
+    Ok(RecordCounts(counts))
+}
 
 async fn count<C: SqlConn>(c: &mut C, table: &str) -> Result<u64, StoreError> {
     let row = c
@@ -676,6 +466,7 @@ impl<B: Backend> Store for SqlStore<B> {
         &self,
         actor: &Actor,
         la: &LocalAuthority,
+        at: Timestamp,
     ) -> Result<(), StoreError> {
         let actor = actor.clone();
         let la = la.clone();
@@ -713,7 +504,7 @@ impl<B: Backend> Store for SqlStore<B> {
                     la: Some(la.code.clone()),
                     outcome: AuditOutcome::Allowed,
                 };
-                append_audit::<B>(c, &actor, datetime::now(), &[event]).await
+                append_audit::<B>(c, &actor, at, &[event]).await
             }
             .boxed()
         })
@@ -740,6 +531,7 @@ impl<B: Backend> Store for SqlStore<B> {
         actor: &Actor,
         user: &User,
         password_hash: Option<String>,
+        at: Timestamp,
     ) -> Result<(), StoreError> {
         let actor = actor.clone();
         let user = user.clone();
@@ -757,8 +549,8 @@ impl<B: Backend> Store for SqlStore<B> {
                         user.username
                     )));
                 }
-                insert_users(c, B::MAX_PARAMS, "INSERT INTO", std::slice::from_ref(&user)).await?;
-                append_audit::<B>(c, &actor, datetime::now(), &[user.created()]).await?;
+                insert_kind(c, B::MAX_PARAMS, "INSERT INTO", std::slice::from_ref(&user)).await?;
+                append_audit::<B>(c, &actor, at, user.created().as_slice()).await?;
                 if let Some(hash) = password_hash {
                     c.execute(
                         Sql::new("UPDATE app_user SET password_hash = $2 WHERE id = $1")
@@ -878,6 +670,7 @@ impl<B: Backend> Store for SqlStore<B> {
         &self,
         actor: &Actor,
         new: NewContact,
+        at: Timestamp,
     ) -> Result<Recorded<Contact>, StoreError> {
         let actor = actor.clone();
         self.write(move |c| {
@@ -886,7 +679,7 @@ impl<B: Backend> Store for SqlStore<B> {
                     .user_id
                     .map(|u| u.to_string())
                     .unwrap_or_else(|| actor.label.clone());
-                let now = datetime::now();
+                let now = at;
                 if let Some(key) = &new.idempotency_key {
                     // Claim the key first. A request with the same key still in flight (a retry racing the
                     // original after a crash, a double click) makes this wait for it; if that one committed,
@@ -932,10 +725,10 @@ impl<B: Backend> Store for SqlStore<B> {
                 let mut events = Vec::with_capacity(2);
                 if let Some(child) = &new.new_child {
                     insert_rows(c, B::MAX_PARAMS, std::slice::from_ref(child)).await?;
-                    events.push(child.created());
+                    events.extend(child.created());
                 }
                 insert_rows(c, B::MAX_PARAMS, std::slice::from_ref(&new.contact)).await?;
-                events.push(new.contact.created());
+                events.extend(new.contact.created());
                 append_audit::<B>(c, &actor, now, &events).await?;
                 Ok(Recorded {
                     record: new.contact,
@@ -973,10 +766,15 @@ impl<B: Backend> Store for SqlStore<B> {
         .await
     }
 
-    async fn insert_records(&self, actor: &Actor, set: RecordSet) -> Result<(), StoreError> {
+    async fn insert_records(
+        &self,
+        actor: &Actor,
+        set: RecordSet,
+        at: Timestamp,
+    ) -> Result<(), StoreError> {
         let actor = actor.clone();
         self.write_alone(move |c| {
-            async move { insert_record_set::<B>(c, &actor, datetime::now(), &set).await }.boxed()
+            async move { insert_record_set::<B>(c, &actor, at, &set).await }.boxed()
         })
         .await
     }
@@ -988,8 +786,9 @@ impl<B: Backend> Store for SqlStore<B> {
         la: LaCode,
         from: domain::datetime::Date,
         to: domain::datetime::Date,
+        at: Timestamp,
     ) -> Result<RecordSet, StoreError> {
-        self.audited_read(actor, move |c| {
+        self.audited_read(actor, at, move |c| {
             async move { census::census_records(c, action, la, from, to).await }.boxed()
         })
         .await
@@ -1024,12 +823,9 @@ impl<B: Backend> Store for SqlStore<B> {
     async fn counts(&self) -> Result<(RecordCounts, u64), StoreError> {
         self.read(|c| {
             async move {
-                let mut counts = Vec::with_capacity(COUNTED.len());
-                for (name, table) in COUNTED {
-                    counts.push((*name, count(c, table).await?));
-                }
+                let counts = count_kinds(c).await?;
                 let audit = count(c, "audit_log").await?;
-                Ok((RecordCounts(counts), audit))
+                Ok((counts, audit))
             }
             .boxed()
         })
@@ -1179,8 +975,9 @@ impl<B: Backend> Store for SqlStore<B> {
         actor: &Actor,
         child: PersonId,
         check: AccessCheck,
+        at: Timestamp,
     ) -> Result<Viewed<CaseFile>, StoreError> {
-        self.audited_read(actor, move |c| {
+        self.audited_read(actor, at, move |c| {
             async move { access::view_child(c, child, check).await }.boxed()
         })
         .await
@@ -1191,8 +988,9 @@ impl<B: Backend> Store for SqlStore<B> {
         actor: &Actor,
         id: ContactId,
         check: AccessCheck,
+        at: Timestamp,
     ) -> Result<Viewed<crate::Versioned<Contact>>, StoreError> {
-        self.audited_read(actor, move |c| {
+        self.audited_read(actor, at, move |c| {
             async move { access::view_contact(c, id, check).await }.boxed()
         })
         .await
@@ -1203,10 +1001,12 @@ impl<B: Backend> Store for SqlStore<B> {
         actor: &Actor,
         change: CaseChange,
         check: AccessCheck,
+        at: Timestamp,
     ) -> Result<Viewed<i64>, StoreError> {
         let actor = actor.clone();
         self.write(move |c| {
-            async move { front_door::save_case_change::<B>(c, &actor, change, check).await }.boxed()
+            async move { front_door::save_case_change::<B>(c, &actor, change, check, at).await }
+                .boxed()
         })
         .await
     }
@@ -1215,8 +1015,9 @@ impl<B: Backend> Store for SqlStore<B> {
         &self,
         actor: &Actor,
         query: WorklistQuery,
+        at: Timestamp,
     ) -> Result<Vec<WorklistRow>, StoreError> {
-        self.audited_read(actor, move |c| {
+        self.audited_read(actor, at, move |c| {
             async move { front_door::front_door_worklist(c, &query).await }.boxed()
         })
         .await
@@ -1226,8 +1027,9 @@ impl<B: Backend> Store for SqlStore<B> {
         &self,
         actor: &Actor,
         query: PartnerQueueQuery,
+        at: Timestamp,
     ) -> Result<Vec<PartnerRequestRow>, StoreError> {
-        self.audited_read(actor, move |c| {
+        self.audited_read(actor, at, move |c| {
             async move { front_door::partner_queue(c, &query).await }.boxed()
         })
         .await
@@ -1238,8 +1040,9 @@ impl<B: Backend> Store for SqlStore<B> {
         actor: &Actor,
         id: domain::ids::InformationRequestId,
         check: AccessCheck,
+        at: Timestamp,
     ) -> Result<Viewed<crate::Versioned<InformationRequest>>, StoreError> {
-        self.audited_read(actor, move |c| {
+        self.audited_read(actor, at, move |c| {
             async move { front_door::view_information_request(c, id, check).await }.boxed()
         })
         .await
@@ -1250,20 +1053,24 @@ impl<B: Backend> Store for SqlStore<B> {
         actor: &Actor,
         search: PersonSearch,
         rank: crate::RankCandidates,
+        at: Timestamp,
     ) -> Result<Vec<Person>, StoreError> {
         let index = self.search.clone();
-        self.audited_read(actor, move |c| {
+        self.audited_read(actor, at, move |c| {
             async move { access::search_people(c, &index, &search, rank).await }.boxed()
         })
         .await
     }
 
-    async fn record_audit(&self, actor: &Actor, events: Vec<AuditEvent>) -> Result<(), StoreError> {
+    async fn record_audit(
+        &self,
+        actor: &Actor,
+        events: Vec<AuditEvent>,
+        at: Timestamp,
+    ) -> Result<(), StoreError> {
         let actor = actor.clone();
-        self.write(move |c| {
-            async move { append_audit::<B>(c, &actor, datetime::now(), &events).await }.boxed()
-        })
-        .await
+        self.write(move |c| async move { append_audit::<B>(c, &actor, at, &events).await }.boxed())
+            .await
     }
 
     async fn audit_chain_page(
@@ -1346,12 +1153,20 @@ impl<B: Backend> Store for SqlStore<B> {
         supervision: Supervision,
         actions: Vec<Action>,
         check: crate::AccessCheckFactory,
+        at: Timestamp,
     ) -> Result<crate::Viewed<()>, StoreError> {
         let actor = actor.clone();
         self.write(move |c| {
             async move {
-                crate::supervision::save_supervision::<B>(c, &actor, supervision, actions, check)
-                    .await
+                crate::supervision::save_supervision::<B>(
+                    c,
+                    &actor,
+                    supervision,
+                    actions,
+                    check,
+                    at,
+                )
+                .await
             }
             .boxed()
         })
@@ -1363,8 +1178,9 @@ impl<B: Backend> Store for SqlStore<B> {
         actor: &Actor,
         user: UserId,
         check: crate::AccessCheckFactory,
+        at: Timestamp,
     ) -> Result<RecordSet, StoreError> {
-        self.audited_read(actor, move |c| {
+        self.audited_read(actor, at, move |c| {
             async move { crate::supervision::supervisions_of(c, user, check).await }.boxed()
         })
         .await
@@ -1381,8 +1197,9 @@ impl<B: Backend> Store for SqlStore<B> {
         &self,
         actor: &Actor,
         query: crate::CaseworkQuery,
+        at: Timestamp,
     ) -> Result<RecordSet, StoreError> {
-        self.audited_read(actor, move |c| {
+        self.audited_read(actor, at, move |c| {
             async move { crate::casework::casework_worklist(c, B::MAX_PARAMS, &query).await }
                 .boxed()
         })
@@ -1395,8 +1212,9 @@ impl<B: Backend> Store for SqlStore<B> {
         las: Vec<LaCode>,
         since: datetime::Date,
         today: datetime::Date,
+        at: Timestamp,
     ) -> Result<RecordSet, StoreError> {
-        self.audited_read(actor, move |c| {
+        self.audited_read(actor, at, move |c| {
             async move { crate::casework::caseloads(c, B::MAX_PARAMS, &las, since, today).await }
                 .boxed()
         })

@@ -17,7 +17,7 @@ use crate::audit_log::append_audit;
 use crate::error::StoreError;
 use crate::queries::{insert_set_rows, select_where, users_with_las};
 use crate::sql::{Backend, Sql, SqlConn, ToValue, Value};
-use crate::tables::{AuditedRecord, SupervisionCaseRow};
+use crate::tables::{RecordTable, SupervisionCaseRow};
 use crate::{AccessCheckFactory, AccessFacts, Viewed};
 
 fn child_event(
@@ -48,8 +48,8 @@ pub(crate) async fn save_supervision<B: Backend>(
     supervision: Supervision,
     mut actions: Vec<Action>,
     check: AccessCheckFactory,
+    now: domain::datetime::Timestamp,
 ) -> Result<Viewed<()>, StoreError> {
-    let now = domain::datetime::now();
     let mut facts: BTreeMap<PersonId, Option<AccessFacts>> = BTreeMap::new();
     let mut refused: Option<Viewed<()>> = None;
     let mut denied_events = Vec::new();
@@ -100,7 +100,7 @@ pub(crate) async fn save_supervision<B: Backend>(
             }
         }
     }
-    let mut events = vec![supervision.created()];
+    let mut events: Vec<AuditEvent> = supervision.created().into_iter().collect();
     for case in &supervision.cases {
         let la = facts
             .get(&case.child_id)
@@ -114,7 +114,7 @@ pub(crate) async fn save_supervision<B: Backend>(
             true,
         ));
     }
-    events.extend(actions.iter().map(AuditedRecord::created));
+    events.extend(actions.iter().filter_map(RecordTable::created));
     let set = RecordSet {
         supervisions: vec![supervision],
         actions,

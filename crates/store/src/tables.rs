@@ -2,6 +2,7 @@
 //! the conformance story all go through these, so a column added here is written and read everywhere.
 
 use std::borrow::Cow;
+use std::future::Future;
 
 use domain::audit::AuditEvent;
 use domain::codes::{Disability, RecordKind};
@@ -9,8 +10,9 @@ use domain::ids::PersonId;
 use domain::records::*;
 
 use crate::error::StoreError;
+use crate::queries::{insert_rows_with, insert_values, select_by_child, select_where};
 use crate::row::{RowExt, code_list_value};
-use crate::sql::{SqlRow, ToValue, Value};
+use crate::sql::{SqlConn, SqlRow, ToValue, Value};
 
 /// A record stored as one row of one table.
 pub trait Table: Sized + Send + Sync + 'static {
@@ -23,25 +25,63 @@ pub trait Table: Sized + Send + Sync + 'static {
     fn from_row<R: SqlRow + ?Sized>(r: &R) -> Result<Self, StoreError>;
 }
 
-/// A record whose creation is audited on its own (sub-rows such as participants are audited with their parent).
-pub trait AuditedRecord: Table {
-    const KIND: RecordKind;
-    fn created(&self) -> AuditEvent;
+/// A kind of record of the registry ([`domain::record_kinds!`]) as stored: the audit entry its creation leaves,
+/// how a child's case file selects it, and the rows of other tables that belong to it. Bulk writes, case changes,
+/// the case file and the counts iterate the registry and use this, so every kind is written, audited, read and
+/// counted alike; a kind added to the registry without it does not compile.
+pub trait RecordTable: Table + Record {
+    /// The entry creating this record leaves in the audit log; `None` for a kind not audited on its own
+    /// ([`Record::KIND`] is `None`).
+    fn created(&self) -> Option<AuditEvent>;
+
+    /// Which rows of this table a child's case file holds: a filter, `$1` being the child's id. By default the
+    /// rows whose [`Table::CHILD_COLUMN`] is the child; `None`: the case file holds none (or reads them itself).
+    fn case_file_filter() -> Option<Cow<'static, str>> {
+        Self::CHILD_COLUMN.map(|col| Cow::Owned(format!("{col} = $1 ORDER BY 1")))
+    }
+
+    /// Whether rows of other tables belong to these records ([`RecordTable::write_parts`]). A case change cannot
+    /// update such records one by one.
+    const HAS_PARTS: bool = false;
+
+    /// Write the rows of other tables that belong to `rows` (just written), with `verb` (`INSERT INTO` or the
+    /// back end's bulk verb).
+    fn write_parts<'a, C: SqlConn>(
+        c: &'a mut C,
+        max_params: usize,
+        verb: &'a str,
+        rows: &'a [Self],
+    ) -> impl Future<Output = Result<(), StoreError>> + Send + 'a {
+        let _ = (c, max_params, verb, rows);
+        std::future::ready(Ok(()))
+    }
+
+    /// Read back into `rows` (a child's case file) the rows of other tables that belong to them.
+    fn read_parts<'a, C: SqlConn>(
+        c: &'a mut C,
+        child: PersonId,
+        rows: &'a mut [Self],
+    ) -> impl Future<Output = Result<(), StoreError>> + Send + 'a {
+        let _ = (c, child, rows);
+        std::future::ready(Ok(()))
+    }
 }
 
 fn v<'a>(out: &mut Vec<Value<'a>>, x: impl ToValue<'a>) {
     out.push(x.to_value());
 }
 
-macro_rules! audited {
-    ($t:ty, $kind:expr, child = |$s:ident| $child:expr) => {
-        impl AuditedRecord for $t {
-            const KIND: RecordKind = $kind;
-            fn created(&self) -> AuditEvent {
+/// [`RecordTable`] for a kind audited as [`AuditEvent::created`] about the child `$child`, with any other items
+/// of the trait that differ from its defaults.
+macro_rules! record_table {
+    ($t:ty, child = |$s:ident| $child:expr $(; $($item:item)*)?) => {
+        impl RecordTable for $t {
+            fn created(&self) -> Option<AuditEvent> {
                 let $s = self;
                 let child: Option<PersonId> = $child;
-                AuditEvent::created($kind, $s.id, child, &$s.la)
+                Self::KIND.map(|kind| AuditEvent::created(kind, $s.id, child, &$s.la))
             }
+            $($($item)*)?
         }
     };
 }
@@ -67,7 +107,7 @@ impl Table for Team {
         })
     }
 }
-audited!(Team, RecordKind::Team, child = |_s| None);
+record_table!(Team, child = |_s| None);
 
 // --- people ----------------------------------------------------------------------------------------------------
 
@@ -162,10 +202,11 @@ impl Table for Person {
         })
     }
 }
-audited!(
-    Person,
-    RecordKind::Person,
-    child = |s| s.is_child.then_some(s.id)
+record_table!(Person, child = |s| s.is_child.then_some(s.id);
+    /// Read first, with the people related to the child (see `read_case_file`).
+    fn case_file_filter() -> Option<Cow<'static, str>> {
+        None
+    }
 );
 
 impl Table for Household {
@@ -203,7 +244,14 @@ impl Table for Household {
         })
     }
 }
-audited!(Household, RecordKind::Household, child = |_s| None);
+record_table!(Household, child = |_s| None;
+    /// The households the child lived in.
+    fn case_file_filter() -> Option<Cow<'static, str>> {
+        Some(Cow::Borrowed(
+            "id IN (SELECT household_id FROM household_member WHERE person_id = $1) ORDER BY id",
+        ))
+    }
+);
 
 impl Table for HouseholdMember {
     const NAME: &'static str = "household_member";
@@ -222,6 +270,20 @@ impl Table for HouseholdMember {
             from: r.req_date("from_date")?,
             to: r.date("to_date")?,
         })
+    }
+}
+
+/// Written with its household, and not audited on its own.
+impl RecordTable for HouseholdMember {
+    fn created(&self) -> Option<AuditEvent> {
+        None
+    }
+    /// Everyone who lived in the child's households.
+    fn case_file_filter() -> Option<Cow<'static, str>> {
+        Some(Cow::Borrowed(
+            "household_id IN (SELECT household_id FROM household_member WHERE person_id = $1) \
+             ORDER BY household_id, person_id, from_date",
+        ))
     }
 }
 
@@ -255,10 +317,11 @@ impl Table for Relationship {
         })
     }
 }
-audited!(
-    Relationship,
-    RecordKind::Relationship,
-    child = |s| Some(s.related_person_id)
+record_table!(Relationship, child = |s| Some(s.related_person_id);
+    /// The child's relationships either way round.
+    fn case_file_filter() -> Option<Cow<'static, str>> {
+        Some(Cow::Borrowed("related_person_id = $1 OR person_id = $1 ORDER BY id"))
+    }
 );
 
 // --- front door ------------------------------------------------------------------------------------------------
@@ -404,7 +467,7 @@ impl Table for Contact {
         })
     }
 }
-audited!(Contact, RecordKind::Contact, child = |s| Some(s.child_id));
+record_table!(Contact, child = |s| Some(s.child_id));
 
 impl Table for RagChange {
     const NAME: &'static str = "rag_change";
@@ -441,11 +504,7 @@ impl Table for RagChange {
         })
     }
 }
-audited!(
-    RagChange,
-    RecordKind::RagChange,
-    child = |s| Some(s.child_id)
-);
+record_table!(RagChange, child = |s| Some(s.child_id));
 
 impl Table for MashEnquiry {
     const NAME: &'static str = "mash_enquiry";
@@ -482,11 +541,7 @@ impl Table for MashEnquiry {
         })
     }
 }
-audited!(
-    MashEnquiry,
-    RecordKind::MashEnquiry,
-    child = |s| Some(s.child_id)
-);
+record_table!(MashEnquiry, child = |s| Some(s.child_id));
 
 impl Table for InformationRequest {
     const NAME: &'static str = "information_request";
@@ -538,11 +593,7 @@ impl Table for InformationRequest {
         })
     }
 }
-audited!(
-    InformationRequest,
-    RecordKind::InformationRequest,
-    child = |s| Some(s.child_id)
-);
+record_table!(InformationRequest, child = |s| Some(s.child_id));
 
 // --- casework --------------------------------------------------------------------------------------------------
 
@@ -596,7 +647,7 @@ impl Table for Referral {
         })
     }
 }
-audited!(Referral, RecordKind::Referral, child = |s| Some(s.child_id));
+record_table!(Referral, child = |s| Some(s.child_id));
 
 impl Table for EarlyHelpEpisode {
     const NAME: &'static str = "early_help_episode";
@@ -657,11 +708,7 @@ impl Table for EarlyHelpEpisode {
         })
     }
 }
-audited!(
-    EarlyHelpEpisode,
-    RecordKind::EarlyHelpEpisode,
-    child = |s| Some(s.child_id)
-);
+record_table!(EarlyHelpEpisode, child = |s| Some(s.child_id));
 
 impl Table for Assessment {
     const NAME: &'static str = "assessment";
@@ -746,11 +793,7 @@ impl Table for Assessment {
         })
     }
 }
-audited!(
-    Assessment,
-    RecordKind::Assessment,
-    child = |s| Some(s.child_id)
-);
+record_table!(Assessment, child = |s| Some(s.child_id));
 
 impl Table for Plan {
     const NAME: &'static str = "plan";
@@ -814,7 +857,7 @@ impl Table for Plan {
         })
     }
 }
-audited!(Plan, RecordKind::Plan, child = |s| Some(s.child_id));
+record_table!(Plan, child = |s| Some(s.child_id));
 
 impl Table for PlanReview {
     const NAME: &'static str = "plan_review";
@@ -840,10 +883,43 @@ impl Table for PlanReview {
         })
     }
 }
-audited!(
-    PlanReview,
-    RecordKind::PlanReview,
-    child = |s| Some(s.child_id)
+record_table!(PlanReview, child = |s| Some(s.child_id);
+    /// Its progress against each action.
+    const HAS_PARTS: bool = true;
+    async fn write_parts<C: SqlConn>(
+        c: &mut C,
+        max_params: usize,
+        verb: &str,
+        rows: &[Self],
+    ) -> Result<(), StoreError> {
+        let progress: Vec<PlanReviewProgressRow> = rows
+            .iter()
+            .flat_map(|rev| {
+                rev.progress.iter().map(|p| PlanReviewProgressRow {
+                    plan_review_id: rev.id,
+                    child_id: rev.child_id,
+                    progress: p.clone(),
+                })
+            })
+            .collect();
+        insert_rows_with(c, max_params, verb, &progress).await
+    }
+    async fn read_parts<C: SqlConn>(
+        c: &mut C,
+        child: PersonId,
+        rows: &mut [Self],
+    ) -> Result<(), StoreError> {
+        let progress: Vec<PlanReviewProgressRow> = select_by_child(c, child).await?;
+        for rev in rows {
+            rev.progress = progress
+                .iter()
+                .filter(|p| p.plan_review_id == rev.id)
+                .map(|p| p.progress.clone())
+                .collect();
+            rev.progress.sort_by_key(|p| p.action_id);
+        }
+        Ok(())
+    }
 );
 
 /// One row of a plan review's progress against an action.
@@ -917,11 +993,7 @@ impl Table for CoreGroup {
         })
     }
 }
-audited!(
-    CoreGroup,
-    RecordKind::CoreGroup,
-    child = |s| Some(s.child_id)
-);
+record_table!(CoreGroup, child = |s| Some(s.child_id));
 
 impl Table for Visit {
     const NAME: &'static str = "visit";
@@ -973,7 +1045,7 @@ impl Table for Visit {
         })
     }
 }
-audited!(Visit, RecordKind::Visit, child = |s| Some(s.child_id));
+record_table!(Visit, child = |s| Some(s.child_id));
 
 impl Table for Action {
     const NAME: &'static str = "case_action";
@@ -1042,7 +1114,7 @@ impl Table for Action {
         })
     }
 }
-audited!(Action, RecordKind::Action, child = |s| s.child_id);
+record_table!(Action, child = |s| s.child_id);
 
 impl Table for Supervision {
     const NAME: &'static str = "supervision";
@@ -1078,7 +1150,50 @@ impl Table for Supervision {
         })
     }
 }
-audited!(Supervision, RecordKind::Supervision, child = |_s| None);
+record_table!(Supervision, child = |_s| None;
+    /// The supervisions that discussed the child.
+    fn case_file_filter() -> Option<Cow<'static, str>> {
+        Some(Cow::Borrowed(
+            "id IN (SELECT supervision_id FROM supervision_case WHERE child_id = $1) ORDER BY id",
+        ))
+    }
+    /// The cases it discussed.
+    const HAS_PARTS: bool = true;
+    async fn write_parts<C: SqlConn>(
+        c: &mut C,
+        max_params: usize,
+        verb: &str,
+        rows: &[Self],
+    ) -> Result<(), StoreError> {
+        let cases: Vec<SupervisionCaseRow> = rows
+            .iter()
+            .flat_map(|sup| {
+                sup.cases.iter().map(|case| SupervisionCaseRow {
+                    supervision_id: sup.id,
+                    case: case.clone(),
+                })
+            })
+            .collect();
+        insert_rows_with(c, max_params, verb, &cases).await
+    }
+    /// Every case a supervision discussed, not only the child's.
+    async fn read_parts<C: SqlConn>(
+        c: &mut C,
+        _child: PersonId,
+        rows: &mut [Self],
+    ) -> Result<(), StoreError> {
+        for sup in rows {
+            let cases: Vec<SupervisionCaseRow> = select_where(
+                c,
+                "supervision_id = $1 ORDER BY child_id",
+                sup.id.to_value(),
+            )
+            .await?;
+            sup.cases = cases.into_iter().map(|r| r.case).collect();
+        }
+        Ok(())
+    }
+);
 
 /// One case discussed in a supervision.
 pub struct SupervisionCaseRow {
@@ -1133,7 +1248,7 @@ impl Table for CaseNote {
         })
     }
 }
-audited!(CaseNote, RecordKind::CaseNote, child = |s| Some(s.child_id));
+record_table!(CaseNote, child = |s| Some(s.child_id));
 
 impl Table for Allocation {
     const NAME: &'static str = "allocation";
@@ -1167,11 +1282,7 @@ impl Table for Allocation {
         })
     }
 }
-audited!(
-    Allocation,
-    RecordKind::Allocation,
-    child = |s| Some(s.child_id)
-);
+record_table!(Allocation, child = |s| Some(s.child_id));
 
 impl Table for ChildFlag {
     const NAME: &'static str = "child_flag";
@@ -1205,11 +1316,7 @@ impl Table for ChildFlag {
         })
     }
 }
-audited!(
-    ChildFlag,
-    RecordKind::ChildFlag,
-    child = |s| Some(s.child_id)
-);
+record_table!(ChildFlag, child = |s| Some(s.child_id));
 
 impl Table for SpecialistInvolvement {
     const NAME: &'static str = "specialist_involvement";
@@ -1246,11 +1353,7 @@ impl Table for SpecialistInvolvement {
         })
     }
 }
-audited!(
-    SpecialistInvolvement,
-    RecordKind::SpecialistInvolvement,
-    child = |s| Some(s.child_id)
-);
+record_table!(SpecialistInvolvement, child = |s| Some(s.child_id));
 
 // --- protection ------------------------------------------------------------------------------------------------
 
@@ -1306,10 +1409,64 @@ impl Table for StrategyDiscussion {
         })
     }
 }
-audited!(
-    StrategyDiscussion,
-    RecordKind::StrategyDiscussion,
-    child = |s| Some(s.child_id)
+record_table!(StrategyDiscussion, child = |s| Some(s.child_id);
+    /// Its participants and the agencies absent.
+    const HAS_PARTS: bool = true;
+    async fn write_parts<C: SqlConn>(
+        c: &mut C,
+        max_params: usize,
+        verb: &str,
+        rows: &[Self],
+    ) -> Result<(), StoreError> {
+        let participants: Vec<ParticipantRow> = rows
+            .iter()
+            .flat_map(|sd| {
+                sd.participants
+                    .iter()
+                    .enumerate()
+                    .map(|(i, p)| ParticipantRow {
+                        strategy_discussion_id: sd.id,
+                        child_id: sd.child_id,
+                        position: i64::try_from(i).unwrap_or(i64::MAX),
+                        participant: p.clone(),
+                    })
+            })
+            .collect();
+        insert_rows_with(c, max_params, verb, &participants).await?;
+        let absent: Vec<AbsentAgencyRow> = rows
+            .iter()
+            .flat_map(|sd| {
+                sd.absent_agencies.iter().map(|a| AbsentAgencyRow {
+                    strategy_discussion_id: sd.id,
+                    child_id: sd.child_id,
+                    absent: a.clone(),
+                })
+            })
+            .collect();
+        insert_rows_with(c, max_params, verb, &absent).await
+    }
+    async fn read_parts<C: SqlConn>(
+        c: &mut C,
+        child: PersonId,
+        rows: &mut [Self],
+    ) -> Result<(), StoreError> {
+        let mut participants: Vec<ParticipantRow> = select_by_child(c, child).await?;
+        participants.sort_by_key(|p| p.position);
+        let absent: Vec<AbsentAgencyRow> = select_by_child(c, child).await?;
+        for sd in rows {
+            sd.participants = participants
+                .iter()
+                .filter(|p| p.strategy_discussion_id == sd.id)
+                .map(|p| p.participant.clone())
+                .collect();
+            sd.absent_agencies = absent
+                .iter()
+                .filter(|a| a.strategy_discussion_id == sd.id)
+                .map(|a| a.absent.clone())
+                .collect();
+        }
+        Ok(())
+    }
 );
 
 /// A participant row of a strategy discussion (its position keeps the order they were recorded in).
@@ -1425,11 +1582,7 @@ impl Table for Section47 {
         })
     }
 }
-audited!(
-    Section47,
-    RecordKind::Section47,
-    child = |s| Some(s.child_id)
-);
+record_table!(Section47, child = |s| Some(s.child_id));
 
 impl Table for Conference {
     const NAME: &'static str = "conference";
@@ -1478,11 +1631,7 @@ impl Table for Conference {
         })
     }
 }
-audited!(
-    Conference,
-    RecordKind::Conference,
-    child = |s| Some(s.child_id)
-);
+record_table!(Conference, child = |s| Some(s.child_id));
 
 impl Table for EmergencyProtection {
     const NAME: &'static str = "emergency_protection";
@@ -1507,11 +1656,7 @@ impl Table for EmergencyProtection {
         })
     }
 }
-audited!(
-    EmergencyProtection,
-    RecordKind::EmergencyProtection,
-    child = |s| Some(s.child_id)
-);
+record_table!(EmergencyProtection, child = |s| Some(s.child_id));
 
 // --- quality ---------------------------------------------------------------------------------------------------
 
@@ -1551,7 +1696,14 @@ impl Table for PracticeWeek {
         })
     }
 }
-audited!(PracticeWeek, RecordKind::PracticeWeek, child = |_s| None);
+record_table!(PracticeWeek, child = |_s| None;
+    /// The practice weeks in which the child's case file was audited.
+    fn case_file_filter() -> Option<Cow<'static, str>> {
+        Some(Cow::Borrowed(
+            "id IN (SELECT practice_week_id FROM case_file_audit WHERE child_id = $1) ORDER BY id",
+        ))
+    }
+);
 
 impl Table for CaseFileAudit {
     const NAME: &'static str = "case_file_audit";
@@ -1606,11 +1758,7 @@ impl Table for CaseFileAudit {
         })
     }
 }
-audited!(
-    CaseFileAudit,
-    RecordKind::CaseFileAudit,
-    child = |s| Some(s.child_id)
-);
+record_table!(CaseFileAudit, child = |s| Some(s.child_id));
 
 // --- users -----------------------------------------------------------------------------------------------------
 
@@ -1653,16 +1801,35 @@ impl Table for domain::records::User {
     }
 }
 
-impl AuditedRecord for domain::records::User {
-    const KIND: RecordKind = RecordKind::User;
-    fn created(&self) -> AuditEvent {
-        AuditEvent {
+impl RecordTable for domain::records::User {
+    fn created(&self) -> Option<AuditEvent> {
+        Some(AuditEvent {
             action: domain::codes::AuditAction::Create,
             record_kind: RecordKind::User,
             record_id: Some(self.id.uuid()),
             child_id: None,
             la: self.las.first().cloned(),
             outcome: domain::codes::AuditOutcome::Allowed,
-        }
+        })
+    }
+
+    /// The LAs the user works for (`user_la`).
+    const HAS_PARTS: bool = true;
+    async fn write_parts<C: SqlConn>(
+        c: &mut C,
+        max_params: usize,
+        verb: &str,
+        rows: &[Self],
+    ) -> Result<(), StoreError> {
+        let las: Vec<Vec<Value<'_>>> = rows
+            .iter()
+            .flat_map(|u| {
+                u.las
+                    .iter()
+                    .map(move |la| vec![u.id.to_value(), la.to_value()])
+            })
+            .collect();
+        let columns = ["user_id", "la"];
+        insert_values(c, max_params, verb, "user_la", &columns, las.into_iter()).await
     }
 }

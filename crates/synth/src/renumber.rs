@@ -80,159 +80,167 @@ pub(crate) fn renumber(s: &mut RecordSet, seq: &mut IdSequence) {
         ids: HashMap::new(),
         seq,
     };
-    // Define, in write order (teams and users come from the organisation and are not in batches).
-    s.people.iter_mut().for_each(|r| m.define(&mut r.id));
-    s.households.iter_mut().for_each(|r| m.define(&mut r.id));
-    s.relationships.iter_mut().for_each(|r| m.define(&mut r.id));
-    s.contacts.iter_mut().for_each(|r| m.define(&mut r.id));
-    s.rag_changes.iter_mut().for_each(|r| m.define(&mut r.id));
-    s.mash_enquiries
-        .iter_mut()
-        .for_each(|r| m.define(&mut r.id));
-    s.information_requests
-        .iter_mut()
-        .for_each(|r| m.define(&mut r.id));
-    s.referrals.iter_mut().for_each(|r| m.define(&mut r.id));
-    s.early_help_episodes
-        .iter_mut()
-        .for_each(|r| m.define(&mut r.id));
-    s.strategy_discussions
-        .iter_mut()
-        .for_each(|r| m.define(&mut r.id));
-    s.section47s.iter_mut().for_each(|r| m.define(&mut r.id));
-    s.assessments.iter_mut().for_each(|r| m.define(&mut r.id));
-    s.plans.iter_mut().for_each(|r| m.define(&mut r.id));
-    s.conferences.iter_mut().for_each(|r| m.define(&mut r.id));
-    s.core_groups.iter_mut().for_each(|r| m.define(&mut r.id));
-    s.visits.iter_mut().for_each(|r| m.define(&mut r.id));
-    s.supervisions.iter_mut().for_each(|r| m.define(&mut r.id));
-    s.practice_weeks
-        .iter_mut()
-        .for_each(|r| m.define(&mut r.id));
-    s.case_file_audits
-        .iter_mut()
-        .for_each(|r| m.define(&mut r.id));
-    s.actions.iter_mut().for_each(|r| m.define(&mut r.id));
-    s.plan_reviews.iter_mut().for_each(|r| m.define(&mut r.id));
-    s.case_notes.iter_mut().for_each(|r| m.define(&mut r.id));
-    s.allocations.iter_mut().for_each(|r| m.define(&mut r.id));
-    s.child_flags.iter_mut().for_each(|r| m.define(&mut r.id));
-    s.specialist_involvements
-        .iter_mut()
-        .for_each(|r| m.define(&mut r.id));
-    s.emergency_protections
-        .iter_mut()
-        .for_each(|r| m.define(&mut r.id));
+    // Define, in write order; then refer.
+    macro_rules! define_each {
+        ($($t:ty),*) => { $( <$t as Record>::of_mut(s).iter_mut().for_each(|r| r.define(&mut m)); )* };
+    }
+    domain::record_kinds!(write_order: define_each);
+    macro_rules! refer_each {
+        ($($t:ty),*) => { $( <$t as Record>::of_mut(s).iter_mut().for_each(|r| r.refer(&m)); )* };
+    }
+    domain::record_kinds!(refer_each);
+}
 
-    // Refer.
-    for r in &mut s.household_members {
-        m.refer(&mut r.household_id);
-        m.refer(&mut r.person_id);
-    }
-    for r in &mut s.relationships {
-        m.refer(&mut r.person_id);
-        m.refer(&mut r.related_person_id);
-    }
-    for r in &mut s.contacts {
-        m.refer(&mut r.child_id);
-        m.refer_opt(&mut r.sibling_group);
-    }
-    for r in &mut s.rag_changes {
-        m.refer(&mut r.contact_id);
-        m.refer(&mut r.child_id);
-    }
-    for r in &mut s.mash_enquiries {
-        m.refer(&mut r.contact_id);
-        m.refer(&mut r.child_id);
-    }
-    for r in &mut s.information_requests {
-        m.refer(&mut r.mash_enquiry_id);
-        m.refer(&mut r.contact_id);
-        m.refer(&mut r.child_id);
-    }
-    for r in &mut s.referrals {
-        m.refer(&mut r.child_id);
-        m.refer_opt(&mut r.contact_id);
-    }
-    for r in &mut s.early_help_episodes {
-        m.refer(&mut r.child_id);
-        m.refer_opt(&mut r.contact_id);
-        m.refer_opt(&mut r.stepped_down_from);
-        m.refer_opt(&mut r.stepped_up_to);
-    }
-    for r in &mut s.strategy_discussions {
-        m.refer(&mut r.child_id);
-        m.refer_opt(&mut r.referral_id);
-        m.refer_opt(&mut r.contact_id);
-        m.refer_opt(&mut r.review_of);
-    }
-    for r in &mut s.section47s {
-        m.refer(&mut r.child_id);
-        m.refer(&mut r.referral_id);
-        m.refer(&mut r.strategy_discussion_id);
-    }
-    for r in &mut s.assessments {
-        m.refer(&mut r.child_id);
-        m.refer(&mut r.referral_id);
-    }
-    for r in &mut s.plans {
-        m.refer(&mut r.child_id);
-        m.refer(&mut r.referral_id);
-    }
-    for r in &mut s.conferences {
-        m.refer(&mut r.child_id);
-        m.refer_opt(&mut r.section47_id);
-        m.refer_opt(&mut r.plan_id);
-    }
-    for r in &mut s.core_groups {
-        m.refer(&mut r.child_id);
-        m.refer(&mut r.plan_id);
-    }
-    for r in &mut s.visits {
-        m.refer(&mut r.child_id);
-        m.refer_opt(&mut r.plan_id);
-    }
-    for r in &mut s.supervisions {
-        for c in &mut r.cases {
-            m.refer(&mut c.child_id);
+/// How a kind of record is renumbered: its own id, and its references to other records. Every kind of the
+/// registry must say.
+trait Renumbered: Record {
+    /// Give the record's own id its new value.
+    fn define(&mut self, m: &mut Map<'_>);
+    /// Point the record's references at the new ids.
+    fn refer(&mut self, m: &Map<'_>);
+}
+
+/// [`Renumbered`] for a kind with an `id`, whose references `refer` updates.
+macro_rules! renumbered {
+    ($t:ty, |$r:ident, $m:ident| $refer:block) => {
+        impl Renumbered for $t {
+            fn define(&mut self, m: &mut Map<'_>) {
+                m.define(&mut self.id);
+            }
+            fn refer(&mut self, $m: &Map<'_>) {
+                let $r = self;
+                $refer
+            }
         }
-    }
-    for r in &mut s.case_file_audits {
-        m.refer(&mut r.child_id);
-        m.refer_opt(&mut r.practice_week_id);
-    }
-    for r in &mut s.actions {
-        m.refer_opt(&mut r.child_id);
-        match &mut r.parent {
-            ActionParent::StrategyDiscussion(id) => m.refer(id),
-            ActionParent::Plan(id) => m.refer(id),
-            ActionParent::Supervision(id) => m.refer(id),
-            ActionParent::CaseFileAudit(id) => m.refer(id),
-        }
-    }
-    for r in &mut s.plan_reviews {
-        m.refer(&mut r.child_id);
-        m.refer(&mut r.plan_id);
-        for p in &mut r.progress {
-            m.refer(&mut p.action_id);
-        }
-    }
-    for r in &mut s.case_notes {
-        m.refer(&mut r.child_id);
-    }
-    for r in &mut s.allocations {
-        m.refer(&mut r.child_id);
-    }
-    for r in &mut s.child_flags {
-        m.refer(&mut r.child_id);
-    }
-    for r in &mut s.specialist_involvements {
-        m.refer(&mut r.child_id);
-    }
-    for r in &mut s.emergency_protections {
-        m.refer(&mut r.child_id);
+    };
+}
+
+/// Teams and users come from the organisation, not from batches, and keep their ids.
+impl Renumbered for Team {
+    fn define(&mut self, _: &mut Map<'_>) {}
+    fn refer(&mut self, _: &Map<'_>) {}
+}
+
+impl Renumbered for User {
+    fn define(&mut self, _: &mut Map<'_>) {}
+    fn refer(&mut self, _: &Map<'_>) {}
+}
+
+/// A household member has no id of its own.
+impl Renumbered for HouseholdMember {
+    fn define(&mut self, _: &mut Map<'_>) {}
+    fn refer(&mut self, m: &Map<'_>) {
+        m.refer(&mut self.household_id);
+        m.refer(&mut self.person_id);
     }
 }
+
+renumbered!(Person, |_r, _m| {});
+renumbered!(Household, |_r, _m| {});
+renumbered!(PracticeWeek, |_r, _m| {});
+renumbered!(Relationship, |r, m| {
+    m.refer(&mut r.person_id);
+    m.refer(&mut r.related_person_id);
+});
+renumbered!(Contact, |r, m| {
+    m.refer(&mut r.child_id);
+    m.refer_opt(&mut r.sibling_group);
+});
+renumbered!(RagChange, |r, m| {
+    m.refer(&mut r.contact_id);
+    m.refer(&mut r.child_id);
+});
+renumbered!(MashEnquiry, |r, m| {
+    m.refer(&mut r.contact_id);
+    m.refer(&mut r.child_id);
+});
+renumbered!(InformationRequest, |r, m| {
+    m.refer(&mut r.mash_enquiry_id);
+    m.refer(&mut r.contact_id);
+    m.refer(&mut r.child_id);
+});
+renumbered!(Referral, |r, m| {
+    m.refer(&mut r.child_id);
+    m.refer_opt(&mut r.contact_id);
+});
+renumbered!(EarlyHelpEpisode, |r, m| {
+    m.refer(&mut r.child_id);
+    m.refer_opt(&mut r.contact_id);
+    m.refer_opt(&mut r.stepped_down_from);
+    m.refer_opt(&mut r.stepped_up_to);
+});
+renumbered!(StrategyDiscussion, |r, m| {
+    m.refer(&mut r.child_id);
+    m.refer_opt(&mut r.referral_id);
+    m.refer_opt(&mut r.contact_id);
+    m.refer_opt(&mut r.review_of);
+});
+renumbered!(Section47, |r, m| {
+    m.refer(&mut r.child_id);
+    m.refer(&mut r.referral_id);
+    m.refer(&mut r.strategy_discussion_id);
+});
+renumbered!(Assessment, |r, m| {
+    m.refer(&mut r.child_id);
+    m.refer(&mut r.referral_id);
+});
+renumbered!(Plan, |r, m| {
+    m.refer(&mut r.child_id);
+    m.refer(&mut r.referral_id);
+});
+renumbered!(Conference, |r, m| {
+    m.refer(&mut r.child_id);
+    m.refer_opt(&mut r.section47_id);
+    m.refer_opt(&mut r.plan_id);
+});
+renumbered!(CoreGroup, |r, m| {
+    m.refer(&mut r.child_id);
+    m.refer(&mut r.plan_id);
+});
+renumbered!(Visit, |r, m| {
+    m.refer(&mut r.child_id);
+    m.refer_opt(&mut r.plan_id);
+});
+renumbered!(Supervision, |r, m| {
+    for c in &mut r.cases {
+        m.refer(&mut c.child_id);
+    }
+});
+renumbered!(CaseFileAudit, |r, m| {
+    m.refer(&mut r.child_id);
+    m.refer_opt(&mut r.practice_week_id);
+});
+renumbered!(Action, |r, m| {
+    m.refer_opt(&mut r.child_id);
+    match &mut r.parent {
+        ActionParent::StrategyDiscussion(id) => m.refer(id),
+        ActionParent::Plan(id) => m.refer(id),
+        ActionParent::Supervision(id) => m.refer(id),
+        ActionParent::CaseFileAudit(id) => m.refer(id),
+    }
+});
+renumbered!(PlanReview, |r, m| {
+    m.refer(&mut r.child_id);
+    m.refer(&mut r.plan_id);
+    for p in &mut r.progress {
+        m.refer(&mut p.action_id);
+    }
+});
+renumbered!(CaseNote, |r, m| {
+    m.refer(&mut r.child_id);
+});
+renumbered!(Allocation, |r, m| {
+    m.refer(&mut r.child_id);
+});
+renumbered!(ChildFlag, |r, m| {
+    m.refer(&mut r.child_id);
+});
+renumbered!(SpecialistInvolvement, |r, m| {
+    m.refer(&mut r.child_id);
+});
+renumbered!(EmergencyProtection, |r, m| {
+    m.refer(&mut r.child_id);
+});
 
 #[cfg(test)]
 mod tests {

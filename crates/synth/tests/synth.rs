@@ -407,38 +407,20 @@ fn every_record_belongs_to_a_configured_la() {
     let f = fixture();
     let las: BTreeSet<_> = f.config.las.iter().cloned().collect();
     let a = &f.all;
-    let all_las = a
-        .teams
-        .iter()
-        .map(|x| &x.la)
-        .chain(a.people.iter().map(|x| &x.la))
-        .chain(a.households.iter().map(|x| &x.la))
-        .chain(a.relationships.iter().map(|x| &x.la))
-        .chain(a.contacts.iter().map(|x| &x.la))
-        .chain(a.rag_changes.iter().map(|x| &x.la))
-        .chain(a.mash_enquiries.iter().map(|x| &x.la))
-        .chain(a.information_requests.iter().map(|x| &x.la))
-        .chain(a.referrals.iter().map(|x| &x.la))
-        .chain(a.early_help_episodes.iter().map(|x| &x.la))
-        .chain(a.strategy_discussions.iter().map(|x| &x.la))
-        .chain(a.section47s.iter().map(|x| &x.la))
-        .chain(a.conferences.iter().map(|x| &x.la))
-        .chain(a.assessments.iter().map(|x| &x.la))
-        .chain(a.plans.iter().map(|x| &x.la))
-        .chain(a.plan_reviews.iter().map(|x| &x.la))
-        .chain(a.core_groups.iter().map(|x| &x.la))
-        .chain(a.visits.iter().map(|x| &x.la))
-        .chain(a.supervisions.iter().map(|x| &x.la))
-        .chain(a.actions.iter().map(|x| &x.la))
-        .chain(a.case_notes.iter().map(|x| &x.la))
-        .chain(a.allocations.iter().map(|x| &x.la))
-        .chain(a.child_flags.iter().map(|x| &x.la))
-        .chain(a.specialist_involvements.iter().map(|x| &x.la))
-        .chain(a.emergency_protections.iter().map(|x| &x.la))
-        .chain(a.practice_weeks.iter().map(|x| &x.la))
-        .chain(a.case_file_audits.iter().map(|x| &x.la))
-        .chain(a.users.iter().flat_map(|u| u.las.iter()));
-    for la in all_las {
+    // Every record of every kind of the registry: its `la`, or a user's `las`.
+    let mut all_las: Vec<LaCode> = Vec::new();
+    macro_rules! each_kind {
+        ($($t:ty),*) => { $(
+            for r in <$t as domain::records::Record>::of(a) {
+                let v = serde_json::to_value(r).unwrap();
+                let named = v.get("la").into_iter().chain(v.get("las").and_then(|l| l.as_array()).into_iter().flatten());
+                all_las.extend(named.map(|la| serde_json::from_value::<LaCode>(la.clone()).unwrap()));
+            }
+        )* };
+    }
+    domain::record_kinds!(each_kind);
+    assert!(!all_las.is_empty());
+    for la in &all_las {
         assert!(las.contains(la), "{la}");
     }
     // Records about a child carry the child's LA.

@@ -138,11 +138,24 @@ impl WebError {
     }
 }
 
+/// An error and each of its causes, one per line, for the log (zero-to-production's `error_chain_fmt`). Never
+/// sent to the client.
+pub(crate) fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut out = e.to_string();
+    let mut cause = e.source();
+    while let Some(c) = cause {
+        out.push_str("\nCaused by:\n\t");
+        out.push_str(&c.to_string());
+        cause = c.source();
+    }
+    out
+}
+
 impl IntoResponse for WebError {
     fn into_response(self) -> Response {
         match &self {
-            WebError::Service(ServiceError::Internal(m)) => {
-                tracing::error!(error = %m, "internal error")
+            WebError::Service(e @ ServiceError::Internal(_)) => {
+                tracing::error!(error = %error_chain(e), "internal error")
             }
             WebError::Service(ServiceError::Unavailable(m)) => {
                 tracing::warn!(error = %m, "database unavailable")
@@ -168,6 +181,8 @@ impl IntoResponse for WebError {
 
 #[cfg(test)]
 mod tests {
+    #![allow(clippy::unwrap_used)]
+
     use super::*;
 
     fn status(e: WebError) -> u16 {
@@ -191,6 +206,45 @@ mod tests {
             status(ServiceError::Internal("secret detail".into()).into()),
             500
         );
+    }
+
+    /// A writer the test's log goes to.
+    #[derive(Clone, Default)]
+    struct Captured(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+    impl std::io::Write for Captured {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[tokio::test]
+    async fn an_internal_error_is_logged_with_its_causes_and_none_is_sent() {
+        let cause = std::io::Error::other("disk sector 7 unreadable");
+        let error = WebError::from(ServiceError::internal("reading table contact", cause));
+        let log = Captured::default();
+        let writer = log.clone();
+        let subscriber = tracing_subscriber::fmt()
+            .with_writer(move || writer.clone())
+            .with_ansi(false)
+            .finish();
+        let response = tracing::subscriber::with_default(subscriber, || error.into_response());
+        let logged = String::from_utf8(log.0.lock().unwrap().clone()).unwrap();
+        assert!(logged.contains("internal error"), "{logged}");
+        assert!(logged.contains("reading table contact"), "{logged}");
+        assert!(logged.contains("disk sector 7 unreadable"), "{logged}");
+        assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
+        let body = axum::body::to_bytes(response.into_body(), usize::MAX)
+            .await
+            .unwrap();
+        let body = String::from_utf8(body.to_vec()).unwrap();
+        assert!(body.contains("Something went wrong"), "{body}");
+        assert!(!body.contains("sector 7"), "{body}");
+        assert!(!body.contains("table contact"), "{body}");
     }
 
     #[test]

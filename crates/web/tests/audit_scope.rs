@@ -80,6 +80,7 @@ impl<S: Store> TestApp<S> {
                     people: vec![c],
                     ..RecordSet::default()
                 },
+                domain::datetime::now(),
             )
             .await
             .unwrap();

@@ -106,6 +106,7 @@ async fn story<S: Store>(db: TestDb<S>) -> String {
                 plans: vec![plan.clone()],
                 ..RecordSet::default()
             },
+            domain::datetime::now(),
         )
         .await
         .unwrap();
@@ -291,6 +292,7 @@ async fn story<S: Store>(db: TestDb<S>) -> String {
                 seen_record: None,
             },
             Box::new(|_| Decision::Allow),
+            domain::datetime::now(),
         )
         .await
         .unwrap();

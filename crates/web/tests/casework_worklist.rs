@@ -489,7 +489,11 @@ async fn world<S: Store>(services: &Services<S>) -> World {
         set.people.push(c.child);
         set.referrals.push(c.referral);
     }
-    services.store().insert_records(&system, set).await.unwrap();
+    services
+        .store()
+        .insert_records(&system, set, domain::datetime::now())
+        .await
+        .unwrap();
     services
         .store()
         .restrict_person(&system, ids.dan, Some(vec![manager.id]), services.now())

@@ -154,6 +154,7 @@ async fn bounds_story<S: Store>(store: S) {
                 people: vec![child],
                 ..RecordSet::default()
             },
+            domain::datetime::now(),
         )
         .await
         .unwrap();

@@ -509,7 +509,11 @@ async fn world<S: Store>(services: &Services<S>) -> World {
         set.mash_enquiries.push(enquiry);
         set.information_requests.push(request);
     }
-    services.store().insert_records(&system, set).await.unwrap();
+    services
+        .store()
+        .insert_records(&system, set, domain::datetime::now())
+        .await
+        .unwrap();
     children.insert(Target::Missing, PersonId::new());
     contacts.insert(Target::Missing, ContactId::new());
     requests.insert(Target::Missing, InformationRequestId::new());

@@ -106,6 +106,7 @@ async fn story<S: Store>(db: TestDb<S>) -> String {
                 people: vec![maya.clone(), noah.clone(), other.clone()],
                 ..RecordSet::default()
             },
+            domain::datetime::now(),
         )
         .await
         .unwrap();
@@ -410,7 +411,10 @@ async fn story<S: Store>(db: TestDb<S>) -> String {
         .unwrap();
     la213.settings.clocks.cin_visit_every_wd = 5;
     la213.settings.clocks.cp_visit_every_wd = 3;
-    store.save_local_authority(&system, &la213).await.unwrap();
+    store
+        .save_local_authority(&system, &la213, domain::datetime::now())
+        .await
+        .unwrap();
     // A server started after the change (settings are cached for a few seconds) on Tuesday 9 September.
     let later = app
         .spawn_another(Clock::Fixed(t("2025-09-09T10:00:00Z")))

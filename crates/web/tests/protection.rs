@@ -73,6 +73,7 @@ async fn child<S: Store>(store: &S, la: &str, name: &str, referral_date: Option<
                 referrals,
                 ..RecordSet::default()
             },
+            domain::datetime::now(),
         )
         .await
         .unwrap();

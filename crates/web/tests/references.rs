@@ -211,6 +211,7 @@ async fn fixture<S: Store>(app: &TestApp<S>) -> Fixture {
                 conferences: vec![conference.clone()],
                 ..RecordSet::default()
             },
+            domain::datetime::now(),
         )
         .await
         .unwrap();

@@ -43,7 +43,7 @@ async fn returns<S: Store>(db: TestDb<S>) {
     app.ensure_las(&["207", "213"]).await;
     let (records, _) = store_tests::fixture::journey();
     app.store()
-        .insert_records(&Actor::system("test"), records)
+        .insert_records(&Actor::system("test"), records, domain::datetime::now())
         .await
         .unwrap();
     let leader = app.with_user("leader", Role::SeniorLeader, &["213"]).await;

@@ -471,6 +471,7 @@ impl<S: Store> World<S> {
                     referrals,
                     ..RecordSet::default()
                 },
+                domain::datetime::now(),
             )
             .await
             .unwrap();
@@ -492,6 +493,7 @@ impl<S: Store> World<S> {
                     contacts: vec![contact],
                     ..RecordSet::default()
                 },
+                domain::datetime::now(),
             )
             .await
             .unwrap();
@@ -845,6 +847,7 @@ impl<S: Store> World<S> {
                     seen_record: None,
                 },
                 Box::new(|_| Decision::Allow),
+                domain::datetime::now(),
             )
             .await
             .unwrap();

@@ -139,8 +139,8 @@ async fn workbook(annex: returns::annex_a::AnnexA, la: &LaCode) -> Result<Respon
     let name = format!("annex-a-{la}-{}-to-{}.xlsx", annex.from, annex.to);
     let bytes = tokio::task::spawn_blocking(move || returns::annex_a::xlsx_bytes(&annex))
         .await
-        .map_err(|e| ServiceError::Internal(format!("writing the workbook: {e}")))?
-        .map_err(|e| ServiceError::Internal(e.to_string()))?;
+        .map_err(|e| ServiceError::internal("writing the workbook", e))?
+        .map_err(|e| ServiceError::internal("writing the workbook", e))?;
     let mut response = (StatusCode::OK, bytes).into_response();
     let headers = response.headers_mut();
     headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(XLSX));
