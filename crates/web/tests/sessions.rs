@@ -13,193 +13,18 @@
 
 mod support;
 
-use std::collections::BTreeMap;
 use std::time::Duration;
 
 use domain::audit::Actor;
 use domain::codes::Role;
-use domain::identifiers::LaCode;
-use reqwest::StatusCode;
-use reqwest::header::{self, HeaderMap};
-use service::sessions::SessionSettings;
-use service::{Clock, NewUser, Services};
+use reqwest::header;
+use reqwest::{Method, StatusCode};
+use service::{Clock, NewUser};
 use store::Store;
+use support::{Browser, TestApp, TestDb, new_user};
 
 const PASSWORD: &str = "correct horse battery";
 const MINUTE: Duration = Duration::from_secs(60);
-
-/// A browser: keeps cookies by hand (the session cookie is `Secure`, which reqwest's cookie store would not
-/// send over plain HTTP to a test server), never follows redirects, and sends our Origin on every POST.
-struct Browser {
-    base: String,
-    http: reqwest::Client,
-    cookies: BTreeMap<String, String>,
-}
-
-struct Answer {
-    status: StatusCode,
-    location: Option<String>,
-    /// Every `Set-Cookie` header, in the order sent.
-    set_cookies: Vec<String>,
-    content_type: String,
-    body: String,
-}
-
-impl Browser {
-    fn new(base: &str) -> Browser {
-        Browser::at(base, "127.0.0.1")
-    }
-
-    /// A browser on another machine: its connections come from `ip` (any address of 127.0.0.0/8 works on
-    /// Linux), so the server sees a different client address.
-    fn at(base: &str, ip: &str) -> Browser {
-        Browser {
-            base: base.to_owned(),
-            http: reqwest::Client::builder()
-                .redirect(reqwest::redirect::Policy::none())
-                .local_address(ip.parse::<std::net::IpAddr>().unwrap())
-                .build()
-                .unwrap(),
-            cookies: BTreeMap::new(),
-        }
-    }
-
-    fn keep_cookies(&mut self, headers: &HeaderMap) {
-        for v in headers.get_all(header::SET_COOKIE) {
-            let v = v.to_str().unwrap();
-            let (pair, attrs) = v.split_once(';').unwrap_or((v, ""));
-            let (name, value) = pair.split_once('=').unwrap();
-            if value.is_empty() || attrs.contains("Max-Age=0") {
-                self.cookies.remove(name);
-            } else {
-                self.cookies.insert(name.to_owned(), value.to_owned());
-            }
-        }
-    }
-
-    fn cookie_header(&self) -> String {
-        self.cookies
-            .iter()
-            .map(|(k, v)| format!("{k}={v}"))
-            .collect::<Vec<_>>()
-            .join("; ")
-    }
-
-    async fn answer(&mut self, r: reqwest::Response) -> Answer {
-        self.keep_cookies(r.headers());
-        let status = r.status();
-        let location = r
-            .headers()
-            .get(header::LOCATION)
-            .map(|l| l.to_str().unwrap().to_owned());
-        let set_cookies = r
-            .headers()
-            .get_all(header::SET_COOKIE)
-            .iter()
-            .map(|v| v.to_str().unwrap().to_owned())
-            .collect();
-        let content_type = r
-            .headers()
-            .get(header::CONTENT_TYPE)
-            .map(|v| v.to_str().unwrap().to_owned())
-            .unwrap_or_default();
-        Answer {
-            status,
-            location,
-            set_cookies,
-            content_type,
-            body: r.text().await.unwrap(),
-        }
-    }
-
-    async fn get(&mut self, path: &str) -> Answer {
-        let r = self
-            .http
-            .get(format!("{}{path}", self.base))
-            .header(header::COOKIE, self.cookie_header())
-            .send()
-            .await
-            .unwrap();
-        self.answer(r).await
-    }
-
-    async fn post(&mut self, path: &str, form: &[(&str, &str)], origin: Option<&str>) -> Answer {
-        let origin = origin.map_or_else(|| self.base.clone(), str::to_owned);
-        let r = self
-            .http
-            .post(format!("{}{path}", self.base))
-            .header(header::COOKIE, self.cookie_header())
-            .header(header::ORIGIN, origin)
-            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-            .body(
-                form_urlencoded::Serializer::new(String::new())
-                    .extend_pairs(form)
-                    .finish(),
-            )
-            .send()
-            .await
-            .unwrap();
-        self.answer(r).await
-    }
-
-    fn session(&self) -> Option<String> {
-        self.cookies.get(web::caller::SESSION_COOKIE).cloned()
-    }
-
-    /// The CSRF token in the page's form.
-    fn csrf_in(page: &str) -> String {
-        let at = page
-            .find("name=\"csrf_token\" value=\"")
-            .expect("a CSRF field");
-        let rest = &page[at + "name=\"csrf_token\" value=\"".len()..];
-        rest[..rest.find('"').unwrap()].to_owned()
-    }
-
-    /// Sign in through the form, as a person would.
-    async fn sign_in(&mut self, username: &str, password: &str) -> Answer {
-        self.sign_in_to(username, password, "/search").await
-    }
-
-    /// Sign in through the form, asking to go on to `next`.
-    async fn sign_in_to(&mut self, username: &str, password: &str, next: &str) -> Answer {
-        let form = self.get("/sign-in").await;
-        let csrf = Browser::csrf_in(&form.body);
-        self.post(
-            "/sign-in",
-            &[
-                ("csrf_token", &csrf),
-                ("username", username),
-                ("password", password),
-                ("next", next),
-            ],
-            None,
-        )
-        .await
-    }
-
-    /// Sign out through the header's form.
-    async fn sign_out(&mut self) {
-        let home = self.get("/").await;
-        let csrf = Browser::csrf_in(&home.body);
-        self.post("/sign-out", &[("csrf_token", &csrf)], None).await;
-    }
-
-    /// Whether the browser is signed in: the start page answers 200 rather than a redirect to sign in.
-    async fn signed_in(&mut self) -> bool {
-        let a = self.get("/").await;
-        match a.status {
-            StatusCode::OK => true,
-            StatusCode::SEE_OTHER
-                if a.location
-                    .as_deref()
-                    .is_some_and(|l| l.starts_with("/sign-in")) =>
-            {
-                false
-            }
-            other => panic!("the start page answered {other}"),
-        }
-    }
-}
 
 /// Counts what was checked and what was served wrongly.
 #[derive(Default)]
@@ -217,43 +42,26 @@ impl Tally {
     }
 }
 
-async fn add_user<S: Store>(services: &Services<S>, username: &str) {
-    services
-        .add_user(
-            &Actor::system("test"),
-            NewUser {
-                username: username.into(),
-                display_name: None,
-                role: Role::MashWorker,
-                las: vec![LaCode::parse("213").unwrap()],
-                agency: None,
-                password: Some(PASSWORD.into()),
-            },
-        )
-        .await
-        .unwrap();
+/// A user of 213 with `role`, who signs in with [`PASSWORD`].
+async fn add_user<S: Store>(app: &TestApp<S>, username: &str, role: Role) {
+    app.create_user(NewUser {
+        password: Some(PASSWORD.into()),
+        ..new_user(username, role, &["213"])
+    })
+    .await;
 }
 
-async fn session_story<S: Store>(store: S) -> String {
+async fn session_story<S: Store>(db: TestDb<S>) -> String {
     let clock = Clock::manual("2025-03-03T09:00:00Z".parse().unwrap());
-    let settings = SessionSettings::default();
-    let services = Services::new(store.clone())
-        .with_clock(clock.clone())
-        .with_session_settings(settings.clone());
+    let app = &TestApp::spawn(db, clock.clone()).await;
+    let settings = app.services.session_settings().clone();
     for u in ["ada", "ben", "cat", "dan", "eve"] {
-        add_user(&services, u).await;
+        add_user(app, u, Role::MashWorker).await;
     }
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(web::serve(
-        services.clone(),
-        listener,
-        std::future::pending(),
-    ));
     let mut t = Tally::default();
 
     // A new session at sign-in: a cookie planted before sign-in (fixation) is not the one afterwards.
-    let mut b = Browser::new(&base);
+    let mut b = app.browser();
     b.cookies.insert(
         web::caller::SESSION_COOKIE.into(),
         "fd_planted-by-an-attacker".into(),
@@ -294,7 +102,7 @@ async fn session_story<S: Store>(store: S) -> String {
     );
 
     // Absolute timeout: busy all day, but out after 12 hours.
-    let mut b = Browser::new(&base);
+    let mut b = app.browser();
     b.sign_in("ben", PASSWORD).await;
     let mut busy_ok = true;
     for _ in 0..(11 * 60 / 20) {
@@ -309,7 +117,7 @@ async fn session_story<S: Store>(store: S) -> String {
     );
 
     // Sign-out ends the session on the server: the old cookie, replayed, lets nobody in.
-    let mut b = Browser::new(&base);
+    let mut b = app.browser();
     b.sign_in("cat", PASSWORD).await;
     let cookie = b.session().unwrap();
     let home = b.get("/").await;
@@ -330,7 +138,7 @@ async fn session_story<S: Store>(store: S) -> String {
 
     // CSRF: sign-out without a token, with a wrong token, and from another site's page are refused, and the
     // session goes on.
-    let mut b = Browser::new(&base);
+    let mut b = app.browser();
     b.sign_in("dan", PASSWORD).await;
     let home = b.get("/").await;
     let csrf = Browser::csrf_in(&home.body);
@@ -362,7 +170,7 @@ async fn session_story<S: Store>(store: S) -> String {
         b.signed_in().await,
     );
     // The sign-in form itself: without the form's own token (login CSRF), refused.
-    let mut fresh = Browser::new(&base);
+    let mut fresh = app.browser();
     let forged = fresh
         .post(
             "/sign-in",
@@ -377,7 +185,7 @@ async fn session_story<S: Store>(store: S) -> String {
 
     // A disabled user's sessions end at once, and they cannot sign in again.
     let admin = Actor::system("test");
-    services
+    app.services
         .set_user_disabled(&admin, "dan", true)
         .await
         .unwrap();
@@ -387,14 +195,14 @@ async fn session_story<S: Store>(store: S) -> String {
         "a disabled user cannot sign in",
         again.status == StatusCode::UNPROCESSABLE_ENTITY && b.session().is_none(),
     );
-    services
+    app.services
         .set_user_disabled(&admin, "dan", false)
         .await
         .unwrap();
 
     // Throttling: after five failures within 15 minutes even the right password is refused, with a message
     // saying to wait; after the lockout it works.
-    let mut b = Browser::new(&base);
+    let mut b = app.browser();
     let mut failures_refused = true;
     for _ in 0..settings.max_failures {
         let a = b.sign_in("eve", "wrong password!").await;
@@ -419,25 +227,17 @@ async fn session_story<S: Store>(store: S) -> String {
     );
 
     // An API token stops working when revoked.
-    let token = services.create_api_token(&admin, "ada").await.unwrap();
-    let http = reqwest::Client::new();
-    let get = |token: String| {
-        let http = http.clone();
-        let url = format!("{base}/api/v1/children?q=Smith");
-        async move {
-            http.get(url)
-                .bearer_auth(token)
-                .send()
-                .await
-                .unwrap()
-                .status()
-        }
+    let token = app.api_token("ada").await;
+    let get = |token: String| async move {
+        app.get(&token, "/api/v1/children?q=Smith")
+            .await
+            .status
     };
     t.check(
         "a fresh API token works",
         get(token.clone()).await == StatusCode::OK,
     );
-    services.revoke_api_tokens(&admin, "ada").await.unwrap();
+    app.services.revoke_api_tokens(&admin, "ada").await.unwrap();
     t.check(
         "a revoked API token is refused",
         get(token).await == StatusCode::UNAUTHORIZED,
@@ -445,7 +245,7 @@ async fn session_story<S: Store>(store: S) -> String {
 
     let report = format!(
         "sessions ({}): {} checks over HTTP, {} requests served wrongly",
-        store.backend_name(),
+        app.store().backend_name(),
         t.checks,
         t.wrong.len()
     );
@@ -485,23 +285,6 @@ fn header_of<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str>
         .map(|(_, v)| v.as_str())
 }
 
-async fn add_user_as<S: Store>(services: &Services<S>, username: &str, role: Role) {
-    services
-        .add_user(
-            &Actor::system("test"),
-            NewUser {
-                username: username.into(),
-                display_name: None,
-                role,
-                las: vec![LaCode::parse("213").unwrap()],
-                agency: None,
-                password: Some(PASSWORD.into()),
-            },
-        )
-        .await
-        .unwrap();
-}
-
 /// The minutes a throttled sign-in page says to wait ("Wait 2 minutes"), if it says so.
 fn wait_minutes(body: &str) -> Option<u32> {
     let at = body.find("Wait ")?;
@@ -512,29 +295,20 @@ fn wait_minutes(body: &str) -> Option<u32> {
 
 /// Issue 12: the sign-in and account defects an outside probe found, each checked over HTTP as a browser (or a
 /// script) meets it.
-async fn accounts_story<S: Store>(store: S) -> String {
+async fn accounts_story<S: Store>(db: TestDb<S>) -> String {
     let clock = Clock::manual("2025-03-03T09:00:00Z".parse().unwrap());
-    let services = Services::new(store.clone())
-        .with_clock(clock.clone())
-        .with_session_settings(SessionSettings::default());
+    let app = &TestApp::spawn(db, clock.clone()).await;
     let admin = Actor::system("test");
     // Usernames are stored as typed today; "Asha" must be the same user as "asha".
-    add_user_as(&services, "Asha", Role::MashWorker).await;
+    add_user(app, "Asha", Role::MashWorker).await;
     for u in ["fred", "gil", "hal", "ivy", "jo"] {
-        add_user(&services, u).await;
+        add_user(app, u, Role::MashWorker).await;
     }
-    add_user_as(&services, "auditor213", Role::Admin).await;
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(web::serve(
-        services.clone(),
-        listener,
-        std::future::pending(),
-    ));
+    add_user(app, "auditor213", Role::Admin).await;
     let mut t = Tally::default();
 
     // --- 7. Usernames are case-insensitive and unique.
-    let mut b = Browser::at(&base, "127.0.0.21");
+    let mut b = app.browser_at("127.0.0.21");
     for typed in ["asha", "ASHA", "Asha"] {
         b.cookies.clear();
         let a = b.sign_in(typed, PASSWORD).await;
@@ -543,16 +317,13 @@ async fn accounts_story<S: Store>(store: S) -> String {
             a.status == StatusCode::SEE_OTHER && b.session().is_some(),
         );
     }
-    let twin = services
+    let twin = app
+        .services
         .add_user(
             &admin,
             NewUser {
-                username: "ASHA".into(),
-                display_name: None,
-                role: Role::MashWorker,
-                las: vec![LaCode::parse("213").unwrap()],
-                agency: None,
                 password: Some(PASSWORD.into()),
+                ..new_user("ASHA", Role::MashWorker, &["213"])
             },
         )
         .await;
@@ -585,7 +356,7 @@ async fn accounts_story<S: Store>(store: S) -> String {
         "evil.example",
         "",
     ];
-    let mut b = Browser::at(&base, "127.0.0.22");
+    let mut b = app.browser_at("127.0.0.22");
     b.sign_in("asha", PASSWORD).await;
     for next in hostile {
         let q: String = form_urlencoded::byte_serialize(next.as_bytes()).collect();
@@ -609,7 +380,7 @@ async fn accounts_story<S: Store>(store: S) -> String {
         );
     }
     for next in hostile {
-        let mut b = Browser::at(&base, "127.0.0.22");
+        let mut b = app.browser_at("127.0.0.22");
         let a = b.sign_in_to("asha", PASSWORD, next).await;
         t.check(
             &format!("POST /sign-in with next={next:?} goes to /"),
@@ -621,7 +392,7 @@ async fn accounts_story<S: Store>(store: S) -> String {
         "/front-door",
         "/%2F%2Fevil.example",
     ] {
-        let mut b = Browser::at(&base, "127.0.0.22");
+        let mut b = app.browser_at("127.0.0.22");
         let a = b.sign_in_to("asha", PASSWORD, safe).await;
         t.check(
             &format!("POST /sign-in with next={safe:?} goes there"),
@@ -630,7 +401,7 @@ async fn accounts_story<S: Store>(store: S) -> String {
     }
 
     // --- 6. Signing in with a stale session cookie ends signed in.
-    let mut b = Browser::at(&base, "127.0.0.23");
+    let mut b = app.browser_at("127.0.0.23");
     let form = b.get("/sign-in").await;
     let csrf = Browser::csrf_in(&form.body);
     b.cookies.insert(
@@ -670,10 +441,10 @@ async fn accounts_story<S: Store>(store: S) -> String {
     // --- 2. Throttling per account and per client address, with exponential backoff that attempts during a
     // lockout do not extend; known browsers keep signing in.
     // Fred signs in on his own browser first (so it is known for him), and signs out.
-    let mut own = Browser::at(&base, "127.0.0.31");
+    let mut own = app.browser_at("127.0.0.31");
     own.sign_in("fred", PASSWORD).await;
     own.sign_out().await;
-    let mut attacker = Browser::at(&base, "127.0.0.32");
+    let mut attacker = app.browser_at("127.0.0.32");
     let mut refused = true;
     for i in 0..5 {
         let a = attacker
@@ -694,7 +465,7 @@ async fn accounts_story<S: Store>(store: S) -> String {
         "the throttled message says the right password is refused too",
         locked.body.contains("even the right password"),
     );
-    let mut new_laptop = Browser::at(&base, "127.0.0.33");
+    let mut new_laptop = app.browser_at("127.0.0.33");
     let a = new_laptop.sign_in("fred", PASSWORD).await;
     t.check(
         "a browser fred never used is refused while his account is locked",
@@ -715,14 +486,14 @@ async fn accounts_story<S: Store>(store: S) -> String {
     }
     t.check("attempts during the lockout are refused", all_throttled);
     clock.advance(Duration::from_secs(11));
-    let mut new_laptop = Browser::at(&base, "127.0.0.33");
+    let mut new_laptop = app.browser_at("127.0.0.33");
     let a = new_laptop.sign_in("fred", PASSWORD).await;
     t.check(
         "one minute after the fifth failure the lockout is over, however many attempts came in between",
         a.status == StatusCode::SEE_OTHER,
     );
     // Exponential backoff, capped at 15 minutes: 1, 2, 4, 8, 15, 15.
-    let mut attacker = Browser::at(&base, "127.0.0.34");
+    let mut attacker = app.browser_at("127.0.0.34");
     for i in 0..4 {
         attacker.sign_in("gil", &format!("wrong {i}")).await;
     }
@@ -739,7 +510,7 @@ async fn accounts_story<S: Store>(store: S) -> String {
         waits == vec![1, 2, 4, 8, 15, 15],
     );
     // Spraying many usernames from one address is slowed, without locking those accounts elsewhere.
-    let mut sprayer = Browser::at(&base, "127.0.0.35");
+    let mut sprayer = app.browser_at("127.0.0.35");
     let mut sprayed = true;
     for i in 0..20 {
         let a = sprayer.sign_in(&format!("nobody{i}"), "Winter2025!").await;
@@ -752,14 +523,14 @@ async fn accounts_story<S: Store>(store: S) -> String {
         "after spraying twenty usernames, the client is slowed (even for a right password)",
         a.status == StatusCode::UNPROCESSABLE_ENTITY && wait_minutes(&a.body).is_some(),
     );
-    let mut hal = Browser::at(&base, "127.0.0.36");
+    let mut hal = app.browser_at("127.0.0.36");
     let a = hal.sign_in("hal", PASSWORD).await;
     t.check(
         "hal signs in from his own address meanwhile",
         a.status == StatusCode::SEE_OTHER,
     );
     // Failed sign-ins and lockouts are in the audit trail, with the user's LA, and never the password.
-    let mut ig = Browser::at(&base, "127.0.0.37");
+    let mut ig = app.browser_at("127.0.0.37");
     ig.sign_in("auditor213", PASSWORD).await;
     let failed = ig.get("/audit?action=sign-in-failed").await;
     t.check(
@@ -771,7 +542,8 @@ async fn accounts_story<S: Store>(store: S) -> String {
         "the audit page lists lockouts",
         lockouts.status == StatusCode::OK && lockouts.body.contains("gil"),
     );
-    let entries = store
+    let entries = app
+        .store()
         .audit_entries(store::AuditFilter {
             action: domain::codes::AuditAction::parse("sign-in-failed").ok(),
             limit: Some(10_000),
@@ -787,7 +559,8 @@ async fn accounts_story<S: Store>(store: S) -> String {
                 .filter(|e| e.actor_label == "fred")
                 .all(|e| e.event.la.as_ref().map(|l| l.as_ref()) == Some("213")),
     );
-    let all = store
+    let all = app
+        .store()
         .audit_entries(store::AuditFilter {
             limit: Some(100_000),
             ..store::AuditFilter::default()
@@ -804,7 +577,7 @@ async fn accounts_story<S: Store>(store: S) -> String {
     );
 
     // --- 9. A page form with a bad CSRF token gets a GOV.UK page; the API keeps problem+json.
-    let mut b = Browser::at(&base, "127.0.0.24");
+    let mut b = app.browser_at("127.0.0.24");
     b.sign_in("jo", PASSWORD).await;
     let a = b
         .post("/sign-out", &[("csrf_token", "fd_wrong")], None)
@@ -830,9 +603,7 @@ async fn accounts_story<S: Store>(store: S) -> String {
         a.status == StatusCode::FORBIDDEN && a.content_type.starts_with("text/html"),
     );
     let r = b
-        .http
-        .post(format!("{base}/api/v1/contacts"))
-        .header(header::COOKIE, b.cookie_header())
+        .request(Method::POST, "/api/v1/contacts")
         .header(header::CONTENT_TYPE, "application/json")
         .body("{}")
         .send()
@@ -848,11 +619,9 @@ async fn accounts_story<S: Store>(store: S) -> String {
     );
 
     // --- 8. Bodies over the limit: always 413.
-    let token = services.create_api_token(&admin, "jo").await.unwrap();
-    let http = reqwest::Client::new();
+    let token = app.api_token("jo").await;
     let big_json = format!("{{\"concerns\":\"{}\"}}", "x".repeat(3 * 1024 * 1024));
-    let r = http
-        .post(format!("{base}/api/v1/contacts"))
+    let r = app.request(Method::POST, "/api/v1/contacts")
         .bearer_auth(&token)
         .header(header::CONTENT_TYPE, "application/json")
         .body(big_json.clone())
@@ -867,8 +636,7 @@ async fn accounts_story<S: Store>(store: S) -> String {
                 .unwrap()
                 .starts_with("application/problem+json"),
     );
-    let r = http
-        .post(format!("{base}/api/v1/contacts"))
+    let r = app.request(Method::POST, "/api/v1/contacts")
         .header(header::CONTENT_TYPE, "application/json")
         .body(big_json.clone())
         .send()
@@ -879,7 +647,7 @@ async fn accounts_story<S: Store>(store: S) -> String {
         r.status() == StatusCode::PAYLOAD_TOO_LARGE,
     );
     // Chunked, so the server cannot tell the size before reading.
-    let host = base.trim_start_matches("http://");
+    let host = app.address.trim_start_matches("http://");
     let chunk = "x".repeat(64 * 1024);
     let mut req = format!(
         "POST /api/v1/contacts HTTP/1.1\r\nHost: {host}\r\nAuthorization: Bearer {token}\r\n\
@@ -891,7 +659,7 @@ async fn accounts_story<S: Store>(store: S) -> String {
         req.extend_from_slice(format!("{:x}\r\n{chunk}\r\n", chunk.len()).as_bytes());
     }
     req.extend_from_slice(b"2\r\n\"}\r\n0\r\n\r\n");
-    let (status, headers, _) = raw_http(&base, req).await;
+    let (status, headers, _) = raw_http(&app.address, req).await;
     t.check(
         &format!("a chunked 3 MiB JSON body to the API is 413 problem+json (got {status})"),
         status == 413
@@ -914,7 +682,7 @@ async fn accounts_story<S: Store>(store: S) -> String {
             && a.content_type.starts_with("text/html")
             && a.body.contains("govuk-"),
     );
-    let mut anon = Browser::at(&base, "127.0.0.25");
+    let mut anon = app.browser_at("127.0.0.25");
     let form = anon.get("/sign-in").await;
     let csrf = Browser::csrf_in(&form.body);
     let a = anon
@@ -934,8 +702,7 @@ async fn accounts_story<S: Store>(store: S) -> String {
     );
 
     // --- 5. Our own request id, always; the client's only as a bounded, validated echo, never in the audit.
-    let r = http
-        .get(format!("{base}/api/v1/children?q=Smith"))
+    let r = app.request(Method::GET, "/api/v1/children?q=Smith")
         .bearer_auth(&token)
         .header("x-request-id", "client-id:1.2_3-4")
         .send()
@@ -952,7 +719,8 @@ async fn accounts_story<S: Store>(store: S) -> String {
             .get("x-client-request-id")
             .is_some_and(|v| v == "client-id:1.2_3-4"),
     );
-    let latest = store
+    let latest = app
+        .store()
         .audit_entries(store::AuditFilter {
             limit: Some(1),
             ..store::AuditFilter::default()
@@ -970,8 +738,7 @@ async fn accounts_story<S: Store>(store: S) -> String {
         "has space".to_owned(),
         "<script>".to_owned(),
     ] {
-        let r = http
-            .get(format!("{base}/healthz"))
+        let r = app.request(Method::GET, "/healthz")
             .header("x-request-id", bad.as_str())
             .send()
             .await
@@ -985,8 +752,7 @@ async fn accounts_story<S: Store>(store: S) -> String {
     let ids: Vec<String> = {
         let mut ids = Vec::new();
         for _ in 0..2 {
-            let r = http
-                .get(format!("{base}/healthz"))
+            let r = app.request(Method::GET, "/healthz")
                 .header("x-request-id", "same")
                 .send()
                 .await
@@ -1001,28 +767,21 @@ async fn accounts_story<S: Store>(store: S) -> String {
     );
 
     // --- 3. Disabling a user revokes their API tokens: enabling them again does not bring tokens back.
-    let ivy_token = services.create_api_token(&admin, "ivy").await.unwrap();
-    let api = |token: String| {
-        let http = http.clone();
-        let url = format!("{base}/api/v1/children?q=Smith");
-        async move {
-            http.get(url)
-                .bearer_auth(token)
-                .send()
-                .await
-                .unwrap()
-                .status()
-        }
+    let ivy_token = app.api_token("ivy").await;
+    let api = |token: String| async move {
+        app.get(&token, "/api/v1/children?q=Smith")
+            .await
+            .status
     };
     t.check(
         "ivy's token works",
         api(ivy_token.clone()).await == StatusCode::OK,
     );
-    services
+    app.services
         .set_user_disabled(&admin, "ivy", true)
         .await
         .unwrap();
-    services
+    app.services
         .set_user_disabled(&admin, "ivy", false)
         .await
         .unwrap();
@@ -1032,7 +791,7 @@ async fn accounts_story<S: Store>(store: S) -> String {
     );
 
     // --- 10. API tokens expire (90 days by default).
-    let jo_token = services.create_api_token(&admin, "jo").await.unwrap();
+    let jo_token = app.api_token("jo").await;
     clock.advance(89 * 24 * 60 * MINUTE);
     t.check(
         "a token works on day 89",
@@ -1046,7 +805,7 @@ async fn accounts_story<S: Store>(store: S) -> String {
 
     let report = format!(
         "accounts ({}): {} checks over HTTP, {} wrong",
-        store.backend_name(),
+        app.store().backend_name(),
         t.checks,
         t.wrong.len()
     );
@@ -1056,34 +815,28 @@ async fn accounts_story<S: Store>(store: S) -> String {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn accounts_on_sqlite() {
-    let db = store_tests::sqlite().await;
-    let text = accounts_story(db.store.clone()).await;
+    let text = accounts_story(TestDb::sqlite().await).await;
     support::report("accounts-sqlite", &text);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn accounts_on_postgres() {
-    if !store_tests::pg_configured("accounts_on_postgres") {
-        return;
+    if let Some(db) = TestDb::postgres("accounts_on_postgres").await {
+        let text = accounts_story(db).await;
+        support::report("accounts-postgres", &text);
     }
-    let db = store_tests::PgTestDb::create().await.unwrap();
-    let text = accounts_story(db.open().await).await;
-    support::report("accounts-postgres", &text);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sessions_on_sqlite() {
-    let db = store_tests::sqlite().await;
-    let text = session_story(db.store.clone()).await;
+    let text = session_story(TestDb::sqlite().await).await;
     support::report("sessions-sqlite", &text);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sessions_on_postgres() {
-    if !store_tests::pg_configured("sessions_on_postgres") {
-        return;
+    if let Some(db) = TestDb::postgres("sessions_on_postgres").await {
+        let text = session_story(db).await;
+        support::report("sessions-postgres", &text);
     }
-    let db = store_tests::PgTestDb::create().await.unwrap();
-    let text = session_story(db.open().await).await;
-    support::report("sessions-postgres", &text);
 }

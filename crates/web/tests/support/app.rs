@@ -16,6 +16,9 @@
 //! #[tokio::test]
 //! async fn story_on_postgres() { if let Some(db) = TestDb::postgres("story_on_postgres").await { story(db).await } }
 //! ```
+//!
+//! A test that moves time on starts the app with `Clock::manual(start)` and keeps a clone of the clock to
+//! `advance`; a test of sign-in drives a [`Browser`] ([`TestApp::browser`], [`TestApp::browser_at`]).
 
 use std::any::Any;
 use std::net::SocketAddr;
@@ -32,6 +35,8 @@ use service::sessions::SessionSettings;
 use service::{Clock, NewUser, Services};
 use store::Store;
 use web::startup::{Application, Settings};
+
+use super::browser::Browser;
 
 /// A fresh database for one test: a SQLite file in a temporary directory, or a database of its own on the
 /// PostgreSQL server named by `FRONTDOOR_TEST_PG`; either is removed when the last app on it is dropped.
@@ -160,6 +165,18 @@ impl<S: Store> TestApp<S> {
         }
     }
 
+    /// A browser on this machine (its connections come from 127.0.0.1): it keeps cookies, follows no
+    /// redirects, and signs in through the sign-in form (see [`Browser`]).
+    pub fn browser(&self) -> Browser {
+        Browser::new(&self.address, "127.0.0.1")
+    }
+
+    /// A browser on another machine: its connections come from `ip` (any address of 127.0.0.0/8 works on
+    /// Linux), so the server sees a different client address (sign-in throttling is per client address).
+    pub fn browser_at(&self, ip: &str) -> Browser {
+        Browser::new(&self.address, ip)
+    }
+
     pub fn store(&self) -> &S {
         self.services.store()
     }
@@ -175,15 +192,26 @@ impl<S: Store> TestApp<S> {
 
     /// Add a user and give them an API token: (token, user).
     pub async fn add_user(&self, user: NewUser) -> (String, User) {
-        let system = Actor::system("test");
         let username = user.username.clone();
-        let user = self.services.add_user(&system, user).await.unwrap();
-        let token = self
-            .services
-            .create_api_token(&system, &username)
+        let user = self.create_user(user).await;
+        (self.api_token(&username).await, user)
+    }
+
+    /// Add a user without an API token: one who signs in with a password (`NewUser::password`), or who is only
+    /// named in a record.
+    pub async fn create_user(&self, user: NewUser) -> User {
+        self.services
+            .add_user(&Actor::system("test"), user)
             .await
-            .unwrap();
-        (token, user)
+            .unwrap()
+    }
+
+    /// A new API token for an existing user, issued by the system.
+    pub async fn api_token(&self, username: &str) -> String {
+        self.services
+            .create_api_token(&Actor::system("test"), username)
+            .await
+            .unwrap()
     }
 
     /// A user of `role` working for `las`; their API token.
@@ -227,6 +255,13 @@ impl<S: Store> TestApp<S> {
     pub async fn get(&self, token: &str, path: &str) -> Answer {
         self.send(self.request(Method::GET, path).bearer_auth(token))
             .await
+    }
+
+    /// A GET that must answer 200: the JSON it answered.
+    pub async fn read(&self, token: &str, path: &str) -> Value {
+        let r = self.get(token, path).await;
+        assert_eq!(r.status, StatusCode::OK, "GET {path}: {}", r.body);
+        r.body
     }
 
     /// A GET with no credentials at all.

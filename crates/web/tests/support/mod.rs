@@ -1,9 +1,18 @@
 //! Shared by the web crate's tests.
-#![allow(dead_code, unused_imports, clippy::unwrap_used)]
+#![allow(
+    dead_code,
+    unused_imports,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 mod app;
+mod browser;
 
 pub use app::{Answer, TestApp, TestDb, fields, la, new_user};
+pub use browser::{Browser, Reply};
 
 /// Leave a figure the test measured where `scripts/test` prints it (`target/reports/NAME.txt`), and print it.
 pub fn report(name: &str, text: &str) {
