@@ -4,13 +4,14 @@ use askama::Template;
 use axum::Extension;
 use std::net::SocketAddr;
 
-use axum::extract::{ConnectInfo, Form, Query, State};
+use axum::extract::{ConnectInfo, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use service::sessions::{SignInClient, SignInRefusal};
 use store::Store;
 
+use super::form::{FieldError, Form, FormValues, field_id};
 use super::{Layout, render};
 use crate::Shared;
 use crate::caller::{
@@ -24,13 +25,9 @@ use crate::middleware::RequestId;
 #[template(path = "sign_in.html")]
 struct SignInPage {
     layout: Layout,
-    csrf: String,
+    form: Form,
     next: String,
-    username: String,
-    errors: Vec<(String, String)>,
-    username_error: Option<String>,
-    password_error: Option<String>,
-    signed_out: bool,
+    signed_out: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -61,39 +58,24 @@ fn see_other(to: &str) -> Response {
     Redirect::to(to).into_response()
 }
 
-fn page(
-    caller: &Caller,
-    next: String,
-    username: String,
-    errors: Vec<(&str, &str)>,
-    signed_out: bool,
-) -> Response {
+/// The sign-in form: blank, or as sent (the username kept, never the password) with its problems. It carries a
+/// CSRF token of its own (the sign-in cookie: nobody is signed in yet) and no version (it changes no record).
+fn page(caller: &Caller, next: String, form: Form, signed_out: bool) -> Response {
     let csrf = service::auth::new_token();
-    let field_error = |f: &str| {
-        errors
-            .iter()
-            .find(|(k, _)| *k == f)
-            .map(|(_, m)| (*m).to_owned())
-    };
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
+    let mut form = form;
+    form.csrf = csrf.clone();
+    let status = if form.failed() {
         StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
     };
     let mut response = render(
         status,
         SignInPage {
-            layout: Layout::new("Sign in", caller, ""),
-            csrf: csrf.clone(),
+            layout: Layout::new(&form.title("Sign in"), caller, ""),
+            form,
             next,
-            username,
-            username_error: field_error("username"),
-            password_error: field_error("password"),
-            errors: errors
-                .iter()
-                .map(|(k, m)| ((*k).to_owned(), (*m).to_owned()))
-                .collect(),
-            signed_out,
+            signed_out: signed_out.then(|| "You have signed out".to_owned()),
         },
     );
     response.headers_mut().append(
@@ -101,6 +83,19 @@ fn page(
         set_cookie(SIGN_IN_CSRF_COOKIE, &csrf, Some(3600)),
     );
     response
+}
+
+/// The form again with the username as typed and `problems` (field, message).
+fn refused(caller: &Caller, next: String, username: &str, problems: &[(&str, &str)]) -> Response {
+    let mut form = Form::new("").with("username", username);
+    form.errors = problems
+        .iter()
+        .map(|(field, message)| FieldError {
+            id: field_id("", field),
+            message: (*message).to_owned(),
+        })
+        .collect();
+    page(caller, next, form, false)
 }
 
 /// `GET /sign-in`.
@@ -114,19 +109,9 @@ pub async fn sign_in_form(
     page(
         &caller,
         safe_next(q.next.as_deref()),
-        String::new(),
-        Vec::new(),
+        Form::new(""),
         q.signed_out.is_some(),
     )
-}
-
-#[derive(Deserialize)]
-pub struct SignInForm {
-    #[serde(default)]
-    username: String,
-    #[serde(default)]
-    password: String,
-    next: Option<String>,
 }
 
 /// `POST /sign-in`: a new session on success; the form again, with the username kept, on failure. Throttled by
@@ -137,19 +122,20 @@ pub async fn sign_in_submit<S: Store>(
     peer: Option<Extension<ConnectInfo<SocketAddr>>>,
     request_id: Option<Extension<RequestId>>,
     headers: HeaderMap,
-    Form(form): Form<SignInForm>,
+    form: FormValues,
 ) -> Result<Response, WebError> {
-    let next = safe_next(form.next.as_deref());
-    let username = form.username.trim().to_owned();
+    let next = safe_next(Some(form.raw("next")));
+    let username = form.get("username").unwrap_or_default();
+    let password = form.raw("password");
     let mut errors = Vec::new();
     if username.is_empty() {
         errors.push(("username", "Enter your username"));
     }
-    if form.password.is_empty() {
+    if password.is_empty() {
         errors.push(("password", "Enter your password"));
     }
     if !errors.is_empty() {
-        return Ok(page(&caller, next, username, errors, false));
+        return Ok(refused(&caller, next, &username, &errors));
     }
     let client = SignInClient {
         address: peer.map(|Extension(ConnectInfo(a))| a.ip()),
@@ -158,7 +144,7 @@ pub async fn sign_in_submit<S: Store>(
     };
     match state
         .services
-        .sign_in_from(&client, &username, &form.password)
+        .sign_in_from(&client, &username, password)
         .await?
     {
         Ok(started) => {
@@ -178,12 +164,11 @@ pub async fn sign_in_submit<S: Store>(
             );
             Ok(response)
         }
-        Err(SignInRefusal::Incorrect) => Ok(page(
+        Err(SignInRefusal::Incorrect) => Ok(refused(
             &caller,
             next,
-            username,
-            vec![("username", "The username or password is not right")],
-            false,
+            &username,
+            &[("username", "The username or password is not right")],
         )),
         Err(SignInRefusal::Throttled { wait }) => {
             let minutes = wait.as_secs().div_ceil(60).max(1);
@@ -192,12 +177,11 @@ pub async fn sign_in_submit<S: Store>(
                  again: until then, even the right password is refused",
                 if minutes == 1 { "" } else { "s" }
             );
-            Ok(page(
+            Ok(refused(
                 &caller,
                 next,
-                username,
-                vec![("username", message.as_str())],
-                false,
+                &username,
+                &[("username", message.as_str())],
             ))
         }
     }
