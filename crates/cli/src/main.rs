@@ -374,10 +374,7 @@ async fn execute<S: Store>(services: Services<S>, command: Command) -> anyhow::R
     let system = Actor::system("cli");
     match command {
         Command::Migrate { .. } => {
-            println!(
-                "The {} database is up to date.",
-                services.store().backend_name()
-            );
+            println!("The {} database is up to date.", services.database_name());
             Ok(())
         }
         Command::Demo {
@@ -407,7 +404,7 @@ async fn execute<S: Store>(services: Services<S>, command: Command) -> anyhow::R
                 bail!("--session-idle-minutes and --session-absolute-hours must be at least 1");
             }
             if demo {
-                if services.store().has_people(None).await? {
+                if services.has_records().await? {
                     services
                         .add_demo_sign_ins(&Actor::system("demo"), &demo_las()?)
                         .await?;
@@ -576,7 +573,7 @@ async fn execute<S: Store>(services: Services<S>, command: Command) -> anyhow::R
         Command::Audit {
             command: AuditCommand::Head { .. },
         } => {
-            match services.store().audit_head().await? {
+            match services.audit_head().await? {
                 Some(head) => println!("{head}"),
                 None => println!("The audit log is empty."),
             }

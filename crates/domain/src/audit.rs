@@ -52,6 +52,14 @@ impl Actor {
     }
 
     /// Whether this is the system itself (made by [`Actor::system`]), whatever its label says.
+    /// Who acted, as logs name them: the user's record id, or the system's label (never a name).
+    pub fn log_id(&self) -> String {
+        match self.user_id {
+            Some(id) if !self.is_system() => id.to_string(),
+            _ => self.label.clone(),
+        }
+    }
+
     pub fn is_system(&self) -> bool {
         self.kind == ActorKind::System
     }

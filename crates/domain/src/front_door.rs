@@ -1046,3 +1046,15 @@ fn sibling_plan_flag(
         text: format!("{who} is on a {}", plan.label().to_lowercase()),
     })
 }
+
+/// Which contacts a front-door worklist shows.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum WorklistStage {
+    /// No decision yet: the MASH worklist.
+    #[default]
+    AwaitingDecision,
+    /// Decided, but the referrer has not been told.
+    AwaitingFeedback,
+    /// Decided by a worker; a manager's oversight is still to come.
+    AwaitingOversight,
+}

@@ -49,6 +49,7 @@ impl<S: Store> Services<S> {
     /// Annex A Lists 1–7 for `la`, `from..=to` (inclusive). Needs Returns/Export in the LA (a role without it:
     /// forbidden; an LA the user does not work for: not found, as for any record of another LA); refusals are
     /// audited too. The export is audited before the lists are handed over.
+    #[tracing::instrument(skip_all, fields(actor = %actor.log_id()))]
     pub async fn annex_a(
         &self,
         actor: &Actor,

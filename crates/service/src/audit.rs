@@ -64,6 +64,7 @@ impl<S: Store> Services<S> {
     /// only those of the caller's LAs (see [`AuditFilter::las`]): a child outside them answers the same
     /// `NotFound` as a missing child, and a user outside them is refused as a user that does not exist. Reading
     /// the trail is itself audited (a refused child as refused).
+    #[tracing::instrument(skip_all, fields(actor = %actor.log_id()))]
     pub async fn audit_entries(
         &self,
         actor: &Actor,
@@ -126,8 +127,16 @@ impl<S: Store> Services<S> {
         })
     }
 
+    /// The head of the audit chain (its last entry's sequence number and hash), to ship elsewhere so that a
+    /// later `verify` can tell the log was not cut short; none while the log is empty.
+    #[tracing::instrument(skip_all)]
+    pub async fn audit_head(&self) -> Result<Option<Head>, ServiceError> {
+        Ok(self.store.audit_head().await?)
+    }
+
     /// Check every link of the chain, oldest first, page by page. With `shipped`, also check that the chain
     /// still holds that head (an earlier head shipped elsewhere), which catches a truncated tail.
+    #[tracing::instrument(skip_all)]
     pub async fn verify_audit_chain(
         &self,
         shipped: Option<Head>,

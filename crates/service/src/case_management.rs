@@ -198,6 +198,7 @@ impl<S: Store> Services<S> {
 
     /// The child's allocation history, flags, specialist involvements, early help, CIN episodes and closures,
     /// and the supervision clock (an audited read).
+    #[tracing::instrument(skip_all, fields(actor = %actor.log_id(), child = %child))]
     pub async fn case_management(
         &self,
         actor: &Actor,
@@ -347,6 +348,7 @@ impl<S: Store> Services<S> {
     }
 
     /// The workers of an LA who may hold cases, and its teams (for the allocation form).
+    #[tracing::instrument(skip_all, fields(actor = %actor.log_id()))]
     pub async fn allocation_choices(
         &self,
         actor: &Actor,
@@ -377,6 +379,7 @@ impl<S: Store> Services<S> {
 
     /// The workers the caller may record supervision of: the users of the caller's LAs whom
     /// [`Purpose::Supervisee`] allows, the caller aside.
+    #[tracing::instrument(skip_all, fields(actor = %actor.log_id()))]
     pub async fn supervisees(&self, actor: &Actor) -> Result<Vec<UserChoice>, ServiceError> {
         authorize(actor, Area::CaseRecords, Action::Create)?;
         let mut out: Vec<UserChoice> = Vec::new();
@@ -400,6 +403,7 @@ impl<S: Store> Services<S> {
 
     /// Record a supervision session held by the caller: every child discussed must be one the caller may
     /// update (404 otherwise, nothing saved); the session, its cases and actions are saved together.
+    #[tracing::instrument(skip_all, fields(actor = %actor.log_id()))]
     pub async fn record_supervision(
         &self,
         actor: &Actor,
@@ -441,6 +445,7 @@ impl<S: Store> Services<S> {
 
     /// The supervisions the caller took part in, newest first, with the cases (and actions) of children the
     /// caller may see, and when each case's next supervision is due.
+    #[tracing::instrument(skip_all, fields(actor = %actor.log_id()))]
     pub async fn supervisions(&self, actor: &Actor) -> Result<Vec<SupervisionView>, ServiceError> {
         authorize(actor, Area::CaseRecords, Action::View)?;
         let Some(me) = actor.user_id else {
@@ -513,6 +518,7 @@ impl<S: Store> Services<S> {
     // --- flags and the gangs unit -------------------------------------------------------------------------
 
     /// Raise an extra-familial harm flag (one open flag of each kind).
+    #[tracing::instrument(skip_all, fields(actor = %actor.log_id(), child = %child))]
     pub async fn raise_flag(
         &self,
         actor: &Actor,
@@ -539,6 +545,7 @@ impl<S: Store> Services<S> {
     }
 
     /// End a flag.
+    #[tracing::instrument(skip_all, fields(actor = %actor.log_id(), child = %child))]
     pub async fn end_flag(
         &self,
         actor: &Actor,
@@ -574,6 +581,7 @@ impl<S: Store> Services<S> {
     }
 
     /// Record a specialist unit's involvement (the integrated gangs unit unless named).
+    #[tracing::instrument(skip_all, fields(actor = %actor.log_id(), child = %child))]
     pub async fn add_specialist_involvement(
         &self,
         actor: &Actor,
@@ -604,6 +612,7 @@ impl<S: Store> Services<S> {
     }
 
     /// End a specialist unit's involvement.
+    #[tracing::instrument(skip_all, fields(actor = %actor.log_id(), child = %child))]
     pub async fn end_specialist_involvement(
         &self,
         actor: &Actor,
@@ -641,6 +650,7 @@ impl<S: Store> Services<S> {
     // --- early help -------------------------------------------------------------------------------------
 
     /// Start an early help episode, perhaps stepped down from a CIN case (closing it with RC9 if asked).
+    #[tracing::instrument(skip_all, fields(actor = %actor.log_id(), child = %child))]
     pub async fn step_down(
         &self,
         actor: &Actor,
@@ -685,6 +695,7 @@ impl<S: Store> Services<S> {
     }
 
     /// A manager's oversight of an early help episode.
+    #[tracing::instrument(skip_all, fields(actor = %actor.log_id(), child = %child))]
     pub async fn oversee_early_help(
         &self,
         actor: &Actor,
@@ -712,6 +723,7 @@ impl<S: Store> Services<S> {
     }
 
     /// Step an early help episode up to a referral, carrying its history in a case note.
+    #[tracing::instrument(skip_all, fields(actor = %actor.log_id(), child = %child))]
     pub async fn step_up(
         &self,
         actor: &Actor,
@@ -741,6 +753,7 @@ impl<S: Store> Services<S> {
     }
 
     /// End an early help episode (needs met, declined, moved, other).
+    #[tracing::instrument(skip_all, fields(actor = %actor.log_id(), child = %child))]
     pub async fn end_early_help(
         &self,
         actor: &Actor,
@@ -770,6 +783,7 @@ impl<S: Store> Services<S> {
     // --- allocation and closure ---------------------------------------------------------------------------
 
     /// Allocate the child's case to a worker, ending the current allocation.
+    #[tracing::instrument(skip_all, fields(actor = %actor.log_id(), child = %child))]
     pub async fn allocate(
         &self,
         actor: &Actor,
@@ -799,6 +813,7 @@ impl<S: Store> Services<S> {
 
     /// Close a CIN episode with its DfE reason: refused while a plan or a section 47 enquiry is open; the open
     /// allocation ends on the closure date.
+    #[tracing::instrument(skip_all, fields(actor = %actor.log_id(), child = %child))]
     pub async fn close_case(
         &self,
         actor: &Actor,

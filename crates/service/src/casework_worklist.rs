@@ -166,6 +166,7 @@ impl<S: Store> Services<S> {
     }
 
     /// The casework worklist: every statutory clock of the cases in scope, most overdue first.
+    #[tracing::instrument(skip_all, fields(actor = %actor.log_id()))]
     pub async fn casework_worklist(
         &self,
         actor: &Actor,
@@ -234,6 +235,7 @@ impl<S: Store> Services<S> {
 
     /// An LA's caseloads (each worker's open cases by plan type, per team) and practice counts; another LA's
     /// answers 404, as its records do.
+    #[tracing::instrument(skip_all, fields(actor = %actor.log_id()))]
     pub async fn caseloads(&self, actor: &Actor, la: &LaCode) -> Result<Caseloads, ServiceError> {
         authorize(actor, Area::Performance, Action::View)?;
         if !policy::in_scope(&actor.las, la) {

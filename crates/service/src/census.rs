@@ -134,6 +134,7 @@ pub(crate) fn require_returns(
 
 impl<S: Store> Services<S> {
     /// The CIN census return of `la` for the year ending 31 March `year`, from the records.
+    #[tracing::instrument(skip_all, fields(actor = %actor.log_id()))]
     pub async fn export_cin_census(
         &self,
         actor: &Actor,
@@ -172,6 +173,7 @@ impl<S: Store> Services<S> {
     /// LEA (set up here if it is new); no child may already exist under the same LA child ID; every code must be
     /// valid. Rule findings (a missing primary need, say) do not stop an import: they show on the data-quality
     /// page to be put right.
+    #[tracing::instrument(skip_all, fields(actor = %actor.log_id()))]
     pub async fn import_cin_census(
         &self,
         actor: &Actor,
@@ -246,6 +248,7 @@ impl<S: Store> Services<S> {
     }
 
     /// The census rules over an LA's records for the year so far, by team and by rule.
+    #[tracing::instrument(skip_all, fields(actor = %actor.log_id()))]
     pub async fn data_quality(
         &self,
         actor: &Actor,

@@ -190,6 +190,7 @@ fn relationship_label(kind: RelationshipKind, child_is_subject: bool) -> String 
 impl<S: Store> Services<S> {
     /// Children matching what was typed (name with typos, date of birth, NHS number, UPN, LA child ID), within the
     /// user's LAs, never showing a restricted record to anyone not named on it. Best matches first.
+    #[tracing::instrument(skip_all, fields(actor = %actor.log_id()))]
     pub async fn search_children(
         &self,
         actor: &Actor,
@@ -253,6 +254,7 @@ impl<S: Store> Services<S> {
     }
 
     /// The read-only child record: identity, family and household, allocation, open episodes, chronology.
+    #[tracing::instrument(skip_all, fields(actor = %actor.log_id(), child = %child))]
     pub async fn child_record(
         &self,
         actor: &Actor,
@@ -478,6 +480,7 @@ impl<S: Store> Services<S> {
     }
 
     /// Every event on the child's records, newest first; audited.
+    #[tracing::instrument(skip_all, fields(actor = %actor.log_id(), child = %child))]
     pub async fn child_chronology(
         &self,
         actor: &Actor,

@@ -86,6 +86,7 @@ pub fn demo_sign_ins(las: &[LaCode]) -> Vec<DemoSignIn> {
 impl<S: Store> Services<S> {
     /// Fill the database with synthetic data. `progress(children_done, children_total)` is called after
     /// each batch is durable.
+    #[tracing::instrument(skip_all)]
     pub async fn seed_demo(
         &self,
         config: &synth::DemoConfig,
@@ -140,6 +141,7 @@ impl<S: Store> Services<S> {
     /// work on "My cases", each LA's demo social worker takes over a small caseload of children on plans (from
     /// one synthetic team, allocated to them from today), and the LA's demo social worker and team manager
     /// belong to that team.
+    #[tracing::instrument(skip_all, fields(actor = %actor.log_id()))]
     pub async fn add_demo_sign_ins(
         &self,
         actor: &Actor,

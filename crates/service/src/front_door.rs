@@ -225,6 +225,7 @@ impl<S: Store> Services<S> {
     }
 
     /// The front-door worklist at one stage, most overdue first.
+    #[tracing::instrument(skip_all, fields(actor = %actor.log_id()))]
     pub async fn worklist(
         &self,
         actor: &Actor,
@@ -303,6 +304,7 @@ impl<S: Store> Services<S> {
 
     /// Everything the screening page needs about one contact. Reads the contact, the child's records and
     /// those of the household's other children, each audited.
+    #[tracing::instrument(skip_all, fields(actor = %actor.log_id(), id = %id))]
     pub async fn contact_case(
         &self,
         actor: &Actor,
@@ -485,6 +487,7 @@ impl<S: Store> Services<S> {
     }
 
     /// Record the screening: threshold, RAG (each change kept with its reason) and consent.
+    #[tracing::instrument(skip_all, fields(actor = %actor.log_id(), id = %id))]
     pub async fn screen_contact(
         &self,
         actor: &Actor,
@@ -521,6 +524,7 @@ impl<S: Store> Services<S> {
 
     /// Record that two children are siblings (when a contact about both is recorded), unless the record
     /// already relates them.
+    #[tracing::instrument(skip_all, fields(actor = %actor.log_id(), child = %child, sibling = %sibling))]
     pub async fn link_siblings(
         &self,
         actor: &Actor,
@@ -569,6 +573,7 @@ impl<S: Store> Services<S> {
     }
 
     /// A manager approves going ahead without consent.
+    #[tracing::instrument(skip_all, fields(actor = %actor.log_id(), id = %id))]
     pub async fn approve_consent(
         &self,
         actor: &Actor,
@@ -603,6 +608,7 @@ impl<S: Store> Services<S> {
     }
 
     /// Ask a partner agency for information (starting the MASH enquiry if it has not started).
+    #[tracing::instrument(skip_all, fields(actor = %actor.log_id(), id = %id))]
     pub async fn request_information(
         &self,
         actor: &Actor,
@@ -674,6 +680,7 @@ impl<S: Store> Services<S> {
 
     /// Record the decision on next steps. A referral (or a strategy discussion, or emergency accommodation)
     /// opens a child-in-need episode; early help opens an early help episode.
+    #[tracing::instrument(skip_all, fields(actor = %actor.log_id(), id = %id))]
     pub async fn decide_contact(
         &self,
         actor: &Actor,
@@ -741,6 +748,7 @@ impl<S: Store> Services<S> {
     }
 
     /// A manager records oversight of a worker's decision.
+    #[tracing::instrument(skip_all, fields(actor = %actor.log_id(), id = %id))]
     pub async fn oversee_decision(
         &self,
         actor: &Actor,
@@ -775,6 +783,7 @@ impl<S: Store> Services<S> {
     }
 
     /// Record how and when the referrer was told the outcome.
+    #[tracing::instrument(skip_all, fields(actor = %actor.log_id(), id = %id))]
     pub async fn record_feedback(
         &self,
         actor: &Actor,
@@ -804,6 +813,7 @@ impl<S: Store> Services<S> {
     }
 
     /// A partner agency's queue: the requests addressed to it, unanswered first, oldest due first.
+    #[tracing::instrument(skip_all, fields(actor = %actor.log_id()))]
     pub async fn partner_queue(
         &self,
         actor: &Actor,
@@ -843,6 +853,7 @@ impl<S: Store> Services<S> {
     }
 
     /// One information request, as its partner agency sees it.
+    #[tracing::instrument(skip_all, fields(actor = %actor.log_id(), id = %id))]
     pub async fn information_request(
         &self,
         actor: &Actor,
@@ -921,6 +932,7 @@ impl<S: Store> Services<S> {
     }
 
     /// A partner answers an information request addressed to their agency.
+    #[tracing::instrument(skip_all, fields(actor = %actor.log_id(), id = %id))]
     pub async fn respond_to_request(
         &self,
         actor: &Actor,

@@ -194,12 +194,25 @@ impl<S: Store> Services<S> {
         self.clock.now()
     }
 
+    /// Which database the records are in (`sqlite`, `postgres`), for health checks and the command line.
+    pub fn database_name(&self) -> &'static str {
+        self.store.backend_name()
+    }
+
+    /// Whether the database holds any child or family member yet (the demo seeds only an empty one).
+    #[tracing::instrument(skip_all)]
+    pub async fn has_records(&self) -> Result<bool, ServiceError> {
+        Ok(self.store.has_people(None).await?)
+    }
+
     /// The database answers.
+    #[tracing::instrument(skip_all)]
     pub async fn health(&self) -> Result<(), ServiceError> {
         Ok(self.store.ping().await?)
     }
 
     /// Make sure each LA exists, creating any missing one with default settings.
+    #[tracing::instrument(skip_all, fields(actor = %actor.log_id()))]
     pub async fn ensure_local_authorities(
         &self,
         actor: &Actor,
@@ -224,6 +237,7 @@ impl<S: Store> Services<S> {
     }
 
     /// The LAs served here, with their settings (cached for a few seconds).
+    #[tracing::instrument(skip_all)]
     pub async fn local_authorities(&self) -> Result<Vec<LocalAuthority>, ServiceError> {
         if let Ok(cache) = self.local_authorities.lock()
             && let Some((_, las)) = cache.as_ref().filter(|(at, _)| at.elapsed() < LA_CACHE)
@@ -274,6 +288,7 @@ impl<S: Store> Services<S> {
     }
 
     /// Add a user. Partner-agency practitioners must name their agency; nobody else may.
+    #[tracing::instrument(skip_all, fields(actor = %actor.log_id()))]
     pub async fn add_user(&self, actor: &Actor, new: NewUser) -> Result<User, ServiceError> {
         require_admin(actor)?;
         let mut errors = ValueErrors::new();
@@ -352,6 +367,7 @@ impl<S: Store> Services<S> {
 
     /// Create an API bearer token for a user, valid for [`auth::DEFAULT_TOKEN_DAYS`]; the token is shown once and
     /// only its hash is kept.
+    #[tracing::instrument(skip_all, fields(actor = %actor.log_id()))]
     pub async fn create_api_token(
         &self,
         actor: &Actor,
@@ -362,6 +378,7 @@ impl<S: Store> Services<S> {
     }
 
     /// Create an API bearer token for a user, valid for `days` (1 to [`auth::MAX_TOKEN_DAYS`]).
+    #[tracing::instrument(skip_all, fields(actor = %actor.log_id()))]
     pub async fn create_api_token_for_days(
         &self,
         actor: &Actor,
@@ -402,6 +419,7 @@ impl<S: Store> Services<S> {
     }
 
     /// A user's API tokens, newest first (never the tokens themselves).
+    #[tracing::instrument(skip_all, fields(actor = %actor.log_id()))]
     pub async fn api_tokens(
         &self,
         actor: &Actor,
@@ -413,6 +431,7 @@ impl<S: Store> Services<S> {
     }
 
     /// Revoke one API token by its id.
+    #[tracing::instrument(skip_all, fields(actor = %actor.log_id()))]
     pub async fn revoke_api_token(
         &self,
         actor: &Actor,
@@ -435,6 +454,7 @@ impl<S: Store> Services<S> {
     }
 
     /// The actor a bearer token stands for (a live token: not revoked, not expired).
+    #[tracing::instrument(skip_all)]
     pub async fn actor_for_token(&self, token: &str) -> Result<Actor, ServiceError> {
         if !token.starts_with(auth::TOKEN_PREFIX) || token.len() > 200 {
             return Err(ServiceError::Unauthenticated);
@@ -448,6 +468,7 @@ impl<S: Store> Services<S> {
     }
 
     /// Record a contact about a child (new or known), with its decision clock.
+    #[tracing::instrument(skip_all, fields(actor = %actor.log_id()))]
     pub async fn record_contact(
         &self,
         actor: &Actor,
@@ -473,6 +494,7 @@ impl<S: Store> Services<S> {
     }
 
     /// Record a contact about one of several siblings: `sibling_group` is the first sibling's contact.
+    #[tracing::instrument(skip_all, fields(actor = %actor.log_id(), sibling_group = sibling_group.map(tracing::field::display)))]
     pub async fn record_sibling_contact(
         &self,
         actor: &Actor,
@@ -594,6 +616,7 @@ impl<S: Store> Services<S> {
 
     /// One contact, if the actor may see it (otherwise the same `NotFound` as for a missing one). The view is
     /// audited, allowed or not.
+    #[tracing::instrument(skip_all, fields(actor = %actor.log_id(), id = %id))]
     pub async fn contact(&self, actor: &Actor, id: ContactId) -> Result<ContactView, ServiceError> {
         subject(actor)?;
         let viewed = self

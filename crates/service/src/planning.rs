@@ -165,6 +165,7 @@ pub fn open_actions_of(overview: &PlanningOverview, plan: PlanId) -> Vec<ActionV
 
 impl<S: Store> Services<S> {
     /// The child's assessments, plans (with actions, reviews and visits) and every clock; audited as a view.
+    #[tracing::instrument(skip_all, fields(actor = %actor.log_id(), child = %child))]
     pub async fn planning(
         &self,
         actor: &Actor,
@@ -174,6 +175,7 @@ impl<S: Store> Services<S> {
     }
 
     /// The overview read for a form that will take `action` (403 for a role never granted it); audited.
+    #[tracing::instrument(skip_all, fields(actor = %actor.log_id(), child = %child))]
     pub async fn planning_as(
         &self,
         actor: &Actor,
@@ -196,6 +198,7 @@ impl<S: Store> Services<S> {
     }
 
     /// Record a child and family assessment on the child's open referral (or the one named).
+    #[tracing::instrument(skip_all, fields(actor = %actor.log_id(), child = %child))]
     pub async fn record_assessment(
         &self,
         actor: &Actor,
@@ -224,6 +227,7 @@ impl<S: Store> Services<S> {
     }
 
     /// Change an assessment (the whole assessment again); an authorised one cannot be changed.
+    #[tracing::instrument(skip_all, fields(actor = %actor.log_id(), child = %child, assessment = assessment.map(tracing::field::display)))]
     pub async fn update_assessment(
         &self,
         actor: &Actor,
@@ -254,6 +258,7 @@ impl<S: Store> Services<S> {
     }
 
     /// A team manager authorises an assessment whose outcome is recorded.
+    #[tracing::instrument(skip_all, fields(actor = %actor.log_id(), child = %child, assessment = assessment.map(tracing::field::display)))]
     pub async fn authorise_assessment(
         &self,
         actor: &Actor,
@@ -275,6 +280,7 @@ impl<S: Store> Services<S> {
     }
 
     /// Make a child in need plan with its dated actions.
+    #[tracing::instrument(skip_all, fields(actor = %actor.log_id(), child = %child))]
     pub async fn create_plan(
         &self,
         actor: &Actor,
@@ -303,6 +309,7 @@ impl<S: Store> Services<S> {
     }
 
     /// Add dated actions to an open plan (child in need or child protection).
+    #[tracing::instrument(skip_all, fields(actor = %actor.log_id(), child = %child, plan = plan.map(tracing::field::display)))]
     pub async fn add_plan_actions(
         &self,
         actor: &Actor,
@@ -324,6 +331,7 @@ impl<S: Store> Services<S> {
     }
 
     /// Review a plan: progress on every open action, the next review (or the plan's end), new actions.
+    #[tracing::instrument(skip_all, fields(actor = %actor.log_id(), child = %child, plan = plan.map(tracing::field::display)))]
     pub async fn review_plan(
         &self,
         actor: &Actor,
@@ -351,6 +359,7 @@ impl<S: Store> Services<S> {
     }
 
     /// End a plan (child in need or child protection); its open actions are cancelled with it.
+    #[tracing::instrument(skip_all, fields(actor = %actor.log_id(), child = %child, plan = plan.map(tracing::field::display)))]
     pub async fn end_plan(
         &self,
         actor: &Actor,
@@ -373,6 +382,7 @@ impl<S: Store> Services<S> {
     }
 
     /// Record a visit to the child, under the open plan unless another is named.
+    #[tracing::instrument(skip_all, fields(actor = %actor.log_id(), child = %child))]
     pub async fn record_visit(
         &self,
         actor: &Actor,

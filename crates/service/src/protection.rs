@@ -290,6 +290,7 @@ fn facts<'a>(ctx: &'a CaseContext, actor: &Actor) -> CaseFacts<'a> {
 impl<S: Store> Services<S> {
     /// The child's protection record (strategy discussions, section 47 enquiries, conferences, child protection
     /// plans with core groups), with its clocks; audited as a view.
+    #[tracing::instrument(skip_all, fields(actor = %actor.log_id(), child = %child))]
     pub async fn protection(
         &self,
         actor: &Actor,
@@ -300,6 +301,7 @@ impl<S: Store> Services<S> {
 
     /// The protection record read for `action` (a form page reads it as the change it offers: 403 for a role
     /// that may not make it).
+    #[tracing::instrument(skip_all, fields(actor = %actor.log_id(), child = %child))]
     pub async fn protection_for(
         &self,
         actor: &Actor,
@@ -312,6 +314,7 @@ impl<S: Store> Services<S> {
 
     /// `POST /api/v1/strategy-discussions`: the child named in the body. The role is checked first, then the
     /// child's id (422 naming `child_id`), then the child (404 if the caller may not see it).
+    #[tracing::instrument(skip_all, fields(actor = %actor.log_id()))]
     pub async fn record_strategy_discussion_for_child_in_body(
         &self,
         actor: &Actor,
@@ -332,6 +335,7 @@ impl<S: Store> Services<S> {
     }
 
     /// Record a strategy discussion about `child`, with its actions and any section 47 enquiry it starts.
+    #[tracing::instrument(skip_all, fields(actor = %actor.log_id(), child = %child))]
     pub async fn record_strategy_discussion(
         &self,
         actor: &Actor,
@@ -379,6 +383,7 @@ impl<S: Store> Services<S> {
     }
 
     /// Record the outcome of a section 47 enquiry of `child`; an ICPC required schedules the initial conference.
+    #[tracing::instrument(skip_all, fields(actor = %actor.log_id(), child = %child, section47 = section47.map(tracing::field::display)))]
     pub async fn record_section47_outcome(
         &self,
         actor: &Actor,
@@ -423,6 +428,7 @@ impl<S: Store> Services<S> {
     }
 
     /// Record a scheduled conference of `child` (initial or review).
+    #[tracing::instrument(skip_all, fields(actor = %actor.log_id(), child = %child, conference = conference.map(tracing::field::display)))]
     pub async fn record_conference(
         &self,
         actor: &Actor,
@@ -477,6 +483,7 @@ impl<S: Store> Services<S> {
     }
 
     /// Record a scheduled core group of `child`'s child protection plan, and schedule the next.
+    #[tracing::instrument(skip_all, fields(actor = %actor.log_id(), child = %child, core_group = core_group.map(tracing::field::display)))]
     pub async fn record_core_group(
         &self,
         actor: &Actor,

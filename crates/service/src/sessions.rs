@@ -281,6 +281,7 @@ fn attempt_event(action: AuditAction, user: Option<&User>) -> AuditEvent {
 impl<S: Store> Services<S> {
     /// Sign in with a username and password from a client the server does not know: a new session (never one
     /// that existed before sign-in).
+    #[tracing::instrument(skip_all)]
     pub async fn sign_in(
         &self,
         username: &str,
@@ -291,6 +292,7 @@ impl<S: Store> Services<S> {
     }
 
     /// Sign in with a username and password from `client` (throttled by its address and known-device token).
+    #[tracing::instrument(skip_all)]
     pub async fn sign_in_from(
         &self,
         client: &SignInClient,
@@ -307,6 +309,7 @@ impl<S: Store> Services<S> {
     }
 
     /// Sign in through any [`Authenticator`], throttled as the module documentation says.
+    #[tracing::instrument(skip_all)]
     pub async fn sign_in_with(
         &self,
         authenticator: &dyn Authenticator,
@@ -428,6 +431,7 @@ impl<S: Store> Services<S> {
     }
 
     /// The live session a cookie token stands for, or `Unauthenticated`. Ends sessions that have timed out.
+    #[tracing::instrument(skip_all)]
     pub async fn current_session(&self, token: &str) -> Result<CurrentSession, ServiceError> {
         if !token.starts_with(auth::TOKEN_PREFIX) || token.len() > 200 {
             return Err(ServiceError::Unauthenticated);
@@ -474,6 +478,7 @@ impl<S: Store> Services<S> {
     }
 
     /// End the session (sign-out).
+    #[tracing::instrument(skip_all)]
     pub async fn sign_out(&self, session: &CurrentSession) -> Result<(), ServiceError> {
         Ok(self
             .store
@@ -482,6 +487,7 @@ impl<S: Store> Services<S> {
     }
 
     /// Disable (or re-enable) a user: their sessions end at once and their tokens stop working.
+    #[tracing::instrument(skip_all, fields(actor = %actor.log_id()))]
     pub async fn set_user_disabled(
         &self,
         actor: &Actor,
@@ -498,6 +504,7 @@ impl<S: Store> Services<S> {
     }
 
     /// Revoke every API token of a user (`token revoke --username`).
+    #[tracing::instrument(skip_all, fields(actor = %actor.log_id()))]
     pub async fn revoke_api_tokens(
         &self,
         actor: &Actor,

@@ -249,17 +249,7 @@ pub struct Versioned<T> {
 /// Every record about one child, with their version.
 pub type CaseFile = Versioned<RecordSet>;
 
-/// Which contacts a front-door worklist shows.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum WorklistStage {
-    /// No decision yet: the MASH worklist.
-    #[default]
-    AwaitingDecision,
-    /// Decided, but the referrer has not been told.
-    AwaitingFeedback,
-    /// Decided by a worker; a manager's oversight is still to come.
-    AwaitingOversight,
-}
+pub use domain::front_door::WorklistStage;
 
 /// A front-door worklist, already narrowed to what the user may see.
 #[derive(Clone, Debug, Default)]

@@ -16,7 +16,7 @@ use crate::extract::{ApiJson, SignedIn};
 
 /// `GET /healthz`: 200 when the database answers, 503 when it does not.
 pub async fn healthz<S: Store>(State(state): State<Shared<S>>) -> Response {
-    let backend = state.services.store().backend_name();
+    let backend = state.services.database_name();
     match state.services.health().await {
         Ok(()) => Json(json!({"status": "ok", "database": backend})).into_response(),
         Err(e) => {

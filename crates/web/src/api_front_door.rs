@@ -10,6 +10,7 @@ use axum::extract::{Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use domain::clocks::Rag;
+use domain::front_door::WorklistStage;
 use domain::front_door::{
     DecisionInput, FeedbackInput, InformationRequestInput, ResponseInput, ScreeningInput,
 };
@@ -18,7 +19,7 @@ use serde::Deserialize;
 use serde_json::json;
 use service::ServiceError;
 use service::front_door::WorklistFilter;
-use store::{Store, WorklistStage};
+use store::Store;
 
 use crate::Shared;
 use crate::error::WebError;

@@ -58,7 +58,7 @@ impl<S: Store> Application<S> {
     ) -> std::io::Result<()> {
         tracing::info!(
             address = %self.address,
-            database = self.services.store().backend_name(),
+            database = self.services.database_name(),
             "serving"
         );
         crate::serve(self.services, self.listener, shutdown).await

@@ -14,6 +14,7 @@ use domain::clocks::Rag;
 use domain::codes::{
     Agency, Consent, ContactOutcome, FeedbackMethod, PrimaryNeed, Role, ThresholdLevel,
 };
+use domain::front_door::WorklistStage;
 use domain::front_door::{
     DecisionInput, FeedbackInput, InformationRequestInput, ResponseInput, ScreeningInput,
 };
@@ -22,7 +23,7 @@ use domain::policy::{Action, Area};
 use serde::Deserialize;
 use service::ServiceError;
 use service::front_door::{ContactCase, RequestItem, WorklistFilter, WorklistItem};
-use store::{Store, WorklistStage};
+use store::Store;
 
 use super::form::{Form, FormValues, Forms, SavedParams, after_change, banner};
 use super::{Layout, render_ok};
