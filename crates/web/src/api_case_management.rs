@@ -19,6 +19,7 @@ use service::case_management::Saved;
 use store::Store;
 
 use crate::Shared;
+use crate::api_front_door::with_etag;
 use crate::error::WebError;
 use crate::extract::{ApiJson, Id, Ids, IfMatch, SignedIn};
 use crate::openapi::{Operation, op};
@@ -257,7 +258,7 @@ pub async fn case_management<S: Store>(
     Id(child): Id<PersonId>,
 ) -> Result<Response, WebError> {
     let view = state.services.case_management(&actor, child).await?;
-    Ok(Json(view).into_response())
+    Ok(with_etag(view.version, Json(view).into_response()))
 }
 
 pub async fn raise_flag<S: Store>(

@@ -18,6 +18,7 @@ use serde_json::{Value, json};
 use store::Store;
 
 use crate::Shared;
+use crate::api_front_door::with_etag;
 use crate::error::WebError;
 use crate::extract::{ApiJson, Id, Ids, IfMatch, SignedIn};
 use crate::openapi::{Operation, op};
@@ -392,7 +393,7 @@ pub async fn planning<S: Store>(
     Id(child): Id<PersonId>,
 ) -> Result<Response, WebError> {
     let o = state.services.planning(&actor, child).await?;
-    Ok(Json(o).into_response())
+    Ok(with_etag(o.version, Json(o).into_response()))
 }
 
 /// `POST /api/v1/children/{id}/assessments` → 201.

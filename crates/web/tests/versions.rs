@@ -863,8 +863,20 @@ impl<S: Store> World<S> {
             .await
             .unwrap();
         assert_eq!(r.status(), StatusCode::OK, "GET {}", t.read);
+        let etag = r
+            .headers()
+            .get("etag")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
+        let record: Value = r.json().await.unwrap();
+        assert_eq!(
+            etag,
+            Some(format!("\"{}\"", version(&record))),
+            "GET {}: the ETag is the version the read shows, for If-Match",
+            t.read
+        );
         Snapshot {
-            record: r.json().await.unwrap(),
+            record,
             counts: self.store.counts().await.unwrap().0,
         }
     }
