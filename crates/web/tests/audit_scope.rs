@@ -11,105 +11,35 @@
     clippy::indexing_slicing
 )]
 
+mod support;
+
 use domain::audit::Actor;
 use domain::codes::Role;
-use domain::identifiers::LaCode;
 use domain::ids::PersonId;
 use domain::records::RecordSet;
 use reqwest::StatusCode;
 use serde_json::Value;
-use service::{NewUser, Services};
+use service::Clock;
 use store::Store;
+use support::{TestApp, TestDb, fields, la};
 
-/// A running app and a client.
-struct TestApp<S> {
-    base: String,
-    http: reqwest::Client,
-    services: Services<S>,
-}
-
-impl<S: Store> TestApp<S> {
-    async fn spawn(store: S) -> TestApp<S> {
-        let services = Services::new(store);
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let base = format!("http://{}", listener.local_addr().unwrap());
-        tokio::spawn(web::serve(
-            services.clone(),
-            listener,
-            std::future::pending(),
-        ));
-        TestApp {
-            base,
-            http: reqwest::Client::new(),
-            services,
-        }
-    }
-
-    /// A user of `las` with `role`, and an API token for them.
-    async fn token(&self, username: &str, role: Role, las: &[&str]) -> String {
-        let system = Actor::system("test");
-        self.services
-            .add_user(
-                &system,
-                NewUser {
-                    username: username.into(),
-                    display_name: None,
-                    role,
-                    las: las.iter().map(|l| LaCode::parse(l).unwrap()).collect(),
-                    agency: None,
-                    password: None,
-                },
-            )
-            .await
-            .unwrap();
-        self.services
-            .create_api_token(&system, username)
-            .await
-            .unwrap()
-    }
-
-    async fn child(&self, la: &str, first: &str) -> PersonId {
-        let mut c = store_tests::fixture::new_child(first, "Scopetest", "2016-02-03");
-        c.la = LaCode::parse(la).unwrap();
-        let id = c.id;
-        self.services
-            .store()
-            .insert_records(
-                &Actor::system("test"),
-                RecordSet {
-                    people: vec![c],
-                    ..RecordSet::default()
-                },
-                domain::datetime::now(),
-            )
-            .await
-            .unwrap();
-        id
-    }
-
-    async fn get(&self, token: &str, path: &str) -> (StatusCode, Value) {
-        let r = self
-            .http
-            .get(format!("{}{path}", self.base))
-            .bearer_auth(token)
-            .send()
-            .await
-            .unwrap();
-        let status = r.status();
-        (status, r.json().await.unwrap_or(Value::Null))
-    }
-
-    /// A page, as the browser gets it (the bearer token stands in for the session).
-    async fn page(&self, token: &str, path: &str) -> (StatusCode, String) {
-        let r = self
-            .http
-            .get(format!("{}{path}", self.base))
-            .bearer_auth(token)
-            .send()
-            .await
-            .unwrap();
-        (r.status(), r.text().await.unwrap())
-    }
+/// A child of LA `la_code`, seeded behind the API's back.
+async fn child<S: Store>(app: &TestApp<S>, la_code: &str, first: &str) -> PersonId {
+    let mut c = store_tests::fixture::new_child(first, "Scopetest", "2016-02-03");
+    c.la = la(la_code);
+    let id = c.id;
+    app.store()
+        .insert_records(
+            &Actor::system("test"),
+            RecordSet {
+                people: vec![c],
+                ..RecordSet::default()
+            },
+            domain::datetime::now(),
+        )
+        .await
+        .unwrap();
+    id
 }
 
 /// One audit entry as the API gives it.
@@ -147,30 +77,21 @@ fn page_rows(html: &str) -> Vec<&str> {
         .collect()
 }
 
-fn problem_fields(problem: &Value) -> Vec<String> {
-    problem["errors"]
-        .as_array()
-        .unwrap_or(&Vec::new())
-        .iter()
-        .map(|e| e["field"].as_str().unwrap().to_owned())
-        .collect()
-}
-
-async fn audit_scope_story<S: Store>(store: S) {
-    let app = TestApp::spawn(store).await;
-    let worker_205 = app.token("sw-205", Role::SocialWorker, &["205"]).await;
-    let worker_207 = app.token("sw-207", Role::SocialWorker, &["207"]).await;
-    let worker_213 = app.token("sw-213", Role::SocialWorker, &["213"]).await;
-    let admin_213 = app.token("admin-213", Role::Admin, &["213"]).await;
+async fn audit_scope_story<S: Store>(db: TestDb<S>) {
+    let app = TestApp::spawn(db, Clock::System).await;
+    let worker_205 = app.with_user("sw-205", Role::SocialWorker, &["205"]).await;
+    let worker_207 = app.with_user("sw-207", Role::SocialWorker, &["207"]).await;
+    let worker_213 = app.with_user("sw-213", Role::SocialWorker, &["213"]).await;
+    let admin_213 = app.with_user("admin-213", Role::Admin, &["213"]).await;
     let ig_213 = app
-        .token("ig-213", Role::InformationGovernance, &["213"])
+        .with_user("ig-213", Role::InformationGovernance, &["213"])
         .await;
     let ig_both = app
-        .token("ig-205-213", Role::InformationGovernance, &["205", "213"])
+        .with_user("ig-205-213", Role::InformationGovernance, &["205", "213"])
         .await;
-    let c205 = app.child("205", "Ada").await.to_string();
-    let c207 = app.child("207", "Bea").await.to_string();
-    let c213 = app.child("213", "Cal").await.to_string();
+    let c205 = child(&app, "205", "Ada").await.to_string();
+    let c207 = child(&app, "207", "Bea").await.to_string();
+    let c213 = child(&app, "213", "Cal").await.to_string();
 
     // Each worker views their own LA's child and searches (a search names no LA: its actor's LAs scope it).
     for (token, child) in [
@@ -178,22 +99,26 @@ async fn audit_scope_story<S: Store>(store: S) {
         (&worker_207, &c207),
         (&worker_213, &c213),
     ] {
-        let (status, _) = app.get(token, &format!("/api/v1/children/{child}")).await;
+        let (status, _) = app
+            .get(token, &format!("/api/v1/children/{child}"))
+            .await
+            .parts();
         assert_eq!(status, StatusCode::OK);
-        let (status, _) = app.get(token, "/api/v1/children?q=Scopetest").await;
+        let (status, _) = app.get(token, "/api/v1/children?q=Scopetest").await.parts();
         assert_eq!(status, StatusCode::OK);
     }
     // A 213 worker is refused a 205 child: that refusal is 205's to see.
     let (status, _) = app
         .get(&worker_213, &format!("/api/v1/children/{c205}"))
-        .await;
+        .await
+        .parts();
     assert_eq!(status, StatusCode::NOT_FOUND);
 
     let foreign_actors = ["sw-205", "sw-207"];
     let foreign_children = [c205.as_str(), c207.as_str()];
     for (who, token) in [("admin-213", &admin_213), ("ig-213", &ig_213)] {
         // Unfiltered: 213's entries, none of 205's or 207's.
-        let (status, body) = app.get(token, "/api/v1/audit?limit=1000").await;
+        let (status, body) = app.get(token, "/api/v1/audit?limit=1000").await.parts();
         assert_eq!(status, StatusCode::OK, "{who}: {body}");
         let all = entries(&body);
         for e in &all {
@@ -225,15 +150,22 @@ async fn audit_scope_story<S: Store>(store: S) {
         );
 
         // By child: 213's child, yes; a 205 child is the same 404 as a child that does not exist.
-        let (status, body) = app.get(token, &format!("/api/v1/audit?child={c213}")).await;
+        let (status, body) = app
+            .get(token, &format!("/api/v1/audit?child={c213}"))
+            .await
+            .parts();
         assert_eq!(status, StatusCode::OK);
         let about = entries(&body);
         assert!(about.iter().any(|e| e.actor == "sw-213"));
         assert!(about.iter().all(|e| e.child.as_deref() == Some(&c213)));
-        let (status, foreign) = app.get(token, &format!("/api/v1/audit?child={c205}")).await;
+        let (status, foreign) = app
+            .get(token, &format!("/api/v1/audit?child={c205}"))
+            .await
+            .parts();
         let (missing_status, missing) = app
             .get(token, &format!("/api/v1/audit?child={}", PersonId::new()))
-            .await;
+            .await
+            .parts();
         assert_eq!(status, StatusCode::NOT_FOUND, "{who}: {foreign}");
         assert_eq!(missing_status, StatusCode::NOT_FOUND);
         assert_eq!(
@@ -242,16 +174,16 @@ async fn audit_scope_story<S: Store>(store: S) {
         );
 
         // By user: 213's worker, yes; a 205 user is refused exactly as a user that does not exist.
-        let (status, body) = app.get(token, "/api/v1/audit?user=sw-213").await;
+        let (status, body) = app.get(token, "/api/v1/audit?user=sw-213").await.parts();
         assert_eq!(status, StatusCode::OK);
         let by = entries(&body);
         assert!(by.iter().any(|e| e.action == "search"));
         assert!(by.iter().all(|e| e.actor == "sw-213"), "{by:?}");
-        let (status, foreign) = app.get(token, "/api/v1/audit?user=sw-205").await;
-        let (missing_status, missing) = app.get(token, "/api/v1/audit?user=sw-999").await;
+        let (status, foreign) = app.get(token, "/api/v1/audit?user=sw-205").await.parts();
+        let (missing_status, missing) = app.get(token, "/api/v1/audit?user=sw-999").await.parts();
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{who}: {foreign}");
         assert_eq!(missing_status, StatusCode::UNPROCESSABLE_ENTITY);
-        assert_eq!(problem_fields(&foreign), ["user"]);
+        assert_eq!(fields(&foreign), ["user"]);
         assert_eq!(
             foreign.to_string().replace("sw-205", "X"),
             missing.to_string().replace("sw-999", "X"),
@@ -301,7 +233,7 @@ async fn audit_scope_story<S: Store>(store: S) {
 
     // An officer of 205 and 213 sees both LAs' entries (and the refusal of 205's child to 213's worker, and
     // 213's administrator's attempts to read 205's child's trail), none of 207's.
-    let (status, body) = app.get(&ig_both, "/api/v1/audit?limit=1000").await;
+    let (status, body) = app.get(&ig_both, "/api/v1/audit?limit=1000").await.parts();
     assert_eq!(status, StatusCode::OK);
     let all = entries(&body);
     for (actor, child) in [("sw-205", &c205), ("sw-213", &c213)] {
@@ -326,21 +258,23 @@ async fn audit_scope_story<S: Store>(store: S) {
         && e.la.as_deref() != Some("207")));
     let (status, body) = app
         .get(&ig_both, &format!("/api/v1/audit?child={c205}"))
-        .await;
+        .await
+        .parts();
     assert_eq!(status, StatusCode::OK);
     assert!(entries(&body).iter().any(|e| e.actor == "sw-205"));
     let (status, _) = app
         .get(&ig_both, &format!("/api/v1/audit?child={c207}"))
-        .await;
+        .await
+        .parts();
     assert_eq!(status, StatusCode::NOT_FOUND);
-    let (status, body) = app.get(&ig_both, "/api/v1/audit?user=sw-205").await;
+    let (status, body) = app.get(&ig_both, "/api/v1/audit?user=sw-205").await.parts();
     assert_eq!(status, StatusCode::OK);
     assert!(!entries(&body).is_empty());
-    let (status, _) = app.get(&ig_both, "/api/v1/audit?user=sw-207").await;
+    let (status, _) = app.get(&ig_both, "/api/v1/audit?user=sw-207").await.parts();
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
 
     // A worker may not read the trail at all.
-    let (status, _) = app.get(&worker_213, "/api/v1/audit").await;
+    let (status, _) = app.get(&worker_213, "/api/v1/audit").await.parts();
     assert_eq!(status, StatusCode::FORBIDDEN);
 }
 
@@ -354,15 +288,12 @@ fn strip_request_id(html: &str) -> String {
 
 #[tokio::test]
 async fn audit_scope_on_sqlite() {
-    let db = store_tests::sqlite().await;
-    audit_scope_story(db.store.clone()).await;
+    audit_scope_story(TestDb::sqlite().await).await;
 }
 
 #[tokio::test]
 async fn audit_scope_on_postgres() {
-    if !store_tests::pg_configured("audit_scope_on_postgres") {
-        return;
+    if let Some(db) = TestDb::postgres("audit_scope_on_postgres").await {
+        audit_scope_story(db).await;
     }
-    let db = store_tests::PgTestDb::create().await.unwrap();
-    audit_scope_story(db.open().await).await;
 }

@@ -10,98 +10,17 @@
     clippy::indexing_slicing
 )]
 
+mod support;
+
 use domain::audit::Actor;
 use domain::codes::{ReferralSource, Role};
-use domain::identifiers::LaCode;
 use domain::ids::{PersonId, ReferralId};
 use domain::records::{RecordCounts, RecordSet, Referral};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
-use service::{Clock, NewUser, Services};
+use service::Clock;
 use store::Store;
-
-struct TestApp<S> {
-    base: String,
-    http: reqwest::Client,
-    services: Services<S>,
-}
-
-impl<S: Store> TestApp<S> {
-    async fn spawn(store: S, clock: Clock) -> TestApp<S> {
-        let services = Services::new(store).with_clock(clock);
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let base = format!("http://{}", listener.local_addr().unwrap());
-        tokio::spawn(web::serve(
-            services.clone(),
-            listener,
-            std::future::pending(),
-        ));
-        TestApp {
-            base,
-            http: reqwest::Client::new(),
-            services,
-        }
-    }
-
-    async fn token(&self, username: &str, role: Role) -> (String, String) {
-        let system = Actor::system("test");
-        let user = self
-            .services
-            .add_user(
-                &system,
-                NewUser {
-                    username: username.into(),
-                    display_name: None,
-                    role,
-                    las: vec![LaCode::parse("213").unwrap()],
-                    agency: None,
-                    password: None,
-                },
-            )
-            .await
-            .unwrap();
-        let token = self
-            .services
-            .create_api_token(&system, username)
-            .await
-            .unwrap();
-        (token, user.id.to_string())
-    }
-
-    async fn post(&self, token: &str, path: &str, body: &Value) -> (StatusCode, Value) {
-        let r = self
-            .http
-            .post(format!("{}{path}", self.base))
-            .bearer_auth(token)
-            .json(body)
-            .send()
-            .await
-            .unwrap();
-        let status = r.status();
-        (status, r.json().await.unwrap_or(Value::Null))
-    }
-
-    async fn get(&self, token: &str, path: &str) -> Value {
-        let r = self
-            .http
-            .get(format!("{}{path}", self.base))
-            .bearer_auth(token)
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(r.status(), StatusCode::OK, "GET {path}");
-        r.json().await.unwrap()
-    }
-}
-
-fn fields(problem: &Value) -> Vec<String> {
-    problem["errors"]
-        .as_array()
-        .unwrap_or(&Vec::new())
-        .iter()
-        .map(|e| e["field"].as_str().unwrap().to_owned())
-        .collect()
-}
+use support::{TestApp, TestDb, fields, la, new_user};
 
 fn action(due: &str) -> Value {
     json!({"description": "Visit at school", "owner": "Social worker", "due_on": due})
@@ -125,17 +44,21 @@ fn with(body: &Value, path: &[&str], value: Value) -> Value {
     out
 }
 
-async fn bounds_story<S: Store>(store: S) {
+async fn bounds_story<S: Store>(db: TestDb<S>) {
     // Now: Monday 2 March 2026, noon.
     let now = "2026-03-02T12:00:00Z".parse().unwrap();
-    let app = TestApp::spawn(store, Clock::Fixed(now)).await;
-    let (manager, _) = app.token("tm-bounds", Role::TeamManager).await;
-    let (_, worker_id) = app.token("sw-bounds", Role::SocialWorker).await;
+    let app = TestApp::spawn(db, Clock::Fixed(now)).await;
+    let manager = app
+        .with_user("tm-bounds", Role::TeamManager, &["213"])
+        .await;
+    let (_, worker) = app
+        .add_user(new_user("sw-bounds", Role::SocialWorker, &["213"]))
+        .await;
+    let worker_id = worker.id.to_string();
     let mut child = store_tests::fixture::new_child("Ivy", "Boundstest", "2016-05-04");
-    child.la = LaCode::parse("213").unwrap();
+    child.la = la("213");
     let id: PersonId = child.id;
-    app.services
-        .store()
+    app.store()
         .insert_records(
             &Actor::system("test"),
             RecordSet {
@@ -325,19 +248,19 @@ async fn bounds_story<S: Store>(store: S) {
         ),
     ];
     let snapshot = || async {
-        let counts: RecordCounts = app.services.store().counts().await.unwrap().0;
+        let counts: RecordCounts = app.store().counts().await.unwrap().0;
         (
             counts,
-            app.get(&manager, &format!("{c}/plans")).await,
-            app.get(&manager, &format!("{c}/protection")).await,
-            app.get(&manager, &format!("{c}/case-management")).await,
-            app.get(&manager, "/api/v1/supervision").await,
+            app.read(&manager, &format!("{c}/plans")).await,
+            app.read(&manager, &format!("{c}/protection")).await,
+            app.read(&manager, &format!("{c}/case-management")).await,
+            app.read(&manager, "/api/v1/supervision").await,
         )
     };
     let mut wrong = Vec::new();
     for (what, path, body, field) in &table {
         let before = snapshot().await;
-        let (status, problem) = app.post(&manager, path, body).await;
+        let (status, problem) = app.post(&manager, path, body.clone()).await.parts();
         if status != StatusCode::UNPROCESSABLE_ENTITY || fields(&problem) != [*field] {
             let shown: String = problem.to_string().chars().take(300).collect();
             wrong.push(format!("{what}: {status} {shown}"));
@@ -372,7 +295,7 @@ async fn bounds_story<S: Store>(store: S) {
         ("the assessment", format!("{c}/assessments"), &assessment),
         ("the allocation", format!("{c}/allocation"), &allocation),
     ] {
-        let (status, answer) = app.post(&manager, &path, body).await;
+        let (status, answer) = app.post(&manager, &path, body.clone()).await.parts();
         assert!(status.is_success(), "{what}: {status} {answer}");
     }
     println!(
@@ -383,15 +306,12 @@ async fn bounds_story<S: Store>(store: S) {
 
 #[tokio::test]
 async fn input_bounds_on_sqlite() {
-    let db = store_tests::sqlite().await;
-    bounds_story(db.store.clone()).await;
+    bounds_story(TestDb::sqlite().await).await;
 }
 
 #[tokio::test]
 async fn input_bounds_on_postgres() {
-    if !store_tests::pg_configured("input_bounds_on_postgres") {
-        return;
+    if let Some(db) = TestDb::postgres("input_bounds_on_postgres").await {
+        bounds_story(db).await;
     }
-    let db = store_tests::PgTestDb::create().await.unwrap();
-    bounds_story(db.open().await).await;
 }

@@ -14,89 +14,17 @@
     clippy::indexing_slicing
 )]
 
+mod support;
+
 use domain::audit::Actor;
 use domain::codes::{Agency, ConferenceKind, ReferralSource, Role, TeamKind};
-use domain::identifiers::LaCode;
 use domain::ids::{ConferenceId, PersonId, ReferralId, TeamId, UserId};
-use domain::records::{Conference, RecordCounts, RecordSet, Referral, Team, User};
+use domain::records::{Conference, RecordCounts, RecordSet, Referral, Team};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
-use service::{Clock, NewUser, Services};
+use service::{Clock, NewUser};
 use store::Store;
-
-/// A running app and a client.
-struct TestApp<S> {
-    base: String,
-    http: reqwest::Client,
-    services: Services<S>,
-}
-
-impl<S: Store> TestApp<S> {
-    async fn spawn(store: S, clock: Clock) -> TestApp<S> {
-        let services = Services::new(store).with_clock(clock);
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let base = format!("http://{}", listener.local_addr().unwrap());
-        tokio::spawn(web::serve(
-            services.clone(),
-            listener,
-            std::future::pending(),
-        ));
-        TestApp {
-            base,
-            http: reqwest::Client::new(),
-            services,
-        }
-    }
-
-    async fn user(&self, username: &str, role: Role, las: &[&str], agency: Option<Agency>) -> User {
-        self.services
-            .add_user(
-                &Actor::system("test"),
-                NewUser {
-                    username: username.into(),
-                    display_name: Some(format!("{username} (test)")),
-                    role,
-                    las: las.iter().map(|l| LaCode::parse(l).unwrap()).collect(),
-                    agency,
-                    password: None,
-                },
-            )
-            .await
-            .unwrap()
-    }
-
-    async fn token(&self, username: &str) -> String {
-        self.services
-            .create_api_token(&Actor::system("test"), username)
-            .await
-            .unwrap()
-    }
-
-    async fn call(
-        &self,
-        method: reqwest::Method,
-        token: &str,
-        path: &str,
-        body: Option<&Value>,
-    ) -> (StatusCode, Value) {
-        let mut req = self
-            .http
-            .request(method, format!("{}{path}", self.base))
-            .bearer_auth(token);
-        if let Some(b) = body {
-            req = req.json(b);
-        }
-        let r = req.send().await.unwrap();
-        let status = r.status();
-        (status, r.json().await.unwrap_or(Value::Null))
-    }
-
-    async fn get(&self, token: &str, path: &str) -> Value {
-        let (status, body) = self.call(reqwest::Method::GET, token, path, None).await;
-        assert_eq!(status, StatusCode::OK, "GET {path}: {body}");
-        body
-    }
-}
+use support::{TestApp, TestDb, fields, la, new_user};
 
 /// Everyone and everything the table names.
 struct Fixture {
@@ -124,7 +52,7 @@ impl Fixture {
 }
 
 async fn fixture<S: Store>(app: &TestApp<S>) -> Fixture {
-    let store = app.services.store();
+    let store = app.store();
     let system = Actor::system("test");
     let mut users = Vec::new();
     for (name, role, las, agency) in [
@@ -153,7 +81,13 @@ async fn fixture<S: Store>(app: &TestApp<S>) -> Fixture {
         ("gone-sw-213", Role::SocialWorker, &["213"][..], None),
         ("gone-ro-213", Role::ReviewingOfficer, &["213"][..], None),
     ] {
-        let u = app.user(name, role, las, agency).await;
+        let u = app
+            .create_user(NewUser {
+                display_name: Some(format!("{name} (test)")),
+                agency,
+                ..new_user(name, role, las)
+            })
+            .await;
         users.push((name, u.id));
     }
     for gone in ["gone-sw-213", "gone-ro-213"] {
@@ -163,17 +97,17 @@ async fn fixture<S: Store>(app: &TestApp<S>) -> Fixture {
             .unwrap()
             .unwrap();
     }
-    let team = |la: &str| Team {
+    let team = |code: &str| Team {
         id: TeamId::new(),
-        la: LaCode::parse(la).unwrap(),
-        name: format!("Assessment team {la}"),
+        la: la(code),
+        name: format!("Assessment team {code}"),
         kind: TeamKind::Assessment,
     };
     let (team_213, team_205) = (team("213"), team("205"));
     let mut child = store_tests::fixture::new_child("Rhea", "Referencetest", "2016-05-04");
     let mut child_205 = store_tests::fixture::new_child("Sol", "Referencetest", "2015-01-02");
-    child.la = LaCode::parse("213").unwrap();
-    child_205.la = LaCode::parse("205").unwrap();
+    child.la = la("213");
+    child_205.la = la("205");
     let at: domain::datetime::Timestamp = "2026-01-05T09:00:00Z".parse().unwrap();
     let referral = Referral {
         id: ReferralId::new(),
@@ -216,8 +150,8 @@ async fn fixture<S: Store>(app: &TestApp<S>) -> Fixture {
         .await
         .unwrap();
     Fixture {
-        manager: app.token("tm-213").await,
-        manager_both: app.token("tm-205-213").await,
+        manager: app.api_token("tm-213").await,
+        manager_both: app.api_token("tm-205-213").await,
         child: child.id,
         child_205: child_205.id,
         conference: conference.id,
@@ -307,32 +241,23 @@ impl Field {
 async fn snapshot<S: Store>(app: &TestApp<S>, fx: &Fixture) -> (RecordCounts, Vec<Value>) {
     let child = fx.child;
     let reads = vec![
-        app.get(&fx.manager, &format!("/api/v1/children/{child}/protection"))
+        app.read(&fx.manager, &format!("/api/v1/children/{child}/protection"))
             .await,
-        app.get(
+        app.read(
             &fx.manager,
             &format!("/api/v1/children/{child}/case-management"),
         )
         .await,
-        app.get(&fx.manager, "/api/v1/supervision").await,
-        app.get(&fx.manager_both, "/api/v1/supervision").await,
+        app.read(&fx.manager, "/api/v1/supervision").await,
+        app.read(&fx.manager_both, "/api/v1/supervision").await,
     ];
-    (app.services.store().counts().await.unwrap().0, reads)
+    (app.store().counts().await.unwrap().0, reads)
 }
 
-fn fields(problem: &Value) -> Vec<String> {
-    problem["errors"]
-        .as_array()
-        .unwrap_or(&Vec::new())
-        .iter()
-        .map(|e| e["field"].as_str().unwrap().to_owned())
-        .collect()
-}
-
-async fn references_story<S: Store>(store: S) {
+async fn references_story<S: Store>(db: TestDb<S>) {
     // Now: Monday 2 March 2026, noon.
     let now = "2026-03-02T12:00:00Z".parse().unwrap();
-    let app = TestApp::spawn(store, Clock::Fixed(now)).await;
+    let app = TestApp::spawn(db, Clock::Fixed(now)).await;
     let fx = fixture(&app).await;
     let unknown_user = UserId::new().to_string();
     let unknown_team = TeamId::new().to_string();
@@ -426,9 +351,7 @@ async fn references_story<S: Store>(store: S) {
     for (field, kind, value) in &bad {
         let before = snapshot(&app, &fx).await;
         let (token, path, body) = field.request(&fx, value);
-        let (status, problem) = app
-            .call(reqwest::Method::POST, token, &path, Some(&body))
-            .await;
+        let (status, problem) = app.post(token, &path, body).await.parts();
         if status != StatusCode::UNPROCESSABLE_ENTITY || fields(&problem) != [field.name()] {
             wrong.push(format!("{field:?}, {kind}: {status} {problem}"));
         }
@@ -455,12 +378,7 @@ async fn references_story<S: Store>(store: S) {
             let (token, path, body) = field.request(&fx, &v);
             let (token, path) = (token.to_owned(), path.clone());
             let app = &app;
-            async move {
-                app.call(reqwest::Method::POST, &token, &path, Some(&body))
-                    .await
-                    .1["errors"]
-                    .clone()
-            }
+            async move { app.post(&token, &path, body).await.body["errors"].clone() }
         };
         let missing = if field == Field::AllocationTeam {
             TeamId::new().to_string()
@@ -484,14 +402,12 @@ async fn references_story<S: Store>(store: S) {
     for (field, value) in &good {
         let before = snapshot(&app, &fx).await;
         let (token, path, body) = field.request(&fx, value);
-        let (status, answer) = app
-            .call(reqwest::Method::POST, token, &path, Some(&body))
-            .await;
+        let (status, answer) = app.post(token, &path, body).await.parts();
         assert!(status.is_success(), "{field:?}: {status} {answer}");
         assert_ne!(snapshot(&app, &fx).await, before, "{field:?}: saved");
     }
     let protection = app
-        .get(
+        .read(
             &fx.manager,
             &format!("/api/v1/children/{}/protection", fx.child),
         )
@@ -504,7 +420,7 @@ async fn references_story<S: Store>(store: S) {
         .unwrap();
     assert_eq!(held["chair_id"], fx.id("ro-213"), "{protection}");
     let cm = app
-        .get(
+        .read(
             &fx.manager,
             &format!("/api/v1/children/{}/case-management", fx.child),
         )
@@ -521,15 +437,12 @@ async fn references_story<S: Store>(store: S) {
 
 #[tokio::test]
 async fn references_on_sqlite() {
-    let db = store_tests::sqlite().await;
-    references_story(db.store.clone()).await;
+    references_story(TestDb::sqlite().await).await;
 }
 
 #[tokio::test]
 async fn references_on_postgres() {
-    if !store_tests::pg_configured("references_on_postgres") {
-        return;
+    if let Some(db) = TestDb::postgres("references_on_postgres").await {
+        references_story(db).await;
     }
-    let db = store_tests::PgTestDb::create().await.unwrap();
-    references_story(db.open().await).await;
 }

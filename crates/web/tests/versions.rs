@@ -20,14 +20,14 @@ mod support;
 use domain::audit::Actor;
 use domain::codes::{Agency, CaseNoteKind, ReferralSource, Role};
 use domain::datetime::Timestamp;
-use domain::identifiers::LaCode;
 use domain::ids::{CaseNoteId, InformationRequestId, PersonId, ReferralId, UserId};
 use domain::policy::Decision;
 use domain::records::{CaseNote, RecordCounts, RecordSet, Referral};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
-use service::{Clock, NewUser, Services};
+use service::{Clock, NewUser};
 use store::{CaseChange, Store};
+use support::{TestApp, TestDb, la, new_user};
 
 /// Now: Wednesday 10 September 2025, 11:00 BST.
 const NOW: &str = "2025-09-10T10:00:00Z";
@@ -230,9 +230,7 @@ struct Tally {
 }
 
 struct World<S> {
-    store: S,
-    base: String,
-    http: reqwest::Client,
+    app: TestApp<S>,
     now: Timestamp,
     worker: String,
     worker_id: UserId,
@@ -241,35 +239,21 @@ struct World<S> {
     police: String,
 }
 
-fn la() -> LaCode {
-    LaCode::parse("213").unwrap()
-}
-
+/// A user of LA 213 with a display name and, for a partner, an agency: their API token and id.
 async fn user<S: Store>(
-    services: &Services<S>,
+    app: &TestApp<S>,
     username: &str,
     role: Role,
     agency: Option<Agency>,
 ) -> (String, UserId) {
-    let system = Actor::system("test");
-    let u = services
-        .add_user(
-            &system,
-            NewUser {
-                username: username.into(),
-                display_name: Some(format!("{username} (test)")),
-                role,
-                las: vec![la()],
-                agency,
-                password: None,
-            },
-        )
-        .await
-        .unwrap();
-    (
-        services.create_api_token(&system, username).await.unwrap(),
-        u.id,
-    )
+    let (token, u) = app
+        .add_user(NewUser {
+            display_name: Some(format!("{username} (test)")),
+            agency,
+            ..new_user(username, role, &["213"])
+        })
+        .await;
+    (token, u.id)
 }
 
 /// A JSON body as a page form sends it: `actions[0].owner`, a list of codes as the same name repeated, a
@@ -430,18 +414,9 @@ fn early_help() -> Value {
 impl<S: Store> World<S> {
     /// A change made through the API to set the scene; it must be saved.
     async fn ok(&self, token: &str, path: &str, body: Value) -> Value {
-        let r = self
-            .http
-            .post(format!("{}{path}", self.base))
-            .bearer_auth(token)
-            .json(&body)
-            .send()
-            .await
-            .unwrap();
-        let status = r.status();
-        let text = r.text().await.unwrap();
-        assert!(status.is_success(), "setting up, {path}: {status} {text}");
-        serde_json::from_str(&text).unwrap_or(Value::Null)
+        let (status, body) = self.app.post(token, path, body).await.parts();
+        assert!(status.is_success(), "setting up, {path}: {status} {body}");
+        body
     }
 
     /// A fresh child of LA 213, with an open referral from `referred` when given.
@@ -450,7 +425,7 @@ impl<S: Store> World<S> {
         let referrals = referred
             .map(|d| Referral {
                 id: ReferralId::new(),
-                la: la(),
+                la: la("213"),
                 child_id: c.id,
                 contact_id: None,
                 referral_date: d.parse().unwrap(),
@@ -463,7 +438,8 @@ impl<S: Store> World<S> {
             .into_iter()
             .collect();
         let id = c.id;
-        self.store
+        self.app
+            .store()
             .insert_records(
                 &Actor::system("test"),
                 RecordSet {
@@ -485,7 +461,8 @@ impl<S: Store> World<S> {
         contact.received_at = "2025-09-10T08:00:00Z".parse().unwrap();
         contact.recorded_at = "2025-09-10T08:05:00Z".parse().unwrap();
         let ids = (child.id, contact.id.to_string());
-        self.store
+        self.app
+            .store()
             .insert_records(
                 &Actor::system("test"),
                 RecordSet {
@@ -806,7 +783,7 @@ impl<S: Store> World<S> {
                 RecordSet {
                     case_notes: vec![CaseNote {
                         id: CaseNoteId::new(),
-                        la: la(),
+                        la: la("213"),
                         child_id: *child,
                         kind: CaseNoteKind::Note,
                         written_by: None,
@@ -818,7 +795,7 @@ impl<S: Store> World<S> {
                 RecordSet::default(),
             ),
             Meanwhile::Request(child, id) => {
-                let file = self.store.case_file(*child).await.unwrap().unwrap();
+                let file = self.app.store().case_file(*child).await.unwrap().unwrap();
                 let mut request = file
                     .information_requests
                     .into_iter()
@@ -836,7 +813,8 @@ impl<S: Store> World<S> {
             }
         };
         let saved = self
-            .store
+            .app
+            .store()
             .save_case_change(
                 &system,
                 CaseChange {
@@ -855,54 +833,40 @@ impl<S: Store> World<S> {
     }
 
     async fn snapshot(&self, t: &Target) -> Snapshot {
-        let r = self
-            .http
-            .get(format!("{}{}", self.base, t.read))
-            .bearer_auth(&t.token)
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(r.status(), StatusCode::OK, "GET {}", t.read);
-        let etag = r
-            .headers()
-            .get("etag")
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_owned);
-        let record: Value = r.json().await.unwrap();
+        let r = self.app.get(&t.token, &t.read).await;
+        assert_eq!(r.status, StatusCode::OK, "GET {}", t.read);
+        let record = r.body;
         assert_eq!(
-            etag,
+            r.etag,
             Some(format!("\"{}\"", version(&record))),
             "GET {}: the ETag is the version the read shows, for If-Match",
             t.read
         );
         Snapshot {
             record,
-            counts: self.store.counts().await.unwrap().0,
+            counts: self.app.store().counts().await.unwrap().0,
         }
     }
 
-    /// Send the change based on `version`: `If-Match` for the API, the form's `version` field for a page.
+    /// Send the change based on `version`: `If-Match` for the API, the form's `version` field for a page. The
+    /// status and what it answered (a problem document, or a page).
     async fn send(&self, t: &Target, path: &str, version: i64) -> (StatusCode, String) {
-        let req = self
-            .http
-            .post(format!("{}{path}", self.base))
-            .bearer_auth(&t.token);
-        let req = if path.starts_with("/api/") {
-            req.header("If-Match", format!("\"{version}\""))
-                .json(&t.body)
-        } else {
-            let mut fields = Vec::new();
-            form_fields("", &t.body, &mut fields);
-            fields.push(("version".to_owned(), version.to_string()));
-            req.header("content-type", "application/x-www-form-urlencoded")
-                .body(
-                    form_urlencoded::Serializer::new(String::new())
-                        .extend_pairs(&fields)
-                        .finish(),
-                )
-        };
-        let r = req.send().await.unwrap();
-        (r.status(), r.text().await.unwrap())
+        if path.starts_with("/api/") {
+            let r = self
+                .app
+                .post_if_match(&t.token, path, t.body.clone(), &format!("\"{version}\""))
+                .await;
+            return (r.status, r.body.to_string());
+        }
+        let mut fields = Vec::new();
+        form_fields("", &t.body, &mut fields);
+        fields.push(("version".to_owned(), version.to_string()));
+        let fields: Vec<(&str, &str)> = fields
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        let (status, _, html) = self.app.submit(&t.token, path, &fields).await;
+        (status, html)
     }
 
     /// One change route: stale → 409 and nothing changed; current → saved and the version moves on.
@@ -990,31 +954,16 @@ impl<S: Store> World<S> {
 }
 
 /// Every change route of the router, walked; the figures, and what failed.
-async fn story<S: Store>(store: S) -> (String, Vec<String>) {
+async fn story<S: Store>(db: TestDb<S>) -> (String, Vec<String>) {
     let now: Timestamp = NOW.parse().unwrap();
-    let services = Services::new(store.clone()).with_clock(Clock::Fixed(now));
-    services
-        .ensure_local_authorities(&Actor::system("test"), &[la()])
-        .await
-        .unwrap();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(web::serve(
-        services.clone(),
-        listener,
-        std::future::pending(),
-    ));
-    let (worker, worker_id) = user(&services, "v-worker", Role::SocialWorker, None).await;
-    let (manager, _) = user(&services, "v-manager", Role::TeamManager, None).await;
-    let (chair, _) = user(&services, "v-chair", Role::ReviewingOfficer, None).await;
-    let (police, _) = user(&services, "v-police", Role::Partner, Some(Agency::Police)).await;
+    let app = TestApp::spawn(db, Clock::Fixed(now)).await;
+    app.ensure_las(&["213"]).await;
+    let (worker, worker_id) = user(&app, "v-worker", Role::SocialWorker, None).await;
+    let (manager, _) = user(&app, "v-manager", Role::TeamManager, None).await;
+    let (chair, _) = user(&app, "v-chair", Role::ReviewingOfficer, None).await;
+    let (police, _) = user(&app, "v-police", Role::Partner, Some(Agency::Police)).await;
     let world = World {
-        store: store.clone(),
-        base,
-        http: reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .unwrap(),
+        app,
         now,
         worker,
         worker_id,
@@ -1064,7 +1013,7 @@ async fn story<S: Store>(store: S) -> (String, Vec<String>) {
         "versions ({}): {walked} change routes walked ({} API, {} pages); {} stale attempts refused with 409 and \
          nothing changed; {} current attempts saved, the version moved on; {} POST routes change no existing \
          record (sign-in, sign-out, recording a contact, supervision)",
-        store.backend_name(),
+        world.app.store().backend_name(),
         tally.api,
         tally.pages,
         tally.refused,
@@ -1086,15 +1035,12 @@ fn check(name: &str, (summary, failures): (String, Vec<String>)) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn versions_on_sqlite() {
-    let db = store_tests::sqlite().await;
-    check("versions-sqlite", story(db.store.clone()).await);
+    check("versions-sqlite", story(TestDb::sqlite().await).await);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn versions_on_postgres() {
-    if !store_tests::pg_configured("versions_on_postgres") {
-        return;
+    if let Some(db) = TestDb::postgres("versions_on_postgres").await {
+        check("versions-postgres", story(db).await);
     }
-    let db = store_tests::PgTestDb::create().await.unwrap();
-    check("versions-postgres", story(db.open().await).await);
 }
