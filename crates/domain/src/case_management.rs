@@ -974,15 +974,15 @@ pub fn step_up(
         closure: None,
         created_at: now,
     };
-    let note = CaseNote {
-        id: CaseNoteId::new(),
-        la: child.la.clone(),
-        child_id: child.id,
-        kind: CaseNoteKind::Note,
-        written_by: by,
-        at: now,
-        text: step_up_history(episode, &reason, referral_date),
-    };
+    let note = CaseNote::new(
+        CaseNoteId::new(),
+        child.la.clone(),
+        child.id,
+        CaseNoteKind::Other,
+        by,
+        now,
+        step_up_history(episode, &reason, referral_date),
+    );
     let ended = EarlyHelpEpisode {
         end_date: Some(referral_date),
         end_reason: Some(EarlyHelpEndReason::SteppedUp),

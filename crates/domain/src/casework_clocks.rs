@@ -15,7 +15,7 @@
 //!   protection plans are reviewed at conferences (the scheduled review conference). Visits: the next is due
 //!   every so many working days (by plan type, per LA) after the last visit since the plan started.
 //! - Supervision: each open allocation, every so many working days after the last supervision that discussed
-//!   the child (or the allocation).
+//!   the child or the last management oversight note on the child (or the allocation).
 //!
 //! Only children with an open referral (CIN episode) have clocks, and only for the work of their open referrals
 //! and open plans: nothing is shown for held meetings, ended plans, closed cases or finished actions.
@@ -450,6 +450,18 @@ pub fn case_clocks(set: &RecordSet, las: &[LaClocks<'_>], today: Date) -> Vec<Ca
             if s.held_on > *e {
                 *e = s.held_on;
             }
+        }
+    }
+    // A manager's recorded oversight of the case (a management oversight note) is case direction given too.
+    for n in set
+        .case_notes
+        .iter()
+        .filter(|n| crate::case_notes::is_oversight(n))
+    {
+        let d = crate::datetime::london_date(n.at);
+        let e = last_supervision.entry(n.child_id).or_insert(d);
+        if d > *e {
+            *e = d;
         }
     }
     let mut allocations: Vec<_> = set.allocations.iter().filter(|a| a.to.is_none()).collect();

@@ -1046,8 +1046,13 @@ impl Builder<'_> {
     fn case_notes(&mut self) {
         let records = self.records;
         let child = self.child;
-        for n in records.case_notes.iter().filter(|n| n.child_id == child) {
+        // The current version of each note (a correction supersedes the earlier, which auditors read on the
+        // notes page).
+        for n in crate::case_notes::current_notes(records, child) {
             let mut summary = n.kind.label().to_owned();
+            if n.revision > 1 {
+                summary.push_str(" (corrected)");
+            }
             push_text(&mut summary, ": ", &n.text);
             self.push(
                 When::At(n.at),

@@ -481,11 +481,13 @@ code_list! {
 code_list! {
     /// The kind of a case note.
     CaseNoteKind, field = "case note kind", {
-        Note = "note" => "Case note",
-        Phone = "phone" => "Telephone call",
+        Visit = "visit" => "Visit",
+        Telephone = "telephone" => "Telephone call",
         Email = "email" => "Email",
         Meeting = "meeting" => "Meeting",
+        DirectWork = "direct-work" => "Direct work with the child",
         ManagementOversight = "management-oversight" => "Management oversight",
+        Other = "other" => "Other",
     }
 }
 

@@ -11,6 +11,7 @@ pub mod audit;
 pub mod audit_chain;
 pub mod calendar;
 pub mod case_management;
+pub mod case_notes;
 pub mod casework_clocks;
 pub mod census;
 pub mod chronology;

@@ -587,15 +587,15 @@ fn story() -> Story {
         stepped_up_to: None,
         created_at: t("2025-01-31T15:00:00Z"),
     };
-    let note = CaseNote {
-        id: CaseNoteId::new(),
-        la: la(),
-        child_id: child.id,
-        kind: CaseNoteKind::Phone,
-        written_by: Some(worker.id),
-        at: t("2024-03-06T10:15:00Z"),
-        text: LONG_NOTE.into(),
-    };
+    let note = CaseNote::new(
+        CaseNoteId::new(),
+        la(),
+        child.id,
+        CaseNoteKind::Telephone,
+        Some(worker.id),
+        t("2024-03-06T10:15:00Z"),
+        LONG_NOTE.into(),
+    );
 
     // Leila's own records.
     let mut sister_contact = contact(sister.id);

@@ -6,6 +6,7 @@ pub mod annex_a;
 pub mod audit;
 pub mod auth;
 pub mod case_management;
+pub mod case_notes;
 pub mod casework;
 pub mod casework_worklist;
 pub mod census;

@@ -12,8 +12,8 @@ use domain::datetime::Date;
 use domain::identifiers::LaCode;
 use domain::ids::{SupervisionId, TeamId, UserId};
 use domain::records::{
-    Action, Allocation, Assessment, Conference, CoreGroup, Person, Plan, RecordSet, Referral,
-    Section47, StrategyDiscussion, Supervision, Team, User, Visit,
+    Action, Allocation, Assessment, CaseNote, Conference, CoreGroup, Person, Plan, RecordSet,
+    Referral, Section47, StrategyDiscussion, Supervision, Team, User, Visit,
 };
 use uuid::Uuid;
 
@@ -228,6 +228,22 @@ pub(crate) async fn casework_worklist<C: SqlConn>(
         select_in(c, chunk, "child_id", ids, "to_date IS NULL", &[]).await?;
     let (users, teams) = users_and_teams(c, chunk, &allocations).await?;
     let supervisions = latest_supervisions(c, chunk, ids).await?;
+    // The latest management oversight recorded on each child (a current note, not a superseded revision).
+    let mut case_notes: Vec<CaseNote> = select_in(
+        c,
+        chunk,
+        "v.child_id",
+        ids,
+        "v.kind = 'management-oversight' \
+         AND NOT EXISTS (SELECT 1 FROM case_note s WHERE s.supersedes = v.id) \
+         AND v.at = (SELECT MAX(w.at) FROM case_note w WHERE w.child_id = v.child_id \
+             AND w.kind = 'management-oversight' \
+             AND NOT EXISTS (SELECT 1 FROM case_note s WHERE s.supersedes = w.id))",
+        &[],
+    )
+    .await?;
+    case_notes.sort_by_key(|n| (n.child_id, n.at, n.id));
+    case_notes.dedup_by_key(|n| n.child_id);
     Ok((
         RecordSet {
             teams,
@@ -243,6 +259,7 @@ pub(crate) async fn casework_worklist<C: SqlConn>(
             supervisions,
             actions,
             allocations,
+            case_notes,
             ..RecordSet::default()
         },
         events,

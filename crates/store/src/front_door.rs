@@ -153,78 +153,113 @@ pub(crate) async fn save_case_change<B: Backend>(
     check: AccessCheck,
     now: domain::datetime::Timestamp,
 ) -> Result<Viewed<i64>, StoreError> {
-    let child = change.child;
-    // Lock the child's row first (PostgreSQL), so that two changes to one child take turns and the second sees
-    // the first's version.
-    c.fetch_optional(
-        Sql::new(format!(
-            "SELECT id FROM person WHERE id = $1{}",
-            B::FOR_UPDATE
-        ))
-        .bind(child),
+    Ok(
+        match save_case_changes::<B>(c, actor, vec![(change, check)], now).await? {
+            Viewed::Allowed(versions) => Viewed::Allowed(versions.into_iter().next().unwrap_or(0)),
+            Viewed::Denied(d) => Viewed::Denied(d),
+            Viewed::Missing => Viewed::Missing,
+        },
     )
-    .await?;
-    let facts = access_facts(c, child).await?;
-    let decision = facts.as_ref().map(check);
-    let created = record_events(&change.created, false);
-    let updated = record_events(&change.updated, true);
-    if decision != Some(Decision::Allow) {
-        // Refused: one entry saying who tried to change which child, and nothing written.
-        let kind = created
-            .first()
-            .or(updated.first())
-            .map_or(RecordKind::Person, |e| e.record_kind);
-        append_audit::<B>(
-            c,
-            actor,
-            now,
-            &[AuditEvent {
-                action: if updated.is_empty() {
-                    AuditAction::Create
-                } else {
-                    AuditAction::Update
-                },
-                record_kind: kind,
-                record_id: None,
-                child_id: Some(child),
-                la: facts.as_ref().map(|f| f.la.clone()),
-                outcome: AuditOutcome::Denied,
-            }],
+}
+
+/// Changes to several children's records, all or nothing (one entry about a household's children): every
+/// child is locked (in id order, so that two such changes take turns without deadlock) and checked before
+/// anything is written; if any check refuses, one audit entry says so and nothing is written. The new versions,
+/// in the order of `changes`.
+pub(crate) async fn save_case_changes<B: Backend>(
+    c: &mut B::Conn,
+    actor: &Actor,
+    changes: Vec<(CaseChange, AccessCheck)>,
+    now: domain::datetime::Timestamp,
+) -> Result<Viewed<Vec<i64>>, StoreError> {
+    // Lock the children's rows first (PostgreSQL), so that two changes to one child take turns and the second
+    // sees the first's version.
+    let mut children: Vec<PersonId> = changes.iter().map(|(ch, _)| ch.child).collect();
+    children.sort();
+    children.dedup();
+    for child in &children {
+        c.fetch_optional(
+            Sql::new(format!(
+                "SELECT id FROM person WHERE id = $1{}",
+                B::FOR_UPDATE
+            ))
+            .bind(*child),
         )
         .await?;
-        return Ok(match decision {
-            None => Viewed::Missing,
-            Some(d) => Viewed::Denied(d),
-        });
     }
-    let la = facts.map(|f| f.la);
-    // Every record must be about this child and in its LA: one permission check cannot cover another's.
-    for e in created.iter().chain(updated.iter()) {
-        if e.child_id.is_some_and(|c| c != child) || (e.la.is_some() && e.la != la) {
-            return Err(StoreError::Rejected(format!(
-                "a {} in a change to one child's records is about another child or LA",
-                e.record_kind.label().to_lowercase()
-            )));
+    let mut checked = Vec::with_capacity(changes.len());
+    for (change, check) in changes {
+        let child = change.child;
+        let facts = access_facts(c, child).await?;
+        let decision = facts.as_ref().map(check);
+        let created = record_events(&change.created, false);
+        let updated = record_events(&change.updated, true);
+        if decision != Some(Decision::Allow) {
+            // Refused: one entry saying who tried to change which child, and nothing written.
+            let kind = created
+                .first()
+                .or(updated.first())
+                .map_or(RecordKind::Person, |e| e.record_kind);
+            append_audit::<B>(
+                c,
+                actor,
+                now,
+                &[AuditEvent {
+                    action: if updated.is_empty() {
+                        AuditAction::Create
+                    } else {
+                        AuditAction::Update
+                    },
+                    record_kind: kind,
+                    record_id: None,
+                    child_id: Some(child),
+                    la: facts.as_ref().map(|f| f.la.clone()),
+                    outcome: AuditOutcome::Denied,
+                }],
+            )
+            .await?;
+            return Ok(match decision {
+                None => Viewed::Missing,
+                Some(d) => Viewed::Denied(d),
+            });
         }
-    }
-    if let Some(seen) = change.seen_version {
-        let current = case_version(c, child).await?;
-        if current != seen {
-            return Err(StoreError::Stale { current });
+        let la = facts.map(|f| f.la);
+        // Every record must be about this child and in its LA: one permission check cannot cover another's.
+        for e in created.iter().chain(updated.iter()) {
+            if e.child_id.is_some_and(|c| c != child) || (e.la.is_some() && e.la != la) {
+                return Err(StoreError::Rejected(format!(
+                    "a {} in a change to one child's records is about another child or LA",
+                    e.record_kind.label().to_lowercase()
+                )));
+            }
         }
-    }
-    if let Some((record, seen)) = change.seen_record {
-        let current = record_version(c, record).await?;
-        if current != seen {
-            return Err(StoreError::Stale { current });
+        if let Some(seen) = change.seen_version {
+            let current = case_version(c, child).await?;
+            if current != seen {
+                return Err(StoreError::Stale { current });
+            }
         }
+        if let Some((record, seen)) = change.seen_record {
+            let current = record_version(c, record).await?;
+            if current != seen {
+                return Err(StoreError::Stale { current });
+            }
+        }
+        checked.push((change, created, updated));
     }
-    insert_set_rows::<B>(c, "INSERT INTO", &change.created).await?;
-    update_set_rows(c, &change.updated).await?;
-    let mut events = created;
-    events.extend(updated);
-    append_audit::<B>(c, actor, now, &events).await?;
-    Ok(Viewed::Allowed(case_version(c, child).await?))
+    let order: Vec<PersonId> = checked.iter().map(|(ch, _, _)| ch.child).collect();
+    for (change, created, updated) in checked {
+        insert_set_rows::<B>(c, "INSERT INTO", &change.created).await?;
+        update_set_rows(c, &change.updated).await?;
+        let mut events = created;
+        events.extend(updated);
+        append_audit::<B>(c, actor, now, &events).await?;
+    }
+    let mut versions = Vec::with_capacity(order.len());
+    for child in order {
+        versions.push(case_version(c, child).await?);
+    }
+    Ok(Viewed::Allowed(versions))
 }
 
 /// Positional parameters, numbered as they are added.

@@ -576,6 +576,16 @@ pub trait Store: Clone + Send + Sync + 'static {
         at: Timestamp,
     ) -> impl Future<Output = Result<Viewed<i64>, StoreError>> + Send;
 
+    /// Write changes to several children's records (one entry about a household's children) all or nothing:
+    /// each checked as [`Store::save_case_change`] checks one, every check made before anything is written; if
+    /// any refuses, that refusal is audited and answered and nothing is written. The new versions, in order.
+    fn save_case_changes(
+        &self,
+        actor: &Actor,
+        changes: Vec<(CaseChange, AccessCheck)>,
+        at: Timestamp,
+    ) -> impl Future<Output = Result<Viewed<Vec<i64>>, StoreError>> + Send;
+
     /// Contacts at one stage of the front door, oldest first; the listing is audited (as a search).
     fn front_door_worklist(
         &self,

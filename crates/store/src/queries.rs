@@ -1011,6 +1011,19 @@ impl<B: Backend> Store for SqlStore<B> {
         .await
     }
 
+    async fn save_case_changes(
+        &self,
+        actor: &Actor,
+        changes: Vec<(CaseChange, AccessCheck)>,
+        at: Timestamp,
+    ) -> Result<Viewed<Vec<i64>>, StoreError> {
+        let actor = actor.clone();
+        self.write(move |c| {
+            async move { front_door::save_case_changes::<B>(c, &actor, changes, at).await }.boxed()
+        })
+        .await
+    }
+
     async fn front_door_worklist(
         &self,
         actor: &Actor,

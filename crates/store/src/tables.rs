@@ -1225,8 +1225,24 @@ impl Table for SupervisionCaseRow {
 
 impl Table for CaseNote {
     const NAME: &'static str = "case_note";
-    const COLUMNS: &'static [&'static str] =
-        &["id", "la", "child_id", "kind", "written_by", "at", "text"];
+    const COLUMNS: &'static [&'static str] = &[
+        "id",
+        "la",
+        "child_id",
+        "kind",
+        "written_by",
+        "at",
+        "text",
+        "involved",
+        "entry_id",
+        "also_about",
+        "about_kind",
+        "about_id",
+        "revision",
+        "supersedes",
+        "correction_reason",
+        "recorded_at",
+    ];
     fn values<'a>(&'a self, o: &mut Vec<Value<'a>>) {
         v(o, self.id);
         v(o, &self.la);
@@ -1235,8 +1251,39 @@ impl Table for CaseNote {
         v(o, self.written_by);
         v(o, self.at);
         v(o, &self.text);
+        v(o, self.involved.as_ref());
+        v(o, self.entry_id);
+        v(
+            o,
+            (!self.also_about.is_empty()).then(|| {
+                self.also_about
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            }),
+        );
+        v(o, self.about.map(|(kind, _)| kind));
+        v(o, self.about.map(|(_, id)| id));
+        v(o, i64::from(self.revision));
+        v(o, self.supersedes);
+        v(o, self.correction_reason.as_ref());
+        v(o, self.recorded_at);
     }
     fn from_row<R: SqlRow + ?Sized>(r: &R) -> Result<Self, StoreError> {
+        let also_about = r
+            .text("also_about")?
+            .unwrap_or_default()
+            .split_whitespace()
+            .map(|s| {
+                domain::ids::PersonId::parse(s)
+                    .map_err(|e| StoreError::Corrupt(format!("case_note.also_about: {e}")))
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let about = match (r.opt_parsed("about_kind")?, r.opt_id("about_id")?) {
+            (Some(kind), Some(id)) => Some((kind, id)),
+            _ => None,
+        };
         Ok(CaseNote {
             id: r.id("id")?,
             la: r.la("la")?,
@@ -1245,6 +1292,15 @@ impl Table for CaseNote {
             written_by: r.opt_id("written_by")?,
             at: r.req_timestamp("at")?,
             text: r.req_text("text")?,
+            involved: r.text("involved")?,
+            entry_id: r.id("entry_id")?,
+            also_about,
+            about,
+            revision: i32::try_from(r.req_int("revision")?)
+                .map_err(|_| StoreError::Corrupt("case_note.revision out of range".into()))?,
+            supersedes: r.opt_id("supersedes")?,
+            correction_reason: r.text("correction_reason")?,
+            recorded_at: r.req_timestamp("recorded_at")?,
         })
     }
 }

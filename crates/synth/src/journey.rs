@@ -701,15 +701,15 @@ impl Fam<'_> {
             return;
         };
         let written_by = by.map(|w| self.org.worker_id(w));
-        self.out.case_notes.push(CaseNote {
-            id: CaseNoteId::at(at, self.r.id_bytes()),
-            la: self.la_code.clone(),
+        self.out.case_notes.push(CaseNote::new(
+            CaseNoteId::at(at, self.r.id_bytes()),
+            self.la_code.clone(),
             child_id,
             kind,
             written_by,
             at,
             text,
-        });
+        ));
     }
 
     // -----------------------------------------------------------------------------------------------------------

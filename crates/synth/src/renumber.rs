@@ -228,6 +228,14 @@ renumbered!(PlanReview, |r, m| {
 });
 renumbered!(CaseNote, |r, m| {
     m.refer(&mut r.child_id);
+    m.refer(&mut r.entry_id);
+    m.refer_opt(&mut r.supersedes);
+    for c in &mut r.also_about {
+        m.refer(c);
+    }
+    if let Some((_, id)) = &mut r.about {
+        m.refer(id);
+    }
 });
 renumbered!(Allocation, |r, m| {
     m.refer(&mut r.child_id);

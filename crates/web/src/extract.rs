@@ -119,6 +119,7 @@ path_ids!(
     domain::ids::ChildFlagId,
     domain::ids::SpecialistInvolvementId,
     domain::ids::EarlyHelpEpisodeId,
+    domain::ids::CaseNoteId,
 );
 
 /// The one record id in the path (`/children/{id}`).

@@ -7,8 +7,8 @@ use domain::policy::{Action, Area};
 use store::Store;
 
 use crate::{
-    Shared, api, api_case_management, api_casework_worklist, api_front_door as fd, api_planning,
-    api_protection, assets, pages,
+    Shared, api, api_case_management, api_case_notes, api_casework_worklist, api_front_door as fd,
+    api_planning, api_protection, assets, pages,
 };
 
 /// Who may use a route.
@@ -380,6 +380,7 @@ pub fn table<S: Store>() -> Vec<RouteSpec<S>> {
     table.extend(api_protection::routes());
     table.extend(api_planning::routes());
     table.extend(api_case_management::routes());
+    table.extend(api_case_notes::routes());
     table.extend(api_casework_worklist::routes());
     table
 }

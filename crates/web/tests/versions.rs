@@ -71,6 +71,9 @@ enum Op {
     EndEarlyHelp,
     Allocate,
     Close,
+    // Case notes (the note is counted; the version read from `GET /api/v1/children/{id}/case-management`).
+    AddNote,
+    CorrectNote,
 }
 
 /// Every change route, by its name in `routes::table`: the API's, then the page's.
@@ -147,6 +150,11 @@ const CHANGES: &[(Op, &[&str])] = &[
     ),
     (Op::Allocate, &["api-allocation", "case-allocation-form"]),
     (Op::Close, &["api-closure", "case-closure-form"]),
+    (Op::AddNote, &["api-add-case-note", "case-note-form"]),
+    (
+        Op::CorrectNote,
+        &["api-correct-case-note", "case-note-correction-form"],
+    ),
 ];
 
 /// POST routes that change no existing record, so have no version to check, and why.
@@ -513,6 +521,7 @@ impl<S: Store> World<S> {
             | AddPlanActions | ReviewPlan | EndPlan | RecordVisit => self.planning(op).await,
             RaiseFlag | EndFlag | AddInvolvement | EndInvolvement | StepDown | OverseeEarlyHelp
             | StepUp | EndEarlyHelp | Allocate | Close => self.case_management(op).await,
+            AddNote | CorrectNote => self.case_notes(op).await,
         }
     }
 
@@ -774,6 +783,34 @@ impl<S: Store> World<S> {
         }
     }
 
+    async fn case_notes(&self, op: Op) -> Target {
+        let child = self.child(None).await;
+        let note = json!({"kind": "telephone", "at": "2025-09-10T09:30:00Z",
+                          "text": "Spoke to the school: attendance is improving."});
+        match op {
+            Op::AddNote => self.target(child, "case-management", &self.worker, None, note),
+            Op::CorrectNote => {
+                let n = self
+                    .ok(
+                        &self.worker,
+                        &format!("/api/v1/children/{child}/notes"),
+                        note,
+                    )
+                    .await;
+                self.target(
+                    child,
+                    "case-management",
+                    &self.worker,
+                    Some(&n["id"]),
+                    json!({"kind": "telephone", "at": "2025-09-10T09:30:00Z",
+                           "text": "Spoke to the school nurse: attendance is improving.",
+                           "reason": "It was the nurse, not the office"}),
+                )
+            }
+            _ => unreachable!("{op:?} is not a case note change"),
+        }
+    }
+
     /// Someone else changes the record while the first user has it open.
     async fn meanwhile(&self, m: &Meanwhile) {
         let system = Actor::system("test");
@@ -781,15 +818,15 @@ impl<S: Store> World<S> {
             Meanwhile::CaseNote(child) => (
                 *child,
                 RecordSet {
-                    case_notes: vec![CaseNote {
-                        id: CaseNoteId::new(),
-                        la: la("213"),
-                        child_id: *child,
-                        kind: CaseNoteKind::Note,
-                        written_by: None,
-                        at: self.now,
-                        text: "Phoned the school: the child is in class today.".into(),
-                    }],
+                    case_notes: vec![CaseNote::new(
+                        CaseNoteId::new(),
+                        la("213"),
+                        *child,
+                        CaseNoteKind::Other,
+                        None,
+                        self.now,
+                        "Phoned the school: the child is in class today.".into(),
+                    )],
                     ..RecordSet::default()
                 },
                 RecordSet::default(),

@@ -5,8 +5,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::codes::{
     AbuseCategory, ActionStatus, Agency, AssessmentFactor, AssessmentOutcome, CaseNoteKind,
-    ChildFlagKind, ClosureReason, EarlyHelpEndReason, PlanKind, PrimaryNeed, ReferralSource,
-    VisitKind,
+    ChildFlagKind, ClosureReason, EarlyHelpEndReason, PlanKind, PrimaryNeed, RecordKind,
+    ReferralSource, VisitKind,
 };
 use crate::datetime::{Date, Timestamp};
 use crate::identifiers::LaCode;
@@ -213,15 +213,67 @@ pub struct SupervisionCase {
     pub direction: String,
 }
 
+/// A case note on one child's record (see [`crate::case_notes`]): never deleted or overwritten; a correction
+/// is a new note, the next revision, that supersedes it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CaseNote {
     pub id: CaseNoteId,
     pub la: LaCode,
     pub child_id: ChildId,
     pub kind: CaseNoteKind,
+    /// Who wrote this revision.
     pub written_by: Option<UserId>,
+    /// When what it records happened.
     pub at: Timestamp,
     pub text: String,
+    /// Who was involved (people and agencies), as the worker put it.
+    pub involved: Option<String>,
+    /// The entry this note belongs to: one entry about several children is a note on each one's record, all
+    /// with the first note's id here (a note about one child has its own id).
+    pub entry_id: CaseNoteId,
+    /// The other children the entry is about.
+    pub also_about: Vec<ChildId>,
+    /// The plan, assessment, section 47 enquiry or strategy discussion it is about.
+    pub about: Option<(RecordKind, uuid::Uuid)>,
+    /// 1 as first written; each correction the next.
+    pub revision: i32,
+    /// The revision this one corrects.
+    pub supersedes: Option<CaseNoteId>,
+    /// Why it was corrected.
+    pub correction_reason: Option<String>,
+    /// When this revision was written.
+    pub recorded_at: Timestamp,
+}
+
+impl CaseNote {
+    /// A note about one child, as first written at `at`, linked to no other record.
+    pub fn new(
+        id: CaseNoteId,
+        la: LaCode,
+        child_id: ChildId,
+        kind: CaseNoteKind,
+        written_by: Option<UserId>,
+        at: Timestamp,
+        text: String,
+    ) -> CaseNote {
+        CaseNote {
+            id,
+            la,
+            child_id,
+            kind,
+            written_by,
+            at,
+            text,
+            involved: None,
+            entry_id: id,
+            also_about: Vec::new(),
+            about: None,
+            revision: 1,
+            supersedes: None,
+            correction_reason: None,
+            recorded_at: at,
+        }
+    }
 }
 
 /// A child's case allocated to a worker for a period.

@@ -453,6 +453,12 @@ const BANNERS: &[(&str, &str)] = &[
     ("allocation", "Case allocated"),
     ("closure", "Child in need episode closed"),
     ("supervision", "Supervision recorded"),
+    // Case notes.
+    ("note", "Case note saved"),
+    (
+        "note-corrected",
+        "Case note corrected: the earlier version is kept",
+    ),
 ];
 
 /// The banner for a `saved` key, if it is one.

@@ -2,6 +2,7 @@
 
 mod audit;
 pub(crate) mod case_management;
+pub(crate) mod case_notes;
 pub(crate) mod casework_worklist;
 mod children;
 mod data_quality;
