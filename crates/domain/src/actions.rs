@@ -4,12 +4,12 @@
 
 use serde::Deserialize;
 
-use crate::codes::ActionStatus;
-use crate::datetime::{Date, DateRange, Timestamp, parse_input_date};
+use crate::codes::{ActionStatus, ActionUpdateKind};
+use crate::datetime::{Date, DateRange, Timestamp, london_date, parse_input_date};
 use crate::error::{ValueError, ValueErrors};
 use crate::identifiers::LaCode;
-use crate::ids::{ActionId, ChildId};
-use crate::records::{Action, ActionParent};
+use crate::ids::{ActionId, ActionUpdateId, ChildId, UserId};
+use crate::records::{Action, ActionParent, ActionUpdate};
 use crate::validation::{MAX_ACTIONS, MAX_NAME, MAX_TEXT, bounded, present, required_text};
 
 /// An action as typed: every field optional, so that all problems are reported together.
@@ -145,6 +145,205 @@ pub fn validate_action(
         owner: owner?,
         due_on: due_on?,
     })
+}
+
+/// An action marked done, as typed.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DoneInput {
+    /// What was done.
+    pub note: Option<String>,
+    /// `YYYY-MM-DD`; blank for today.
+    pub done_on: Option<String>,
+}
+
+/// An action re-dated, as typed.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RedateInput {
+    /// The new due date, `YYYY-MM-DD`.
+    pub due_on: Option<String>,
+    /// Why it moves.
+    pub reason: Option<String>,
+}
+
+/// How many times an action may be re-dated before its manager is told: the second re-dating flags it.
+pub const REDATINGS_BEFORE_FLAG: usize = 2;
+
+fn still_open(action: &Action, errors: &mut ValueErrors) -> bool {
+    if action.status == ActionStatus::Open {
+        return true;
+    }
+    errors.push(ValueError::new(
+        "action",
+        format!(
+            "This action is already {}",
+            action.status.label().to_lowercase()
+        ),
+    ));
+    false
+}
+
+/// Mark an open action done: when (today unless said; not in the future, not before it was set) and what was
+/// done. The action as it is now, and the update that records it.
+pub fn complete(
+    action: &Action,
+    input: &DoneInput,
+    by: Option<UserId>,
+    now: Timestamp,
+    id: ActionUpdateId,
+) -> Result<(Action, ActionUpdate), ValueErrors> {
+    let mut errors = ValueErrors::new();
+    let today = london_date(now);
+    let open = still_open(action, &mut errors);
+    let note = errors.take(required_text(
+        "note",
+        input.note.as_deref(),
+        MAX_TEXT,
+        "Say what was done",
+    ));
+    let done_on = match present(input.done_on.as_deref()) {
+        None => Some(today),
+        Some(s) => errors
+            .take(parse_input_date(
+                "done_on",
+                s,
+                DateRange::Happened { today },
+            ))
+            .and_then(|d| {
+                let set = london_date(action.created_at);
+                if d > today {
+                    errors.push(ValueError::new(
+                        "done_on",
+                        "The date it was done cannot be in the future",
+                    ));
+                    None
+                } else if d < set {
+                    errors.push(ValueError::new(
+                        "done_on",
+                        format!(
+                            "The date it was done cannot be before the action was set ({})",
+                            crate::chronology::uk_date(set)
+                        ),
+                    ));
+                    None
+                } else {
+                    Some(d)
+                }
+            }),
+    };
+    errors.into_result()?;
+    match (open, note, done_on) {
+        (true, Some(note), Some(done_on)) => Ok((
+            Action {
+                status: ActionStatus::Done,
+                completed_on: Some(done_on),
+                ..action.clone()
+            },
+            ActionUpdate {
+                id,
+                la: action.la.clone(),
+                child_id: action.child_id,
+                action_id: action.id,
+                kind: ActionUpdateKind::Done,
+                by,
+                at: now,
+                on: done_on,
+                previous_due_on: None,
+                text: note,
+            },
+        )),
+        _ => Err(ValueErrors::from(ValueError::new(
+            "note",
+            "Say what was done",
+        ))),
+    }
+}
+
+/// Move an open action's due date, with the reason. The action as it is now, and the update that records it.
+pub fn redate(
+    action: &Action,
+    input: &RedateInput,
+    by: Option<UserId>,
+    now: Timestamp,
+    id: ActionUpdateId,
+) -> Result<(Action, ActionUpdate), ValueErrors> {
+    let mut errors = ValueErrors::new();
+    let today = london_date(now);
+    let open = still_open(action, &mut errors);
+    let due_on = match present(input.due_on.as_deref()) {
+        None => {
+            errors.push(ValueError::new("due_on", "Enter the new due date"));
+            None
+        }
+        Some(s) => errors
+            .take(parse_input_date(
+                "due_on",
+                s,
+                DateRange::Planned { from: today },
+            ))
+            .and_then(|d| {
+                if d < today {
+                    errors.push(ValueError::new(
+                        "due_on",
+                        "The new due date cannot be in the past",
+                    ));
+                    None
+                } else if d == action.due_on {
+                    errors.push(ValueError::new(
+                        "due_on",
+                        "That is the date it is already due",
+                    ));
+                    None
+                } else {
+                    Some(d)
+                }
+            }),
+    };
+    let reason = errors.take(required_text(
+        "reason",
+        input.reason.as_deref(),
+        MAX_TEXT,
+        "Say why the action is re-dated",
+    ));
+    errors.into_result()?;
+    match (open, due_on, reason) {
+        (true, Some(due_on), Some(reason)) => Ok((
+            Action {
+                due_on,
+                ..action.clone()
+            },
+            ActionUpdate {
+                id,
+                la: action.la.clone(),
+                child_id: action.child_id,
+                action_id: action.id,
+                kind: ActionUpdateKind::Redated,
+                by,
+                at: now,
+                on: due_on,
+                previous_due_on: Some(action.due_on),
+                text: reason,
+            },
+        )),
+        _ => Err(ValueErrors::from(ValueError::new(
+            "due_on",
+            "Enter the new due date",
+        ))),
+    }
+}
+
+/// How many times `action` has been re-dated.
+pub fn times_redated(action: ActionId, updates: &[ActionUpdate]) -> usize {
+    updates
+        .iter()
+        .filter(|u| u.action_id == action && u.kind == ActionUpdateKind::Redated)
+        .count()
+}
+
+/// Whether an action has been re-dated often enough that its manager should look at it.
+pub fn flagged_for_manager(action: ActionId, updates: &[ActionUpdate]) -> bool {
+    times_redated(action, updates) >= REDATINGS_BEFORE_FLAG
 }
 
 #[cfg(test)]

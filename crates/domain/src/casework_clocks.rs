@@ -32,7 +32,7 @@ use crate::codes::{ActionStatus, ConferenceKind, PlanKind};
 use crate::datetime::Date;
 use crate::error::ValueError;
 use crate::identifiers::LaCode;
-use crate::ids::{ChildId, PlanId, ReferralId};
+use crate::ids::{ActionId, ChildId, PlanId, ReferralId};
 use crate::records::{ActionParent, Plan, RecordSet};
 
 /// The kinds of casework clock, with stable codes for the API.
@@ -154,11 +154,20 @@ pub struct CaseClock {
     pub label: String,
     /// The page where the work is done.
     pub link: String,
+    /// The action, for an action's clock.
+    pub action: Option<ActionId>,
+    /// How many times the action has been re-dated (twice or more: its manager should look).
+    pub times_redated: usize,
 }
 
 impl CaseClock {
     pub fn is_overdue(&self) -> bool {
         self.status.is_overdue()
+    }
+
+    /// An action re-dated often enough that its manager should look at it.
+    pub fn flagged_for_manager(&self) -> bool {
+        self.times_redated >= crate::actions::REDATINGS_BEFORE_FLAG
     }
 
     /// "Overdue by 3 working days", "Due today", "Due in 1 working day".
@@ -231,25 +240,38 @@ pub fn case_clocks(set: &RecordSet, las: &[LaClocks<'_>], today: Date) -> Vec<Ca
         .map(|p| (p.id, p))
         .collect();
     let mut out = Vec::new();
-    let mut push =
-        |la: &LaCode, child: ChildId, kind: ClockKind, due: Date, label: String, link: String| {
-            if !open_children.contains(&child) {
-                return;
-            }
-            let Some(l) = la_of(la) else {
-                return;
-            };
-            let clock = DayClock::new(l.calendar, due, today);
-            out.push(CaseClock {
-                child_id: child,
-                la: la.clone(),
-                kind,
-                due_on: due,
-                status: clock.status,
-                label,
-                link,
-            });
+    // An action's clock also carries the action (to mark it done from a worklist) and how often it was re-dated.
+    let mut push_clock = |la: &LaCode,
+                          child: ChildId,
+                          kind: ClockKind,
+                          due: Date,
+                          label: String,
+                          link: String,
+                          action: Option<(ActionId, usize)>| {
+        if !open_children.contains(&child) {
+            return;
+        }
+        let Some(l) = la_of(la) else {
+            return;
         };
+        let clock = DayClock::new(l.calendar, due, today);
+        out.push(CaseClock {
+            child_id: child,
+            la: la.clone(),
+            kind,
+            due_on: due,
+            status: clock.status,
+            label,
+            link,
+            action: action.map(|(id, _)| id),
+            times_redated: action.map_or(0, |(_, n)| n),
+        });
+    };
+    macro_rules! push {
+        ($la:expr, $child:expr, $kind:expr, $due:expr, $label:expr, $link:expr $(,)?) => {
+            push_clock($la, $child, $kind, $due, $label, $link, None)
+        };
+    }
 
     // Initial child protection conferences: scheduled and not held, or needed and not yet scheduled.
     let section47s: HashMap<_, _> = set.section47s.iter().map(|s| (s.id, s)).collect();
@@ -267,7 +289,7 @@ pub fn case_clocks(set: &RecordSet, las: &[LaClocks<'_>], today: Date) -> Vec<Ca
                     } else {
                         "Transfer-in conference due"
                     };
-                    push(
+                    push!(
                         &c.la,
                         c.child_id,
                         ClockKind::Icpc,
@@ -280,7 +302,7 @@ pub fn case_clocks(set: &RecordSet, las: &[LaClocks<'_>], today: Date) -> Vec<Ca
             ConferenceKind::Review => {
                 // A review of a plan that has ended is not due.
                 if c.plan_id.is_none_or(|p| open_plans.contains_key(&p)) {
-                    push(
+                    push!(
                         &c.la,
                         c.child_id,
                         ClockKind::ReviewConference,
@@ -302,7 +324,7 @@ pub fn case_clocks(set: &RecordSet, las: &[LaClocks<'_>], today: Date) -> Vec<Ca
         let needs = s.icpc_required != Some(false)
             && (s.outcome.is_none() || s.icpc_required == Some(true));
         if needs && !with_initial.contains(&s.id) && open_referrals.contains_key(&s.referral_id) {
-            push(
+            push!(
                 &s.la,
                 s.child_id,
                 ClockKind::Icpc,
@@ -329,7 +351,7 @@ pub fn case_clocks(set: &RecordSet, las: &[LaClocks<'_>], today: Date) -> Vec<Ca
         } else {
             "First core group due"
         };
-        push(
+        push!(
             &g.la,
             g.child_id,
             ClockKind::CoreGroup,
@@ -343,7 +365,7 @@ pub fn case_clocks(set: &RecordSet, las: &[LaClocks<'_>], today: Date) -> Vec<Ca
     let assessed: HashSet<ReferralId> = set.assessments.iter().map(|a| a.referral_id).collect();
     for a in set.assessments.iter().filter(|a| a.authorised_on.is_none()) {
         if open_referrals.contains_key(&a.referral_id) {
-            push(
+            push!(
                 &a.la,
                 a.child_id,
                 ClockKind::Assessment,
@@ -362,7 +384,7 @@ pub fn case_clocks(set: &RecordSet, las: &[LaClocks<'_>], today: Date) -> Vec<Ca
         let Some(l) = la_of(&r.la) else {
             continue;
         };
-        push(
+        push!(
             &r.la,
             r.child_id,
             ClockKind::Assessment,
@@ -394,13 +416,17 @@ pub fn case_clocks(set: &RecordSet, las: &[LaClocks<'_>], today: Date) -> Vec<Ca
             ActionParent::Supervision(_) => ("Supervision action due", child_link(child)),
             ActionParent::CaseFileAudit(_) => ("Audit action due", child_link(child)),
         };
-        push(
+        push_clock(
             &a.la,
             child,
             ClockKind::Action,
             a.due_on,
             format!("{what}: {} ({})", a.description.trim(), a.owner.trim()),
             link,
+            Some((
+                a.id,
+                crate::actions::times_redated(a.id, &set.action_updates),
+            )),
         );
     }
 
@@ -418,7 +444,7 @@ pub fn case_clocks(set: &RecordSet, las: &[LaClocks<'_>], today: Date) -> Vec<Ca
         if p.kind == PlanKind::ChildInNeed
             && let Some(review) = p.next_review_on
         {
-            push(
+            push!(
                 &p.la,
                 p.child_id,
                 ClockKind::PlanReview,
@@ -432,7 +458,7 @@ pub fn case_clocks(set: &RecordSet, las: &[LaClocks<'_>], today: Date) -> Vec<Ca
             PlanKind::ChildInNeed => "Child in need visit due",
         };
         let visits = last_visit.get(&p.child_id).map_or(&[][..], Vec::as_slice);
-        push(
+        push!(
             &p.la,
             p.child_id,
             ClockKind::Visit,
@@ -475,7 +501,7 @@ pub fn case_clocks(set: &RecordSet, las: &[LaClocks<'_>], today: Date) -> Vec<Ca
             .copied()
             .filter(|d| *d >= a.from)
             .unwrap_or(a.from);
-        push(
+        push!(
             &a.la,
             a.child_id,
             ClockKind::Supervision,

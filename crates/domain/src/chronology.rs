@@ -25,10 +25,10 @@ use crate::datetime::{Date, Timestamp, london};
 use crate::identifiers::LaCode;
 use crate::ids::{HouseholdId, PersonId, PlanId, TeamId, UserId};
 use crate::records::{
-    Action as CaseAction, ActionParent, Allocation, Assessment, CaseFileAudit, CaseNote, ChildFlag,
-    Conference, Contact, CoreGroup, EarlyHelpEpisode, EmergencyProtection, Household,
-    HouseholdMember, InformationRequest, MashEnquiry, PartnerFlag, Person, Plan, PlanReview,
-    PracticeWeek, RagChange, Record, RecordSet, Referral, Relationship, Section47,
+    Action as CaseAction, ActionParent, ActionUpdate, Allocation, Assessment, CaseFileAudit,
+    CaseNote, ChildFlag, Conference, Contact, CoreGroup, EarlyHelpEpisode, EmergencyProtection,
+    Household, HouseholdMember, InformationRequest, MashEnquiry, PartnerFlag, Person, Plan,
+    PlanReview, PracticeWeek, RagChange, Record, RecordSet, Referral, Relationship, Section47,
     SpecialistInvolvement, StrategyDiscussion, Supervision, Team, User, Visit,
 };
 
@@ -89,6 +89,7 @@ pub mod kinds {
     pub const ASSESSMENT_AUTHORISED: &str = "assessment-authorised";
     pub const ACTION_SET: &str = "action-set";
     pub const ACTION_COMPLETED: &str = "action-completed";
+    pub const ACTION_REDATED: &str = "action-redated";
     pub const SUPERVISION: &str = "supervision";
     pub const FLAG: &str = "flag";
     pub const FLAG_REMOVED: &str = "flag-removed";
@@ -314,6 +315,7 @@ chronicled! {
     Visit => visits,
     Supervision => supervisions,
     CaseAction => actions,
+    ActionUpdate => action_updates,
     CaseNote => case_notes,
     Allocation => allocations,
     ChildFlag => flags,
@@ -1031,6 +1033,16 @@ impl Builder<'_> {
                     "Action completed".to_owned()
                 };
                 push_text(&mut summary, ": ", &a.description);
+                if let Some(what) = records
+                    .action_updates
+                    .iter()
+                    .filter(|u| {
+                        u.action_id == a.id && u.kind == crate::codes::ActionUpdateKind::Done
+                    })
+                    .max_by_key(|u| u.at)
+                {
+                    push_text(&mut summary, ". What was done: ", &what.text);
+                }
                 self.push(
                     When::On(done),
                     kinds::ACTION_COMPLETED,
@@ -1040,6 +1052,37 @@ impl Builder<'_> {
                     &a.la,
                 );
             }
+        }
+    }
+
+    /// An action re-dated: from when to when, and why (an action marked done shows as its completion).
+    fn action_updates(&mut self) {
+        let records = self.records;
+        let child = self.child;
+        for u in records.action_updates.iter().filter(|u| {
+            u.child_id == Some(child) && u.kind == crate::codes::ActionUpdateKind::Redated
+        }) {
+            let description = records
+                .actions
+                .iter()
+                .find(|a| a.id == u.action_id)
+                .map(|a| a.description.as_str())
+                .unwrap_or("");
+            let mut summary = "Action re-dated".to_owned();
+            push_text(&mut summary, ": ", description);
+            summary.push_str(&match u.previous_due_on {
+                Some(before) => format!(" (due {} instead of {})", uk_date(u.on), uk_date(before)),
+                None => format!(" (due {})", uk_date(u.on)),
+            });
+            push_text(&mut summary, ". Why: ", &u.text);
+            self.push(
+                When::At(u.at),
+                kinds::ACTION_REDATED,
+                summary,
+                RecordKind::ActionUpdate,
+                u.id,
+                &u.la,
+            );
         }
     }
 

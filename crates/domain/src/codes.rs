@@ -451,6 +451,14 @@ code_list! {
 }
 
 code_list! {
+    /// What was done to an action after it was set.
+    ActionUpdateKind, field = "action update", {
+        Done = "done" => "Done",
+        Redated = "redated" => "Re-dated",
+    }
+}
+
+code_list! {
     /// What an assessment concluded.
     AssessmentOutcome, field = "assessment outcome", {
         NoFurtherAction = "nfa" => "No further action",

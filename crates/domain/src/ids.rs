@@ -90,6 +90,7 @@ id_type! {
     PlanId = "plan id",
     PlanReviewId = "plan review id",
     ActionId = "action id",
+    ActionUpdateId = "action update id",
     CoreGroupId = "core group id",
     VisitId = "visit id",
     SupervisionId = "supervision id",

@@ -680,6 +680,7 @@ fn story() -> Story {
         visits: vec![visit, sister_visit],
         supervisions: vec![supervision],
         actions: vec![strategy_action, plan_action, sister_action],
+        action_updates: vec![],
         case_notes: vec![note, sister_note],
         allocations: vec![Allocation {
             id: AllocationId::new(),

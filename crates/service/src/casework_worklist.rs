@@ -98,6 +98,11 @@ pub struct CaseworkItem {
     pub link: String,
     /// The worker the case is allocated to now.
     pub worker: Option<String>,
+    /// The action, when what is due is an action (to mark it done or re-date it).
+    pub action_id: Option<domain::ids::ActionId>,
+    /// How often the action has been re-dated; twice or more flags it for the manager.
+    pub times_redated: usize,
+    pub flagged_for_manager: bool,
 }
 
 /// One worker's caseload.
@@ -282,7 +287,11 @@ fn items(set: &RecordSet, clocks: Vec<CaseClock>, filter: &CaseworkFilter) -> Ve
                 ClockStatus::Overdue { by } => (true, by),
                 ClockStatus::Due { remaining } => (false, remaining),
             };
+            let flagged_for_manager = c.flagged_for_manager();
             Some(CaseworkItem {
+                action_id: c.action,
+                times_redated: c.times_redated,
+                flagged_for_manager,
                 child_id: c.child_id,
                 child_name: full_name(child),
                 la: c.la.to_string(),

@@ -2,6 +2,7 @@
 //! transaction that writes its own audit rows, and shapes the result. The HTML pages, the JSON API and the
 //! CLI all call these functions, so a rule or a permission lives in one place.
 
+pub mod actions;
 pub mod annex_a;
 pub mod audit;
 pub mod auth;

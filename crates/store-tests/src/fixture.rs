@@ -507,6 +507,7 @@ pub fn journey() -> (RecordSet, PersonId) {
     );
     plan_action.status = ActionStatus::Done;
     plan_action.completed_on = Some(d("2024-04-29"));
+    let plan_action_id = plan_action.id;
     let actions = vec![
         action(
             ActionParent::StrategyDiscussion(strategy.id),
@@ -556,6 +557,19 @@ pub fn journey() -> (RecordSet, PersonId) {
         stepped_up_to: None,
         created_at: t("2025-01-31T15:00:00Z"),
     };
+    // The plan action was done; what was done is its history.
+    let action_update = ActionUpdate {
+        id: ActionUpdateId::new(),
+        la: la.clone(),
+        child_id: Some(child.id),
+        action_id: plan_action_id,
+        kind: ActionUpdateKind::Done,
+        by: Some(worker.id),
+        at: t("2024-04-29T17:00:00Z"),
+        on: d("2024-04-29"),
+        previous_due_on: None,
+        text: "Checked in with the school each week".into(),
+    };
     let set = RecordSet {
         teams: vec![team.clone()],
         users: vec![worker.clone(), manager.clone(), chair, auditor],
@@ -579,6 +593,7 @@ pub fn journey() -> (RecordSet, PersonId) {
         visits: vec![visit],
         supervisions: vec![supervision],
         actions,
+        action_updates: vec![action_update],
         case_notes: vec![CaseNote::new(
             CaseNoteId::new(),
             la.clone(),

@@ -630,6 +630,35 @@ pub(crate) async fn view_child<C: SqlConn>(
 }
 
 /// One contact if `check` (on its child) allows; reads only, like [`view_child`].
+/// The child an action is about, to find the record a change to the action reads through its own audited view.
+/// An action that does not exist (or is about no child) still leaves one audit entry for the attempt.
+pub(crate) async fn action_child<C: SqlConn>(
+    c: &mut C,
+    id: domain::ids::ActionId,
+) -> Result<Audited<Option<PersonId>>, StoreError> {
+    let row = c
+        .fetch_optional(Sql::new("SELECT child_id FROM case_action WHERE id = $1").bind(id))
+        .await?;
+    let child: Option<PersonId> = match row {
+        Some(r) => r.opt_id("child_id")?,
+        None => None,
+    };
+    let events = if child.is_some() {
+        Vec::new()
+    } else {
+        vec![AuditEvent {
+            outcome: AuditOutcome::Denied,
+            ..event(
+                AuditAction::Update,
+                RecordKind::Action,
+                Some(id.uuid()),
+                None,
+            )
+        }]
+    };
+    Ok((child, events))
+}
+
 pub(crate) async fn view_contact<C: SqlConn>(
     c: &mut C,
     id: ContactId,

@@ -12,8 +12,8 @@ use domain::datetime::Date;
 use domain::identifiers::LaCode;
 use domain::ids::{SupervisionId, TeamId, UserId};
 use domain::records::{
-    Action, Allocation, Assessment, CaseNote, Conference, CoreGroup, Person, Plan, RecordSet,
-    Referral, Section47, StrategyDiscussion, Supervision, Team, User, Visit,
+    Action, ActionUpdate, Allocation, Assessment, CaseNote, Conference, CoreGroup, Person, Plan,
+    RecordSet, Referral, Section47, StrategyDiscussion, Supervision, Team, User, Visit,
 };
 use uuid::Uuid;
 
@@ -223,6 +223,10 @@ pub(crate) async fn casework_worklist<C: SqlConn>(
     )
     .await?;
     actions.sort_by_key(|a| (a.due_on, a.id));
+    // How often each open action has been re-dated (twice: its manager is told).
+    let action_ids = sorted_ids(actions.iter().map(|a| a.id.uuid()));
+    let action_updates: Vec<ActionUpdate> =
+        select_in(c, chunk, "action_id", &action_ids, "kind = 'redated'", &[]).await?;
     let visits = latest_visits(c, chunk, &plans).await?;
     let allocations: Vec<Allocation> =
         select_in(c, chunk, "child_id", ids, "to_date IS NULL", &[]).await?;
@@ -258,6 +262,7 @@ pub(crate) async fn casework_worklist<C: SqlConn>(
             visits,
             supervisions,
             actions,
+            action_updates,
             allocations,
             case_notes,
             ..RecordSet::default()

@@ -564,6 +564,16 @@ pub trait Store: Clone + Send + Sync + 'static {
         children: Vec<PersonId>,
     ) -> impl Future<Output = Result<Vec<(PersonId, AccessFacts)>, StoreError>> + Send;
 
+    /// The child an action is about, to find the child whose records a change to it then reads through an
+    /// audited view (`None` for an action that does not exist or is about no child: that attempt is audited
+    /// here).
+    fn action_child(
+        &self,
+        actor: &Actor,
+        action: domain::ids::ActionId,
+        at: Timestamp,
+    ) -> impl Future<Output = Result<Option<PersonId>, StoreError>> + Send;
+
     // --- the front door -----------------------------------------------------------------------------------
 
     /// Write a change to a child's records if `check` allows (the child's LA and restriction are read in the

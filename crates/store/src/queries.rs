@@ -1158,6 +1158,18 @@ impl<B: Backend> Store for SqlStore<B> {
         .await
     }
 
+    async fn action_child(
+        &self,
+        actor: &Actor,
+        action: domain::ids::ActionId,
+        at: Timestamp,
+    ) -> Result<Option<PersonId>, StoreError> {
+        self.audited_read(actor, at, move |c| {
+            async move { crate::access::action_child(c, action).await }.boxed()
+        })
+        .await
+    }
+
     // --- supervision ------------------------------------------------------------------------------------------
 
     async fn save_supervision(

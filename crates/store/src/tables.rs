@@ -1116,6 +1116,49 @@ impl Table for Action {
 }
 record_table!(Action, child = |s| s.child_id);
 
+impl Table for ActionUpdate {
+    const NAME: &'static str = "action_update";
+    const COLUMNS: &'static [&'static str] = &[
+        "id",
+        "la",
+        "child_id",
+        "action_id",
+        "kind",
+        "by_user_id",
+        "at",
+        "on_date",
+        "previous_due_on",
+        "text",
+    ];
+    fn values<'a>(&'a self, o: &mut Vec<Value<'a>>) {
+        v(o, self.id);
+        v(o, &self.la);
+        v(o, self.child_id);
+        v(o, self.action_id);
+        v(o, self.kind);
+        v(o, self.by);
+        v(o, self.at);
+        v(o, self.on);
+        v(o, self.previous_due_on);
+        v(o, &self.text);
+    }
+    fn from_row<R: SqlRow + ?Sized>(r: &R) -> Result<Self, StoreError> {
+        Ok(ActionUpdate {
+            id: r.id("id")?,
+            la: r.la("la")?,
+            child_id: r.opt_id("child_id")?,
+            action_id: r.id("action_id")?,
+            kind: r.parsed("kind")?,
+            by: r.opt_id("by_user_id")?,
+            at: r.req_timestamp("at")?,
+            on: r.req_date("on_date")?,
+            previous_due_on: r.date("previous_due_on")?,
+            text: r.req_text("text")?,
+        })
+    }
+}
+record_table!(ActionUpdate, child = |s| s.child_id);
+
 impl Table for Supervision {
     const NAME: &'static str = "supervision";
     const COLUMNS: &'static [&'static str] = &[

@@ -226,6 +226,10 @@ renumbered!(PlanReview, |r, m| {
         m.refer(&mut p.action_id);
     }
 });
+renumbered!(ActionUpdate, |r, m| {
+    m.refer_opt(&mut r.child_id);
+    m.refer(&mut r.action_id);
+});
 renumbered!(CaseNote, |r, m| {
     m.refer(&mut r.child_id);
     m.refer(&mut r.entry_id);

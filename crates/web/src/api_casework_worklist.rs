@@ -109,6 +109,8 @@ pub struct CaseworkParams {
     pub(crate) la: Option<String>,
     pub(crate) kind: Option<String>,
     pub(crate) overdue: Option<String>,
+    /// After a change made from the worklist: the banner to show.
+    pub(crate) saved: Option<String>,
 }
 
 impl CaseworkParams {

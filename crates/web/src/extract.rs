@@ -120,6 +120,7 @@ path_ids!(
     domain::ids::SpecialistInvolvementId,
     domain::ids::EarlyHelpEpisodeId,
     domain::ids::CaseNoteId,
+    domain::ids::ActionId,
 );
 
 /// The one record id in the path (`/children/{id}`).

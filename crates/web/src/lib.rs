@@ -4,6 +4,7 @@
 //! ([`caller`]); what they may do is decided in the service layer.
 
 mod api;
+mod api_actions;
 mod api_case_management;
 mod api_case_notes;
 mod api_casework_worklist;

@@ -7,8 +7,8 @@ use domain::policy::{Action, Area};
 use store::Store;
 
 use crate::{
-    Shared, api, api_case_management, api_case_notes, api_casework_worklist, api_front_door as fd,
-    api_planning, api_protection, assets, pages,
+    Shared, api, api_actions, api_case_management, api_case_notes, api_casework_worklist,
+    api_front_door as fd, api_planning, api_protection, assets, pages,
 };
 
 /// Who may use a route.
@@ -27,6 +27,9 @@ pub enum Access {
     /// A partner information request, by its id in the path: its agency's partners, or case workers of the
     /// child's LA.
     InformationRequest(Action),
+    /// An action (of a strategy discussion, plan, supervision or audit), by its id in the path: as
+    /// [`Access::Child`] for the action's child.
+    CaseAction(Action),
 }
 
 /// One route.
@@ -381,6 +384,7 @@ pub fn table<S: Store>() -> Vec<RouteSpec<S>> {
     table.extend(api_planning::routes());
     table.extend(api_case_management::routes());
     table.extend(api_case_notes::routes());
+    table.extend(api_actions::routes());
     table.extend(api_casework_worklist::routes());
     table
 }

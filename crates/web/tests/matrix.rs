@@ -19,11 +19,16 @@ use std::collections::{BTreeMap, BTreeSet};
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use domain::audit::Actor;
-use domain::codes::{Agency, Role, Sex};
+use domain::codes::{ActionStatus, Agency, Role, Sex, StrategyDecision};
 use domain::identifiers::LaCode;
-use domain::ids::{ContactId, InformationRequestId, MashEnquiryId, PersonId, UserId};
+use domain::ids::{
+    ActionId, ContactId, InformationRequestId, MashEnquiryId, PersonId, StrategyDiscussionId,
+    UserId,
+};
 use domain::policy::{Action as RouteAction, Area};
-use domain::records::{InformationRequest, MashEnquiry, Person, RecordSet};
+use domain::records::{
+    Action, ActionParent, InformationRequest, MashEnquiry, Person, RecordSet, StrategyDiscussion,
+};
 use service::{NewUser, Services};
 use store::{AuditFilter, Store};
 use tower::ServiceExt;
@@ -423,7 +428,8 @@ fn generic(route: &str, p: &Principal, t: Target) -> StatusCode {
         return anonymous(page);
     };
     let (area, action, about_child) = match facts.access {
-        Access::Child(action) => (Area::CaseRecords, action, true),
+        // An action is its child's record.
+        Access::Child(action) | Access::CaseAction(action) => (Area::CaseRecords, action, true),
         Access::Grant(area, action) => (area, action, false),
         other => panic!("route {route}: the matrix does not model {other:?} for casework routes"),
     };
@@ -447,6 +453,8 @@ struct World {
     children: BTreeMap<Target, PersonId>,
     contacts: BTreeMap<Target, ContactId>,
     requests: BTreeMap<Target, InformationRequestId>,
+    /// An open action on each child (agreed at a strategy discussion).
+    actions: BTreeMap<Target, ActionId>,
     principals: Vec<Principal>,
 }
 
@@ -467,6 +475,7 @@ async fn world<S: Store>(services: &Services<S>) -> World {
     let mut children = BTreeMap::new();
     let mut contacts = BTreeMap::new();
     let mut requests = BTreeMap::new();
+    let mut actions = BTreeMap::new();
     for (t, code, name) in [
         (Target::In213, "213", "Amelia"),
         (Target::Restricted213, "213", "Bella"),
@@ -501,13 +510,46 @@ async fn world<S: Store>(services: &Services<S>) -> World {
             responded_by: None,
             responded_at: None,
         };
+        let strategy = StrategyDiscussion {
+            id: StrategyDiscussionId::new(),
+            la: la(code),
+            child_id: c.id,
+            referral_id: None,
+            contact_id: Some(contact.id),
+            held_at: contact.received_at,
+            out_of_hours: false,
+            participants: Vec::new(),
+            absent_agencies: Vec::new(),
+            information_shared: "Matrix strategy discussion".into(),
+            decision: StrategyDecision::NoSection47,
+            alternative: Some("Single assessment".into()),
+            review_of: None,
+            recorded_by: None,
+            created_at: contact.received_at,
+        };
+        let action = Action {
+            id: ActionId::new(),
+            la: la(code),
+            child_id: Some(c.id),
+            parent: ActionParent::StrategyDiscussion(strategy.id),
+            description: "Matrix action".into(),
+            owner: "Social worker".into(),
+            owner_user_id: None,
+            due_on: "2030-01-01".parse().unwrap(),
+            status: ActionStatus::Open,
+            completed_on: None,
+            created_at: contact.received_at,
+        };
         children.insert(t, c.id);
         contacts.insert(t, contact.id);
         requests.insert(t, request.id);
+        actions.insert(t, action.id);
         set.people.push(c);
         set.contacts.push(contact);
         set.mash_enquiries.push(enquiry);
         set.information_requests.push(request);
+        set.strategy_discussions.push(strategy);
+        set.actions.push(action);
     }
     services
         .store()
@@ -517,6 +559,7 @@ async fn world<S: Store>(services: &Services<S>) -> World {
     children.insert(Target::Missing, PersonId::new());
     contacts.insert(Target::Missing, ContactId::new());
     requests.insert(Target::Missing, InformationRequestId::new());
+    actions.insert(Target::Missing, ActionId::new());
 
     let mut principals = vec![Principal {
         name: "anonymous".into(),
@@ -601,6 +644,7 @@ async fn world<S: Store>(services: &Services<S>) -> World {
         children,
         contacts,
         requests,
+        actions,
         principals,
     }
 }
@@ -622,7 +666,10 @@ fn contact_body() -> String {
 fn is_record(access: Access) -> bool {
     matches!(
         access,
-        Access::Child(_) | Access::Contact(_) | Access::InformationRequest(_)
+        Access::Child(_)
+            | Access::Contact(_)
+            | Access::InformationRequest(_)
+            | Access::CaseAction(_)
     )
 }
 
@@ -641,6 +688,7 @@ fn request(
         Access::Child(_) => route.path.replace("{id}", &w.children[&t].to_string()),
         Access::Contact(_) => route.path.replace("{id}", &w.contacts[&t].to_string()),
         Access::InformationRequest(_) => route.path.replace("{id}", &w.requests[&t].to_string()),
+        Access::CaseAction(_) => route.path.replace("{id}", &w.actions[&t].to_string()),
         _ => route.path.replace("{*path}", "js/init.js"),
     };
     // A second record id in the path (a plan, a conference): one that does not exist.
@@ -716,6 +764,7 @@ fn is_casework(name: &str, path: &str) -> bool {
         "/caseloads",
         "/supervision",
         "/strategy-discussions",
+        "/actions",
     ];
     about_child
         || lists

@@ -74,6 +74,11 @@ enum Op {
     // Case notes (the note is counted; the version read from `GET /api/v1/children/{id}/case-management`).
     AddNote,
     CorrectNote,
+    // Actions (`GET /api/v1/children/{id}/plans`): the API names the action alone, a page the child and action.
+    ActionDone,
+    ActionDoneOnPage,
+    ActionRedate,
+    ActionRedateOnPage,
 }
 
 /// Every change route, by its name in `routes::table`: the API's, then the page's.
@@ -155,6 +160,10 @@ const CHANGES: &[(Op, &[&str])] = &[
         Op::CorrectNote,
         &["api-correct-case-note", "case-note-correction-form"],
     ),
+    (Op::ActionDone, &["api-action-done"]),
+    (Op::ActionDoneOnPage, &["action-done-form"]),
+    (Op::ActionRedate, &["api-action-redate"]),
+    (Op::ActionRedateOnPage, &["action-redate-form"]),
 ];
 
 /// POST routes that change no existing record, so have no version to check, and why.
@@ -522,6 +531,9 @@ impl<S: Store> World<S> {
             RaiseFlag | EndFlag | AddInvolvement | EndInvolvement | StepDown | OverseeEarlyHelp
             | StepUp | EndEarlyHelp | Allocate | Close => self.case_management(op).await,
             AddNote | CorrectNote => self.case_notes(op).await,
+            ActionDone | ActionDoneOnPage | ActionRedate | ActionRedateOnPage => {
+                self.actions(op).await
+            }
         }
     }
 
@@ -781,6 +793,32 @@ impl<S: Store> World<S> {
                 }
             }
         }
+    }
+
+    async fn actions(&self, op: Op) -> Target {
+        let child = self.child(Some("2025-08-20")).await;
+        let p = self
+            .ok(
+                &self.worker,
+                &format!("/api/v1/children/{child}/plans"),
+                plan(),
+            )
+            .await;
+        let action = p["actions"][0]["id"].clone();
+        let body = match op {
+            Op::ActionDone | Op::ActionDoneOnPage => {
+                json!({"note": "Called the GP: the children are registered."})
+            }
+            _ => {
+                json!({"due_on": "2025-11-28", "reason": "The GP surgery is closed for a fortnight"})
+            }
+        };
+        let mut t = self.target(child, "plans", &self.worker, Some(&action), body);
+        if matches!(op, Op::ActionDone | Op::ActionRedate) {
+            // `/api/v1/actions/{id}/…`: the action is the only id.
+            t.id = t.record.take().unwrap();
+        }
+        t
     }
 
     async fn case_notes(&self, op: Op) -> Target {

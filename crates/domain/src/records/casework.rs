@@ -4,15 +4,15 @@
 use serde::{Deserialize, Serialize};
 
 use crate::codes::{
-    AbuseCategory, ActionStatus, Agency, AssessmentFactor, AssessmentOutcome, CaseNoteKind,
-    ChildFlagKind, ClosureReason, EarlyHelpEndReason, PlanKind, PrimaryNeed, RecordKind,
-    ReferralSource, VisitKind,
+    AbuseCategory, ActionStatus, ActionUpdateKind, Agency, AssessmentFactor, AssessmentOutcome,
+    CaseNoteKind, ChildFlagKind, ClosureReason, EarlyHelpEndReason, PlanKind, PrimaryNeed,
+    RecordKind, ReferralSource, VisitKind,
 };
 use crate::datetime::{Date, Timestamp};
 use crate::identifiers::LaCode;
 use crate::ids::{
-    ActionId, AllocationId, AssessmentId, CaseFileAuditId, CaseNoteId, ChildFlagId, ChildId,
-    ContactId, CoreGroupId, EarlyHelpEpisodeId, PlanId, PlanReviewId, ReferralId,
+    ActionId, ActionUpdateId, AllocationId, AssessmentId, CaseFileAuditId, CaseNoteId, ChildFlagId,
+    ChildId, ContactId, CoreGroupId, EarlyHelpEpisodeId, PlanId, PlanReviewId, ReferralId,
     SpecialistInvolvementId, StrategyDiscussionId, SupervisionId, TeamId, UserId, VisitId,
 };
 
@@ -190,6 +190,25 @@ pub struct Action {
     pub status: ActionStatus,
     pub completed_on: Option<Date>,
     pub created_at: Timestamp,
+}
+
+/// Something done to an action after it was set: marked done (when, and what was done) or re-dated (the new due
+/// date, and why). An action's history; the action itself carries its status, completion date and due date.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ActionUpdate {
+    pub id: ActionUpdateId,
+    pub la: LaCode,
+    pub child_id: Option<ChildId>,
+    pub action_id: ActionId,
+    pub kind: ActionUpdateKind,
+    pub by: Option<UserId>,
+    pub at: Timestamp,
+    /// Done: the day it was done. Re-dated: the new due date.
+    pub on: Date,
+    /// Re-dated: the due date before.
+    pub previous_due_on: Option<Date>,
+    /// Done: what was done. Re-dated: why.
+    pub text: String,
 }
 
 /// A supervision session between a supervisor and a worker.

@@ -95,6 +95,7 @@ macro_rules! record_kinds {
                 visits: Visit, "visits", (id), ["visit" => "Visit"];
                 supervisions: Supervision, "supervisions", (id), ["supervision" => "Supervision"];
                 actions: Action, "actions", (id), ["action" => "Action"];
+                action_updates: ActionUpdate, "action updates", (id), ["action-update" => "Action update"];
                 case_notes: CaseNote, "case notes", (id), ["case-note" => "Case note"];
                 allocations: Allocation, "allocations", (id), ["allocation" => "Allocation"];
                 child_flags: ChildFlag, "flags", (id), ["child-flag" => "Flag"];
@@ -109,7 +110,7 @@ macro_rules! record_kinds {
             [
                 Team, User, Person, Household, HouseholdMember, Relationship, Contact, RagChange, MashEnquiry,
                 InformationRequest, Referral, EarlyHelpEpisode, StrategyDiscussion, Section47, Assessment, Plan,
-                Conference, CoreGroup, Visit, Supervision, PracticeWeek, CaseFileAudit, Action, PlanReview,
+                Conference, CoreGroup, Visit, Supervision, PracticeWeek, CaseFileAudit, Action, ActionUpdate, PlanReview,
                 CaseNote, Allocation, ChildFlag, SpecialistInvolvement, EmergencyProtection,
             ]
         }

@@ -19,6 +19,7 @@ const SHOWN: usize = 500;
 #[template(path = "casework.html")]
 struct CaseworkPage {
     layout: Layout,
+    saved: Option<&'static str>,
     tabs: Vec<Tab>,
     scope: &'static str,
     heading: &'static str,
@@ -77,6 +78,7 @@ pub async fn casework<S: Store>(
     let las = la_choices(actor);
     Ok(render_ok(CaseworkPage {
         layout: who.layout(heading, "/casework"),
+        saved: super::form::banner(q.saved.as_deref()),
         tabs,
         scope: scope.code(),
         heading,

@@ -453,6 +453,9 @@ const BANNERS: &[(&str, &str)] = &[
     ("allocation", "Case allocated"),
     ("closure", "Child in need episode closed"),
     ("supervision", "Supervision recorded"),
+    // Actions.
+    ("action-done", "Action marked as done"),
+    ("action-redated", "Action re-dated"),
     // Case notes.
     ("note", "Case note saved"),
     (

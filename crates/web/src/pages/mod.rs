@@ -1,5 +1,6 @@
 //! The HTML pages (GOV.UK Frontend, server-rendered, working without JavaScript).
 
+pub(crate) mod actions;
 mod audit;
 pub(crate) mod case_management;
 pub(crate) mod case_notes;

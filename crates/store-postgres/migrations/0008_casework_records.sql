@@ -18,3 +18,20 @@ UPDATE case_note SET kind = 'telephone' WHERE kind = 'phone';
 UPDATE case_note SET kind = 'other' WHERE kind = 'note';
 -- The corrections of a note (a current note is one no other supersedes).
 CREATE INDEX case_note_supersedes ON case_note (supersedes) WHERE supersedes IS NOT NULL;
+
+-- What was done to an action after it was set: marked done (when, what was done) or re-dated (the new due date,
+-- the one before, and why). The action keeps its status, completion date and due date; this is its history.
+CREATE TABLE action_update (
+    id UUID PRIMARY KEY,
+    la TEXT NOT NULL REFERENCES local_authority (code),
+    child_id UUID REFERENCES person (id),
+    action_id UUID NOT NULL REFERENCES case_action (id),
+    kind TEXT NOT NULL,
+    by_user_id UUID REFERENCES app_user (id),
+    at TIMESTAMPTZ NOT NULL,
+    on_date DATE NOT NULL,
+    previous_due_on DATE,
+    text TEXT NOT NULL CHECK (length(trim(text)) > 0)
+);
+CREATE INDEX action_update_child ON action_update (child_id);
+CREATE INDEX action_update_action ON action_update (action_id);

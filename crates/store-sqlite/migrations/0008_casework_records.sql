@@ -16,3 +16,20 @@ UPDATE case_note SET kind = 'telephone' WHERE kind = 'phone';
 UPDATE case_note SET kind = 'other' WHERE kind = 'note';
 -- The corrections of a note (a current note is one no other supersedes).
 CREATE INDEX case_note_supersedes ON case_note (supersedes) WHERE supersedes IS NOT NULL;
+
+-- What was done to an action after it was set: marked done (when, what was done) or re-dated (the new due date,
+-- the one before, and why). The action keeps its status, completion date and due date; this is its history.
+CREATE TABLE action_update (
+    id BLOB PRIMARY KEY,
+    la TEXT NOT NULL REFERENCES local_authority (code),
+    child_id BLOB REFERENCES person (id),
+    action_id BLOB NOT NULL REFERENCES case_action (id),
+    kind TEXT NOT NULL,
+    by_user_id BLOB REFERENCES app_user (id),
+    at TEXT NOT NULL,
+    on_date TEXT NOT NULL,
+    previous_due_on TEXT,
+    text TEXT NOT NULL CHECK (length(trim(text)) > 0)
+) STRICT;
+CREATE INDEX action_update_child ON action_update (child_id);
+CREATE INDEX action_update_action ON action_update (action_id);
