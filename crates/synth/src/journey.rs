@@ -3,27 +3,28 @@
 
 use domain::clocks::{self, Rag, WorkingDuration, add_months};
 use domain::codes::{
-    AbuseCategory, ActionStatus, Agency, AssessmentFactor, AssessmentOutcome, AuditGrade,
-    CaseNoteKind, ChildFlagKind, ClosureReason, ConferenceKind, ConferenceOutcome, Consent,
-    ContactOutcome, Disability, EarlyHelpEndReason, EmergencyProtectionKind, FeedbackMethod,
-    PlanKind, ReferralSource, RelationshipKind, Section47Outcome, Sex, StrategyDecision,
-    ThresholdLevel, UpnUnknown, VisitKind,
+    AbuseCategory, ActionStatus, ActionUpdateKind, Agency, AssessmentFactor, AssessmentOutcome,
+    AuditGrade, CaseNoteKind, ChildFlagKind, ClosureReason, ConferenceKind, ConferenceOutcome,
+    Consent, ContactOutcome, Disability, EarlyHelpEndReason, EmergencyProtectionKind,
+    FeedbackMethod, PlanKind, ReferralSource, RelationshipKind, Section47Outcome, Sex,
+    StrategyDecision, ThresholdLevel, UpnUnknown, VisitKind,
 };
 use domain::datetime::{Date, Timestamp};
 use domain::identifiers::{LaChildId, LaCode, NhsNumber, Postcode, Upn};
 use domain::ids::{
-    ActionId, AllocationId, AssessmentId, CaseFileAuditId, CaseNoteId, ChildFlagId, ChildId,
-    ConferenceId, ContactId, CoreGroupId, EarlyHelpEpisodeId, EmergencyProtectionId, HouseholdId,
-    InformationRequestId, MashEnquiryId, PersonId, PlanId, PlanReviewId, RagChangeId, ReferralId,
-    RelationshipId, Section47Id, SpecialistInvolvementId, StrategyDiscussionId, TeamId, VisitId,
+    ActionId, ActionUpdateId, AllocationId, AssessmentId, CaseFileAuditId, CaseNoteId, ChildFlagId,
+    ChildId, ConferenceId, ContactId, CoreGroupId, EarlyHelpEpisodeId, EmergencyProtectionId,
+    HouseholdId, InformationRequestId, MashEnquiryId, PersonId, PlanId, PlanReviewId, RagChangeId,
+    ReferralId, RelationshipId, Section47Id, SpecialistInvolvementId, StrategyDiscussionId, TeamId,
+    VisitId,
 };
 use domain::records::{
-    AbsentAgency, Action, ActionParent, ActionProgress, Address, Allocation, Assessment,
-    CaseFileAudit, CaseNote, ChildFlag, Closure, Conference, Contact, ContactDecision, CoreGroup,
-    EarlyHelpEpisode, EmergencyProtection, Household, HouseholdMember, InformationRequest,
-    MashEnquiry, Participant, Person, Plan, PlanReview, RagChange, RecordSet, Referral, Referrer,
-    ReferrerFeedback, Relationship, Screening, Section47, SpecialistInvolvement,
-    StrategyDiscussion, Visit,
+    AbsentAgency, Action, ActionParent, ActionProgress, ActionUpdate, Address, Allocation,
+    Assessment, CaseFileAudit, CaseNote, ChildFlag, Closure, Conference, Contact, ContactDecision,
+    CoreGroup, EarlyHelpEpisode, EmergencyProtection, Household, HouseholdMember,
+    InformationRequest, MashEnquiry, Participant, Person, Plan, PlanReview, RagChange, RecordSet,
+    Referral, Referrer, ReferrerFeedback, Relationship, Screening, Section47,
+    SpecialistInvolvement, StrategyDiscussion, Visit,
 };
 
 use crate::Ctx;
@@ -188,10 +189,119 @@ pub(crate) fn family(
         mother_name: String::new(),
         father_name: None,
     };
+    let first_action = f.out.actions.len();
+    let first_visit = f.out.visits.len();
     f.generate(&plan);
+    f.casework_histories(first_action, first_visit);
 }
 
 impl Fam<'_> {
+    /// What the family's actions and visits leave besides, drawn from a random source of their own (so the
+    /// rest of the demo is the same with or without them): each done action's record of what was done; some
+    /// actions re-dated on the way (a few twice, which flags them for the manager); and case notes of direct
+    /// work with the child and calls to the school after some visits.
+    fn casework_histories(&mut self, first_action: usize, first_visit: usize) {
+        let ctx = self.ctx;
+        let mut r = R::new(mix(self.seed, 0xAC7_0000, 0x13));
+        let mut updates = Vec::new();
+        for a in self.out.actions.iter().skip(first_action) {
+            let set_on = domain::datetime::london_date(a.created_at);
+            if r.chance(rates::ACTION_REDATED) {
+                let times = if r.chance(rates::ACTION_REDATED_TWICE) {
+                    2
+                } else {
+                    1
+                };
+                let mut due = a.due_on;
+                for _ in 0..times {
+                    let earlier = ctx.cal.subtract_working_days(due, r.u(5, 15));
+                    if earlier <= set_on {
+                        break;
+                    }
+                    let day = ctx
+                        .cal
+                        .subtract_working_days(earlier, r.u(0, 3))
+                        .max(set_on);
+                    let at = ctx.clock.at(day, 10 * 60 + i64::from(r.u(0, 360)));
+                    if at > ctx.now || at < a.created_at {
+                        break;
+                    }
+                    updates.push(ActionUpdate {
+                        id: ActionUpdateId::at(at, r.id_bytes()),
+                        la: a.la.clone(),
+                        child_id: a.child_id,
+                        action_id: a.id,
+                        kind: ActionUpdateKind::Redated,
+                        by: a.owner_user_id,
+                        at,
+                        on: due,
+                        previous_due_on: Some(earlier),
+                        text: r
+                            .pick(rates::ACTION_REDATE_REASONS, "A new date was agreed.")
+                            .to_owned(),
+                    });
+                    due = earlier;
+                }
+            }
+            if let (ActionStatus::Done, Some(done)) = (a.status, a.completed_on) {
+                let at = ctx.clock.at(done, 15 * 60 + i64::from(r.u(0, 120)));
+                if at <= ctx.now && at >= a.created_at {
+                    updates.push(ActionUpdate {
+                        id: ActionUpdateId::at(at, r.id_bytes()),
+                        la: a.la.clone(),
+                        child_id: a.child_id,
+                        action_id: a.id,
+                        kind: ActionUpdateKind::Done,
+                        by: a.owner_user_id,
+                        at,
+                        on: done,
+                        previous_due_on: None,
+                        text: r.pick(rates::ACTION_DONE_NOTES, "Done.").to_owned(),
+                    });
+                }
+            }
+        }
+        self.out.action_updates.extend(updates);
+        let mut notes = Vec::new();
+        for v in self.out.visits.iter().skip(first_visit) {
+            let (kind, text, minute) = if r.chance(rates::DIRECT_WORK_AFTER_VISIT) {
+                (
+                    CaseNoteKind::DirectWork,
+                    r.pick(rates::DIRECT_WORK_NOTES, "Direct work with the child."),
+                    16 * 60,
+                )
+            } else if r.chance(rates::SCHOOL_CALL_AFTER_VISIT) {
+                (
+                    CaseNoteKind::Telephone,
+                    r.pick(rates::SCHOOL_CALL_NOTES, "Called the school."),
+                    11 * 60,
+                )
+            } else {
+                continue;
+            };
+            let at = ctx.clock.at(v.visited_on, minute + i64::from(r.u(0, 90)));
+            if at > ctx.now {
+                continue;
+            }
+            let mut note = CaseNote::new(
+                CaseNoteId::at(at, r.id_bytes()),
+                v.la.clone(),
+                v.child_id,
+                kind,
+                v.worker_id,
+                at,
+                text.to_owned(),
+            );
+            note.involved = Some(if kind == CaseNoteKind::DirectWork {
+                "The child".to_owned()
+            } else {
+                "School designated safeguarding lead".to_owned()
+            });
+            notes.push(note);
+        }
+        self.out.case_notes.extend(notes);
+    }
+
     fn generate(&mut self, plan: &FamilyPlan) {
         let ctx = self.ctx;
         let window = days_between(ctx.start, ctx.until).max(30);

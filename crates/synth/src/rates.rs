@@ -733,3 +733,34 @@ pub(crate) const PRACTICE_WEEK_THEMES: &[&str] = &[
     "Neglect: seeing the cumulative harm",
     "Adolescents and extra-familial harm",
 ];
+
+/// Actions re-dated at least once (most for a partner's delay), and of those, re-dated again.
+pub(crate) const ACTION_REDATED: f64 = 0.10;
+pub(crate) const ACTION_REDATED_TWICE: f64 = 0.25;
+pub(crate) const ACTION_DONE_NOTES: &[&str] = &[
+    "Done as agreed; confirmed with the family at the next visit.",
+    "Completed. The outcome is recorded on the child's case notes.",
+    "Done: the referral was accepted and a first appointment offered.",
+    "Completed with the school's designated safeguarding lead.",
+    "Done; the parent engaged well and the child's views were sought.",
+];
+pub(crate) const ACTION_REDATE_REASONS: &[&str] = &[
+    "The partner agency could not offer an appointment sooner.",
+    "The family were away; agreed a new date with mother.",
+    "The worker was off sick; the team manager agreed the new date.",
+    "Waiting for the school to return after the holidays.",
+];
+/// Visits after which the worker writes up direct work with the child, or telephones the school.
+pub(crate) const DIRECT_WORK_AFTER_VISIT: f64 = 0.25;
+pub(crate) const SCHOOL_CALL_AFTER_VISIT: f64 = 0.15;
+pub(crate) const DIRECT_WORK_NOTES: &[&str] = &[
+    "Direct work: three houses (worries, good things, dreams). The child drew the shouting in the worried house and grandma's flat in the good house.",
+    "Direct work: wishes and feelings cards. The child chose 'safe' for school and 'scared' for weekends.",
+    "Direct work: life story session; we looked at photographs of the child's early years with their aunt.",
+    "Direct work: a walk to the park. The young person talked about the older boys at the chicken shop and said they feel respected there.",
+];
+pub(crate) const SCHOOL_CALL_NOTES: &[&str] = &[
+    "Called the designated safeguarding lead: attendance this half term 91%, no new concerns, the child is eating breakfast club most days.",
+    "Called the school: the child was late three times this week and seemed tired; the class teacher will keep a log.",
+    "Telephone call with the school nurse: health check done, dental referral made.",
+];
