@@ -15,85 +15,12 @@ mod support;
 
 use std::time::Instant;
 
-use fantoccini::{Client, Locator};
+use fantoccini::Locator;
 use support::Server;
-use support::browser::{
-    Chromedriver, Violation, axe, body_text, click, fill, select, set_value, wait_h1,
-};
+use support::browser::{Chromedriver, click, fill, select, set_value, wait_h1};
+use support::journey::{Journey as Run, SUBMIT};
 
-const PASSWORD: &str = "frontdoor-demo";
-const SUBMIT: &str = "main form button[type=submit]";
-const SIGN_OUT: &str = "form.frontdoor-sign-out button[type=submit]";
 const SURNAME: &str = "Quillbrowsertest";
-
-struct Run {
-    client: Client,
-    base: String,
-    pages: usize,
-    violations: Vec<Violation>,
-}
-
-impl Run {
-    async fn goto(&self, path: &str) {
-        self.client
-            .goto(&format!("{}{path}", self.base))
-            .await
-            .unwrap();
-        support::browser::wait_loaded(&self.client).await;
-    }
-
-    async fn check(&mut self, page: &str) {
-        let r = axe(&self.client, page).await;
-        self.pages += 1;
-        println!("  axe: {page}: {} violations", r.violations.len());
-        for v in &r.violations {
-            print!("{v}");
-        }
-        self.violations.extend(r.violations);
-    }
-
-    async fn sign_in(&self, username: &str) {
-        self.goto("/sign-in").await;
-        wait_h1(&self.client, "Sign in to Frontdoor").await;
-        fill(&self.client, "#username", username).await;
-        fill(&self.client, "#password", PASSWORD).await;
-        click(&self.client, SUBMIT).await;
-        wait_h1(&self.client, "Frontdoor").await;
-    }
-
-    async fn sign_out(&self) {
-        click(&self.client, SIGN_OUT).await;
-        wait_h1(&self.client, "Sign in to Frontdoor").await;
-    }
-
-    async fn text(&self) -> String {
-        body_text(&self.client).await
-    }
-
-    /// Submit the form whose action ends with `action`, and wait for the next page.
-    async fn submit(&self, action: &str) {
-        click(
-            &self.client,
-            &format!("form[action$='{action}'] button[type=submit]"),
-        )
-        .await;
-    }
-
-    /// Pick a radio button by clicking its label, as a person does (GOV.UK hides the input itself).
-    async fn choose(&self, id: &str) {
-        self.client
-            .find(Locator::Css(&format!("label[for='{id}']")))
-            .await
-            .unwrap_or_else(|e| panic!("no label for {id}: {e}"))
-            .click()
-            .await
-            .unwrap();
-    }
-
-    async fn path(&self) -> String {
-        self.client.current_url().await.unwrap().path().to_owned()
-    }
-}
 
 #[tokio::test]
 async fn front_door_journey() {
@@ -160,7 +87,7 @@ async fn front_door_journey() {
                 .await
             {
                 drop(radio);
-                run.choose(&format!("child{n}-match-new")).await;
+                run.choose_id(&format!("child{n}-match-new")).await;
             }
         }
         run.check("record a contact, possible matches").await;
@@ -192,14 +119,14 @@ async fn front_door_journey() {
     println!("step 2: screening and partner requests");
     run.sign_in("team-manager-213").await;
     run.goto(&zebedee_contact).await;
-    run.choose("screening-rag-amber").await;
+    run.choose_id("screening-rag-amber").await;
     fill(
         &run.client,
         "#screening-rag-rationale",
         "Police call-out with children present; no injury reported",
     )
     .await;
-    run.choose("screening-consent-given").await;
+    run.choose_id("screening-consent-given").await;
     run.submit("/screening").await;
     wait_h1(&run.client, &format!("Contact about Zebedee {SURNAME}")).await;
     let text = run.text().await;
@@ -271,7 +198,7 @@ async fn front_door_journey() {
     let text = run.text().await;
     assert!(text.contains("Police: nothing of concern known"), "{text}");
     assert!(text.contains("Health: nothing of concern known"), "{text}");
-    run.choose("decision-outcome-strategy-discussion").await;
+    run.choose_id("decision-outcome-strategy-discussion").await;
     select(&run.client, "#decision-primary-need", "N1").await;
     run.submit("/decision").await;
     wait_h1(&run.client, &format!("Contact about Zebedee {SURNAME}")).await;
@@ -305,7 +232,7 @@ async fn front_door_journey() {
     run.submit("/decision").await;
     wait_h1(&run.client, &format!("Contact about Zebedee {SURNAME}")).await;
     assert!(run.text().await.contains("Decision recorded"));
-    run.choose("feedback-method-phone").await;
+    run.choose_id("feedback-method-phone").await;
     let now = domain::datetime::london()
         .to_datetime(domain::datetime::now())
         .strftime("%Y-%m-%dT%H:%M")
@@ -322,17 +249,17 @@ async fn front_door_journey() {
 
     run.goto(&zelda_contact).await;
     wait_h1(&run.client, &format!("Contact about Zelda {SURNAME}")).await;
-    run.choose("screening-rag-green").await;
+    run.choose_id("screening-rag-green").await;
     fill(
         &run.client,
         "#screening-rag-rationale",
         "Younger sibling; no direct concern",
     )
     .await;
-    run.choose("screening-consent-given").await;
+    run.choose_id("screening-consent-given").await;
     run.submit("/screening").await;
     wait_h1(&run.client, &format!("Contact about Zelda {SURNAME}")).await;
-    run.choose("decision-outcome-early-help").await;
+    run.choose_id("decision-outcome-early-help").await;
     fill(
         &run.client,
         "#decision-rationale",
@@ -353,7 +280,7 @@ async fn front_door_journey() {
     .await;
     run.submit("/decision").await;
     wait_h1(&run.client, &format!("Contact about Zelda {SURNAME}")).await;
-    run.choose("feedback-method-phone").await;
+    run.choose_id("feedback-method-phone").await;
     set_value(&run.client, "#feedback-given-at", &now).await;
     run.submit("/feedback").await;
     wait_h1(&run.client, &format!("Contact about Zelda {SURNAME}")).await;

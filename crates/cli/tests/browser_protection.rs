@@ -24,139 +24,31 @@ use domain::calendar::Calendar;
 use domain::chronology::uk_date;
 use domain::clocks;
 use domain::datetime::{Date, london_date, now};
-use fantoccini::{Client, Locator};
+use fantoccini::Locator;
 use serde_json::{Value, json};
 use support::Server;
-use support::browser::{
-    Chromedriver, Violation, axe, body_text, click, fill, select, set_value, wait_h1,
-};
+use support::browser::{Chromedriver, click, fill, select, set_value, wait_h1};
+use support::journey::{Journey as Run, SUBMIT};
 
-const PASSWORD: &str = "frontdoor-demo";
-const SUBMIT: &str = "main form button[type=submit]";
-const SIGN_OUT: &str = "form.frontdoor-sign-out button[type=submit]";
 const SURNAME: &str = "Quillprotecttest";
 
-struct Run {
-    client: Client,
-    base: String,
-    pages: usize,
-    violations: Vec<Violation>,
-}
-
-impl Run {
-    async fn goto(&self, path: &str) {
-        self.client
-            .goto(&format!("{}{path}", self.base))
-            .await
-            .unwrap();
-        support::browser::wait_loaded(&self.client).await;
-    }
-
-    async fn check(&mut self, page: &str) {
-        let r = axe(&self.client, page).await;
-        self.pages += 1;
-        println!("  axe: {page}: {} violations", r.violations.len());
-        for v in &r.violations {
-            print!("{v}");
+/// The rows of the casework worklist ("My cases") about the child, as text.
+async fn worklist_rows(run: &Run, child: &str) -> Vec<String> {
+    run.goto("/casework").await;
+    wait_h1(&run.client, "My cases: what is due").await;
+    let mut rows = Vec::new();
+    for row in run
+        .client
+        .find_all(Locator::Css("main table tbody tr"))
+        .await
+        .unwrap()
+    {
+        let text = row.text().await.unwrap();
+        if text.contains(child) {
+            rows.push(text.replace('\n', " "));
         }
-        self.violations.extend(r.violations);
     }
-
-    async fn sign_in(&self, username: &str) {
-        self.goto("/sign-in").await;
-        wait_h1(&self.client, "Sign in to Frontdoor").await;
-        fill(&self.client, "#username", username).await;
-        fill(&self.client, "#password", PASSWORD).await;
-        click(&self.client, SUBMIT).await;
-        wait_h1(&self.client, "Frontdoor").await;
-    }
-
-    async fn sign_out(&self) {
-        click(&self.client, SIGN_OUT).await;
-        wait_h1(&self.client, "Sign in to Frontdoor").await;
-    }
-
-    async fn text(&self) -> String {
-        body_text(&self.client).await
-    }
-
-    /// Submit the form whose action ends with `action`.
-    async fn submit(&self, action: &str) {
-        click(
-            &self.client,
-            &format!("form[action$='{action}'] button[type=submit]"),
-        )
-        .await;
-    }
-
-    /// Pick the radio button `name` = `value` by clicking its label, as a person does.
-    async fn choose(&self, name: &str, value: &str) {
-        let id = self
-            .client
-            .find(Locator::Css(&format!(
-                "input[type=radio][name='{name}'][value='{value}']"
-            )))
-            .await
-            .unwrap_or_else(|e| panic!("no radio {name}={value}: {e}"))
-            .attr("id")
-            .await
-            .unwrap()
-            .unwrap();
-        self.press(&format!("label[for='{id}']")).await;
-    }
-
-    /// Click something that does not leave the page (a radio's label, a details summary, an option).
-    async fn press(&self, css: &str) {
-        self.client
-            .find(Locator::Css(css))
-            .await
-            .unwrap_or_else(|e| panic!("nothing to press at {css}: {e}"))
-            .click()
-            .await
-            .unwrap();
-    }
-
-    /// Follow the link with this text.
-    async fn follow(&self, text: &str) {
-        self.client
-            .find(Locator::LinkText(text))
-            .await
-            .unwrap_or_else(|e| panic!("no link {text:?}: {e}"))
-            .click()
-            .await
-            .unwrap();
-        support::browser::wait_loaded(&self.client).await;
-    }
-
-    async fn value(&self, css: &str) -> String {
-        self.client
-            .find(Locator::Css(css))
-            .await
-            .unwrap_or_else(|e| panic!("no {css}: {e}"))
-            .prop("value")
-            .await
-            .unwrap()
-            .unwrap_or_default()
-    }
-
-    /// The rows of the casework worklist ("My cases") about the child, as text.
-    async fn worklist_rows(&self, child: &str) -> Vec<String> {
-        self.goto("/casework").await;
-        wait_h1(&self.client, "My cases: what is due").await;
-        let mut rows = Vec::new();
-        for row in self
-            .client
-            .find_all(Locator::Css("main table tbody tr"))
-            .await
-            .unwrap()
-        {
-            let text = row.text().await.unwrap();
-            if text.contains(child) {
-                rows.push(text.replace('\n', " "));
-            }
-        }
-        rows
-    }
+    rows
 }
 
 /// The row whose text starts with (contains) `label`, or a panic listing the rows.
@@ -407,7 +299,7 @@ async fn child_protection_journey() {
         text.contains(&uk_date(icpc_due)),
         "ICPC due {icpc_due}: {text}"
     );
-    let rows = run.worklist_rows(&name).await;
+    let rows = worklist_rows(&run, &name).await;
     run.check("casework worklist, ICPC").await;
     assert!(
         row(&rows, "Initial child protection conference due").contains(&uk_date(icpc_due)),
@@ -482,7 +374,7 @@ async fn child_protection_journey() {
     run.check("child protection, plan").await;
     let core_group_due = clocks::first_core_group_due(&cal, today);
     let review_due = clocks::first_review_conference_due(&cal, today);
-    let rows = run.worklist_rows(&name).await;
+    let rows = worklist_rows(&run, &name).await;
     run.check("casework worklist, plan").await;
     assert!(
         row(&rows, "First core group due").contains(&uk_date(core_group_due)),
@@ -540,7 +432,7 @@ async fn child_protection_journey() {
     assert!(run.text().await.contains("Conference recorded"));
     let next_core_group = cal.add_working_days(today, 30);
     let next_review = clocks::next_review_conference_due(&cal, today);
-    let rows = run.worklist_rows(&name).await;
+    let rows = worklist_rows(&run, &name).await;
     run.check("casework worklist, after the review").await;
     assert!(
         row(&rows, "Core group due").contains(&uk_date(next_core_group)),
@@ -614,7 +506,7 @@ async fn child_protection_journey() {
     .await;
     click(&run.client, SUBMIT).await;
     wait_h1(&run.client, "Assessments, plans and visits").await;
-    let rows = run.worklist_rows(&name).await;
+    let rows = worklist_rows(&run, &name).await;
     assert!(
         row(&rows, "Child protection visit due")
             .contains(&uk_date(cal.add_working_days(today, 10))),

@@ -8,6 +8,7 @@
 )]
 
 pub mod browser;
+pub mod journey;
 
 use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
