@@ -66,7 +66,7 @@ pub fn routes<S: Store>() -> Vec<RouteSpec<S>> {
             Method::GET,
             "/children/{id}/case-management",
             Child(Action::View),
-            get(pages::case_management::<S>),
+            get(crate::pages::form::child_page::<pages::CaseManagement, S>),
         ),
         route(
             "case-flag-form",

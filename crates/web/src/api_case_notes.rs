@@ -21,6 +21,7 @@ use crate::error::WebError;
 use crate::extract::{ApiJson, Id, Ids, IfMatch, SignedIn};
 use crate::openapi::{Operation, op};
 use crate::pages::case_notes as pages;
+use crate::pages::form::child_page;
 use crate::routes::{Access, RouteSpec, route};
 
 /// This area's routes: its page and its API.
@@ -32,7 +33,7 @@ pub fn routes<S: Store>() -> Vec<RouteSpec<S>> {
             Method::GET,
             "/children/{id}/notes",
             Child(Action::View),
-            get(pages::case_notes::<S>),
+            get(child_page::<pages::CaseNotes, S>),
         ),
         route(
             "case-note-form",

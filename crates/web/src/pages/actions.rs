@@ -13,7 +13,7 @@ use serde::Deserialize;
 use service::actions::{ActionRow, ActionsView};
 use store::Store;
 
-use super::form::{Form, FormValues, Forms, after_change, banner};
+use super::form::{ChildFormsPage, Form, FormValues, Forms, after_child_change, banner};
 use super::{Layout, render_ok};
 use crate::Shared;
 use crate::error::WebError;
@@ -117,27 +117,35 @@ pub async fn actions<S: Store>(
     .await
 }
 
-/// After a change: to the worklist or this page with a banner, or this page again with the form as sent.
-async fn after<S: Store, T>(
-    state: &Shared<S>,
-    who: &SignedIn,
-    child: PersonId,
-    (form, saved): (Form, &str),
-    result: Result<T, service::ServiceError>,
-) -> Result<Response, WebError> {
-    let back = back_to(form.values.get("back").as_deref());
-    let to = if back == "casework" {
-        format!("/casework?saved={saved}")
-    } else {
-        format!("/children/{child}/actions?saved={saved}")
-    };
-    after_change(
-        result,
-        form,
-        |_| to,
-        |form| async move { actions_page(state, who, child, Some(form), (None, back)).await },
-    )
-    .await
+/// The actions page, whose changes go back to the worklist when it was opened from there.
+pub struct Actions;
+
+impl ChildFormsPage for Actions {
+    const SEGMENT: &'static str = "actions";
+
+    async fn draw<S: Store>(
+        state: &Shared<S>,
+        who: &SignedIn,
+        child: PersonId,
+        failed: Option<Form>,
+        saved: Option<&'static str>,
+    ) -> Result<Response, WebError> {
+        let back = back_to(
+            failed
+                .as_ref()
+                .and_then(|f| f.values.get("back"))
+                .as_deref(),
+        );
+        actions_page(state, who, child, failed, (saved, back)).await
+    }
+
+    fn saved_url(child: PersonId, saved: &str, form: &Form) -> String {
+        if back_to(form.values.get("back").as_deref()) == "casework" {
+            format!("/casework?saved={saved}")
+        } else {
+            format!("/children/{child}/{}?saved={saved}", Self::SEGMENT)
+        }
+    }
 }
 
 /// `POST /children/{id}/actions/{action}/done`.
@@ -155,7 +163,7 @@ pub async fn mark_done<S: Store>(
         .complete_child_action(&who.actor, child, action, &input, v.version())
         .await;
     let form = Form::sent(&done_form(action), v).link("action", "note");
-    after(&state, &who, child, (form, "action-done"), r).await
+    after_child_change::<Actions, _, _>(&state, &who, child, (form, "action-done"), r).await
 }
 
 /// `POST /children/{id}/actions/{action}/redate`.
@@ -173,5 +181,5 @@ pub async fn redate<S: Store>(
         .redate_child_action(&who.actor, child, action, &input, v.version())
         .await;
     let form = Form::sent(&redate_form(action), v).link("action", "due_on");
-    after(&state, &who, child, (form, "action-redated"), r).await
+    after_child_change::<Actions, _, _>(&state, &who, child, (form, "action-redated"), r).await
 }

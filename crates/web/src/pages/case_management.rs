@@ -27,7 +27,8 @@ use service::case_management::{
 use store::Store;
 
 use super::form::{
-    Form, FormValues, Forms, SavedParams, after_change, banner, coded_options, options,
+    ChildFormsPage, Form, FormValues, Forms, SavedParams, after_change, after_child_change, banner,
+    coded_options, options,
 };
 use super::{Layout, render_ok};
 use crate::Shared;
@@ -99,165 +100,156 @@ impl CaseManagementPage {
     }
 }
 
-async fn case_page<S: Store>(
-    state: &Shared<S>,
-    who: &SignedIn,
-    child: PersonId,
-    failed: Option<Form>,
-    saved: Option<&'static str>,
-) -> Result<Response, WebError> {
-    let view = state.services.case_management(&who.actor, child).await?;
-    let (workers, teams) = if may(who, Action::Update) {
-        state
-            .services
-            .allocation_choices(&who.actor, &view.child.la)
-            .await?
-    } else {
-        (Vec::new(), Vec::new())
-    };
-    let today = london_date(state.services.now()).to_string();
-    let forms = Forms::new(who, view.version, failed);
-    let from_today = |name: &str, field: &str| forms.get_with(name, &[(field, today.clone())]);
-    let flags = view
-        .flags
-        .iter()
-        .map(|r| Row {
-            forms: vec![from_today(&format!("end-flag-{}", r.id), "to")],
-            row: r.clone(),
-        })
-        .collect();
-    let involvements = view
-        .specialist_involvements
-        .iter()
-        .map(|r| Row {
-            forms: vec![from_today(&format!("end-involvement-{}", r.id), "to")],
-            row: r.clone(),
-        })
-        .collect();
-    let early_help = view
-        .early_help
-        .iter()
-        .map(|r| Row {
-            forms: vec![
-                forms.get(format!("oversight-{}", r.id)),
-                forms.get_with(
-                    &format!("step-up-{}", r.id),
-                    &[("referral_date", today.clone()), ("source", "5D".into())],
-                ),
-                from_today(&format!("end-early-help-{}", r.id), "end_date"),
-            ],
-            row: r.clone(),
-        })
-        .collect();
-    let title = format!("Case management: {}", view.child.name);
-    let ended_by = |e: &EarlyHelpEndReason| *e != EarlyHelpEndReason::SteppedUp;
-    let end_reasons: Vec<EarlyHelpEndReason> = EarlyHelpEndReason::ALL
-        .iter()
-        .copied()
-        .filter(ended_by)
-        .collect();
-    let episode = |r: &service::case_management::EpisodeRow| {
-        (
-            r.id.to_string(),
-            format!(
-                "Child in need episode referred {}{}",
-                super::date(&r.referral_date),
-                if r.open { "" } else { " (closed)" }
-            ),
-        )
-    };
-    Ok(render_ok(CaseManagementPage {
-        layout: who.layout(&forms.summary().title(&title), "/search"),
-        may_create: may(who, Action::Create),
-        may_update: may(who, Action::Update),
-        may_approve: may(who, Action::Approve),
-        saved,
-        flag: from_today("flag", "from"),
-        involvement: forms.get_with(
-            "involvement",
-            &[
-                ("from", today.clone()),
-                ("unit", domain::case_management::GANGS_UNIT.to_owned()),
-            ],
-        ),
-        early_help_form: from_today("early-help", "start_date"),
-        allocation: from_today("allocation", "from"),
-        closure: from_today("closure", "date"),
-        workers: workers
+/// The case management page: `GET /children/{id}/case-management` ([`child_page`]).
+pub struct CaseManagement;
+
+impl ChildFormsPage for CaseManagement {
+    const SEGMENT: &'static str = "case-management";
+
+    async fn draw<S: Store>(
+        state: &Shared<S>,
+        who: &SignedIn,
+        child: PersonId,
+        failed: Option<Form>,
+        saved: Option<&'static str>,
+    ) -> Result<Response, WebError> {
+        let view = state.services.case_management(&who.actor, child).await?;
+        let (workers, teams) = if may(who, Action::Update) {
+            state
+                .services
+                .allocation_choices(&who.actor, &view.child.la)
+                .await?
+        } else {
+            (Vec::new(), Vec::new())
+        };
+        let today = london_date(state.services.now()).to_string();
+        let forms = Forms::new(who, view.version, failed);
+        let from_today = |name: &str, field: &str| forms.get_with(name, &[(field, today.clone())]);
+        let flags = view
+            .flags
             .iter()
-            .map(|u| (u.id.to_string(), format!("{} ({})", u.name, u.role)))
-            .collect(),
-        teams: teams
-            .iter()
-            .map(|t| (t.id.to_string(), t.name.clone()))
-            .collect(),
-        flags,
-        involvements,
-        early_help,
-        flag_kinds: options(
-            ChildFlagKind::ALL,
-            ChildFlagKind::code,
-            ChildFlagKind::label,
-        ),
-        agencies: options(Agency::ALL, Agency::code, Agency::label),
-        sources: coded_options(
-            ReferralSource::ALL,
-            ReferralSource::code,
-            ReferralSource::label,
-        ),
-        needs: coded_options(PrimaryNeed::ALL, PrimaryNeed::code, PrimaryNeed::label),
-        closure_reasons: coded_options(
-            ClosureReason::ALL,
-            ClosureReason::code,
-            ClosureReason::label,
-        ),
-        end_reasons: options(
-            &end_reasons,
-            EarlyHelpEndReason::code,
-            EarlyHelpEndReason::label,
-        ),
-        cin_episodes: view.cin_episodes.iter().map(episode).collect(),
-        open_episodes: view
-            .cin_episodes
-            .iter()
-            .filter(|r| r.open)
-            .map(|r| {
-                (
-                    r.id.to_string(),
-                    format!("Referred {}", super::date(&r.referral_date)),
-                )
+            .map(|r| Row {
+                forms: vec![from_today(&format!("end-flag-{}", r.id), "to")],
+                row: r.clone(),
             })
-            .collect(),
-        forms,
-        view,
-    }))
+            .collect();
+        let involvements = view
+            .specialist_involvements
+            .iter()
+            .map(|r| Row {
+                forms: vec![from_today(&format!("end-involvement-{}", r.id), "to")],
+                row: r.clone(),
+            })
+            .collect();
+        let early_help = view
+            .early_help
+            .iter()
+            .map(|r| Row {
+                forms: vec![
+                    forms.get(format!("oversight-{}", r.id)),
+                    forms.get_with(
+                        &format!("step-up-{}", r.id),
+                        &[("referral_date", today.clone()), ("source", "5D".into())],
+                    ),
+                    from_today(&format!("end-early-help-{}", r.id), "end_date"),
+                ],
+                row: r.clone(),
+            })
+            .collect();
+        let title = format!("Case management: {}", view.child.name);
+        let ended_by = |e: &EarlyHelpEndReason| *e != EarlyHelpEndReason::SteppedUp;
+        let end_reasons: Vec<EarlyHelpEndReason> = EarlyHelpEndReason::ALL
+            .iter()
+            .copied()
+            .filter(ended_by)
+            .collect();
+        let episode = |r: &service::case_management::EpisodeRow| {
+            (
+                r.id.to_string(),
+                format!(
+                    "Child in need episode referred {}{}",
+                    super::date(&r.referral_date),
+                    if r.open { "" } else { " (closed)" }
+                ),
+            )
+        };
+        Ok(render_ok(CaseManagementPage {
+            layout: who.layout(&forms.summary().title(&title), "/search"),
+            may_create: may(who, Action::Create),
+            may_update: may(who, Action::Update),
+            may_approve: may(who, Action::Approve),
+            saved,
+            flag: from_today("flag", "from"),
+            involvement: forms.get_with(
+                "involvement",
+                &[
+                    ("from", today.clone()),
+                    ("unit", domain::case_management::GANGS_UNIT.to_owned()),
+                ],
+            ),
+            early_help_form: from_today("early-help", "start_date"),
+            allocation: from_today("allocation", "from"),
+            closure: from_today("closure", "date"),
+            workers: workers
+                .iter()
+                .map(|u| (u.id.to_string(), format!("{} ({})", u.name, u.role)))
+                .collect(),
+            teams: teams
+                .iter()
+                .map(|t| (t.id.to_string(), t.name.clone()))
+                .collect(),
+            flags,
+            involvements,
+            early_help,
+            flag_kinds: options(
+                ChildFlagKind::ALL,
+                ChildFlagKind::code,
+                ChildFlagKind::label,
+            ),
+            agencies: options(Agency::ALL, Agency::code, Agency::label),
+            sources: coded_options(
+                ReferralSource::ALL,
+                ReferralSource::code,
+                ReferralSource::label,
+            ),
+            needs: coded_options(PrimaryNeed::ALL, PrimaryNeed::code, PrimaryNeed::label),
+            closure_reasons: coded_options(
+                ClosureReason::ALL,
+                ClosureReason::code,
+                ClosureReason::label,
+            ),
+            end_reasons: options(
+                &end_reasons,
+                EarlyHelpEndReason::code,
+                EarlyHelpEndReason::label,
+            ),
+            cin_episodes: view.cin_episodes.iter().map(episode).collect(),
+            open_episodes: view
+                .cin_episodes
+                .iter()
+                .filter(|r| r.open)
+                .map(|r| {
+                    (
+                        r.id.to_string(),
+                        format!("Referred {}", super::date(&r.referral_date)),
+                    )
+                })
+                .collect(),
+            forms,
+            view,
+        }))
+    }
 }
 
-/// `GET /children/{id}/case-management`.
-pub async fn case_management<S: Store>(
-    Page { state, who }: Page<S>,
-    Id(child): Id<PersonId>,
-    Query(q): Query<SavedParams>,
-) -> Result<Response, WebError> {
-    case_page(&state, &who, child, None, banner(q.saved.as_deref())).await
-}
-
-/// After a change from this page: back to it with a banner, or the page again with the form (`form`, as sent).
+/// After a change from this page: back to it with a banner, or the page again with the form as sent.
 async fn after<S: Store, T>(
     state: &Shared<S>,
     who: &SignedIn,
     child: PersonId,
-    (form, saved): (Form, &str),
+    form: (Form, &str),
     result: Result<T, service::ServiceError>,
 ) -> Result<Response, WebError> {
-    let to = format!("/children/{child}/case-management?saved={saved}");
-    after_change(
-        result,
-        form,
-        |_| to,
-        |form| async move { case_page(state, who, child, Some(form), None).await },
-    )
-    .await
+    after_child_change::<CaseManagement, _, _>(state, who, child, form, result).await
 }
 
 /// `POST /children/{id}/flags`.

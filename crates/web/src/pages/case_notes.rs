@@ -2,7 +2,6 @@
 //! chosen, the other children of the family), and beside each note a form to correct it.
 
 use askama::Template;
-use axum::extract::Query;
 use axum::response::Response;
 use domain::case_notes::{CorrectionInput, NoteInput};
 use domain::codes::CaseNoteKind;
@@ -12,7 +11,7 @@ use domain::policy::{Action, Area};
 use service::case_notes::{NoteView, NotesView};
 use store::Store;
 
-use super::form::{Form, FormValues, Forms, SavedParams, after_change, banner, options};
+use super::form::{ChildFormsPage, Form, FormValues, Forms, after_child_change, options};
 use super::{Layout, render_ok};
 use crate::Shared;
 use crate::error::WebError;
@@ -84,75 +83,55 @@ fn may(who: &SignedIn, action: Action) -> bool {
     who.may(Area::CaseRecords, action)
 }
 
-async fn notes_page<S: Store>(
-    state: &Shared<S>,
-    who: &SignedIn,
-    child: PersonId,
-    failed: Option<Form>,
-    saved: Option<&'static str>,
-) -> Result<Response, WebError> {
-    let view = state.services.case_notes(&who.actor, child).await?;
-    let forms = Forms::new(who, view.version, failed);
-    let now = state.services.now();
-    let note = forms
-        .get_with("note", &[("at", input_time(now))])
-        .link("also_about", "also_about");
-    let title = format!("Case notes: {}", view.child.name);
-    let kinds: Vec<CaseNoteKind> = CaseNoteKind::ALL
-        .iter()
-        .copied()
-        .filter(|k| {
-            *k != CaseNoteKind::ManagementOversight
-                || who.actor.role.is_some_and(domain::front_door::is_manager)
-        })
-        .collect();
-    Ok(render_ok(CaseNotesPage {
-        layout: who.layout(&forms.summary().title(&title), "/search"),
-        saved,
-        note,
-        may_create: may(who, Action::Create),
-        may_update: may(who, Action::Update),
-        kinds: options(&kinds, CaseNoteKind::code, CaseNoteKind::label),
-        family: view
-            .family_children
-            .iter()
-            .map(|(id, name)| (id.to_string(), name.clone()))
-            .collect(),
-        records: view
-            .records
-            .iter()
-            .map(|(id, label)| (id.to_string(), label.clone()))
-            .collect(),
-        forms,
-        view,
-    }))
-}
+/// The notes page: `GET /children/{id}/notes` ([`child_page`]).
+pub struct CaseNotes;
 
-/// `GET /children/{id}/notes`.
-pub async fn case_notes<S: Store>(
-    Page { state, who }: Page<S>,
-    Id(child): Id<PersonId>,
-    Query(q): Query<SavedParams>,
-) -> Result<Response, WebError> {
-    notes_page(&state, &who, child, None, banner(q.saved.as_deref())).await
-}
+impl ChildFormsPage for CaseNotes {
+    const SEGMENT: &'static str = "notes";
 
-/// After a change: back to the notes with a banner, or the page again with the form as sent.
-async fn after<S: Store, T>(
-    state: &Shared<S>,
-    who: &SignedIn,
-    child: PersonId,
-    (form, saved): (Form, &str),
-    result: Result<T, service::ServiceError>,
-) -> Result<Response, WebError> {
-    let to = format!("/children/{child}/notes?saved={saved}");
-    after_change(
-        result,
-        form,
-        |_| to,
-        |form| async move { notes_page(state, who, child, Some(form), None).await },
-    )
-    .await
+    async fn draw<S: Store>(
+        state: &Shared<S>,
+        who: &SignedIn,
+        child: PersonId,
+        failed: Option<Form>,
+        saved: Option<&'static str>,
+    ) -> Result<Response, WebError> {
+        let view = state.services.case_notes(&who.actor, child).await?;
+        let forms = Forms::new(who, view.version, failed);
+        let now = state.services.now();
+        let note = forms
+            .get_with("note", &[("at", input_time(now))])
+            .link("also_about", "also_about");
+        let title = format!("Case notes: {}", view.child.name);
+        let kinds: Vec<CaseNoteKind> = CaseNoteKind::ALL
+            .iter()
+            .copied()
+            .filter(|k| {
+                *k != CaseNoteKind::ManagementOversight
+                    || who.actor.role.is_some_and(domain::front_door::is_manager)
+            })
+            .collect();
+        Ok(render_ok(CaseNotesPage {
+            layout: who.layout(&forms.summary().title(&title), "/search"),
+            saved,
+            note,
+            may_create: may(who, Action::Create),
+            may_update: may(who, Action::Update),
+            kinds: options(&kinds, CaseNoteKind::code, CaseNoteKind::label),
+            family: view
+                .family_children
+                .iter()
+                .map(|(id, name)| (id.to_string(), name.clone()))
+                .collect(),
+            records: view
+                .records
+                .iter()
+                .map(|(id, label)| (id.to_string(), label.clone()))
+                .collect(),
+            forms,
+            view,
+        }))
+    }
 }
 
 /// `POST /children/{id}/notes`.
@@ -174,7 +153,7 @@ pub async fn add_note<S: Store>(
         .add_case_note(&who.actor, child, &input, v.version())
         .await;
     let form = Form::sent("note", v).link("also_about", "also_about");
-    after(&state, &who, child, (form, "note"), r).await
+    after_child_change::<CaseNotes, _, _>(&state, &who, child, (form, "note"), r).await
 }
 
 /// `POST /children/{id}/notes/{note}/corrections`.
@@ -195,5 +174,5 @@ pub async fn correct_note<S: Store>(
         .correct_case_note(&who.actor, child, note, &input, v.version())
         .await;
     let form = Form::sent(&correction_form(note), v);
-    after(&state, &who, child, (form, "note-corrected"), r).await
+    after_child_change::<CaseNotes, _, _>(&state, &who, child, (form, "note-corrected"), r).await
 }

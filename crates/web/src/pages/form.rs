@@ -504,6 +504,56 @@ where
     Ok(response)
 }
 
+/// A page about one child that holds several small forms, each a change to the child's records (case
+/// management, case notes, actions): how to draw it (again, with the form that failed), and where a saved
+/// change goes. [`child_page`] serves it and [`after_child_change`] answers each of its forms.
+pub trait ChildFormsPage {
+    /// The page is `/children/{id}/<SEGMENT>`.
+    const SEGMENT: &'static str;
+
+    /// The page, with the form the user sent if it failed, and the banner of a change just saved.
+    fn draw<S: store::Store>(
+        state: &crate::Shared<S>,
+        who: &SignedIn,
+        child: domain::ids::PersonId,
+        failed: Option<Form>,
+        saved: Option<&'static str>,
+    ) -> impl Future<Output = Result<Response, WebError>> + Send;
+
+    /// Where a saved change goes: back to the page, with the banner `saved` (a [`BANNERS`] key).
+    fn saved_url(child: domain::ids::PersonId, saved: &str, _form: &Form) -> String {
+        format!("/children/{child}/{}?saved={saved}", Self::SEGMENT)
+    }
+}
+
+/// `GET /children/{id}/<SEGMENT>` of a [`ChildFormsPage`], with the banner of a change just saved.
+pub async fn child_page<P: ChildFormsPage, S: store::Store>(
+    crate::extract::Page { state, who }: crate::extract::Page<S>,
+    crate::extract::Id(child): crate::extract::Id<domain::ids::PersonId>,
+    axum::extract::Query(q): axum::extract::Query<SavedParams>,
+) -> Result<Response, WebError> {
+    P::draw(&state, &who, child, None, banner(q.saved.as_deref())).await
+}
+
+/// A form of a [`ChildFormsPage`] answered ([`after_change`]): saved, to its page with the banner `saved`;
+/// refused, the page again with the form as sent.
+pub async fn after_child_change<P: ChildFormsPage, S: store::Store, T>(
+    state: &crate::Shared<S>,
+    who: &SignedIn,
+    child: domain::ids::PersonId,
+    (form, saved): (Form, &str),
+    result: Result<T, ServiceError>,
+) -> Result<Response, WebError> {
+    let to = P::saved_url(child, saved, &form);
+    after_change(
+        result,
+        form,
+        |_| to,
+        |form| P::draw(state, who, child, Some(form), None),
+    )
+    .await
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
