@@ -395,4 +395,89 @@ mod tests {
         assert_eq!(errors.0.len(), 1);
         assert!(errors.0[0].problem.contains("3 May 2024"), "{:?}", errors);
     }
+    fn open_action() -> Action {
+        ValidAction {
+            description: "Register with a GP".into(),
+            owner: "Social worker".into(),
+            due_on: day("2025-09-19"),
+        }
+        .into_record(
+            LaCode::parse("213").unwrap(),
+            Some(crate::ids::PersonId::new()),
+            ActionParent::Plan(crate::ids::PlanId::new()),
+            "2025-09-01T10:00:00Z".parse().unwrap(),
+        )
+    }
+
+    fn now() -> Timestamp {
+        "2025-09-10T10:00:00Z".parse().unwrap()
+    }
+
+    #[test]
+    fn done_says_what_was_done_and_only_once() {
+        let a = open_action();
+        let input = DoneInput {
+            note: Some("Registered".into()),
+            done_on: None,
+        };
+        let (done, update) = complete(&a, &input, None, now(), ActionUpdateId::new()).unwrap();
+        assert_eq!(done.status, ActionStatus::Done);
+        assert_eq!(done.completed_on, Some(day("2025-09-10")));
+        assert_eq!(
+            (update.kind, update.text.as_str()),
+            (ActionUpdateKind::Done, "Registered")
+        );
+        let e = complete(&done, &input, None, now(), ActionUpdateId::new()).unwrap_err();
+        assert_eq!(e.0[0].field, "action");
+        let e = complete(
+            &a,
+            &DoneInput::default(),
+            None,
+            now(),
+            ActionUpdateId::new(),
+        )
+        .unwrap_err();
+        assert_eq!(e.0[0].field, "note");
+        for bad in ["2025-09-11", "2025-08-31"] {
+            let input = DoneInput {
+                note: Some("Done".into()),
+                done_on: Some(bad.into()),
+            };
+            let e = complete(&a, &input, None, now(), ActionUpdateId::new()).unwrap_err();
+            assert_eq!(e.0[0].field, "done_on", "{bad}");
+        }
+    }
+
+    #[test]
+    fn redated_twice_is_flagged() {
+        let mut a = open_action();
+        let mut updates = Vec::new();
+        for (due, reason) in [("2025-10-03", "Away"), ("2025-10-17", "Closed")] {
+            let input = RedateInput {
+                due_on: Some(due.into()),
+                reason: Some(reason.into()),
+            };
+            assert!(!flagged_for_manager(a.id, &updates));
+            let (moved, update) = redate(&a, &input, None, now(), ActionUpdateId::new()).unwrap();
+            assert_eq!(update.previous_due_on, Some(a.due_on));
+            assert_eq!(moved.due_on, day(due));
+            a = moved;
+            updates.push(update);
+        }
+        assert_eq!(times_redated(a.id, &updates), 2);
+        assert!(flagged_for_manager(a.id, &updates));
+        // The same date, a past date, no reason: refused, each named.
+        for (due, reason, field) in [
+            ("2025-10-17", Some("Again"), "due_on"),
+            ("2025-09-09", Some("Late"), "due_on"),
+            ("2025-11-01", None, "reason"),
+        ] {
+            let input = RedateInput {
+                due_on: Some(due.into()),
+                reason: reason.map(Into::into),
+            };
+            let e = redate(&a, &input, None, now(), ActionUpdateId::new()).unwrap_err();
+            assert_eq!(e.0[0].field, field, "{due}");
+        }
+    }
 }

@@ -412,3 +412,168 @@ pub fn corrected(
 pub fn is_oversight(note: &CaseNote) -> bool {
     note.kind == CaseNoteKind::ManagementOversight
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::identifiers::LaCode;
+
+    fn child(first: &str) -> Person {
+        let mut p: Person = serde_json::from_value(serde_json::json!({
+            "id": PersonId::new(), "la": "213", "is_child": true, "la_child_id": null, "first_name": first,
+            "last_name": "Notes", "other_names": null, "date_of_birth": "2016-01-01", "expected_date_of_birth": null,
+            "date_of_death": null, "sex": "F", "gender_identity": null, "ethnicity": null, "disabilities": [],
+            "upn": null, "former_upn": null, "upn_unknown": null, "nhs_number": null, "first_language": null,
+            "religion": null, "restricted": false, "created_at": "2025-01-01T00:00:00Z"
+        }))
+        .unwrap();
+        p.la = LaCode::parse("213").unwrap();
+        p
+    }
+
+    fn now() -> Timestamp {
+        "2025-12-04T15:00:00Z".parse().unwrap()
+    }
+
+    fn input(text: &str, also: &[&Person]) -> NoteInput {
+        NoteInput {
+            kind: Some("visit".into()),
+            at: Some("2025-12-04T10:00:00Z".into()),
+            text: Some(text.into()),
+            involved: None,
+            also_about: also.iter().map(|p| p.id.to_string()).collect(),
+            about: None,
+        }
+    }
+
+    #[test]
+    fn one_entry_about_siblings_is_a_note_on_each_record() {
+        let (a, b) = (child("Amy"), child("Ben"));
+        let valid = note(
+            &input("Seen together", &[&b]),
+            &a,
+            &RecordSet::default(),
+            std::slice::from_ref(&b),
+            None,
+            now(),
+        )
+        .unwrap();
+        let notes = notes_of_entry(
+            &valid,
+            &a,
+            std::slice::from_ref(&b),
+            None,
+            now(),
+            CaseNoteId::new,
+        );
+        assert_eq!(notes.len(), 2);
+        assert_eq!(notes[0].child_id, a.id);
+        assert_eq!(notes[0].entry_id, notes[0].id);
+        assert_eq!(notes[1].entry_id, notes[0].id);
+        assert_eq!(notes[0].also_about, vec![b.id]);
+        assert_eq!(notes[1].also_about, vec![a.id]);
+    }
+
+    #[test]
+    fn every_problem_is_named_at_once() {
+        let a = child("Amy");
+        let mut other_la = child("Cal");
+        other_la.la = LaCode::parse("205").unwrap();
+        let bad = NoteInput {
+            kind: Some("management-oversight".into()),
+            at: Some("2025-12-05T09:00:00Z".into()),
+            text: Some("  ".into()),
+            involved: None,
+            also_about: vec![
+                other_la.id.to_string(),
+                "nonsense".into(),
+                PersonId::new().to_string(),
+            ],
+            about: Some(PersonId::new().to_string()),
+        };
+        let e = note(
+            &bad,
+            &a,
+            &RecordSet::default(),
+            &[other_la],
+            Some(Role::SocialWorker),
+            now(),
+        )
+        .unwrap_err();
+        let fields: Vec<String> = e.0.iter().map(|e| e.field.to_string()).collect();
+        assert_eq!(
+            fields,
+            [
+                "kind",
+                "at",
+                "text",
+                "also_about[0]",
+                "also_about[1]",
+                "also_about[2]",
+                "about"
+            ]
+        );
+        // A manager may record oversight.
+        let mut ok = input("Direction", &[]);
+        ok.kind = Some("management-oversight".into());
+        assert!(
+            note(
+                &ok,
+                &a,
+                &RecordSet::default(),
+                &[],
+                Some(Role::TeamManager),
+                now()
+            )
+            .is_ok()
+        );
+    }
+
+    #[test]
+    fn a_correction_supersedes_and_keeps_the_earlier() {
+        let a = child("Amy");
+        let valid = note(
+            &input("First", &[]),
+            &a,
+            &RecordSet::default(),
+            &[],
+            None,
+            now(),
+        )
+        .unwrap();
+        let first = notes_of_entry(&valid, &a, &[], None, now(), CaseNoteId::new).remove(0);
+        let fix = CorrectionInput {
+            kind: Some("visit".into()),
+            at: Some("2025-12-04T10:00:00Z".into()),
+            text: Some("Second".into()),
+            involved: None,
+            reason: Some("Typo".into()),
+        };
+        let c = correction(&fix, &first, None, now()).unwrap();
+        let second = corrected(&first, &c, None, now(), CaseNoteId::new());
+        assert_eq!((second.revision, second.supersedes), (2, Some(first.id)));
+        assert_eq!(second.entry_id, first.entry_id);
+        let file = RecordSet {
+            case_notes: vec![first.clone(), second.clone()],
+            ..RecordSet::default()
+        };
+        let current = current_notes(&file, a.id);
+        assert_eq!(current.len(), 1);
+        assert_eq!(current[0].text, "Second");
+        assert_eq!(earlier_versions(&file, &second)[0].text, "First");
+        // Unchanged, or without a reason: refused.
+        let same = CorrectionInput {
+            text: Some("Second".into()),
+            ..fix.clone()
+        };
+        assert!(correction(&same, &second, None, now()).is_err());
+        let no_reason = CorrectionInput {
+            reason: None,
+            ..fix
+        };
+        assert_eq!(
+            correction(&no_reason, &second, None, now()).unwrap_err().0[0].field,
+            "reason"
+        );
+    }
+}

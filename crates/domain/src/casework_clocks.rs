@@ -1053,6 +1053,37 @@ mod tests {
             sup.due_on,
             clocks::supervision_due(&cal, d("2024-09-02"), 20)
         );
+        // A manager's management oversight note on 2 January 2025 is case direction given: the next is due 20
+        // working days after it. Another kind of note is not.
+        let note = |kind, on: &str| {
+            CaseNote::new(
+                CaseNoteId::new(),
+                la(),
+                w.child,
+                kind,
+                Some(UserId::new()),
+                format!("{on}T11:00:00Z").parse().unwrap(),
+                "Direction".into(),
+            )
+        };
+        w.set
+            .case_notes
+            .push(note(CaseNoteKind::Telephone, "2025-01-03"));
+        let c = clocks_of(&w.set, "2025-01-06");
+        let sup = c.iter().find(|c| c.kind == ClockKind::Supervision).unwrap();
+        assert_eq!(
+            sup.due_on,
+            clocks::supervision_due(&cal, d("2024-09-02"), 20)
+        );
+        w.set
+            .case_notes
+            .push(note(CaseNoteKind::ManagementOversight, "2025-01-02"));
+        let c = clocks_of(&w.set, "2025-01-06");
+        let sup = c.iter().find(|c| c.kind == ClockKind::Supervision).unwrap();
+        assert_eq!(
+            sup.due_on,
+            clocks::supervision_due(&cal, d("2025-01-02"), 20)
+        );
     }
 
     #[test]
