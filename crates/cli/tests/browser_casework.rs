@@ -17,33 +17,12 @@ use std::time::Instant;
 
 use domain::datetime::{london_date, now};
 use fantoccini::Locator;
-use serde_json::{Value, json};
+use serde_json::json;
 use support::Server;
 use support::browser::{Chromedriver, click, fill, select, wait_h1};
 use support::journey::{Journey, SUBMIT};
 
 const SURNAME: &str = "Quillcaseworktest";
-
-async fn api(
-    http: &reqwest::Client,
-    base: &str,
-    token: &str,
-    path: &str,
-    body: Option<Value>,
-) -> Value {
-    let r = match body {
-        Some(b) => http.post(format!("{base}{path}")).json(&b),
-        None => http.get(format!("{base}{path}")),
-    }
-    .bearer_auth(token)
-    .send()
-    .await
-    .unwrap();
-    let status = r.status();
-    let body: Value = r.json().await.unwrap();
-    assert!(status.is_success(), "{path}: {status} {body}");
-    body
-}
 
 #[tokio::test]
 async fn casework_journey() {
@@ -96,35 +75,34 @@ async fn casework_journey() {
     run.sign_out().await;
 
     // 2. Over the API: Ivo is referred, and a plan agrees a dated action.
-    let c = api(
+    let c = support::api_get(
         &http,
         &server.base,
         &token,
         &format!("/api/v1/contacts/{contact}"),
-        None,
     )
     .await;
     let ivo_id = c["child_id"].as_str().unwrap().to_owned();
-    api(
+    support::api_post(
         &http,
         &server.base,
         &token,
         &format!("/api/v1/contacts/{contact}/decision"),
-        Some(json!({"outcome": "referral", "primary_need": "N3",
-            "rationale": "Neglect: the school reports hunger most days; an assessment is needed."})),
+        json!({"outcome": "referral", "primary_need": "N3",
+            "rationale": "Neglect: the school reports hunger most days; an assessment is needed."}),
     )
     .await;
     let today = london_date(now());
-    let plan = api(
+    let plan = support::api_post(
         &http,
         &server.base,
         &token,
         &format!("/api/v1/children/{ivo_id}/plans"),
-        Some(json!({"start_date": today.to_string(), "needs": "Enough food every day",
+        json!({"start_date": today.to_string(), "needs": "Enough food every day",
             "desired_outcomes": "Ivo eats breakfast every school day",
             "next_review_on": today.saturating_add(jiff::ToSpan::days(60)).to_string(),
             "actions": [{"description": "Refer the family to the food bank", "owner": "Social worker",
-                         "due_on": today.saturating_add(jiff::ToSpan::days(10)).to_string()}]})),
+                         "due_on": today.saturating_add(jiff::ToSpan::days(10)).to_string()}]}),
     )
     .await;
     assert!(plan["actions"][0]["id"].is_string(), "{plan}");

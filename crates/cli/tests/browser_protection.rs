@@ -25,7 +25,7 @@ use domain::chronology::uk_date;
 use domain::clocks;
 use domain::datetime::{Date, london_date, now};
 use fantoccini::Locator;
-use serde_json::{Value, json};
+use serde_json::json;
 use support::Server;
 use support::browser::{Chromedriver, click, fill, select, set_value, wait_h1};
 use support::journey::{Journey as Run, SUBMIT};
@@ -58,20 +58,6 @@ fn row<'a>(rows: &'a [String], label: &str) -> &'a str {
         .unwrap_or_else(|| panic!("no worklist row {label:?} in {rows:#?}"))
 }
 
-async fn api(http: &reqwest::Client, base: &str, token: &str, path: &str, body: Value) -> Value {
-    let r = http
-        .post(format!("{base}{path}"))
-        .bearer_auth(token)
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
-    let status = r.status();
-    let body: Value = r.json().await.unwrap();
-    assert!(status.is_success(), "{path}: {status} {body}");
-    body
-}
-
 #[tokio::test]
 async fn child_protection_journey() {
     let started = Instant::now();
@@ -85,7 +71,7 @@ async fn child_protection_journey() {
     // The contact came through the front door and the manager decided on a strategy discussion (over the API,
     // as the front door's own browser test walks that part).
     let http = reqwest::Client::new();
-    let contact = api(
+    let contact = support::api_post(
         &http,
         &server.base,
         &token,
@@ -97,7 +83,7 @@ async fn child_protection_journey() {
     )
     .await;
     let child = contact["child_id"].as_str().unwrap().to_owned();
-    api(
+    support::api_post(
         &http,
         &server.base,
         &token,

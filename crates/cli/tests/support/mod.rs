@@ -129,3 +129,33 @@ pub fn user_with_token(db: &str, username: &str, role: &str, la: &str) -> String
     assert_eq!(code, 0, "token create failed: {err}");
     out.trim().to_owned()
 }
+
+/// An API call as `token` that must succeed: the JSON it answered.
+async fn api_call(request: reqwest::RequestBuilder, token: &str, path: &str) -> serde_json::Value {
+    let r = request.bearer_auth(token).send().await.unwrap();
+    let status = r.status();
+    let body: serde_json::Value = r.json().await.unwrap();
+    assert!(status.is_success(), "{path}: {status} {body}");
+    body
+}
+
+/// `POST base+path` with a JSON body, as `token`, which must succeed.
+pub async fn api_post(
+    http: &reqwest::Client,
+    base: &str,
+    token: &str,
+    path: &str,
+    body: serde_json::Value,
+) -> serde_json::Value {
+    api_call(http.post(format!("{base}{path}")).json(&body), token, path).await
+}
+
+/// `GET base+path` as `token`, which must succeed.
+pub async fn api_get(
+    http: &reqwest::Client,
+    base: &str,
+    token: &str,
+    path: &str,
+) -> serde_json::Value {
+    api_call(http.get(format!("{base}{path}")), token, path).await
+}
