@@ -22,6 +22,7 @@ use uuid::Uuid;
 
 use crate::codes::{ConferenceKind, Consent, PlanKind, RecordKind, StrategyDecision};
 use crate::datetime::{Date, Timestamp, london};
+use crate::error::{ValueError, ValueErrors};
 use crate::identifiers::LaCode;
 use crate::ids::{HouseholdId, PersonId, PlanId, TeamId, UserId};
 use crate::records::{
@@ -1494,5 +1495,119 @@ mod tests {
         let winter: Date = "2024-01-01".parse().unwrap();
         assert_eq!(noon_in_london(winter).to_string(), "2024-01-01T12:00:00Z");
         assert_eq!(uk_date(summer), "1 July 2024");
+    }
+}
+
+/// Which of a child's events a printed chronology or case summary shows: a period (either end open) and the
+/// kinds of event (none named: every kind).
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
+pub struct ChronologyFilter {
+    pub from: Option<Date>,
+    pub to: Option<Date>,
+    /// Codes from [`KINDS`].
+    pub kinds: Vec<&'static str>,
+}
+
+impl ChronologyFilter {
+    /// The filter from what was asked (`from` and `to` as `YYYY-MM-DD`, empty for an open end; kinds by code),
+    /// every problem named by its field: `from`, `to` or `kind`.
+    pub fn parse(from: &str, to: &str, kinds: &[String]) -> Result<ChronologyFilter, ValueErrors> {
+        let mut errors = ValueErrors::new();
+        let mut date = |field: &'static str, s: &str| {
+            if s.trim().is_empty() {
+                None
+            } else {
+                errors.take(crate::datetime::parse_date(field, s))
+            }
+        };
+        let from = date("from", from);
+        let to = date("to", to);
+        if let (Some(f), Some(t)) = (from, to)
+            && t < f
+        {
+            errors.push(ValueError::new(
+                "to",
+                "the end of the period must not be before its start",
+            ));
+        }
+        let mut known = Vec::new();
+        for kind in kinds.iter().map(|k| k.trim()).filter(|k| !k.is_empty()) {
+            match KINDS.iter().find(|(k, _)| *k == kind) {
+                Some((k, _)) if !known.contains(k) => known.push(*k),
+                Some(_) => {}
+                None => {
+                    let shown: String = kind.chars().take(40).collect();
+                    errors.push(ValueError::new(
+                        "kind",
+                        format!("there is no kind of event called {shown:?}"),
+                    ));
+                }
+            }
+        }
+        errors.into_result()?;
+        Ok(ChronologyFilter {
+            from,
+            to,
+            kinds: known,
+        })
+    }
+
+    /// Whether the event is in the period (London dates, both ends included) and of a kind asked for.
+    pub fn keeps(&self, entry: &ChronologyEntry) -> bool {
+        let day = crate::datetime::london_date(entry.at);
+        self.from.is_none_or(|f| day >= f)
+            && self.to.is_none_or(|t| day <= t)
+            && (self.kinds.is_empty() || self.kinds.contains(&entry.kind))
+    }
+
+    /// The period in words, e.g. "from 1 January 2026 to 5 December 2026", "to 5 December 2026", "all dates".
+    pub fn period(&self) -> String {
+        match (self.from, self.to) {
+            (Some(f), Some(t)) => format!("from {} to {}", uk_date(f), uk_date(t)),
+            (Some(f), None) => format!("from {}", uk_date(f)),
+            (None, Some(t)) => format!("up to {}", uk_date(t)),
+            (None, None) => "all dates".to_owned(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod filter_tests {
+    use super::*;
+
+    #[test]
+    fn a_filter_names_each_problem_and_keeps_what_it_asks_for() {
+        let errors = ChronologyFilter::parse(
+            "2026-13-01",
+            "2025-01-01",
+            &["visit".into(), "nonsense".into()],
+        )
+        .unwrap_err();
+        let fields: Vec<&str> = errors.0.iter().map(|e| e.field.as_ref()).collect();
+        assert_eq!(fields, ["from", "kind"]);
+        let errors = ChronologyFilter::parse("2026-02-01", "2026-01-01", &[]).unwrap_err();
+        assert_eq!(errors.0[0].field, "to");
+
+        let filter = ChronologyFilter::parse(
+            "2026-01-01",
+            "2026-01-31",
+            &["visit".into(), "visit".into()],
+        )
+        .unwrap();
+        assert_eq!(filter.kinds, ["visit"]);
+        assert_eq!(filter.period(), "from 1 January 2026 to 31 January 2026");
+        let entry = |day: &str, kind: &'static str| ChronologyEntry {
+            at: noon_in_london(crate::datetime::parse_date("d", day).unwrap()),
+            date_only: true,
+            kind,
+            summary: String::new(),
+            record_kind: RecordKind::Visit,
+            record_id: Uuid::nil(),
+            la: LaCode::parse("213").unwrap(),
+        };
+        assert!(filter.keeps(&entry("2026-01-31", kinds::VISIT)));
+        assert!(!filter.keeps(&entry("2026-02-01", kinds::VISIT)));
+        assert!(!filter.keeps(&entry("2026-01-15", kinds::CASE_NOTE)));
+        assert!(ChronologyFilter::default().keeps(&entry("1990-01-01", kinds::CASE_NOTE)));
     }
 }

@@ -500,4 +500,28 @@ mod tests {
         assert!(text.trim_end().ends_with("%%EOF"));
         assert_eq!(pages_of(&doc).unwrap(), 1);
     }
+
+    #[cfg(feature = "read-back")]
+    #[test]
+    fn what_is_printed_reads_back_page_by_page() {
+        let rows = (0..120)
+            .map(|i| vec![format!("Row {i}"), "Zoë Łukasiewicz".to_owned()])
+            .collect();
+        let doc = Document::new("Chronology: Zoë Łukasiewicz")
+            .with_footer("Printed by Sam")
+            .push(Block::Table {
+                columns: vec![Column::new("When", 1.0), Column::new("What", 2.0)],
+                rows,
+            });
+        let pages = crate::read_back::pages_text(&write(&doc).unwrap()).unwrap();
+        assert_eq!(pages.len(), pages_of(&doc).unwrap());
+        assert!(
+            pages[0].contains("Chronology: Zoë Łukasiewicz"),
+            "{}",
+            pages[0]
+        );
+        assert!(pages[0].contains("OFFICIAL-SENSITIVE"));
+        assert!(pages[0].contains(&format!("Page 1 of {}", pages.len())));
+        assert!(pages.last().unwrap().contains("Row 119"));
+    }
 }

@@ -20,6 +20,8 @@
 
 mod layout;
 mod measure;
+#[cfg(feature = "read-back")]
+pub mod read_back;
 
 pub use layout::pages_of;
 

@@ -188,10 +188,24 @@ impl<S: Store> Services<S> {
         actor: &Actor,
         child: PersonId,
     ) -> Result<ActionsView, ServiceError> {
+        let ctx = self.case_for(actor, child, Act::View).await?;
+        let rows = self.action_rows(&ctx.file, child).await?;
+        Ok(ActionsView {
+            child: crate::children::ChildSummary::of(&ctx.child, ctx.today),
+            version: ctx.version,
+            actions: rows,
+        })
+    }
+
+    /// The child's actions in a case file already read (and audited): open ones first (soonest due first),
+    /// then done and cancelled ones (latest first), each with its history.
+    pub(crate) async fn action_rows(
+        &self,
+        f: &domain::records::RecordSet,
+        child: PersonId,
+    ) -> Result<Vec<ActionRow>, ServiceError> {
         use domain::codes::ActionStatus;
         use domain::records::ActionParent;
-        let ctx = self.case_for(actor, child, Act::View).await?;
-        let f = &ctx.file;
         let mut user_ids: Vec<_> = f.action_updates.iter().filter_map(|u| u.by).collect();
         user_ids.sort();
         user_ids.dedup();
@@ -258,10 +272,6 @@ impl<S: Store> Services<S> {
                 }
             })
         });
-        Ok(ActionsView {
-            child: crate::children::ChildSummary::of(&ctx.child, ctx.today),
-            version: ctx.version,
-            actions: rows,
-        })
+        Ok(rows)
     }
 }

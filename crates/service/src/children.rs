@@ -237,7 +237,11 @@ impl<S: Store> Services<S> {
 
     /// The child's whole case file, if the actor may see it; audited either way (even a role that may never
     /// see case records leaves an entry when it tries).
-    async fn case_file(&self, actor: &Actor, child: PersonId) -> Result<RecordSet, ServiceError> {
+    pub(crate) async fn case_file(
+        &self,
+        actor: &Actor,
+        child: PersonId,
+    ) -> Result<RecordSet, ServiceError> {
         crate::subject(actor)?;
         let file = viewed(
             actor,
@@ -261,6 +265,15 @@ impl<S: Store> Services<S> {
         child: PersonId,
     ) -> Result<ChildRecord, ServiceError> {
         let file = self.case_file(actor, child).await?;
+        self.record_of(&file, child).await
+    }
+
+    /// The child record from a case file already read (and audited).
+    pub(crate) async fn record_of(
+        &self,
+        file: &RecordSet,
+        child: PersonId,
+    ) -> Result<ChildRecord, ServiceError> {
         let now = self.now();
         let person = file
             .people
@@ -474,8 +487,8 @@ impl<S: Store> Services<S> {
             allocation,
             open_episodes,
             open_actions,
-            chronology: chronology::chronology_as_of(child, &file, now),
-            census_problems: census_problems(&file, child, today),
+            chronology: chronology::chronology_as_of(child, file, now),
+            census_problems: census_problems(file, child, today),
         })
     }
 

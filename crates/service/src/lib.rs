@@ -19,6 +19,7 @@ pub mod planning;
 pub mod protection;
 mod references;
 pub mod sessions;
+pub mod summary;
 mod views;
 
 use std::sync::{Arc, Mutex};

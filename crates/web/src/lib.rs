@@ -10,6 +10,7 @@ mod api_case_notes;
 mod api_casework_worklist;
 mod api_front_door;
 mod api_planning;
+mod api_print;
 mod api_protection;
 mod assets;
 pub mod caller;

@@ -272,6 +272,7 @@ pub fn document() -> Value {
         crate::api_case_management::OPERATIONS,
         crate::api_case_notes::OPERATIONS,
         crate::api_actions::OPERATIONS,
+        crate::api_print::OPERATIONS,
         crate::api_casework_worklist::OPERATIONS,
     ];
     for o in OPERATIONS.iter().chain(areas.into_iter().flatten()) {
@@ -369,6 +370,7 @@ mod tests {
             crate::api_case_management::OPERATIONS,
             crate::api_case_notes::OPERATIONS,
             crate::api_actions::OPERATIONS,
+            crate::api_print::OPERATIONS,
             crate::api_casework_worklist::OPERATIONS,
         ];
         let creates_only = ["/api/v1/contacts", "/api/v1/supervision"];

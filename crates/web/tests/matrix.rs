@@ -753,11 +753,11 @@ fn request(
 }
 
 /// Routes after the front door: about a child's casework (under `/children/{id}/` beyond the record and its
-/// chronology), or the casework worklists, supervision and caseloads.
+/// chronology's API), or the casework worklists, supervision and caseloads.
 fn is_casework(name: &str, path: &str) -> bool {
     let about_child = (path.starts_with("/children/{id}/")
         || path.starts_with("/api/v1/children/{id}/"))
-        && !path.ends_with("/chronology");
+        && path != "/api/v1/children/{id}/chronology";
     let lists = [
         "/casework",
         "/worklists/casework",

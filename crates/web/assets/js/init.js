@@ -8,3 +8,10 @@ import { initAll } from '/assets/govuk/govuk-frontend.min.js'
 
 document.body.classList.add('js-enabled', 'govuk-frontend-supported')
 initAll()
+
+// "Print this page" buttons (printable summaries): hidden without JavaScript, where the browser's own print
+// does the same.
+for (const button of document.querySelectorAll('[data-module="app-print"]')) {
+  button.hidden = false
+  button.addEventListener('click', () => window.print())
+}

@@ -14,6 +14,7 @@ pub(crate) mod protection;
 mod record_contact;
 mod returns;
 mod sign_in;
+pub(crate) mod summary;
 
 pub use audit::audit_trail;
 pub use children::{child_record, home, search};
