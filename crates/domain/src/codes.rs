@@ -500,6 +500,14 @@ code_list! {
 }
 
 code_list! {
+    /// A kind of letter made from an LA's template.
+    LetterKind, field = "letter", {
+        ReferrerOutcome = "referrer-outcome" => "Outcome letter to the referrer",
+        ConferenceInvitation = "icpc-invitation" => "Invitation to an initial child protection conference",
+    }
+}
+
+code_list! {
     /// Why a visit took place.
     VisitKind, field = "visit kind", {
         ChildProtection = "cp" => "Child protection visit",

@@ -313,6 +313,18 @@ pub trait Store: Clone + Send + Sync + 'static {
         &self,
     ) -> impl Future<Output = Result<Vec<LocalAuthority>, StoreError>> + Send;
 
+    /// Put `template` in place of the LA's template of its kind, if that is still at `expected_revision`
+    /// (`Stale` with the revision found when someone saved it meanwhile; nothing written); audited as an update
+    /// of the LA.
+    fn save_letter_template(
+        &self,
+        actor: &Actor,
+        la: &LaCode,
+        template: &domain::letters::LetterTemplate,
+        expected_revision: i64,
+        at: Timestamp,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+
     /// Add a user; `Conflict` when the username is taken.
     fn add_user(
         &self,

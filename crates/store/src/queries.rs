@@ -511,6 +511,60 @@ impl<B: Backend> Store for SqlStore<B> {
         .await
     }
 
+    async fn save_letter_template(
+        &self,
+        actor: &Actor,
+        la: &LaCode,
+        template: &domain::letters::LetterTemplate,
+        expected_revision: i64,
+        at: Timestamp,
+    ) -> Result<(), StoreError> {
+        let actor = actor.clone();
+        let la = la.clone();
+        let template = template.clone();
+        self.write(move |c| {
+            async move {
+                let row = c
+                    .fetch_optional(Sql::new("SELECT settings FROM local_authority WHERE code = $1").bind(&la))
+                    .await?
+                    .ok_or(StoreError::NotFound)?;
+                let stored = row.req_text("settings")?;
+                let settings: LaSettings = serde_json::from_str(&stored)
+                    .map_err(|e| StoreError::corrupt(format_args!("column settings: {e}")))?;
+                let current = settings.letter_template(template.kind).revision;
+                if current != expected_revision {
+                    return Err(StoreError::Stale { current });
+                }
+                let changed = serde_json::to_string(&settings.with_letter_template(template))
+                    .map_err(|e| StoreError::Database(e.to_string()))?;
+                // Only if no one wrote the settings since they were read here (a second writer's update finds
+                // other text, changes nothing, and is told its version is stale).
+                let updated = c
+                    .execute(
+                        Sql::new("UPDATE local_authority SET settings = $2 WHERE code = $1 AND settings = $3")
+                            .bind(&la)
+                            .bind(&changed)
+                            .bind(&stored),
+                    )
+                    .await?;
+                if updated != 1 {
+                    return Err(StoreError::Stale { current: current + 1 });
+                }
+                let event = AuditEvent {
+                    action: AuditAction::Update,
+                    record_kind: RecordKind::LocalAuthority,
+                    record_id: None,
+                    child_id: None,
+                    la: Some(la.clone()),
+                    outcome: AuditOutcome::Allowed,
+                };
+                append_audit::<B>(c, &actor, at, &[event]).await
+            }
+            .boxed()
+        })
+        .await
+    }
+
     async fn local_authorities(&self) -> Result<Vec<LocalAuthority>, StoreError> {
         self.read(|c| {
             async move {

@@ -26,6 +26,9 @@ pub struct LaSettings {
     pub decision_needs_manager: bool,
     /// Days the LA's offices are closed besides bank holidays (e.g. between Christmas and New Year).
     pub closure_days: Vec<Date>,
+    /// The LA's letter templates, where it has edited the built-in ones ([`crate::letters::built_in`]).
+    #[serde(default)]
+    pub letters: Vec<crate::letters::LetterTemplate>,
 }
 
 impl Default for LaSettings {
@@ -40,11 +43,33 @@ impl Default for LaSettings {
             ],
             decision_needs_manager: true,
             closure_days: Vec::new(),
+            letters: Vec::new(),
         }
     }
 }
 
 impl LaSettings {
+    /// The LA's template for a kind of letter: its own if it edited one, else the built-in one.
+    pub fn letter_template(
+        &self,
+        kind: crate::codes::LetterKind,
+    ) -> crate::letters::LetterTemplate {
+        self.letters
+            .iter()
+            .find(|t| t.kind == kind)
+            .cloned()
+            .unwrap_or_else(|| crate::letters::built_in(kind))
+    }
+
+    /// The settings with `template` in place of the LA's template of its kind.
+    #[must_use]
+    pub fn with_letter_template(mut self, template: crate::letters::LetterTemplate) -> LaSettings {
+        self.letters.retain(|t| t.kind != template.kind);
+        self.letters.push(template);
+        self.letters.sort_by_key(|t| t.kind.code());
+        self
+    }
+
     pub fn threshold_name(&self, level: ThresholdLevel) -> &str {
         let [l1, l2, l3, l4] = &self.threshold_names;
         match level {
