@@ -75,6 +75,9 @@ pub struct RequestItem {
     /// The request's version, when one request is read: what its answer sends back (`If-Match`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub version: Option<i64>,
+    /// For a partner reading one request: the documents about the child shared with their agency.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub shared_documents: Vec<crate::documents::DocumentView>,
 }
 
 /// Everything the screening page shows about one contact.
@@ -860,8 +863,15 @@ impl<S: Store> Services<S> {
         id: InformationRequestId,
     ) -> Result<RequestItem, ServiceError> {
         let (request, child, la, version) = self.request_for(actor, id, Action::View).await?;
+        let shared_documents = match (actor.role, actor.agency) {
+            (Some(Role::Partner), Some(agency)) => {
+                self.documents_shared_with(child.id, agency).await?
+            }
+            _ => Vec::new(),
+        };
         Ok(RequestItem {
             version: Some(version),
+            shared_documents,
             ..request_item(
                 &request,
                 &child,
@@ -993,6 +1003,7 @@ fn request_item(
         clock: rules::worklist_clock_on(cal, &la.settings.clocks, r.due_at, clock_now),
         answered: r.response.is_some(),
         version: None,
+        shared_documents: Vec::new(),
     }
 }
 
