@@ -67,6 +67,14 @@ pub struct DocumentView {
     pub uploaded_at: Timestamp,
 }
 
+/// A sharing change saved: the document, its child, and the child's new version.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct SharingSaved {
+    pub id: DocumentId,
+    pub child: PersonId,
+    pub version: i64,
+}
+
 /// A child's documents (`GET /api/v1/children/{id}/documents`, the documents page).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct DocumentsView {
@@ -452,7 +460,7 @@ impl<S: Store> Services<S> {
         document: DocumentId,
         input: &SharingInput,
         version: Option<i64>,
-    ) -> Result<crate::case_management::Saved, ServiceError> {
+    ) -> Result<SharingSaved, ServiceError> {
         let child = match self
             .store
             .document_child(actor, document, self.now())
@@ -499,8 +507,9 @@ impl<S: Store> Services<S> {
                 Action::Update,
             )
             .await?;
-        Ok(crate::case_management::Saved {
-            id: Some(document.to_string()),
+        Ok(SharingSaved {
+            id: document,
+            child,
             version,
         })
     }
