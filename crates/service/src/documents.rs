@@ -461,20 +461,7 @@ impl<S: Store> Services<S> {
         input: &SharingInput,
         version: Option<i64>,
     ) -> Result<SharingSaved, ServiceError> {
-        let child = match self
-            .store
-            .document_child(actor, document, self.now())
-            .await?
-        {
-            Some(child) => child,
-            None if actor
-                .role
-                .is_some_and(|r| policy::grants(r, Area::CaseRecords, Action::Update)) =>
-            {
-                return Err(ServiceError::NotFound);
-            }
-            None => return Err(ServiceError::Forbidden),
-        };
+        let child = self.child_of_document(actor, document).await?;
         let ctx = self
             .change_for(actor, child, Action::Update, version)
             .await?;
@@ -512,6 +499,31 @@ impl<S: Store> Services<S> {
             child,
             version,
         })
+    }
+
+    /// The child a document is about, for a change to it (the attempt is audited when there is no such document;
+    /// the change then reads the child's record through its own audited view). 404 for a document that does not
+    /// exist, 403 for a role that may change no case record.
+    #[tracing::instrument(skip_all, fields(actor = %actor.log_id(), document = %document))]
+    pub async fn child_of_document(
+        &self,
+        actor: &Actor,
+        document: DocumentId,
+    ) -> Result<PersonId, ServiceError> {
+        match self
+            .store
+            .document_child(actor, document, self.now())
+            .await?
+        {
+            Some(child) => Ok(child),
+            None if actor
+                .role
+                .is_some_and(|r| policy::grants(r, Area::CaseRecords, Action::Update)) =>
+            {
+                Err(ServiceError::NotFound)
+            }
+            None => Err(ServiceError::Forbidden),
+        }
     }
 
     /// A document and its bytes, to download (`GET /api/v1/documents/{id}`): audited like any read of the record

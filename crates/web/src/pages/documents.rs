@@ -240,10 +240,15 @@ pub async fn share<S: Store>(
         .services
         .share_document(&who.actor, document, &input, v.version())
         .await;
-    let child = match (&r, v.get("child").and_then(|c| c.parse::<PersonId>().ok())) {
-        (Ok(s), _) => s.child,
-        (Err(ServiceError::Invalid(_) | ServiceError::Stale), Some(child)) => child,
-        (Err(_), _) => return Err(r.err().map_or(WebError::NotFound, WebError::from)),
+    let child = match &r {
+        Ok(s) => s.child,
+        Err(ServiceError::Invalid(_) | ServiceError::Stale) => {
+            state
+                .services
+                .child_of_document(&who.actor, document)
+                .await?
+        }
+        Err(_) => return Err(r.err().map_or(WebError::NotFound, WebError::from)),
     };
     let form = Form::sent(&sharing_form(document), v);
     after_child_change::<Documents, _, _>(&state, &who, child, (form, "sharing"), r).await
