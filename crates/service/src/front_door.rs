@@ -104,6 +104,8 @@ pub struct ContactCase {
     pub feedback_due: Option<Timestamp>,
     /// Display names of the users the page mentions.
     pub names: Vec<(UserId, String)>,
+    /// The documents attached to the contact (a police notification), newest first.
+    pub documents: Vec<domain::records::Document>,
 }
 
 impl ContactCase {
@@ -462,7 +464,15 @@ impl<S: Store> Services<S> {
         let feedback_due = contact.decision.as_ref().map(|d| {
             domain::clocks::referrer_feedback_due(&calendar, &la.settings.clocks, d.decided_at)
         });
+        let mut documents: Vec<domain::records::Document> = file
+            .documents
+            .iter()
+            .filter(|d| d.contact_id == Some(contact.id))
+            .cloned()
+            .collect();
+        documents.sort_by(|a, b| b.uploaded_at.cmp(&a.uploaded_at));
         Ok(ContactCase {
+            documents,
             consent_needs_approval: rules::proceeds_without_consent(&contact.screening)
                 && !rules::consent_approved(&contact.screening),
             may_request_information: rules::may_request_information(&contact.screening)

@@ -312,6 +312,14 @@ async fn story<S: Store>(db: TestDb<S>) {
         .unwrap();
     assert_eq!(on_contact["contact_id"], contact_id.to_string().as_str());
     assert_eq!(on_contact["shared_with"], json!(["health"]));
+    // The contact page lists it, with a form to attach another.
+    let (status, html) = app.page(&worker, &format!("/contacts/{contact_id}")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        html.contains(&format!("/documents/{contact_doc}")),
+        "{html}"
+    );
+    assert!(html.contains(&format!("action=\"/contacts/{contact_id}/documents\"")));
 
     // The police see neither document yet: 404, as for one that does not exist; health sees theirs.
     let missing = app
