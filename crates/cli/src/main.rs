@@ -63,6 +63,9 @@ enum Command {
         /// Hours after sign-in before a session ends, however busy.
         #[arg(long, default_value_t = 12)]
         session_absolute_hours: u64,
+        /// The largest document that may be uploaded, in megabytes.
+        #[arg(long, env = "FRONTDOOR_MAX_UPLOAD_MB", default_value_t = domain::documents::DEFAULT_MAX_UPLOAD_MB)]
+        max_upload_mb: u64,
     },
     /// Create the database if needed and bring its schema up to date.
     Migrate {
@@ -398,11 +401,16 @@ async fn execute<S: Store>(services: Services<S>, command: Command) -> anyhow::R
             demo_children,
             session_idle_minutes,
             session_absolute_hours,
+            max_upload_mb,
             ..
         } => {
             if session_idle_minutes == 0 || session_absolute_hours == 0 {
                 bail!("--session-idle-minutes and --session-absolute-hours must be at least 1");
             }
+            if !(1..=1024).contains(&max_upload_mb) {
+                bail!("--max-upload-mb (FRONTDOOR_MAX_UPLOAD_MB) must be from 1 to 1024");
+            }
+            let services = services.with_max_upload_bytes(max_upload_mb * 1024 * 1024);
             if demo {
                 if services.has_records().await? {
                     services

@@ -27,10 +27,11 @@ use crate::identifiers::LaCode;
 use crate::ids::{HouseholdId, PersonId, PlanId, TeamId, UserId};
 use crate::records::{
     Action as CaseAction, ActionParent, ActionUpdate, Allocation, Assessment, CaseFileAudit,
-    CaseNote, ChildFlag, Conference, Contact, CoreGroup, EarlyHelpEpisode, EmergencyProtection,
-    Household, HouseholdMember, InformationRequest, MashEnquiry, PartnerFlag, Person, Plan,
-    PlanReview, PracticeWeek, RagChange, Record, RecordSet, Referral, Relationship, Section47,
-    SpecialistInvolvement, StrategyDiscussion, Supervision, Team, User, Visit,
+    CaseNote, ChildFlag, Conference, Contact, CoreGroup, Document, DocumentContent,
+    EarlyHelpEpisode, EmergencyProtection, Household, HouseholdMember, InformationRequest,
+    MashEnquiry, PartnerFlag, Person, Plan, PlanReview, PracticeWeek, RagChange, Record, RecordSet,
+    Referral, Relationship, Section47, SpecialistInvolvement, StrategyDiscussion, Supervision,
+    Team, User, Visit,
 };
 
 /// How long a piece of free text may run in a summary before it is cut (at a word boundary, with "…").
@@ -78,6 +79,7 @@ pub mod kinds {
     pub const ASSESSMENT_STARTED: &str = "assessment-started";
     pub const VISIT: &str = "visit";
     pub const CASE_NOTE: &str = "case-note";
+    pub const DOCUMENT: &str = "document";
     pub const SECTION_47_OUTCOME: &str = "section-47-outcome";
     pub const ICPC: &str = "icpc";
     pub const TRANSFER_IN_CONFERENCE: &str = "transfer-in-conference";
@@ -131,6 +133,7 @@ pub const KINDS: &[(&str, &str)] = &[
     (kinds::ASSESSMENT_STARTED, "Assessment started"),
     (kinds::VISIT, "Visit"),
     (kinds::CASE_NOTE, "Case note"),
+    (kinds::DOCUMENT, "Document added"),
     (kinds::SECTION_47_OUTCOME, "Section 47 outcome"),
     (kinds::ICPC, "Initial child protection conference"),
     (kinds::TRANSFER_IN_CONFERENCE, "Transfer-in conference"),
@@ -324,6 +327,8 @@ chronicled! {
     EmergencyProtection => emergency_protections,
     PracticeWeek => nothing,
     CaseFileAudit => case_file_audits,
+    Document => documents,
+    DocumentContent => nothing,
 }
 
 struct Builder<'a> {
@@ -1105,6 +1110,23 @@ impl Builder<'_> {
                 RecordKind::CaseNote,
                 n.id,
                 &n.la,
+            );
+        }
+    }
+
+    fn documents(&mut self) {
+        let records = self.records;
+        let child = self.child;
+        for d in records.documents.iter().filter(|d| d.child_id == child) {
+            let mut summary = "Document added".to_owned();
+            push_text(&mut summary, ": ", &d.title);
+            self.push(
+                When::At(d.uploaded_at),
+                kinds::DOCUMENT,
+                summary,
+                RecordKind::Document,
+                d.id,
+                &d.la,
             );
         }
     }

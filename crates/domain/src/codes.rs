@@ -459,6 +459,18 @@ code_list! {
 }
 
 code_list! {
+    /// What a document on a child's record or a contact is (optional: a document may be just "a document").
+    DocumentKind, field = "kind", {
+        PoliceNotification = "police-notification" => "Police notification",
+        PartnerReport = "partner-report" => "Partner agency report",
+        SignedConsent = "signed-consent" => "Signed consent",
+        ConferenceMinutes = "conference-minutes" => "Conference minutes",
+        Letter = "letter" => "Letter",
+        Other = "other" => "Other document",
+    }
+}
+
+code_list! {
     /// What an assessment concluded.
     AssessmentOutcome, field = "assessment outcome", {
         NoFurtherAction = "nfa" => "No further action",

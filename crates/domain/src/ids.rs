@@ -103,6 +103,7 @@ id_type! {
     MashEnquiryId = "MASH enquiry id",
     SpecialistInvolvementId = "specialist involvement id",
     SupervisionCaseId = "supervision case id",
+    DocumentId = "document id",
 }
 
 /// A child is a person; the alias says which role the person plays in a record.

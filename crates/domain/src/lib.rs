@@ -17,6 +17,7 @@ pub mod census;
 pub mod chronology;
 pub mod clocks;
 pub mod codes;
+pub mod documents;
 pub mod front_door;
 pub mod identifiers;
 pub mod ids;

@@ -8,6 +8,9 @@ pub enum ServiceError {
     /// The input has problems, each naming its field (HTTP 422).
     #[error("invalid input: {0}")]
     Invalid(ValueErrors),
+    /// A file refused for its size (HTTP 413) or its type (HTTP 415), naming the field; nothing was saved.
+    #[error("file refused: {1}")]
+    FileRefused(FileRefusal, ValueError),
     /// Not signed in, or the token is not valid (HTTP 401).
     #[error("not signed in")]
     Unauthenticated,
@@ -29,6 +32,15 @@ pub enum ServiceError {
     /// Anything else (HTTP 500); the cause (and its causes) go to the log, not the user.
     #[error("internal error")]
     Internal(#[source] BoxError),
+}
+
+/// Why a file was refused on its own, before anything else about it is checked.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FileRefusal {
+    /// Larger than the configured limit (HTTP 413).
+    TooLarge,
+    /// Not a type Frontdoor keeps, judged from its content (HTTP 415).
+    UnsupportedType,
 }
 
 /// The cause of an internal error, kept whole so that the log shows its chain.

@@ -75,6 +75,9 @@ pub struct RequestItem {
     /// The request's version, when one request is read: what its answer sends back (`If-Match`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub version: Option<i64>,
+    /// For a partner reading one request: the documents about the child shared with their agency.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub shared_documents: Vec<crate::documents::DocumentView>,
 }
 
 /// Everything the screening page shows about one contact.
@@ -101,6 +104,8 @@ pub struct ContactCase {
     pub feedback_due: Option<Timestamp>,
     /// Display names of the users the page mentions.
     pub names: Vec<(UserId, String)>,
+    /// The documents attached to the contact (a police notification), newest first.
+    pub documents: Vec<domain::records::Document>,
 }
 
 impl ContactCase {
@@ -459,7 +464,15 @@ impl<S: Store> Services<S> {
         let feedback_due = contact.decision.as_ref().map(|d| {
             domain::clocks::referrer_feedback_due(&calendar, &la.settings.clocks, d.decided_at)
         });
+        let mut documents: Vec<domain::records::Document> = file
+            .documents
+            .iter()
+            .filter(|d| d.contact_id == Some(contact.id))
+            .cloned()
+            .collect();
+        documents.sort_by(|a, b| b.uploaded_at.cmp(&a.uploaded_at));
         Ok(ContactCase {
+            documents,
             consent_needs_approval: rules::proceeds_without_consent(&contact.screening)
                 && !rules::consent_approved(&contact.screening),
             may_request_information: rules::may_request_information(&contact.screening)
@@ -860,8 +873,15 @@ impl<S: Store> Services<S> {
         id: InformationRequestId,
     ) -> Result<RequestItem, ServiceError> {
         let (request, child, la, version) = self.request_for(actor, id, Action::View).await?;
+        let shared_documents = match (actor.role, actor.agency) {
+            (Some(Role::Partner), Some(agency)) => {
+                self.documents_shared_with(child.id, agency).await?
+            }
+            _ => Vec::new(),
+        };
         Ok(RequestItem {
             version: Some(version),
+            shared_documents,
             ..request_item(
                 &request,
                 &child,
@@ -993,6 +1013,7 @@ fn request_item(
         clock: rules::worklist_clock_on(cal, &la.settings.clocks, r.due_at, clock_now),
         answered: r.response.is_some(),
         version: None,
+        shared_documents: Vec::new(),
     }
 }
 

@@ -13,6 +13,7 @@ pub mod casework_worklist;
 pub mod census;
 pub mod children;
 pub mod demo;
+pub mod documents;
 mod error;
 pub mod front_door;
 pub mod letters;
@@ -39,7 +40,7 @@ use domain::validation::{ChildRef, ContactInput, MAX_NAME, required_text};
 use domain::{ValueError, ValueErrors};
 use store::{NewContact, Recorded, Store};
 
-pub use error::ServiceError;
+pub use error::{FileRefusal, ServiceError};
 pub use views::ContactView;
 
 /// The source of "now": the real clock, or one that tests set and move.
@@ -87,6 +88,8 @@ pub struct Services<S> {
     /// which adds up when every worklist and record needs one).
     calendars: Arc<Mutex<Vec<CachedCalendar>>>,
     sessions: sessions::SessionSettings,
+    /// The largest document accepted, in bytes.
+    max_upload_bytes: u64,
 }
 
 /// A calendar and the LA closure days it was built with.
@@ -167,6 +170,7 @@ impl<S: Store> Services<S> {
             local_authorities: Arc::new(Mutex::new(None)),
             calendars: Arc::new(Mutex::new(Vec::new())),
             sessions: sessions::SessionSettings::default(),
+            max_upload_bytes: domain::documents::DEFAULT_MAX_UPLOAD_MB * 1024 * 1024,
         }
     }
 

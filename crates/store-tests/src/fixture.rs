@@ -570,6 +570,7 @@ pub fn journey() -> (RecordSet, PersonId) {
         previous_due_on: None,
         text: "Checked in with the school each week".into(),
     };
+    let contact_id = c.id;
     let set = RecordSet {
         teams: vec![team.clone()],
         users: vec![worker.clone(), manager.clone(), chair, auditor],
@@ -594,6 +595,23 @@ pub fn journey() -> (RecordSet, PersonId) {
         supervisions: vec![supervision],
         actions,
         action_updates: vec![action_update],
+        // What is known of a police notification; its bytes are read only on download, never with the case file.
+        documents: vec![Document {
+            id: DocumentId::new(),
+            la: la.clone(),
+            child_id: child.id,
+            contact_id: Some(contact_id),
+            title: "Police notification".into(),
+            kind: Some(DocumentKind::PoliceNotification),
+            file_name: "Police notification.pdf".into(),
+            content_type: "application/pdf".into(),
+            size: 1234,
+            sha256: "0".repeat(64),
+            shared_with: vec![Agency::Police, Agency::Health],
+            uploaded_by: Some(worker.id),
+            uploaded_at: t("2024-03-01T10:00:00Z"),
+        }],
+        document_contents: Vec::new(),
         case_notes: vec![CaseNote::new(
             CaseNoteId::new(),
             la.clone(),

@@ -8,6 +8,7 @@ mod annex_a;
 pub mod audit_log;
 mod casework;
 mod census;
+mod documents;
 pub mod error;
 mod front_door;
 mod queries;
@@ -175,6 +176,11 @@ pub struct AccessFacts {
 
 /// The permission check an audited read runs inside its transaction.
 pub type AccessCheck = Box<dyn FnOnce(&AccessFacts) -> Decision + Send>;
+
+/// The permission check an audited read of a document runs inside its transaction: on its child's facts and on
+/// the document itself (a partner sees only what is shared with their agency).
+pub type DocumentCheck =
+    Box<dyn FnOnce(&AccessFacts, &domain::records::Document) -> Decision + Send>;
 
 /// Makes the permission check for each of several records read in one transaction (a supervision's children).
 pub type AccessCheckFactory = Box<dyn Fn() -> AccessCheck + Send + Sync>;
@@ -585,6 +591,38 @@ pub trait Store: Clone + Send + Sync + 'static {
         action: domain::ids::ActionId,
         at: Timestamp,
     ) -> impl Future<Output = Result<Option<PersonId>, StoreError>> + Send;
+
+    // --- documents ----------------------------------------------------------------------------------------
+
+    /// One document, with its bytes if `content`, if `check` allows; the view (or the refusal) is audited before
+    /// anything leaves, like [`Store::view_child`].
+    fn view_document(
+        &self,
+        actor: &Actor,
+        id: domain::ids::DocumentId,
+        content: bool,
+        check: DocumentCheck,
+        at: Timestamp,
+    ) -> impl Future<
+        Output = Result<Viewed<(domain::records::Document, Option<Vec<u8>>)>, StoreError>,
+    > + Send;
+
+    /// The child a document is about, to find the child whose records a change to it then reads through an
+    /// audited view (`None` for a document that does not exist: that attempt is audited here).
+    fn document_child(
+        &self,
+        actor: &Actor,
+        id: domain::ids::DocumentId,
+        at: Timestamp,
+    ) -> impl Future<Output = Result<Option<PersonId>, StoreError>> + Send;
+
+    /// The documents about a child shared with `agency`, newest first. Not audited here: only for a view the
+    /// caller has just made through an audited read that allowed it (a partner's information request).
+    fn shared_documents(
+        &self,
+        child: PersonId,
+        agency: Agency,
+    ) -> impl Future<Output = Result<Vec<domain::records::Document>, StoreError>> + Send;
 
     // --- the front door -----------------------------------------------------------------------------------
 

@@ -1212,6 +1212,43 @@ impl<B: Backend> Store for SqlStore<B> {
         .await
     }
 
+    async fn view_document(
+        &self,
+        actor: &Actor,
+        id: domain::ids::DocumentId,
+        content: bool,
+        check: crate::DocumentCheck,
+        at: Timestamp,
+    ) -> Result<crate::Viewed<(Document, Option<Vec<u8>>)>, StoreError> {
+        self.audited_read(actor, at, move |c| {
+            async move { crate::documents::view_document(c, id, content, check).await }.boxed()
+        })
+        .await
+    }
+
+    async fn document_child(
+        &self,
+        actor: &Actor,
+        id: domain::ids::DocumentId,
+        at: Timestamp,
+    ) -> Result<Option<PersonId>, StoreError> {
+        self.audited_read(actor, at, move |c| {
+            async move { crate::documents::document_child(c, id).await }.boxed()
+        })
+        .await
+    }
+
+    async fn shared_documents(
+        &self,
+        child: PersonId,
+        agency: domain::codes::Agency,
+    ) -> Result<Vec<Document>, StoreError> {
+        self.read(move |c| {
+            async move { crate::documents::shared_documents(c, child, agency).await }.boxed()
+        })
+        .await
+    }
+
     async fn action_child(
         &self,
         actor: &Actor,

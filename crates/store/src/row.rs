@@ -109,6 +109,7 @@ id_values!(
     domain::ids::PracticeWeekId,
     domain::ids::MashEnquiryId,
     domain::ids::SpecialistInvolvementId,
+    domain::ids::DocumentId,
 );
 
 macro_rules! code_values {
@@ -148,6 +149,7 @@ code_values!(
     domain::codes::AssessmentOutcome,
     domain::codes::RelationshipKind,
     domain::codes::CaseNoteKind,
+    domain::codes::DocumentKind,
     domain::codes::VisitKind,
     domain::codes::ChildFlagKind,
     domain::codes::EmergencyProtectionKind,

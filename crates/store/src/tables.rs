@@ -5,7 +5,7 @@ use std::borrow::Cow;
 use std::future::Future;
 
 use domain::audit::AuditEvent;
-use domain::codes::{Disability, RecordKind};
+use domain::codes::{Agency, Disability, RecordKind};
 use domain::ids::PersonId;
 use domain::records::*;
 
@@ -1930,5 +1930,89 @@ impl RecordTable for domain::records::User {
             .collect();
         let columns = ["user_id", "la"];
         insert_values(c, max_params, verb, "user_la", &columns, las.into_iter()).await
+    }
+}
+
+// --- documents -------------------------------------------------------------------------------------------------
+
+impl Table for Document {
+    const NAME: &'static str = "document";
+    const COLUMNS: &'static [&'static str] = &[
+        "id",
+        "la",
+        "child_id",
+        "contact_id",
+        "title",
+        "kind",
+        "file_name",
+        "content_type",
+        "size",
+        "sha256",
+        "shared_with",
+        "uploaded_by",
+        "uploaded_at",
+    ];
+    fn values<'a>(&'a self, o: &mut Vec<Value<'a>>) {
+        v(o, self.id);
+        v(o, &self.la);
+        v(o, self.child_id);
+        v(o, self.contact_id);
+        v(o, &self.title);
+        v(o, self.kind);
+        v(o, &self.file_name);
+        v(o, &self.content_type);
+        v(o, i64::try_from(self.size).unwrap_or(i64::MAX));
+        v(o, &self.sha256);
+        o.push(code_list_value(&self.shared_with, Agency::code));
+        v(o, self.uploaded_by);
+        v(o, self.uploaded_at);
+    }
+    fn from_row<R: SqlRow + ?Sized>(r: &R) -> Result<Self, StoreError> {
+        Ok(Document {
+            id: r.id("id")?,
+            la: r.la("la")?,
+            child_id: r.id("child_id")?,
+            contact_id: r.opt_id("contact_id")?,
+            title: r.req_text("title")?,
+            kind: r.opt_parsed("kind")?,
+            file_name: r.req_text("file_name")?,
+            content_type: r.req_text("content_type")?,
+            size: u64::try_from(r.req_int("size")?)
+                .map_err(|_| StoreError::corrupt("document.size is negative"))?,
+            sha256: r.req_text("sha256")?,
+            shared_with: r.code_list("shared_with")?,
+            uploaded_by: r.opt_id("uploaded_by")?,
+            uploaded_at: r.req_timestamp("uploaded_at")?,
+        })
+    }
+}
+record_table!(Document, child = |s| Some(s.child_id));
+
+impl Table for DocumentContent {
+    const NAME: &'static str = "document_content";
+    const COLUMNS: &'static [&'static str] = &["document_id", "bytes"];
+    const CHILD_COLUMN: Option<&'static str> = None;
+    fn values<'a>(&'a self, o: &mut Vec<Value<'a>>) {
+        v(o, self.document_id);
+        o.push(Value::Bytes(Cow::Borrowed(&self.bytes)));
+    }
+    fn from_row<R: SqlRow + ?Sized>(r: &R) -> Result<Self, StoreError> {
+        Ok(DocumentContent {
+            document_id: r.id("document_id")?,
+            bytes: r
+                .bytes("bytes")?
+                .ok_or_else(|| StoreError::corrupt("document_content.bytes is NULL"))?,
+        })
+    }
+}
+
+/// Written with its document, not audited on its own (the document is), and never part of a case file: the bytes
+/// are read only when someone downloads them.
+impl RecordTable for DocumentContent {
+    fn created(&self) -> Option<AuditEvent> {
+        None
+    }
+    fn case_file_filter() -> Option<Cow<'static, str>> {
+        None
     }
 }

@@ -5,7 +5,7 @@ use domain::clocks::{self, Rag, WorkingDuration, add_months};
 use domain::codes::{
     AbuseCategory, ActionStatus, ActionUpdateKind, Agency, AssessmentFactor, AssessmentOutcome,
     AuditGrade, CaseNoteKind, ChildFlagKind, ClosureReason, ConferenceKind, ConferenceOutcome,
-    Consent, ContactOutcome, Disability, EarlyHelpEndReason, EmergencyProtectionKind,
+    Consent, ContactOutcome, Disability, DocumentKind, EarlyHelpEndReason, EmergencyProtectionKind,
     FeedbackMethod, PlanKind, ReferralSource, RelationshipKind, Section47Outcome, Sex,
     StrategyDecision, ThresholdLevel, UpnUnknown, VisitKind,
 };
@@ -13,17 +13,17 @@ use domain::datetime::{Date, Timestamp};
 use domain::identifiers::{LaChildId, LaCode, NhsNumber, Postcode, Upn};
 use domain::ids::{
     ActionId, ActionUpdateId, AllocationId, AssessmentId, CaseFileAuditId, CaseNoteId, ChildFlagId,
-    ChildId, ConferenceId, ContactId, CoreGroupId, EarlyHelpEpisodeId, EmergencyProtectionId,
-    HouseholdId, InformationRequestId, MashEnquiryId, PersonId, PlanId, PlanReviewId, RagChangeId,
-    ReferralId, RelationshipId, Section47Id, SpecialistInvolvementId, StrategyDiscussionId, TeamId,
-    VisitId,
+    ChildId, ConferenceId, ContactId, CoreGroupId, DocumentId, EarlyHelpEpisodeId,
+    EmergencyProtectionId, HouseholdId, InformationRequestId, MashEnquiryId, PersonId, PlanId,
+    PlanReviewId, RagChangeId, ReferralId, RelationshipId, Section47Id, SpecialistInvolvementId,
+    StrategyDiscussionId, TeamId, VisitId,
 };
 use domain::records::{
     AbsentAgency, Action, ActionParent, ActionProgress, ActionUpdate, Address, Allocation,
     Assessment, CaseFileAudit, CaseNote, ChildFlag, Closure, Conference, Contact, ContactDecision,
-    CoreGroup, EarlyHelpEpisode, EmergencyProtection, Household, HouseholdMember,
-    InformationRequest, MashEnquiry, Participant, Person, Plan, PlanReview, RagChange, RecordSet,
-    Referral, Referrer, ReferrerFeedback, Relationship, Screening, Section47,
+    CoreGroup, Document, DocumentContent, EarlyHelpEpisode, EmergencyProtection, Household,
+    HouseholdMember, InformationRequest, MashEnquiry, Participant, Person, Plan, PlanReview,
+    RagChange, RecordSet, Referral, Referrer, ReferrerFeedback, Relationship, Screening, Section47,
     SpecialistInvolvement, StrategyDiscussion, Visit,
 };
 
@@ -191,8 +191,11 @@ pub(crate) fn family(
     };
     let first_action = f.out.actions.len();
     let first_visit = f.out.visits.len();
+    let first_contact = f.out.contacts.len();
+    let first_conference = f.out.conferences.len();
     f.generate(&plan);
     f.casework_histories(first_action, first_visit);
+    f.documents(first_contact, first_conference);
 }
 
 impl Fam<'_> {
@@ -300,6 +303,105 @@ impl Fam<'_> {
             notes.push(note);
         }
         self.out.case_notes.extend(notes);
+    }
+
+    /// The family's documents, drawn from a random source of their own (so the rest of the demo is the same with
+    /// or without them): the police's notification, as a small PDF, on many police contacts (shared with the
+    /// police), and the minutes of most conferences held.
+    fn documents(&mut self, first_contact: usize, first_conference: usize) {
+        let ctx = self.ctx;
+        let mut r = R::new(mix(self.seed, 0xD0C_0000, 0x17));
+        let mut out: Vec<(Document, DocumentContent)> = Vec::new();
+        let mut add =
+            |r: &mut R,
+             (la, child, contact): (&LaCode, ChildId, Option<ContactId>),
+             (title, kind, file_name): (String, DocumentKind, &str),
+             (by, at, shared_with): (Option<domain::ids::UserId>, Timestamp, Vec<Agency>),
+             lines: &[&str]| {
+                let pdf = domain::documents::minimal_pdf(lines);
+                let id = DocumentId::at(at, r.id_bytes());
+                out.push((
+                    Document {
+                        id,
+                        la: la.clone(),
+                        child_id: child,
+                        contact_id: contact,
+                        title,
+                        kind: Some(kind),
+                        file_name: file_name.to_owned(),
+                        content_type: "application/pdf".to_owned(),
+                        size: pdf.len() as u64,
+                        sha256: domain::documents::sha256_hex(&pdf),
+                        shared_with,
+                        uploaded_by: by,
+                        uploaded_at: at,
+                    },
+                    DocumentContent {
+                        document_id: id,
+                        bytes: pdf,
+                    },
+                ));
+            };
+        for c in self.out.contacts.iter().skip(first_contact) {
+            if c.source != ReferralSource::Police || !r.chance(rates::POLICE_NOTIFICATION_ATTACHED)
+            {
+                continue;
+            }
+            let at = plus_minutes(c.recorded_at, i64::from(r.u(1, 30)));
+            if at > ctx.now {
+                continue;
+            }
+            let received = domain::datetime::london_date(c.received_at).to_string();
+            let concern: String = c.concerns.chars().take(90).collect();
+            add(
+                &mut r,
+                (&c.la, c.child_id, Some(c.id)),
+                (
+                    format!("Police notification, {received}"),
+                    DocumentKind::PoliceNotification,
+                    "Police notification.pdf",
+                ),
+                (c.recorded_by, at, vec![Agency::Police]),
+                &[
+                    "Public Protection Notification (synthetic demo data)",
+                    &format!("Received: {received}"),
+                    &format!("Concern: {concern}"),
+                    "Officer in the case: see the contact record.",
+                ],
+            );
+        }
+        for k in self.out.conferences.iter().skip(first_conference) {
+            let Some(held) = k.held_on else { continue };
+            if !r.chance(rates::CONFERENCE_MINUTES_ATTACHED) {
+                continue;
+            }
+            let day = ctx.cal.add_working_days(held, r.u(5, 15));
+            let at = ctx.clock.at(day, 14 * 60 + i64::from(r.u(0, 180)));
+            if at > ctx.now {
+                continue;
+            }
+            let outcome = k.outcome.map_or("Not recorded", |o| o.label());
+            add(
+                &mut r,
+                (&k.la, k.child_id, None),
+                (
+                    format!("{} minutes, {held}", k.kind.label()),
+                    DocumentKind::ConferenceMinutes,
+                    "Conference minutes.pdf",
+                ),
+                (k.chair_id, at, Vec::new()),
+                &[
+                    "Child protection conference minutes (synthetic demo data)",
+                    &format!("{}, held {held}", k.kind.label()),
+                    &format!("Outcome: {outcome}"),
+                    "Circulated to the core group.",
+                ],
+            );
+        }
+        for (d, c) in out {
+            self.out.documents.push(d);
+            self.out.document_contents.push(c);
+        }
     }
 
     fn generate(&mut self, plan: &FamilyPlan) {

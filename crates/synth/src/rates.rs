@@ -764,3 +764,8 @@ pub(crate) const SCHOOL_CALL_NOTES: &[&str] = &[
     "Called the school: the child was late three times this week and seemed tired; the class teacher will keep a log.",
     "Telephone call with the school nurse: health check done, dental referral made.",
 ];
+
+/// Police contacts that come with the police's notification (a PDF attached to the contact, shared with the
+/// police), and conferences held whose minutes are on the child's record.
+pub(crate) const POLICE_NOTIFICATION_ATTACHED: f64 = 0.6;
+pub(crate) const CONFERENCE_MINUTES_ATTACHED: f64 = 0.8;

@@ -253,6 +253,18 @@ renumbered!(SpecialistInvolvement, |r, m| {
 renumbered!(EmergencyProtection, |r, m| {
     m.refer(&mut r.child_id);
 });
+renumbered!(Document, |r, m| {
+    m.refer(&mut r.child_id);
+    m.refer_opt(&mut r.contact_id);
+});
+
+/// A document's content has no id of its own: it follows its document's.
+impl Renumbered for DocumentContent {
+    fn define(&mut self, _: &mut Map<'_>) {}
+    fn refer(&mut self, m: &Map<'_>) {
+        m.refer(&mut self.document_id);
+    }
+}
 
 #[cfg(test)]
 mod tests {

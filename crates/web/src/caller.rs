@@ -134,6 +134,26 @@ fn same_origin(headers: &HeaderMap) -> bool {
     }
 }
 
+fn is_multipart(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("multipart/form-data"))
+}
+
+/// A document upload from a page: its CSRF token is a field of the multipart body, which is too large to buffer
+/// here. The upload handler checks the token it reads (the form's first field) against this before it uses
+/// anything the body carries; a request without this extension needed no such check.
+#[derive(Clone, Debug)]
+pub struct CsrfInBody(pub String);
+
+impl CsrfInBody {
+    /// Whether `sent` is the token expected.
+    pub fn matches(&self, sent: Option<&str>) -> bool {
+        sent.is_some_and(|t| !self.0.is_empty() && same_token(t, &self.0))
+    }
+}
+
 fn is_form(headers: &HeaderMap) -> bool {
     headers
         .get(header::CONTENT_TYPE)
@@ -260,6 +280,22 @@ pub async fn authenticate<S: Store>(
             // Signing in: the form's token must match the one in its cookie (double submit).
             _ => cookie(&parts.headers, SIGN_IN_CSRF_COOKIE),
         };
+        // A document uploaded from a page carries its token in the multipart body: the upload handler checks it.
+        if sent.is_none()
+            && is_multipart(&parts.headers)
+            && crate::middleware::is_upload(&parts.method, &path)
+            && let (Caller::Session(_), Some(expected)) = (&caller, &expected)
+        {
+            parts.extensions.insert(CsrfInBody(expected.clone()));
+            parts.extensions.insert(caller.clone());
+            let mut response = next.run(Request::from_parts(parts, body)).await;
+            if clear_session && !sets_cookie(&response, SESSION_COOKIE) {
+                response
+                    .headers_mut()
+                    .append(header::SET_COOKIE, clear_cookie(SESSION_COOKIE));
+            }
+            return response;
+        }
         let ok =
             matches!((&sent, &expected), (Some(a), Some(b)) if !b.is_empty() && same_token(a, b));
         if !ok {

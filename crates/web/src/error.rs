@@ -66,6 +66,18 @@ impl WebError {
                 errors.to_string(),
                 field_problems(errors),
             ),
+            WebError::Service(ServiceError::FileRefused(kind, e)) => (
+                match kind {
+                    service::FileRefusal::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+                    service::FileRefusal::UnsupportedType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                },
+                "The file was refused",
+                format!("{}. Nothing was saved.", e.problem),
+                vec![FieldProblem {
+                    field: e.field.to_string(),
+                    message: e.problem.clone(),
+                }],
+            ),
             WebError::Service(ServiceError::Unauthenticated) => (
                 StatusCode::UNAUTHORIZED,
                 "Not signed in",
@@ -196,6 +208,15 @@ mod tests {
             422
         );
         assert_eq!(status(ServiceError::Unauthenticated.into()), 401);
+        let file = domain::ValueError::new("file", "too large");
+        assert_eq!(
+            status(ServiceError::FileRefused(service::FileRefusal::TooLarge, file.clone()).into()),
+            413
+        );
+        assert_eq!(
+            status(ServiceError::FileRefused(service::FileRefusal::UnsupportedType, file).into()),
+            415
+        );
         assert_eq!(status(ServiceError::Forbidden.into()), 403);
         assert_eq!(status(ServiceError::NotFound.into()), 404);
         assert_eq!(status(WebError::NotFound), 404);

@@ -121,6 +121,7 @@ path_ids!(
     domain::ids::EarlyHelpEpisodeId,
     domain::ids::CaseNoteId,
     domain::ids::ActionId,
+    domain::ids::DocumentId,
 );
 
 /// The one record id in the path (`/children/{id}`).

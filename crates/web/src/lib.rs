@@ -8,6 +8,7 @@ mod api_actions;
 mod api_case_management;
 mod api_case_notes;
 mod api_casework_worklist;
+mod api_documents;
 mod api_front_door;
 mod api_planning;
 mod api_print;
@@ -42,6 +43,7 @@ pub type Shared<S> = Arc<AppState<S>>;
 
 /// Every route of the application ([`routes::table`]), with its middleware.
 pub fn router<S: Store>(services: Services<S>) -> Router {
+    let upload = middleware::UploadLimit(services.max_upload_bytes());
     let state: Shared<S> = Arc::new(AppState { services });
     let mut app = Router::new();
     for r in routes::table::<S>() {
@@ -56,7 +58,10 @@ pub fn router<S: Store>(services: Services<S>) -> Router {
             state,
             caller::authenticate::<S>,
         ))
-        .layer(axum::middleware::from_fn(middleware::body_limit))
+        .layer(axum::middleware::from_fn_with_state(
+            upload,
+            middleware::body_limit,
+        ))
         .layer(axum::middleware::from_fn(middleware::security_headers))
         .layer(middleware::trace_layer())
         .layer(axum::middleware::from_fn(middleware::request_ids))

@@ -68,12 +68,40 @@ pub const MAX_API_BODY: usize = 1024 * 1024;
 /// The largest body a page reads (forms are small).
 pub const MAX_PAGE_BODY: usize = 256 * 1024;
 
+/// What a document upload may add to the file itself: its title, agencies and the multipart framing.
+pub const UPLOAD_OVERHEAD: usize = 256 * 1024;
+
+/// The largest document accepted, in bytes (`Services::max_upload_bytes`), for [`body_limit`].
+#[derive(Clone, Copy, Debug)]
+pub struct UploadLimit(pub u64);
+
+/// Whether a request uploads a document (`POST …/children/{id}/documents` or `…/contacts/{id}/documents`, page or
+/// API): the only requests whose body may be larger than a form's.
+pub fn is_upload(method: &axum::http::Method, path: &str) -> bool {
+    let path = path.strip_prefix("/api/v1").unwrap_or(path);
+    method == axum::http::Method::POST
+        && (path.starts_with("/children/") || path.starts_with("/contacts/"))
+        && path.ends_with("/documents")
+        && path.matches('/').count() == 3
+}
+
 /// Refuse any body over the limit with 413, the same way everywhere: a declared `Content-Length` over the limit
 /// before anything is read; a body that turns out longer (chunked) when a reader reaches the limit. Under
-/// `/api` the answer is problem+json; elsewhere a GOV.UK error page.
-pub async fn body_limit(request: Request, next: Next) -> Response {
+/// `/api` the answer is problem+json; elsewhere a GOV.UK error page. A document upload may send the largest file
+/// accepted (and a little more for its details); every other route keeps the limits of forms and JSON.
+pub async fn body_limit(
+    axum::extract::State(upload): axum::extract::State<UploadLimit>,
+    request: Request,
+    next: Next,
+) -> Response {
     let api = request.uri().path().starts_with("/api/");
-    let limit = if api { MAX_API_BODY } else { MAX_PAGE_BODY };
+    let upload = is_upload(request.method(), request.uri().path())
+        .then(|| usize::try_from(upload.0).unwrap_or(usize::MAX));
+    let limit = match upload {
+        Some(max) => max.saturating_add(UPLOAD_OVERHEAD),
+        None if api => MAX_API_BODY,
+        None => MAX_PAGE_BODY,
+    };
     let request_id = request.extensions().get::<RequestId>().map(|r| r.0.clone());
     let declared = request
         .headers()
@@ -81,18 +109,48 @@ pub async fn body_limit(request: Request, next: Next) -> Response {
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok());
     if declared.is_some_and(|n| n > limit as u64) {
-        return too_large(api, limit, request_id);
+        return too_large(api, limit, upload, request_id);
     }
     let request = request.map(|b| Body::new(http_body_util::Limited::new(b, limit)));
     let response = next.run(request).await;
-    if response.status() == StatusCode::PAYLOAD_TOO_LARGE {
-        return too_large(api, limit, request_id);
+    if response.status() == StatusCode::PAYLOAD_TOO_LARGE && upload.is_none() {
+        return too_large(api, limit, upload, request_id);
     }
     response
 }
 
-fn too_large(api: bool, limit: usize, request_id: Option<String>) -> Response {
+fn too_large(
+    api: bool,
+    limit: usize,
+    upload: Option<usize>,
+    request_id: Option<String>,
+) -> Response {
     let kib = limit / 1024;
+    if let Some(max) = upload {
+        let problem = domain::documents::FileProblem::TooLarge {
+            max_bytes: max as u64,
+        }
+        .message();
+        if api {
+            return WebError::Service(service::ServiceError::FileRefused(
+                service::FileRefusal::TooLarge,
+                domain::ValueError::new("file", problem),
+            ))
+            .into_response();
+        }
+        let heading = "The file is too large";
+        return crate::pages::render(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            crate::pages::ErrorPage {
+                layout: crate::pages::Layout::new(heading, &Caller::Anonymous, ""),
+                heading: heading.to_owned(),
+                message: format!(
+                    "{problem}. Nothing was saved. Go back and choose a smaller file."
+                ),
+                request_id,
+            },
+        );
+    }
     if api {
         return WebError::BadBody {
             status: StatusCode::PAYLOAD_TOO_LARGE,

@@ -254,6 +254,7 @@ fn schemas() -> Value {
             .chain(crate::api_case_notes::schemas())
             .chain(crate::api_actions::schemas())
             .chain(crate::api_casework_worklist::schemas())
+            .chain(crate::api_documents::schemas())
         {
             map.insert(name.to_owned(), schema);
         }
@@ -274,6 +275,7 @@ pub fn document() -> Value {
         crate::api_actions::OPERATIONS,
         crate::api_print::OPERATIONS,
         crate::api_casework_worklist::OPERATIONS,
+        crate::api_documents::OPERATIONS,
     ];
     for o in OPERATIONS.iter().chain(areas.into_iter().flatten()) {
         let mut responses = Map::new();
@@ -318,11 +320,17 @@ pub fn document() -> Value {
             operation.insert("security".into(), json!([{"bearer": []}, {"session": []}]));
         }
         if let Some(schema) = o.body {
+            // A file travels as multipart/form-data; everything else as JSON.
+            let media = if schema.ends_with("Upload") {
+                "multipart/form-data"
+            } else {
+                "application/json"
+            };
             operation.insert(
                 "requestBody".into(),
                 json!({
                     "required": true,
-                    "content": {"application/json": {"schema": {"$ref": format!("#/components/schemas/{schema}")}}}
+                    "content": {media: {"schema": {"$ref": format!("#/components/schemas/{schema}")}}}
                 }),
             );
         }

@@ -8,7 +8,7 @@ use store::Store;
 
 use crate::{
     Shared, api, api_actions, api_case_management, api_case_notes, api_casework_worklist,
-    api_front_door as fd, api_planning, api_print, api_protection, assets, pages,
+    api_documents, api_front_door as fd, api_planning, api_print, api_protection, assets, pages,
 };
 
 /// Who may use a route.
@@ -30,6 +30,9 @@ pub enum Access {
     /// An action (of a strategy discussion, plan, supervision or audit), by its id in the path: as
     /// [`Access::Child`] for the action's child.
     CaseAction(Action),
+    /// A document, by its id in the path: as [`Access::Child`] for the document's child, and for a partner
+    /// agency's practitioners, the documents shared with their agency.
+    Document(Action),
 }
 
 /// One route.
@@ -387,5 +390,6 @@ pub fn table<S: Store>() -> Vec<RouteSpec<S>> {
     table.extend(api_actions::routes());
     table.extend(api_print::routes());
     table.extend(api_casework_worklist::routes());
+    table.extend(api_documents::routes());
     table
 }

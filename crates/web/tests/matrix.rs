@@ -22,12 +22,13 @@ use domain::audit::Actor;
 use domain::codes::{ActionStatus, Agency, Role, Sex, StrategyDecision};
 use domain::identifiers::LaCode;
 use domain::ids::{
-    ActionId, ContactId, InformationRequestId, MashEnquiryId, PersonId, StrategyDiscussionId,
-    UserId,
+    ActionId, ContactId, DocumentId, InformationRequestId, MashEnquiryId, PersonId,
+    StrategyDiscussionId, UserId,
 };
 use domain::policy::{Action as RouteAction, Area};
 use domain::records::{
-    Action, ActionParent, InformationRequest, MashEnquiry, Person, RecordSet, StrategyDiscussion,
+    Action, ActionParent, Document, DocumentContent, InformationRequest, MashEnquiry, Person,
+    RecordSet, StrategyDiscussion,
 };
 use service::{NewUser, Services};
 use store::{AuditFilter, Store};
@@ -213,7 +214,10 @@ fn expected(route: &str, p: &Principal, t: Target) -> StatusCode {
             | "partner-request-page"
             | "respond-form"
             | "new-contact-page"
-            | "record-contact-form" => anonymous(true),
+            | "record-contact-form"
+            | "contact-document-upload-form"
+            | "document-download"
+            | "document-sharing-form" => anonymous(true),
             "api-search-children"
             | "api-child"
             | "api-child-chronology"
@@ -233,7 +237,10 @@ fn expected(route: &str, p: &Principal, t: Target) -> StatusCode {
             | "api-feedback"
             | "api-partner-queue"
             | "api-information-request"
-            | "api-respond" => anonymous(false),
+            | "api-respond"
+            | "api-attach-contact-document"
+            | "api-document"
+            | "api-share-document" => anonymous(false),
             other => generic(other, p, t),
         };
     };
@@ -369,6 +376,44 @@ fn expected(route: &str, p: &Principal, t: Target) -> StatusCode {
                 StatusCode::NOT_FOUND
             }
         }
+        // Documents. A contact's upload sent empty names the missing file and title; every document in the world
+        // is shared with the police, whose practitioners may download it (as may anyone who reads the child's
+        // record); the page's sharing form sends the police again (a change that changes nothing), the API's sends
+        // nothing (its field is required).
+        "contact-document-upload-form" | "api-attach-contact-document" => {
+            if !may_create_cases(role) {
+                StatusCode::FORBIDDEN
+            } else if sees(p, t) {
+                StatusCode::UNPROCESSABLE_ENTITY
+            } else {
+                StatusCode::NOT_FOUND
+            }
+        }
+        "api-document" | "document-download" => {
+            let visible = if role == Role::Partner {
+                p.agency == Some(Agency::Police) && sees(p, t)
+            } else {
+                may_view_cases(role) && sees(p, t)
+            };
+            if role != Role::Partner && !may_view_cases(role) {
+                StatusCode::FORBIDDEN
+            } else if visible {
+                StatusCode::OK
+            } else {
+                StatusCode::NOT_FOUND
+            }
+        }
+        "api-share-document" | "document-sharing-form" => {
+            if !may_update_cases(role) {
+                StatusCode::FORBIDDEN
+            } else if !sees(p, t) {
+                StatusCode::NOT_FOUND
+            } else if page {
+                StatusCode::SEE_OTHER
+            } else {
+                StatusCode::UNPROCESSABLE_ENTITY
+            }
+        }
         "child-page"
         | "api-child"
         | "api-child-chronology"
@@ -455,6 +500,8 @@ struct World {
     requests: BTreeMap<Target, InformationRequestId>,
     /// An open action on each child (agreed at a strategy discussion).
     actions: BTreeMap<Target, ActionId>,
+    /// A document on each child's record, shared with the police.
+    documents: BTreeMap<Target, DocumentId>,
     principals: Vec<Principal>,
 }
 
@@ -476,6 +523,7 @@ async fn world<S: Store>(services: &Services<S>) -> World {
     let mut contacts = BTreeMap::new();
     let mut requests = BTreeMap::new();
     let mut actions = BTreeMap::new();
+    let mut documents = BTreeMap::new();
     for (t, code, name) in [
         (Target::In213, "213", "Amelia"),
         (Target::Restricted213, "213", "Bella"),
@@ -540,6 +588,28 @@ async fn world<S: Store>(services: &Services<S>) -> World {
             completed_on: None,
             created_at: contact.received_at,
         };
+        let pdf = domain::documents::minimal_pdf(&["Matrix police notification"]);
+        let document = Document {
+            id: DocumentId::new(),
+            la: la(code),
+            child_id: c.id,
+            contact_id: Some(contact.id),
+            title: "Matrix police notification".into(),
+            kind: None,
+            file_name: "Matrix police notification.pdf".into(),
+            content_type: "application/pdf".into(),
+            size: pdf.len() as u64,
+            sha256: domain::documents::sha256_hex(&pdf),
+            shared_with: vec![Agency::Police],
+            uploaded_by: None,
+            uploaded_at: contact.received_at,
+        };
+        documents.insert(t, document.id);
+        set.document_contents.push(DocumentContent {
+            document_id: document.id,
+            bytes: pdf,
+        });
+        set.documents.push(document);
         children.insert(t, c.id);
         contacts.insert(t, contact.id);
         requests.insert(t, request.id);
@@ -560,6 +630,7 @@ async fn world<S: Store>(services: &Services<S>) -> World {
     contacts.insert(Target::Missing, ContactId::new());
     requests.insert(Target::Missing, InformationRequestId::new());
     actions.insert(Target::Missing, ActionId::new());
+    documents.insert(Target::Missing, DocumentId::new());
 
     let mut principals = vec![Principal {
         name: "anonymous".into(),
@@ -645,6 +716,7 @@ async fn world<S: Store>(services: &Services<S>) -> World {
         contacts,
         requests,
         actions,
+        documents,
         principals,
     }
 }
@@ -670,6 +742,7 @@ fn is_record(access: Access) -> bool {
             | Access::Contact(_)
             | Access::InformationRequest(_)
             | Access::CaseAction(_)
+            | Access::Document(_)
     )
 }
 
@@ -689,6 +762,7 @@ fn request(
         Access::Contact(_) => route.path.replace("{id}", &w.contacts[&t].to_string()),
         Access::InformationRequest(_) => route.path.replace("{id}", &w.requests[&t].to_string()),
         Access::CaseAction(_) => route.path.replace("{id}", &w.actions[&t].to_string()),
+        Access::Document(_) => route.path.replace("{id}", &w.documents[&t].to_string()),
         _ => route.path.replace("{*path}", "js/init.js"),
     };
     // A second record id in the path (a plan, a conference): one that does not exist.
@@ -738,6 +812,10 @@ fn request(
         name if name.starts_with("api-") && route.method == axum::http::Method::POST => {
             b = b.header(header::CONTENT_TYPE, "application/json");
             Body::from("{}")
+        }
+        "document-sharing-form" => {
+            b = b.header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+            Body::from("shared_with=police")
         }
         "sign-in" => {
             b = b.header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");

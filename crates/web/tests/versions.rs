@@ -79,6 +79,11 @@ enum Op {
     ActionDoneOnPage,
     ActionRedate,
     ActionRedateOnPage,
+    // Documents (`GET /api/v1/children/{id}/case-management` for the child's version): a file attached to the
+    // child's record or a contact (multipart), and who a document is shared with.
+    AttachDocument,
+    AttachContactDocument,
+    ShareDocument,
 }
 
 /// Every change route, by its name in `routes::table`: the API's, then the page's.
@@ -164,6 +169,21 @@ const CHANGES: &[(Op, &[&str])] = &[
     (Op::ActionDoneOnPage, &["action-done-form"]),
     (Op::ActionRedate, &["api-action-redate"]),
     (Op::ActionRedateOnPage, &["action-redate-form"]),
+    (
+        Op::AttachDocument,
+        &["api-attach-document", "document-upload-form"],
+    ),
+    (
+        Op::AttachContactDocument,
+        &[
+            "api-attach-contact-document",
+            "contact-document-upload-form",
+        ],
+    ),
+    (
+        Op::ShareDocument,
+        &["api-share-document", "document-sharing-form"],
+    ),
 ];
 
 /// POST routes that change no existing record, so have no version to check, and why.
@@ -215,6 +235,8 @@ struct Target {
     /// The `GET` that gives the version the change is based on (and the record to compare).
     read: String,
     meanwhile: Meanwhile,
+    /// A file to send with the body's fields as multipart/form-data (an upload).
+    file: Option<Vec<u8>>,
 }
 
 /// What a stale attempt must leave as it was.
@@ -301,6 +323,33 @@ fn form_fields(name: &str, value: &Value, out: &mut Vec<(String, String)>) {
         Value::String(s) => out.push((name.to_owned(), s.clone())),
         Value::Null => {}
     }
+}
+
+const BOUNDARY: &str = "frontdoor-versions-boundary";
+
+/// A multipart/form-data body: the fields, then the file as `file`.
+fn multipart(fields: &[(String, String)], file: Option<&[u8]>) -> Vec<u8> {
+    let mut out = Vec::new();
+    for (name, value) in fields {
+        out.extend_from_slice(
+            format!(
+                "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+            )
+            .as_bytes(),
+        );
+    }
+    if let Some(bytes) = file {
+        out.extend_from_slice(
+            format!(
+                "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"notification.pdf\"\r\n\r\n"
+            )
+            .as_bytes(),
+        );
+        out.extend_from_slice(bytes);
+        out.extend_from_slice(b"\r\n");
+    }
+    out.extend_from_slice(format!("--{BOUNDARY}--\r\n").as_bytes());
+    out
 }
 
 /// A route's path with the target's ids: `{id}`, then the record's (whatever the route calls it).
@@ -514,6 +563,7 @@ impl<S: Store> World<S> {
             body,
             read: format!("/api/v1/children/{child}/{area}"),
             meanwhile: Meanwhile::CaseNote(child),
+            file: None,
         }
     }
 
@@ -534,6 +584,7 @@ impl<S: Store> World<S> {
             ActionDone | ActionDoneOnPage | ActionRedate | ActionRedateOnPage => {
                 self.actions(op).await
             }
+            AttachDocument | AttachContactDocument | ShareDocument => self.documents(op).await,
         }
     }
 
@@ -596,6 +647,7 @@ impl<S: Store> World<S> {
                     record: None,
                     token: self.police.clone(),
                     body: json!({"response": "Two call-outs in March; the child was seen and well."}),
+                    file: None,
                 };
             }
             _ => unreachable!("{op:?} is not a front door change"),
@@ -607,6 +659,7 @@ impl<S: Store> World<S> {
             body,
             read: format!("{c}/case"),
             meanwhile: Meanwhile::CaseNote(child),
+            file: None,
         }
     }
 
@@ -849,6 +902,60 @@ impl<S: Store> World<S> {
         }
     }
 
+    async fn documents(&self, op: Op) -> Target {
+        let pdf = domain::documents::minimal_pdf(&["Police notification"]);
+        let details = json!({"title": "Police notification", "shared_with": ["police"]});
+        match op {
+            Op::AttachDocument => {
+                let child = self.child(None).await;
+                let mut t = self.target(child, "case-management", &self.worker, None, details);
+                t.file = Some(pdf);
+                t
+            }
+            Op::AttachContactDocument => {
+                let (child, contact) = self.contact().await;
+                let mut t = self.target(child, "case-management", &self.worker, None, details);
+                t.id = contact;
+                t.file = Some(pdf);
+                t
+            }
+            Op::ShareDocument => {
+                let child = self.child(None).await;
+                let path = format!("/api/v1/children/{child}/documents");
+                let body = multipart(&[("title".into(), "Partner report".into())], Some(&pdf));
+                let r = self
+                    .app
+                    .send(
+                        self.app
+                            .request(reqwest::Method::POST, &path)
+                            .bearer_auth(&self.worker)
+                            .header(
+                                "content-type",
+                                format!("multipart/form-data; boundary={BOUNDARY}"),
+                            )
+                            .body(body),
+                    )
+                    .await;
+                assert_eq!(
+                    r.status,
+                    StatusCode::CREATED,
+                    "setting up, {path}: {}",
+                    r.body
+                );
+                let mut t = self.target(
+                    child,
+                    "case-management",
+                    &self.worker,
+                    None,
+                    json!({"shared_with": ["police", "health"]}),
+                );
+                t.id = r.body["id"].as_str().unwrap().to_owned();
+                t
+            }
+            _ => unreachable!("{op:?} is not a document change"),
+        }
+    }
+
     /// Someone else changes the record while the first user has it open.
     async fn meanwhile(&self, m: &Meanwhile) {
         let system = Actor::system("test");
@@ -926,6 +1033,29 @@ impl<S: Store> World<S> {
     /// Send the change based on `version`: `If-Match` for the API, the form's `version` field for a page. The
     /// status and what it answered (a problem document, or a page).
     async fn send(&self, t: &Target, path: &str, version: i64) -> (StatusCode, String) {
+        if let Some(file) = &t.file {
+            // An upload: the fields and the file as multipart/form-data; the version as for any change.
+            let mut fields = Vec::new();
+            form_fields("", &t.body, &mut fields);
+            let api = path.starts_with("/api/");
+            if !api {
+                fields.insert(0, ("version".to_owned(), version.to_string()));
+            }
+            let mut request = self
+                .app
+                .request(reqwest::Method::POST, path)
+                .bearer_auth(&t.token)
+                .header(
+                    "content-type",
+                    format!("multipart/form-data; boundary={BOUNDARY}"),
+                )
+                .body(multipart(&fields, Some(file)));
+            if api {
+                request = request.header("If-Match", format!("\"{version}\""));
+            }
+            let (status, _, body) = self.app.exchange(request).await;
+            return (status, String::from_utf8_lossy(&body).into_owned());
+        }
         if path.starts_with("/api/") {
             let r = self
                 .app

@@ -105,13 +105,15 @@ macro_rules! record_kinds {
                     ["emergency-protection" => "Emergency protection"];
                 practice_weeks: PracticeWeek, "practice weeks", (id), ["practice-week" => "Practice week"];
                 case_file_audits: CaseFileAudit, "case-file audits", (id), ["case-file-audit" => "Case-file audit"];
+                documents: Document, "documents", (id), ["document" => "Document"];
+                document_contents: DocumentContent, "document contents", (document_id), [];
             }
             // The write order: parents before the records that refer to them.
             [
                 Team, User, Person, Household, HouseholdMember, Relationship, Contact, RagChange, MashEnquiry,
                 InformationRequest, Referral, EarlyHelpEpisode, StrategyDiscussion, Section47, Assessment, Plan,
                 Conference, CoreGroup, Visit, Supervision, PracticeWeek, CaseFileAudit, Action, ActionUpdate, PlanReview,
-                CaseNote, Allocation, ChildFlag, SpecialistInvolvement, EmergencyProtection,
+                CaseNote, Allocation, ChildFlag, SpecialistInvolvement, EmergencyProtection, Document, DocumentContent,
             ]
         }
     };

@@ -5,6 +5,7 @@
 //! Every record carries its local authority (`la`), and every record about a child carries the child's id.
 
 mod casework;
+mod documents;
 mod front_door;
 mod kinds;
 mod organisation;
@@ -13,6 +14,7 @@ mod protection;
 mod quality;
 
 pub use casework::*;
+pub use documents::*;
 pub use front_door::*;
 pub use kinds::Record;
 pub use organisation::*;

@@ -458,6 +458,9 @@ const BANNERS: &[(&str, &str)] = &[
     ("action-redated", "Action re-dated"),
     // Case notes.
     ("note", "Case note saved"),
+    // Documents.
+    ("document", "Document added"),
+    ("sharing", "Who the document is shared with is saved"),
     (
         "note-corrected",
         "Case note corrected: the earlier version is kept",

@@ -156,6 +156,8 @@ struct ContactPage {
     rags: Vec<(String, String)>,
     consents: Vec<(String, String)>,
     agencies: Vec<(String, String)>,
+    /// The partner agencies a document may be shared with.
+    partners: Vec<(String, String)>,
     outcomes: Vec<(String, String)>,
     needs: Vec<(String, String)>,
     methods: Vec<(String, String)>,
@@ -244,6 +246,9 @@ fn contact_page(
         rags: choices(Rag::ALL, |r| (r.code(), r.label().to_owned())),
         consents: choices(Consent::ALL, |c| (c.code(), c.label().to_owned())),
         agencies: choices(Agency::ALL, |a| (a.code(), a.label().to_owned())),
+        partners: domain::documents::partner_agencies()
+            .map(|a| (a.code().to_owned(), a.label().to_owned()))
+            .collect(),
         outcomes: choices(ContactOutcome::ALL, |o| (o.code(), o.label().to_owned())),
         needs: choices(PrimaryNeed::ALL, |n| {
             (n.code(), format!("{}: {}", n.code(), n.label()))

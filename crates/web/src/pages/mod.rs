@@ -7,6 +7,7 @@ pub(crate) mod case_notes;
 pub(crate) mod casework_worklist;
 mod children;
 mod data_quality;
+pub(crate) mod documents;
 pub(crate) mod form;
 mod front_door;
 pub(crate) mod planning;
