@@ -346,7 +346,8 @@ impl<S: Store> Services<S> {
 
     /// Save a document the system produced (a letter, a summary PDF) on a child's record, on behalf of `actor`:
     /// checked like an upload (the role and the child's LA; the bytes must be of `content_type` and whole), not
-    /// shared with any partner agency. Returns the document.
+    /// shared with any partner agency; based on `version` of the child's records when given (stale: nothing
+    /// saved). Returns the document's id, hash, type and size, and the child's new version.
     #[tracing::instrument(skip_all, fields(actor = %actor.log_id(), child = %child))]
     pub async fn attach_generated_document(
         &self,
@@ -356,8 +357,11 @@ impl<S: Store> Services<S> {
         kind: Option<DocumentKind>,
         content_type: &str,
         bytes: Vec<u8>,
-    ) -> Result<Document, ServiceError> {
-        let ctx = self.change_for(actor, child, Action::Create, None).await?;
+        version: Option<i64>,
+    ) -> Result<Attached, ServiceError> {
+        let ctx = self
+            .change_for(actor, child, Action::Create, version)
+            .await?;
         let t = docs::inspect(&bytes).map_err(|p| {
             ServiceError::internal(
                 "checking a generated document",
@@ -379,20 +383,8 @@ impl<S: Store> Services<S> {
             shared_with: Vec::new(),
         })?;
         let file_name = docs::safe_file_name(None, &details.title, &t);
-        let attached = self
-            .save_document(actor, &ctx, None, details, file_name, t, bytes)
-            .await?;
-        let v = self
-            .store
-            .view_document(
-                actor,
-                attached.id,
-                false,
-                document_check(actor, Action::View),
-                self.now(),
-            )
-            .await?;
-        Ok(answered(actor, Area::CaseRecords, Action::View, v)?.0)
+        self.save_document(actor, &ctx, None, details, file_name, t, bytes)
+            .await
     }
 
     #[allow(clippy::too_many_arguments)]

@@ -31,13 +31,29 @@ pub struct TemplateView {
     pub fields: Vec<(&'static str, &'static str)>,
 }
 
-/// A letter made: its title (as the document is named), subject and the PDF.
-#[derive(Clone, Debug)]
+/// A letter made and kept on the child's file: the document (`id`, `sha256`, `content_type`, `size`, the child's
+/// new `version`), its title and the letter's subject.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct MadeLetter {
-    pub kind: LetterKind,
+    #[serde(flatten)]
+    pub document: crate::documents::Attached,
+    pub letter: LetterKind,
     pub title: String,
     pub subject: String,
-    pub pdf: Vec<u8>,
+}
+
+/// What the letters page offers for a child: the contacts whose referrer may be told the outcome, the
+/// conferences an invitation may be to, and the letters already made.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct LettersView {
+    pub child: crate::children::ChildSummary,
+    pub version: i64,
+    /// Decided contacts, newest first: (id, label).
+    pub contacts: Vec<(domain::ids::ContactId, String)>,
+    /// Conferences, the latest due first: (id, label).
+    pub conferences: Vec<(domain::ids::ConferenceId, String)>,
+    /// Letters on the file, newest first.
+    pub letters: Vec<crate::documents::DocumentView>,
 }
 
 const KINDS: [LetterKind; 2] = [
@@ -63,7 +79,7 @@ impl<S: Store> Services<S> {
         la: &LaCode,
     ) -> Result<Vec<TemplateView>, ServiceError> {
         self.administered(actor, la, Action::View)?;
-        let authority = self.local_authority(la).await?;
+        let authority = self.fresh_local_authority(la).await?;
         let editors: Vec<_> = authority
             .settings
             .letters
@@ -112,15 +128,10 @@ impl<S: Store> Services<S> {
         version: Option<i64>,
     ) -> Result<TemplateView, ServiceError> {
         self.administered(actor, la, Action::Update)?;
-        let version = version.ok_or_else(|| {
-            ServiceError::invalid(
-                "version",
-                "send the revision of the template you edited (If-Match)",
-            )
-        })?;
-        let authority = self.local_authority(la).await?;
+        let authority = self.fresh_local_authority(la).await?;
         let current = authority.settings.letter_template(kind);
-        if current.revision != version {
+        // Without a version, the edit is based on the template as read now.
+        if version.is_some_and(|v| v != current.revision) {
             return Err(ServiceError::Stale);
         }
         let edited: LetterTemplate = input.apply(&current, actor.user_id, self.now())?;
@@ -138,13 +149,72 @@ impl<S: Store> Services<S> {
             .ok_or(ServiceError::NotFound)
     }
 
-    /// A letter about the child from the LA's template, filled from the record (an audited read) and printed.
+    /// What the letters page offers for the child (an audited read of the record).
+    #[tracing::instrument(skip_all, fields(actor = %actor.log_id(), child = %child))]
+    pub async fn letters_view(
+        &self,
+        actor: &Actor,
+        child: PersonId,
+    ) -> Result<LettersView, ServiceError> {
+        use domain::chronology::uk_date;
+        let ctx = self.case_for(actor, child, Action::Create).await?;
+        let mut contacts: Vec<_> = ctx
+            .file
+            .contacts
+            .iter()
+            .filter(|c| c.child_id == child)
+            .filter_map(|c| {
+                let d = c.decision.as_ref()?;
+                Some((
+                    c.received_at,
+                    c.id,
+                    format!(
+                        "{} from {}: {}",
+                        uk_date(domain::datetime::london_date(c.received_at)),
+                        c.referrer.name,
+                        d.outcome.label()
+                    ),
+                ))
+            })
+            .collect();
+        contacts.sort_by(|a, b| b.0.cmp(&a.0));
+        let mut conferences: Vec<_> = ctx
+            .file
+            .conferences
+            .iter()
+            .filter(|c| c.child_id == child)
+            .map(|c| {
+                let when = match c.held_on {
+                    Some(d) => format!("held {}", uk_date(d)),
+                    None => format!("due {}", uk_date(c.due_on)),
+                };
+                (c.due_on, c.id, format!("{}, {when}", c.kind.label()))
+            })
+            .collect();
+        conferences.sort_by(|a, b| b.0.cmp(&a.0));
+        let documents = self.documents_view(&ctx).await?;
+        Ok(LettersView {
+            child: documents.child.clone(),
+            version: ctx.version,
+            contacts: contacts.into_iter().map(|(_, id, l)| (id, l)).collect(),
+            conferences: conferences.into_iter().map(|(_, id, l)| (id, l)).collect(),
+            letters: documents
+                .documents
+                .into_iter()
+                .filter(|d| d.kind == Some(domain::codes::DocumentKind::Letter))
+                .collect(),
+        })
+    }
+
+    /// A letter about the child from the LA's template, filled from the record (an audited read), printed as
+    /// PDF and kept as a document on the child's file (a change based on `version` when given).
     #[tracing::instrument(skip_all, fields(actor = %actor.log_id(), child = %child))]
     pub async fn make_letter(
         &self,
         actor: &Actor,
         child: PersonId,
         input: &LetterInput,
+        version: Option<i64>,
     ) -> Result<MadeLetter, ServiceError> {
         let ctx = self.case_for(actor, child, Action::Create).await?;
         let (name, role) = match actor.user_id {
@@ -169,7 +239,11 @@ impl<S: Store> Services<S> {
             },
             ctx.now,
         )?;
-        let template = ctx.la.settings.letter_template(request.kind);
+        let template = self
+            .fresh_local_authority(&ctx.la.code)
+            .await?
+            .settings
+            .letter_template(request.kind);
         let letter = letters::fill(&template, &request.values);
         let today = domain::chronology::uk_date(ctx.today);
         let mut doc = Document::new(letter.subject.clone())
@@ -184,15 +258,27 @@ impl<S: Store> Services<S> {
             doc = doc.push(Block::Paragraph(paragraph.to_owned()));
         }
         let pdf = crate::summary::printed(doc).await?;
+        let title = format!(
+            "{} to {} ({today})",
+            request.kind.label(),
+            request.recipient
+        );
+        let document = self
+            .attach_generated_document(
+                actor,
+                child,
+                &title,
+                Some(domain::codes::DocumentKind::Letter),
+                "application/pdf",
+                pdf,
+                version,
+            )
+            .await?;
         Ok(MadeLetter {
-            kind: request.kind,
-            title: format!(
-                "{} to {} ({today})",
-                request.kind.label(),
-                request.recipient
-            ),
+            document,
+            letter: request.kind,
+            title,
             subject: letter.subject,
-            pdf,
         })
     }
 }

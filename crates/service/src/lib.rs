@@ -259,6 +259,21 @@ impl<S: Store> Services<S> {
         Ok(las)
     }
 
+    /// An LA as stored now, not as cached (its letter templates, just edited here or on another server); the
+    /// cache is refreshed with what is read.
+    pub(crate) async fn fresh_local_authority(
+        &self,
+        code: &LaCode,
+    ) -> Result<LocalAuthority, ServiceError> {
+        let las = self.store.local_authorities().await?;
+        if let Ok(mut cache) = self.local_authorities.lock() {
+            *cache = Some((Instant::now(), las.clone()));
+        }
+        las.into_iter()
+            .find(|la| &la.code == code)
+            .ok_or(ServiceError::NotFound)
+    }
+
     /// The working-day calendar of an LA's settings (bank holidays and its closure days), built once.
     pub fn calendar(&self, settings: &LaSettings) -> Arc<Calendar> {
         if let Ok(cache) = self.calendars.lock()

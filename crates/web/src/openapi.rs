@@ -253,6 +253,7 @@ fn schemas() -> Value {
             .chain(crate::api_case_management::schemas())
             .chain(crate::api_case_notes::schemas())
             .chain(crate::api_actions::schemas())
+            .chain(crate::api_letters::schemas())
             .chain(crate::api_casework_worklist::schemas())
             .chain(crate::api_documents::schemas())
         {
@@ -274,6 +275,7 @@ pub fn document() -> Value {
         crate::api_case_notes::OPERATIONS,
         crate::api_actions::OPERATIONS,
         crate::api_print::OPERATIONS,
+        crate::api_letters::OPERATIONS,
         crate::api_casework_worklist::OPERATIONS,
         crate::api_documents::OPERATIONS,
     ];
@@ -379,6 +381,7 @@ mod tests {
             crate::api_case_notes::OPERATIONS,
             crate::api_actions::OPERATIONS,
             crate::api_print::OPERATIONS,
+            crate::api_letters::OPERATIONS,
             crate::api_casework_worklist::OPERATIONS,
         ];
         let creates_only = ["/api/v1/contacts", "/api/v1/supervision"];

@@ -414,6 +414,16 @@ fn expected(route: &str, p: &Principal, t: Target) -> StatusCode {
                 StatusCode::UNPROCESSABLE_ENTITY
             }
         }
+        // An LA's letter templates: its administrators; another LA's are answered as ones that do not exist.
+        "letter-template-form" | "api-letter-template" => {
+            if !grants(role, Area::Administration, RouteAction::Update) {
+                StatusCode::FORBIDDEN
+            } else if p.relation.las().contains(&la("213")) {
+                StatusCode::UNPROCESSABLE_ENTITY
+            } else {
+                StatusCode::NOT_FOUND
+            }
+        }
         "child-page"
         | "api-child"
         | "api-child-chronology"
@@ -452,6 +462,7 @@ fn grants(role: Role, area: Area, action: RouteAction) -> bool {
         (Area::CaseRecords, RouteAction::Update) => may_update_cases(role),
         (Area::CaseRecords, RouteAction::Approve) => may_approve(role),
         (Area::Performance, RouteAction::View) => may_see_performance(role),
+        (Area::Administration, RouteAction::View | RouteAction::Update) => role == Role::Admin,
         (area, action) => panic!("the matrix does not model {action:?} in {area:?}"),
     }
 }
@@ -763,7 +774,10 @@ fn request(
         Access::InformationRequest(_) => route.path.replace("{id}", &w.requests[&t].to_string()),
         Access::CaseAction(_) => route.path.replace("{id}", &w.actions[&t].to_string()),
         Access::Document(_) => route.path.replace("{id}", &w.documents[&t].to_string()),
-        _ => route.path.replace("{*path}", "js/init.js"),
+        _ => route
+            .path
+            .replace("{*path}", "js/init.js")
+            .replace("{la}/{kind}", "213/referrer-outcome"),
     };
     // A second record id in the path (a plan, a conference): one that does not exist.
     let path = match path.find('{') {
@@ -843,6 +857,7 @@ fn is_casework(name: &str, path: &str) -> bool {
         "/supervision",
         "/strategy-discussions",
         "/actions",
+        "/letter-templates",
     ];
     about_child
         || lists

@@ -84,6 +84,8 @@ enum Op {
     AttachDocument,
     AttachContactDocument,
     ShareDocument,
+    // Letters (`GET /api/v1/children/{id}/case-management` for the child's version): a letter kept on the file.
+    MakeLetter,
 }
 
 /// Every change route, by its name in `routes::table`: the API's, then the page's.
@@ -184,10 +186,22 @@ const CHANGES: &[(Op, &[&str])] = &[
         Op::ShareDocument,
         &["api-share-document", "document-sharing-form"],
     ),
+    (Op::MakeLetter, &["api-letters", "letter-form"]),
 ];
 
-/// POST routes that change no existing record, so have no version to check, and why.
+/// POST routes that change no existing record, so have no version to check, and why; or whose version is not a
+/// child's (said so, with where it is checked).
 const NO_EXISTING_RECORD: &[(&str, &str)] = &[
+    (
+        "letter-template-form",
+        "an LA's letter template, not a child's record: its revision is checked, a stale edit refused with \
+         nothing overwritten, in tests/letters.rs",
+    ),
+    (
+        "api-letter-template",
+        "an LA's letter template, not a child's record: its revision is checked, a stale edit refused with \
+         nothing overwritten, in tests/letters.rs",
+    ),
     ("sign-in", "signs in: a session, no record"),
     ("sign-out", "signs out: ends the session, no record"),
     (
@@ -543,6 +557,40 @@ impl<S: Store> World<S> {
         ids
     }
 
+    /// A contact about a new child, decided (its referrer may be told the outcome).
+    async fn decided_contact(&self) -> (PersonId, String) {
+        let child = store_tests::fixture::new_child("Dora", "Versiontest", "2016-02-02");
+        let mut contact = store_tests::fixture::contact(child.id, None);
+        contact.received_at = "2025-09-10T08:00:00Z".parse().unwrap();
+        contact.recorded_at = "2025-09-10T08:05:00Z".parse().unwrap();
+        contact.decision = Some(domain::records::ContactDecision {
+            outcome: domain::codes::ContactOutcome::Advice,
+            rationale: "Advice to the school on supporting the family".into(),
+            decided_by: None,
+            decided_at: "2025-09-10T09:00:00Z".parse().unwrap(),
+            out_of_hours: false,
+            next_steps: None,
+            receiving_service: None,
+            manager_oversight_by: None,
+            manager_oversight_at: None,
+        });
+        let ids = (child.id, contact.id.to_string());
+        self.app
+            .store()
+            .insert_records(
+                &Actor::system("test"),
+                RecordSet {
+                    people: vec![child],
+                    contacts: vec![contact],
+                    ..RecordSet::default()
+                },
+                domain::datetime::now(),
+            )
+            .await
+            .unwrap();
+        ids
+    }
+
     /// A change to the child's records, whose version `GET /api/v1/children/{child}/{area}` gives.
     fn target(
         &self,
@@ -585,6 +633,16 @@ impl<S: Store> World<S> {
                 self.actions(op).await
             }
             AttachDocument | AttachContactDocument | ShareDocument => self.documents(op).await,
+            MakeLetter => {
+                let (child, contact) = self.decided_contact().await;
+                self.target(
+                    child,
+                    "case-management",
+                    &self.worker,
+                    None,
+                    json!({"letter": "referrer-outcome", "contact": contact}),
+                )
+            }
         }
     }
 

@@ -414,6 +414,9 @@ pub struct SavedParams {
 
 /// What the notification banner says after a change, by the `saved` key in the page's address.
 const BANNERS: &[(&str, &str)] = &[
+    // Letters.
+    ("letter-made", "Letter made and kept on the file"),
+    ("template-saved", "Template saved"),
     // The front door.
     ("recorded", "Contact recorded"),
     ("screening", "Screening saved"),

@@ -10,6 +10,7 @@ mod data_quality;
 pub(crate) mod documents;
 pub(crate) mod form;
 mod front_door;
+pub(crate) mod letters;
 pub(crate) mod planning;
 pub(crate) mod protection;
 mod record_contact;
