@@ -26,6 +26,7 @@ struct HomePage {
     las: String,
     can_search: bool,
     can_audit: bool,
+    can_administer: bool,
 }
 
 /// `GET /`: the start page for a signed-in user.
@@ -52,6 +53,7 @@ pub async fn home(who: SignedIn) -> Result<Response, WebError> {
         las,
         can_search: who.may(Area::CaseRecords, Action::Search),
         can_audit: who.may(Area::Audit, Action::View),
+        can_administer: who.may(Area::Administration, Action::Update),
     }))
 }
 

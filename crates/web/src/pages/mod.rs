@@ -113,6 +113,12 @@ const NAVIGATION: &[(&str, &str, Area, Action)] = &[
     ),
     ("/returns", "Returns", Area::Returns, Action::Export),
     ("/audit", "Audit trail", Area::Audit, Action::View),
+    (
+        "/letter-templates",
+        "Letter templates",
+        Area::Administration,
+        Action::Update,
+    ),
 ];
 
 impl Layout {
