@@ -20,6 +20,7 @@ pub mod codes;
 pub mod front_door;
 pub mod identifiers;
 pub mod ids;
+pub mod meetings;
 pub mod planning;
 pub mod policy;
 pub mod protection;

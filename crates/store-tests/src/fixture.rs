@@ -327,6 +327,7 @@ pub fn journey() -> (RecordSet, PersonId) {
         review_of: None,
         recorded_by: Some(manager.id),
         created_at: t("2024-03-04T16:00:00Z"),
+        progress: Vec::new(),
     };
     let s47 = Section47 {
         id: Section47Id::new(),
@@ -340,6 +341,12 @@ pub fn journey() -> (RecordSet, PersonId) {
         outcome: Some(Section47Outcome::SubstantiatedAtRisk),
         icpc_required: Some(true),
         created_at: t("2024-03-04T16:00:00Z"),
+        findings: None,
+        child_seen: None,
+        child_seen_alone: None,
+        seen_on: None,
+        not_seen_reason: None,
+        analysis: None,
     };
     let assessment = Assessment {
         id: AssessmentId::new(),
@@ -410,6 +417,8 @@ pub fn journey() -> (RecordSet, PersonId) {
         category: Some(AbuseCategory::Physical),
         chair_id: Some(chair.id),
         created_at: t("2024-03-22T12:00:00Z"),
+        attendance: Vec::new(),
+        partner_reports: Vec::new(),
     };
     let review = Conference {
         id: ConferenceId::new(),
@@ -431,6 +440,8 @@ pub fn journey() -> (RecordSet, PersonId) {
         held_on: Some(d("2024-04-05")),
         attendees: Some("Mother, school, health visitor, social worker".into()),
         notes: Some("Plan actions on track".into()),
+        attendance: Vec::new(),
+        partner_reports: Vec::new(),
     };
     let visit = Visit {
         id: VisitId::new(),
@@ -538,6 +549,8 @@ pub fn journey() -> (RecordSet, PersonId) {
             progress: "Done every week".into(),
             status: ActionStatus::Done,
         }],
+        attendance: Vec::new(),
+        partner_reports: Vec::new(),
     };
     let early_help = EarlyHelpEpisode {
         id: EarlyHelpEpisodeId::new(),

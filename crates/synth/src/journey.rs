@@ -2878,6 +2878,7 @@ impl Fam<'_> {
             review_of: None,
             recorded_by: Some(recorder),
             created_at: held_at,
+            progress: Vec::new(),
         });
         // Two to four actions, each with an owner and a due date.
         let n = ep.p.int(2, 4);
@@ -2954,6 +2955,12 @@ impl Fam<'_> {
             outcome: None,
             icpc_required: None,
             created_at: held_at,
+            findings: None,
+            child_seen: None,
+            child_seen_alone: None,
+            seen_on: None,
+            not_seen_reason: None,
+            analysis: None,
         };
         if required {
             let held = if ep.p.chance(rates::LATE_ICPC) {
@@ -2996,6 +3003,8 @@ impl Fam<'_> {
                         category: makes_plan.then_some(category),
                         chair_id: Some(self.org.worker_id(chair)),
                         created_at: ctx.clock.at(start, 15 * 60),
+                        attendance: Vec::new(),
+                        partner_reports: Vec::new(),
                     });
                     let sw = ep.allocs.last().map(|a| a.0);
                     let t = ctx.clock.at(c, 15 * 60);
@@ -3028,6 +3037,8 @@ impl Fam<'_> {
                         category: None,
                         chair_id: Some(self.org.worker_id(chair)),
                         created_at: ctx.clock.at(start, 15 * 60),
+                        attendance: Vec::new(),
+                        partner_reports: Vec::new(),
                     });
                     result.end = At::Open;
                 }
@@ -3171,6 +3182,8 @@ impl Fam<'_> {
                 category: Some(*cat),
                 chair_id: Some(self.org.worker_id(chair)),
                 created_at: ctx.clock.at(*held, 10 * 60),
+                attendance: Vec::new(),
+                partner_reports: Vec::new(),
             });
             let progress: Vec<ActionProgress> = actions
                 .iter()
@@ -3206,6 +3219,8 @@ impl Fam<'_> {
                     "Review conference: plan continues; progress mixed.".to_owned()
                 },
                 progress,
+                attendance: Vec::new(),
+                partner_reports: Vec::new(),
             });
             ep.touch(*held);
         }
@@ -3223,6 +3238,8 @@ impl Fam<'_> {
                 category: None,
                 chair_id: Some(self.org.worker_id(chair)),
                 created_at: ctx.clock.at(start, 14 * 60),
+                attendance: Vec::new(),
+                partner_reports: Vec::new(),
             });
         }
 
@@ -3250,6 +3267,8 @@ impl Fam<'_> {
                 held_on: happened.then_some(held),
                 attendees: happened.then(|| "Mother, social worker, health visitor or school nurse, DSL, family support worker.".to_owned()),
                 notes: happened.then(|| "Plan actions reviewed; progress and worries recorded with the family.".to_owned()),
+                attendance: Vec::new(),
+                partner_reports: Vec::new(),
             });
             if !happened {
                 break;
@@ -3469,6 +3488,8 @@ impl Fam<'_> {
                 held_on: held,
                 summary: "Child in need review: progress against the plan discussed with the family and the network.".to_owned(),
                 progress,
+                attendance: Vec::new(),
+                partner_reports: Vec::new(),
             });
         }
         self.plan_visits(
