@@ -300,6 +300,20 @@ async fn child_protection_journey() {
     wait_h1(&run.client, "Outcome of the section 47 enquiry").await;
     run.check("section 47 outcome").await;
     run.choose("outcome", "substantiated-at-risk").await;
+    fill(
+        &run.client,
+        "#outcome-findings",
+        "Orla has bruising to both arms; she said her stepfather grabbed her.",
+    )
+    .await;
+    run.choose("child_seen", "yes").await;
+    run.choose("child_seen_alone", "yes").await;
+    fill(
+        &run.client,
+        "#outcome-analysis",
+        "Physical harm by a carer who denies it: Orla is at continuing risk.",
+    )
+    .await;
     run.choose("icpc_required", "yes").await;
     click(&run.client, SUBMIT).await;
     wait_h1(&run.client, "Child protection").await;
@@ -332,6 +346,31 @@ async fn child_protection_journey() {
         ("Safety plan agreed with Orla's mother", "Social worker", 5),
         ("Health assessment of the injuries", "Named nurse", 10),
     ];
+    let invited = [
+        ("Ruth Chairwoman", "social-care", "Chair"),
+        ("Orla's mother", "family", "Mother"),
+        ("Jan Fairweather", "health", "Health visitor"),
+    ];
+    for (i, (who, agency, role)) in invited.iter().enumerate() {
+        fill(
+            &run.client,
+            &format!("#conference-attendance-{i}-name"),
+            who,
+        )
+        .await;
+        select(
+            &run.client,
+            &format!("#conference-attendance-{i}-agency"),
+            agency,
+        )
+        .await;
+        fill(
+            &run.client,
+            &format!("#conference-attendance-{i}-role"),
+            role,
+        )
+        .await;
+    }
     for (i, (what, owner, days)) in plan_actions.iter().enumerate() {
         fill(
             &run.client,
@@ -357,6 +396,14 @@ async fn child_protection_journey() {
     let text = run.text().await;
     assert!(text.contains("Conference recorded"), "{text}");
     assert!(text.contains("Child protection plan from"), "{text}");
+    assert!(
+        text.contains("Ruth Chairwoman") && text.contains("3 attended"),
+        "who came to the ICPC: {text}"
+    );
+    assert!(
+        text.contains("Seen alone"),
+        "the enquiry's child seen: {text}"
+    );
     run.check("child protection, plan").await;
     let core_group_due = clocks::first_core_group_due(&cal, today);
     let review_due = clocks::first_review_conference_due(&cal, today);

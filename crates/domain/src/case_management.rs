@@ -1442,6 +1442,12 @@ mod tests {
             outcome: None,
             icpc_required: None,
             created_at: now(),
+            findings: None,
+            child_seen: None,
+            child_seen_alone: None,
+            seen_on: None,
+            not_seen_reason: None,
+            analysis: None,
         });
         let e = close_episode(&input, &c, &file, day("2024-06-10")).unwrap_err();
         assert_eq!(fields(&e), ["section47"]);

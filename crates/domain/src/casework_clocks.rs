@@ -653,6 +653,12 @@ mod tests {
             outcome: None,
             icpc_required: None,
             created_at: at(),
+            findings: None,
+            child_seen: None,
+            child_seen_alone: None,
+            seen_on: None,
+            not_seen_reason: None,
+            analysis: None,
         }
     }
 
@@ -670,6 +676,8 @@ mod tests {
             category: None,
             chair_id: None,
             created_at: at(),
+            attendance: Vec::new(),
+            partner_reports: Vec::new(),
         }
     }
 
@@ -824,6 +832,8 @@ mod tests {
             held_on: None,
             attendees: None,
             notes: None,
+            attendance: Vec::new(),
+            partner_reports: Vec::new(),
         };
         // 10 working days after Thursday 10 April, across Easter (18 and 21 April): Monday 28 April.
         assert_eq!(g.due_on, d("2025-04-28"));

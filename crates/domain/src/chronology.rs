@@ -752,6 +752,12 @@ impl Builder<'_> {
                     Some(false) => summary.push_str("; no child protection conference"),
                     None => {}
                 }
+                match (s.child_seen, s.child_seen_alone) {
+                    (Some(true), Some(true)) => summary.push_str("; child seen alone"),
+                    (Some(true), _) => summary.push_str("; child seen, not alone"),
+                    (Some(false), _) => summary.push_str("; child not seen"),
+                    (None, _) => {}
+                }
                 self.push(
                     When::On(on),
                     kinds::SECTION_47_OUTCOME,

@@ -329,6 +329,23 @@ code_list! {
 }
 
 code_list! {
+    /// Who someone at a meeting (conference, core group, plan review) was there for: the partner agencies, the
+    /// family and the child themselves.
+    MeetingAgency, field = "agency", {
+        SocialCare = "social-care" => "Children's social care",
+        Family = "family" => "Family",
+        Child = "child" => "The child",
+        Police = "police" => "Police",
+        Health = "health" => "Health",
+        Education = "education" => "Education",
+        Probation = "probation" => "Probation",
+        Housing = "housing" => "Housing",
+        YouthJustice = "youth-justice" => "Youth justice",
+        Other = "other" => "Other agency",
+    }
+}
+
+code_list! {
     /// What a user of Frontdoor does, which decides what they may see and do.
     Role, field = "role", {
         MashWorker = "mash-worker" => "MASH or duty social worker",

@@ -22,6 +22,7 @@ pub mod front_door;
 pub mod identifiers;
 pub mod ids;
 pub mod letters;
+pub mod meetings;
 pub mod planning;
 pub mod policy;
 pub mod protection;

@@ -21,6 +21,7 @@ use crate::identifiers::LaCode;
 use crate::ids::{
     ActionId, AssessmentId, ChildId, PlanId, PlanReviewId, ReferralId, UserId, VisitId,
 };
+use crate::meetings::{AttendeeInput, PartnerReportInput, validate_attendance, validate_reports};
 use crate::records::{
     Action, ActionParent, ActionProgress, Assessment, Plan, PlanReview, Referral, Visit,
 };
@@ -619,6 +620,12 @@ pub struct ReviewInput {
     pub end_reason: Option<String>,
     /// New actions set at the review.
     pub actions: Option<Vec<ActionInput>>,
+    /// Who was invited and whether they came (optional).
+    #[serde(default)]
+    pub attendance: Vec<AttendeeInput>,
+    /// Reports partner agencies sent for the review (optional).
+    #[serde(default)]
+    pub partner_reports: Vec<PartnerReportInput>,
 }
 
 /// What a review changes: the review itself, the plan (next review, or its end), the actions it updated and
@@ -631,51 +638,20 @@ pub struct ReviewChange {
     pub new_actions: Vec<Action>,
 }
 
-/// Check a review of an open plan: every open action needs a progress entry (a missing one is named
-/// `progress[i]`, `i` its place in [`open_actions`]), each action's status is updated (done ones completed on
-/// the day of the review), and the next review is set unless the plan ends here.
-pub fn review(
-    plan: &Plan,
-    actions: &[Action],
-    input: &ReviewInput,
-    today: Date,
-    now: Timestamp,
-) -> Result<ReviewChange, ValueErrors> {
-    let mut errors = ValueErrors::new();
-    errors.take(still_open(plan, "held_on", "it cannot be reviewed"));
-    let held_on = errors.take(
-        required_date(
-            "held_on",
-            input.held_on.as_deref(),
-            "Enter the date the review was held",
-            DateRange::Happened { today },
-        )
-        .and_then(|d| not_in_future("held_on", d, today, "The review date")),
-    );
-    if let Some(d) = held_on
-        && d < plan.start_date
-    {
-        errors.push(ValueError::new(
-            "held_on",
-            format!(
-                "The review cannot be before the plan started on {}",
-                uk_date(plan.start_date)
-            ),
-        ));
-    }
-    let summary = errors.take(required_text(
-        "summary",
-        input.summary.as_deref(),
-        MAX_TEXT,
-        "Enter a summary of the review",
-    ));
-    let open = open_actions(plan, actions);
+/// Check the progress rows of a review (a plan review, a review strategy meeting) against the actions still open
+/// (`open`, in the order the form lists them): each row names one of them, says what progress was made and its
+/// status now; every open action needs a row (a missing one is named `progress[i]`, `i` its place in `open`).
+pub fn validate_progress(
+    input: Option<&[ProgressInput]>,
+    open: &[&Action],
+    errors: &mut ValueErrors,
+) -> Vec<ActionProgress> {
     let progress_rows = bounded(
         "progress",
-        input.progress.as_deref().unwrap_or(&[]),
+        input.unwrap_or(&[]),
         MAX_PROGRESS,
         "progress rows",
-        &mut errors,
+        errors,
     );
     let rows = progress_rows.unwrap_or_default();
     let mut progress: Vec<ActionProgress> = Vec::new();
@@ -699,7 +675,7 @@ pub fn review(
                     None => {
                         errors.push(ValueError::new(
                             format!("{at}.action_id"),
-                            "This is not an open action of this plan",
+                            "This is not one of the open actions being reviewed",
                         ));
                         None
                     }
@@ -763,6 +739,79 @@ pub fn review(
             ));
         }
     }
+    progress
+}
+
+/// The open actions a review updates: done or cancelled as its progress says (done ones completed on the day of
+/// the review); `ends`: those carried on are cancelled too (the plan ends at the review).
+pub fn actions_after_review(
+    open: &[&Action],
+    progress: &[ActionProgress],
+    held_on: Date,
+    ends: bool,
+) -> Vec<Action> {
+    open.iter()
+        .filter_map(|a| {
+            let p = progress.iter().find(|p| p.action_id == a.id)?;
+            let status = match p.status {
+                ActionStatus::Open if ends => ActionStatus::Cancelled,
+                s => s,
+            };
+            (status != ActionStatus::Open).then(|| Action {
+                status,
+                completed_on: (status == ActionStatus::Done).then_some(held_on),
+                ..(*a).clone()
+            })
+        })
+        .collect()
+}
+
+/// Check a review of an open plan: every open action needs a progress entry (a missing one is named
+/// `progress[i]`, `i` its place in [`open_actions`]), each action's status is updated (done ones completed on
+/// the day of the review), and the next review is set unless the plan ends here.
+pub fn review(
+    plan: &Plan,
+    actions: &[Action],
+    input: &ReviewInput,
+    today: Date,
+    now: Timestamp,
+) -> Result<ReviewChange, ValueErrors> {
+    let mut errors = ValueErrors::new();
+    errors.take(still_open(plan, "held_on", "it cannot be reviewed"));
+    let held_on = errors.take(
+        required_date(
+            "held_on",
+            input.held_on.as_deref(),
+            "Enter the date the review was held",
+            DateRange::Happened { today },
+        )
+        .and_then(|d| not_in_future("held_on", d, today, "The review date")),
+    );
+    if let Some(d) = held_on
+        && d < plan.start_date
+    {
+        errors.push(ValueError::new(
+            "held_on",
+            format!(
+                "The review cannot be before the plan started on {}",
+                uk_date(plan.start_date)
+            ),
+        ));
+    }
+    let summary = errors.take(required_text(
+        "summary",
+        input.summary.as_deref(),
+        MAX_TEXT,
+        "Enter a summary of the review",
+    ));
+    let open = open_actions(plan, actions);
+    let progress = validate_progress(input.progress.as_deref(), &open, &mut errors);
+    let attendance = validate_attendance(&input.attendance, &mut errors);
+    let partner_reports = validate_reports(
+        &input.partner_reports,
+        held_on.unwrap_or(today),
+        &mut errors,
+    );
     let ends = input.end_plan.unwrap_or(false);
     let end_reason = if ends {
         errors.take(required_text(
@@ -809,21 +858,7 @@ pub fn review(
         return Err(errors);
     };
     errors.into_result()?;
-    let updated_actions: Vec<Action> = open
-        .iter()
-        .filter_map(|a| {
-            let p = progress.iter().find(|p| p.action_id == a.id)?;
-            let status = match p.status {
-                ActionStatus::Open if ends => ActionStatus::Cancelled,
-                s => s,
-            };
-            (status != ActionStatus::Open).then(|| Action {
-                status,
-                completed_on: (status == ActionStatus::Done).then_some(held_on),
-                ..(*a).clone()
-            })
-        })
-        .collect();
+    let updated_actions = actions_after_review(&open, &progress, held_on, ends);
     let new_actions = new
         .into_iter()
         .map(|a| {
@@ -857,6 +892,8 @@ pub fn review(
             held_on,
             summary,
             progress,
+            attendance,
+            partner_reports,
         },
         plan,
         updated_actions,

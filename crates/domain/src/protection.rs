@@ -21,6 +21,7 @@ use crate::actions::{ActionInput, validate_actions};
 use crate::calendar::Calendar;
 use crate::chronology::uk_date;
 use crate::clocks;
+use crate::codes::ActionStatus;
 use crate::codes::{
     AbuseCategory, Agency, ConferenceKind, ConferenceOutcome, PlanKind, Section47Outcome,
     StrategyDecision,
@@ -33,6 +34,8 @@ use crate::ids::{
     ChildId, ConferenceId, CoreGroupId, PlanId, ReferralId, Section47Id, StrategyDiscussionId,
     UserId,
 };
+use crate::meetings::{AttendeeInput, PartnerReportInput, validate_attendance, validate_reports};
+use crate::planning::{ProgressInput, actions_after_review, validate_progress};
 use crate::records::{
     AbsentAgency, Action, ActionParent, Conference, CoreGroup, LaSettings, Participant, Plan,
     RecordSet, Referral, Section47, StrategyDiscussion,
@@ -160,6 +163,9 @@ pub struct StrategyInput {
     pub actions: Vec<ActionInput>,
     /// A review strategy meeting: the first discussion's id.
     pub review_of: Option<String>,
+    /// A review strategy meeting: progress on every action of the discussion it reviews still open, in the order
+    /// [`actions_under_review`] lists them.
+    pub progress: Option<Vec<ProgressInput>>,
     /// Default: the child's open referral.
     pub referral_id: Option<String>,
 }
@@ -169,6 +175,8 @@ pub struct StrategyInput {
 pub struct NewStrategyDiscussion {
     pub discussion: StrategyDiscussion,
     pub actions: Vec<Action>,
+    /// A review strategy meeting: the reviewed discussion's actions it marked done or cancelled.
+    pub updated_actions: Vec<Action>,
     /// The section 47 enquiry the discussion started, if it decided on one.
     pub section47: Option<Section47>,
 }
@@ -390,6 +398,23 @@ pub fn record_strategy_discussion(
             }
         }
     };
+    // Progress against each action of the discussion under review still open.
+    let open: Vec<&Action> = match review_of {
+        Some(Some(first)) => actions_under_review(facts.file, first),
+        _ => Vec::new(),
+    };
+    let progress = match review_of {
+        Some(Some(_)) => validate_progress(input.progress.as_deref(), &open, &mut errors),
+        _ => {
+            if input.progress.as_ref().is_some_and(|p| !p.is_empty()) && review_of == Some(None) {
+                errors.push(ValueError::new(
+                    "progress",
+                    "Progress on earlier actions is recorded at a review strategy meeting: choose the discussion it reviews",
+                ));
+            }
+            Vec::new()
+        }
+    };
 
     // The referral (CIN episode).
     let referral = match present(input.referral_id.as_deref()) {
@@ -464,7 +489,9 @@ pub fn record_strategy_discussion(
                 review_of,
                 recorded_by: facts.recorded_by,
                 created_at: facts.now,
+                progress,
             };
+            let updated_actions = actions_after_review(&open, &discussion.progress, day, false);
             let section47 = match (decision, referral) {
                 (StrategyDecision::Section47, Some(r)) => Some(Section47 {
                     id: Section47Id::new(),
@@ -478,6 +505,12 @@ pub fn record_strategy_discussion(
                     outcome: None,
                     icpc_required: None,
                     created_at: facts.now,
+                    findings: None,
+                    child_seen: None,
+                    child_seen_alone: None,
+                    seen_on: None,
+                    not_seen_reason: None,
+                    analysis: None,
                 }),
                 _ => None,
             };
@@ -495,11 +528,26 @@ pub fn record_strategy_discussion(
             Ok(NewStrategyDiscussion {
                 discussion,
                 actions,
+                updated_actions,
                 section47,
             })
         }
         _ => Err(errors),
     }
+}
+
+/// The actions of the strategy discussion `first` still open, in the order a review strategy meeting records
+/// progress on them (due first, then as set): a missing one is named `progress[i]`, `i` its place here.
+pub fn actions_under_review(file: &RecordSet, first: StrategyDiscussionId) -> Vec<&Action> {
+    let mut open: Vec<&Action> = file
+        .actions
+        .iter()
+        .filter(|a| {
+            a.parent == ActionParent::StrategyDiscussion(first) && a.status == ActionStatus::Open
+        })
+        .collect();
+    open.sort_by_key(|a| (a.due_on, a.created_at, a.id));
+    open
 }
 
 /// A discussion with nothing in it, for asking the record's own questions of typed participants.
@@ -520,6 +568,7 @@ fn placeholder_discussion(facts: &CaseFacts<'_>) -> StrategyDiscussion {
         review_of: None,
         recorded_by: None,
         created_at: facts.now,
+        progress: Vec::new(),
     }
 }
 
@@ -536,6 +585,18 @@ pub struct Section47OutcomeInput {
     pub outcome: Option<String>,
     /// Whether an initial child protection conference is needed (required).
     pub icpc_required: Option<bool>,
+    /// What the enquiry found (required).
+    pub findings: Option<String>,
+    /// Whether the child was seen during the enquiry (required).
+    pub child_seen: Option<bool>,
+    /// Whether the child was seen alone (required when the child was seen).
+    pub child_seen_alone: Option<bool>,
+    /// `YYYY-MM-DD`: when the child was seen (optional).
+    pub seen_on: Option<String>,
+    /// Why the child was not seen, or not seen alone (required then).
+    pub not_seen_reason: Option<String>,
+    /// The social worker's analysis of what was found (required).
+    pub analysis: Option<String>,
 }
 
 /// The outcome recorded: the enquiry's whole row, and the initial conference it schedules.
@@ -596,12 +657,21 @@ pub fn record_section47_outcome(
             "Select whether an initial child protection conference is needed",
         ));
     }
-    match (outcome_date, outcome, icpc_required) {
-        (Some(outcome_date), Some(outcome), Some(icpc_required)) if errors.is_empty() => {
+    let seen = enquiry_findings(s47, input, outcome_date, facts.today(), &mut errors);
+    match (outcome_date, outcome, icpc_required, seen) {
+        (Some(outcome_date), Some(outcome), Some(icpc_required), Some(seen))
+            if errors.is_empty() =>
+        {
             let section47 = Section47 {
                 outcome_date: Some(outcome_date),
                 outcome: Some(outcome),
                 icpc_required: Some(icpc_required),
+                findings: Some(seen.findings),
+                child_seen: Some(seen.child_seen),
+                child_seen_alone: Some(seen.child_seen_alone),
+                seen_on: seen.seen_on,
+                not_seen_reason: seen.not_seen_reason,
+                analysis: Some(seen.analysis),
                 ..s47.clone()
             };
             let scheduled = facts
@@ -622,6 +692,8 @@ pub fn record_section47_outcome(
                 category: None,
                 chair_id: None,
                 created_at: facts.now,
+                attendance: Vec::new(),
+                partner_reports: Vec::new(),
             });
             Ok(Section47Change {
                 section47,
@@ -630,6 +702,115 @@ pub fn record_section47_outcome(
         }
         _ => Err(errors),
     }
+}
+
+/// What an enquiry found, as checked.
+struct Findings {
+    findings: String,
+    child_seen: bool,
+    child_seen_alone: bool,
+    seen_on: Option<Date>,
+    not_seen_reason: Option<String>,
+    analysis: String,
+}
+
+/// Check what a section 47 enquiry found: the findings and the analysis; whether the child was seen and, if so,
+/// whether alone and (optionally) when, between the enquiry's start and its outcome; a reason when the child was
+/// not seen, or not seen alone.
+fn enquiry_findings(
+    s47: &Section47,
+    input: &Section47OutcomeInput,
+    outcome_date: Option<Date>,
+    today: Date,
+    errors: &mut ValueErrors,
+) -> Option<Findings> {
+    let findings = errors.take(required_text(
+        "findings",
+        input.findings.as_deref(),
+        MAX_TEXT,
+        "Enter what the section 47 enquiry found",
+    ));
+    let analysis = errors.take(required_text(
+        "analysis",
+        input.analysis.as_deref(),
+        MAX_TEXT,
+        "Enter your analysis of what the enquiry found and what it means for the child's safety",
+    ));
+    let child_seen = input.child_seen;
+    if child_seen.is_none() {
+        errors.push(ValueError::new(
+            "child_seen",
+            "Select whether the child was seen during the enquiry",
+        ));
+    }
+    let child_seen_alone = match (child_seen, input.child_seen_alone) {
+        (Some(true), None) => {
+            errors.push(ValueError::new(
+                "child_seen_alone",
+                "Select whether the child was seen alone",
+            ));
+            None
+        }
+        (Some(false), Some(true)) => {
+            errors.push(ValueError::new(
+                "child_seen_alone",
+                "A child who was not seen cannot have been seen alone",
+            ));
+            None
+        }
+        (Some(false), _) => Some(false),
+        (_, alone) => alone,
+    };
+    let seen_on = errors.take(match present(input.seen_on.as_deref()) {
+        None => Ok(None),
+        Some(_) if child_seen == Some(false) => Err(ValueError::new(
+            "seen_on",
+            "Leave the date blank: the child was not seen",
+        )),
+        Some(s) => parse_input_date("seen_on", s, DateRange::Happened { today }).and_then(|d| {
+            let latest = outcome_date.unwrap_or(today).min(today);
+            if d < s47.start_date || d > latest {
+                Err(ValueError::new(
+                    "seen_on",
+                    format!(
+                        "The child was seen during the enquiry: between {} and {}",
+                        uk_date(s47.start_date),
+                        uk_date(latest)
+                    ),
+                ))
+            } else {
+                Ok(Some(d))
+            }
+        }),
+    });
+    let reason_needed = match (child_seen, child_seen_alone) {
+        (Some(false), _) => Some("Enter why the child was not seen"),
+        (Some(true), Some(false)) => Some("Enter why the child was not seen alone"),
+        _ => None,
+    };
+    let not_seen_reason = errors.take(match reason_needed {
+        Some(missing) => required_text(
+            "not_seen_reason",
+            input.not_seen_reason.as_deref(),
+            MAX_TEXT,
+            missing,
+        )
+        .map(Some),
+        None => optional_text(
+            "not_seen_reason",
+            input.not_seen_reason.as_deref(),
+            MAX_TEXT,
+        )
+        .map(|_| None),
+    });
+    Some(Findings {
+        findings: findings?,
+        child_seen: child_seen?,
+        child_seen_alone: child_seen_alone?,
+        seen_on: seen_on?,
+        not_seen_reason: not_seen_reason?,
+        analysis: analysis?,
+    })
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -657,6 +838,12 @@ pub struct ConferenceInput {
     pub actions: Vec<ActionInput>,
     /// `end-plan`: why the plan ends (required).
     pub end_reason: Option<String>,
+    /// Who was invited and whether they came (optional).
+    #[serde(default)]
+    pub attendance: Vec<AttendeeInput>,
+    /// Reports partner agencies sent for the conference (optional).
+    #[serde(default)]
+    pub partner_reports: Vec<PartnerReportInput>,
 }
 
 /// The chair a conference input names, to check before recording ([`crate::references`]): a reviewing officer or
@@ -773,6 +960,12 @@ pub fn record_conference(
             .map(Some)
             .map_err(|e| e.for_field("category")),
     });
+    let attendance = validate_attendance(&input.attendance, &mut errors);
+    let partner_reports = validate_reports(
+        &input.partner_reports,
+        held_on.unwrap_or(facts.today()),
+        &mut errors,
+    );
     let chair = errors.take(match present(input.chair.as_deref()) {
         None => Ok(facts.recorded_by),
         Some(s) => UserId::parse(s)
@@ -847,6 +1040,8 @@ pub fn record_conference(
         outcome: Some(outcome),
         category,
         chair_id: chair,
+        attendance,
+        partner_reports,
         ..conference.clone()
     };
     match outcome {
@@ -894,6 +1089,8 @@ pub fn record_conference(
                 held_on: None,
                 attendees: None,
                 notes: None,
+                attendance: Vec::new(),
+                partner_reports: Vec::new(),
             });
             change.next_review = Some(review_conference(facts, plan.id, first_review));
             change.new_plan = Some(plan);
@@ -943,6 +1140,8 @@ fn review_conference(facts: &CaseFacts<'_>, plan: PlanId, due_on: Date) -> Confe
         category: None,
         chair_id: None,
         created_at: facts.now,
+        attendance: Vec::new(),
+        partner_reports: Vec::new(),
     }
 }
 
@@ -955,9 +1154,15 @@ fn review_conference(facts: &CaseFacts<'_>, plan: PlanId, due_on: Date) -> Confe
 pub struct CoreGroupInput {
     /// `YYYY-MM-DD`; required, not in the future.
     pub held_on: Option<String>,
-    /// Who attended (required).
+    /// Who attended, as written: required unless `attendance` lists them.
     pub attendees: Option<String>,
     pub notes: Option<String>,
+    /// Who was invited and whether they came.
+    #[serde(default)]
+    pub attendance: Vec<AttendeeInput>,
+    /// Reports partner agencies sent for the meeting (optional).
+    #[serde(default)]
+    pub partner_reports: Vec<PartnerReportInput>,
 }
 
 /// A core group recorded: its row, now held, and the next one scheduled (none once the plan has ended).
@@ -1001,12 +1206,24 @@ pub fn record_core_group(
             _ => Ok(d),
         }),
     );
-    let attendees = errors.take(required_text(
-        "attendees",
-        input.attendees.as_deref(),
-        MAX_TEXT,
-        "Enter who attended the core group",
-    ));
+    let listed = input.attendance.iter().any(|a| !a.is_blank());
+    let attendance = validate_attendance(&input.attendance, &mut errors);
+    let partner_reports = validate_reports(
+        &input.partner_reports,
+        held_on.unwrap_or(facts.today()),
+        &mut errors,
+    );
+    let attendees = errors.take(if listed {
+        optional_text("attendees", input.attendees.as_deref(), MAX_TEXT)
+    } else {
+        required_text(
+            "attendees",
+            input.attendees.as_deref(),
+            MAX_TEXT,
+            "Enter who attended the core group",
+        )
+        .map(Some)
+    });
     let notes = errors.take(optional_text("notes", input.notes.as_deref(), MAX_TEXT));
     match (held_on, attendees, notes) {
         (Some(held_on), Some(attendees), Some(notes)) if errors.is_empty() => {
@@ -1022,12 +1239,16 @@ pub fn record_core_group(
                 held_on: None,
                 attendees: None,
                 notes: None,
+                attendance: Vec::new(),
+                partner_reports: Vec::new(),
             });
             Ok(CoreGroupChange {
                 core_group: CoreGroup {
                     held_on: Some(held_on),
-                    attendees: Some(attendees),
+                    attendees,
                     notes,
+                    attendance,
+                    partner_reports,
                     ..core_group.clone()
                 },
                 next,
@@ -1303,6 +1524,212 @@ mod tests {
         (w, s47)
     }
 
+    /// What an enquiry found: the child seen alone.
+    fn found() -> Section47OutcomeInput {
+        Section47OutcomeInput {
+            findings: Some("Bruising consistent with a slap; mother's partner admitted it".into()),
+            child_seen: Some(true),
+            child_seen_alone: Some(true),
+            analysis: Some("Physical harm by a carer, with no safety plan yet".into()),
+            ..Section47OutcomeInput::default()
+        }
+    }
+
+    fn outcome(more: Section47OutcomeInput) -> Section47OutcomeInput {
+        Section47OutcomeInput {
+            outcome_date: Some("2025-05-01".into()),
+            outcome: Some("substantiated-at-risk".into()),
+            icpc_required: Some(true),
+            ..more
+        }
+    }
+
+    #[test]
+    fn an_outcome_records_what_was_found_whether_the_child_was_seen_and_the_analysis() {
+        let (w, s47) = with_enquiry();
+        // Seen alone, on a day of the enquiry: recorded.
+        let change = record_section47_outcome(
+            &s47,
+            &outcome(Section47OutcomeInput {
+                seen_on: Some("2025-04-18".into()),
+                ..found()
+            }),
+            &w.facts(),
+        )
+        .unwrap();
+        let r = &change.section47;
+        assert_eq!(r.child_seen, Some(true));
+        assert_eq!(r.child_seen_alone, Some(true));
+        assert_eq!(r.seen_on, Some(day("2025-04-18")));
+        assert!(r.findings.as_deref().unwrap().starts_with("Bruising"));
+        assert!(r.analysis.is_some());
+        assert_eq!(r.not_seen_reason, None);
+        // Without findings or analysis: each named, nothing recorded.
+        let e = record_section47_outcome(
+            &s47,
+            &outcome(Section47OutcomeInput {
+                findings: Some("  ".into()),
+                analysis: None,
+                ..found()
+            }),
+            &w.facts(),
+        )
+        .unwrap_err();
+        assert_eq!(fields(&e), ["findings", "analysis"]);
+        // Seen, but whether alone not said.
+        let e = record_section47_outcome(
+            &s47,
+            &outcome(Section47OutcomeInput {
+                child_seen_alone: None,
+                ..found()
+            }),
+            &w.facts(),
+        )
+        .unwrap_err();
+        assert_eq!(fields(&e), ["child_seen_alone"]);
+        // Seen, not alone: why.
+        let not_alone = Section47OutcomeInput {
+            child_seen_alone: Some(false),
+            ..found()
+        };
+        let e =
+            record_section47_outcome(&s47, &outcome(not_alone.clone()), &w.facts()).unwrap_err();
+        assert_eq!(fields(&e), ["not_seen_reason"]);
+        let change = record_section47_outcome(
+            &s47,
+            &outcome(Section47OutcomeInput {
+                not_seen_reason: Some("Too young to be seen apart from her mother".into()),
+                ..not_alone
+            }),
+            &w.facts(),
+        )
+        .unwrap();
+        assert_eq!(change.section47.child_seen_alone, Some(false));
+        // Not seen: not "seen alone", no date, and a reason.
+        let e = record_section47_outcome(
+            &s47,
+            &outcome(Section47OutcomeInput {
+                child_seen: Some(false),
+                child_seen_alone: Some(true),
+                seen_on: Some("2025-04-18".into()),
+                ..found()
+            }),
+            &w.facts(),
+        )
+        .unwrap_err();
+        assert_eq!(
+            fields(&e),
+            ["child_seen_alone", "seen_on", "not_seen_reason"]
+        );
+        let change = record_section47_outcome(
+            &s47,
+            &outcome(Section47OutcomeInput {
+                child_seen: Some(false),
+                child_seen_alone: None,
+                not_seen_reason: Some("The family moved away before the visit".into()),
+                ..found()
+            }),
+            &w.facts(),
+        )
+        .unwrap();
+        assert_eq!(change.section47.child_seen, Some(false));
+        assert_eq!(change.section47.child_seen_alone, Some(false));
+        // Seen before the enquiry started, or after its outcome: refused.
+        for when in ["2025-04-16", "2025-05-02"] {
+            let e = record_section47_outcome(
+                &s47,
+                &outcome(Section47OutcomeInput {
+                    seen_on: Some(when.into()),
+                    ..found()
+                }),
+                &w.facts(),
+            )
+            .unwrap_err();
+            assert_eq!(fields(&e), ["seen_on"], "{when}");
+        }
+    }
+
+    #[test]
+    fn a_review_strategy_meeting_records_progress_on_each_open_action_of_the_first() {
+        let mut w = World::new(true);
+        let mut first = input();
+        first.actions.push(ActionInput {
+            description: Some("Police check on the partner".into()),
+            owner: Some("DC Hughes".into()),
+            due_on: Some("2025-04-18".into()),
+        });
+        let new = record_strategy_discussion(&first, &w.facts()).unwrap();
+        let first_id = new.discussion.id;
+        w.file.strategy_discussions.push(new.discussion);
+        w.file.actions.extend(new.actions);
+        let open = actions_under_review(&w.file, first_id);
+        // Due first: the police check (18 April), then the visit (22 April).
+        assert_eq!(open[0].description, "Police check on the partner");
+        let ids: Vec<String> = open.iter().map(|a| a.id.to_string()).collect();
+        let review = |progress: Option<Vec<ProgressInput>>| StrategyInput {
+            held_at: Some("2025-04-24T10:00".into()),
+            decision: Some("no-section-47".into()),
+            alternative: Some("Child and family assessment continues".into()),
+            actions: Vec::new(),
+            review_of: Some(first_id.to_string()),
+            progress,
+            ..input()
+        };
+        // No progress: each open action named by its place.
+        let e = record_strategy_discussion(&review(None), &w.facts()).unwrap_err();
+        assert_eq!(fields(&e), ["progress[0]", "progress[1]"]);
+        // Progress on the first only, the second's text missing.
+        let e = record_strategy_discussion(
+            &review(Some(vec![
+                ProgressInput {
+                    action_id: Some(ids[0].clone()),
+                    progress: Some("Partner has a caution for assault".into()),
+                    status: Some("done".into()),
+                },
+                ProgressInput {
+                    action_id: Some(ids[1].clone()),
+                    progress: None,
+                    status: Some("open".into()),
+                },
+            ])),
+            &w.facts(),
+        )
+        .unwrap_err();
+        assert_eq!(fields(&e), ["progress[1].progress"]);
+        let new = record_strategy_discussion(
+            &review(Some(vec![
+                ProgressInput {
+                    action_id: Some(ids[0].clone()),
+                    progress: Some("Partner has a caution for assault".into()),
+                    status: Some("done".into()),
+                },
+                ProgressInput {
+                    action_id: Some(ids[1].clone()),
+                    progress: Some("Visit booked for Friday".into()),
+                    status: Some("open".into()),
+                },
+            ])),
+            &w.facts(),
+        )
+        .unwrap();
+        assert_eq!(new.discussion.review_of, Some(first_id));
+        assert_eq!(new.discussion.progress.len(), 2);
+        // The done action is completed on the day of the review; the open one is left as it was.
+        assert_eq!(new.updated_actions.len(), 1);
+        assert_eq!(new.updated_actions[0].status, ActionStatus::Done);
+        assert_eq!(new.updated_actions[0].completed_on, Some(day("2025-04-24")));
+        // Progress without a discussion to review is refused.
+        let e = record_strategy_discussion(
+            &StrategyInput {
+                review_of: None,
+                ..review(Some(vec![ProgressInput::default()]))
+            },
+            &w.facts(),
+        )
+        .unwrap_err();
+        assert_eq!(fields(&e), ["progress"]);
+    }
+
     #[test]
     fn the_outcome_schedules_the_initial_conference() {
         let (mut w, s47) = with_enquiry();
@@ -1315,11 +1742,22 @@ mod tests {
             &w.facts(),
         )
         .unwrap_err();
-        assert_eq!(fields(&e), ["outcome_date", "outcome", "icpc_required"]);
+        assert_eq!(
+            fields(&e),
+            [
+                "outcome_date",
+                "outcome",
+                "icpc_required",
+                "findings",
+                "analysis",
+                "child_seen"
+            ]
+        );
         let ok = Section47OutcomeInput {
             outcome_date: Some("2025-05-01".into()),
             outcome: Some("substantiated-at-risk".into()),
             icpc_required: Some(true),
+            ..found()
         };
         let change = record_section47_outcome(&s47, &ok, &w.facts()).unwrap();
         let c = change.initial_conference.unwrap();
@@ -1348,6 +1786,7 @@ mod tests {
                 outcome_date: Some(s47.start_date.to_string()),
                 outcome: Some("substantiated-at-risk".into()),
                 icpc_required: Some(true),
+                ..found()
             },
             &w.facts(),
         )
@@ -1527,8 +1966,44 @@ mod tests {
         let ok = CoreGroupInput {
             held_on: Some("2022-09-26".into()),
             attendees: Some("Mother, social worker".into()),
-            notes: None,
+            ..CoreGroupInput::default()
         };
+        // The people listed instead of written: no need to write them too; a row's problem named.
+        let listed = CoreGroupInput {
+            attendees: None,
+            attendance: vec![
+                AttendeeInput {
+                    name: Some("Jo Bloggs".into()),
+                    agency: Some("family".into()),
+                    role: Some("Mother".into()),
+                    attended: Some(true),
+                },
+                AttendeeInput {
+                    name: Some("Dr Patel".into()),
+                    agency: Some("health".into()),
+                    role: None,
+                    attended: Some(false),
+                },
+            ],
+            partner_reports: vec![PartnerReportInput {
+                agency: Some("education".into()),
+                from: Some("Ms Rowe".into()),
+                received_on: Some("2022-09-23".into()),
+                shared_with_family: Some(true),
+            }],
+            ..ok.clone()
+        };
+        let e = record_core_group(&group, &listed, &w.facts()).unwrap_err();
+        assert_eq!(fields(&e), ["attendance[1].role"]);
+        let mut fixed = listed.clone();
+        fixed.attendance[1].role = Some("GP".into());
+        let held = record_core_group(&group, &fixed, &w.facts())
+            .unwrap()
+            .core_group;
+        assert_eq!(held.attendees, None);
+        assert_eq!(held.attendance.len(), 2);
+        assert!(!held.attendance[1].attended);
+        assert_eq!(held.partner_reports[0].received_on, day("2022-09-23"));
         let change = record_core_group(&group, &ok, &w.facts()).unwrap();
         assert_eq!(change.core_group.held_on, Some(day("2022-09-26")));
         assert_eq!(change.next.unwrap().due_on, day("2022-11-07"));

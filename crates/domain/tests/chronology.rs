@@ -332,6 +332,7 @@ fn story() -> Story {
         review_of: None,
         recorded_by: Some(manager.id),
         created_at: t("2024-03-04T16:00:00Z"),
+        progress: Vec::new(),
     };
     let s47 = Section47 {
         id: Section47Id::new(),
@@ -345,6 +346,12 @@ fn story() -> Story {
         outcome: Some(Section47Outcome::SubstantiatedAtRisk),
         icpc_required: Some(true),
         created_at: t("2024-03-04T16:00:00Z"),
+        findings: None,
+        child_seen: None,
+        child_seen_alone: None,
+        seen_on: None,
+        not_seen_reason: None,
+        analysis: None,
     };
     let assessment = Assessment {
         id: AssessmentId::new(),
@@ -412,6 +419,8 @@ fn story() -> Story {
         category: Some(AbuseCategory::Physical),
         chair_id: Some(chair.id),
         created_at: t("2024-03-22T12:00:00Z"),
+        attendance: Vec::new(),
+        partner_reports: Vec::new(),
     };
     let review = Conference {
         id: ConferenceId::new(),
@@ -457,6 +466,8 @@ fn story() -> Story {
         held_on: Some(d("2024-04-05")),
         attendees: Some("Mother, school, health visitor, social worker".into()),
         notes: Some("Plan actions on track".into()),
+        attendance: Vec::new(),
+        partner_reports: Vec::new(),
     };
     let unheld_core_group = CoreGroup {
         id: CoreGroupId::new(),
@@ -568,6 +579,8 @@ fn story() -> Story {
             progress: "Done every week".into(),
             status: ActionStatus::Done,
         }],
+        attendance: Vec::new(),
+        partner_reports: Vec::new(),
     };
     let step_down = EarlyHelpEpisode {
         id: EarlyHelpEpisodeId::new(),

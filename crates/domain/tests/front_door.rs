@@ -1011,6 +1011,12 @@ fn section47(child: ChildId, start: &str) -> Section47 {
         outcome: None,
         icpc_required: None,
         created_at: t("2020-01-01T00:00:00Z"),
+        findings: None,
+        child_seen: None,
+        child_seen_alone: None,
+        seen_on: None,
+        not_seen_reason: None,
+        analysis: None,
     }
 }
 

@@ -324,6 +324,8 @@ fn conference(
         category: Some(category),
         chair_id: None,
         created_at: t("2023-01-01T09:00:00Z"),
+        attendance: Vec::new(),
+        partner_reports: Vec::new(),
     }
 }
 
@@ -520,6 +522,12 @@ fn records() -> RecordSet {
         outcome: Some(Section47Outcome::SubstantiatedAtRisk),
         icpc_required: Some(true),
         created_at: t("2024-05-10T09:00:00Z"),
+        findings: None,
+        child_seen: None,
+        child_seen_alone: None,
+        seen_on: None,
+        not_seen_reason: None,
+        analysis: None,
     };
     let cp_a = plan(
         401,

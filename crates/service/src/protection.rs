@@ -107,6 +107,21 @@ pub struct StrategyView {
     pub actions: Vec<CaseAction>,
     /// The section 47 enquiry it started.
     pub section47_id: Option<Section47Id>,
+    /// A review strategy meeting: the progress it recorded against each action of the discussion it reviewed.
+    pub reviewed_actions: Vec<ReviewedAction>,
+    /// Its actions still open: a review strategy meeting records progress on each.
+    pub open_actions: usize,
+}
+
+/// An action of an earlier discussion, with the progress a review strategy meeting recorded against it.
+#[derive(Clone, Debug, Serialize)]
+pub struct ReviewedAction {
+    pub action_id: ActionId,
+    pub description: String,
+    pub owner: String,
+    pub due_on: Date,
+    pub progress: String,
+    pub status: domain::codes::ActionStatus,
 }
 
 /// A section 47 enquiry with its ICPC clock (while the conference is still to be held).
@@ -184,7 +199,25 @@ impl ProtectionView {
             .filter(|d| d.child_id == child)
             .map(|d| {
                 let flag = d.partner_flag();
+                let mut reviewed_actions: Vec<ReviewedAction> = d
+                    .progress
+                    .iter()
+                    .filter_map(|p| {
+                        let a = file.actions.iter().find(|a| a.id == p.action_id)?;
+                        Some(ReviewedAction {
+                            action_id: a.id,
+                            description: a.description.clone(),
+                            owner: a.owner.clone(),
+                            due_on: a.due_on,
+                            progress: p.progress.clone(),
+                            status: p.status,
+                        })
+                    })
+                    .collect();
+                reviewed_actions.sort_by_key(|r| (r.due_on, r.action_id));
                 StrategyView {
+                    reviewed_actions,
+                    open_actions: rules::actions_under_review(file, d.id).len(),
                     partner_flag: flag,
                     partner_flag_label: flag.map(PartnerFlag::label),
                     unexplained_absences: d.unexplained_absences(),
@@ -373,8 +406,13 @@ impl<S: Store> Services<S> {
             actions: new.actions,
             ..RecordSet::default()
         };
+        // A review strategy meeting marks the reviewed discussion's actions done or cancelled.
+        let updated = RecordSet {
+            actions: new.updated_actions,
+            ..RecordSet::default()
+        };
         let version = self
-            .save_case(actor, &ctx, created, RecordSet::default(), Action::Create)
+            .save_case(actor, &ctx, created, updated, Action::Create)
             .await?;
         Ok(StrategyRecorded {
             version,

@@ -327,6 +327,7 @@ pub fn journey() -> (RecordSet, PersonId) {
         review_of: None,
         recorded_by: Some(manager.id),
         created_at: t("2024-03-04T16:00:00Z"),
+        progress: Vec::new(),
     };
     let s47 = Section47 {
         id: Section47Id::new(),
@@ -340,6 +341,12 @@ pub fn journey() -> (RecordSet, PersonId) {
         outcome: Some(Section47Outcome::SubstantiatedAtRisk),
         icpc_required: Some(true),
         created_at: t("2024-03-04T16:00:00Z"),
+        findings: Some("Bruising to the arm; Yusuf said his father pushed him.".into()),
+        child_seen: Some(true),
+        child_seen_alone: Some(false),
+        seen_on: Some(d("2024-03-05")),
+        not_seen_reason: Some("He would not speak without his mother present.".into()),
+        analysis: Some("Physical harm by a carer; the mother is protective.".into()),
     };
     let assessment = Assessment {
         id: AssessmentId::new(),
@@ -410,6 +417,26 @@ pub fn journey() -> (RecordSet, PersonId) {
         category: Some(AbuseCategory::Physical),
         chair_id: Some(chair.id),
         created_at: t("2024-03-22T12:00:00Z"),
+        attendance: vec![
+            Attendee {
+                name: "Ruth Chairwoman".into(),
+                agency: MeetingAgency::SocialCare,
+                role: "Chair".into(),
+                attended: true,
+            },
+            Attendee {
+                name: "DC O'Neill".into(),
+                agency: MeetingAgency::Police,
+                role: "Police officer".into(),
+                attended: false,
+            },
+        ],
+        partner_reports: vec![PartnerReport {
+            agency: Agency::Police,
+            from: "DC O'Neill".into(),
+            received_on: d("2024-03-20"),
+            shared_with_family: Some(false),
+        }],
     };
     let review = Conference {
         id: ConferenceId::new(),
@@ -431,6 +458,18 @@ pub fn journey() -> (RecordSet, PersonId) {
         held_on: Some(d("2024-04-05")),
         attendees: Some("Mother, school, health visitor, social worker".into()),
         notes: Some("Plan actions on track".into()),
+        attendance: vec![Attendee {
+            name: "Amina \"Mum\" Storyparent".into(),
+            agency: MeetingAgency::Family,
+            role: "Mother".into(),
+            attended: true,
+        }],
+        partner_reports: vec![PartnerReport {
+            agency: Agency::Health,
+            from: "Health visitor".into(),
+            received_on: d("2024-04-04"),
+            shared_with_family: None,
+        }],
     };
     let visit = Visit {
         id: VisitId::new(),
@@ -538,6 +577,8 @@ pub fn journey() -> (RecordSet, PersonId) {
             progress: "Done every week".into(),
             status: ActionStatus::Done,
         }],
+        attendance: Vec::new(),
+        partner_reports: Vec::new(),
     };
     let early_help = EarlyHelpEpisode {
         id: EarlyHelpEpisodeId::new(),

@@ -63,9 +63,28 @@ pub trait RowExt: SqlRow {
             .map(|c| c.parse().map_err(|e| bad(col, e)))
             .collect()
     }
+
+    /// A list stored as JSON text (NULL: empty), such as who attended a meeting.
+    fn json_list<T: serde::de::DeserializeOwned>(&self, col: &str) -> Result<Vec<T>, StoreError> {
+        match self.text(col)? {
+            None => Ok(Vec::new()),
+            Some(s) => serde_json::from_str(&s).map_err(|e| bad(col, e)),
+        }
+    }
 }
 
 impl<R: SqlRow + ?Sized> RowExt for R {}
+
+/// A list as bound to a JSON text column: an empty list is NULL, so rows written before the column existed and
+/// rows with nothing in it read alike. (Serialising plain records cannot fail; were it to, the empty text written
+/// is refused when read back, never taken for an empty list.)
+pub(crate) fn json_list_value<'a, T: serde::Serialize>(items: &[T]) -> Value<'a> {
+    if items.is_empty() {
+        Value::Null(SqlType::Text)
+    } else {
+        Value::Text(Cow::Owned(serde_json::to_string(items).unwrap_or_default()))
+    }
+}
 
 macro_rules! id_values {
     ($($t:ty),+ $(,)?) => {$(

@@ -11,7 +11,7 @@ use domain::records::*;
 
 use crate::error::StoreError;
 use crate::queries::{insert_rows_with, insert_values, select_by_child, select_where};
-use crate::row::{RowExt, code_list_value};
+use crate::row::{RowExt, code_list_value, json_list_value};
 use crate::sql::{SqlConn, SqlRow, ToValue, Value};
 
 /// A record stored as one row of one table.
@@ -861,8 +861,16 @@ record_table!(Plan, child = |s| Some(s.child_id));
 
 impl Table for PlanReview {
     const NAME: &'static str = "plan_review";
-    const COLUMNS: &'static [&'static str] =
-        &["id", "la", "child_id", "plan_id", "held_on", "summary"];
+    const COLUMNS: &'static [&'static str] = &[
+        "id",
+        "la",
+        "child_id",
+        "plan_id",
+        "held_on",
+        "summary",
+        "attendance",
+        "partner_reports",
+    ];
     fn values<'a>(&'a self, o: &mut Vec<Value<'a>>) {
         v(o, self.id);
         v(o, &self.la);
@@ -870,6 +878,8 @@ impl Table for PlanReview {
         v(o, self.plan_id);
         v(o, self.held_on);
         v(o, &self.summary);
+        o.push(json_list_value(&self.attendance));
+        o.push(json_list_value(&self.partner_reports));
     }
     fn from_row<R: SqlRow + ?Sized>(r: &R) -> Result<Self, StoreError> {
         Ok(PlanReview {
@@ -880,6 +890,8 @@ impl Table for PlanReview {
             held_on: r.req_date("held_on")?,
             summary: r.req_text("summary")?,
             progress: Vec::new(),
+            attendance: r.json_list("attendance")?,
+            partner_reports: r.json_list("partner_reports")?,
         })
     }
 }
@@ -969,6 +981,8 @@ impl Table for CoreGroup {
         "held_on",
         "attendees",
         "notes",
+        "attendance",
+        "partner_reports",
     ];
     fn values<'a>(&'a self, o: &mut Vec<Value<'a>>) {
         v(o, self.id);
@@ -979,6 +993,8 @@ impl Table for CoreGroup {
         v(o, self.held_on);
         v(o, self.attendees.as_ref());
         v(o, self.notes.as_ref());
+        o.push(json_list_value(&self.attendance));
+        o.push(json_list_value(&self.partner_reports));
     }
     fn from_row<R: SqlRow + ?Sized>(r: &R) -> Result<Self, StoreError> {
         Ok(CoreGroup {
@@ -990,6 +1006,8 @@ impl Table for CoreGroup {
             held_on: r.date("held_on")?,
             attendees: r.text("attendees")?,
             notes: r.text("notes")?,
+            attendance: r.json_list("attendance")?,
+            partner_reports: r.json_list("partner_reports")?,
         })
     }
 }
@@ -1499,6 +1517,7 @@ impl Table for StrategyDiscussion {
             out_of_hours: r.req_bool("out_of_hours")?,
             participants: Vec::new(),
             absent_agencies: Vec::new(),
+            progress: Vec::new(),
             information_shared: r.req_text("information_shared")?,
             decision: r.parsed("decision")?,
             alternative: r.text("alternative")?,
@@ -1542,7 +1561,18 @@ record_table!(StrategyDiscussion, child = |s| Some(s.child_id);
                 })
             })
             .collect();
-        insert_rows_with(c, max_params, verb, &absent).await
+        insert_rows_with(c, max_params, verb, &absent).await?;
+        let progress: Vec<StrategyProgressRow> = rows
+            .iter()
+            .flat_map(|sd| {
+                sd.progress.iter().map(|p| StrategyProgressRow {
+                    strategy_discussion_id: sd.id,
+                    child_id: sd.child_id,
+                    progress: p.clone(),
+                })
+            })
+            .collect();
+        insert_rows_with(c, max_params, verb, &progress).await
     }
     async fn read_parts<C: SqlConn>(
         c: &mut C,
@@ -1552,7 +1582,14 @@ record_table!(StrategyDiscussion, child = |s| Some(s.child_id);
         let mut participants: Vec<ParticipantRow> = select_by_child(c, child).await?;
         participants.sort_by_key(|p| p.position);
         let absent: Vec<AbsentAgencyRow> = select_by_child(c, child).await?;
+        let progress: Vec<StrategyProgressRow> = select_by_child(c, child).await?;
         for sd in rows {
+            sd.progress = progress
+                .iter()
+                .filter(|p| p.strategy_discussion_id == sd.id)
+                .map(|p| p.progress.clone())
+                .collect();
+            sd.progress.sort_by_key(|p| p.action_id);
             sd.participants = participants
                 .iter()
                 .filter(|p| p.strategy_discussion_id == sd.id)
@@ -1608,6 +1645,42 @@ impl Table for ParticipantRow {
     }
 }
 
+/// One row of a review strategy meeting's progress against an action of the discussion it reviews.
+pub struct StrategyProgressRow {
+    pub strategy_discussion_id: domain::ids::StrategyDiscussionId,
+    pub child_id: PersonId,
+    pub progress: ActionProgress,
+}
+
+impl Table for StrategyProgressRow {
+    const NAME: &'static str = "strategy_action_progress";
+    const COLUMNS: &'static [&'static str] = &[
+        "strategy_discussion_id",
+        "child_id",
+        "action_id",
+        "progress",
+        "status",
+    ];
+    fn values<'a>(&'a self, o: &mut Vec<Value<'a>>) {
+        v(o, self.strategy_discussion_id);
+        v(o, self.child_id);
+        v(o, self.progress.action_id);
+        v(o, &self.progress.progress);
+        v(o, self.progress.status);
+    }
+    fn from_row<R: SqlRow + ?Sized>(r: &R) -> Result<Self, StoreError> {
+        Ok(StrategyProgressRow {
+            strategy_discussion_id: r.id("strategy_discussion_id")?,
+            child_id: r.id("child_id")?,
+            progress: ActionProgress {
+                action_id: r.id("action_id")?,
+                progress: r.req_text("progress")?,
+                status: r.parsed("status")?,
+            },
+        })
+    }
+}
+
 /// An absent agency row of a strategy discussion.
 pub struct AbsentAgencyRow {
     pub strategy_discussion_id: domain::ids::StrategyDiscussionId,
@@ -1650,6 +1723,12 @@ impl Table for Section47 {
         "outcome_date",
         "outcome",
         "icpc_required",
+        "findings",
+        "child_seen",
+        "child_seen_alone",
+        "seen_on",
+        "not_seen_reason",
+        "analysis",
         "created_at",
     ];
     fn values<'a>(&'a self, o: &mut Vec<Value<'a>>) {
@@ -1663,6 +1742,12 @@ impl Table for Section47 {
         v(o, self.outcome_date);
         v(o, self.outcome);
         v(o, self.icpc_required);
+        v(o, self.findings.as_ref());
+        v(o, self.child_seen);
+        v(o, self.child_seen_alone);
+        v(o, self.seen_on);
+        v(o, self.not_seen_reason.as_ref());
+        v(o, self.analysis.as_ref());
         v(o, self.created_at);
     }
     fn from_row<R: SqlRow + ?Sized>(r: &R) -> Result<Self, StoreError> {
@@ -1677,6 +1762,12 @@ impl Table for Section47 {
             outcome_date: r.date("outcome_date")?,
             outcome: r.opt_parsed("outcome")?,
             icpc_required: r.bool("icpc_required")?,
+            findings: r.text("findings")?,
+            child_seen: r.bool("child_seen")?,
+            child_seen_alone: r.bool("child_seen_alone")?,
+            seen_on: r.date("seen_on")?,
+            not_seen_reason: r.text("not_seen_reason")?,
+            analysis: r.text("analysis")?,
             created_at: r.req_timestamp("created_at")?,
         })
     }
@@ -1697,6 +1788,8 @@ impl Table for Conference {
         "outcome",
         "category",
         "chair_id",
+        "attendance",
+        "partner_reports",
         "created_at",
     ];
     fn values<'a>(&'a self, o: &mut Vec<Value<'a>>) {
@@ -1711,6 +1804,8 @@ impl Table for Conference {
         v(o, self.outcome);
         v(o, self.category);
         v(o, self.chair_id);
+        o.push(json_list_value(&self.attendance));
+        o.push(json_list_value(&self.partner_reports));
         v(o, self.created_at);
     }
     fn from_row<R: SqlRow + ?Sized>(r: &R) -> Result<Self, StoreError> {
@@ -1726,6 +1821,8 @@ impl Table for Conference {
             outcome: r.opt_parsed("outcome")?,
             category: r.opt_parsed("category")?,
             chair_id: r.opt_id("chair_id")?,
+            attendance: r.json_list("attendance")?,
+            partner_reports: r.json_list("partner_reports")?,
             created_at: r.req_timestamp("created_at")?,
         })
     }

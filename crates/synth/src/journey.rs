@@ -6,8 +6,8 @@ use domain::codes::{
     AbuseCategory, ActionStatus, ActionUpdateKind, Agency, AssessmentFactor, AssessmentOutcome,
     AuditGrade, CaseNoteKind, ChildFlagKind, ClosureReason, ConferenceKind, ConferenceOutcome,
     Consent, ContactOutcome, Disability, DocumentKind, EarlyHelpEndReason, EmergencyProtectionKind,
-    FeedbackMethod, PlanKind, ReferralSource, RelationshipKind, Section47Outcome, Sex,
-    StrategyDecision, ThresholdLevel, UpnUnknown, VisitKind,
+    FeedbackMethod, MeetingAgency, PlanKind, ReferralSource, RelationshipKind, Section47Outcome,
+    Sex, StrategyDecision, ThresholdLevel, UpnUnknown, VisitKind,
 };
 use domain::datetime::{Date, Timestamp};
 use domain::identifiers::{LaChildId, LaCode, NhsNumber, Postcode, Upn};
@@ -20,11 +20,11 @@ use domain::ids::{
 };
 use domain::records::{
     AbsentAgency, Action, ActionParent, ActionProgress, ActionUpdate, Address, Allocation,
-    Assessment, CaseFileAudit, CaseNote, ChildFlag, Closure, Conference, Contact, ContactDecision,
-    CoreGroup, Document, DocumentContent, EarlyHelpEpisode, EmergencyProtection, Household,
-    HouseholdMember, InformationRequest, MashEnquiry, Participant, Person, Plan, PlanReview,
-    RagChange, RecordSet, Referral, Referrer, ReferrerFeedback, Relationship, Screening, Section47,
-    SpecialistInvolvement, StrategyDiscussion, Visit,
+    Assessment, Attendee, CaseFileAudit, CaseNote, ChildFlag, Closure, Conference, Contact,
+    ContactDecision, CoreGroup, Document, DocumentContent, EarlyHelpEpisode, EmergencyProtection,
+    Household, HouseholdMember, InformationRequest, MashEnquiry, Participant, PartnerReport,
+    Person, Plan, PlanReview, RagChange, RecordSet, Referral, Referrer, ReferrerFeedback,
+    Relationship, Screening, Section47, SpecialistInvolvement, StrategyDiscussion, Visit,
 };
 
 use crate::Ctx;
@@ -193,12 +193,220 @@ pub(crate) fn family(
     let first_visit = f.out.visits.len();
     let first_contact = f.out.contacts.len();
     let first_conference = f.out.conferences.len();
+    let first_meetings = Meetings {
+        section47s: f.out.section47s.len(),
+        conferences: f.out.conferences.len(),
+        core_groups: f.out.core_groups.len(),
+        plan_reviews: f.out.plan_reviews.len(),
+    };
     f.generate(&plan);
     f.casework_histories(first_action, first_visit);
+    f.meetings_in_full(&first_meetings);
     f.documents(first_contact, first_conference);
 }
 
+/// Where a family's section 47 enquiries and meetings start in the demo's lists.
+struct Meetings {
+    section47s: usize,
+    conferences: usize,
+    core_groups: usize,
+    plan_reviews: usize,
+}
+
 impl Fam<'_> {
+    /// What the family's section 47 enquiries found and who came to their meetings, drawn from a random source
+    /// of their own (so the rest of the demo is the same with or without them): each enquiry with an outcome its
+    /// findings, whether the child was seen (and alone, unless a baby or toddler) and the analysis; each held
+    /// conference the chair, social worker, parents and the police, school and health (some sending apologies)
+    /// and most partners' reports; core groups and plan reviews the people who usually come, and some reports.
+    fn meetings_in_full(&mut self, first: &Meetings) {
+        let ctx = self.ctx;
+        let mut r = R::new(mix(self.seed, 0x3EE7_0000, 0x06));
+        let mut name = |r: &mut R| {
+            format!(
+                "{} {}",
+                r.pick(names::WORKER_FIRST, "Sam"),
+                r.pick(names::WORKER_SURNAMES, "Reid")
+            )
+        };
+        let mother = self.mother_name.clone();
+        let father = self.father_name.clone();
+        let born: Vec<(ChildId, Option<Date>)> = self
+            .out
+            .people
+            .iter()
+            .map(|p| (p.id, p.date_of_birth))
+            .collect();
+        for s in self.out.section47s.iter_mut().skip(first.section47s) {
+            let Some(done) = s.outcome_date else { continue };
+            let toddler = born
+                .iter()
+                .find(|(id, _)| *id == s.child_id)
+                .and_then(|(_, dob)| *dob)
+                .is_none_or(|dob| dob.saturating_add(jiff::Span::new().years(3)) > s.start_date);
+            let seen = r.chance(rates::S47_CHILD_SEEN);
+            let alone = seen && !toddler && r.chance(rates::S47_SEEN_ALONE);
+            s.findings = Some(
+                r.pick(rates::S47_FINDINGS, "The enquiry's findings.")
+                    .to_owned(),
+            );
+            s.analysis = Some(
+                r.pick(rates::S47_ANALYSIS, "The social worker's analysis.")
+                    .to_owned(),
+            );
+            s.child_seen = Some(seen);
+            s.child_seen_alone = Some(alone);
+            s.seen_on = seen.then(|| {
+                let days = ctx.cal.working_days_between(s.start_date, done).max(0);
+                ctx.cal
+                    .add_working_days(
+                        s.start_date,
+                        r.u(0, u32::try_from(days.min(3)).unwrap_or(0)),
+                    )
+                    .min(done)
+            });
+            s.not_seen_reason = if !seen {
+                Some(r.pick(rates::S47_NOT_SEEN_REASONS, "Not seen.").to_owned())
+            } else if !alone {
+                Some(
+                    r.pick(rates::S47_NOT_ALONE_REASONS, "Not seen alone.")
+                        .to_owned(),
+                )
+            } else {
+                None
+            };
+        }
+        // Someone invited: `came` unless they sent apologies.
+        let attendee = |name: String, agency: MeetingAgency, role: &str, came: bool| Attendee {
+            name,
+            agency,
+            role: role.to_owned(),
+            attended: came,
+        };
+        let partners = |r: &mut R, name: &mut dyn FnMut(&mut R) -> String| {
+            vec![
+                attendee(
+                    name(r),
+                    MeetingAgency::Police,
+                    "Police officer",
+                    r.chance(rates::MEETING_PARTNER_CAME),
+                ),
+                attendee(
+                    name(r),
+                    MeetingAgency::Education,
+                    "Designated safeguarding lead",
+                    r.chance(rates::MEETING_PARTNER_CAME),
+                ),
+                attendee(
+                    name(r),
+                    MeetingAgency::Health,
+                    "Health visitor",
+                    r.chance(rates::MEETING_PARTNER_CAME),
+                ),
+            ]
+        };
+        let reports =
+            |r: &mut R, people: &[Attendee], held: Date, rate: f64| -> Vec<PartnerReport> {
+                people
+                    .iter()
+                    .filter_map(|a| {
+                        let agency = match a.agency {
+                            MeetingAgency::Police => Agency::Police,
+                            MeetingAgency::Education => Agency::Education,
+                            MeetingAgency::Health => Agency::Health,
+                            _ => return None,
+                        };
+                        r.chance(rate).then(|| PartnerReport {
+                            agency,
+                            from: a.name.clone(),
+                            received_on: ctx.cal.subtract_working_days(held, r.u(1, 3)),
+                            shared_with_family: Some(r.chance(rates::REPORT_SHARED)),
+                        })
+                    })
+                    .collect()
+            };
+        let family = |r: &mut R, rate: f64| {
+            let mut people = vec![attendee(
+                mother.clone(),
+                MeetingAgency::Family,
+                "Mother",
+                r.chance(rate),
+            )];
+            if let Some(f) = &father {
+                people.push(attendee(
+                    f.clone(),
+                    MeetingAgency::Family,
+                    "Father",
+                    r.chance(rate * 0.7),
+                ));
+            }
+            people
+        };
+        for c in self.out.conferences.iter_mut().skip(first.conferences) {
+            let Some(held) = c.held_on else { continue };
+            let mut people = vec![
+                attendee(name(&mut r), MeetingAgency::SocialCare, "Chair", true),
+                attendee(
+                    name(&mut r),
+                    MeetingAgency::SocialCare,
+                    "Social worker",
+                    true,
+                ),
+            ];
+            people.extend(family(&mut r, rates::PARENT_CAME));
+            let partner = partners(&mut r, &mut name);
+            c.partner_reports = reports(&mut r, &partner, held, rates::CONFERENCE_REPORT);
+            people.extend(partner);
+            c.attendance = people;
+        }
+        for g in self.out.core_groups.iter_mut().skip(first.core_groups) {
+            let Some(held) = g.held_on else { continue };
+            let mut people = vec![attendee(
+                name(&mut r),
+                MeetingAgency::SocialCare,
+                "Social worker",
+                true,
+            )];
+            people.extend(family(&mut r, rates::PARENT_CAME));
+            let partner: Vec<Attendee> = partners(&mut r, &mut name)
+                .into_iter()
+                .filter(|a| a.agency != MeetingAgency::Police)
+                .collect();
+            g.partner_reports = reports(&mut r, &partner, held, rates::CORE_GROUP_REPORT);
+            people.extend(partner);
+            g.attendance = people;
+        }
+        for v in self.out.plan_reviews.iter_mut().skip(first.plan_reviews) {
+            if !r.chance(rates::PLAN_REVIEW_ATTENDANCE) {
+                continue;
+            }
+            let mut people = vec![
+                attendee(name(&mut r), MeetingAgency::SocialCare, "Chair", true),
+                attendee(
+                    name(&mut r),
+                    MeetingAgency::SocialCare,
+                    "Social worker",
+                    true,
+                ),
+            ];
+            people.extend(family(&mut r, rates::PARENT_CAME));
+            let school = attendee(
+                name(&mut r),
+                MeetingAgency::Education,
+                "Class teacher",
+                r.chance(rates::MEETING_PARTNER_CAME),
+            );
+            v.partner_reports = reports(
+                &mut r,
+                std::slice::from_ref(&school),
+                v.held_on,
+                rates::PLAN_REVIEW_REPORT,
+            );
+            people.push(school);
+            v.attendance = people;
+        }
+    }
+
     /// What the family's actions and visits leave besides, drawn from a random source of their own (so the
     /// rest of the demo is the same with or without them): each done action's record of what was done; some
     /// actions re-dated on the way (a few twice, which flags them for the manager); and case notes of direct
@@ -2980,6 +3188,7 @@ impl Fam<'_> {
             review_of: None,
             recorded_by: Some(recorder),
             created_at: held_at,
+            progress: Vec::new(),
         });
         // Two to four actions, each with an owner and a due date.
         let n = ep.p.int(2, 4);
@@ -3056,6 +3265,12 @@ impl Fam<'_> {
             outcome: None,
             icpc_required: None,
             created_at: held_at,
+            findings: None,
+            child_seen: None,
+            child_seen_alone: None,
+            seen_on: None,
+            not_seen_reason: None,
+            analysis: None,
         };
         if required {
             let held = if ep.p.chance(rates::LATE_ICPC) {
@@ -3098,6 +3313,8 @@ impl Fam<'_> {
                         category: makes_plan.then_some(category),
                         chair_id: Some(self.org.worker_id(chair)),
                         created_at: ctx.clock.at(start, 15 * 60),
+                        attendance: Vec::new(),
+                        partner_reports: Vec::new(),
                     });
                     let sw = ep.allocs.last().map(|a| a.0);
                     let t = ctx.clock.at(c, 15 * 60);
@@ -3130,6 +3347,8 @@ impl Fam<'_> {
                         category: None,
                         chair_id: Some(self.org.worker_id(chair)),
                         created_at: ctx.clock.at(start, 15 * 60),
+                        attendance: Vec::new(),
+                        partner_reports: Vec::new(),
                     });
                     result.end = At::Open;
                 }
@@ -3273,6 +3492,8 @@ impl Fam<'_> {
                 category: Some(*cat),
                 chair_id: Some(self.org.worker_id(chair)),
                 created_at: ctx.clock.at(*held, 10 * 60),
+                attendance: Vec::new(),
+                partner_reports: Vec::new(),
             });
             let progress: Vec<ActionProgress> = actions
                 .iter()
@@ -3308,6 +3529,8 @@ impl Fam<'_> {
                     "Review conference: plan continues; progress mixed.".to_owned()
                 },
                 progress,
+                attendance: Vec::new(),
+                partner_reports: Vec::new(),
             });
             ep.touch(*held);
         }
@@ -3325,6 +3548,8 @@ impl Fam<'_> {
                 category: None,
                 chair_id: Some(self.org.worker_id(chair)),
                 created_at: ctx.clock.at(start, 14 * 60),
+                attendance: Vec::new(),
+                partner_reports: Vec::new(),
             });
         }
 
@@ -3352,6 +3577,8 @@ impl Fam<'_> {
                 held_on: happened.then_some(held),
                 attendees: happened.then(|| "Mother, social worker, health visitor or school nurse, DSL, family support worker.".to_owned()),
                 notes: happened.then(|| "Plan actions reviewed; progress and worries recorded with the family.".to_owned()),
+                attendance: Vec::new(),
+                partner_reports: Vec::new(),
             });
             if !happened {
                 break;
@@ -3571,6 +3798,8 @@ impl Fam<'_> {
                 held_on: held,
                 summary: "Child in need review: progress against the plan discussed with the family and the network.".to_owned(),
                 progress,
+                attendance: Vec::new(),
+                partner_reports: Vec::new(),
             });
         }
         self.plan_visits(

@@ -769,3 +769,46 @@ pub(crate) const SCHOOL_CALL_NOTES: &[&str] = &[
 /// police), and conferences held whose minutes are on the child's record.
 pub(crate) const POLICE_NOTIFICATION_ATTACHED: f64 = 0.6;
 pub(crate) const CONFERENCE_MINUTES_ATTACHED: f64 = 0.8;
+// ---------------------------------------------------------------------------------------------------------------
+// Section 47 enquiries and meetings in full
+
+/// Children seen during a section 47 enquiry (Working Together expects every child to be seen; the few not seen
+/// are babies in hospital, children who moved away or families who refused), and of those seen, seen alone
+/// (not babies and toddlers, who are seen with a carer).
+pub(crate) const S47_CHILD_SEEN: f64 = 0.96;
+pub(crate) const S47_SEEN_ALONE: f64 = 0.82;
+pub(crate) const S47_FINDINGS: &[&str] = &[
+    "The child gave a consistent account of being hit by a parent; marks seen and photographed at the medical.",
+    "Neglect of the home and of the child's health confirmed by the health visitor and the school; no injuries.",
+    "Police and school accounts agree: domestic abuse witnessed by the child, the parents have separated.",
+    "The child's account was not consistent and no marks were seen; the school reports no further concerns.",
+    "Medical found bruising consistent with a grip; the parent's explanation did not account for it.",
+    "The child is missing school and out late with older young people; police intelligence links them to a county line.",
+];
+pub(crate) const S47_ANALYSIS: &[&str] = &[
+    "Significant harm is likely without a plan: the parent does not accept the concern and the child is frightened.",
+    "The harm is real but the other parent is protective and has agreed a safety plan: support as a child in need.",
+    "Cumulative neglect over two years with no lasting change after early help: the child is at continuing risk.",
+    "Concerns not substantiated; the family will accept help from the early help team.",
+    "Risk outside the home: the parents are protective but cannot keep the child safe alone; a multi-agency plan is needed.",
+];
+pub(crate) const S47_NOT_SEEN_REASONS: &[&str] = &[
+    "The family moved out of the area before the visit; the new authority was told.",
+    "The parents refused access; the police were asked to check the child's safety.",
+    "A baby in hospital, seen only with the ward staff present.",
+];
+pub(crate) const S47_NOT_ALONE_REASONS: &[&str] = &[
+    "Too young to be seen apart from the parent.",
+    "The child would not speak without the mother present.",
+    "Seen with the school's designated safeguarding lead, at the child's request.",
+];
+/// Partners who came to a conference (the rest sent apologies), and partners who sent a report.
+pub(crate) const MEETING_PARTNER_CAME: f64 = 0.8;
+pub(crate) const CONFERENCE_REPORT: f64 = 0.75;
+pub(crate) const CORE_GROUP_REPORT: f64 = 0.2;
+pub(crate) const PLAN_REVIEW_REPORT: f64 = 0.35;
+/// Reports shared with the family before the meeting.
+pub(crate) const REPORT_SHARED: f64 = 0.7;
+/// Parents who came to a conference, and plan reviews with the people recorded at all.
+pub(crate) const PARENT_CAME: f64 = 0.85;
+pub(crate) const PLAN_REVIEW_ATTENDANCE: f64 = 0.9;

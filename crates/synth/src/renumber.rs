@@ -174,6 +174,9 @@ renumbered!(StrategyDiscussion, |r, m| {
     m.refer_opt(&mut r.referral_id);
     m.refer_opt(&mut r.contact_id);
     m.refer_opt(&mut r.review_of);
+    for p in &mut r.progress {
+        m.refer(&mut p.action_id);
+    }
 });
 renumbered!(Section47, |r, m| {
     m.refer(&mut r.child_id);

@@ -688,6 +688,80 @@ fn every_action_has_an_owner_and_a_due_date() {
     }
 }
 
+#[test]
+fn enquiries_record_what_they_found_and_meetings_who_came() {
+    let f = fixture();
+    let mut outcomes = 0;
+    let mut seen = 0;
+    let mut alone = 0;
+    for s in f.all.section47s.iter().filter(|s| s.outcome.is_some()) {
+        outcomes += 1;
+        assert!(s.findings.is_some() && s.analysis.is_some());
+        let (Some(was_seen), Some(was_alone)) = (s.child_seen, s.child_seen_alone) else {
+            panic!("an enquiry with an outcome says whether the child was seen");
+        };
+        if was_seen {
+            seen += 1;
+            let on = s.seen_on.unwrap();
+            assert!(
+                s.start_date <= on && Some(on) <= s.outcome_date,
+                "seen during it"
+            );
+        }
+        alone += usize::from(was_alone);
+        assert!(!was_alone || was_seen);
+        // Not seen, or not alone: the record says why.
+        assert_eq!(s.not_seen_reason.is_some(), !was_alone, "{s:?}");
+    }
+    assert!(outcomes > 100, "{outcomes} enquiries with an outcome");
+    assert!(seen * 100 >= outcomes * 90, "{seen} of {outcomes} seen");
+    assert!(
+        alone * 100 >= outcomes * 60 && alone < seen,
+        "{alone} seen alone"
+    );
+    let held: Vec<_> = f
+        .all
+        .conferences
+        .iter()
+        .filter(|c| c.held_on.is_some())
+        .collect();
+    assert!(!held.is_empty());
+    for c in &held {
+        let roles: Vec<&str> = c.attendance.iter().map(|a| a.role.as_str()).collect();
+        assert!(
+            roles.contains(&"Chair")
+                && roles.contains(&"Social worker")
+                && roles.contains(&"Mother")
+        );
+        for r in &c.partner_reports {
+            assert!(
+                Some(r.received_on) <= c.held_on,
+                "received before the conference"
+            );
+        }
+    }
+    let reports: usize = held.iter().map(|c| c.partner_reports.len()).sum();
+    let apologies = held
+        .iter()
+        .flat_map(|c| &c.attendance)
+        .filter(|a| !a.attended)
+        .count();
+    assert!(
+        reports > held.len(),
+        "{reports} reports for {} conferences",
+        held.len()
+    );
+    assert!(apologies > 0);
+    assert!(
+        f.all
+            .core_groups
+            .iter()
+            .filter(|g| g.held_on.is_some())
+            .all(|g| !g.attendance.is_empty())
+    );
+    assert!(f.all.plan_reviews.iter().any(|r| !r.attendance.is_empty()));
+}
+
 // -------------------------------------------------------------------------------------------------------------
 // People and identifiers
 

@@ -299,6 +299,7 @@ pub(crate) fn schemas() -> Vec<(&'static str, Value)> {
     fn b(d: &str) -> Value {
         json!({"type": "boolean", "description": d})
     }
+    let (attendance, reports) = crate::api_protection::meeting_schemas();
     let action = json!({
         "type": "object", "additionalProperties": false,
         "properties": {"description": s("Required"), "owner": s("Required: a person or role"), "due_on": s("Required, YYYY-MM-DD")}
@@ -357,7 +358,9 @@ pub(crate) fn schemas() -> Vec<(&'static str, Value)> {
                     "next_review_on": s("Required unless end_plan"),
                     "end_plan": b("The plan ends at this review"),
                     "end_reason": s("Required when end_plan"),
-                    "actions": actions
+                    "actions": actions,
+                    "attendance": attendance,
+                    "partner_reports": reports
                 }
             }),
         ),

@@ -201,9 +201,29 @@ pub(crate) const OPERATIONS: &[Operation] = &[
     ),
 ];
 
+/// The attendance and partner reports of a meeting (conference, core group, plan review), for the OpenAPI
+/// document.
+pub(crate) fn meeting_schemas() -> (Value, Value) {
+    let s = |d: &str| json!({"type": "string", "description": d});
+    let attendance = json!({"type": "array", "description": "Who was invited and whether they came (optional)", "items": {"type": "object", "additionalProperties": false, "properties": {
+        "name": s("Required"),
+        "agency": s("social-care | family | child | police | health | education | probation | housing | youth-justice | other"),
+        "role": s("Required: chair, social worker, parent, child, GP, teacher, police officer, health visitor…"),
+        "attended": {"type": "boolean", "description": "false: sent apologies (default: true)"},
+    }}});
+    let reports = json!({"type": "array", "description": "Reports partner agencies sent for the meeting (optional)", "items": {"type": "object", "additionalProperties": false, "properties": {
+        "agency": s("police | health | education | probation | housing | youth-justice | social-care | other"),
+        "from": s("Required: who sent it"),
+        "received_on": s("Required: YYYY-MM-DD, on or before the meeting"),
+        "shared_with_family": {"type": "boolean", "description": "Whether it was shared with the family before the meeting"},
+    }}});
+    (attendance, reports)
+}
+
 /// This area's request body schemas, for the OpenAPI document.
 pub(crate) fn schemas() -> Vec<(&'static str, Value)> {
     let s = |d: &str| json!({"type": "string", "description": d});
+    let (attendance, reports) = meeting_schemas();
     let action = json!({"type": "object", "additionalProperties": false, "properties": {
         "description": s("Required"),
         "owner": s("Required: a person or role"),
@@ -230,6 +250,10 @@ pub(crate) fn schemas() -> Vec<(&'static str, Value)> {
                 "alternative": s("Required with no-section-47: what happens instead"),
                 "actions": {"type": "array", "items": action.clone()},
                 "review_of": s("A review strategy meeting: the first discussion's id"),
+                "progress": {"type": "array", "description": "A review strategy meeting: one entry for every open action of the discussion it reviews", "items": {
+                    "type": "object", "additionalProperties": false,
+                    "properties": {"action_id": s("Required"), "progress": s("Required"), "status": s("open | done | cancelled")}
+                }},
                 "referral_id": s("Default: the child's open referral"),
             }}),
         ),
@@ -239,6 +263,12 @@ pub(crate) fn schemas() -> Vec<(&'static str, Value)> {
                 "outcome_date": s("YYYY-MM-DD, not before the enquiry started"),
                 "outcome": s("not-substantiated | substantiated-not-at-risk | substantiated-at-risk"),
                 "icpc_required": {"type": "boolean", "description": "Required"},
+                "findings": s("Required: what the enquiry found"),
+                "child_seen": {"type": "boolean", "description": "Required: whether the child was seen"},
+                "child_seen_alone": {"type": "boolean", "description": "Required when the child was seen"},
+                "seen_on": s("YYYY-MM-DD: when the child was seen (optional), during the enquiry"),
+                "not_seen_reason": s("Required when the child was not seen, or not seen alone: why"),
+                "analysis": s("Required: the analysis of what was found"),
             }}),
         ),
         (
@@ -252,14 +282,18 @@ pub(crate) fn schemas() -> Vec<(&'static str, Value)> {
                 "desired_outcomes": s("cp-plan: required"),
                 "actions": {"type": "array", "items": action},
                 "end_reason": s("end-plan: required"),
+                "attendance": attendance.clone(),
+                "partner_reports": reports.clone(),
             }}),
         ),
         (
             "CoreGroupInput",
             json!({"type": "object", "additionalProperties": false, "properties": {
                 "held_on": s("YYYY-MM-DD; required, not in the future"),
-                "attendees": s("Required"),
+                "attendees": s("Who attended, as written: required unless attendance lists them"),
                 "notes": s(""),
+                "attendance": attendance,
+                "partner_reports": reports,
             }}),
         ),
     ]

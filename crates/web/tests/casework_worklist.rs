@@ -119,6 +119,7 @@ impl Case {
             review_of: None,
             recorded_by: None,
             created_at: at(),
+            progress: Vec::new(),
         }
     }
 
@@ -206,6 +207,8 @@ impl Case {
             category: None,
             chair_id: None,
             created_at: at(),
+            attendance: Vec::new(),
+            partner_reports: Vec::new(),
         }
     }
 
@@ -219,6 +222,8 @@ impl Case {
             held_on: held.map(d),
             attendees: None,
             notes: None,
+            attendance: Vec::new(),
+            partner_reports: Vec::new(),
         }
     }
 
@@ -235,6 +240,12 @@ impl Case {
             outcome: None,
             icpc_required: None,
             created_at: at(),
+            findings: None,
+            child_seen: None,
+            child_seen_alone: None,
+            seen_on: None,
+            not_seen_reason: None,
+            analysis: None,
         }
     }
 }

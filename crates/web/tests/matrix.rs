@@ -585,6 +585,7 @@ async fn world<S: Store>(services: &Services<S>) -> World {
             review_of: None,
             recorded_by: None,
             created_at: contact.received_at,
+            progress: Vec::new(),
         };
         let action = Action {
             id: ActionId::new(),

@@ -350,7 +350,15 @@ async fn story<S: Store>(db: TestDb<S>) -> String {
             {"action_id": actions[1], "progress": "Booked for the 19th", "status": "open"}
         ],
         "next_review_on": "2025-11-03",
-        "actions": [{"description": "Family group conference", "owner": "FGC coordinator", "due_on": "2025-10-10"}]
+        "actions": [{"description": "Family group conference", "owner": "FGC coordinator", "due_on": "2025-10-10"}],
+        "attendance": [
+            {"name": "Rita Reviewer", "agency": "social-care", "role": "Independent reviewing officer"},
+            {"name": "Lena Planmother", "agency": "family", "role": "Mother", "attended": true},
+            {"name": "Mr Whitfield", "agency": "education", "role": "Head of year", "attended": false}
+        ],
+        "partner_reports": [
+            {"agency": "education", "from": "Mr Whitfield", "received_on": "2025-09-05", "shared_with_family": true}
+        ]
     });
     let before = counts().await;
     let mut bad = review.clone();
@@ -372,6 +380,18 @@ async fn story<S: Store>(db: TestDb<S>) -> String {
         .post(&worker, &format!("{m}/plans/{plan}/reviews"), bad)
         .await;
     assert_eq!(fields(&r.body), ["next_review_on"]);
+    // Someone invited without a role, a report received after the review: each named.
+    let mut bad = review.clone();
+    bad["attendance"][1]["role"] = json!("");
+    bad["partner_reports"][0]["received_on"] = json!("2025-09-09");
+    let r = app
+        .post(&worker, &format!("{m}/plans/{plan}/reviews"), bad)
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        fields(&r.body),
+        ["attendance[1].role", "partner_reports[0].received_on"]
+    );
     assert_eq!(counts().await, before, "nothing saved");
     let r = app
         .post(&worker, &format!("{m}/plans/{plan}/reviews"), review)
@@ -398,6 +418,15 @@ async fn story<S: Store>(db: TestDb<S>) -> String {
     assert_eq!(
         p["reviews"][0]["progress"][1]["progress"],
         "Booked for the 19th"
+    );
+    let who = &p["reviews"][0]["attendance"];
+    assert_eq!(who.as_array().unwrap().len(), 3);
+    assert_eq!(who[0]["attended"], true, "attended unless apologies");
+    assert_eq!(who[1]["agency"], "family");
+    assert_eq!(who[2]["attended"], false);
+    assert_eq!(
+        p["reviews"][0]["partner_reports"][0],
+        json!({"agency": "education", "from": "Mr Whitfield", "received_on": "2025-09-05", "shared_with_family": true})
     );
     checks += 1;
 
@@ -462,6 +491,15 @@ async fn story<S: Store>(db: TestDb<S>) -> String {
         "one progress row per open action"
     );
     assert!(!html.contains("review-progress-2-progress"));
+    assert!(
+        html.contains("review-attendance-0-name") && html.contains("review-partner-reports-0-from"),
+        "rows for who was invited and the partner reports"
+    );
+    // The plans page shows who came to the review and the report received.
+    let (_, html) = app.page(&worker, &format!("{page}/plans")).await;
+    assert!(html.contains("Rita Reviewer") && html.contains("Independent reviewing officer"));
+    assert!(html.contains("2 attended, 1 sent apologies"), "{html}");
+    assert!(html.contains("Partner reports received") && html.contains("5 September 2025"));
     // A visit form without observations: shown again with what was typed and the error summary; nothing saved.
     let before = counts().await;
     let (status, _, html) = app

@@ -89,6 +89,20 @@ fn everyone() -> Value {
     ])
 }
 
+/// What a section 47 enquiry found, with `outcome`: the child seen alone.
+fn found(outcome: Value) -> Value {
+    let mut body = json!({
+        "findings": "Bruising to the upper arm; Maya said her mother's partner grabbed her. Police have arrested him.",
+        "child_seen": true,
+        "child_seen_alone": true,
+        "analysis": "Physical harm by a carer with no protective adult in the home: at continuing risk."
+    });
+    for (k, v) in outcome.as_object().unwrap() {
+        body[k] = v.clone();
+    }
+    body
+}
+
 fn police_only() -> Value {
     json!([
         {"name": "DC Hughes", "agency": "police", "role": "CAIT"},
@@ -271,7 +285,9 @@ async fn story<S: Store>(db: TestDb<S>) -> String {
     assert_eq!(s["icpc_clock"]["status"]["state"], "overdue");
     checks += 1;
 
-    // The outcome: an ICPC is needed, scheduled on the enquiry's date.
+    // The outcome: an ICPC is needed, scheduled on the enquiry's date. Without what the enquiry found, whether
+    // the child was seen and the analysis, each is named and nothing is saved.
+    let before = snapshot(&app, &store, &worker, maya).await;
     let r = app
         .post(
             &worker,
@@ -280,12 +296,37 @@ async fn story<S: Store>(db: TestDb<S>) -> String {
         )
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(fields(&r.body), ["outcome_date", "icpc_required"]);
+    assert_eq!(
+        fields(&r.body),
+        [
+            "outcome_date",
+            "icpc_required",
+            "findings",
+            "analysis",
+            "child_seen"
+        ]
+    );
     let r = app
         .post(
             &worker,
             &format!("{base}/section47s/{s47}/outcome"),
-            json!({"outcome_date": "2025-05-01", "outcome": "substantiated-at-risk", "icpc_required": true}),
+            json!({"outcome_date": "2025-05-01", "outcome": "substantiated-at-risk", "icpc_required": true,
+                   "child_seen": true, "child_seen_alone": false}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(fields(&r.body), ["findings", "analysis", "not_seen_reason"]);
+    assert_eq!(
+        message(&r.body, "not_seen_reason"),
+        "Enter why the child was not seen alone"
+    );
+    assert_eq!(snapshot(&app, &store, &worker, maya).await, before);
+    let r = app
+        .post(
+            &worker,
+            &format!("{base}/section47s/{s47}/outcome"),
+            found(json!({"outcome_date": "2025-05-01", "outcome": "substantiated-at-risk", "icpc_required": true,
+                         "seen_on": "2025-04-18"})),
         )
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
@@ -294,6 +335,33 @@ async fn story<S: Store>(db: TestDb<S>) -> String {
     let p = app.get(&worker, &format!("{base}/protection")).await;
     assert_eq!(p.body["section47s"][0]["outcome"], "substantiated-at-risk");
     assert_eq!(p.body["section47s"][0]["icpc_required"], true);
+    assert!(
+        p.body["section47s"][0]["findings"]
+            .as_str()
+            .unwrap()
+            .starts_with("Bruising to the upper arm")
+    );
+    assert_eq!(p.body["section47s"][0]["child_seen"], true);
+    assert_eq!(p.body["section47s"][0]["child_seen_alone"], true);
+    assert_eq!(p.body["section47s"][0]["seen_on"], "2025-04-18");
+    assert_eq!(p.body["section47s"][0]["not_seen_reason"], Value::Null);
+    assert!(
+        p.body["section47s"][0]["analysis"]
+            .as_str()
+            .unwrap()
+            .contains("continuing risk")
+    );
+    let chronology = app.get(&worker, &format!("{base}/chronology")).await;
+    assert!(
+        chronology
+            .body
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["summary"].as_str().unwrap().contains("child seen alone")),
+        "{}",
+        chronology.body
+    );
     assert_eq!(
         p.body["section47s"][0]["initial_conference_id"],
         icpc.as_str()
@@ -304,6 +372,77 @@ async fn story<S: Store>(db: TestDb<S>) -> String {
     assert_eq!(c["held_on"], Value::Null);
     assert_eq!(c["section47_id"], s47.as_str());
     checks += 1;
+
+    // A review strategy meeting on Friday 2 May 2025 records progress against the first discussion's open action
+    // (the visit to Maya at school): without it, the action is named; with it, the action is done.
+    let review_meeting = json!({
+        "held_at": "2025-05-02T10:00",
+        "participants": everyone(),
+        "information_shared": "Police: the partner is on bail with a condition not to return. School: Maya is settled.",
+        "decision": "no-section-47",
+        "alternative": "The enquiry has concluded; the initial conference is booked",
+        "review_of": discussion,
+    });
+    let before = snapshot(&app, &store, &worker, maya).await;
+    let r = app
+        .post(
+            &worker,
+            &format!("{base}/strategy-discussions"),
+            review_meeting.clone(),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(fields(&r.body), ["progress[0]"]);
+    assert!(message(&r.body, "progress[0]").contains("Visit Maya at school and see her alone"));
+    assert_eq!(snapshot(&app, &store, &worker, maya).await, before);
+    let first_action = before.0["strategy_discussions"][0]["actions"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let (status, html) = app
+        .page(
+            &worker,
+            &format!("/children/{maya}/strategy-discussions/new?review_of={discussion}"),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        html.contains("Visit Maya at school and see her alone")
+            && html.contains("strategy-progress-0-progress"),
+        "the review form asks for progress on the open action"
+    );
+    let mut with_progress = review_meeting.clone();
+    with_progress["progress"] = json!([{"action_id": first_action, "progress": "Seen alone at school on 18 April", "status": "done"}]);
+    let r = app
+        .post(
+            &worker,
+            &format!("{base}/strategy-discussions"),
+            with_progress,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let p = app.get(&worker, &format!("{base}/protection")).await;
+    let rm = &p.body["strategy_discussions"][0];
+    assert_eq!(rm["review_of"], discussion.as_str());
+    assert_eq!(
+        rm["reviewed_actions"][0]["description"],
+        "Visit Maya at school and see her alone"
+    );
+    assert_eq!(
+        rm["reviewed_actions"][0]["progress"],
+        "Seen alone at school on 18 April"
+    );
+    assert_eq!(rm["reviewed_actions"][0]["status"], "done");
+    let first = &p.body["strategy_discussions"][1];
+    assert_eq!(first["actions"][0]["status"], "done");
+    assert_eq!(first["actions"][0]["completed_on"], "2025-05-02");
+    assert_eq!(first["open_actions"], 0);
+    let (_, html) = app
+        .page(&worker, &format!("/children/{maya}/protection"))
+        .await;
+    assert!(html.contains("Progress on the actions of the discussion reviewed"));
+    assert!(html.contains("Seen alone at school on 18 April"));
+    checks += 2;
 
     // The ICPC: a plan action without an owner is refused and nothing is saved.
     let before = snapshot(&app, &store, &chair, maya).await;
@@ -316,6 +455,18 @@ async fn story<S: Store>(db: TestDb<S>) -> String {
         "actions": [
             {"description": "Referral to the family support service", "owner": "Sam Okoro", "due_on": "2025-05-20"},
             {"description": "Health assessment", "owner": "Dr Patel", "due_on": "2025-06-13"}
+        ],
+        "attendance": [
+            {"name": "Helen Marsh", "agency": "social-care", "role": "Chair"},
+            {"name": "Sam Okoro", "agency": "social-care", "role": "Social worker"},
+            {"name": "Kerry Protectiontest", "agency": "family", "role": "Mother"},
+            {"name": "PC Amir Lewis", "agency": "police", "role": "Police officer", "attended": false},
+            {"name": "Ms Rowe", "agency": "education", "role": "Designated safeguarding lead"},
+            {"name": "Jan Fairweather", "agency": "health", "role": "Health visitor"}
+        ],
+        "partner_reports": [
+            {"agency": "police", "from": "PC Amir Lewis", "received_on": "2025-05-09", "shared_with_family": false},
+            {"agency": "education", "from": "Ms Rowe", "received_on": "2025-05-12", "shared_with_family": true}
         ]
     });
     let mut bad = icpc_body.clone();
@@ -325,6 +476,17 @@ async fn story<S: Store>(db: TestDb<S>) -> String {
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(fields(&r.body), ["actions[1].owner"]);
+    let mut bad = icpc_body.clone();
+    bad["attendance"][2]["agency"] = json!("neighbour");
+    bad["partner_reports"][1]["from"] = json!(" ");
+    let r = app
+        .post(&chair, &format!("{base}/conferences/{icpc}"), bad)
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        fields(&r.body),
+        ["attendance[2].agency", "partner_reports[1].from"]
+    );
     assert_eq!(snapshot(&app, &store, &chair, maya).await, before);
     // Held on Tuesday 13 May 2025. First core group: 10 working days, past the spring bank holiday (26 May):
     // 14, 15, 16, 19, 20, 21, 22, 23, 27, 28 May, so Wednesday 28 May 2025. First review conference within 3
@@ -365,6 +527,29 @@ async fn story<S: Store>(db: TestDb<S>) -> String {
     assert_eq!(icpc_row["outcome"], "cp-plan");
     assert_eq!(icpc_row["plan_id"], plan.as_str());
     assert_eq!(icpc_row["clock"], Value::Null);
+    let came = icpc_row["attendance"].as_array().unwrap();
+    assert_eq!(came.len(), 6);
+    assert_eq!(
+        came[0],
+        json!({"name": "Helen Marsh", "agency": "social-care", "role": "Chair", "attended": true})
+    );
+    assert_eq!(came[3]["attended"], false, "apologies");
+    assert_eq!(icpc_row["partner_reports"][0]["received_on"], "2025-05-09");
+    assert_eq!(icpc_row["partner_reports"][1]["shared_with_family"], true);
+    let (_, html) = app
+        .page(&worker, &format!("/children/{maya}/protection"))
+        .await;
+    assert!(html.contains("Helen Marsh") && html.contains("Jan Fairweather"));
+    assert!(html.contains("5 attended, 1 sent apologies"));
+    assert!(html.contains("Partner reports received") && html.contains("12 May 2025"));
+    assert!(
+        html.contains("Seen alone on 18 April 2025"),
+        "the enquiry's child seen"
+    );
+    assert!(
+        html.contains("Bruising to the upper arm"),
+        "the enquiry's findings"
+    );
     let review_row = p.body["conferences"]
         .as_array()
         .unwrap()
@@ -500,7 +685,7 @@ async fn story<S: Store>(db: TestDb<S>) -> String {
         .post(
             &worker,
             &format!("{eb}/section47s/{e47}/outcome"),
-            json!({"outcome_date": "2022-09-02", "outcome": "substantiated-at-risk", "icpc_required": true}),
+            found(json!({"outcome_date": "2022-09-02", "outcome": "substantiated-at-risk", "icpc_required": true})),
         )
         .await;
     assert_eq!(r.status, StatusCode::OK);
@@ -530,11 +715,26 @@ async fn story<S: Store>(db: TestDb<S>) -> String {
         .post(
             &worker,
             &format!("{eb}/core-groups/{e_group}"),
-            json!({"held_on": "2022-09-26", "attendees": "Mother, social worker, school nurse"}),
+            json!({"held_on": "2022-09-26",
+                   "attendance": [
+                       {"name": "Ella's mother", "agency": "family", "role": "Mother"},
+                       {"name": "Sam Okoro", "agency": "social-care", "role": "Social worker"},
+                       {"name": "Nurse Ahmed", "agency": "health", "role": "School nurse"}
+                   ],
+                   "partner_reports": [{"agency": "health", "from": "Nurse Ahmed", "received_on": "2022-09-23"}]}),
         )
         .await;
-    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     assert_eq!(r.body["next_due_on"], "2022-11-07");
+    let p = app.get(&worker, &format!("{eb}/protection")).await;
+    let g = &p.body["plans"][0]["core_groups"][0];
+    assert_eq!(g["attendees"], Value::Null, "listed, not written");
+    assert_eq!(g["attendance"][2]["role"], "School nurse");
+    assert_eq!(g["partner_reports"][0]["shared_with_family"], Value::Null);
+    let (_, html) = app
+        .page(&worker, &format!("/children/{ella}/protection"))
+        .await;
+    assert!(html.contains("Core group, 26 September 2022") && html.contains("Nurse Ahmed"));
     // The review ends the plan: no more core groups or reviews are scheduled.
     let r = app
         .post(
@@ -590,7 +790,7 @@ async fn story<S: Store>(db: TestDb<S>) -> String {
         .post(
             &worker,
             &format!("{fb}/section47s/{f47}/outcome"),
-            json!({"outcome_date": "2025-09-10", "outcome": "substantiated-at-risk", "icpc_required": true}),
+            found(json!({"outcome_date": "2025-09-10", "outcome": "substantiated-at-risk", "icpc_required": true})),
         )
         .await;
     let f_icpc = r.body["conference_id"].as_str().unwrap().to_owned();
@@ -794,7 +994,84 @@ async fn story<S: Store>(db: TestDb<S>) -> String {
         html.contains("href=\"#conference-held-on\"")
             && html.contains("href=\"#conference-end-reason\"")
     );
+    assert!(
+        html.contains("conference-attendance-5-name")
+            && html.contains("conference-partner-reports-2-received-on"),
+        "rows for who was invited and the partner reports"
+    );
     checks += 2;
+
+    // The outcome form: without findings, analysis or whether the child was seen, shown again with each problem
+    // linked and what was typed, nothing saved; complete, saved and shown on the overview.
+    let zoe = child(&store, "213", "Zoe", Some("2026-02-20")).await;
+    let r = app
+        .post(
+            &worker,
+            &format!("/api/v1/children/{zoe}/strategy-discussions"),
+            json!({
+                "held_at": "2026-02-23T10:00",
+                "participants": everyone(),
+                "information_shared": "Zoe disclosed at school.",
+                "decision": "section-47"
+            }),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let z47 = r.body["section47_id"].as_str().unwrap().to_owned();
+    let (status, html) = app
+        .page(&worker, &format!("/children/{zoe}/section47s/{z47}"))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("What the enquiry found") && html.contains("Was the child seen alone?"));
+    let before = snapshot(&app, &store, &worker, zoe).await;
+    let path = format!("/children/{zoe}/section47s/{z47}/outcome");
+    let typed = [
+        ("outcome_date", "2026-02-27"),
+        ("outcome", "substantiated-not-at-risk"),
+        ("icpc_required", "no"),
+        ("child_seen", "no"),
+        (
+            "not_seen_reason",
+            "Zoe was staying with her grandmother in Leeds",
+        ),
+    ];
+    let (status, html) = app.form(&worker, &path, &typed).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        html.contains("href=\"#outcome-findings\"") && html.contains("href=\"#outcome-analysis\""),
+        "{html}"
+    );
+    assert!(
+        html.contains("Zoe was staying with her grandmother in Leeds"),
+        "typed kept"
+    );
+    assert_eq!(snapshot(&app, &store, &worker, zoe).await, before);
+    let mut typed = typed.to_vec();
+    typed.push((
+        "findings",
+        "Zoe's account was consistent; her father accepts he hit her once.",
+    ));
+    typed.push((
+        "analysis",
+        "A single incident, with a protective mother and a safety plan agreed.",
+    ));
+    let (status, _) = app.form(&worker, &path, &typed).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let p = app
+        .get(&worker, &format!("/api/v1/children/{zoe}/protection"))
+        .await;
+    assert_eq!(p.body["section47s"][0]["child_seen"], false);
+    assert_eq!(p.body["section47s"][0]["child_seen_alone"], false);
+    assert_eq!(
+        p.body["section47s"][0]["not_seen_reason"],
+        "Zoe was staying with her grandmother in Leeds"
+    );
+    let (_, html) = app
+        .page(&worker, &format!("/children/{zoe}/protection"))
+        .await;
+    assert!(html.contains("Not seen: Zoe was staying with her grandmother in Leeds"));
+    assert!(html.contains("her father accepts he hit her once"));
+    checks += 1;
 
     format!(
         "child protection over the API ({}): {checks} steps checked, clocks across Easter 2025, the Queen's funeral, Christmas 2025 and the spring bank holiday 2026",

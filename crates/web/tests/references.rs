@@ -134,6 +134,8 @@ async fn fixture<S: Store>(app: &TestApp<S>) -> Fixture {
         category: None,
         chair_id: None,
         created_at: at,
+        attendance: Vec::new(),
+        partner_reports: Vec::new(),
     };
     store
         .insert_records(

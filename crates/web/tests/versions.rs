@@ -746,7 +746,9 @@ impl<S: Store> World<S> {
             )
             .await;
         let s47 = &r["section47_id"];
-        let outcome = json!({"outcome_date": "2025-08-08", "outcome": "substantiated-at-risk", "icpc_required": true});
+        let outcome = json!({"outcome_date": "2025-08-08", "outcome": "substantiated-at-risk", "icpc_required": true,
+                             "findings": "Bruising seen; an account given", "child_seen": true, "child_seen_alone": true,
+                             "analysis": "At continuing risk"});
         if op == Op::Section47Outcome {
             return at(&self.worker, Some(s47), outcome);
         }

@@ -665,6 +665,7 @@ fn import_episode(
             review_of: None,
             recorded_by: None,
             created_at: ctx.at,
+            progress: Vec::new(),
         };
         let icpc_due_on = s47
             .icpc_target
@@ -681,6 +682,12 @@ fn import_episode(
             outcome: None,
             icpc_required: not_required.map(|n| !n),
             created_at: ctx.at,
+            findings: None,
+            child_seen: None,
+            child_seen_alone: None,
+            seen_on: None,
+            not_seen_reason: None,
+            analysis: None,
         };
         if let Some(held) = s47.date_of_initial_cpc.or(episode.date_of_initial_cpc) {
             icpcs.push((held, section47.id, icpc_due_on));
@@ -826,6 +833,8 @@ fn imported_conference(
         category: None,
         chair_id: None,
         created_at: ctx.at,
+        attendance: Vec::new(),
+        partner_reports: Vec::new(),
     }
 }
 

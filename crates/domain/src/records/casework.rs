@@ -123,6 +123,10 @@ pub struct PlanReview {
     pub held_on: Date,
     pub summary: String,
     pub progress: Vec<ActionProgress>,
+    /// Who was invited and whether they came.
+    pub attendance: Vec<super::Attendee>,
+    /// Reports partner agencies sent for the review.
+    pub partner_reports: Vec<super::PartnerReport>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -141,8 +145,13 @@ pub struct CoreGroup {
     pub plan_id: PlanId,
     pub due_on: Date,
     pub held_on: Option<Date>,
+    /// Who attended, as written (older records, and anything the attendance list does not say).
     pub attendees: Option<String>,
     pub notes: Option<String>,
+    /// Who was invited and whether they came.
+    pub attendance: Vec<super::Attendee>,
+    /// Reports partner agencies sent for the meeting.
+    pub partner_reports: Vec<super::PartnerReport>,
 }
 
 /// A visit to the child.

@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::codes::{
     AbuseCategory, Agency, ConferenceKind, ConferenceOutcome, EmergencyProtectionKind,
-    Section47Outcome, StrategyDecision,
+    MeetingAgency, Section47Outcome, StrategyDecision,
 };
 use crate::datetime::{Date, Timestamp};
 use crate::identifiers::LaCode;
@@ -46,6 +46,9 @@ pub struct StrategyDiscussion {
     pub alternative: Option<String>,
     /// A review strategy meeting links to the first discussion.
     pub review_of: Option<StrategyDiscussionId>,
+    /// A review strategy meeting: progress against each action of the discussion it reviews that was still
+    /// open.
+    pub progress: Vec<super::ActionProgress>,
     pub recorded_by: Option<UserId>,
     pub created_at: Timestamp,
 }
@@ -107,6 +110,27 @@ impl StrategyDiscussion {
     }
 }
 
+/// Someone invited to a conference, core group or plan review: who they are, who they were there for, their role
+/// ("Chair", "Social worker", "Mother", "GP", "Class teacher") and whether they came or sent apologies.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Attendee {
+    pub name: String,
+    pub agency: MeetingAgency,
+    pub role: String,
+    /// `false`: sent apologies.
+    pub attended: bool,
+}
+
+/// A report a partner agency sent for a meeting: who from, when it arrived and whether it was shared with the
+/// family before the meeting.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PartnerReport {
+    pub agency: Agency,
+    pub from: String,
+    pub received_on: Date,
+    pub shared_with_family: Option<bool>,
+}
+
 /// A section 47 child protection enquiry.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Section47 {
@@ -122,6 +146,18 @@ pub struct Section47 {
     pub outcome: Option<Section47Outcome>,
     /// Whether an initial child protection conference is needed (`None` until decided).
     pub icpc_required: Option<bool>,
+    /// What the enquiry found (recorded with the outcome; enquiries recorded before it was asked have none).
+    pub findings: Option<String>,
+    /// Whether the child was seen during the enquiry.
+    pub child_seen: Option<bool>,
+    /// Whether the child was seen alone (only asked when the child was seen).
+    pub child_seen_alone: Option<bool>,
+    /// When the child was seen.
+    pub seen_on: Option<Date>,
+    /// Why the child was not seen, or not seen alone.
+    pub not_seen_reason: Option<String>,
+    /// The social worker's analysis: what the findings mean for the child's safety.
+    pub analysis: Option<String>,
     pub created_at: Timestamp,
 }
 
@@ -141,6 +177,10 @@ pub struct Conference {
     /// Category of abuse decided at this conference.
     pub category: Option<AbuseCategory>,
     pub chair_id: Option<UserId>,
+    /// Who was invited and whether they came (recorded when the conference is held).
+    pub attendance: Vec<Attendee>,
+    /// Reports partner agencies sent for the conference.
+    pub partner_reports: Vec<PartnerReport>,
     pub created_at: Timestamp,
 }
 

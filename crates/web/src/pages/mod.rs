@@ -11,6 +11,7 @@ pub(crate) mod documents;
 pub(crate) mod form;
 mod front_door;
 pub(crate) mod letters;
+pub(crate) mod meetings;
 pub(crate) mod planning;
 pub(crate) mod protection;
 mod record_contact;

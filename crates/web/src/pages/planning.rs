@@ -13,8 +13,8 @@ use domain::clocks::ClockStatus;
 use domain::codes::{ActionStatus, AssessmentFactor, AssessmentOutcome, VisitKind};
 use domain::ids::{AssessmentId, PersonId, PlanId};
 use domain::planning::{
-    AssessmentInput, EndPlanInput, PlanActionsInput, PlanInput, ProgressInput, ReviewInput,
-    ScalingInput, VisitInput,
+    AssessmentInput, EndPlanInput, PlanActionsInput, PlanInput, ReviewInput, ScalingInput,
+    VisitInput,
 };
 use domain::policy::{Action, Area};
 use service::ServiceError;
@@ -84,6 +84,7 @@ pub struct ReviewRow {
     pub held_on: String,
     pub summary: String,
     pub progress: Vec<(String, String, String)>,
+    pub meeting: super::meetings::MeetingShown,
 }
 
 pub struct PlanRow {
@@ -201,6 +202,7 @@ fn plan_row(p: &PlanView) -> PlanRow {
                         )
                     })
                     .collect(),
+                meeting: super::meetings::shown(&r.attendance, &r.partner_reports),
             })
             .collect(),
     }
@@ -389,6 +391,7 @@ pub enum Fields {
         plan: PlanSummary,
         open: Vec<OpenAction>,
         statuses: Vec<(String, String)>,
+        meeting: super::meetings::MeetingRows,
     },
     End {
         plan: PlanSummary,
@@ -770,19 +773,13 @@ fn review_input(v: &FormValues) -> ReviewInput {
     ReviewInput {
         held_on: v.get("held_on"),
         summary: v.get("summary"),
-        progress: Some(
-            (0..v.rows("progress"))
-                .map(|i| ProgressInput {
-                    action_id: v.get(&format!("progress[{i}].action_id")),
-                    progress: v.get(&format!("progress[{i}].progress")),
-                    status: v.get(&format!("progress[{i}].status")),
-                })
-                .collect(),
-        ),
+        progress: Some(super::meetings::progress(v)),
         next_review_on: v.get("next_review_on"),
         end_plan: v.yes("end_plan"),
         end_reason: v.get("end_reason"),
         actions: Some(v.actions("actions")),
+        attendance: super::meetings::attendance(v),
+        partner_reports: super::meetings::partner_reports(v),
     }
 }
 
@@ -825,6 +822,7 @@ fn review_form(who: &SignedIn, o: &PlanningOverview, p: &PlanView, form: Form) -
         plan: plan_summary(p),
         open,
         statuses,
+        meeting: super::meetings::MeetingRows::for_form(&form),
     };
     form_page(who, o, form, spec, fields)
 }

@@ -11,20 +11,23 @@ use axum::extract::Query;
 use axum::response::Response;
 use domain::clocks::{ClockStatus, DayClock};
 use domain::codes::{
-    AbuseCategory, Agency, ConferenceKind, ConferenceOutcome, Section47Outcome, StrategyDecision,
+    AbuseCategory, ActionStatus, Agency, ConferenceKind, ConferenceOutcome, Section47Outcome,
+    StrategyDecision,
 };
 use domain::datetime::{Date, Timestamp, london};
-use domain::ids::{ConferenceId, CoreGroupId, PersonId, Section47Id};
+use domain::ids::{ConferenceId, CoreGroupId, PersonId, Section47Id, StrategyDiscussionId};
 use domain::policy::Action;
 use domain::protection::{
     AbsentAgencyInput, ConferenceInput, CoreGroupInput, ParticipantInput, Section47OutcomeInput,
     StrategyInput,
 };
+use domain::records::{Attendee, PartnerReport, Section47};
 use service::ServiceError;
 use service::protection::ProtectionView;
 use store::Store;
 
 use super::form::{Form, FormValues, SavedParams, after_change, banner};
+use super::meetings::{self, MeetingRows, MeetingShown};
 use super::{Layout, date, render_ok};
 use crate::Shared;
 use crate::error::WebError;
@@ -95,6 +98,24 @@ impl OverviewPage {
 
     fn clock(&self, c: &DayClock) -> String {
         clock_text(c)
+    }
+
+    fn meeting(&self, attendance: &[Attendee], reports: &[PartnerReport]) -> MeetingShown {
+        meetings::shown(attendance, reports)
+    }
+
+    /// Whether the child was seen during a section 47 enquiry, as a sentence.
+    fn seen(&self, s: &Section47) -> String {
+        let on = s
+            .seen_on
+            .map(|d| format!(" on {}", date(&d)))
+            .unwrap_or_default();
+        match (s.child_seen, s.child_seen_alone) {
+            (Some(true), Some(true)) => format!("Seen alone{on}"),
+            (Some(true), _) => format!("Seen{on}, not alone"),
+            (Some(false), _) => "Not seen".to_owned(),
+            (None, _) => "Not recorded".to_owned(),
+        }
     }
 }
 
@@ -169,6 +190,8 @@ pub enum Fields {
         decisions: Options,
         /// The child's earlier discussions this one may review.
         earlier: Options,
+        /// A review strategy meeting: the reviewed discussion's open actions, to record progress on each.
+        reviewing: Option<Reviewing>,
     },
     Outcome {
         outcomes: Options,
@@ -178,8 +201,26 @@ pub enum Fields {
         initial: bool,
         outcomes: Options,
         categories: Options,
+        meeting: MeetingRows,
     },
-    CoreGroup,
+    CoreGroup {
+        meeting: MeetingRows,
+    },
+}
+
+/// The discussion a review strategy meeting reviews, and its actions still open.
+pub struct Reviewing {
+    pub held: String,
+    pub open: Vec<OpenAction>,
+    pub statuses: Options,
+}
+
+/// An open action of the reviewed discussion: what it is; its progress fields are `progress[i]`.
+pub struct OpenAction {
+    pub id: String,
+    pub description: String,
+    pub owner: String,
+    pub due: String,
 }
 
 /// What a form page shows besides its fields: its heading, where the form posts and its button; the record it
@@ -214,7 +255,7 @@ impl FormPage {
     fn wide(&self) -> bool {
         matches!(
             self.fields,
-            Fields::Strategy { .. } | Fields::Conference { .. }
+            Fields::Strategy { .. } | Fields::Conference { .. } | Fields::CoreGroup { .. }
         )
     }
 }
@@ -331,13 +372,60 @@ fn strategy_input(v: &FormValues) -> StrategyInput {
         alternative: v.get("alternative"),
         actions: v.actions("actions"),
         review_of: v.get("review_of"),
+        progress: Some(meetings::progress(v)),
         referral_id: None,
     }
 }
 
+/// The discussion the strategy form reviews (its `review_of`), with its actions still open.
+fn reviewing(p: &ProtectionView, form: &Form) -> Option<Reviewing> {
+    let id = StrategyDiscussionId::parse(form.value("review_of")).ok()?;
+    let first = p
+        .strategy_discussions
+        .iter()
+        .find(|s| s.discussion.id == id)?;
+    let mut open: Vec<&domain::records::Action> = first
+        .actions
+        .iter()
+        .filter(|a| a.status == ActionStatus::Open)
+        .collect();
+    open.sort_by_key(|a| (a.due_on, a.created_at, a.id));
+    Some(Reviewing {
+        held: super::time(&first.discussion.held_at),
+        open: open
+            .iter()
+            .map(|a| OpenAction {
+                id: a.id.to_string(),
+                description: a.description.clone(),
+                owner: a.owner.clone(),
+                due: date(&a.due_on),
+            })
+            .collect(),
+        statuses: ActionStatus::ALL
+            .iter()
+            .map(|s| {
+                let text = match s {
+                    ActionStatus::Open => "Still open",
+                    ActionStatus::Done => "Done",
+                    ActionStatus::Cancelled => "Cancelled",
+                };
+                (s.code().to_owned(), text.to_owned())
+            })
+            .collect(),
+    })
+}
+
 fn strategy_form(who: &SignedIn, p: &ProtectionView, form: Form) -> Result<Response, WebError> {
     // The page offers no referral: a problem with the open one is about the decision.
-    let form = form.link("referral_id", "decision");
+    let mut form = form.link("referral_id", "decision");
+    let reviewing = reviewing(p, &form);
+    // A problem with a row of progress links to its text.
+    for i in 0..reviewing.as_ref().map_or(0, |r| r.open.len()) {
+        form = form.link(
+            &format!("progress[{i}]"),
+            &format!("progress[{i}].progress"),
+        );
+    }
     let fixed = FIXED_AGENCIES
         .iter()
         .enumerate()
@@ -371,6 +459,7 @@ fn strategy_form(who: &SignedIn, p: &ProtectionView, form: Form) -> Result<Respo
                 )
             })
             .collect(),
+        reviewing,
     };
     let shown = Shown {
         heading: "Record a strategy discussion",
@@ -382,14 +471,32 @@ fn strategy_form(who: &SignedIn, p: &ProtectionView, form: Form) -> Result<Respo
     Ok(form_page(who, p, form, shown, fields))
 }
 
-/// `GET /children/{id}/strategy-discussions/new`: the form, held at now by default.
+/// What the strategy form may be opened with: `?review_of=` the discussion a review strategy meeting reviews.
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct StrategyParams {
+    pub review_of: Option<String>,
+}
+
+/// `GET /children/{id}/strategy-discussions/new`: the form, held at now by default; `?review_of=` a review
+/// strategy meeting of an earlier discussion, with a row of progress for each of its open actions.
 pub async fn new_strategy<S: Store>(
     Page { state, who }: Page<S>,
     Id(child): Id<PersonId>,
+    Query(q): Query<StrategyParams>,
 ) -> Result<Response, WebError> {
     over_record(&state, &who, child, Action::Create, |p| {
         let now = london().to_datetime(p.now).strftime("%Y-%m-%dT%H:%M");
-        let form = Form::new("strategy").with("held_at", now.to_string());
+        let mut form = Form::new("strategy").with("held_at", now.to_string());
+        if let Some(first) = q.review_of.as_deref().and_then(|r| {
+            p.strategy_discussions
+                .iter()
+                .find(|s| s.discussion.id.to_string() == r)
+        }) {
+            form = form.with("review_of", first.discussion.id.to_string());
+            for i in 0..first.open_actions {
+                form = form.with(&format!("progress[{i}].status"), "open");
+            }
+        }
         strategy_form(&who, p, form)
     })
     .await
@@ -470,11 +577,13 @@ pub async fn record_outcome<S: Store>(
     let input = Section47OutcomeInput {
         outcome_date: values.get("outcome_date"),
         outcome: values.get("outcome"),
-        icpc_required: match values.get("icpc_required").as_deref() {
-            Some("yes") => Some(true),
-            Some("no") => Some(false),
-            _ => None,
-        },
+        icpc_required: yes_no(&values, "icpc_required"),
+        findings: values.get("findings"),
+        child_seen: yes_no(&values, "child_seen"),
+        child_seen_alone: yes_no(&values, "child_seen_alone"),
+        seen_on: values.get("seen_on"),
+        not_seen_reason: values.get("not_seen_reason"),
+        analysis: values.get("analysis"),
     };
     let result = state
         .services
@@ -486,6 +595,15 @@ pub async fn record_outcome<S: Store>(
         outcome_form(&who, p, s47, form)
     })
     .await
+}
+
+/// A yes/no radio: `yes`, `no`, or nothing chosen.
+fn yes_no(values: &FormValues, name: &str) -> Option<bool> {
+    match values.get(name).as_deref() {
+        Some("yes") => Some(true),
+        Some("no") => Some(false),
+        _ => None,
+    }
 }
 
 // --- conferences -----------------------------------------------------------------------------------------------
@@ -529,6 +647,7 @@ fn conference_form(
         initial,
         outcomes: options(&outcomes, |o| (o.code(), o.label())),
         categories: options(AbuseCategory::ALL, |k| (k.code(), k.label())),
+        meeting: MeetingRows::for_form(&form),
     };
     Ok(form_page(who, p, form, shown, fields))
 }
@@ -560,6 +679,8 @@ pub async fn record_conference<S: Store>(
         desired_outcomes: values.get("desired_outcomes"),
         actions: values.actions("actions"),
         end_reason: values.get("end_reason"),
+        attendance: meetings::attendance(&values),
+        partner_reports: meetings::partner_reports(&values),
     };
     let result = state
         .services
@@ -595,7 +716,10 @@ fn core_group_form(
         record,
         pending: x.held_on.is_none(),
     };
-    Ok(form_page(who, p, form, shown, Fields::CoreGroup))
+    let fields = Fields::CoreGroup {
+        meeting: MeetingRows::for_form(&form),
+    };
+    Ok(form_page(who, p, form, shown, fields))
 }
 
 /// `GET /children/{id}/core-groups/{core_group}`: the core group and its form.
@@ -620,6 +744,8 @@ pub async fn record_core_group<S: Store>(
         held_on: values.get("held_on"),
         attendees: values.get("attendees"),
         notes: values.get("notes"),
+        attendance: meetings::attendance(&values),
+        partner_reports: meetings::partner_reports(&values),
     };
     let result = state
         .services
