@@ -681,6 +681,8 @@ fn story() -> Story {
         supervisions: vec![supervision],
         actions: vec![strategy_action, plan_action, sister_action],
         action_updates: vec![],
+        documents: vec![],
+        document_contents: vec![],
         case_notes: vec![note, sister_note],
         allocations: vec![Allocation {
             id: AllocationId::new(),
@@ -1650,4 +1652,33 @@ proptest! {
         // Deterministic: the same set gives the same list.
         prop_assert_eq!(chronology(s.child, &set), got);
     }
+}
+
+#[test]
+fn a_document_added_is_on_the_chronology_under_its_title() {
+    let mut s = story();
+    let id = DocumentId::new();
+    s.set.documents.push(Document {
+        id,
+        la: la(),
+        child_id: s.child,
+        contact_id: None,
+        title: "Police notification".into(),
+        kind: Some(DocumentKind::PoliceNotification),
+        file_name: "Police notification.pdf".into(),
+        content_type: "application/pdf".into(),
+        size: 700,
+        sha256: "0".repeat(64),
+        shared_with: vec![Agency::Police],
+        uploaded_by: None,
+        uploaded_at: t("2024-03-05T10:00:00Z"),
+    });
+    let entries = chronology(s.child, &s.set);
+    let e = one(&entries, kinds::DOCUMENT);
+    assert_eq!(e.summary, "Document added: Police notification");
+    assert_eq!(
+        (e.record_kind, e.record_id),
+        (RecordKind::Document, id.uuid())
+    );
+    assert!(!e.date_only);
 }
