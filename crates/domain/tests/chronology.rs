@@ -681,7 +681,22 @@ fn story() -> Story {
         supervisions: vec![supervision],
         actions: vec![strategy_action, plan_action, sister_action],
         action_updates: vec![],
-        documents: vec![],
+        // The police's notification, on the child's record.
+        documents: vec![Document {
+            id: DocumentId::new(),
+            la: la(),
+            child_id: child.id,
+            contact_id: Some(c.id),
+            title: "Police notification".into(),
+            kind: Some(DocumentKind::PoliceNotification),
+            file_name: "Police notification.pdf".into(),
+            content_type: "application/pdf".into(),
+            size: 700,
+            sha256: "0".repeat(64),
+            shared_with: vec![Agency::Police],
+            uploaded_by: None,
+            uploaded_at: t("2024-03-05T10:00:00Z"),
+        }],
         document_contents: vec![],
         case_notes: vec![note, sister_note],
         allocations: vec![Allocation {
@@ -799,10 +814,11 @@ fn every_kind_appears() {
         RecordKind::SpecialistInvolvement,
         RecordKind::EmergencyProtection,
         RecordKind::CaseFileAudit,
+        RecordKind::Document,
     ] {
         assert!(sources.contains(&k), "no entry from a {k} record");
     }
-    assert_eq!(entries.len(), 49, "{entries:#?}");
+    assert_eq!(entries.len(), 50, "{entries:#?}");
 }
 
 #[test]
@@ -1656,29 +1672,11 @@ proptest! {
 
 #[test]
 fn a_document_added_is_on_the_chronology_under_its_title() {
-    let mut s = story();
-    let id = DocumentId::new();
-    s.set.documents.push(Document {
-        id,
-        la: la(),
-        child_id: s.child,
-        contact_id: None,
-        title: "Police notification".into(),
-        kind: Some(DocumentKind::PoliceNotification),
-        file_name: "Police notification.pdf".into(),
-        content_type: "application/pdf".into(),
-        size: 700,
-        sha256: "0".repeat(64),
-        shared_with: vec![Agency::Police],
-        uploaded_by: None,
-        uploaded_at: t("2024-03-05T10:00:00Z"),
-    });
+    let s = story();
     let entries = chronology(s.child, &s.set);
     let e = one(&entries, kinds::DOCUMENT);
     assert_eq!(e.summary, "Document added: Police notification");
-    assert_eq!(
-        (e.record_kind, e.record_id),
-        (RecordKind::Document, id.uuid())
-    );
+    assert_eq!(e.record_kind, RecordKind::Document);
+    assert_eq!(e.at, t("2024-03-05T10:00:00Z"));
     assert!(!e.date_only);
 }
