@@ -285,7 +285,7 @@ fn whole(t: FileType, bytes: &[u8]) -> Result<(), FileProblem> {
             )),
         },
         Check::Compound => match cfb::CompoundFile::open(Cursor::new(bytes)) {
-            Ok(_) if bytes.len() % 512 == 0 => Ok(()),
+            Ok(_) if bytes.len().is_multiple_of(512) => Ok(()),
             _ => Err(FileProblem::Damaged(
                 "its structure cannot be read (the file is cut short)",
             )),

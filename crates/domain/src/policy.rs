@@ -34,7 +34,8 @@ pub enum Action {
 pub enum Area {
     /// Children's records and everything on them: contacts, referrals, plans, visits, notes…
     CaseRecords,
-    /// Information requests to partner agencies, as the partner sees them.
+    /// Information requests to partner agencies, and the documents shared with them, as the partner sees them
+    /// (a document's target names the partner's agency only when it is shared with it).
     PartnerRequests,
     /// The audit trail.
     Audit,

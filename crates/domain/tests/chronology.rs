@@ -694,6 +694,23 @@ fn story() -> Story {
         supervisions: vec![supervision],
         actions: vec![strategy_action, plan_action, sister_action],
         action_updates: vec![],
+        // The police's notification, on the child's record.
+        documents: vec![Document {
+            id: DocumentId::new(),
+            la: la(),
+            child_id: child.id,
+            contact_id: Some(c.id),
+            title: "Police notification".into(),
+            kind: Some(DocumentKind::PoliceNotification),
+            file_name: "Police notification.pdf".into(),
+            content_type: "application/pdf".into(),
+            size: 700,
+            sha256: "0".repeat(64),
+            shared_with: vec![Agency::Police],
+            uploaded_by: None,
+            uploaded_at: t("2024-03-05T10:00:00Z"),
+        }],
+        document_contents: vec![],
         case_notes: vec![note, sister_note],
         allocations: vec![Allocation {
             id: AllocationId::new(),
@@ -810,10 +827,11 @@ fn every_kind_appears() {
         RecordKind::SpecialistInvolvement,
         RecordKind::EmergencyProtection,
         RecordKind::CaseFileAudit,
+        RecordKind::Document,
     ] {
         assert!(sources.contains(&k), "no entry from a {k} record");
     }
-    assert_eq!(entries.len(), 49, "{entries:#?}");
+    assert_eq!(entries.len(), 50, "{entries:#?}");
 }
 
 #[test]
@@ -1663,4 +1681,15 @@ proptest! {
         // Deterministic: the same set gives the same list.
         prop_assert_eq!(chronology(s.child, &set), got);
     }
+}
+
+#[test]
+fn a_document_added_is_on_the_chronology_under_its_title() {
+    let s = story();
+    let entries = chronology(s.child, &s.set);
+    let e = one(&entries, kinds::DOCUMENT);
+    assert_eq!(e.summary, "Document added: Police notification");
+    assert_eq!(e.record_kind, RecordKind::Document);
+    assert_eq!(e.at, t("2024-03-05T10:00:00Z"));
+    assert!(!e.date_only);
 }

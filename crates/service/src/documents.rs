@@ -249,7 +249,7 @@ impl<S: Store> Services<S> {
             .iter()
             .filter(|c| c.child_id == ctx.child.id)
             .collect();
-        contacts.sort_by(|a, b| b.received_at.cmp(&a.received_at));
+        contacts.sort_by_key(|c| std::cmp::Reverse(c.received_at));
         Ok(DocumentsView {
             child: ChildSummary::of(&ctx.child, ctx.today),
             version: ctx.version,

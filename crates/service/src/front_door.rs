@@ -470,7 +470,7 @@ impl<S: Store> Services<S> {
             .filter(|d| d.contact_id == Some(contact.id))
             .cloned()
             .collect();
-        documents.sort_by(|a, b| b.uploaded_at.cmp(&a.uploaded_at));
+        documents.sort_by_key(|d| std::cmp::Reverse(d.uploaded_at));
         Ok(ContactCase {
             documents,
             consent_needs_approval: rules::proceeds_without_consent(&contact.screening)

@@ -182,6 +182,9 @@ pub type AccessCheck = Box<dyn FnOnce(&AccessFacts) -> Decision + Send>;
 pub type DocumentCheck =
     Box<dyn FnOnce(&AccessFacts, &domain::records::Document) -> Decision + Send>;
 
+/// A document as an audited read gives it: what it is, and its bytes when they were asked for.
+pub type DocumentRead = (domain::records::Document, Option<Vec<u8>>);
+
 /// Makes the permission check for each of several records read in one transaction (a supervision's children).
 pub type AccessCheckFactory = Box<dyn Fn() -> AccessCheck + Send + Sync>;
 
@@ -603,9 +606,7 @@ pub trait Store: Clone + Send + Sync + 'static {
         content: bool,
         check: DocumentCheck,
         at: Timestamp,
-    ) -> impl Future<
-        Output = Result<Viewed<(domain::records::Document, Option<Vec<u8>>)>, StoreError>,
-    > + Send;
+    ) -> impl Future<Output = Result<Viewed<DocumentRead>, StoreError>> + Send;
 
     /// The child a document is about, to find the child whose records a change to it then reads through an
     /// audited view (`None` for a document that does not exist: that attempt is audited here).
