@@ -2,8 +2,10 @@
 //! a contact about two siblings; the older one is referred and given a plan with a dated action (over the API);
 //! the social worker writes a case note about both children (refused first without the note, what was typed
 //! kept), corrects it, and finds it on the sibling's record too; an auditor reads what the note said before
-//! the correction; the social worker marks the plan's action done from the casework worklist, and it leaves the
-//! worklist. axe-core checks every page on the way.
+//! the correction; the social worker marks a strategy discussion's action done from the casework worklist, and
+//! it leaves the worklist; attaches a police notification that the police can download only once it is shared
+//! with them; prints the case summary (the page and its PDF, read back); and makes the outcome letter to the
+//! school that made the contact. axe-core checks every page on the way.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -106,6 +108,24 @@ async fn casework_journey() {
     )
     .await;
     assert!(plan["actions"][0]["id"].is_string(), "{plan}");
+    let strategy = support::api_post(
+        &http,
+        &server.base,
+        &token,
+        "/api/v1/strategy-discussions",
+        json!({"child_id": ivo_id, "held_at": format!("{today}T09:00"),
+            "participants": [
+                {"name": "DC Hughes", "agency": "police", "role": "Child abuse investigation team"},
+                {"name": "Dr Patel", "agency": "health", "role": "Named GP"},
+                {"name": "Ms Browser", "agency": "education", "role": "Designated safeguarding lead"},
+                {"name": "Sam Okoro", "agency": "social-care", "role": "Social worker"}],
+            "information_shared": "School: Ivo often hungry. Police: no call-outs. Health: missed immunisations.",
+            "decision": "section-47",
+            "actions": [{"description": "See Ivo alone at school", "owner": "Social worker",
+                         "due_on": today.saturating_add(jiff::ToSpan::days(3)).to_string()}]}),
+    )
+    .await;
+    assert!(strategy["actions"][0]["id"].is_string() || strategy["id"].is_string(), "{strategy}");
 
     // 3. The social worker writes a note about both children: refused without the note, then saved.
     println!("step 2: a case note about two siblings");
@@ -209,8 +229,8 @@ async fn casework_journey() {
     run.check("case notes, as an auditor").await;
     run.sign_out().await;
 
-    // 6. The plan's action is marked done from the casework worklist, and leaves it.
-    println!("step 5: an action marked done from the worklist");
+    // 6. The strategy discussion's action is marked done from the casework worklist, and leaves it.
+    println!("step 5: a strategy discussion's action marked done from the worklist");
     run.sign_in("social-worker-213").await;
     run.goto("/casework?scope=la&kind=action").await;
     wait_h1(&run.client, "All cases: what is due").await;
@@ -220,32 +240,136 @@ async fn casework_journey() {
     .await;
     wait_h1(&run.client, &format!("Actions: {ivo}")).await;
     run.check("actions").await;
-    run.press("details:has(form[action$='/done']) summary")
+    // The strategy discussion's action, not the plan's.
+    let done_form = run
+        .client
+        .find(Locator::XPath(
+            "//div[contains(@class,'govuk-summary-card')][.//h2[normalize-space(.)='See Ivo alone at school']]\
+             //form[contains(@action,'/done')]",
+        ))
+        .await
+        .expect("the strategy discussion's action has a done form")
+        .attr("action")
+        .await
+        .unwrap()
+        .unwrap();
+    run.press(&format!("details:has(form[action='{done_form}']) summary"))
         .await;
     fill(
         &run.client,
-        "form[action$='/done'] textarea[name='note']",
-        "Referred to the food bank; first parcel collected.",
+        &format!("form[action='{done_form}'] textarea[name='note']"),
+        "Saw Ivo alone in the school library; he said there is rarely breakfast at home.",
     )
     .await;
-    run.submit("/done").await;
+    click(
+        &run.client,
+        &format!("form[action='{done_form}'] button[type=submit]"),
+    )
+    .await;
     wait_h1(&run.client, "My cases: what is due").await;
     assert!(run.text().await.contains("Action marked as done"));
     run.check("casework, after marking an action done").await;
     run.goto("/casework?scope=la&kind=action").await;
     wait_h1(&run.client, "All cases: what is due").await;
     assert!(
-        !run.text()
-            .await
-            .contains("Refer the family to the food bank"),
+        !run.text().await.contains("See Ivo alone at school"),
         "a done action leaves the worklist"
     );
 
+    // 7. A police notification attached to Ivo's record: the police see it only once it is shared with them.
+    println!("step 6: a PDF attached, then shared with the police");
+    let police = support::token_for(&db, "partner-police-213");
+    let pdf_path = dir.path().join("police-notification.pdf");
+    std::fs::write(&pdf_path, domain::documents::minimal_pdf(&["Police notification: Ivo"])).unwrap();
+    run.goto(&format!("/children/{ivo_id}/documents")).await;
+    wait_h1(&run.client, &format!("Documents: {ivo}")).await;
+    run.check("documents, none yet").await;
+    run.client
+        .find(Locator::Css("#document-file"))
+        .await
+        .expect("a file input")
+        .send_keys(&pdf_path.display().to_string())
+        .await
+        .unwrap();
+    fill(&run.client, "#document-title", "Police notification").await;
+    run.submit(&format!("/children/{ivo_id}/documents")).await;
+    wait_h1(&run.client, &format!("Documents: {ivo}")).await;
+    assert!(run.text().await.contains("Police notification"));
+    run.check("documents, one added").await;
+    let document = run
+        .client
+        .find(Locator::Css("a[href^='/api/v1/documents/']"))
+        .await
+        .expect("a download link")
+        .attr("href")
+        .await
+        .unwrap()
+        .unwrap();
+    let status = |token: String| {
+        let (http, url) = (http.clone(), format!("{}{document}", server.base));
+        async move { http.get(url).bearer_auth(token).send().await.unwrap().status().as_u16() }
+    };
+    assert_eq!(status(police.clone()).await, 404, "not yet shared with the police");
+    run.press("details:has(form[action$='/sharing']) summary").await;
+    click(&run.client, "form[action$='/sharing'] input[value='police'] + label").await;
+    run.submit("/sharing").await;
+    wait_h1(&run.client, &format!("Documents: {ivo}")).await;
+    assert_eq!(status(police.clone()).await, 200, "shared with the police");
+
+    // 8. The case summary to print, and its PDF.
+    println!("step 7: the case summary printed");
+    run.goto(&format!("/children/{ivo_id}")).await;
+    wait_h1(&run.client, &ivo).await;
+    run.follow("Case summary to print").await;
+    wait_h1(&run.client, &ivo).await;
+    let text = run.text().await;
+    assert!(
+        text.contains("Case summary") && text.contains("Enough food every day") && text.contains("nearly empty"),
+        "{text}"
+    );
+    run.check("case summary").await;
+    let pdf_link = run
+        .client
+        .find(Locator::Css("a#pdf"))
+        .await
+        .unwrap()
+        .attr("href")
+        .await
+        .unwrap()
+        .unwrap();
+    let pdf = http
+        .get(format!("{}{pdf_link}", server.base))
+        .header("cookie", run.cookie_header().await)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(pdf.status().as_u16(), 200);
+    let pages = print::read_back::pages_text(&pdf.bytes().await.unwrap()).unwrap().join("\n");
+    assert!(pages.contains(&format!("Case summary: {ivo}")), "{pages}");
+
+    // 9. The outcome letter to the school that made the contact, kept on the file.
+    println!("step 8: the referrer's outcome letter");
+    run.goto(&format!("/children/{ivo_id}/letters")).await;
+    wait_h1(&run.client, &format!("Letters: {ivo}")).await;
+    run.check("letters").await;
+    run.choose("letter", "referrer-outcome").await;
+    select(&run.client, "#letter-contact", &contact).await;
+    run.submit("/letters").await;
+    wait_h1(&run.client, &format!("Letters: {ivo}")).await;
+    let text = run.text().await;
+    assert!(
+        text.contains("Letter made and kept on the file")
+            && text.contains("Outcome letter to the referrer to Ms Browser, school"),
+        "{text}"
+    );
+    run.check("letters, one made").await;
+
     let seconds = started.elapsed().as_secs_f64();
     let report = format!(
-        "browser, casework: 5 steps (a contact about two siblings, a case note about both refused then written, \
-         corrected, read before correction by an auditor, an action marked done from the worklist), {} pages \
-         checked with axe, {} violations; {seconds:.1} s",
+        "browser, casework: 8 steps (a contact about two siblings, a case note about both refused then written, \
+         corrected, read before correction by an auditor, a strategy action marked done from the worklist, a PDF \
+         attached and shared with the police, the case summary printed, the referrer's letter), {} pages checked \
+         with axe, {} violations; {seconds:.1} s",
         run.pages,
         run.violations.len()
     );

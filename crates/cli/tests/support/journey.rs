@@ -74,6 +74,18 @@ impl Journey {
         body_text(&self.client).await
     }
 
+    /// The browser's cookies as a `Cookie` header, to fetch what a page links to (a PDF) as the signed-in user.
+    pub async fn cookie_header(&self) -> String {
+        self.client
+            .get_all_cookies()
+            .await
+            .unwrap()
+            .iter()
+            .map(|c| format!("{}={}", c.name(), c.value()))
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+
     /// Submit the form whose action ends with `action`.
     pub async fn submit(&self, action: &str) {
         click(

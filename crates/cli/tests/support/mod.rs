@@ -130,6 +130,13 @@ pub fn user_with_token(db: &str, username: &str, role: &str, la: &str) -> String
     out.trim().to_owned()
 }
 
+/// A new API token for an existing user (a demo sign-in).
+pub fn token_for(db: &str, username: &str) -> String {
+    let (code, out, err) = run(&["token", "create", "--username", username], db, None);
+    assert_eq!(code, 0, "token create failed: {err}");
+    out.trim().to_owned()
+}
+
 /// An API call as `token` that must succeed: the JSON it answered.
 async fn api_call(request: reqwest::RequestBuilder, token: &str, path: &str) -> serde_json::Value {
     let r = request.bearer_auth(token).send().await.unwrap();
