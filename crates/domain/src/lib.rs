@@ -21,6 +21,7 @@ pub mod front_door;
 pub mod identifiers;
 pub mod ids;
 pub mod planning;
+pub mod people;
 pub mod policy;
 pub mod protection;
 pub mod records;

@@ -190,6 +190,7 @@ fn story() -> Story {
         related_person_id: child.id,
         kind: RelationshipKind::Mother,
         parental_responsibility: true,
+        ended_on: None,
     }];
 
     // The front door.
@@ -681,6 +682,8 @@ fn story() -> Story {
         supervisions: vec![supervision],
         actions: vec![strategy_action, plan_action, sister_action],
         action_updates: vec![],
+        person_revisions: vec![],
+        professionals: vec![],
         case_notes: vec![note, sister_note],
         allocations: vec![Allocation {
             id: AllocationId::new(),

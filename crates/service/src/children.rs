@@ -261,6 +261,8 @@ impl<S: Store> Services<S> {
         child: PersonId,
     ) -> Result<ChildRecord, ServiceError> {
         let file = self.case_file(actor, child).await?;
+        // A person merged into another reads the record kept (the case file's first person).
+        let child = file.people.first().map_or(child, |p| p.id);
         let now = self.now();
         let person = file
             .people

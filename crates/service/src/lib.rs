@@ -15,6 +15,7 @@ pub mod children;
 pub mod demo;
 mod error;
 pub mod front_door;
+pub mod people;
 pub mod planning;
 pub mod protection;
 mod references;

@@ -121,6 +121,9 @@ path_ids!(
     domain::ids::EarlyHelpEpisodeId,
     domain::ids::CaseNoteId,
     domain::ids::ActionId,
+    domain::ids::RelationshipId,
+    domain::ids::ProfessionalId,
+    domain::ids::PersonMergeId,
 );
 
 /// The one record id in the path (`/children/{id}`).

@@ -253,6 +253,7 @@ fn schemas() -> Value {
             .chain(crate::api_case_management::schemas())
             .chain(crate::api_case_notes::schemas())
             .chain(crate::api_actions::schemas())
+            .chain(crate::api_people::schemas())
             .chain(crate::api_casework_worklist::schemas())
         {
             map.insert(name.to_owned(), schema);
@@ -272,6 +273,7 @@ pub fn document() -> Value {
         crate::api_case_management::OPERATIONS,
         crate::api_case_notes::OPERATIONS,
         crate::api_actions::OPERATIONS,
+        crate::api_people::OPERATIONS,
         crate::api_casework_worklist::OPERATIONS,
     ];
     for o in OPERATIONS.iter().chain(areas.into_iter().flatten()) {
@@ -369,6 +371,8 @@ mod tests {
             crate::api_case_management::OPERATIONS,
             crate::api_case_notes::OPERATIONS,
             crate::api_actions::OPERATIONS,
+            crate::api_people::OPERATIONS,
+        crate::api_people::OPERATIONS,
             crate::api_casework_worklist::OPERATIONS,
         ];
         let creates_only = ["/api/v1/contacts", "/api/v1/supervision"];

@@ -7,7 +7,7 @@ use domain::policy::{Action, Area};
 use store::Store;
 
 use crate::{
-    Shared, api, api_actions, api_case_management, api_case_notes, api_casework_worklist,
+    Shared, api, api_actions, api_people, api_case_management, api_case_notes, api_casework_worklist,
     api_front_door as fd, api_planning, api_protection, assets, pages,
 };
 
@@ -385,6 +385,7 @@ pub fn table<S: Store>() -> Vec<RouteSpec<S>> {
     table.extend(api_case_management::routes());
     table.extend(api_case_notes::routes());
     table.extend(api_actions::routes());
+    table.extend(api_people::routes());
     table.extend(api_casework_worklist::routes());
     table
 }

@@ -9,6 +9,7 @@ mod children;
 mod data_quality;
 pub(crate) mod form;
 mod front_door;
+pub(crate) mod people;
 pub(crate) mod planning;
 pub(crate) mod protection;
 mod record_contact;
