@@ -27,9 +27,10 @@ use crate::ids::{HouseholdId, PersonId, PlanId, TeamId, UserId};
 use crate::records::{
     Action as CaseAction, ActionParent, ActionUpdate, Allocation, Assessment, CaseFileAudit,
     CaseNote, ChildFlag, Conference, Contact, CoreGroup, EarlyHelpEpisode, EmergencyProtection,
-    Household, HouseholdMember, InformationRequest, MashEnquiry, PartnerFlag, Person, Plan,
-    PersonRevision, PlanReview, PracticeWeek, Professional, RagChange, Record, RecordSet, Referral, Relationship, Section47,
-    SpecialistInvolvement, StrategyDiscussion, Supervision, Team, User, Visit,
+    Household, HouseholdMember, InformationRequest, MashEnquiry, PartnerFlag, Person,
+    PersonRevision, Plan, PlanReview, PracticeWeek, Professional, RagChange, Record, RecordSet,
+    Referral, Relationship, Section47, SpecialistInvolvement, StrategyDiscussion, Supervision,
+    Team, User, Visit,
 };
 
 /// How long a piece of free text may run in a summary before it is cut (at a word boundary, with "…").

@@ -9,10 +9,8 @@ use serde::Deserialize;
 use crate::codes::{Disability, Ethnicity, ProfessionalRole, RelationshipKind, Sex};
 use crate::datetime::{Date, DateRange, Timestamp, parse_input_date};
 use crate::error::{ValueError, ValueErrors};
-use crate::identifiers::{LaCode, NhsNumber, Postcode, Upn};
-use crate::ids::{
-    HouseholdId, PersonId, PersonRevisionId, ProfessionalId, RelationshipId, UserId,
-};
+use crate::identifiers::{NhsNumber, Postcode, Upn};
+use crate::ids::{HouseholdId, PersonId, PersonRevisionId, ProfessionalId, RelationshipId, UserId};
 use crate::records::{
     Address, Household, HouseholdMember, Person, PersonRevision, Professional, RecordSet,
     Relationship,
@@ -221,7 +219,10 @@ pub fn changed_fields(before: &Person, after: &Person) -> Vec<&'static str> {
         before.gender_identity != after.gender_identity,
     );
     check("ethnicity", before.ethnicity != after.ethnicity);
-    check("first_language", before.first_language != after.first_language);
+    check(
+        "first_language",
+        before.first_language != after.first_language,
+    );
     check("religion", before.religion != after.religion);
     check("disabilities", before.disabilities != after.disabilities);
     check("nhs_number", before.nhs_number != after.nhs_number);
@@ -355,7 +356,12 @@ pub fn move_address(
             }
         }
     };
-    let new_address = if input.household_id.as_deref().and_then(|s| present(Some(s))).is_none() {
+    let new_address = if input
+        .household_id
+        .as_deref()
+        .and_then(|s| present(Some(s)))
+        .is_none()
+    {
         let line1 = e.take(required_text(
             "line1",
             input.line1.as_deref(),
@@ -387,10 +393,9 @@ pub fn move_address(
         None
     };
     e.take(optional_text("reason", input.reason.as_deref(), MAX_TEXT));
-    if let (Some(on), Some(h)) = (on, existing.as_ref())
+    if let Some(h) = existing.as_ref()
         && current.iter().any(|m| m.household_id == h.id)
     {
-        let _ = on;
         e.push(ValueError::new(
             "household_id",
             "is the household they live in now",
@@ -406,7 +411,10 @@ pub fn move_address(
     }
     e.into_result()?;
     let Some(on) = on else {
-        return Err(ValueErrors(vec![ValueError::new("moved_on", "is not a date")]));
+        return Err(ValueErrors(vec![ValueError::new(
+            "moved_on",
+            "is not a date",
+        )]));
     };
     let (household_id, new_household) = match (existing, new_address) {
         (Some(h), _) => (h.id, None),
@@ -689,12 +697,10 @@ pub fn professional(
         input.organisation.as_deref(),
         MAX_NAME * 2,
     ));
-    let phone = e.take(optional_text("phone", input.phone.as_deref(), 40).and_then(|p| {
-        match &p {
+    let phone = e.take(
+        optional_text("phone", input.phone.as_deref(), 40).and_then(|p| match &p {
             Some(s)
-                if !s
-                    .chars()
-                    .all(|c| c.is_ascii_digit() || " +()-".contains(c))
+                if !s.chars().all(|c| c.is_ascii_digit() || " +()-".contains(c))
                     || s.chars().filter(char::is_ascii_digit).count() < 6 =>
             {
                 Err(ValueError::new(
@@ -703,18 +709,22 @@ pub fn professional(
                 ))
             }
             _ => Ok(p),
-        }
-    }));
-    let email = e.take(optional_text("email", input.email.as_deref(), 254).and_then(|m| {
-        match &m {
+        }),
+    );
+    let email = e.take(
+        optional_text("email", input.email.as_deref(), 254).and_then(|m| match &m {
             Some(s) if !valid_email(s) => Err(ValueError::new(
                 "email",
                 "Enter an email address, like name@example.org",
             )),
             _ => Ok(m),
-        }
-    }));
-    let address = e.take(optional_text("address", input.address.as_deref(), MAX_NAME * 4));
+        }),
+    );
+    let address = e.take(optional_text(
+        "address",
+        input.address.as_deref(),
+        MAX_NAME * 4,
+    ));
     let from = e.take(past_or_today("from", input.from.as_deref(), today));
     if let (Some(None), Some(None)) = (&name, &organisation) {
         e.push(ValueError::new(
@@ -807,6 +817,11 @@ pub fn check_merge(kept: &Person, merged: &Person) -> Result<(), ValueErrors> {
             "into",
             "is in another local authority: only records in one local authority can be merged",
         ));
+    } else if kept.restricted != merged.restricted {
+        e.push(ValueError::new(
+            "into",
+            "is restricted and the other is not: ask the information governance team to restrict both first",
+        ));
     } else if kept.is_child != merged.is_child {
         e.push(ValueError::new(
             "into",
@@ -814,9 +829,4 @@ pub fn check_merge(kept: &Person, merged: &Person) -> Result<(), ValueErrors> {
         ));
     }
     e.into_result()
-}
-
-/// The LA of a merge.
-pub fn merge_la(kept: &Person) -> &LaCode {
-    &kept.la
 }

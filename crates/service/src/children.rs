@@ -489,6 +489,8 @@ impl<S: Store> Services<S> {
         child: PersonId,
     ) -> Result<Vec<ChronologyEntry>, ServiceError> {
         let file = self.case_file(actor, child).await?;
+        // A person merged into another reads the record kept (the case file's first person).
+        let child = file.people.first().map_or(child, |p| p.id);
         Ok(chronology::chronology_as_of(child, &file, self.now()))
     }
 

@@ -127,11 +127,15 @@ fn user_name(users: &[User], id: Option<UserId>) -> String {
 }
 
 fn address_line(a: &domain::records::Address) -> String {
-    [Some(a.line1.as_str()), a.line2.as_deref(), Some(a.town.as_str())]
-        .into_iter()
-        .flatten()
-        .collect::<Vec<_>>()
-        .join(", ")
+    [
+        Some(a.line1.as_str()),
+        a.line2.as_deref(),
+        Some(a.town.as_str()),
+    ]
+    .into_iter()
+    .flatten()
+    .collect::<Vec<_>>()
+    .join(", ")
 }
 
 impl<S: Store> Services<S> {
@@ -145,11 +149,7 @@ impl<S: Store> Services<S> {
         let ctx = self.case_for(actor, child, Action::View).await?;
         let child = ctx.child.id;
         let f = &ctx.file;
-        let mut user_ids: Vec<UserId> = f
-            .person_revisions
-            .iter()
-            .filter_map(|r| r.by)
-            .collect();
+        let mut user_ids: Vec<UserId> = f.person_revisions.iter().filter_map(|r| r.by).collect();
         user_ids.sort();
         user_ids.dedup();
         let users = if user_ids.is_empty() {
@@ -221,9 +221,8 @@ impl<S: Store> Services<S> {
                 }
             })
             .collect();
-        relationships.sort_by(|a, b| {
-            (a.ended_on.is_some(), &a.name).cmp(&(b.ended_on.is_some(), &b.name))
-        });
+        relationships
+            .sort_by(|a, b| (a.ended_on.is_some(), &a.name).cmp(&(b.ended_on.is_some(), &b.name)));
         let mut professionals: Vec<ProfessionalView> = f
             .professionals
             .iter()
@@ -234,11 +233,16 @@ impl<S: Store> Services<S> {
             })
             .collect();
         professionals.sort_by(|a, b| {
-            (a.professional.to.is_some(), a.professional.role.code(), b.professional.from).cmp(&(
-                b.professional.to.is_some(),
-                b.professional.role.code(),
-                a.professional.from,
-            ))
+            (
+                a.professional.to.is_some(),
+                a.professional.role.code(),
+                b.professional.from,
+            )
+                .cmp(&(
+                    b.professional.to.is_some(),
+                    b.professional.role.code(),
+                    a.professional.from,
+                ))
         });
         let duplicates = self.duplicates_of(actor, &ctx.child).await?;
         let merges = self.store.merges_of(child).await?;
@@ -557,10 +561,7 @@ impl<S: Store> Services<S> {
         ));
         let into = match present(input.into.as_deref()) {
             None => {
-                e.push(ValueError::new(
-                    "into",
-                    "Choose the record to keep",
-                ));
+                e.push(ValueError::new("into", "Choose the record to keep"));
                 None
             }
             Some(s) => match s.parse::<PersonId>() {

@@ -66,10 +66,8 @@ pub struct NewMerge {
 pub(crate) async fn resolve<C: SqlConn>(c: &mut C, id: PersonId) -> Result<PersonId, StoreError> {
     let row = c
         .fetch_optional(
-            Sql::new(
-                "SELECT kept_id FROM person_merge WHERE merged_id = $1 AND undone_at IS NULL",
-            )
-            .bind(id),
+            Sql::new("SELECT kept_id FROM person_merge WHERE merged_id = $1 AND undone_at IS NULL")
+                .bind(id),
         )
         .await?;
     match row {
@@ -127,7 +125,10 @@ fn columns_of<T: RecordTable>(out: &mut Vec<(&'static str, &'static str, &'stati
         ["id"] => "id",
         _ => "",
     };
-    for col in T::CHILD_COLUMN.into_iter().chain(T::OTHER_PERSON_COLUMNS.iter().copied()) {
+    for col in T::CHILD_COLUMN
+        .into_iter()
+        .chain(T::OTHER_PERSON_COLUMNS.iter().copied())
+    {
         out.push((T::NAME, col, key));
     }
     for (table, col, key) in T::PERSON_PARTS {
@@ -232,7 +233,11 @@ pub(crate) async fn merge_people<B: Backend>(
     ids.sort();
     for id in ids {
         c.fetch_optional(
-            Sql::new(format!("SELECT id FROM person WHERE id = $1{}", B::FOR_UPDATE)).bind(id),
+            Sql::new(format!(
+                "SELECT id FROM person WHERE id = $1{}",
+                B::FOR_UPDATE
+            ))
+            .bind(id),
         )
         .await?;
     }
@@ -411,12 +416,18 @@ pub(crate) async fn undo_merge<B: Backend>(
     ids.sort();
     for pid in ids {
         c.fetch_optional(
-            Sql::new(format!("SELECT id FROM person WHERE id = $1{}", B::FOR_UPDATE)).bind(pid),
+            Sql::new(format!(
+                "SELECT id FROM person WHERE id = $1{}",
+                B::FOR_UPDATE
+            ))
+            .bind(pid),
         )
         .await?;
     }
     if m.undone_at.is_some() {
-        return Err(StoreError::Conflict("this merge has already been undone".into()));
+        return Err(StoreError::Conflict(
+            "this merge has already been undone".into(),
+        ));
     }
     // The version of the kept person's records the administrator saw: a change since (a record moved in, a
     // note written) is a 409, nothing undone.

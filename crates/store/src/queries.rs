@@ -1064,7 +1064,7 @@ impl<B: Backend> Store for SqlStore<B> {
             async move {
                 crate::people::undo_merge::<B>(c, &actor, merge, reason, seen_version, at).await
             }
-                .boxed()
+            .boxed()
         })
         .await
     }

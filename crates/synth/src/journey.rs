@@ -6,24 +6,24 @@ use domain::codes::{
     AbuseCategory, ActionStatus, ActionUpdateKind, Agency, AssessmentFactor, AssessmentOutcome,
     AuditGrade, CaseNoteKind, ChildFlagKind, ClosureReason, ConferenceKind, ConferenceOutcome,
     Consent, ContactOutcome, Disability, EarlyHelpEndReason, EmergencyProtectionKind,
-    FeedbackMethod, PlanKind, ProfessionalRole, ReferralSource, RelationshipKind, Section47Outcome, Sex,
-    StrategyDecision, ThresholdLevel, UpnUnknown, VisitKind,
+    FeedbackMethod, PlanKind, ProfessionalRole, ReferralSource, RelationshipKind, Section47Outcome,
+    Sex, StrategyDecision, ThresholdLevel, UpnUnknown, VisitKind,
 };
 use domain::datetime::{Date, Timestamp};
 use domain::identifiers::{LaChildId, LaCode, NhsNumber, Postcode, Upn};
 use domain::ids::{
     ActionId, ActionUpdateId, AllocationId, AssessmentId, CaseFileAuditId, CaseNoteId, ChildFlagId,
     ChildId, ConferenceId, ContactId, CoreGroupId, EarlyHelpEpisodeId, EmergencyProtectionId,
-    HouseholdId, InformationRequestId, MashEnquiryId, PersonId, PlanId, PlanReviewId, ProfessionalId, RagChangeId,
-    ReferralId, RelationshipId, Section47Id, SpecialistInvolvementId, StrategyDiscussionId, TeamId,
-    VisitId,
+    HouseholdId, InformationRequestId, MashEnquiryId, PersonId, PlanId, PlanReviewId,
+    ProfessionalId, RagChangeId, ReferralId, RelationshipId, Section47Id, SpecialistInvolvementId,
+    StrategyDiscussionId, TeamId, VisitId,
 };
 use domain::records::{
     AbsentAgency, Action, ActionParent, ActionProgress, ActionUpdate, Address, Allocation,
     Assessment, CaseFileAudit, CaseNote, ChildFlag, Closure, Conference, Contact, ContactDecision,
     CoreGroup, EarlyHelpEpisode, EmergencyProtection, Household, HouseholdMember,
-    InformationRequest, MashEnquiry, Participant, Person, Plan, PlanReview, Professional, RagChange, RecordSet,
-    Referral, Referrer, ReferrerFeedback, Relationship, Screening, Section47,
+    InformationRequest, MashEnquiry, Participant, Person, Plan, PlanReview, Professional,
+    RagChange, RecordSet, Referral, Referrer, ReferrerFeedback, Relationship, Screening, Section47,
     SpecialistInvolvement, StrategyDiscussion, Visit,
 };
 
@@ -208,7 +208,13 @@ impl Fam<'_> {
         let mut professionals = Vec::new();
         let mut duplicates = Vec::new();
         let mut dup_contacts = Vec::new();
-        for p in self.out.people.iter().skip(first_person).filter(|p| p.is_child) {
+        for p in self
+            .out
+            .people
+            .iter()
+            .skip(first_person)
+            .filter(|p| p.is_child)
+        {
             let Some(dob) = p.date_of_birth.filter(|d| *d <= today) else {
                 continue;
             };
@@ -241,7 +247,11 @@ impl Fam<'_> {
                 let gp = r.pick(rates::GP_NAMES, "Dr Marsh").to_owned();
                 let email = format!(
                     "reception.{}@nhs.example",
-                    practice.split_whitespace().next().unwrap_or("practice").to_lowercase()
+                    practice
+                        .split_whitespace()
+                        .next()
+                        .unwrap_or("practice")
+                        .to_lowercase()
                 );
                 let from = add_days(dob, i64::from(r.u(10, 60)));
                 add(
@@ -292,7 +302,9 @@ impl Fam<'_> {
                 };
                 let at = first
                     .received_at
-                    .saturating_add(jiff::SignedDuration::from_hours(i64::from(r.u(24, 24 * 30))))
+                    .saturating_add(jiff::SignedDuration::from_hours(i64::from(
+                        r.u(24, 24 * 30),
+                    )))
                     .unwrap_or(first.received_at);
                 if at > ctx.now {
                     continue;

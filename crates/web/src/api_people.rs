@@ -27,7 +27,7 @@ use store::Store;
 use crate::Shared;
 use crate::api_front_door::with_etag;
 use crate::error::WebError;
-use crate::extract::{ApiJson, Id, IfMatch, Ids, SignedIn};
+use crate::extract::{ApiJson, Id, Ids, IfMatch, SignedIn};
 use crate::openapi::{Operation, op};
 use crate::pages::people as pages;
 use crate::routes::{Access, RouteSpec, route};

@@ -5,11 +5,11 @@
 
 mod api;
 mod api_actions;
-mod api_people;
 mod api_case_management;
 mod api_case_notes;
 mod api_casework_worklist;
 mod api_front_door;
+mod api_people;
 mod api_planning;
 mod api_protection;
 mod assets;

@@ -372,7 +372,7 @@ mod tests {
             crate::api_case_notes::OPERATIONS,
             crate::api_actions::OPERATIONS,
             crate::api_people::OPERATIONS,
-        crate::api_people::OPERATIONS,
+            crate::api_people::OPERATIONS,
             crate::api_casework_worklist::OPERATIONS,
         ];
         let creates_only = ["/api/v1/contacts", "/api/v1/supervision"];

@@ -7,8 +7,8 @@ use domain::policy::{Action, Area};
 use store::Store;
 
 use crate::{
-    Shared, api, api_actions, api_people, api_case_management, api_case_notes, api_casework_worklist,
-    api_front_door as fd, api_planning, api_protection, assets, pages,
+    Shared, api, api_actions, api_case_management, api_case_notes, api_casework_worklist,
+    api_front_door as fd, api_people, api_planning, api_protection, assets, pages,
 };
 
 /// Who may use a route.

@@ -21,9 +21,7 @@ use domain::audit::Actor;
 use domain::codes::{CaseNoteKind, ReferralSource, Role};
 use domain::identifiers::Upn;
 use domain::ids::{HouseholdId, PersonId, ReferralId};
-use domain::records::{
-    Address, CaseNote, Household, HouseholdMember, RecordSet, Referral,
-};
+use domain::records::{Address, CaseNote, Household, HouseholdMember, RecordSet, Referral};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 use service::Clock;
@@ -165,7 +163,10 @@ async fn story<S: Store>(db: TestDb<S>) {
         .map(|d| d["id"].as_str().unwrap().to_owned())
         .collect();
     assert_eq!(dups, vec![twin.to_string()], "{}", r.body);
-    assert_eq!(r.body["duplicates"][0]["matches_on"], "name and date of birth");
+    assert_eq!(
+        r.body["duplicates"][0]["matches_on"],
+        "name and date of birth"
+    );
     let before = app.read(&worker, &person(ada)).await;
 
     // Refusals name their field and save nothing.
@@ -205,7 +206,11 @@ async fn story<S: Store>(db: TestDb<S>) {
         );
         assert_eq!(fields(&r.body), expected.to_vec(), "{what}: {}", r.body);
     }
-    assert_eq!(app.read(&worker, &person(ada)).await, before, "nothing saved");
+    assert_eq!(
+        app.read(&worker, &person(ada)).await,
+        before,
+        "nothing saved"
+    );
 
     // Changed: a new revision, the earlier kept, on the chronology.
     let r = put_if_match(
@@ -225,7 +230,12 @@ async fn story<S: Store>(db: TestDb<S>) {
         &version,
     )
     .await;
-    assert_eq!(r.status, StatusCode::CONFLICT, "a stale version: {}", r.body);
+    assert_eq!(
+        r.status,
+        StatusCode::CONFLICT,
+        "a stale version: {}",
+        r.body
+    );
     let view = app.read(&worker, &person(ada)).await;
     assert_eq!(view["person"]["date_of_birth"], "2016-02-04");
     assert_eq!(view["person"]["nhs_number"], "9434765919");
@@ -287,7 +297,10 @@ async fn story<S: Store>(db: TestDb<S>) {
         .read(&worker, &format!("/api/v1/children/{ada}/chronology"))
         .await
         .to_string();
-    assert!(chronology.contains("Details changed: address"), "{chronology}");
+    assert!(
+        chronology.contains("Details changed: address"),
+        "{chronology}"
+    );
 
     // A relationship: a new adult with parental responsibility, then ended.
     let version = app.get(&worker, &person(ada)).await.etag.unwrap();
@@ -343,14 +356,24 @@ async fn story<S: Store>(db: TestDb<S>) {
     let gp = json!({"role": "gp", "name": "Dr Ngozi Adeyemi", "organisation": "Park Surgery",
                     "phone": "0113 496 0000", "email": "not an email", "from": "2016-03-01"});
     let r = app
-        .post_if_match(&worker, &format!("{}/professionals", person(ada)), gp.clone(), &version)
+        .post_if_match(
+            &worker,
+            &format!("{}/professionals", person(ada)),
+            gp.clone(),
+            &version,
+        )
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
     assert_eq!(fields(&r.body), vec!["email"]);
     let mut gp = gp;
     gp["email"] = json!("park.surgery@nhs.example");
     let r = app
-        .post_if_match(&worker, &format!("{}/professionals", person(ada)), gp, &version)
+        .post_if_match(
+            &worker,
+            &format!("{}/professionals", person(ada)),
+            gp,
+            &version,
+        )
         .await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
     let prof = r.body["id"].as_str().unwrap().to_owned();
@@ -393,11 +416,19 @@ async fn story<S: Store>(db: TestDb<S>) {
     // A merge: not by a social worker, not across LAs, not without a reason.
     let merge = |id: PersonId| format!("{}/merge", person(id));
     let r = app
-        .post(&worker, &merge(twin), json!({"into": ada.to_string(), "reason": "Same NHS number"}))
+        .post(
+            &worker,
+            &merge(twin),
+            json!({"into": ada.to_string(), "reason": "Same NHS number"}),
+        )
         .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
     let r = app
-        .post(&two_las, &merge(elsewhere), json!({"into": ada.to_string(), "reason": "Same name"}))
+        .post(
+            &two_las,
+            &merge(elsewhere),
+            json!({"into": ada.to_string(), "reason": "Same name"}),
+        )
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
     assert_eq!(fields(&r.body), vec!["into"]);
@@ -407,7 +438,11 @@ async fn story<S: Store>(db: TestDb<S>) {
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
     assert_eq!(fields(&r.body), vec!["reason"]);
     let r = app
-        .post(&manager, &merge(twin), json!({"into": PersonId::new().to_string(), "reason": "Same"}))
+        .post(
+            &manager,
+            &merge(twin),
+            json!({"into": PersonId::new().to_string(), "reason": "Same"}),
+        )
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
     assert_eq!(fields(&r.body), vec!["into"]);
@@ -416,7 +451,11 @@ async fn story<S: Store>(db: TestDb<S>) {
 
     // Merged: every record moves, both ids answer with the record kept.
     let r = app
-        .post(&manager, &merge(twin), json!({"into": ada.to_string(), "reason": "Same NHS number, entered by two contacts"}))
+        .post(
+            &manager,
+            &merge(twin),
+            json!({"into": ada.to_string(), "reason": "Same NHS number, entered by two contacts"}),
+        )
         .await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
     let merge_id = r.body["id"].as_str().unwrap().to_owned();
@@ -426,7 +465,12 @@ async fn story<S: Store>(db: TestDb<S>) {
         .iter()
         .map(|m| m["table"].as_str().unwrap())
         .collect();
-    assert!(moved.contains(&"referral") && moved.contains(&"case_note") && moved.contains(&"household_member"), "{moved:?}");
+    assert!(
+        moved.contains(&"referral")
+            && moved.contains(&"case_note")
+            && moved.contains(&"household_member"),
+        "{moved:?}"
+    );
     assert_eq!(held(&app, ada).await, (2, 2, 3));
     let twin_record = app.read(&worker, &format!("/api/v1/children/{twin}")).await;
     assert_eq!(twin_record["child"]["id"], ada.to_string(), "{twin_record}");
@@ -440,9 +484,16 @@ async fn story<S: Store>(db: TestDb<S>) {
         .read(&worker, &format!("/api/v1/children/{ada}/chronology"))
         .await
         .to_string();
-    assert!(chronology.contains("Called the school about Ada"), "{chronology}");
+    assert!(
+        chronology.contains("Called the school about Ada"),
+        "{chronology}"
+    );
     let r = app
-        .post(&manager, &merge(twin), json!({"into": ada.to_string(), "reason": "Again"}))
+        .post(
+            &manager,
+            &merge(twin),
+            json!({"into": ada.to_string(), "reason": "Again"}),
+        )
         .await;
     assert_eq!(r.status, StatusCode::CONFLICT, "merged already: {}", r.body);
 
@@ -454,12 +505,22 @@ async fn story<S: Store>(db: TestDb<S>) {
     assert_eq!(m.status, StatusCode::OK, "{}", m.body);
     let version = m.etag.unwrap();
     let r = app
-        .post_if_match(&admin, &undo, json!({"reason": "Twins, not one child"}), "\"1\"")
+        .post_if_match(
+            &admin,
+            &undo,
+            json!({"reason": "Twins, not one child"}),
+            "\"1\"",
+        )
         .await;
     assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
     assert_eq!(held(&app, ada).await, (2, 2, 3), "nothing undone");
     let r = app
-        .post_if_match(&admin, &undo, json!({"reason": "Twins, not one child"}), &version)
+        .post_if_match(
+            &admin,
+            &undo,
+            json!({"reason": "Twins, not one child"}),
+            &version,
+        )
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     assert!(r.body["undone_at"].is_string());
@@ -488,29 +549,73 @@ async fn story<S: Store>(db: TestDb<S>) {
     // The page: plain form posts, clear labels, a refused form keeps what was typed.
     let (status, html) = app.page(&worker, &format!("/children/{ada}/details")).await;
     assert_eq!(status, StatusCode::OK);
-    for label in ["Change details", "Date of birth", "NHS number (optional)", "Record a move", "Address line 1", "Add a relationship", "Add a professional"] {
+    for label in [
+        "Change details",
+        "Date of birth",
+        "NHS number (optional)",
+        "Record a move",
+        "Address line 1",
+        "Add a relationship",
+        "Add a professional",
+    ] {
         assert!(html.contains(label), "{label}");
     }
     let version = app.get(&worker, &person(ada)).await.etag.unwrap();
     let version = version.trim_matches('"').to_owned();
     let form = format!("/children/{ada}/details/addresses");
     let (status, html) = app
-        .form(&worker, &form, &[("version", &version), ("line1", "9 Park Row"), ("town", ""), ("moved_on", "2025-12-02")])
+        .form(
+            &worker,
+            &form,
+            &[
+                ("version", &version),
+                ("line1", "9 Park Row"),
+                ("town", ""),
+                ("moved_on", "2025-12-02"),
+            ],
+        )
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(html.contains("href=\"#address-town\""), "the summary links to the town");
+    assert!(
+        html.contains("href=\"#address-town\""),
+        "the summary links to the town"
+    );
     assert!(html.contains("9 Park Row"), "what was typed is kept");
     let (status, location, _) = app
-        .submit(&worker, &form, &[("version", &version), ("line1", "9 Park Row"), ("town", "Leeds"), ("postcode", "LS1 5AB"), ("moved_on", "2025-12-02")])
+        .submit(
+            &worker,
+            &form,
+            &[
+                ("version", &version),
+                ("line1", "9 Park Row"),
+                ("town", "Leeds"),
+                ("postcode", "LS1 5AB"),
+                ("moved_on", "2025-12-02"),
+            ],
+        )
         .await;
     assert_eq!(status, StatusCode::SEE_OTHER);
     assert_eq!(location, format!("/children/{ada}/details?saved=address"));
     let (_, html) = app.page(&worker, &location).await;
     assert!(html.contains("Move recorded") && html.contains("9 Park Row, Leeds"));
     let (status, html) = app
-        .form(&worker, &format!("/children/{ada}/details"), &[("version", &version), ("first_name", "Ada"), ("last_name", "Peopletest"), ("sex", "F"), ("nhs_number", "1234567890")])
+        .form(
+            &worker,
+            &format!("/children/{ada}/details"),
+            &[
+                ("version", &version),
+                ("first_name", "Ada"),
+                ("last_name", "Peopletest"),
+                ("sex", "F"),
+                ("nhs_number", "1234567890"),
+            ],
+        )
         .await;
-    assert_eq!(status, StatusCode::CONFLICT, "the version before the move is stale");
+    assert_eq!(
+        status,
+        StatusCode::CONFLICT,
+        "the version before the move is stale"
+    );
     assert!(html.contains("1234567890"));
 }
 

@@ -1104,13 +1104,7 @@ impl<S: Store> World<S> {
     }
 
     /// One change route: stale → 409 and nothing changed; current → saved and the version moves on.
-    async fn walk(
-        &self,
-        (name, method): (&str, &str),
-        template: &str,
-        op: Op,
-        tally: &mut Tally,
-    ) {
+    async fn walk(&self, (name, method): (&str, &str), template: &str, op: Op, tally: &mut Tally) {
         let t = self.seed(op).await;
         let path = fill(template, &t);
         let page = !path.starts_with("/api/");

@@ -137,7 +137,10 @@ pub async fn child_record<S: Store>(
     let record = state.services.child_record(&who.actor, id).await?;
     if record.child.id != id {
         // A record merged into another: the record kept.
-        return Ok(super::form::see_other(&format!("/children/{}", record.child.id)));
+        return Ok(super::form::see_other(&format!(
+            "/children/{}",
+            record.child.id
+        )));
     }
     let duplicates = state.services.possible_duplicates(&who.actor, id).await?;
     Ok(render_ok(ChildPage {

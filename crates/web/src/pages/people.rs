@@ -12,8 +12,8 @@ use domain::people::{
     RelationshipInput,
 };
 use domain::policy::{Action, Area};
-use service::people::{PersonView, ProfessionalView, RelationshipView};
 use service::people::MergeInput;
+use service::people::{PersonView, ProfessionalView, RelationshipView};
 use store::Store;
 
 use super::form::{ChildFormsPage, Form, FormValues, Forms, after_child_change, options};
@@ -78,7 +78,10 @@ impl DetailsPage {
                 ("religion", opt(&p.religion)),
                 (
                     "nhs_number",
-                    p.nhs_number.as_ref().map(ToString::to_string).unwrap_or_default(),
+                    p.nhs_number
+                        .as_ref()
+                        .map(ToString::to_string)
+                        .unwrap_or_default(),
                 ),
                 (
                     "upn",
@@ -334,8 +337,7 @@ pub async fn end_professional<S: Store>(
         .end_professional(&who.actor, child, professional, &input, v.version())
         .await;
     let form = Form::sent(&end_form(professional), v).link("professional", "to");
-    after_child_change::<Details, _, _>(&state, &who, child, (form, "professional-ended"), r)
-        .await
+    after_child_change::<Details, _, _>(&state, &who, child, (form, "professional-ended"), r).await
 }
 
 /// `POST /children/{id}/details/merge`: this record merged into the one chosen; then the record kept.
