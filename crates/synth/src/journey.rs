@@ -311,7 +311,11 @@ impl Fam<'_> {
                 }
                 let mut dup = p.clone();
                 dup.id = PersonId::at(at, r.id_bytes());
-                dup.la_child_id = None;
+                // The new record got an LA child id of its own (the original's, marked).
+                dup.la_child_id = p
+                    .la_child_id
+                    .as_ref()
+                    .and_then(|i| LaChildId::parse(&format!("{i}D")).ok());
                 dup.upn = None;
                 dup.former_upn = None;
                 dup.restricted = false;
@@ -319,12 +323,41 @@ impl Fam<'_> {
                 if !r.chance(rates::DUPLICATE_SAME_NHS) {
                     dup.nhs_number = None;
                 }
+                // The same contact again, later: every time on it moved on by as much.
+                let shift = first.received_at.duration_until(at);
+                let moved = |t: Timestamp| t.checked_add(shift).unwrap_or(t);
                 let mut contact = first.clone();
                 contact.id = ContactId::at(at, r.id_bytes());
                 contact.child_id = dup.id;
                 contact.sibling_group = None;
                 contact.received_at = at;
-                contact.recorded_at = at;
+                contact.recorded_at = moved(first.recorded_at);
+                contact.screening.consent_approved_at =
+                    first.screening.consent_approved_at.map(moved);
+                if let Some(d) = contact.decision.as_mut() {
+                    d.decided_at = moved(d.decided_at);
+                    d.manager_oversight_at = d.manager_oversight_at.map(moved);
+                }
+                if let Some(f) = contact.feedback.as_mut() {
+                    f.given_at = moved(f.given_at);
+                }
+                let latest = [
+                    Some(contact.recorded_at),
+                    contact.decision.as_ref().map(|d| d.decided_at),
+                    contact
+                        .decision
+                        .as_ref()
+                        .and_then(|d| d.manager_oversight_at),
+                    contact.feedback.as_ref().map(|f| f.given_at),
+                    contact.screening.consent_approved_at,
+                ]
+                .into_iter()
+                .flatten()
+                .max()
+                .unwrap_or(at);
+                if latest > ctx.now {
+                    continue;
+                }
                 duplicates.push(dup);
                 dup_contacts.push(contact);
             }
