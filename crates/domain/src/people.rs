@@ -795,10 +795,10 @@ pub fn possible_duplicate(a: &Person, b: &Person) -> bool {
     if a.id == b.id || a.la != b.la {
         return false;
     }
-    if let (Some(x), Some(y)) = (&a.nhs_number, &b.nhs_number) {
-        if x == y {
-            return true;
-        }
+    if let (Some(x), Some(y)) = (&a.nhs_number, &b.nhs_number)
+        && x == y
+    {
+        return true;
     }
     let n = crate::search::normalise_name;
     a.date_of_birth.is_some()

@@ -175,7 +175,7 @@ impl<S: Store> Services<S> {
                 reason: r.reason.clone(),
             })
             .collect();
-        revisions.sort_by(|a, b| b.at.cmp(&a.at));
+        revisions.sort_by_key(|r| std::cmp::Reverse(r.at));
         let mut addresses: Vec<AddressView> = f
             .household_members
             .iter()

@@ -111,7 +111,7 @@ pub(crate) async fn possible_duplicates<C: SqlConn>(
         .await?;
     let people = rows
         .iter()
-        .map(|r| Person::from_row(r))
+        .map(Person::from_row)
         .collect::<Result<Vec<_>, _>>()?;
     Ok((people, events))
 }
@@ -180,7 +180,7 @@ pub(crate) async fn merge<C: SqlConn>(
             .bind(id),
         )
         .await?;
-    let Some(mut m) = row.as_ref().map(|r| read_merge(r)).transpose()? else {
+    let Some(mut m) = row.as_ref().map(read_merge).transpose()? else {
         return Ok(None);
     };
     m.version = case_version(c, m.kept_id).await?;
@@ -200,7 +200,7 @@ pub(crate) async fn merges_of<C: SqlConn>(
             .bind(person),
         )
         .await?;
-    rows.iter().map(|r| read_merge(r)).collect()
+    rows.iter().map(read_merge).collect()
 }
 
 fn merge_event(
