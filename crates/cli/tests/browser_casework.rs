@@ -125,7 +125,10 @@ async fn casework_journey() {
                          "due_on": today.saturating_add(jiff::ToSpan::days(3)).to_string()}]}),
     )
     .await;
-    assert!(strategy["actions"][0]["id"].is_string() || strategy["id"].is_string(), "{strategy}");
+    assert!(
+        strategy["actions"][0]["id"].is_string() || strategy["id"].is_string(),
+        "{strategy}"
+    );
 
     // 3. The social worker writes a note about both children: refused without the note, then saved.
     println!("step 2: a case note about two siblings");
@@ -280,7 +283,11 @@ async fn casework_journey() {
     println!("step 6: a PDF attached, then shared with the police");
     let police = support::token_for(&db, "partner-police-213");
     let pdf_path = dir.path().join("police-notification.pdf");
-    std::fs::write(&pdf_path, domain::documents::minimal_pdf(&["Police notification: Ivo"])).unwrap();
+    std::fs::write(
+        &pdf_path,
+        domain::documents::minimal_pdf(&["Police notification: Ivo"]),
+    )
+    .unwrap();
     run.goto(&format!("/children/{ivo_id}/documents")).await;
     wait_h1(&run.client, &format!("Documents: {ivo}")).await;
     run.check("documents, none yet").await;
@@ -307,11 +314,28 @@ async fn casework_journey() {
         .unwrap();
     let status = |token: String| {
         let (http, url) = (http.clone(), format!("{}{document}", server.base));
-        async move { http.get(url).bearer_auth(token).send().await.unwrap().status().as_u16() }
+        async move {
+            http.get(url)
+                .bearer_auth(token)
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .as_u16()
+        }
     };
-    assert_eq!(status(police.clone()).await, 404, "not yet shared with the police");
-    run.press("details:has(form[action$='/sharing']) summary").await;
-    click(&run.client, "form[action$='/sharing'] input[value='police'] + label").await;
+    assert_eq!(
+        status(police.clone()).await,
+        404,
+        "not yet shared with the police"
+    );
+    run.press("details:has(form[action$='/sharing']) summary")
+        .await;
+    click(
+        &run.client,
+        "form[action$='/sharing'] input[value='police'] + label",
+    )
+    .await;
     run.submit("/sharing").await;
     wait_h1(&run.client, &format!("Documents: {ivo}")).await;
     assert_eq!(status(police.clone()).await, 200, "shared with the police");
@@ -324,7 +348,9 @@ async fn casework_journey() {
     wait_h1(&run.client, &ivo).await;
     let text = run.text().await;
     assert!(
-        text.contains("Case summary") && text.contains("Enough food every day") && text.contains("nearly empty"),
+        text.contains("Case summary")
+            && text.contains("Enough food every day")
+            && text.contains("nearly empty"),
         "{text}"
     );
     run.check("case summary").await;
@@ -344,7 +370,9 @@ async fn casework_journey() {
         .await
         .unwrap();
     assert_eq!(pdf.status().as_u16(), 200);
-    let pages = print::read_back::pages_text(&pdf.bytes().await.unwrap()).unwrap().join("\n");
+    let pages = print::read_back::pages_text(&pdf.bytes().await.unwrap())
+        .unwrap()
+        .join("\n");
     assert!(pages.contains(&format!("Case summary: {ivo}")), "{pages}");
 
     // 9. The outcome letter to the school that made the contact, kept on the file.

@@ -29,9 +29,9 @@ use crate::records::{
     Action as CaseAction, ActionParent, ActionUpdate, Allocation, Assessment, CaseFileAudit,
     CaseNote, ChildFlag, Conference, Contact, CoreGroup, Document, DocumentContent,
     EarlyHelpEpisode, EmergencyProtection, Household, HouseholdMember, InformationRequest,
-    MashEnquiry, PartnerFlag, Person, Plan, PlanReview, PracticeWeek, RagChange, Record, RecordSet,
-    Referral, Relationship, Section47, SpecialistInvolvement, StrategyDiscussion, Supervision,
-    Team, User, Visit,
+    MashEnquiry, PartnerFlag, Person, PersonRevision, Plan, PlanReview, PracticeWeek, Professional,
+    RagChange, Record, RecordSet, Referral, Relationship, Section47, SpecialistInvolvement,
+    StrategyDiscussion, Supervision, Team, User, Visit,
 };
 
 /// How long a piece of free text may run in a summary before it is cut (at a word boundary, with "…").
@@ -104,6 +104,9 @@ pub mod kinds {
     pub const REFERRAL_CLOSED: &str = "referral-closed";
     pub const EARLY_HELP_STARTED: &str = "early-help-started";
     pub const DIED: &str = "died";
+    pub const DETAILS_CHANGED: &str = "details-changed";
+    pub const PROFESSIONAL: &str = "professional";
+    pub const PROFESSIONAL_ENDED: &str = "professional-ended";
 }
 
 /// Every event kind with its heading, in the order of the child's journey. Events at the same moment sort
@@ -166,6 +169,9 @@ pub const KINDS: &[(&str, &str)] = &[
     (kinds::REFERRAL_CLOSED, "Referral closed"),
     (kinds::EARLY_HELP_STARTED, "Early help started"),
     (kinds::DIED, "Death"),
+    (kinds::DETAILS_CHANGED, "Details changed"),
+    (kinds::PROFESSIONAL, "Professional involved"),
+    (kinds::PROFESSIONAL_ENDED, "Professional no longer involved"),
 ];
 
 /// The heading for an event kind, for page headings and filters ("icpc" → "Initial child protection
@@ -303,6 +309,8 @@ chronicled! {
     Household => nothing,
     HouseholdMember => households,
     Relationship => nothing,
+    PersonRevision => person_revisions,
+    Professional => professionals,
     Contact => contacts,
     RagChange => rag_changes,
     MashEnquiry => mash_enquiries,
@@ -382,6 +390,60 @@ impl Builder<'_> {
                     kinds::DIED,
                     "Died".to_owned(),
                     RecordKind::Person,
+                    p.id,
+                    &p.la,
+                );
+            }
+        }
+    }
+
+    fn person_revisions(&mut self) {
+        let records = self.records;
+        let child = self.child;
+        for r in records
+            .person_revisions
+            .iter()
+            .filter(|r| r.person_id == child)
+        {
+            let fields: Vec<&str> = r
+                .changed
+                .iter()
+                .map(|f| crate::people::field_label(f))
+                .collect();
+            self.push(
+                When::At(r.at),
+                kinds::DETAILS_CHANGED,
+                format!("Details changed: {}", fields.join(", ")),
+                RecordKind::PersonRevision,
+                r.id,
+                &r.la,
+            );
+        }
+    }
+
+    fn professionals(&mut self) {
+        let records = self.records;
+        let child = self.child;
+        for p in records.professionals.iter().filter(|p| p.child_id == child) {
+            let who = [p.name.as_deref(), p.organisation.as_deref()]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .join(", ");
+            self.push(
+                When::On(p.from),
+                kinds::PROFESSIONAL,
+                format!("{}: {who}", p.role.label()),
+                RecordKind::Professional,
+                p.id,
+                &p.la,
+            );
+            if let Some(to) = p.to {
+                self.push(
+                    When::On(to),
+                    kinds::PROFESSIONAL_ENDED,
+                    format!("{} no longer involved: {who}", p.role.label()),
+                    RecordKind::Professional,
                     p.id,
                     &p.la,
                 );

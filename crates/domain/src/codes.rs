@@ -516,6 +516,17 @@ code_list! {
 }
 
 code_list! {
+    /// The role of a professional involved with a child.
+    ProfessionalRole, field = "professional role", {
+        Gp = "gp" => "GP",
+        School = "school" => "School",
+        HealthVisitor = "health-visitor" => "Health visitor",
+        SchoolNurse = "school-nurse" => "School nurse",
+        Other = "other" => "Other",
+    }
+}
+
+code_list! {
     /// The kind of a case note.
     CaseNoteKind, field = "case note kind", {
         Visit = "visit" => "Visit",
@@ -648,6 +659,7 @@ macro_rules! record_kind_list {
                 LocalAuthority = "local-authority" => "Local authority",
                 ApiToken = "api-token" => "API token",
                 Dataset = "dataset" => "Dataset",
+                PersonMerge = "person-merge" => "Merge of two records of one person",
                 $($($ty = $code => $label,)?)*
             }
         }

@@ -23,6 +23,7 @@ pub mod identifiers;
 pub mod ids;
 pub mod letters;
 pub mod meetings;
+pub mod people;
 pub mod planning;
 pub mod policy;
 pub mod protection;

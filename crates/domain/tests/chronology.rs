@@ -190,6 +190,7 @@ fn story() -> Story {
         related_person_id: child.id,
         kind: RelationshipKind::Mother,
         parental_responsibility: true,
+        ended_on: None,
     }];
 
     // The front door.
@@ -711,6 +712,31 @@ fn story() -> Story {
             uploaded_at: t("2024-03-05T10:00:00Z"),
         }],
         document_contents: vec![],
+        person_revisions: vec![PersonRevision {
+            id: PersonRevisionId::new(),
+            la: la(),
+            person_id: child.id,
+            changed: vec!["date_of_birth".into(), "address".into()],
+            previous: None,
+            reason: None,
+            by: Some(worker.id),
+            at: t("2024-03-05T11:00:00Z"),
+        }],
+        professionals: vec![Professional {
+            id: ProfessionalId::new(),
+            la: la(),
+            child_id: child.id,
+            role: ProfessionalRole::HealthVisitor,
+            name: Some("Jo Whitfield".into()),
+            organisation: Some("Health visiting team".into()),
+            phone: None,
+            email: None,
+            address: None,
+            from: d("2019-01-10"),
+            to: Some(d("2021-01-10")),
+            recorded_by: None,
+            created_at: t("2024-03-05T11:00:00Z"),
+        }],
         case_notes: vec![note, sister_note],
         allocations: vec![Allocation {
             id: AllocationId::new(),
@@ -828,10 +854,13 @@ fn every_kind_appears() {
         RecordKind::EmergencyProtection,
         RecordKind::CaseFileAudit,
         RecordKind::Document,
+        RecordKind::PersonRevision,
+        RecordKind::Professional,
     ] {
         assert!(sources.contains(&k), "no entry from a {k} record");
     }
-    assert_eq!(entries.len(), 50, "{entries:#?}");
+    // A police notification, a change of details, and a health visitor from and until.
+    assert_eq!(entries.len(), 53, "{entries:#?}");
 }
 
 #[test]

@@ -55,10 +55,13 @@ impl<S: Store> Services<S> {
             record: records,
             version,
         } = answered(actor, Area::CaseRecords, action, v)?;
+        // The child is the first person of the case file: the one asked for, or, for a person merged into
+        // another, the record kept.
         let person = records
             .people
             .iter()
             .find(|p| p.id == child)
+            .or_else(|| records.people.first())
             .cloned()
             .ok_or(ServiceError::NotFound)?;
         let la = self.local_authority(&person.la).await?;

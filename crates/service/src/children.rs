@@ -265,6 +265,8 @@ impl<S: Store> Services<S> {
         child: PersonId,
     ) -> Result<ChildRecord, ServiceError> {
         let file = self.case_file(actor, child).await?;
+        // A person merged into another reads the record kept (the case file's first person).
+        let child = file.people.first().map_or(child, |p| p.id);
         self.record_of(&file, child).await
     }
 
@@ -500,6 +502,8 @@ impl<S: Store> Services<S> {
         child: PersonId,
     ) -> Result<Vec<ChronologyEntry>, ServiceError> {
         let file = self.case_file(actor, child).await?;
+        // A person merged into another reads the record kept (the case file's first person).
+        let child = file.people.first().map_or(child, |p| p.id);
         Ok(chronology::chronology_as_of(child, &file, self.now()))
     }
 

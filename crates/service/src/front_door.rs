@@ -569,6 +569,7 @@ impl<S: Store> Services<S> {
             related_person_id: child,
             kind: RelationshipKind::Sibling,
             parental_responsibility: false,
+            ended_on: None,
         };
         self.save(
             actor,

@@ -17,6 +17,7 @@ pub mod documents;
 mod error;
 pub mod front_door;
 pub mod letters;
+pub mod people;
 pub mod planning;
 pub mod protection;
 mod references;

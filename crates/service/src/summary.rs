@@ -69,6 +69,8 @@ impl<S: Store> Services<S> {
         filter: ChronologyFilter,
     ) -> Result<CaseSummary, ServiceError> {
         let file = self.case_file(actor, child).await?;
+        // A person merged into another reads the record kept (the case file's first person).
+        let child = file.people.first().map_or(child, |p| p.id);
         let mut record = self.record_of(&file, child).await?;
         let events_in_all = record.chronology.len();
         record.chronology.retain(|e| filter.keeps(e));

@@ -204,6 +204,7 @@ pub fn journey() -> (RecordSet, PersonId) {
             related_person_id: child.id,
             kind: RelationshipKind::Mother,
             parental_responsibility: true,
+            ended_on: None,
         },
         Relationship {
             id: RelationshipId::new(),
@@ -212,6 +213,7 @@ pub fn journey() -> (RecordSet, PersonId) {
             related_person_id: child.id,
             kind: RelationshipKind::Sibling,
             parental_responsibility: false,
+            ended_on: None,
         },
     ];
     let mut c = contact(child.id, Some(worker.id));
@@ -619,6 +621,32 @@ pub fn journey() -> (RecordSet, PersonId) {
         households: vec![household],
         household_members: members,
         relationships,
+        // The child's date of birth was corrected, and the GP is on the record.
+        person_revisions: vec![PersonRevision {
+            id: PersonRevisionId::new(),
+            la: la.clone(),
+            person_id: child.id,
+            changed: vec!["date_of_birth".into(), "nhs_number".into()],
+            previous: Some("date of birth: 2016-05-13; NHS number: none".into()),
+            reason: Some("Birth certificate seen".into()),
+            by: Some(worker.id),
+            at: t("2024-03-05T11:00:00Z"),
+        }],
+        professionals: vec![Professional {
+            id: ProfessionalId::new(),
+            la: la.clone(),
+            child_id: child.id,
+            role: ProfessionalRole::Gp,
+            name: Some("Dr Ngozi Adeyemi".into()),
+            organisation: Some("Park Surgery".into()),
+            phone: Some("0113 496 0000".into()),
+            email: Some("park.surgery@nhs.example".into()),
+            address: None,
+            from: d("2016-06-01"),
+            to: None,
+            recorded_by: Some(worker.id),
+            created_at: t("2024-03-05T11:05:00Z"),
+        }],
         contacts: vec![c],
         rag_changes: vec![rag_change],
         mash_enquiries: vec![enquiry],

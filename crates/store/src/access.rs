@@ -603,6 +603,8 @@ pub(crate) async fn view_child<C: SqlConn>(
     child: PersonId,
     check: AccessCheck,
 ) -> Result<Audited<Viewed<CaseFile>>, StoreError> {
+    // A person merged into another: their id reads the record kept.
+    let child = crate::people::resolve(c, child).await?;
     let facts = access_facts(c, child).await?;
     let decision = facts.as_ref().map(check);
     let allowed = decision == Some(Decision::Allow);

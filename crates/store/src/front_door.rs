@@ -82,21 +82,29 @@ fn record_events(s: &RecordSet, updated: bool) -> Vec<AuditEvent> {
     out
 }
 
-/// Replace whole rows by id. The table's first column must be `id`.
+/// Replace whole rows, found by their key columns ([`Table::KEY`], the id for most).
 async fn update_rows<T: Table, C: SqlConn>(c: &mut C, rows: &[T]) -> Result<(), StoreError> {
-    if T::COLUMNS.first() != Some(&"id") {
+    if T::KEY.is_empty() || !T::KEY.iter().all(|k| T::COLUMNS.contains(k)) {
         return Err(StoreError::Rejected(format!(
             "records of {} cannot be updated one by one",
             T::NAME
         )));
     }
-    let sets: Vec<String> = T::COLUMNS
-        .iter()
-        .enumerate()
-        .skip(1)
-        .map(|(i, col)| format!("{col} = ${}", i + 1))
-        .collect();
-    let text = format!("UPDATE {} SET {} WHERE id = $1", T::NAME, sets.join(", "));
+    let mut sets = Vec::new();
+    let mut keys = Vec::new();
+    for (i, col) in T::COLUMNS.iter().enumerate() {
+        if T::KEY.contains(col) {
+            keys.push(format!("{col} = ${}", i + 1));
+        } else {
+            sets.push(format!("{col} = ${}", i + 1));
+        }
+    }
+    let text = format!(
+        "UPDATE {} SET {} WHERE {}",
+        T::NAME,
+        sets.join(", "),
+        keys.join(" AND ")
+    );
     for r in rows {
         let mut args = Vec::with_capacity(T::COLUMNS.len());
         r.values(&mut args);
@@ -114,9 +122,9 @@ async fn update_rows<T: Table, C: SqlConn>(c: &mut C, rows: &[T]) -> Result<(), 
 }
 
 /// Whether a case change may update records of this kind one by one: not when rows of other tables belong to
-/// them, nor when they have no id.
+/// them, nor when nothing identifies one.
 fn updatable<T: RecordTable>() -> bool {
-    !T::HAS_PARTS && T::COLUMNS.first() == Some(&"id")
+    !T::HAS_PARTS && !T::KEY.is_empty() && T::KEY.iter().all(|k| T::COLUMNS.contains(k))
 }
 
 /// Update every record of a set that can be updated by id; records with sub-rows cannot (yet).

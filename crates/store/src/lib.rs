@@ -11,6 +11,7 @@ mod census;
 mod documents;
 pub mod error;
 mod front_door;
+pub mod people;
 mod queries;
 pub mod row;
 pub mod search_index;
@@ -624,6 +625,48 @@ pub trait Store: Clone + Send + Sync + 'static {
         child: PersonId,
         agency: Agency,
     ) -> impl Future<Output = Result<Vec<domain::records::Document>, StoreError>> + Send;
+    // --- people over time -----------------------------------------------------------------------------------
+
+    /// People who may be the same as `person` (same NHS number, or same name and date of birth, in its LA);
+    /// audited as a search about the person.
+    fn possible_duplicates(
+        &self,
+        actor: &Actor,
+        person: Person,
+        at: Timestamp,
+    ) -> impl Future<Output = Result<Vec<Person>, StoreError>> + Send;
+
+    /// Merge two records of one person, each checked (`checks`: the kept, then the merged) in the same
+    /// transaction; audited either way.
+    fn merge_people(
+        &self,
+        actor: &Actor,
+        merge: people::NewMerge,
+        checks: (AccessCheck, AccessCheck),
+        at: Timestamp,
+    ) -> impl Future<Output = Result<Viewed<people::PersonMerge>, StoreError>> + Send;
+
+    /// Undo a merge (for an administrator: the service checks), audited.
+    fn undo_merge(
+        &self,
+        actor: &Actor,
+        merge: domain::ids::PersonMergeId,
+        reason: String,
+        seen_version: Option<i64>,
+        at: Timestamp,
+    ) -> impl Future<Output = Result<people::PersonMerge, StoreError>> + Send;
+
+    /// One merge, for checks made before an audited change (nothing read here may reach the user unaudited).
+    fn person_merge(
+        &self,
+        merge: domain::ids::PersonMergeId,
+    ) -> impl Future<Output = Result<Option<people::PersonMerge>, StoreError>> + Send;
+
+    /// The merges that kept or merged away a person (read with the person's audited record).
+    fn merges_of(
+        &self,
+        person: PersonId,
+    ) -> impl Future<Output = Result<Vec<people::PersonMerge>, StoreError>> + Send;
 
     // --- the front door -----------------------------------------------------------------------------------
 

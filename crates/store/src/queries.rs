@@ -1078,6 +1078,67 @@ impl<B: Backend> Store for SqlStore<B> {
         .await
     }
 
+    async fn possible_duplicates(
+        &self,
+        actor: &Actor,
+        person: Person,
+        at: Timestamp,
+    ) -> Result<Vec<Person>, StoreError> {
+        self.audited_read(actor, at, move |c| {
+            async move { crate::people::possible_duplicates(c, &person).await }.boxed()
+        })
+        .await
+    }
+
+    async fn merge_people(
+        &self,
+        actor: &Actor,
+        merge: crate::people::NewMerge,
+        checks: (AccessCheck, AccessCheck),
+        at: Timestamp,
+    ) -> Result<Viewed<crate::people::PersonMerge>, StoreError> {
+        let actor = actor.clone();
+        self.write(move |c| {
+            async move { crate::people::merge_people::<B>(c, &actor, merge, checks, at).await }
+                .boxed()
+        })
+        .await
+    }
+
+    async fn undo_merge(
+        &self,
+        actor: &Actor,
+        merge: domain::ids::PersonMergeId,
+        reason: String,
+        seen_version: Option<i64>,
+        at: Timestamp,
+    ) -> Result<crate::people::PersonMerge, StoreError> {
+        let actor = actor.clone();
+        self.write(move |c| {
+            async move {
+                crate::people::undo_merge::<B>(c, &actor, merge, reason, seen_version, at).await
+            }
+            .boxed()
+        })
+        .await
+    }
+
+    async fn person_merge(
+        &self,
+        merge: domain::ids::PersonMergeId,
+    ) -> Result<Option<crate::people::PersonMerge>, StoreError> {
+        self.read(move |c| async move { crate::people::merge(c, merge).await }.boxed())
+            .await
+    }
+
+    async fn merges_of(
+        &self,
+        person: PersonId,
+    ) -> Result<Vec<crate::people::PersonMerge>, StoreError> {
+        self.read(move |c| async move { crate::people::merges_of(c, person).await }.boxed())
+            .await
+    }
+
     async fn front_door_worklist(
         &self,
         actor: &Actor,

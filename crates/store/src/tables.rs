@@ -20,6 +20,12 @@ pub trait Table: Sized + Send + Sync + 'static {
     const COLUMNS: &'static [&'static str];
     /// The column holding the child the record is about, when it has one.
     const CHILD_COLUMN: Option<&'static str> = Some("child_id");
+    /// The columns that identify one row, for an update of the others (a household member: its household, person
+    /// and start).
+    const KEY: &'static [&'static str] = &["id"];
+    /// Columns besides [`Table::CHILD_COLUMN`] that name a person (a relationship's other person): a merge of
+    /// two records of one person moves these too.
+    const OTHER_PERSON_COLUMNS: &'static [&'static str] = &[];
 
     fn values<'a>(&'a self, out: &mut Vec<Value<'a>>);
     fn from_row<R: SqlRow + ?Sized>(r: &R) -> Result<Self, StoreError>;
@@ -43,6 +49,10 @@ pub trait RecordTable: Table + Record {
     /// Whether rows of other tables belong to these records ([`RecordTable::write_parts`]). A case change cannot
     /// update such records one by one.
     const HAS_PARTS: bool = false;
+
+    /// The parts' columns naming a person, as `(table, column, the column naming the parent)`: a merge moves
+    /// these too.
+    const PERSON_PARTS: &'static [(&'static str, &'static str, &'static str)] = &[];
 
     /// Write the rows of other tables that belong to `rows` (just written), with `verb` (`INSERT INTO` or the
     /// back end's bulk verb).
@@ -257,6 +267,7 @@ impl Table for HouseholdMember {
     const NAME: &'static str = "household_member";
     const COLUMNS: &'static [&'static str] = &["household_id", "person_id", "from_date", "to_date"];
     const CHILD_COLUMN: Option<&'static str> = Some("person_id");
+    const KEY: &'static [&'static str] = &["household_id", "person_id", "from_date"];
     fn values<'a>(&'a self, o: &mut Vec<Value<'a>>) {
         v(o, self.household_id);
         v(o, self.person_id);
@@ -296,8 +307,10 @@ impl Table for Relationship {
         "related_person_id",
         "kind",
         "parental_responsibility",
+        "ended_on",
     ];
     const CHILD_COLUMN: Option<&'static str> = Some("related_person_id");
+    const OTHER_PERSON_COLUMNS: &'static [&'static str] = &["person_id"];
     fn values<'a>(&'a self, o: &mut Vec<Value<'a>>) {
         v(o, self.id);
         v(o, &self.la);
@@ -305,6 +318,7 @@ impl Table for Relationship {
         v(o, self.related_person_id);
         v(o, self.kind);
         v(o, self.parental_responsibility);
+        v(o, self.ended_on);
     }
     fn from_row<R: SqlRow + ?Sized>(r: &R) -> Result<Self, StoreError> {
         Ok(Relationship {
@@ -314,6 +328,7 @@ impl Table for Relationship {
             related_person_id: r.id("related_person_id")?,
             kind: r.parsed("kind")?,
             parental_responsibility: r.req_bool("parental_responsibility")?,
+            ended_on: r.date("ended_on")?,
         })
     }
 }
@@ -323,6 +338,100 @@ record_table!(Relationship, child = |s| Some(s.related_person_id);
         Some(Cow::Borrowed("related_person_id = $1 OR person_id = $1 ORDER BY id"))
     }
 );
+
+impl Table for PersonRevision {
+    const NAME: &'static str = "person_revision";
+    const COLUMNS: &'static [&'static str] = &[
+        "id",
+        "la",
+        "person_id",
+        "changed",
+        "previous",
+        "reason",
+        "by_user_id",
+        "at",
+    ];
+    const CHILD_COLUMN: Option<&'static str> = Some("person_id");
+    fn values<'a>(&'a self, o: &mut Vec<Value<'a>>) {
+        v(o, self.id);
+        v(o, &self.la);
+        v(o, self.person_id);
+        o.push(Value::Text(Cow::Owned(self.changed.join(" "))));
+        v(o, self.previous.as_ref());
+        v(o, self.reason.as_ref());
+        v(o, self.by);
+        v(o, self.at);
+    }
+    fn from_row<R: SqlRow + ?Sized>(r: &R) -> Result<Self, StoreError> {
+        Ok(PersonRevision {
+            id: r.id("id")?,
+            la: r.la("la")?,
+            person_id: r.id("person_id")?,
+            changed: r
+                .req_text("changed")?
+                .split_whitespace()
+                .map(str::to_owned)
+                .collect(),
+            previous: r.text("previous")?,
+            reason: r.text("reason")?,
+            by: r.opt_id("by_user_id")?,
+            at: r.req_timestamp("at")?,
+        })
+    }
+}
+record_table!(PersonRevision, child = |s| Some(s.person_id));
+
+impl Table for Professional {
+    const NAME: &'static str = "professional";
+    const COLUMNS: &'static [&'static str] = &[
+        "id",
+        "la",
+        "child_id",
+        "role",
+        "name",
+        "organisation",
+        "phone",
+        "email",
+        "address",
+        "from_date",
+        "to_date",
+        "recorded_by",
+        "created_at",
+    ];
+    fn values<'a>(&'a self, o: &mut Vec<Value<'a>>) {
+        v(o, self.id);
+        v(o, &self.la);
+        v(o, self.child_id);
+        v(o, self.role);
+        v(o, self.name.as_ref());
+        v(o, self.organisation.as_ref());
+        v(o, self.phone.as_ref());
+        v(o, self.email.as_ref());
+        v(o, self.address.as_ref());
+        v(o, self.from);
+        v(o, self.to);
+        v(o, self.recorded_by);
+        v(o, self.created_at);
+    }
+    fn from_row<R: SqlRow + ?Sized>(r: &R) -> Result<Self, StoreError> {
+        Ok(Professional {
+            id: r.id("id")?,
+            la: r.la("la")?,
+            child_id: r.id("child_id")?,
+            role: r.parsed("role")?,
+            name: r.text("name")?,
+            organisation: r.text("organisation")?,
+            phone: r.text("phone")?,
+            email: r.text("email")?,
+            address: r.text("address")?,
+            from: r.req_date("from_date")?,
+            to: r.date("to_date")?,
+            recorded_by: r.opt_id("recorded_by")?,
+            created_at: r.req_timestamp("created_at")?,
+        })
+    }
+}
+record_table!(Professional, child = |s| Some(s.child_id));
 
 // --- front door ------------------------------------------------------------------------------------------------
 
@@ -1220,6 +1329,8 @@ record_table!(Supervision, child = |_s| None;
     }
     /// The cases it discussed.
     const HAS_PARTS: bool = true;
+    const PERSON_PARTS: &'static [(&'static str, &'static str, &'static str)] =
+        &[("supervision_case", "child_id", "supervision_id")];
     async fn write_parts<C: SqlConn>(
         c: &mut C,
         max_params: usize,

@@ -6,8 +6,8 @@ use domain::codes::{
     AbuseCategory, ActionStatus, ActionUpdateKind, Agency, AssessmentFactor, AssessmentOutcome,
     AuditGrade, CaseNoteKind, ChildFlagKind, ClosureReason, ConferenceKind, ConferenceOutcome,
     Consent, ContactOutcome, Disability, DocumentKind, EarlyHelpEndReason, EmergencyProtectionKind,
-    FeedbackMethod, MeetingAgency, PlanKind, ReferralSource, RelationshipKind, Section47Outcome,
-    Sex, StrategyDecision, ThresholdLevel, UpnUnknown, VisitKind,
+    FeedbackMethod, MeetingAgency, PlanKind, ProfessionalRole, ReferralSource, RelationshipKind,
+    Section47Outcome, Sex, StrategyDecision, ThresholdLevel, UpnUnknown, VisitKind,
 };
 use domain::datetime::{Date, Timestamp};
 use domain::identifiers::{LaChildId, LaCode, NhsNumber, Postcode, Upn};
@@ -15,16 +15,17 @@ use domain::ids::{
     ActionId, ActionUpdateId, AllocationId, AssessmentId, CaseFileAuditId, CaseNoteId, ChildFlagId,
     ChildId, ConferenceId, ContactId, CoreGroupId, DocumentId, EarlyHelpEpisodeId,
     EmergencyProtectionId, HouseholdId, InformationRequestId, MashEnquiryId, PersonId, PlanId,
-    PlanReviewId, RagChangeId, ReferralId, RelationshipId, Section47Id, SpecialistInvolvementId,
-    StrategyDiscussionId, TeamId, VisitId,
+    PlanReviewId, ProfessionalId, RagChangeId, ReferralId, RelationshipId, Section47Id,
+    SpecialistInvolvementId, StrategyDiscussionId, TeamId, VisitId,
 };
 use domain::records::{
     AbsentAgency, Action, ActionParent, ActionProgress, ActionUpdate, Address, Allocation,
     Assessment, Attendee, CaseFileAudit, CaseNote, ChildFlag, Closure, Conference, Contact,
     ContactDecision, CoreGroup, Document, DocumentContent, EarlyHelpEpisode, EmergencyProtection,
     Household, HouseholdMember, InformationRequest, MashEnquiry, Participant, PartnerReport,
-    Person, Plan, PlanReview, RagChange, RecordSet, Referral, Referrer, ReferrerFeedback,
-    Relationship, Screening, Section47, SpecialistInvolvement, StrategyDiscussion, Visit,
+    Person, Plan, PlanReview, Professional, RagChange, RecordSet, Referral, Referrer,
+    ReferrerFeedback, Relationship, Screening, Section47, SpecialistInvolvement,
+    StrategyDiscussion, Visit,
 };
 
 use crate::Ctx;
@@ -199,10 +200,12 @@ pub(crate) fn family(
         core_groups: f.out.core_groups.len(),
         plan_reviews: f.out.plan_reviews.len(),
     };
+    let first_person = f.out.people.len();
     f.generate(&plan);
     f.casework_histories(first_action, first_visit);
     f.meetings_in_full(&first_meetings);
     f.documents(first_contact, first_conference);
+    f.people_histories(first_person);
 }
 
 /// Where a family's section 47 enquiries and meetings start in the demo's lists.
@@ -405,6 +408,175 @@ impl Fam<'_> {
             people.push(school);
             v.attendance = people;
         }
+    }
+
+    /// The professionals involved with each child (GP, school, health visitor, with contact details) and, now
+    /// and then, a child entered twice by a later contact (same name and date of birth, some with the same NHS
+    /// number): drawn from a random source of their own, so the rest of the demo is unchanged.
+    fn people_histories(&mut self, first_person: usize) {
+        let ctx = self.ctx;
+        let today = domain::datetime::london_date(ctx.now);
+        let mut r = R::new(mix(self.seed, 0x9E0_0000, 0x17));
+        let mut professionals = Vec::new();
+        let mut duplicates = Vec::new();
+        let mut dup_contacts = Vec::new();
+        for p in self
+            .out
+            .people
+            .iter()
+            .skip(first_person)
+            .filter(|p| p.is_child)
+        {
+            let Some(dob) = p.date_of_birth.filter(|d| *d <= today) else {
+                continue;
+            };
+            let created = p.created_at.min(ctx.now);
+            let phone = |r: &mut R| format!("0113 496 0{:03}", r.u(0, 999));
+            let mut add = |r: &mut R,
+                           role: ProfessionalRole,
+                           name: Option<String>,
+                           org: String,
+                           from: Date,
+                           email: Option<String>| {
+                professionals.push(Professional {
+                    id: ProfessionalId::at(created, r.id_bytes()),
+                    la: p.la.clone(),
+                    child_id: p.id,
+                    role,
+                    name,
+                    organisation: Some(org),
+                    phone: Some(phone(r)),
+                    email,
+                    address: None,
+                    from: from.min(today),
+                    to: None,
+                    recorded_by: None,
+                    created_at: created,
+                });
+            };
+            if r.chance(rates::PROFESSIONAL_GP) {
+                let practice = r.pick(names::GP_PRACTICES, "Surgery");
+                let gp = r.pick(rates::GP_NAMES, "Dr Marsh").to_owned();
+                let email = format!(
+                    "reception.{}@nhs.example",
+                    practice
+                        .split_whitespace()
+                        .next()
+                        .unwrap_or("practice")
+                        .to_lowercase()
+                );
+                let from = add_days(dob, i64::from(r.u(10, 60)));
+                add(
+                    &mut r,
+                    ProfessionalRole::Gp,
+                    Some(gp),
+                    practice.to_owned(),
+                    from,
+                    Some(email),
+                );
+            }
+            let age = p.age_on(today).unwrap_or(0);
+            if age >= 5 && r.chance(rates::PROFESSIONAL_SCHOOL) {
+                let school = r.pick(names::SCHOOLS, "Primary school");
+                let contact = r.pick(rates::SCHOOL_CONTACTS, "Designated safeguarding lead");
+                let start_year = dob.year() + if dob.month() >= 9 { 5 } else { 4 };
+                let from = Date::new(start_year, 9, 1).unwrap_or(dob);
+                add(
+                    &mut r,
+                    ProfessionalRole::School,
+                    Some(contact.to_owned()),
+                    school.to_owned(),
+                    from,
+                    Some("safeguarding@school.example".to_owned()),
+                );
+            }
+            if age < 5 && r.chance(rates::PROFESSIONAL_HEALTH_VISITOR) {
+                let hv = r.pick(rates::HEALTH_VISITORS, "Health visitor").to_owned();
+                add(
+                    &mut r,
+                    ProfessionalRole::HealthVisitor,
+                    Some(hv),
+                    "Health visiting team".to_owned(),
+                    add_days(dob, 10),
+                    None,
+                );
+            }
+            if r.chance(rates::DUPLICATE_PERSON) {
+                // A later contact about the child, recorded against a new person.
+                let Some(first) = self
+                    .out
+                    .contacts
+                    .iter()
+                    .filter(|c| c.child_id == p.id)
+                    .max_by_key(|c| c.received_at)
+                else {
+                    continue;
+                };
+                let at = first
+                    .received_at
+                    .saturating_add(jiff::SignedDuration::from_hours(i64::from(
+                        r.u(24, 24 * 30),
+                    )))
+                    .unwrap_or(first.received_at);
+                if at > ctx.now {
+                    continue;
+                }
+                let mut dup = p.clone();
+                dup.id = PersonId::at(at, r.id_bytes());
+                // The new record got an LA child id of its own (the original's, marked).
+                dup.la_child_id = p
+                    .la_child_id
+                    .as_ref()
+                    .and_then(|i| LaChildId::parse(&format!("{i}D")).ok());
+                dup.upn = None;
+                dup.former_upn = None;
+                dup.restricted = false;
+                dup.created_at = at;
+                if !r.chance(rates::DUPLICATE_SAME_NHS) {
+                    dup.nhs_number = None;
+                }
+                // The same contact again, later: every time on it moved on by as much.
+                let shift = first.received_at.duration_until(at);
+                let moved = |t: Timestamp| t.checked_add(shift).unwrap_or(t);
+                let mut contact = first.clone();
+                contact.id = ContactId::at(at, r.id_bytes());
+                contact.child_id = dup.id;
+                contact.sibling_group = None;
+                contact.received_at = at;
+                contact.recorded_at = moved(first.recorded_at);
+                contact.screening.consent_approved_at =
+                    first.screening.consent_approved_at.map(moved);
+                if let Some(d) = contact.decision.as_mut() {
+                    d.decided_at = moved(d.decided_at);
+                    d.manager_oversight_at = d.manager_oversight_at.map(moved);
+                }
+                if let Some(f) = contact.feedback.as_mut() {
+                    f.given_at = moved(f.given_at);
+                }
+                let latest = [
+                    Some(contact.recorded_at),
+                    contact.decision.as_ref().map(|d| d.decided_at),
+                    contact
+                        .decision
+                        .as_ref()
+                        .and_then(|d| d.manager_oversight_at),
+                    contact.feedback.as_ref().map(|f| f.given_at),
+                    contact.screening.consent_approved_at,
+                ]
+                .into_iter()
+                .flatten()
+                .max()
+                .unwrap_or(at);
+                if latest > ctx.now {
+                    continue;
+                }
+                duplicates.push(dup);
+                dup_contacts.push(contact);
+            }
+        }
+        self.out.professionals.extend(professionals);
+        self.out.people.extend(duplicates);
+        self.out.contacts.extend(dup_contacts);
     }
 
     /// What the family's actions and visits leave besides, drawn from a random source of their own (so the
@@ -2023,6 +2195,7 @@ impl Fam<'_> {
                     related_person_id: *kid,
                     kind,
                     parental_responsibility: pr,
+                    ended_on: None,
                 });
             }
         }
@@ -2040,6 +2213,7 @@ impl Fam<'_> {
                     related_person_id: *b,
                     kind,
                     parental_responsibility: false,
+                    ended_on: None,
                 });
             }
         }

@@ -812,3 +812,33 @@ pub(crate) const REPORT_SHARED: f64 = 0.7;
 /// Parents who came to a conference, and plan reviews with the people recorded at all.
 pub(crate) const PARENT_CAME: f64 = 0.85;
 pub(crate) const PLAN_REVIEW_ATTENDANCE: f64 = 0.9;
+/// Children with each professional involved on their record: a GP (most), a school (from the September after
+/// they turn four), a health visitor (under fives).
+pub(crate) const PROFESSIONAL_GP: f64 = 0.85;
+pub(crate) const PROFESSIONAL_SCHOOL: f64 = 0.9;
+pub(crate) const PROFESSIONAL_HEALTH_VISITOR: f64 = 0.8;
+/// Children entered twice (a later contact did not find them and recorded a new person with the same name and
+/// date of birth), and of those, the duplicates that carry the same NHS number.
+pub(crate) const DUPLICATE_PERSON: f64 = 0.005;
+pub(crate) const DUPLICATE_SAME_NHS: f64 = 0.4;
+pub(crate) const GP_NAMES: &[&str] = &[
+    "Dr Ngozi Adeyemi",
+    "Dr Helen Marsh",
+    "Dr Imran Qureshi",
+    "Dr Sarah O'Neill",
+    "Dr Tomasz Nowak",
+    "Dr Priya Raman",
+];
+pub(crate) const HEALTH_VISITORS: &[&str] = &[
+    "Jo Whitfield",
+    "Amara Okafor",
+    "Claire Benton",
+    "Rukhsana Begum",
+    "Kate Lindqvist",
+];
+pub(crate) const SCHOOL_CONTACTS: &[&str] = &[
+    "Designated safeguarding lead",
+    "Head teacher",
+    "Deputy safeguarding lead",
+    "Pastoral lead",
+];

@@ -142,6 +142,12 @@ renumbered!(Relationship, |r, m| {
     m.refer(&mut r.person_id);
     m.refer(&mut r.related_person_id);
 });
+renumbered!(PersonRevision, |r, m| {
+    m.refer(&mut r.person_id);
+});
+renumbered!(Professional, |r, m| {
+    m.refer(&mut r.child_id);
+});
 renumbered!(Contact, |r, m| {
     m.refer(&mut r.child_id);
     m.refer_opt(&mut r.sibling_group);

@@ -122,6 +122,9 @@ path_ids!(
     domain::ids::CaseNoteId,
     domain::ids::ActionId,
     domain::ids::DocumentId,
+    domain::ids::RelationshipId,
+    domain::ids::ProfessionalId,
+    domain::ids::PersonMergeId,
 );
 
 /// The one record id in the path (`/children/{id}`).

@@ -11,6 +11,7 @@ mod api_casework_worklist;
 mod api_documents;
 mod api_front_door;
 mod api_letters;
+mod api_people;
 mod api_planning;
 mod api_print;
 mod api_protection;

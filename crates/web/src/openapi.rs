@@ -254,6 +254,7 @@ fn schemas() -> Value {
             .chain(crate::api_case_notes::schemas())
             .chain(crate::api_actions::schemas())
             .chain(crate::api_letters::schemas())
+            .chain(crate::api_people::schemas())
             .chain(crate::api_casework_worklist::schemas())
             .chain(crate::api_documents::schemas())
         {
@@ -276,6 +277,7 @@ pub fn document() -> Value {
         crate::api_actions::OPERATIONS,
         crate::api_print::OPERATIONS,
         crate::api_letters::OPERATIONS,
+        crate::api_people::OPERATIONS,
         crate::api_casework_worklist::OPERATIONS,
         crate::api_documents::OPERATIONS,
     ];
@@ -382,6 +384,7 @@ mod tests {
             crate::api_actions::OPERATIONS,
             crate::api_print::OPERATIONS,
             crate::api_letters::OPERATIONS,
+            crate::api_people::OPERATIONS,
             crate::api_casework_worklist::OPERATIONS,
         ];
         let creates_only = ["/api/v1/contacts", "/api/v1/supervision"];

@@ -82,6 +82,7 @@ async fn story<S: Store>(db: TestDb<S>) {
                     related_person_id: amira,
                     kind: RelationshipKind::Sibling,
                     parental_responsibility: false,
+                    ended_on: None,
                 }],
                 ..RecordSet::default()
             },

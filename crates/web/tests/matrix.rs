@@ -240,7 +240,9 @@ fn expected(route: &str, p: &Principal, t: Target) -> StatusCode {
             | "api-respond"
             | "api-attach-contact-document"
             | "api-document"
-            | "api-share-document" => anonymous(false),
+            | "api-share-document"
+            | "api-merge"
+            | "api-merge-undo" => anonymous(false),
             other => generic(other, p, t),
         };
     };
@@ -435,6 +437,14 @@ fn expected(route: &str, p: &Principal, t: Target) -> StatusCode {
                 StatusCode::OK
             } else {
                 StatusCode::NOT_FOUND
+            }
+        }
+        // A merge, for an administrator of its LA: the one in the path does not exist.
+        "api-merge" | "api-merge-undo" => {
+            if role == Role::Admin {
+                StatusCode::NOT_FOUND
+            } else {
+                StatusCode::FORBIDDEN
             }
         }
         other => generic(other, p, t),
@@ -824,7 +834,10 @@ fn request(
             b = b.header(header::CONTENT_TYPE, "application/json");
             Body::from("{}")
         }
-        name if name.starts_with("api-") && route.method == axum::http::Method::POST => {
+        name if name.starts_with("api-")
+            && (route.method == axum::http::Method::POST
+                || route.method == axum::http::Method::PUT) =>
+        {
             b = b.header(header::CONTENT_TYPE, "application/json");
             Body::from("{}")
         }
@@ -859,6 +872,7 @@ fn is_casework(name: &str, path: &str) -> bool {
         "/strategy-discussions",
         "/actions",
         "/letter-templates",
+        "/people",
     ];
     about_child
         || lists
@@ -896,7 +910,9 @@ async fn matrix<S: Store>(store: S) -> String {
             c.insert(
                 r.name,
                 RouteFacts {
-                    method: if r.method == axum::http::Method::POST {
+                    method: if r.method == axum::http::Method::POST
+                        || r.method == axum::http::Method::PUT
+                    {
                         "POST"
                     } else {
                         "GET"

@@ -86,6 +86,15 @@ enum Op {
     ShareDocument,
     // Letters (`GET /api/v1/children/{id}/case-management` for the child's version): a letter kept on the file.
     MakeLetter,
+    // People over time (`GET /api/v1/people/{id}`; a merge's undo: `GET /api/v1/merges/{id}`).
+    ChangeDetails,
+    MoveAddress,
+    AddRelationship,
+    ChangeRelationship,
+    AddProfessional,
+    EndProfessional,
+    Merge,
+    UndoMerge,
 }
 
 /// Every change route, by its name in `routes::table`: the API's, then the page's.
@@ -187,6 +196,38 @@ const CHANGES: &[(Op, &[&str])] = &[
         &["api-share-document", "document-sharing-form"],
     ),
     (Op::MakeLetter, &["api-letters", "letter-form"]),
+    (
+        Op::ChangeDetails,
+        &["api-person-change", "person-details-form"],
+    ),
+    (
+        Op::MoveAddress,
+        &["api-person-address", "person-address-form"],
+    ),
+    (
+        Op::AddRelationship,
+        &["api-person-relationship", "person-relationship-form"],
+    ),
+    (
+        Op::ChangeRelationship,
+        &[
+            "api-person-relationship-change",
+            "person-relationship-change-form",
+        ],
+    ),
+    (
+        Op::AddProfessional,
+        &["api-person-professional", "person-professional-form"],
+    ),
+    (
+        Op::EndProfessional,
+        &[
+            "api-person-professional-end",
+            "person-professional-end-form",
+        ],
+    ),
+    (Op::Merge, &["api-person-merge", "person-merge-form"]),
+    (Op::UndoMerge, &["api-merge-undo"]),
 ];
 
 /// POST routes that change no existing record, so have no version to check, and why; or whose version is not a
@@ -290,6 +331,7 @@ struct World<S> {
     manager: String,
     chair: String,
     police: String,
+    admin: String,
 }
 
 /// A user of LA 213 with a display name and, for a partner, an agency: their API token and id.
@@ -643,6 +685,107 @@ impl<S: Store> World<S> {
                     json!({"letter": "referrer-outcome", "contact": contact}),
                 )
             }
+            ChangeDetails | MoveAddress | AddRelationship | ChangeRelationship
+            | AddProfessional | EndProfessional | Merge | UndoMerge => self.people(op).await,
+        }
+    }
+
+    /// A change to a person's details, address, relationships, professionals, or a merge (read from
+    /// `GET /api/v1/people/{id}`); a merge's undo (read from `GET /api/v1/merges/{id}`).
+    async fn people(&self, op: Op) -> Target {
+        let child = self.child(None).await;
+        let person = |token: &str, record: Option<String>, body: Value| Target {
+            id: child.to_string(),
+            record,
+            token: token.to_owned(),
+            body,
+            read: format!("/api/v1/people/{child}"),
+            meanwhile: Meanwhile::CaseNote(child),
+            file: None,
+        };
+        let p = format!("/api/v1/people/{child}");
+        match op {
+            Op::ChangeDetails => person(
+                &self.worker,
+                None,
+                json!({"first_name": "Vera", "last_name": "Versiontest", "date_of_birth": "2015-06-02",
+                       "sex": "F", "disabilities": ["NONE"], "nhs_number": "9434765919",
+                       "reason": "Birth certificate seen"}),
+            ),
+            Op::MoveAddress => person(
+                &self.worker,
+                None,
+                json!({"line1": "4 Mill Lane", "town": "Leeds", "postcode": "LS2 7EW", "moved_on": TODAY}),
+            ),
+            Op::AddRelationship => person(
+                &self.worker,
+                None,
+                json!({"first_name": "Grace", "last_name": "Versiontest", "kind": "mother",
+                       "parental_responsibility": true}),
+            ),
+            Op::ChangeRelationship => {
+                let r = self
+                    .ok(
+                        &self.worker,
+                        &format!("{p}/relationships"),
+                        json!({"first_name": "Grace", "last_name": "Versiontest", "kind": "carer"}),
+                    )
+                    .await;
+                person(
+                    &self.worker,
+                    r["id"].as_str().map(str::to_owned),
+                    json!({"kind": "mother", "parental_responsibility": true}),
+                )
+            }
+            Op::AddProfessional => person(
+                &self.worker,
+                None,
+                json!({"role": "gp", "name": "Dr Adeyemi", "organisation": "Park Surgery",
+                       "phone": "0113 496 0000"}),
+            ),
+            Op::EndProfessional => {
+                let r = self
+                    .ok(
+                        &self.worker,
+                        &format!("{p}/professionals"),
+                        json!({"role": "school", "organisation": "Park Primary School"}),
+                    )
+                    .await;
+                person(
+                    &self.worker,
+                    r["id"].as_str().map(str::to_owned),
+                    json!({"to": TODAY}),
+                )
+            }
+            Op::Merge => {
+                let kept = self.child(None).await;
+                person(
+                    &self.manager,
+                    None,
+                    json!({"into": kept.to_string(), "reason": "Entered twice by two contacts"}),
+                )
+            }
+            Op::UndoMerge => {
+                let kept = self.child(None).await;
+                let m = self
+                    .ok(
+                        &self.manager,
+                        &format!("{p}/merge"),
+                        json!({"into": kept.to_string(), "reason": "Entered twice"}),
+                    )
+                    .await;
+                let id = m["id"].as_str().unwrap().to_owned();
+                Target {
+                    id: id.clone(),
+                    record: None,
+                    token: self.admin.clone(),
+                    body: json!({"reason": "Twins, not one child"}),
+                    read: format!("/api/v1/merges/{id}"),
+                    meanwhile: Meanwhile::CaseNote(kept),
+                    file: None,
+                }
+            }
+            _ => unreachable!("{op:?} is not a change to a person"),
         }
     }
 
@@ -1092,7 +1235,25 @@ impl<S: Store> World<S> {
 
     /// Send the change based on `version`: `If-Match` for the API, the form's `version` field for a page. The
     /// status and what it answered (a problem document, or a page).
-    async fn send(&self, t: &Target, path: &str, version: i64) -> (StatusCode, String) {
+    async fn send(
+        &self,
+        t: &Target,
+        (method, path): (&str, &str),
+        version: i64,
+    ) -> (StatusCode, String) {
+        if path.starts_with("/api/") && method == "PUT" {
+            let r = self
+                .app
+                .send(
+                    self.app
+                        .request(reqwest::Method::PUT, path)
+                        .bearer_auth(&t.token)
+                        .header("If-Match", format!("\"{version}\""))
+                        .json(&t.body),
+                )
+                .await;
+            return (r.status, r.body.to_string());
+        }
         if let Some(file) = &t.file {
             // An upload: the fields and the file as multipart/form-data; the version as for any change.
             let mut fields = Vec::new();
@@ -1135,7 +1296,7 @@ impl<S: Store> World<S> {
     }
 
     /// One change route: stale → 409 and nothing changed; current → saved and the version moves on.
-    async fn walk(&self, name: &str, template: &str, op: Op, tally: &mut Tally) {
+    async fn walk(&self, (name, method): (&str, &str), template: &str, op: Op, tally: &mut Tally) {
         let t = self.seed(op).await;
         let path = fill(template, &t);
         let page = !path.starts_with("/api/");
@@ -1147,7 +1308,7 @@ impl<S: Store> World<S> {
         let mut fail = |what: String| {
             tally
                 .failures
-                .push(format!("{name} (POST {template}): {what}"))
+                .push(format!("{name} ({method} {template}): {what}"))
         };
         // The user opens the record; meanwhile someone else changes it.
         let seen = self.snapshot(&t).await.version();
@@ -1160,7 +1321,7 @@ impl<S: Store> World<S> {
         );
 
         // Based on what they saw: refused, and nothing changes.
-        let (status, text) = self.send(&t, &path, seen).await;
+        let (status, text) = self.send(&t, (method, &path), seen).await;
         let after = self.snapshot(&t).await;
         let mut refused = true;
         if status != StatusCode::CONFLICT {
@@ -1192,7 +1353,7 @@ impl<S: Store> World<S> {
         }
 
         // Based on the version as it is now: saved, and the version moves on.
-        let (status, text) = self.send(&t, &path, current).await;
+        let (status, text) = self.send(&t, (method, &path), current).await;
         let answered = if page {
             status == StatusCode::SEE_OTHER
         } else {
@@ -1227,6 +1388,7 @@ async fn story<S: Store>(db: TestDb<S>) -> (String, Vec<String>) {
     let (manager, _) = user(&app, "v-manager", Role::TeamManager, None).await;
     let (chair, _) = user(&app, "v-chair", Role::ReviewingOfficer, None).await;
     let (police, _) = user(&app, "v-police", Role::Partner, Some(Agency::Police)).await;
+    let (admin, _) = user(&app, "v-admin", Role::Admin, None).await;
     let world = World {
         app,
         now,
@@ -1235,6 +1397,7 @@ async fn story<S: Store>(db: TestDb<S>) -> (String, Vec<String>) {
         manager,
         chair,
         police,
+        admin,
     };
 
     // The table against the router: every route that is not a GET is walked or says why not.
@@ -1270,7 +1433,9 @@ async fn story<S: Store>(db: TestDb<S>) -> (String, Vec<String>) {
     let mut tally = Tally::default();
     for r in &changes {
         if let Some(op) = op_of(r.name) {
-            world.walk(r.name, r.path, op, &mut tally).await;
+            world
+                .walk((r.name, r.method.as_str()), r.path, op, &mut tally)
+                .await;
         }
     }
     let walked = tally.api + tally.pages;

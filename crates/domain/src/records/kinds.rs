@@ -76,6 +76,10 @@ macro_rules! record_kinds {
                 households: Household, "households", (id), ["household" => "Household"];
                 household_members: HouseholdMember, "household members", (household_id, person_id, from), [];
                 relationships: Relationship, "relationships", (id), ["relationship" => "Relationship"];
+                person_revisions: PersonRevision, "person revisions", (id),
+                    ["person-revision" => "Change of details"];
+                professionals: Professional, "professionals involved", (id),
+                    ["professional" => "Professional involved"];
                 contacts: Contact, "contacts", (id), ["contact" => "Contact"];
                 rag_changes: RagChange, "RAG changes", (id), ["rag-change" => "RAG rating"];
                 mash_enquiries: MashEnquiry, "MASH enquiries", (id), ["mash-enquiry" => "MASH enquiry"];
@@ -110,7 +114,7 @@ macro_rules! record_kinds {
             }
             // The write order: parents before the records that refer to them.
             [
-                Team, User, Person, Household, HouseholdMember, Relationship, Contact, RagChange, MashEnquiry,
+                Team, User, Person, Household, HouseholdMember, Relationship, PersonRevision, Professional, Contact, RagChange, MashEnquiry,
                 InformationRequest, Referral, EarlyHelpEpisode, StrategyDiscussion, Section47, Assessment, Plan,
                 Conference, CoreGroup, Visit, Supervision, PracticeWeek, CaseFileAudit, Action, ActionUpdate, PlanReview,
                 CaseNote, Allocation, ChildFlag, SpecialistInvolvement, EmergencyProtection, Document, DocumentContent,
@@ -294,6 +298,7 @@ mod tests {
             RecordKind::LocalAuthority,
             RecordKind::ApiToken,
             RecordKind::Dataset,
+            RecordKind::PersonMerge,
         ];
         assert_eq!(audited.len() + others.len(), RecordKind::ALL.len());
     }

@@ -2,10 +2,10 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::codes::{Disability, Ethnicity, RelationshipKind, Sex, UpnUnknown};
+use crate::codes::{Disability, Ethnicity, ProfessionalRole, RelationshipKind, Sex, UpnUnknown};
 use crate::datetime::{Date, Timestamp};
 use crate::identifiers::{LaChildId, LaCode, NhsNumber, Postcode, Upn};
-use crate::ids::{HouseholdId, PersonId, RelationshipId};
+use crate::ids::{HouseholdId, PersonId, PersonRevisionId, ProfessionalId, RelationshipId, UserId};
 
 /// A child or an adult. A child has an LA child id; census items (UPN, disabilities) apply to children.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -91,4 +91,42 @@ pub struct Relationship {
     pub related_person_id: PersonId,
     pub kind: RelationshipKind,
     pub parental_responsibility: bool,
+    /// When the relationship ended (a step-parent who left); `None` while it lasts.
+    #[serde(default)]
+    pub ended_on: Option<Date>,
+}
+
+/// A change to a person's records (details, address, relationships, professionals): who made it, when and
+/// why, which fields changed and what they said before. The person's row holds the details as they are now.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PersonRevision {
+    pub id: PersonRevisionId,
+    pub la: LaCode,
+    pub person_id: PersonId,
+    /// The fields changed, as the API names them (`date_of_birth`, `address`; see `people::DETAIL_FIELDS`).
+    pub changed: Vec<String>,
+    /// What the changed details said before ("date of birth: 2015-06-01"), when the change was to details.
+    pub previous: Option<String>,
+    pub reason: Option<String>,
+    pub by: Option<UserId>,
+    pub at: Timestamp,
+}
+
+/// A professional involved with a child: their GP, school, health visitor or another, with contact details,
+/// from a date until another.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Professional {
+    pub id: ProfessionalId,
+    pub la: LaCode,
+    pub child_id: PersonId,
+    pub role: ProfessionalRole,
+    pub name: Option<String>,
+    pub organisation: Option<String>,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub address: Option<String>,
+    pub from: Date,
+    pub to: Option<Date>,
+    pub recorded_by: Option<UserId>,
+    pub created_at: Timestamp,
 }

@@ -117,6 +117,8 @@ struct ChildPage {
     r: ChildRecord,
     /// The user may record casework (supervision is recorded by those who may).
     may_record: bool,
+    /// Other records that may be the same person.
+    duplicates: Vec<service::people::DuplicateView>,
 }
 
 impl ChildPage {
@@ -135,9 +137,18 @@ pub async fn child_record<S: Store>(
     Id(id): Id<PersonId>,
 ) -> Result<Response, WebError> {
     let record = state.services.child_record(&who.actor, id).await?;
+    if record.child.id != id {
+        // A record merged into another: the record kept.
+        return Ok(super::form::see_other(&format!(
+            "/children/{}",
+            record.child.id
+        )));
+    }
+    let duplicates = state.services.possible_duplicates(&who.actor, id).await?;
     Ok(render_ok(ChildPage {
         layout: who.layout(&record.child.name, "/search"),
         r: record,
         may_record: who.may(Area::CaseRecords, Action::Create),
+        duplicates,
     }))
 }

@@ -459,6 +459,17 @@ const BANNERS: &[(&str, &str)] = &[
     // Actions.
     ("action-done", "Action marked as done"),
     ("action-redated", "Action re-dated"),
+    // People over time.
+    ("details", "Details changed: the earlier details are kept"),
+    ("address", "Move recorded"),
+    ("relationship", "Relationship added"),
+    ("relationship-changed", "Relationship changed"),
+    ("professional", "Professional added"),
+    ("professional-ended", "Professional no longer involved"),
+    (
+        "merged",
+        "Records merged: this is the record kept, and the other's id now opens it",
+    ),
     // Case notes.
     ("note", "Case note saved"),
     // Documents.

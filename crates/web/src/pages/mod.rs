@@ -12,6 +12,7 @@ pub(crate) mod form;
 mod front_door;
 pub(crate) mod letters;
 pub(crate) mod meetings;
+pub(crate) mod people;
 pub(crate) mod planning;
 pub(crate) mod protection;
 mod record_contact;
