@@ -308,8 +308,10 @@ impl<S: Store> Services<S> {
             return Err(ServiceError::Invalid(errors));
         };
         let file_name = docs::safe_file_name(upload.file_name.as_deref(), &details.title, &t);
-        self.save_document(actor, &ctx, contact, details, file_name, t, upload.bytes)
-            .await
+        let (_, attached) = self
+            .save_document(actor, &ctx, contact, details, file_name, t, upload.bytes)
+            .await?;
+        Ok(attached)
     }
 
     /// Attach a file to one of a child's contacts (`POST /api/v1/contacts/{id}/documents`): as
@@ -379,20 +381,10 @@ impl<S: Store> Services<S> {
             shared_with: Vec::new(),
         })?;
         let file_name = docs::safe_file_name(None, &details.title, &t);
-        let attached = self
+        let (document, _) = self
             .save_document(actor, &ctx, None, details, file_name, t, bytes)
             .await?;
-        let v = self
-            .store
-            .view_document(
-                actor,
-                attached.id,
-                false,
-                document_check(actor, Action::View),
-                self.now(),
-            )
-            .await?;
-        Ok(answered(actor, Area::CaseRecords, Action::View, v)?.0)
+        Ok(document)
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -405,7 +397,7 @@ impl<S: Store> Services<S> {
         file_name: String,
         t: docs::FileType,
         bytes: Vec<u8>,
-    ) -> Result<Attached, ServiceError> {
+    ) -> Result<(Document, Attached), ServiceError> {
         let document = Document {
             id: DocumentId::new(),
             la: ctx.child.la.clone(),
@@ -437,7 +429,7 @@ impl<S: Store> Services<S> {
                 actor,
                 ctx,
                 RecordSet {
-                    documents: vec![document],
+                    documents: vec![document.clone()],
                     document_contents: vec![content],
                     ..RecordSet::default()
                 },
@@ -445,10 +437,13 @@ impl<S: Store> Services<S> {
                 Action::Create,
             )
             .await?;
-        Ok(Attached {
-            version,
-            ..attached
-        })
+        Ok((
+            document,
+            Attached {
+                version,
+                ..attached
+            },
+        ))
     }
 
     /// Share a document with these partner agencies from now on (`POST /api/v1/documents/{id}/sharing`): a change
