@@ -3,7 +3,7 @@
 //! the social worker writes a case note about both children (refused first without the note, what was typed
 //! kept), corrects it, and finds it on the sibling's record too; an auditor reads what the note said before
 //! the correction; the social worker marks a strategy discussion's action done from the casework worklist, and
-//! it leaves the worklist; attaches a police notification that the police can download only once it is shared
+//! it leaves the worklist; records the family's move to a new address; attaches a police notification that the police can download only once it is shared
 //! with them; prints the case summary (the page and its PDF, read back); and makes the outcome letter to the
 //! school that made the contact. axe-core checks every page on the way.
 #![allow(
@@ -279,6 +279,29 @@ async fn casework_journey() {
         "a done action leaves the worklist"
     );
 
+    // 6b. Ivo and his mother have moved: the new address recorded from his record, on the chronology.
+    println!("step 5b: a move recorded");
+    run.goto(&format!("/children/{ivo_id}")).await;
+    wait_h1(&run.client, &ivo).await;
+    run.follow("Details, addresses, relationships and professionals")
+        .await;
+    wait_h1(&run.client, &format!("Details: {ivo}")).await;
+    run.check("details").await;
+    run.press("details:has(form[action$='/details/addresses']) summary")
+        .await;
+    fill(&run.client, "#address-line1", "Flat 2, 14 Harrow Road").await;
+    fill(&run.client, "#address-town", "London").await;
+    fill(&run.client, "#address-postcode", "W2 5AA").await;
+    fill(&run.client, "#address-moved-on", &today.to_string()).await;
+    run.submit("/details/addresses").await;
+    wait_h1(&run.client, &format!("Details: {ivo}")).await;
+    let text = run.text().await;
+    assert!(
+        text.contains("Move recorded") && text.contains("Flat 2, 14 Harrow Road"),
+        "{text}"
+    );
+    run.check("details, after a move").await;
+
     // 7. A police notification attached to Ivo's record: the police see it only once it is shared with them.
     println!("step 6: a PDF attached, then shared with the police");
     let police = support::token_for(&db, "partner-police-213");
@@ -394,8 +417,9 @@ async fn casework_journey() {
 
     let seconds = started.elapsed().as_secs_f64();
     let report = format!(
-        "browser, casework: 8 steps (a contact about two siblings, a case note about both refused then written, \
-         corrected, read before correction by an auditor, a strategy action marked done from the worklist, a PDF \
+        "browser, casework: 9 steps (a contact about two siblings, a case note about both refused then written, \
+         corrected, read before correction by an auditor, a strategy action marked done from the worklist, a move \
+         recorded, a PDF \
          attached and shared with the police, the case summary printed, the referrer's letter), {} pages checked \
          with axe, {} violations; {seconds:.1} s",
         run.pages,

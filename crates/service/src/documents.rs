@@ -308,8 +308,10 @@ impl<S: Store> Services<S> {
             return Err(ServiceError::Invalid(errors));
         };
         let file_name = docs::safe_file_name(upload.file_name.as_deref(), &details.title, &t);
-        self.save_document(actor, &ctx, contact, details, file_name, t, upload.bytes)
-            .await
+        let (_, attached) = self
+            .save_document(actor, &ctx, contact, details, file_name, t, upload.bytes)
+            .await?;
+        Ok(attached)
     }
 
     /// Attach a file to one of a child's contacts (`POST /api/v1/contacts/{id}/documents`): as
@@ -347,7 +349,7 @@ impl<S: Store> Services<S> {
     /// Save a document the system produced (a letter, a summary PDF) on a child's record, on behalf of `actor`:
     /// checked like an upload (the role and the child's LA; the bytes must be of `content_type` and whole), not
     /// shared with any partner agency; based on `version` of the child's records when given (stale: nothing
-    /// saved). Returns the document's id, hash, type and size, and the child's new version.
+    /// saved). Returns the document, and what an attachment answers (with the child's new version).
     #[tracing::instrument(skip_all, fields(actor = %actor.log_id(), child = %child))]
     pub async fn attach_generated_document(
         &self,
@@ -358,7 +360,7 @@ impl<S: Store> Services<S> {
         content_type: &str,
         bytes: Vec<u8>,
         version: Option<i64>,
-    ) -> Result<Attached, ServiceError> {
+    ) -> Result<(Document, Attached), ServiceError> {
         let ctx = self
             .change_for(actor, child, Action::Create, version)
             .await?;
@@ -397,7 +399,7 @@ impl<S: Store> Services<S> {
         file_name: String,
         t: docs::FileType,
         bytes: Vec<u8>,
-    ) -> Result<Attached, ServiceError> {
+    ) -> Result<(Document, Attached), ServiceError> {
         let document = Document {
             id: DocumentId::new(),
             la: ctx.child.la.clone(),
@@ -429,7 +431,7 @@ impl<S: Store> Services<S> {
                 actor,
                 ctx,
                 RecordSet {
-                    documents: vec![document],
+                    documents: vec![document.clone()],
                     document_contents: vec![content],
                     ..RecordSet::default()
                 },
@@ -437,10 +439,13 @@ impl<S: Store> Services<S> {
                 Action::Create,
             )
             .await?;
-        Ok(Attached {
-            version,
-            ..attached
-        })
+        Ok((
+            document,
+            Attached {
+                version,
+                ..attached
+            },
+        ))
     }
 
     /// Share a document with these partner agencies from now on (`POST /api/v1/documents/{id}/sharing`): a change

@@ -263,7 +263,7 @@ impl<S: Store> Services<S> {
             request.kind.label(),
             request.recipient
         );
-        let document = self
+        let (_, document) = self
             .attach_generated_document(
                 actor,
                 child,

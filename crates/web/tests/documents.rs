@@ -493,6 +493,48 @@ async fn story<S: Store>(db: TestDb<S>) {
         format!("/children/{child_id}/documents?saved=document").as_str()
     );
     assert_eq!(documents(&app, &worker, child_id).await.len(), 3);
+
+    // A letter the system made, saved on the record for the worker who asked for it: children's services only.
+    let actor = app.services.actor_for_token(&worker).await.unwrap();
+    let letter = minimal_pdf(&[
+        "Dear Ms Doctest,",
+        "A letter about the child protection conference.",
+    ]);
+    let saved = app
+        .services
+        .attach_generated_document(
+            &actor,
+            child_id,
+            "Letter to the family",
+            Some(domain::codes::DocumentKind::Letter),
+            "application/pdf",
+            letter.clone(),
+            None,
+        )
+        .await
+        .unwrap()
+        .0;
+    assert!(saved.shared_with.is_empty());
+    assert_eq!(saved.uploaded_by, actor.user_id);
+    let (status, _, body) = app
+        .download(&worker, &format!("/api/v1/documents/{}", saved.id))
+        .await;
+    assert_eq!((status, body), (StatusCode::OK, letter.clone()));
+    // Bytes that are not what the caller says they are: refused, nothing saved.
+    let wrong = app
+        .services
+        .attach_generated_document(
+            &actor,
+            child_id,
+            "Not a PNG",
+            None,
+            "image/png",
+            letter,
+            None,
+        )
+        .await;
+    assert!(wrong.is_err());
+    assert_eq!(documents(&app, &worker, child_id).await.len(), 4);
 }
 
 /// A minimal Word document (a zip whose first entry is `word/document.xml`), as Word writes the structure.
