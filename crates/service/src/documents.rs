@@ -37,6 +37,15 @@ pub struct SharingInput {
     pub shared_with: Option<Vec<String>>,
 }
 
+/// A file the system made (a letter), to keep on a child's record.
+pub struct Generated<'a> {
+    pub title: &'a str,
+    pub kind: Option<DocumentKind>,
+    /// What the bytes are (checked against their content).
+    pub content_type: &'a str,
+    pub bytes: Vec<u8>,
+}
+
 /// What an attached document answers (`201`): the fixed shape, and the child's new version.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Attached {
@@ -355,12 +364,15 @@ impl<S: Store> Services<S> {
         &self,
         actor: &Actor,
         child: PersonId,
-        title: &str,
-        kind: Option<DocumentKind>,
-        content_type: &str,
-        bytes: Vec<u8>,
+        file: Generated<'_>,
         version: Option<i64>,
     ) -> Result<(Document, Attached), ServiceError> {
+        let Generated {
+            title,
+            kind,
+            content_type,
+            bytes,
+        } = file;
         let ctx = self
             .change_for(actor, child, Action::Create, version)
             .await?;

@@ -177,7 +177,7 @@ impl<S: Store> Services<S> {
                 ))
             })
             .collect();
-        contacts.sort_by(|a, b| b.0.cmp(&a.0));
+        contacts.sort_by_key(|c| std::cmp::Reverse(c.0));
         let mut conferences: Vec<_> = ctx
             .file
             .conferences
@@ -191,7 +191,7 @@ impl<S: Store> Services<S> {
                 (c.due_on, c.id, format!("{}, {when}", c.kind.label()))
             })
             .collect();
-        conferences.sort_by(|a, b| b.0.cmp(&a.0));
+        conferences.sort_by_key(|c| std::cmp::Reverse(c.0));
         let documents = self.documents_view(&ctx).await?;
         Ok(LettersView {
             child: documents.child.clone(),
@@ -267,10 +267,12 @@ impl<S: Store> Services<S> {
             .attach_generated_document(
                 actor,
                 child,
-                &title,
-                Some(domain::codes::DocumentKind::Letter),
-                "application/pdf",
-                pdf,
+                crate::documents::Generated {
+                    title: &title,
+                    kind: Some(domain::codes::DocumentKind::Letter),
+                    content_type: "application/pdf",
+                    bytes: pdf,
+                },
                 version,
             )
             .await?;

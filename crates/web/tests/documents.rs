@@ -14,6 +14,8 @@
 
 mod support;
 
+use service::documents::Generated;
+
 use domain::audit::Actor;
 use domain::codes::{Agency, Role};
 use domain::documents::minimal_pdf;
@@ -505,10 +507,12 @@ async fn story<S: Store>(db: TestDb<S>) {
         .attach_generated_document(
             &actor,
             child_id,
-            "Letter to the family",
-            Some(domain::codes::DocumentKind::Letter),
-            "application/pdf",
-            letter.clone(),
+            Generated {
+                title: "Letter to the family",
+                kind: Some(domain::codes::DocumentKind::Letter),
+                content_type: "application/pdf",
+                bytes: letter.clone(),
+            },
             None,
         )
         .await
@@ -526,10 +530,12 @@ async fn story<S: Store>(db: TestDb<S>) {
         .attach_generated_document(
             &actor,
             child_id,
-            "Not a PNG",
-            None,
-            "image/png",
-            letter,
+            Generated {
+                title: "Not a PNG",
+                kind: None,
+                content_type: "image/png",
+                bytes: letter,
+            },
             None,
         )
         .await;
