@@ -21,7 +21,7 @@ use domain::datetime::{london_date, now};
 use fantoccini::Locator;
 use serde_json::json;
 use support::Server;
-use support::browser::{Chromedriver, click, fill, select, wait_h1};
+use support::browser::{Chromedriver, click, fill, select, set_value, wait_h1};
 use support::journey::{Journey, SUBMIT};
 
 const SURNAME: &str = "Quillcaseworktest";
@@ -113,7 +113,7 @@ async fn casework_journey() {
         &server.base,
         &token,
         "/api/v1/strategy-discussions",
-        json!({"child_id": ivo_id, "held_at": format!("{today}T09:00"),
+        json!({"child_id": ivo_id, "held_at": (now() - jiff::SignedDuration::from_mins(30)).to_string(),
             "participants": [
                 {"name": "DC Hughes", "agency": "police", "role": "Child abuse investigation team"},
                 {"name": "Dr Patel", "agency": "health", "role": "Named GP"},
@@ -292,7 +292,7 @@ async fn casework_journey() {
     fill(&run.client, "#address-line1", "Flat 2, 14 Harrow Road").await;
     fill(&run.client, "#address-town", "London").await;
     fill(&run.client, "#address-postcode", "W2 5AA").await;
-    fill(&run.client, "#address-moved-on", &today.to_string()).await;
+    set_value(&run.client, "#address-moved-on", &today.to_string()).await;
     run.submit("/details/addresses").await;
     wait_h1(&run.client, &format!("Details: {ivo}")).await;
     let text = run.text().await;
@@ -328,7 +328,7 @@ async fn casework_journey() {
     run.check("documents, one added").await;
     let document = run
         .client
-        .find(Locator::Css("a[href^='/api/v1/documents/']"))
+        .find(Locator::Css("a[href^='/documents/']"))
         .await
         .expect("a download link")
         .attr("href")
@@ -336,7 +336,7 @@ async fn casework_journey() {
         .unwrap()
         .unwrap();
     let status = |token: String| {
-        let (http, url) = (http.clone(), format!("{}{document}", server.base));
+        let (http, url) = (http.clone(), format!("{}/api/v1{document}", server.base));
         async move {
             http.get(url)
                 .bearer_auth(token)
@@ -354,11 +354,8 @@ async fn casework_journey() {
     );
     run.press("details:has(form[action$='/sharing']) summary")
         .await;
-    click(
-        &run.client,
-        "form[action$='/sharing'] input[value='police'] + label",
-    )
-    .await;
+    run.press("form[action$='/sharing'] input[value='police'] + label")
+        .await;
     run.submit("/sharing").await;
     wait_h1(&run.client, &format!("Documents: {ivo}")).await;
     assert_eq!(status(police.clone()).await, 200, "shared with the police");
