@@ -1441,8 +1441,9 @@ async fn story<S: Store>(db: TestDb<S>) -> (String, Vec<String>) {
     let walked = tally.api + tally.pages;
     let summary = format!(
         "versions ({}): {walked} change routes walked ({} API, {} pages); {} stale attempts refused with 409 and \
-         nothing changed; {} current attempts saved, the version moved on; {} POST routes change no existing \
-         record (sign-in, sign-out, recording a contact, supervision)",
+         nothing changed; {} current attempts saved, the version moved on; {} POST routes change no child's \
+         existing record (sign-in, sign-out, recording a contact, supervision; letter templates, whose revision \
+         tests/letters.rs checks)",
         world.app.store().backend_name(),
         tally.api,
         tally.pages,
