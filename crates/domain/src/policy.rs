@@ -43,8 +43,11 @@ pub enum Area {
     Administration,
     /// Statutory returns (CIN census, Annex A).
     Returns,
-    /// Dashboards and performance reports (aggregates, no individual records).
+    /// Dashboards and performance reports (aggregates; a figure's drill-down lists children, whose records are
+    /// then opened as case records).
     Performance,
+    /// Quality assurance: case-file audits (recording, moderating), practice weeks and their reports.
+    QualityAssurance,
 }
 
 use Action::*;
@@ -53,6 +56,8 @@ use Area::*;
 const CASEWORK: &[Action] = &[View, Search, Create, Update];
 const READ_ONLY: &[Action] = &[View, Search];
 const MANAGING: &[Action] = &[View, Search, Create, Update, Approve];
+/// An auditor records audits and practice weeks (`Create`, `Update`) and moderates another's audit (`Approve`).
+const AUDITING: &[Action] = &[View, Search, Create, Update, Approve];
 
 /// One row of the policy table: a role and, per area, the actions it may take there.
 pub type Grant = (Role, &'static [(Area, &'static [Action])]);
@@ -63,18 +68,32 @@ pub const GRANTS: &[Grant] = &[
     (Role::SocialWorker, &[(CaseRecords, CASEWORK)]),
     (
         Role::TeamManager,
-        &[(CaseRecords, MANAGING), (Performance, &[View])],
+        &[
+            (CaseRecords, MANAGING),
+            (Performance, &[View]),
+            (QualityAssurance, READ_ONLY),
+        ],
     ),
     (Role::Edt, &[(CaseRecords, CASEWORK)]),
     (Role::EarlyHelp, &[(CaseRecords, CASEWORK)]),
     (Role::ReviewingOfficer, &[(CaseRecords, CASEWORK)]),
     (
         Role::Auditor,
-        &[(CaseRecords, READ_ONLY), (Performance, &[View])],
+        &[
+            (CaseRecords, READ_ONLY),
+            (Performance, &[View]),
+            (QualityAssurance, AUDITING),
+        ],
     ),
+    // A senior leader reads: the dashboards, the reports, and the case records a figure drills down to.
     (
         Role::SeniorLeader,
-        &[(Performance, &[View]), (Returns, &[Export])],
+        &[
+            (CaseRecords, READ_ONLY),
+            (Performance, &[View]),
+            (Returns, &[Export]),
+            (QualityAssurance, READ_ONLY),
+        ],
     ),
     (Role::Partner, &[(PartnerRequests, &[View, Search, Update])]),
     (
@@ -90,6 +109,7 @@ pub const GRANTS: &[Grant] = &[
             (CaseRecords, READ_ONLY),
             (Returns, &[Export]),
             (Performance, &[View]),
+            (QualityAssurance, READ_ONLY),
         ],
     ),
     (
@@ -214,8 +234,13 @@ mod tests {
             "administrators see no case data"
         );
         assert!(
-            !grants(Role::SeniorLeader, CaseRecords, View),
-            "senior leaders see aggregates"
+            !grants(Role::SeniorLeader, CaseRecords, Update),
+            "senior leaders read, and change nothing"
+        );
+        assert!(
+            grants(Role::Auditor, QualityAssurance, Create)
+                && !grants(Role::Auditor, CaseRecords, Create),
+            "auditors record audits, not casework"
         );
         assert!(grants(Role::MashWorker, CaseRecords, Create));
         assert!(

@@ -113,6 +113,7 @@ fn may_view_cases(role: Role) -> bool {
             | EarlyHelp
             | ReviewingOfficer
             | Auditor
+            | SeniorLeader
             | Inspector
             | InformationGovernance
     )
@@ -139,6 +140,14 @@ fn may_see_performance(role: Role) -> bool {
     matches!(
         role,
         Role::TeamManager | Role::Auditor | Role::SeniorLeader | Role::Inspector
+    )
+}
+
+/// Case-file audits and practice weeks, to read: auditors, managers, senior leaders and inspectors.
+fn may_see_quality(role: Role) -> bool {
+    matches!(
+        role,
+        Role::Auditor | Role::TeamManager | Role::SeniorLeader | Role::Inspector
     )
 }
 
@@ -472,6 +481,11 @@ fn grants(role: Role, area: Area, action: RouteAction) -> bool {
         (Area::CaseRecords, RouteAction::Update) => may_update_cases(role),
         (Area::CaseRecords, RouteAction::Approve) => may_approve(role),
         (Area::Performance, RouteAction::View) => may_see_performance(role),
+        (Area::QualityAssurance, RouteAction::View | RouteAction::Search) => may_see_quality(role),
+        (
+            Area::QualityAssurance,
+            RouteAction::Create | RouteAction::Update | RouteAction::Approve,
+        ) => role == Role::Auditor,
         (Area::Administration, RouteAction::View | RouteAction::Update) => role == Role::Admin,
         (area, action) => panic!("the matrix does not model {action:?} in {area:?}"),
     }
