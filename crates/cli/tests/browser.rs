@@ -145,7 +145,7 @@ impl Run {
         self.goto("/sign-in").await;
         wait_h1(&self.client, SIGN_IN_H1).await;
         self.submit_sign_in(username, PASSWORD).await;
-        wait_h1(&self.client, "Frontdoor").await;
+        support::browser::wait_home(&self.client).await;
     }
 
     async fn sign_out(&self) {

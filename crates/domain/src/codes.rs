@@ -660,6 +660,8 @@ macro_rules! record_kind_list {
                 ApiToken = "api-token" => "API token",
                 Dataset = "dataset" => "Dataset",
                 PersonMerge = "person-merge" => "Merge of two records of one person",
+                /// Performance figures (a dashboard, a workload report): a listing, no one record.
+                Performance = "performance" => "Performance data",
                 $($($ty = $code => $label,)?)*
             }
         }

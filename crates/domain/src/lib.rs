@@ -24,6 +24,7 @@ pub mod ids;
 pub mod letters;
 pub mod meetings;
 pub mod people;
+pub mod performance;
 pub mod planning;
 pub mod policy;
 pub mod protection;

@@ -158,7 +158,9 @@ fn full_name(p: &domain::records::Person) -> String {
 
 impl<S: Store> Services<S> {
     /// Each served LA with its calendar, built once for a whole list.
-    async fn la_calendars(&self) -> Result<Vec<(LocalAuthority, Arc<Calendar>)>, ServiceError> {
+    pub(crate) async fn la_calendars(
+        &self,
+    ) -> Result<Vec<(LocalAuthority, Arc<Calendar>)>, ServiceError> {
         Ok(self
             .local_authorities()
             .await?

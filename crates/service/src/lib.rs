@@ -18,6 +18,7 @@ mod error;
 pub mod front_door;
 pub mod letters;
 pub mod people;
+pub mod performance;
 pub mod planning;
 pub mod protection;
 mod references;

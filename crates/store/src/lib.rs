@@ -12,6 +12,7 @@ mod documents;
 pub mod error;
 mod front_door;
 pub mod people;
+mod performance;
 mod queries;
 pub mod row;
 pub mod search_index;
@@ -767,6 +768,29 @@ pub trait Store: Clone + Send + Sync + 'static {
         query: CaseworkQuery,
         at: Timestamp,
     ) -> impl Future<Output = Result<RecordSet, StoreError>> + Send;
+
+    // --- performance ---
+
+    /// The facts the dashboard and the workload report count, for `las` and `window`
+    /// (`domain::performance`); audited as a performance listing per LA.
+    fn performance_facts(
+        &self,
+        actor: &Actor,
+        las: Vec<LaCode>,
+        window: domain::performance::FactWindow,
+        at: Timestamp,
+    ) -> impl Future<Output = Result<domain::performance::Facts, StoreError>> + Send;
+
+    /// The people with these ids in these LAs (the children behind a figure), without restricted records not
+    /// named for `user`; each one listed is audited.
+    fn listed_people(
+        &self,
+        actor: &Actor,
+        las: Vec<LaCode>,
+        user: Option<UserId>,
+        ids: Vec<PersonId>,
+        at: Timestamp,
+    ) -> impl Future<Output = Result<Vec<Person>, StoreError>> + Send;
 
     /// The LAs' open allocations, open plans and practice records since `since` (strategy discussions, open
     /// actions overdue on `today`, the latest visits of children on plans), for caseloads; audited.

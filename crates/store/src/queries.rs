@@ -1397,4 +1397,32 @@ impl<B: Backend> Store for SqlStore<B> {
         })
         .await
     }
+
+    async fn performance_facts(
+        &self,
+        actor: &Actor,
+        las: Vec<LaCode>,
+        window: domain::performance::FactWindow,
+        at: Timestamp,
+    ) -> Result<domain::performance::Facts, StoreError> {
+        self.audited_read(actor, at, move |c| {
+            async move { crate::performance::facts(c, &las, window).await }.boxed()
+        })
+        .await
+    }
+
+    async fn listed_people(
+        &self,
+        actor: &Actor,
+        las: Vec<LaCode>,
+        user: Option<UserId>,
+        ids: Vec<PersonId>,
+        at: Timestamp,
+    ) -> Result<Vec<Person>, StoreError> {
+        self.audited_read(actor, at, move |c| {
+            async move { crate::performance::people(c, B::MAX_PARAMS, &las, user, &ids).await }
+                .boxed()
+        })
+        .await
+    }
 }

@@ -280,6 +280,7 @@ pub fn document() -> Value {
         crate::api_people::OPERATIONS,
         crate::api_casework_worklist::OPERATIONS,
         crate::api_documents::OPERATIONS,
+        crate::api_performance::OPERATIONS,
     ];
     for o in OPERATIONS.iter().chain(areas.into_iter().flatten()) {
         let mut responses = Map::new();

@@ -8,8 +8,8 @@ use store::Store;
 
 use crate::{
     Shared, api, api_actions, api_case_management, api_case_notes, api_casework_worklist,
-    api_documents, api_front_door as fd, api_letters, api_people, api_planning, api_print,
-    api_protection, assets, pages,
+    api_documents, api_front_door as fd, api_letters, api_people, api_performance, api_planning,
+    api_print, api_protection, assets, pages,
 };
 
 /// Who may use a route.
@@ -102,7 +102,7 @@ pub fn table<S: Store>() -> Vec<RouteSpec<S>> {
             SignedIn,
             post(pages::sign_out::<S>),
         ),
-        route("home", Method::GET, "/", SignedIn, get(pages::home)),
+        route("home", Method::GET, "/", SignedIn, get(pages::home::<S>)),
         route(
             "search-page",
             Method::GET,
@@ -394,5 +394,6 @@ pub fn table<S: Store>() -> Vec<RouteSpec<S>> {
     table.extend(api_people::routes());
     table.extend(api_casework_worklist::routes());
     table.extend(api_documents::routes());
+    table.extend(api_performance::routes());
     table
 }

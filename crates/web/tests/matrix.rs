@@ -456,6 +456,15 @@ fn expected(route: &str, p: &Principal, t: Target) -> StatusCode {
                 StatusCode::FORBIDDEN
             }
         }
+        // The children behind a figure, with no figure named: refused as incomplete (422, naming `measure`) to
+        // those who may see performance data.
+        "dashboard-children-page" | "dashboard-children-csv" | "api-dashboard-children" => {
+            if may_see_performance(role) {
+                StatusCode::UNPROCESSABLE_ENTITY
+            } else {
+                StatusCode::FORBIDDEN
+            }
+        }
         other => generic(other, p, t),
     }
 }
@@ -887,6 +896,8 @@ fn is_casework(name: &str, path: &str) -> bool {
         "/actions",
         "/letter-templates",
         "/people",
+        "/dashboard",
+        "/workload",
     ];
     about_child
         || lists

@@ -238,13 +238,23 @@ pub async fn axe(client: &Client, page: &str) -> AxeResult {
 
 /// Wait (up to 10 s) until the page's `h1` reads `expected`; panic with what it shows instead.
 pub async fn wait_h1(client: &Client, expected: &str) {
+    wait_h1_any(client, &[expected]).await;
+}
+
+/// The start page after signing in: the dashboard for senior leaders and team managers, else "Frontdoor".
+pub async fn wait_home(client: &Client) {
+    wait_h1_any(client, &["Frontdoor", "Performance dashboard"]).await;
+}
+
+/// Wait (up to 10 s) until the page's `h1` reads one of `expected`; panic with what it shows instead.
+pub async fn wait_h1_any(client: &Client, expected: &[&str]) {
     let deadline = Instant::now() + Duration::from_secs(10);
     let mut last = String::new();
     loop {
         if let Ok(h1) = client.find(Locator::Css("h1")).await
             && let Ok(text) = h1.text().await
         {
-            if text.trim() == expected {
+            if expected.contains(&text.trim()) {
                 return;
             }
             last = text;

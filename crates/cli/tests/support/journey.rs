@@ -11,7 +11,7 @@
 
 use fantoccini::{Client, Locator};
 
-use super::browser::{Violation, axe, body_text, click, fill, wait_h1, wait_loaded};
+use super::browser::{Violation, axe, body_text, click, fill, wait_h1, wait_home, wait_loaded};
 
 /// Every demo sign-in's password.
 pub const PASSWORD: &str = "frontdoor-demo";
@@ -62,7 +62,7 @@ impl Journey {
         fill(&self.client, "#username", username).await;
         fill(&self.client, "#password", PASSWORD).await;
         click(&self.client, SUBMIT).await;
-        wait_h1(&self.client, "Frontdoor").await;
+        wait_home(&self.client).await;
     }
 
     pub async fn sign_out(&self) {

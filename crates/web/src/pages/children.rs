@@ -5,6 +5,7 @@ use axum::extract::Query;
 use axum::http::StatusCode;
 use axum::response::Response;
 use domain::chronology::ChronologyEntry;
+use domain::codes::Role;
 use domain::ids::PersonId;
 use domain::policy::{Action, Area};
 use serde::Deserialize;
@@ -15,7 +16,7 @@ use store::Store;
 use super::form::{Form, FormValues};
 use super::{Layout, date, render, render_ok, time};
 use crate::error::WebError;
-use crate::extract::{Id, Page, SignedIn};
+use crate::extract::{Id, Page};
 
 #[derive(Template)]
 #[template(path = "home.html")]
@@ -30,11 +31,18 @@ struct HomePage {
 }
 
 /// `GET /`: the start page for a signed-in user.
-pub async fn home(who: SignedIn) -> Result<Response, WebError> {
+pub async fn home<S: Store>(
+    Page { state, who }: Page<S>,
+    Query(q): Query<crate::api_performance::PerformanceParams>,
+) -> Result<Response, WebError> {
     let actor = &who.actor;
     let role = actor
         .role
         .ok_or(WebError::Service(ServiceError::Unauthenticated))?;
+    // Senior leaders and team managers start at the dashboard.
+    if matches!(role, Role::SeniorLeader | Role::TeamManager) {
+        return super::performance::dashboard_for(&state, &who, &q, "/").await;
+    }
     let name = who
         .caller
         .session()

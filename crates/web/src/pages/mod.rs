@@ -13,6 +13,7 @@ mod front_door;
 pub(crate) mod letters;
 pub(crate) mod meetings;
 pub(crate) mod people;
+pub(crate) mod performance;
 pub(crate) mod planning;
 pub(crate) mod protection;
 mod record_contact;
@@ -100,7 +101,9 @@ const NAVIGATION: &[(&str, &str, Area, Action)] = &[
         Area::CaseRecords,
         Action::Create,
     ),
+    ("/dashboard", "Dashboard", Area::Performance, Action::View),
     ("/caseloads", "Caseloads", Area::Performance, Action::View),
+    ("/workload", "Workload", Area::Performance, Action::View),
     (
         "/information-requests",
         "Information requests",
