@@ -1,9 +1,9 @@
 //! Charts drawn on the server as SVG: they read without JavaScript, print as they show, and scale with the page.
 //! One kind is enough for the dashboard: a column per month, with reference lines (the previous period, England)
-//! across it. Colours are from the GOV.UK Design System palette. Every chart is drawn beside a table of the same
-//! figures (its "table twin"), so the chart itself is an image with a text summary for assistive technology.
-
-use std::fmt::Write;
+//! across it. This module works out the geometry; `templates/macros/chart.html` draws it (no markup is built in
+//! Rust, and every text is escaped by the template). Colours are from the GOV.UK Design System palette. Every
+//! chart is drawn beside a table of the same figures (its "table twin"), so the chart itself is an image with a
+//! text summary for assistive technology.
 
 /// GOV.UK blue: the columns.
 pub const BLUE: &str = "#1d70b8";
@@ -31,6 +31,70 @@ pub struct Reference {
     pub dash: &'static str,
 }
 
+/// A text at a point.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Label {
+    pub x: String,
+    pub y: String,
+    pub text: String,
+}
+
+/// A horizontal line: a gridline or a reference.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Line {
+    pub y: String,
+    pub colour: &'static str,
+    pub dash: &'static str,
+    pub width: u8,
+}
+
+/// A column.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Column {
+    pub x: String,
+    pub y: String,
+    pub width: String,
+    pub height: String,
+}
+
+/// An entry of the key: a short line in the reference's style and its label.
+#[derive(Clone, Debug, PartialEq)]
+pub struct KeyEntry {
+    pub x1: String,
+    pub x2: String,
+    pub text_x: String,
+    pub colour: &'static str,
+    pub dash: &'static str,
+    pub label: String,
+}
+
+/// A column chart, laid out, for `templates/macros/chart.html`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Chart {
+    /// Unique on the page: the ids of its title and description.
+    pub id: String,
+    pub title: String,
+    pub summary: String,
+    pub width: f64,
+    pub height: f64,
+    pub left: f64,
+    pub right: f64,
+    pub gridlines: Vec<Line>,
+    pub scale: Vec<Label>,
+    pub columns: Vec<Column>,
+    pub months: Vec<Label>,
+    pub references: Vec<Line>,
+    pub key: Vec<KeyEntry>,
+    pub key_y: String,
+    pub key_text_y: String,
+    pub blue: &'static str,
+    pub label_colour: &'static str,
+}
+
+fn n(v: f64) -> String {
+    format!("{v:.1}")
+}
+
 /// A column chart of `points` (label, value; a missing value draws no column) with `references` across it.
 /// `id` makes the chart's element ids unique on the page; `title` and `summary` are its accessible name and
 /// description; `percent` fixes the scale at 0–100.
@@ -41,96 +105,102 @@ pub fn columns(
     points: &[(String, Option<f64>)],
     references: &[Reference],
     percent: bool,
-) -> String {
+) -> Chart {
     let highest = points
         .iter()
         .filter_map(|(_, v)| *v)
         .chain(references.iter().map(|r| r.value))
         .fold(0.0_f64, f64::max);
-    let top = if percent {
-        100.0
-    } else {
-        nice_ceiling(highest)
-    };
+    let top = if percent { 100.0 } else { nice_ceiling(highest) };
     let plot_w = WIDTH - LEFT - RIGHT;
     let plot_h = HEIGHT - TOP - BOTTOM;
     let y = |v: f64| TOP + plot_h - (v / top).clamp(0.0, 1.0) * plot_h;
-    let id = escape(id);
-    let mut s = String::new();
-    let _ = write!(
-        s,
-        r#"<svg class="app-chart" viewBox="0 0 {WIDTH} {HEIGHT}" width="100%" role="img" aria-labelledby="{id}-title {id}-desc" xmlns="http://www.w3.org/2000/svg" focusable="false"><title id="{id}-title">{}</title><desc id="{id}-desc">{}</desc>"#,
-        escape(title),
-        escape(summary)
-    );
     // Gridlines and the scale: five steps.
-    for step in 0..=4 {
-        let v = top * f64::from(step) / 4.0;
-        let yy = y(v);
-        let _ = write!(
-            s,
-            r#"<line x1="{LEFT}" x2="{}" y1="{yy:.1}" y2="{yy:.1}" stroke="{}" stroke-width="1"/><text x="{}" y="{:.1}" text-anchor="end" font-size="12" fill="{DARK_GREY}">{}</text>"#,
-            WIDTH - RIGHT,
-            if step == 0 { DARK_GREY } else { MID_GREY },
-            LEFT - 6.0,
-            yy + 4.0,
-            escape(&scale_label(v, percent))
-        );
-    }
-    let n = points.len().max(1);
-    let slot = plot_w / n as f64;
+    let steps: Vec<f64> = (0..=4).map(|step| top * f64::from(step) / 4.0).collect();
+    let gridlines = steps
+        .iter()
+        .enumerate()
+        .map(|(i, v)| Line {
+            y: n(y(*v)),
+            colour: if i == 0 { DARK_GREY } else { MID_GREY },
+            dash: "none",
+            width: 1,
+        })
+        .collect();
+    let scale = steps
+        .iter()
+        .map(|v| Label {
+            x: n(LEFT - 6.0),
+            y: n(y(*v) + 4.0),
+            text: scale_label(*v, percent),
+        })
+        .collect();
+    let count = points.len().max(1);
+    let slot = plot_w / count as f64;
     let bar = (slot * 0.7).max(1.0);
     // Label every month when they fit, otherwise every second, third… month.
-    let every = ((n as f64 * 34.0) / plot_w).ceil().max(1.0) as usize;
+    let every = ((count as f64 * 34.0) / plot_w).ceil().max(1.0) as usize;
+    let mut columns = Vec::new();
+    let mut months = Vec::new();
     for (i, (label, value)) in points.iter().enumerate() {
         let x = LEFT + slot * i as f64 + (slot - bar) / 2.0;
         if let Some(v) = value {
-            let yy = y(*v);
-            let _ = write!(
-                s,
-                r#"<rect x="{x:.1}" y="{yy:.1}" width="{bar:.1}" height="{:.1}" fill="{BLUE}"/>"#,
-                (TOP + plot_h - yy).max(0.0)
-            );
+            let top_y = y(*v);
+            columns.push(Column {
+                x: n(x),
+                y: n(top_y),
+                width: n(bar),
+                height: n((TOP + plot_h - top_y).max(0.0)),
+            });
         }
         if i % every == 0 {
-            let _ = write!(
-                s,
-                r#"<text x="{:.1}" y="{:.1}" text-anchor="middle" font-size="12" fill="{DARK_GREY}">{}</text>"#,
-                x + bar / 2.0,
-                HEIGHT - BOTTOM + 16.0,
-                escape(label)
-            );
+            months.push(Label {
+                x: n(x + bar / 2.0),
+                y: n(HEIGHT - BOTTOM + 16.0),
+                text: label.clone(),
+            });
         }
     }
-    for r in references {
-        let yy = y(r.value);
-        let _ = write!(
-            s,
-            r#"<line x1="{LEFT}" x2="{}" y1="{yy:.1}" y2="{yy:.1}" stroke="{}" stroke-width="2" stroke-dasharray="{}"/>"#,
-            WIDTH - RIGHT,
-            r.colour,
-            r.dash
-        );
-    }
-    // The key, below the month labels.
+    let mut key = Vec::new();
     let mut kx = LEFT;
     for r in references {
-        let _ = write!(
-            s,
-            r#"<line x1="{kx:.1}" x2="{:.1}" y1="{:.1}" y2="{:.1}" stroke="{}" stroke-width="2" stroke-dasharray="{}"/><text x="{:.1}" y="{:.1}" font-size="12" fill="{DARK_GREY}">{}</text>"#,
-            kx + 20.0,
-            HEIGHT - 8.0,
-            HEIGHT - 8.0,
-            r.colour,
-            r.dash,
-            kx + 24.0,
-            HEIGHT - 4.0,
-            escape(&r.label)
-        );
+        key.push(KeyEntry {
+            x1: n(kx),
+            x2: n(kx + 20.0),
+            text_x: n(kx + 24.0),
+            colour: r.colour,
+            dash: r.dash,
+            label: r.label.clone(),
+        });
         kx += 40.0 + r.label.chars().count() as f64 * 6.5;
     }
-    s.push_str("</svg>");
-    s
+    Chart {
+        id: id.to_owned(),
+        title: title.to_owned(),
+        summary: summary.to_owned(),
+        width: WIDTH,
+        height: HEIGHT,
+        left: LEFT,
+        right: WIDTH - RIGHT,
+        gridlines,
+        scale,
+        columns,
+        months,
+        references: references
+            .iter()
+            .map(|r| Line {
+                y: n(y(r.value)),
+                colour: r.colour,
+                dash: r.dash,
+                width: 2,
+            })
+            .collect(),
+        key,
+        key_y: n(HEIGHT - 8.0),
+        key_text_y: n(HEIGHT - 4.0),
+        blue: BLUE,
+        label_colour: DARK_GREY,
+    }
 }
 
 /// The smallest "nice" number (1, 2 or 5 times a power of ten) at or above `v`; 10 for nothing at all.
@@ -156,23 +226,10 @@ fn scale_label(v: f64, percent: bool) -> String {
     if percent { format!("{n}%") } else { n }
 }
 
-fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
+    #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
+
     use super::*;
 
     #[test]
@@ -185,13 +242,13 @@ mod tests {
     }
 
     #[test]
-    fn a_chart_is_an_image_named_and_described_with_a_column_per_value() {
+    fn a_chart_has_a_column_per_value_on_a_scale_that_fits() {
         let points = vec![
             ("Jan".to_owned(), Some(50.0)),
             ("Feb".to_owned(), None),
-            ("Mar <".to_owned(), Some(75.0)),
+            ("Mar".to_owned(), Some(75.0)),
         ];
-        let svg = columns(
+        let chart = columns(
             "m1",
             "Visits on time",
             "From 50% to 75%",
@@ -204,16 +261,17 @@ mod tests {
             }],
             true,
         );
-        assert!(svg.starts_with("<svg"));
-        assert!(svg.contains(r#"role="img" aria-labelledby="m1-title m1-desc""#));
-        assert!(svg.contains("<title id=\"m1-title\">Visits on time</title>"));
-        assert_eq!(
-            svg.matches("<rect").count(),
-            2,
-            "no column for a month without a value"
-        );
-        assert!(svg.contains("Mar &lt;"), "labels are escaped");
-        assert!(svg.contains("100%"), "a percentage runs to 100%");
-        assert!(svg.contains(ORANGE));
+        assert_eq!(chart.columns.len(), 2, "no column for a month without a value");
+        assert_eq!(chart.months.len(), 3, "every month labelled");
+        assert_eq!(chart.scale.last().map(|l| l.text.as_str()), Some("100%"));
+        assert_eq!(chart.references.len(), 1);
+        assert_eq!(chart.key[0].label, "England 81.4%");
+        // The taller value draws the taller column.
+        let height = |c: &Column| c.height.parse::<f64>().unwrap();
+        assert!(height(&chart.columns[1]) > height(&chart.columns[0]));
+        let counts = columns("c", "t", "s", &[("Jan".into(), Some(420.0))], &[], false);
+        assert_eq!(counts.scale.last().map(|l| l.text.as_str()), Some("500"));
+        let many: Vec<(String, Option<f64>)> = (0..60).map(|i| (format!("M{i}"), Some(1.0))).collect();
+        assert!(columns("c", "t", "s", &many, &[], false).months.len() < 30, "labels thinned to fit");
     }
 }

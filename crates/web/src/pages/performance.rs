@@ -39,7 +39,7 @@ struct MeasureView {
     change: &'static str,
     england: Option<(String, String, String, String)>,
     children_url: Option<String>,
-    chart: String,
+    chart: charts::Chart,
     /// Month, value, and "n of N" for a rate.
     months: Vec<(String, String, String)>,
     /// Each LA's value, when several are counted.
@@ -324,7 +324,7 @@ struct WorkloadPage {
     teams: Vec<(String, String, Vec<(u32, String)>, String)>,
     /// Worker, team, LA, caseload per month, supervision on time.
     workers: Vec<(String, String, String, Vec<u32>, String)>,
-    chart: String,
+    chart: charts::Chart,
 }
 
 fn on_time(held: u32, on_time: u32) -> String {
