@@ -84,8 +84,15 @@ async fn dashboard_journey() {
         .text()
         .await
         .unwrap();
-    assert!(summary.contains("The start must be on or before the end"), "{summary}");
-    assert_eq!(run.value("#period-from").await, "2025-03-01", "what was asked is kept");
+    assert!(
+        summary.contains("The start must be on or before the end"),
+        "{summary}"
+    );
+    assert_eq!(
+        run.value("#period-from").await,
+        "2025-03-01",
+        "what was asked is kept"
+    );
     run.check("dashboard, a wrong date").await;
     let today = domain::datetime::london_date(domain::datetime::now());
     let from = today.saturating_sub(jiff::ToSpan::days(180));

@@ -70,7 +70,7 @@ impl Period {
 
     /// The number of days in the period.
     pub fn days(&self) -> i32 {
-        i32::try_from((self.to - self.from).get_days()).unwrap_or(0) + 1
+        (self.to - self.from).get_days() + 1
     }
 
     /// The period of the same length that ends the day before this one starts.

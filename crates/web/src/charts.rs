@@ -111,7 +111,11 @@ pub fn columns(
         .filter_map(|(_, v)| *v)
         .chain(references.iter().map(|r| r.value))
         .fold(0.0_f64, f64::max);
-    let top = if percent { 100.0 } else { nice_ceiling(highest) };
+    let top = if percent {
+        100.0
+    } else {
+        nice_ceiling(highest)
+    };
     let plot_w = WIDTH - LEFT - RIGHT;
     let plot_h = HEIGHT - TOP - BOTTOM;
     let y = |v: f64| TOP + plot_h - (v / top).clamp(0.0, 1.0) * plot_h;
@@ -261,7 +265,11 @@ mod tests {
             }],
             true,
         );
-        assert_eq!(chart.columns.len(), 2, "no column for a month without a value");
+        assert_eq!(
+            chart.columns.len(),
+            2,
+            "no column for a month without a value"
+        );
         assert_eq!(chart.months.len(), 3, "every month labelled");
         assert_eq!(chart.scale.last().map(|l| l.text.as_str()), Some("100%"));
         assert_eq!(chart.references.len(), 1);
@@ -271,7 +279,11 @@ mod tests {
         assert!(height(&chart.columns[1]) > height(&chart.columns[0]));
         let counts = columns("c", "t", "s", &[("Jan".into(), Some(420.0))], &[], false);
         assert_eq!(counts.scale.last().map(|l| l.text.as_str()), Some("500"));
-        let many: Vec<(String, Option<f64>)> = (0..60).map(|i| (format!("M{i}"), Some(1.0))).collect();
-        assert!(columns("c", "t", "s", &many, &[], false).months.len() < 30, "labels thinned to fit");
+        let many: Vec<(String, Option<f64>)> =
+            (0..60).map(|i| (format!("M{i}"), Some(1.0))).collect();
+        assert!(
+            columns("c", "t", "s", &many, &[], false).months.len() < 30,
+            "labels thinned to fit"
+        );
     }
 }

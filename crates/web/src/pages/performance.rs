@@ -243,6 +243,15 @@ pub async fn dashboard<S: Store>(
     dashboard_for(&state, &who, &q, "/dashboard").await
 }
 
+/// A child behind a figure, as listed: `name` is `None` for a restricted record the user may not see.
+struct ChildRow {
+    id: String,
+    name: Option<String>,
+    la: String,
+    on: String,
+    met: Option<bool>,
+}
+
 #[derive(Template)]
 #[template(path = "dashboard_children.html")]
 struct ChildrenPage {
@@ -254,8 +263,7 @@ struct ChildrenPage {
     link: String,
     measure: String,
     rate: bool,
-    /// Child id, name (None: restricted), LA, date, met.
-    rows: Vec<(String, Option<String>, String, String, Option<bool>)>,
+    rows: Vec<ChildRow>,
     limit: usize,
 }
 
@@ -293,20 +301,28 @@ pub async fn children<S: Store>(
         rows: d
             .rows
             .iter()
-            .map(|r| {
-                (
-                    r.row.child_id.to_string(),
-                    r.child
-                        .as_ref()
-                        .map(|p| format!("{} {}", p.first_name, p.last_name)),
-                    r.row.la.to_string(),
-                    date(&r.row.on),
-                    r.row.met,
-                )
+            .map(|r| ChildRow {
+                id: r.row.child_id.to_string(),
+                name: r
+                    .child
+                    .as_ref()
+                    .map(|p| format!("{} {}", p.first_name, p.last_name)),
+                la: r.row.la.to_string(),
+                on: date(&r.row.on),
+                met: r.row.met,
             })
             .collect(),
         limit: service::performance::DRILL_LIMIT,
     }))
+}
+
+/// A team's line: its children and average caseload at the end of each month, and supervision on time.
+struct TeamRow {
+    team: String,
+    la: String,
+    /// (children, average per worker) per month.
+    cells: Vec<(u32, String)>,
+    supervision: String,
 }
 
 #[derive(Template)]
@@ -320,8 +336,7 @@ struct WorkloadPage {
     la: String,
     link: String,
     months: Vec<String>,
-    /// Team, LA, (children, average per worker) per month, supervision on time.
-    teams: Vec<(String, String, Vec<(u32, String)>, String)>,
+    teams: Vec<TeamRow>,
     /// Worker, team, LA, caseload per month, supervision on time.
     workers: Vec<(String, String, String, Vec<u32>, String)>,
     chart: charts::Chart,
@@ -418,17 +433,16 @@ pub async fn workload<S: Store>(
         teams: w
             .teams
             .iter()
-            .map(|t| {
-                (
-                    t.team.clone(),
-                    t.la.to_string(),
-                    t.children
-                        .iter()
-                        .copied()
-                        .zip(average(&t.children, &t.workers))
-                        .collect(),
-                    on_time(t.supervisions, t.supervisions_on_time),
-                )
+            .map(|t| TeamRow {
+                team: t.team.clone(),
+                la: t.la.to_string(),
+                cells: t
+                    .children
+                    .iter()
+                    .copied()
+                    .zip(average(&t.children, &t.workers))
+                    .collect(),
+                supervision: on_time(t.supervisions, t.supervisions_on_time),
             })
             .collect(),
         workers: w
