@@ -660,6 +660,7 @@ macro_rules! record_kind_list {
                 ApiToken = "api-token" => "API token",
                 Dataset = "dataset" => "Dataset",
                 PersonMerge = "person-merge" => "Merge of two records of one person",
+                PracticeObservation = "practice-observation" => "Practice observation",
                 $($($ty = $code => $label,)?)*
             }
         }

@@ -27,6 +27,7 @@ pub mod people;
 pub mod planning;
 pub mod policy;
 pub mod protection;
+pub mod quality;
 pub mod records;
 pub mod references;
 pub mod search;
