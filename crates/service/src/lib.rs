@@ -20,6 +20,7 @@ pub mod letters;
 pub mod people;
 pub mod planning;
 pub mod protection;
+pub mod quality;
 mod references;
 pub mod sessions;
 pub mod summary;

@@ -9,6 +9,7 @@ mod api_case_management;
 mod api_case_notes;
 mod api_casework_worklist;
 mod api_documents;
+pub(crate) mod api_quality;
 mod api_front_door;
 mod api_letters;
 mod api_people;

@@ -257,6 +257,7 @@ fn schemas() -> Value {
             .chain(crate::api_people::schemas())
             .chain(crate::api_casework_worklist::schemas())
             .chain(crate::api_documents::schemas())
+            .chain(crate::api_quality::schemas())
         {
             map.insert(name.to_owned(), schema);
         }
@@ -280,6 +281,7 @@ pub fn document() -> Value {
         crate::api_people::OPERATIONS,
         crate::api_casework_worklist::OPERATIONS,
         crate::api_documents::OPERATIONS,
+        crate::api_quality::OPERATIONS,
     ];
     for o in OPERATIONS.iter().chain(areas.into_iter().flatten()) {
         let mut responses = Map::new();
