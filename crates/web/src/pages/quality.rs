@@ -42,6 +42,15 @@ fn grades() -> Vec<(String, String)> {
     options(AuditGrade::ALL, AuditGrade::code, AuditGrade::label)
 }
 
+/// Only a role that records audits and practice weeks is shown their forms (403 otherwise).
+fn may_create(who: &SignedIn) -> Result<(), WebError> {
+    if who.may(Area::QualityAssurance, Action::Create) {
+        Ok(())
+    } else {
+        Err(ServiceError::Forbidden.into())
+    }
+}
+
 fn day(d: &Date) -> String {
     super::date(d)
 }
@@ -218,6 +227,7 @@ pub async fn new_audit<S: Store>(
     Page { state, who }: Page<S>,
     Query(q): Query<NewAuditParams>,
 ) -> Result<Response, WebError> {
+    may_create(&who)?;
     let mut form = Form::new("audit");
     if let Some(c) = q.child.filter(|c| PersonId::parse(c).is_ok()) {
         form = form.with("child_id", c.trim());
@@ -415,6 +425,7 @@ async fn week_form<S: Store>(
 
 /// `GET /quality/practice-weeks/new`.
 pub async fn new_week<S: Store>(Page { state, who }: Page<S>) -> Result<Response, WebError> {
+    may_create(&who)?;
     let mut form = Form::new("week");
     if let Some(la) = who.actor.las.first() {
         form.values.push("las", la.to_string());
