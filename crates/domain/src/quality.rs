@@ -79,7 +79,10 @@ pub struct ReflectionInput {
     pub reflection: Option<String>,
 }
 
-fn grade(field: impl Into<std::borrow::Cow<'static, str>>, v: Option<&str>) -> Result<Option<AuditGrade>, ValueError> {
+fn grade(
+    field: impl Into<std::borrow::Cow<'static, str>>,
+    v: Option<&str>,
+) -> Result<Option<AuditGrade>, ValueError> {
     let field = field.into();
     match present(v) {
         None => Ok(None),
@@ -101,7 +104,11 @@ fn rating(field: &'static str, input: Option<&RatingInput>, errors: &mut ValueEr
             .take(grade(format!("{field}.grade"), r.grade.as_deref()))
             .flatten(),
         comment: errors
-            .take(optional_text(format!("{field}.comment"), r.comment.as_deref(), MAX_TEXT))
+            .take(optional_text(
+                format!("{field}.comment"),
+                r.comment.as_deref(),
+                MAX_TEXT,
+            ))
             .flatten(),
     }
 }
@@ -175,7 +182,11 @@ pub fn audit(
         None => None,
     };
     let strengths = errors
-        .take(optional_text("strengths", input.strengths.as_deref(), MAX_TEXT))
+        .take(optional_text(
+            "strengths",
+            input.strengths.as_deref(),
+            MAX_TEXT,
+        ))
         .flatten();
     let improve = errors
         .take(optional_text("improve", input.improve.as_deref(), MAX_TEXT))
@@ -199,7 +210,10 @@ pub fn audit(
     let actions = validate_actions("actions", &input.actions, today, &mut errors);
     errors.into_result()?;
     let (Some(lived_experience), Some(impact), Some(g)) = (lived_experience, impact, g) else {
-        return Err(ValueErrors::from(ValueError::new("grade", "Choose a grade")));
+        return Err(ValueErrors::from(ValueError::new(
+            "grade",
+            "Choose a grade",
+        )));
     };
     Ok(ValidAudit {
         audit: CaseFileAudit {
@@ -247,7 +261,9 @@ pub fn moderate(
     let reason = errors
         .take(optional_text("reason", input.reason.as_deref(), MAX_TEXT))
         .flatten();
-    let g = errors.take(grade("grade", input.grade.as_deref())).flatten();
+    let g = errors
+        .take(grade("grade", input.grade.as_deref()))
+        .flatten();
     let mut out = audit.clone();
     match input.agree {
         None => errors.push(ValueError::new(
@@ -287,7 +303,10 @@ pub fn moderate(
 }
 
 /// The audit with the worker's reflection added (or replaced).
-pub fn reflect(audit: &CaseFileAudit, input: &ReflectionInput) -> Result<CaseFileAudit, ValueErrors> {
+pub fn reflect(
+    audit: &CaseFileAudit,
+    input: &ReflectionInput,
+) -> Result<CaseFileAudit, ValueErrors> {
     let text = required_text(
         "reflection",
         input.reflection.as_deref(),
@@ -412,7 +431,10 @@ pub fn practice_week(
     let (Some(title), Some(starts_on), Some(ends_on), Some(la)) =
         (title, starts_on, ends_on, las.first().cloned())
     else {
-        return Err(ValueErrors::from(ValueError::new("title", "Enter the practice week's name")));
+        return Err(ValueErrors::from(ValueError::new(
+            "title",
+            "Enter the practice week's name",
+        )));
     };
     Ok(PracticeWeek {
         id: PracticeWeekId::new(),
@@ -457,7 +479,10 @@ pub fn observation(
     let mut errors = ValueErrors::new();
     let observed_on = match present(input.observed_on.as_deref()) {
         None => {
-            errors.push(ValueError::new("observed_on", "Enter the date of the observation"));
+            errors.push(ValueError::new(
+                "observed_on",
+                "Enter the date of the observation",
+            ));
             None
         }
         Some(s) => errors.take(parse_input_date(
@@ -481,10 +506,18 @@ pub fn observation(
         None => None,
     };
     let strengths = errors
-        .take(optional_text("strengths", input.strengths.as_deref(), MAX_TEXT))
+        .take(optional_text(
+            "strengths",
+            input.strengths.as_deref(),
+            MAX_TEXT,
+        ))
         .flatten();
     let development = errors
-        .take(optional_text("development", input.development.as_deref(), MAX_TEXT))
+        .take(optional_text(
+            "development",
+            input.development.as_deref(),
+            MAX_TEXT,
+        ))
         .flatten();
     if observed.is_none() {
         errors.push(ValueError::new(
@@ -496,7 +529,10 @@ pub fn observation(
     let (Some(observed_on), Some(what), Some(g), Some((observed_id, la))) =
         (observed_on, what, g, observed)
     else {
-        return Err(ValueErrors::from(ValueError::new("observed", "Describe what was observed")));
+        return Err(ValueErrors::from(ValueError::new(
+            "observed",
+            "Describe what was observed",
+        )));
     };
     Ok(PracticeObservation {
         id: PracticeObservationId::new(),
@@ -518,7 +554,10 @@ pub fn observation(
 }
 
 /// The practice week before `week` with the same scope (LAs and teams): the latest that ended before it started.
-pub fn previous_week<'a>(week: &PracticeWeek, weeks: &'a [PracticeWeek]) -> Option<&'a PracticeWeek> {
+pub fn previous_week<'a>(
+    week: &PracticeWeek,
+    weeks: &'a [PracticeWeek],
+) -> Option<&'a PracticeWeek> {
     let scope = |w: &PracticeWeek| {
         let mut las: Vec<String> = if w.scope.las.is_empty() {
             vec![w.la.as_ref().to_owned()]
@@ -626,7 +665,8 @@ pub fn figures(
         for t in &a.detail.themes {
             *f.themes.entry(t.clone()).or_insert(0) += 1;
         }
-        f.lived_experience_evidenced += i64::from(a.detail.lived_experience_evidenced == Some(true));
+        f.lived_experience_evidenced +=
+            i64::from(a.detail.lived_experience_evidenced == Some(true));
         f.impact_evidenced += i64::from(a.detail.impact_evidenced == Some(true));
         if a.detail.moderation_agreed.is_some() {
             f.moderated += 1;
@@ -672,37 +712,109 @@ fn compare(value: i64, previous: Option<i64>, d: Option<Direction>) -> Option<Co
 pub fn measures(now: &WeekFigures, before: Option<&WeekFigures>) -> Vec<Measure> {
     use Direction::*;
     type Of = fn(&WeekFigures) -> i64;
-    let rows: Vec<(&'static str, &'static str, &'static str, Option<Direction>, Of)> = vec![
-        ("audits", "Case files audited", "count", Some(HigherIsBetter), |f| f.audits),
-        ("good-or-better", "Audits graded good or outstanding", "percent", Some(HigherIsBetter), |f| {
-            percent(
-                f.grades.iter().filter(|(g, _)| matches!(g, AuditGrade::Outstanding | AuditGrade::Good)).map(|(_, n)| n).sum(),
-                f.audits,
-            )
-        }),
-        ("inadequate", "Audits graded inadequate", "percent", Some(LowerIsBetter), |f| {
-            percent(
-                f.grades.iter().filter(|(g, _)| *g == AuditGrade::Inadequate).map(|(_, n)| n).sum(),
-                f.audits,
-            )
-        }),
-        ("lived-experience-evidenced", "Case files evidencing the child's lived experience", "percent", Some(HigherIsBetter), |f| {
-            percent(f.lived_experience_evidenced, f.audits)
-        }),
-        ("impact-evidenced", "Case files evidencing the impact of practice", "percent", Some(HigherIsBetter), |f| {
-            percent(f.impact_evidenced, f.audits)
-        }),
-        ("moderated", "Audits moderated", "percent", Some(HigherIsBetter), |f| percent(f.moderated, f.audits)),
-        ("moderation-agreed", "Moderations agreeing with the auditor's grade", "percent", Some(HigherIsBetter), |f| {
-            percent(f.moderation_agreed, f.moderated)
-        }),
+    let rows: Vec<(
+        &'static str,
+        &'static str,
+        &'static str,
+        Option<Direction>,
+        Of,
+    )> = vec![
+        (
+            "audits",
+            "Case files audited",
+            "count",
+            Some(HigherIsBetter),
+            |f| f.audits,
+        ),
+        (
+            "good-or-better",
+            "Audits graded good or outstanding",
+            "percent",
+            Some(HigherIsBetter),
+            |f| {
+                percent(
+                    f.grades
+                        .iter()
+                        .filter(|(g, _)| matches!(g, AuditGrade::Outstanding | AuditGrade::Good))
+                        .map(|(_, n)| n)
+                        .sum(),
+                    f.audits,
+                )
+            },
+        ),
+        (
+            "inadequate",
+            "Audits graded inadequate",
+            "percent",
+            Some(LowerIsBetter),
+            |f| {
+                percent(
+                    f.grades
+                        .iter()
+                        .filter(|(g, _)| *g == AuditGrade::Inadequate)
+                        .map(|(_, n)| n)
+                        .sum(),
+                    f.audits,
+                )
+            },
+        ),
+        (
+            "lived-experience-evidenced",
+            "Case files evidencing the child's lived experience",
+            "percent",
+            Some(HigherIsBetter),
+            |f| percent(f.lived_experience_evidenced, f.audits),
+        ),
+        (
+            "impact-evidenced",
+            "Case files evidencing the impact of practice",
+            "percent",
+            Some(HigherIsBetter),
+            |f| percent(f.impact_evidenced, f.audits),
+        ),
+        (
+            "moderated",
+            "Audits moderated",
+            "percent",
+            Some(HigherIsBetter),
+            |f| percent(f.moderated, f.audits),
+        ),
+        (
+            "moderation-agreed",
+            "Moderations agreeing with the auditor's grade",
+            "percent",
+            Some(HigherIsBetter),
+            |f| percent(f.moderation_agreed, f.moderated),
+        ),
         ("actions", "Actions set", "count", None, |f| f.actions),
-        ("actions-done", "Actions done", "percent", Some(HigherIsBetter), |f| percent(f.actions_done, f.actions)),
-        ("actions-overdue", "Actions overdue", "count", Some(LowerIsBetter), |f| f.actions_overdue),
-        ("observations", "Practice observations", "count", Some(HigherIsBetter), |f| f.observations),
-        ("observations-good-or-better", "Observations graded good or outstanding", "percent", Some(HigherIsBetter), |f| {
-            percent(f.observations_good_or_better, f.observations)
-        }),
+        (
+            "actions-done",
+            "Actions done",
+            "percent",
+            Some(HigherIsBetter),
+            |f| percent(f.actions_done, f.actions),
+        ),
+        (
+            "actions-overdue",
+            "Actions overdue",
+            "count",
+            Some(LowerIsBetter),
+            |f| f.actions_overdue,
+        ),
+        (
+            "observations",
+            "Practice observations",
+            "count",
+            Some(HigherIsBetter),
+            |f| f.observations,
+        ),
+        (
+            "observations-good-or-better",
+            "Observations graded good or outstanding",
+            "percent",
+            Some(HigherIsBetter),
+            |f| percent(f.observations_good_or_better, f.observations),
+        ),
     ];
     rows.into_iter()
         .map(|(id, label, unit, d, of)| {
@@ -764,9 +876,18 @@ mod tests {
 
     #[test]
     fn comparisons_follow_the_direction() {
-        assert_eq!(compare(5, Some(3), Some(Direction::HigherIsBetter)), Some(Comparison::Better));
-        assert_eq!(compare(5, Some(3), Some(Direction::LowerIsBetter)), Some(Comparison::Worse));
-        assert_eq!(compare(3, Some(3), Some(Direction::LowerIsBetter)), Some(Comparison::Same));
+        assert_eq!(
+            compare(5, Some(3), Some(Direction::HigherIsBetter)),
+            Some(Comparison::Better)
+        );
+        assert_eq!(
+            compare(5, Some(3), Some(Direction::LowerIsBetter)),
+            Some(Comparison::Worse)
+        );
+        assert_eq!(
+            compare(3, Some(3), Some(Direction::LowerIsBetter)),
+            Some(Comparison::Same)
+        );
         assert_eq!(compare(3, None, Some(Direction::LowerIsBetter)), None);
     }
 }

@@ -137,13 +137,14 @@ fn audit_view(
     version: Option<i64>,
 ) -> AuditView {
     let d = &a.detail;
-    let rating = |area: &'static str, label: &'static str, r: &domain::records::Rating| RatingView {
-        area,
-        label,
-        grade: r.grade,
-        grade_label: r.grade.map(AuditGrade::label),
-        comment: r.comment.clone(),
-    };
+    let rating =
+        |area: &'static str, label: &'static str, r: &domain::records::Rating| RatingView {
+            area,
+            label,
+            grade: r.grade,
+            grade_label: r.grade.map(AuditGrade::label),
+            comment: r.comment.clone(),
+        };
     let final_grade = qa::final_grade(a);
     AuditView {
         id: a.id,
@@ -370,7 +371,15 @@ impl<S: Store> Services<S> {
             .iter()
             .map(|a| {
                 let child = q.children.iter().find(|p| p.id == a.child_id);
-                audit_view(a, child, &q.actions, &q.users, &q.practice_weeks, today, None)
+                audit_view(
+                    a,
+                    child,
+                    &q.actions,
+                    &q.users,
+                    &q.practice_weeks,
+                    today,
+                    None,
+                )
             })
             .collect();
         let practice_weeks = q.practice_weeks.iter().map(|w| week_view(w, &q)).collect();
@@ -744,9 +753,7 @@ impl<S: Store> Services<S> {
     ) -> Result<Saved, ServiceError> {
         authorize(actor, Area::QualityAssurance, Action::Approve)?;
         let (child, _) = self.audit_child(actor, id).await?;
-        let ctx = self
-            .change_for(actor, child, Action::View, version)
-            .await?;
+        let ctx = self.change_for(actor, child, Action::View, version).await?;
         let a = ctx
             .file
             .case_file_audits
@@ -827,7 +834,9 @@ impl<S: Store> Services<S> {
         let mut out: Vec<(UserId, String)> = Vec::new();
         for la in las.iter().filter(|l| actor.las.contains(l)) {
             for u in self.store.users_of_la(la.clone()).await? {
-                if Purpose::Supervisee.allows(u.role, u.agency) && !out.iter().any(|(id, _)| *id == u.id) {
+                if Purpose::Supervisee.allows(u.role, u.agency)
+                    && !out.iter().any(|(id, _)| *id == u.id)
+                {
                     out.push((u.id, format!("{} ({})", u.display_name, u.role.label())));
                 }
             }
@@ -1050,12 +1059,9 @@ impl<S: Store> Services<S> {
                 id: g.code().to_owned(),
                 label: g.label().to_owned(),
                 count: *n,
-                previous: before.as_ref().map(|b| {
-                    b.grades
-                        .iter()
-                        .find(|(x, _)| x == g)
-                        .map_or(0, |(_, n)| *n)
-                }),
+                previous: before
+                    .as_ref()
+                    .map(|b| b.grades.iter().find(|(x, _)| x == g).map_or(0, |(_, n)| *n)),
             })
             .collect();
         let mut theme_names: Vec<&String> = now_f.themes.keys().collect();
@@ -1081,7 +1087,15 @@ impl<S: Store> Services<S> {
             .filter(|a| a.practice_week_id == Some(week.id))
             .map(|a| {
                 let child = q.children.iter().find(|p| p.id == a.child_id);
-                audit_view(a, child, &q.actions, &q.users, &q.practice_weeks, today, None)
+                audit_view(
+                    a,
+                    child,
+                    &q.actions,
+                    &q.users,
+                    &q.practice_weeks,
+                    today,
+                    None,
+                )
             })
             .collect();
         let observations = q

@@ -40,7 +40,11 @@ pub struct CaseworkQuery {
 /// The most children one worklist reads.
 const MAX_CHILDREN: u32 = 100_000;
 
-pub(crate) fn listing_event(kind: RecordKind, action: AuditAction, la: Option<LaCode>) -> AuditEvent {
+pub(crate) fn listing_event(
+    kind: RecordKind,
+    action: AuditAction,
+    la: Option<LaCode>,
+) -> AuditEvent {
     AuditEvent {
         action,
         record_kind: kind,

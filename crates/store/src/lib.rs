@@ -12,8 +12,8 @@ mod documents;
 pub mod error;
 mod front_door;
 pub mod people;
-mod queries;
 pub mod quality;
+mod queries;
 pub mod row;
 pub mod search_index;
 pub mod sql;
@@ -36,8 +36,8 @@ use serde::Serialize;
 
 pub use audit_log::AuditFilter;
 pub use casework::CaseworkQuery;
-pub use quality::{QualityQuery, QualityRecords};
 pub use error::StoreError;
+pub use quality::{QualityQuery, QualityRecords};
 pub use queries::SqlStore;
 
 /// A contact to record, with the new child it is about when the child is not yet known.

@@ -73,7 +73,13 @@ pub(crate) async fn quality_records<C: SqlConn>(
     let events: Vec<AuditEvent> = q
         .las
         .iter()
-        .map(|la| listing_event(RecordKind::CaseFileAudit, AuditAction::Search, Some(la.clone())))
+        .map(|la| {
+            listing_event(
+                RecordKind::CaseFileAudit,
+                AuditAction::Search,
+                Some(la.clone()),
+            )
+        })
         .collect();
     if q.las.is_empty() {
         return Ok((QualityRecords::default(), events));

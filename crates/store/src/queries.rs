@@ -1427,8 +1427,7 @@ impl<B: Backend> Store for SqlStore<B> {
                 let (ids, events) =
                     crate::quality::sample_candidates(c, &la, team, user, closed_since).await?;
                 let picked = pick(&ids);
-                let mut people =
-                    crate::quality::people_by_id(c, B::MAX_PARAMS, &picked).await?;
+                let mut people = crate::quality::people_by_id(c, B::MAX_PARAMS, &picked).await?;
                 people.sort_by_key(|p| picked.iter().position(|x| *x == p.id.uuid()));
                 Ok((people, events))
             }

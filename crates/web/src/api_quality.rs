@@ -29,32 +29,188 @@ pub fn routes<S: Store>() -> Vec<RouteSpec<S>> {
     use Access::*;
     let qa = Area::QualityAssurance;
     vec![
-        route("quality-page", Method::GET, "/quality", Grant(qa, Action::Search), get(pages::overview::<S>)),
-        route("quality-sample-page", Method::GET, "/quality/sample", Grant(qa, Action::Create), get(pages::sample::<S>)),
-        route("quality-audit-new-page", Method::GET, "/quality/audits/new", Grant(qa, Action::Create), get(pages::new_audit::<S>)),
-        route("quality-audit-form", Method::POST, "/quality/audits", Grant(qa, Action::Create), post(pages::record_audit::<S>)),
-        route("quality-audit-page", Method::GET, "/quality/audits/{id}", Grant(qa, Action::View), get(pages::audit::<S>)),
-        route("quality-moderation-form", Method::POST, "/quality/audits/{id}/moderation", Grant(qa, Action::Approve), post(pages::moderate::<S>)),
-        route("quality-weeks-page", Method::GET, "/quality/practice-weeks", Grant(qa, Action::Search), get(pages::weeks::<S>)),
-        route("quality-week-new-page", Method::GET, "/quality/practice-weeks/new", Grant(qa, Action::Create), get(pages::new_week::<S>)),
-        route("quality-week-form", Method::POST, "/quality/practice-weeks", Grant(qa, Action::Create), post(pages::create_week::<S>)),
-        route("quality-week-page", Method::GET, "/quality/practice-weeks/{id}", Grant(qa, Action::View), get(pages::report::<S>)),
-        route("quality-week-csv", Method::GET, "/quality/practice-weeks/{id}/report.csv", Grant(qa, Action::View), get(report_csv::<S>)),
-        route("quality-observation-form", Method::POST, "/quality/practice-weeks/{id}/observations", Grant(qa, Action::Create), post(pages::add_observation::<S>)),
-        route("child-audits-page", Method::GET, "/children/{id}/case-file-audits", Child(Action::View), get(pages::child_audits::<S>)),
-        route("child-audit-reflection-form", Method::POST, "/children/{id}/case-file-audits/{audit}/reflection", Child(Action::Update), post(pages::reflect::<S>)),
-        route("api-case-file-audits", Method::GET, "/api/v1/case-file-audits", Grant(qa, Action::Search), get(list_audits::<S>)),
-        route("api-record-case-file-audit", Method::POST, "/api/v1/case-file-audits", Grant(qa, Action::Create), post(record_audit::<S>)),
-        route("api-case-file-audit", Method::GET, "/api/v1/case-file-audits/{id}", Grant(qa, Action::View), get(get_audit::<S>)),
-        route("api-case-file-audit-moderation", Method::POST, "/api/v1/case-file-audits/{id}/moderation", Grant(qa, Action::Approve), post(moderate::<S>)),
-        route("api-case-file-audit-sample", Method::GET, "/api/v1/case-file-audit-sample", Grant(qa, Action::Create), get(sample::<S>)),
-        route("api-child-case-file-audits", Method::GET, "/api/v1/children/{id}/case-file-audits", Child(Action::View), get(child_audits::<S>)),
-        route("api-child-case-file-audit-reflection", Method::POST, "/api/v1/children/{id}/case-file-audits/{audit}/reflection", Child(Action::Update), post(reflect::<S>)),
-        route("api-practice-weeks", Method::GET, "/api/v1/practice-weeks", Grant(qa, Action::Search), get(list_weeks::<S>)),
-        route("api-create-practice-week", Method::POST, "/api/v1/practice-weeks", Grant(qa, Action::Create), post(create_week::<S>)),
-        route("api-practice-week-report", Method::GET, "/api/v1/practice-weeks/{id}/report", Grant(qa, Action::View), get(report::<S>)),
-        route("api-practice-week-report-csv", Method::GET, "/api/v1/practice-weeks/{id}/report.csv", Grant(qa, Action::View), get(report_csv::<S>)),
-        route("api-practice-week-observation", Method::POST, "/api/v1/practice-weeks/{id}/observations", Grant(qa, Action::Create), post(add_observation::<S>)),
+        route(
+            "quality-page",
+            Method::GET,
+            "/quality",
+            Grant(qa, Action::Search),
+            get(pages::overview::<S>),
+        ),
+        route(
+            "quality-sample-page",
+            Method::GET,
+            "/quality/sample",
+            Grant(qa, Action::Create),
+            get(pages::sample::<S>),
+        ),
+        route(
+            "quality-audit-new-page",
+            Method::GET,
+            "/quality/audits/new",
+            Grant(qa, Action::Create),
+            get(pages::new_audit::<S>),
+        ),
+        route(
+            "quality-audit-form",
+            Method::POST,
+            "/quality/audits",
+            Grant(qa, Action::Create),
+            post(pages::record_audit::<S>),
+        ),
+        route(
+            "quality-audit-page",
+            Method::GET,
+            "/quality/audits/{id}",
+            Grant(qa, Action::View),
+            get(pages::audit::<S>),
+        ),
+        route(
+            "quality-moderation-form",
+            Method::POST,
+            "/quality/audits/{id}/moderation",
+            Grant(qa, Action::Approve),
+            post(pages::moderate::<S>),
+        ),
+        route(
+            "quality-weeks-page",
+            Method::GET,
+            "/quality/practice-weeks",
+            Grant(qa, Action::Search),
+            get(pages::weeks::<S>),
+        ),
+        route(
+            "quality-week-new-page",
+            Method::GET,
+            "/quality/practice-weeks/new",
+            Grant(qa, Action::Create),
+            get(pages::new_week::<S>),
+        ),
+        route(
+            "quality-week-form",
+            Method::POST,
+            "/quality/practice-weeks",
+            Grant(qa, Action::Create),
+            post(pages::create_week::<S>),
+        ),
+        route(
+            "quality-week-page",
+            Method::GET,
+            "/quality/practice-weeks/{id}",
+            Grant(qa, Action::View),
+            get(pages::report::<S>),
+        ),
+        route(
+            "quality-week-csv",
+            Method::GET,
+            "/quality/practice-weeks/{id}/report.csv",
+            Grant(qa, Action::View),
+            get(report_csv::<S>),
+        ),
+        route(
+            "quality-observation-form",
+            Method::POST,
+            "/quality/practice-weeks/{id}/observations",
+            Grant(qa, Action::Create),
+            post(pages::add_observation::<S>),
+        ),
+        route(
+            "child-audits-page",
+            Method::GET,
+            "/children/{id}/case-file-audits",
+            Child(Action::View),
+            get(pages::child_audits::<S>),
+        ),
+        route(
+            "child-audit-reflection-form",
+            Method::POST,
+            "/children/{id}/case-file-audits/{audit}/reflection",
+            Child(Action::Update),
+            post(pages::reflect::<S>),
+        ),
+        route(
+            "api-case-file-audits",
+            Method::GET,
+            "/api/v1/case-file-audits",
+            Grant(qa, Action::Search),
+            get(list_audits::<S>),
+        ),
+        route(
+            "api-record-case-file-audit",
+            Method::POST,
+            "/api/v1/case-file-audits",
+            Grant(qa, Action::Create),
+            post(record_audit::<S>),
+        ),
+        route(
+            "api-case-file-audit",
+            Method::GET,
+            "/api/v1/case-file-audits/{id}",
+            Grant(qa, Action::View),
+            get(get_audit::<S>),
+        ),
+        route(
+            "api-case-file-audit-moderation",
+            Method::POST,
+            "/api/v1/case-file-audits/{id}/moderation",
+            Grant(qa, Action::Approve),
+            post(moderate::<S>),
+        ),
+        route(
+            "api-case-file-audit-sample",
+            Method::GET,
+            "/api/v1/case-file-audit-sample",
+            Grant(qa, Action::Create),
+            get(sample::<S>),
+        ),
+        route(
+            "api-child-case-file-audits",
+            Method::GET,
+            "/api/v1/children/{id}/case-file-audits",
+            Child(Action::View),
+            get(child_audits::<S>),
+        ),
+        route(
+            "api-child-case-file-audit-reflection",
+            Method::POST,
+            "/api/v1/children/{id}/case-file-audits/{audit}/reflection",
+            Child(Action::Update),
+            post(reflect::<S>),
+        ),
+        route(
+            "api-practice-weeks",
+            Method::GET,
+            "/api/v1/practice-weeks",
+            Grant(qa, Action::Search),
+            get(list_weeks::<S>),
+        ),
+        route(
+            "api-create-practice-week",
+            Method::POST,
+            "/api/v1/practice-weeks",
+            Grant(qa, Action::Create),
+            post(create_week::<S>),
+        ),
+        route(
+            "api-practice-week-report",
+            Method::GET,
+            "/api/v1/practice-weeks/{id}/report",
+            Grant(qa, Action::View),
+            get(report::<S>),
+        ),
+        route(
+            "api-practice-week-report-csv",
+            Method::GET,
+            "/api/v1/practice-weeks/{id}/report.csv",
+            Grant(qa, Action::View),
+            get(report_csv::<S>),
+        ),
+        route(
+            "api-practice-week-observation",
+            Method::POST,
+            "/api/v1/practice-weeks/{id}/observations",
+            Grant(qa, Action::Create),
+            post(add_observation::<S>),
+        ),
     ]
 }
 
@@ -130,7 +286,9 @@ pub async fn sample<S: Store>(
     SignedIn { actor, .. }: SignedIn,
     Query(q): Query<SampleParams>,
 ) -> Result<Response, WebError> {
-    let la = q.la.clone().or_else(|| actor.las.first().map(|l| l.to_string()));
+    let la =
+        q.la.clone()
+            .or_else(|| actor.las.first().map(|l| l.to_string()));
     let s = state
         .services
         .audit_sample(
@@ -199,10 +357,7 @@ pub async fn add_observation<S: Store>(
     Id(week): Id<PracticeWeekId>,
     ApiJson(input): ApiJson<ObservationInput>,
 ) -> Result<Response, WebError> {
-    let s = state
-        .services
-        .add_observation(&actor, week, &input)
-        .await?;
+    let s = state.services.add_observation(&actor, week, &input).await?;
     Ok((StatusCode::CREATED, Json(json!({"id": s.id}))).into_response())
 }
 
@@ -240,18 +395,111 @@ pub async fn report_csv<S: Store>(
 }
 
 pub(crate) const OPERATIONS: &[Operation] = &[
-    op("get", "/api/v1/case-file-audits", "Case-file audits in the caller's LAs (`la`: one of them; `practice_week`: one practice week's), newest first (audited as a search)", None, ("200", "The audits"), false),
-    op("post", "/api/v1/case-file-audits", "Record a case-file audit of a child of the auditor's LAs (the case file is read, audited): lived experience and impact required, each action with an owner (text, or a user id of the child's LA) and a due date", Some("AuditInput"), ("201", "The audit's id and the new version of the child's records"), true),
-    op("get", "/api/v1/case-file-audits/{id}", "One case-file audit with its actions and moderation (the child's case file read, audited); the ETag is the version of the child's records", None, ("200", "The audit"), false),
-    op("post", "/api/v1/case-file-audits/{id}/moderation", "Moderate an audit (a second auditor): agree, or disagree with a grade and a reason", Some("ModerationInput"), ("200", "The audit's id and the new version of the child's records"), true),
-    op("get", "/api/v1/case-file-audit-sample", "A random sample of children with a case open or closed in the last 90 days (`la`, `team`, `size` 1-100, `seed`): the same for the same user, request and day (audited as a search)", None, ("200", "The sample and its seed"), false),
-    op("get", "/api/v1/children/{id}/case-file-audits", "The audits of a child's case file, newest first (audited read of the record)", None, ("200", "The audits"), false),
-    op("post", "/api/v1/children/{id}/case-file-audits/{audit}/reflection", "The worker's reflection on an audit of the child's case", Some("ReflectionInput"), ("200", "The audit's id and the new version of the child's records"), true),
-    op("get", "/api/v1/practice-weeks", "Practice weeks in the caller's LAs, newest first", None, ("200", "The practice weeks"), false),
-    op("post", "/api/v1/practice-weeks", "Create a practice week: a named period over LAs (and teams) of the caller's", Some("PracticeWeekInput"), ("201", "The practice week's id"), false),
-    op("get", "/api/v1/practice-weeks/{id}/report", "A practice week's report: grade distribution, themes, lived experience and impact evidenced, moderation, actions and their progress, observations; each measure beside the previous practice week of the same scope (better, same, worse)", None, ("200", "The report"), false),
-    op("get", "/api/v1/practice-weeks/{id}/report.csv", "The practice week's report as CSV", None, ("200", "CSV"), false),
-    op("post", "/api/v1/practice-weeks/{id}/observations", "Record a practice observation in a practice week: who was observed, when, what, a grade, strengths and development", Some("ObservationInput"), ("201", "The observation's id"), false),
+    op(
+        "get",
+        "/api/v1/case-file-audits",
+        "Case-file audits in the caller's LAs (`la`: one of them; `practice_week`: one practice week's), newest first (audited as a search)",
+        None,
+        ("200", "The audits"),
+        false,
+    ),
+    op(
+        "post",
+        "/api/v1/case-file-audits",
+        "Record a case-file audit of a child of the auditor's LAs (the case file is read, audited): lived experience and impact required, each action with an owner (text, or a user id of the child's LA) and a due date",
+        Some("AuditInput"),
+        (
+            "201",
+            "The audit's id and the new version of the child's records",
+        ),
+        true,
+    ),
+    op(
+        "get",
+        "/api/v1/case-file-audits/{id}",
+        "One case-file audit with its actions and moderation (the child's case file read, audited); the ETag is the version of the child's records",
+        None,
+        ("200", "The audit"),
+        false,
+    ),
+    op(
+        "post",
+        "/api/v1/case-file-audits/{id}/moderation",
+        "Moderate an audit (a second auditor): agree, or disagree with a grade and a reason",
+        Some("ModerationInput"),
+        (
+            "200",
+            "The audit's id and the new version of the child's records",
+        ),
+        true,
+    ),
+    op(
+        "get",
+        "/api/v1/case-file-audit-sample",
+        "A random sample of children with a case open or closed in the last 90 days (`la`, `team`, `size` 1-100, `seed`): the same for the same user, request and day (audited as a search)",
+        None,
+        ("200", "The sample and its seed"),
+        false,
+    ),
+    op(
+        "get",
+        "/api/v1/children/{id}/case-file-audits",
+        "The audits of a child's case file, newest first (audited read of the record)",
+        None,
+        ("200", "The audits"),
+        false,
+    ),
+    op(
+        "post",
+        "/api/v1/children/{id}/case-file-audits/{audit}/reflection",
+        "The worker's reflection on an audit of the child's case",
+        Some("ReflectionInput"),
+        (
+            "200",
+            "The audit's id and the new version of the child's records",
+        ),
+        true,
+    ),
+    op(
+        "get",
+        "/api/v1/practice-weeks",
+        "Practice weeks in the caller's LAs, newest first",
+        None,
+        ("200", "The practice weeks"),
+        false,
+    ),
+    op(
+        "post",
+        "/api/v1/practice-weeks",
+        "Create a practice week: a named period over LAs (and teams) of the caller's",
+        Some("PracticeWeekInput"),
+        ("201", "The practice week's id"),
+        false,
+    ),
+    op(
+        "get",
+        "/api/v1/practice-weeks/{id}/report",
+        "A practice week's report: grade distribution, themes, lived experience and impact evidenced, moderation, actions and their progress, observations; each measure beside the previous practice week of the same scope (better, same, worse)",
+        None,
+        ("200", "The report"),
+        false,
+    ),
+    op(
+        "get",
+        "/api/v1/practice-weeks/{id}/report.csv",
+        "The practice week's report as CSV",
+        None,
+        ("200", "CSV"),
+        false,
+    ),
+    op(
+        "post",
+        "/api/v1/practice-weeks/{id}/observations",
+        "Record a practice observation in a practice week: who was observed, when, what, a grade, strengths and development",
+        Some("ObservationInput"),
+        ("201", "The observation's id"),
+        false,
+    ),
 ];
 
 pub(crate) fn schemas() -> Vec<(&'static str, Value)> {

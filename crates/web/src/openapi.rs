@@ -388,8 +388,14 @@ mod tests {
             crate::api_letters::OPERATIONS,
             crate::api_people::OPERATIONS,
             crate::api_casework_worklist::OPERATIONS,
+            crate::api_quality::OPERATIONS,
         ];
-        let creates_only = ["/api/v1/contacts", "/api/v1/supervision"];
+        let creates_only = [
+            "/api/v1/contacts",
+            "/api/v1/supervision",
+            "/api/v1/practice-weeks",
+            "/api/v1/practice-weeks/{id}/observations",
+        ];
         let mut changes = 0;
         for o in OPERATIONS.iter().chain(areas.into_iter().flatten()) {
             if o.method == "post" && !creates_only.contains(&o.path) {

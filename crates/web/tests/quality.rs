@@ -29,7 +29,12 @@ use support::{TestApp, TestDb, fields, la, new_user};
 const NOW: &str = "2025-12-04T15:00:00Z";
 
 /// A child of `la_code` with a referral, closed on `closed` if given.
-async fn child<S: Store>(app: &TestApp<S>, la_code: &str, first: &str, closed: Option<&str>) -> PersonId {
+async fn child<S: Store>(
+    app: &TestApp<S>,
+    la_code: &str,
+    first: &str,
+    closed: Option<&str>,
+) -> PersonId {
     let mut c = store_tests::fixture::new_child(first, "Qatest", "2015-02-03");
     c.la = la(la_code);
     let id = c.id;
@@ -112,7 +117,9 @@ async fn story<S: Store>(db: TestDb<S>) {
     let (worker, worker_user) = app
         .add_user(new_user("qa-worker", Role::SocialWorker, &["213"]))
         .await;
-    let manager = app.with_user("qa-manager", Role::TeamManager, &["213"]).await;
+    let manager = app
+        .with_user("qa-manager", Role::TeamManager, &["213"])
+        .await;
     let (_, other_worker) = app
         .add_user(new_user("qa-worker-205", Role::SocialWorker, &["205"]))
         .await;
@@ -146,7 +153,10 @@ async fn story<S: Store>(db: TestDb<S>) {
     let seeded = app
         .read(
             &auditor,
-            &format!("/api/v1/case-file-audit-sample?la=213&size=1&seed={}", one["seed"]),
+            &format!(
+                "/api/v1/case-file-audit-sample?la=213&size=1&seed={}",
+                one["seed"]
+            ),
         )
         .await;
     assert_eq!(seeded["children"], one["children"]);
@@ -160,10 +170,15 @@ async fn story<S: Store>(db: TestDb<S>) {
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(fields(&r.body), vec!["size"]);
     let r = app
-        .get(&auditor, "/api/v1/case-file-audit-sample?la=213&team=00000000-0000-4000-8000-000000000000")
+        .get(
+            &auditor,
+            "/api/v1/case-file-audit-sample?la=213&team=00000000-0000-4000-8000-000000000000",
+        )
         .await;
     assert_eq!(fields(&r.body), vec!["team"]);
-    let r = app.get(&worker, "/api/v1/case-file-audit-sample?la=213").await;
+    let r = app
+        .get(&worker, "/api/v1/case-file-audit-sample?la=213")
+        .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
 
     // --- practice weeks (the first, before the audits) -----------------------------------------------------
@@ -178,18 +193,34 @@ async fn story<S: Store>(db: TestDb<S>) {
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
     let week1 = r.body["id"].as_str().unwrap().to_owned();
     for (body, field) in [
-        (json!({"title": "W", "starts_on": "2025-11-24", "ends_on": "2025-11-28", "las": ["205"]}), "las[0]"),
-        (json!({"title": "W", "starts_on": "2025-11-24", "ends_on": "2025-11-20", "las": ["213"]}), "ends_on"),
-        (json!({"starts_on": "2025-11-24", "ends_on": "2025-11-28", "las": ["213"]}), "title"),
-        (json!({"title": "W", "starts_on": "2025-11-24", "ends_on": "2025-11-28", "las": ["213"],
-                "teams": ["00000000-0000-4000-8000-000000000000"]}), "teams[0]"),
+        (
+            json!({"title": "W", "starts_on": "2025-11-24", "ends_on": "2025-11-28", "las": ["205"]}),
+            "las[0]",
+        ),
+        (
+            json!({"title": "W", "starts_on": "2025-11-24", "ends_on": "2025-11-20", "las": ["213"]}),
+            "ends_on",
+        ),
+        (
+            json!({"starts_on": "2025-11-24", "ends_on": "2025-11-28", "las": ["213"]}),
+            "title",
+        ),
+        (
+            json!({"title": "W", "starts_on": "2025-11-24", "ends_on": "2025-11-28", "las": ["213"],
+                "teams": ["00000000-0000-4000-8000-000000000000"]}),
+            "teams[0]",
+        ),
     ] {
         let r = app.post(&auditor, "/api/v1/practice-weeks", body).await;
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
         assert_eq!(fields(&r.body), vec![field]);
     }
     assert_eq!(
-        app.read(&auditor, "/api/v1/practice-weeks").await.as_array().unwrap().len(),
+        app.read(&auditor, "/api/v1/practice-weeks")
+            .await
+            .as_array()
+            .unwrap()
+            .len(),
         1,
         "nothing saved"
     );
@@ -202,20 +233,69 @@ async fn story<S: Store>(db: TestDb<S>) {
     let base = audit_body(amira);
     let action = |owner: Value, due: Value| json!([{"description": "Update the plan", "owner": owner, "due_on": due}]);
     let refusals = [
-        (without(base.clone(), "lived_experience"), "lived_experience"),
-        (with(base.clone(), "lived_experience", json!("  ")), "lived_experience"),
+        (
+            without(base.clone(), "lived_experience"),
+            "lived_experience",
+        ),
+        (
+            with(base.clone(), "lived_experience", json!("  ")),
+            "lived_experience",
+        ),
         (without(base.clone(), "impact"), "impact"),
-        (with(base.clone(), "actions", action(json!(null), json!("2025-12-20"))), "actions[0].owner"),
-        (with(base.clone(), "actions", action(json!("Social worker"), json!(null))), "actions[0].due_on"),
-        (with(base.clone(), "actions", action(json!(other_worker.id.to_string()), json!("2025-12-20"))), "actions[0].owner"),
-        (with(base.clone(), "actions", action(json!(auditor_user.id.to_string()), json!("2025-12-20"))), "actions[0].owner"),
-        (with(base.clone(), "child_id", json!(other_la.to_string())), "child_id"),
-        (with(base.clone(), "practice_week_id", json!("00000000-0000-4000-8000-000000000000")), "practice_week_id"),
+        (
+            with(
+                base.clone(),
+                "actions",
+                action(json!(null), json!("2025-12-20")),
+            ),
+            "actions[0].owner",
+        ),
+        (
+            with(
+                base.clone(),
+                "actions",
+                action(json!("Social worker"), json!(null)),
+            ),
+            "actions[0].due_on",
+        ),
+        (
+            with(
+                base.clone(),
+                "actions",
+                action(json!(other_worker.id.to_string()), json!("2025-12-20")),
+            ),
+            "actions[0].owner",
+        ),
+        (
+            with(
+                base.clone(),
+                "actions",
+                action(json!(auditor_user.id.to_string()), json!("2025-12-20")),
+            ),
+            "actions[0].owner",
+        ),
+        (
+            with(base.clone(), "child_id", json!(other_la.to_string())),
+            "child_id",
+        ),
+        (
+            with(
+                base.clone(),
+                "practice_week_id",
+                json!("00000000-0000-4000-8000-000000000000"),
+            ),
+            "practice_week_id",
+        ),
         (with(base.clone(), "grade", json!("excellent")), "grade"),
     ];
     for (i, (body, field)) in refusals.into_iter().enumerate() {
         let r = app.post(&auditor, "/api/v1/case-file-audits", body).await;
-        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "refusal {i}: {}", r.body);
+        assert_eq!(
+            r.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "refusal {i}: {}",
+            r.body
+        );
         assert_eq!(fields(&r.body), vec![field], "refusal {i}: {}", r.body);
     }
     // Both missing at once: both named.
@@ -229,12 +309,17 @@ async fn story<S: Store>(db: TestDb<S>) {
     assert_eq!(fields(&r.body), vec!["lived_experience", "impact"]);
     assert_eq!(audit_count(&app, &auditor).await, 0, "nothing saved");
     let on_record = app
-        .read(&worker, &format!("/api/v1/children/{amira}/case-file-audits"))
+        .read(
+            &worker,
+            &format!("/api/v1/children/{amira}/case-file-audits"),
+        )
         .await;
     assert_eq!(on_record, json!([]));
     // Roles that may not record one.
     for token in [&worker, &manager] {
-        let r = app.post(token, "/api/v1/case-file-audits", base.clone()).await;
+        let r = app
+            .post(token, "/api/v1/case-file-audits", base.clone())
+            .await;
         assert_eq!(r.status, StatusCode::FORBIDDEN);
     }
 
@@ -266,7 +351,9 @@ async fn story<S: Store>(db: TestDb<S>) {
         .await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
     let audit1 = r.body["id"].as_str().unwrap().to_owned();
-    let a = app.get(&auditor, &format!("/api/v1/case-file-audits/{audit1}")).await;
+    let a = app
+        .get(&auditor, &format!("/api/v1/case-file-audits/{audit1}"))
+        .await;
     assert_eq!(a.status, StatusCode::OK, "{}", a.body);
     let v1 = a.etag.clone().unwrap();
     let a = a.body;
@@ -290,28 +377,48 @@ async fn story<S: Store>(db: TestDb<S>) {
 
     // --- moderation ---------------------------------------------------------------------------------------------
     let moderation = format!("/api/v1/case-file-audits/{audit1}/moderation");
-    let r = app.post(&auditor, &moderation, json!({"agree": true})).await;
-    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "not by the auditor who recorded it");
+    let r = app
+        .post(&auditor, &moderation, json!({"agree": true}))
+        .await;
+    assert_eq!(
+        r.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "not by the auditor who recorded it"
+    );
     assert_eq!(fields(&r.body), vec!["agree"]);
     let r = app
-        .post(&second, &moderation, json!({"agree": false, "grade": "requires-improvement"}))
+        .post(
+            &second,
+            &moderation,
+            json!({"agree": false, "grade": "requires-improvement"}),
+        )
         .await;
     assert_eq!(fields(&r.body), vec!["reason"]);
     let r = app
-        .post(&second, &moderation, json!({"agree": false, "reason": "Impact is not evidenced."}))
+        .post(
+            &second,
+            &moderation,
+            json!({"agree": false, "reason": "Impact is not evidenced."}),
+        )
         .await;
     assert_eq!(fields(&r.body), vec!["grade"]);
     let r = app.post(&second, &moderation, json!({})).await;
     assert_eq!(fields(&r.body), vec!["agree"]);
-    let r = app.post(&manager, &moderation, json!({"agree": true})).await;
+    let r = app
+        .post(&manager, &moderation, json!({"agree": true}))
+        .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
-    let r = app.post(&other_auditor, &moderation, json!({"agree": true})).await;
+    let r = app
+        .post(&other_auditor, &moderation, json!({"agree": true}))
+        .await;
     assert_eq!(r.status, StatusCode::NOT_FOUND, "another LA's audit");
     let r = app
         .post_if_match(&second, &moderation, json!({"agree": true}), "\"999\"")
         .await;
     assert_eq!(r.status, StatusCode::CONFLICT, "stale");
-    let a = app.read(&auditor, &format!("/api/v1/case-file-audits/{audit1}")).await;
+    let a = app
+        .read(&auditor, &format!("/api/v1/case-file-audits/{audit1}"))
+        .await;
     assert_eq!(a["moderation"], Value::Null, "nothing saved");
     let r = app
         .post_if_match(
@@ -322,7 +429,9 @@ async fn story<S: Store>(db: TestDb<S>) {
         )
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
-    let a = app.read(&manager, &format!("/api/v1/case-file-audits/{audit1}")).await;
+    let a = app
+        .read(&manager, &format!("/api/v1/case-file-audits/{audit1}"))
+        .await;
     assert_eq!(a["moderation"]["agree"], false);
     assert_eq!(a["moderation"]["moderator"], "qa-second");
     assert_eq!(a["moderation"]["grade"], "requires-improvement");
@@ -332,35 +441,68 @@ async fn story<S: Store>(db: TestDb<S>) {
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "moderated once");
 
     // --- scope: another LA's auditor; the worker on the child's record ------------------------------------------
-    let r = app.get(&other_auditor, &format!("/api/v1/case-file-audits/{audit1}")).await;
+    let r = app
+        .get(
+            &other_auditor,
+            &format!("/api/v1/case-file-audits/{audit1}"),
+        )
+        .await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
     assert_eq!(audit_count(&app, &other_auditor).await, 0);
-    let r = app.get(&other_auditor, "/api/v1/case-file-audits?la=213").await;
-    assert_eq!(r.status, StatusCode::NOT_FOUND);
-    let r = app.get(&worker, &format!("/api/v1/case-file-audits/{audit1}")).await;
-    assert_eq!(r.status, StatusCode::FORBIDDEN, "workers read audits on the child's record");
     let r = app
-        .get(&worker, &format!("/api/v1/children/{amira}/case-file-audits"))
+        .get(&other_auditor, "/api/v1/case-file-audits?la=213")
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    let r = app
+        .get(&worker, &format!("/api/v1/case-file-audits/{audit1}"))
+        .await;
+    assert_eq!(
+        r.status,
+        StatusCode::FORBIDDEN,
+        "workers read audits on the child's record"
+    );
+    let r = app
+        .get(
+            &worker,
+            &format!("/api/v1/children/{amira}/case-file-audits"),
+        )
         .await;
     assert_eq!(r.status, StatusCode::OK);
     assert_eq!(r.body[0]["id"], audit1.as_str());
     assert_eq!(r.body[0]["final_grade"], "requires-improvement");
     let reflection = format!("/api/v1/children/{amira}/case-file-audits/{audit1}/reflection");
-    let r = app.post(&worker, &reflection, json!({"reflection": " "})).await;
+    let r = app
+        .post(&worker, &reflection, json!({"reflection": " "}))
+        .await;
     assert_eq!(fields(&r.body), vec!["reflection"]);
     let r = app
-        .post(&worker, &reflection, json!({"reflection": "I will agree dates with the family at the core group."}))
+        .post(
+            &worker,
+            &reflection,
+            json!({"reflection": "I will agree dates with the family at the core group."}),
+        )
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
-    let a = app.read(&auditor, &format!("/api/v1/case-file-audits/{audit1}")).await;
-    assert_eq!(a["worker_reflection"], "I will agree dates with the family at the core group.");
+    let a = app
+        .read(&auditor, &format!("/api/v1/case-file-audits/{audit1}"))
+        .await;
+    assert_eq!(
+        a["worker_reflection"],
+        "I will agree dates with the family at the core group."
+    );
     // The first action, done through the actions API like any other.
     let first_action = a["actions"][0]["id"].as_str().unwrap().to_owned();
     let r = app
-        .post(&worker, &format!("/api/v1/actions/{first_action}/done"), json!({"note": "Timescales agreed"}))
+        .post(
+            &worker,
+            &format!("/api/v1/actions/{first_action}/done"),
+            json!({"note": "Timescales agreed"}),
+        )
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
-    let a = app.read(&auditor, &format!("/api/v1/case-file-audits/{audit1}")).await;
+    let a = app
+        .read(&auditor, &format!("/api/v1/case-file-audits/{audit1}"))
+        .await;
     assert_eq!(a["actions"][0]["status"], "done");
     assert_eq!(a["actions"][1]["status"], "open");
 
@@ -387,7 +529,11 @@ async fn story<S: Store>(db: TestDb<S>) {
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
     let audit2 = r.body["id"].as_str().unwrap().to_owned();
     let r = app
-        .post(&second, &format!("/api/v1/case-file-audits/{audit2}/moderation"), json!({"agree": true}))
+        .post(
+            &second,
+            &format!("/api/v1/case-file-audits/{audit2}/moderation"),
+            json!({"agree": true}),
+        )
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     let r = app
@@ -403,10 +549,18 @@ async fn story<S: Store>(db: TestDb<S>) {
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
     let obs = format!("/api/v1/practice-weeks/{week2}/observations");
     let r = app
-        .post(&auditor, &obs, json!({"observed_id": other_worker.id.to_string(), "observed_on": "2025-11-25",
-                                      "observed": "A home visit", "grade": "good"}))
+        .post(
+            &auditor,
+            &obs,
+            json!({"observed_id": other_worker.id.to_string(), "observed_on": "2025-11-25",
+                                      "observed": "A home visit", "grade": "good"}),
+        )
         .await;
-    assert_eq!(fields(&r.body), vec!["observed_id"], "a worker of another LA");
+    assert_eq!(
+        fields(&r.body),
+        vec!["observed_id"],
+        "a worker of another LA"
+    );
     let r = app
         .post(&auditor, &obs, json!({"observed_id": worker_user.id.to_string(), "observed_on": "2025-11-25",
                                       "observed": "A home visit with Amira and her mother", "grade": "good",
@@ -446,7 +600,13 @@ async fn story<S: Store>(db: TestDb<S>) {
         .as_array()
         .unwrap()
         .iter()
-        .map(|g| (g["id"].as_str().unwrap().to_owned(), g["count"].as_i64().unwrap(), g["previous"].as_i64().unwrap()))
+        .map(|g| {
+            (
+                g["id"].as_str().unwrap().to_owned(),
+                g["count"].as_i64().unwrap(),
+                g["previous"].as_i64().unwrap(),
+            )
+        })
         .collect();
     assert_eq!(
         grades,
@@ -461,7 +621,13 @@ async fn story<S: Store>(db: TestDb<S>) {
         .as_array()
         .unwrap()
         .iter()
-        .map(|g| (g["id"].as_str().unwrap().to_owned(), g["count"].as_i64().unwrap(), g["previous"].as_i64().unwrap()))
+        .map(|g| {
+            (
+                g["id"].as_str().unwrap().to_owned(),
+                g["count"].as_i64().unwrap(),
+                g["previous"].as_i64().unwrap(),
+            )
+        })
         .collect();
     assert_eq!(
         themes,
@@ -479,36 +645,68 @@ async fn story<S: Store>(db: TestDb<S>) {
     assert_eq!(first["previous"], Value::Null);
     assert_eq!(measure(&first, "audits")["comparison"], Value::Null);
     let r = app
-        .get(&other_auditor, &format!("/api/v1/practice-weeks/{week2}/report"))
+        .get(
+            &other_auditor,
+            &format!("/api/v1/practice-weeks/{week2}/report"),
+        )
         .await;
-    assert_eq!(r.status, StatusCode::NOT_FOUND, "another LA's practice week");
+    assert_eq!(
+        r.status,
+        StatusCode::NOT_FOUND,
+        "another LA's practice week"
+    );
     let listed = app
-        .read(&auditor, &format!("/api/v1/case-file-audits?practice_week={week2}"))
+        .read(
+            &auditor,
+            &format!("/api/v1/case-file-audits?practice_week={week2}"),
+        )
         .await;
     assert_eq!(listed.as_array().unwrap().len(), 2);
 
     // The CSV.
     let (status, headers, body) = app
-        .download(&manager, &format!("/api/v1/practice-weeks/{week2}/report.csv"))
+        .download(
+            &manager,
+            &format!("/api/v1/practice-weeks/{week2}/report.csv"),
+        )
         .await;
     assert_eq!(status, StatusCode::OK);
-    assert!(headers["content-type"].to_str().unwrap().starts_with("text/csv"));
+    assert!(
+        headers["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/csv")
+    );
     let csv = String::from_utf8(body).unwrap();
     let lines: Vec<&str> = csv.lines().collect();
     assert_eq!(lines[0], "section,measure,value,unit,previous,comparison");
-    assert!(lines.contains(&"measures,Case files audited,2,count,1,Better"), "{csv}");
-    assert!(lines.contains(&"measures,Actions done,0,percent,50,Worse"), "{csv}");
-    assert!(lines.contains(&"grades,Requires improvement,0,count,1,"), "{csv}");
+    assert!(
+        lines.contains(&"measures,Case files audited,2,count,1,Better"),
+        "{csv}"
+    );
+    assert!(
+        lines.contains(&"measures,Actions done,0,percent,50,Worse"),
+        "{csv}"
+    );
+    assert!(
+        lines.contains(&"grades,Requires improvement,0,count,1,"),
+        "{csv}"
+    );
     assert!(lines.contains(&"themes,domestic abuse,1,count,0,"), "{csv}");
 
     // --- the pages ----------------------------------------------------------------------------------------------
     let (status, html) = app.page(&auditor, "/quality").await;
     assert_eq!(status, StatusCode::OK);
-    assert!(html.contains("Amira Qatest") && html.contains("Draw the sample"), "{html}");
+    assert!(
+        html.contains("Amira Qatest") && html.contains("Draw the sample"),
+        "{html}"
+    );
     let (status, html) = app.page(&auditor, "/quality/sample?la=213&size=5").await;
     assert_eq!(status, StatusCode::OK);
     assert!(html.contains(&format!("/quality/audits/new?child={amira}")));
-    let (status, html) = app.page(&auditor, &format!("/quality/audits/new?child={amira}")).await;
+    let (status, html) = app
+        .page(&auditor, &format!("/quality/audits/new?child={amira}"))
+        .await;
     assert_eq!(status, StatusCode::OK);
     assert!(html.contains("Audit a case file") && html.contains("Winter practice week"));
     let before = audit_count(&app, &auditor).await;
@@ -516,38 +714,72 @@ async fn story<S: Store>(db: TestDb<S>) {
         .form(
             &auditor,
             "/quality/audits",
-            &[("child_id", &amira.to_string()), ("lived_experience", "Amira's own words are on file"), ("grade", "good")],
+            &[
+                ("child_id", &amira.to_string()),
+                ("lived_experience", "Amira's own words are on file"),
+                ("grade", "good"),
+            ],
         )
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(html.contains("There is a problem") && html.contains("href=\"#audit-impact\""), "{html}");
-    assert!(html.contains("Amira&#x27;s own words are on file") || html.contains("Amira&#39;s own words are on file"), "the input kept");
+    assert!(
+        html.contains("There is a problem") && html.contains("href=\"#audit-impact\""),
+        "{html}"
+    );
+    assert!(
+        html.contains("Amira&#x27;s own words are on file")
+            || html.contains("Amira&#39;s own words are on file"),
+        "the input kept"
+    );
     assert_eq!(audit_count(&app, &auditor).await, before, "nothing saved");
     let (status, location, _) = app
         .submit(
             &auditor,
             "/quality/audits",
-            &[("child_id", &amira.to_string()), ("lived_experience", "Amira's own words are on file"),
-              ("impact", "Amira is safer"), ("grade", "good"), ("actions[0].description", "Share the audit"),
-              ("actions[0].owner", "Social worker"), ("actions[0].due_on", "2026-02-20")],
+            &[
+                ("child_id", &amira.to_string()),
+                ("lived_experience", "Amira's own words are on file"),
+                ("impact", "Amira is safer"),
+                ("grade", "good"),
+                ("actions[0].description", "Share the audit"),
+                ("actions[0].owner", "Social worker"),
+                ("actions[0].due_on", "2026-02-20"),
+            ],
         )
         .await;
     assert_eq!(status, StatusCode::SEE_OTHER);
-    assert!(location.starts_with("/quality/audits/") && location.ends_with("?saved=audit"), "{location}");
+    assert!(
+        location.starts_with("/quality/audits/") && location.ends_with("?saved=audit"),
+        "{location}"
+    );
     let (status, html) = app.page(&auditor, &location).await;
     assert_eq!(status, StatusCode::OK);
     assert!(html.contains("Audit saved") && html.contains("Share the audit"));
     let (status, html) = app.page(&second, &location).await;
     assert_eq!(status, StatusCode::OK);
     assert!(html.contains("Moderate this audit"));
-    let (status, html) = app.page(&worker, &format!("/children/{amira}/case-file-audits")).await;
-    assert_eq!(status, StatusCode::OK);
-    assert!(html.contains("Impact is not evidenced.") && html.contains("Your reflection on this audit"));
-    let (status, html) = app.page(&manager, &format!("/quality/practice-weeks/{week2}")).await;
-    assert_eq!(status, StatusCode::OK);
-    assert!(html.contains("Compared with") && html.contains("Autumn practice week") && html.contains("Better"));
     let (status, html) = app
-        .form(&auditor, "/quality/practice-weeks", &[("title", "Spring"), ("las", "213")])
+        .page(&worker, &format!("/children/{amira}/case-file-audits"))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        html.contains("Impact is not evidenced.") && html.contains("Your reflection on this audit")
+    );
+    let (status, html) = app
+        .page(&manager, &format!("/quality/practice-weeks/{week2}"))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        html.contains("Compared with")
+            && html.contains("Autumn practice week")
+            && html.contains("Better")
+    );
+    let (status, html) = app
+        .form(
+            &auditor,
+            "/quality/practice-weeks",
+            &[("title", "Spring"), ("las", "213")],
+        )
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(html.contains("href=\"#week-starts-on\""), "{html}");

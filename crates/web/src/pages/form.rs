@@ -473,7 +473,10 @@ const BANNERS: &[(&str, &str)] = &[
     // Case notes.
     ("note", "Case note saved"),
     // Quality assurance.
-    ("audit", "Audit saved: its actions are on the child's record"),
+    (
+        "audit",
+        "Audit saved: its actions are on the child's record",
+    ),
     ("moderation", "Moderation saved"),
     ("reflection", "Reflection saved"),
     ("practice-week", "Practice week created"),

@@ -12,13 +12,14 @@ use domain::datetime::{Date, london_date};
 use domain::ids::{CaseFileAuditId, PersonId, PracticeWeekId};
 use domain::policy::{Action, Area};
 use domain::quality::{
-    AuditInput, ModerationInput, ObservationInput, PracticeWeekInput, RatingInput,
-    ReflectionInput,
+    AuditInput, ModerationInput, ObservationInput, PracticeWeekInput, RatingInput, ReflectionInput,
 };
 use serde::Deserialize;
 use service::ServiceError;
 use service::children::ChildSummary;
-use service::quality::{AuditView, PracticeWeekReport, PracticeWeekView, QualityOverview, SampleView};
+use service::quality::{
+    AuditView, PracticeWeekReport, PracticeWeekView, QualityOverview, SampleView,
+};
 use store::Store;
 
 use super::form::{Form, FormValues, Forms, SavedParams, after_change, banner, options};
@@ -87,11 +88,19 @@ pub async fn overview<S: Store>(
     Page { state, who }: Page<S>,
     Query(q): Query<SavedParams>,
 ) -> Result<Response, WebError> {
-    let o = state.services.quality_overview(&who.actor, None, None).await?;
+    let o = state
+        .services
+        .quality_overview(&who.actor, None, None)
+        .await?;
     let teams = o
         .teams
         .iter()
-        .map(|(id, la, name)| (id.to_string(), format!("{name} ({})", la.name().unwrap_or(la.as_ref()))))
+        .map(|(id, la, name)| {
+            (
+                id.to_string(),
+                format!("{name} ({})", la.name().unwrap_or(la.as_ref())),
+            )
+        })
         .collect();
     Ok(render_ok(OverviewPage {
         layout: who.layout("Quality assurance", "/quality"),
@@ -116,10 +125,9 @@ pub async fn sample<S: Store>(
     Page { state, who }: Page<S>,
     Query(q): Query<crate::api_quality::SampleParams>,
 ) -> Result<Response, WebError> {
-    let la = q
-        .la
-        .clone()
-        .or_else(|| who.actor.las.first().map(|l| l.to_string()));
+    let la =
+        q.la.clone()
+            .or_else(|| who.actor.las.first().map(|l| l.to_string()));
     let r = state
         .services
         .audit_sample(
@@ -207,7 +215,12 @@ async fn audit_form<S: Store>(
     let weeks = o
         .practice_weeks
         .iter()
-        .map(|w| (w.id.to_string(), format!("{} ({} to {})", w.title, day(&w.starts_on), day(&w.ends_on))))
+        .map(|w| {
+            (
+                w.id.to_string(),
+                format!("{} ({} to {})", w.title, day(&w.starts_on), day(&w.ends_on)),
+            )
+        })
         .collect();
     let form = form.on_page(who, version);
     Ok(render_ok(AuditFormPage {
@@ -322,7 +335,10 @@ async fn audit_page<S: Store>(
         && a.moderation.is_none()
         && a.auditor_id != who.actor.user_id;
     Ok(render_ok(AuditPage {
-        layout: who.layout(&form.title(&format!("Audit of {}'s case file", a.child_name)), "/quality"),
+        layout: who.layout(
+            &form.title(&format!("Audit of {}'s case file", a.child_name)),
+            "/quality",
+        ),
         a,
         form,
         saved,
@@ -338,7 +354,14 @@ pub async fn audit<S: Store>(
     Id(id): Id<CaseFileAuditId>,
     Query(q): Query<SavedParams>,
 ) -> Result<Response, WebError> {
-    audit_page(&state, &who, id, Form::new("moderation"), banner(q.saved.as_deref())).await
+    audit_page(
+        &state,
+        &who,
+        id,
+        Form::new("moderation"),
+        banner(q.saved.as_deref()),
+    )
+    .await
 }
 
 /// `POST /quality/audits/{id}/moderation`.
@@ -387,7 +410,10 @@ impl WeeksPage {
 
 /// `GET /quality/practice-weeks`.
 pub async fn weeks<S: Store>(Page { state, who }: Page<S>) -> Result<Response, WebError> {
-    let o = state.services.quality_overview(&who.actor, None, None).await?;
+    let o = state
+        .services
+        .quality_overview(&who.actor, None, None)
+        .await?;
     Ok(render_ok(WeeksPage {
         layout: who.layout("Practice weeks", "/quality"),
         weeks: o.practice_weeks,
@@ -409,7 +435,10 @@ async fn week_form<S: Store>(
     who: &SignedIn,
     form: Form,
 ) -> Result<Response, WebError> {
-    let o = state.services.quality_overview(&who.actor, None, None).await?;
+    let o = state
+        .services
+        .quality_overview(&who.actor, None, None)
+        .await?;
     let form = form.on_page(who, 0);
     Ok(render_ok(WeekFormPage {
         layout: who.layout(&form.title("New practice week"), "/quality"),
@@ -418,7 +447,12 @@ async fn week_form<S: Store>(
         teams: o
             .teams
             .iter()
-            .map(|(id, la, name)| (id.to_string(), format!("{name} ({})", la.name().unwrap_or(la.as_ref()))))
+            .map(|(id, la, name)| {
+                (
+                    id.to_string(),
+                    format!("{name} ({})", la.name().unwrap_or(la.as_ref())),
+                )
+            })
             .collect(),
     }))
 }
@@ -446,11 +480,19 @@ pub async fn create_week<S: Store>(
         las: v.all("las"),
         teams: v.all("teams"),
     };
-    let r = state.services.create_practice_week(&who.actor, &input).await;
+    let r = state
+        .services
+        .create_practice_week(&who.actor, &input)
+        .await;
     after_change(
         r,
         Form::sent("week", v).link("las", "las"),
-        |s| format!("/quality/practice-weeks/{}?saved=practice-week", s.id.unwrap_or_default()),
+        |s| {
+            format!(
+                "/quality/practice-weeks/{}?saved=practice-week",
+                s.id.unwrap_or_default()
+            )
+        },
         |form| async { week_form(&state, &who, form).await },
     )
     .await
@@ -521,7 +563,14 @@ pub async fn report<S: Store>(
     Id(id): Id<PracticeWeekId>,
     Query(q): Query<SavedParams>,
 ) -> Result<Response, WebError> {
-    report_page(&state, &who, id, Form::new("observation"), banner(q.saved.as_deref())).await
+    report_page(
+        &state,
+        &who,
+        id,
+        Form::new("observation"),
+        banner(q.saved.as_deref()),
+    )
+    .await
 }
 
 /// `POST /quality/practice-weeks/{id}/observations`.
