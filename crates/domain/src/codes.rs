@@ -662,6 +662,7 @@ macro_rules! record_kind_list {
                 PersonMerge = "person-merge" => "Merge of two records of one person",
                 /// Performance figures (a dashboard, a workload report): a listing, no one record.
                 Performance = "performance" => "Performance data",
+                PracticeObservation = "practice-observation" => "Practice observation",
                 $($($ty = $code => $label,)?)*
             }
         }

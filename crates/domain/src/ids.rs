@@ -103,6 +103,7 @@ id_type! {
     EmergencyProtectionId = "emergency protection id",
     CaseFileAuditId = "case-file audit id",
     PracticeWeekId = "practice week id",
+    PracticeObservationId = "practice observation id",
     MashEnquiryId = "MASH enquiry id",
     SpecialistInvolvementId = "specialist involvement id",
     SupervisionCaseId = "supervision case id",

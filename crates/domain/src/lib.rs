@@ -28,6 +28,7 @@ pub mod performance;
 pub mod planning;
 pub mod policy;
 pub mod protection;
+pub mod quality;
 pub mod records;
 pub mod references;
 pub mod search;

@@ -523,6 +523,7 @@ fn story() -> Story {
         ends_on: d("2024-05-17"),
         report: None,
         created_at: t("2024-05-01T09:00:00Z"),
+        scope: Default::default(),
     };
     let audit = CaseFileAudit {
         id: CaseFileAuditId::new(),
@@ -539,6 +540,7 @@ fn story() -> Story {
         moderated_by: Some(manager.id),
         moderated_grade: Some(AuditGrade::RequiresImprovement),
         created_at: t("2024-05-14T16:00:00Z"),
+        detail: Default::default(),
     };
     let action = |parent, description: &str, due: &str| Action {
         id: ActionId::new(),

@@ -21,6 +21,7 @@ pub mod people;
 pub mod performance;
 pub mod planning;
 pub mod protection;
+pub mod quality;
 mod references;
 pub mod sessions;
 pub mod summary;

@@ -511,6 +511,10 @@ pub fn journey() -> (RecordSet, PersonId) {
         ends_on: d("2024-05-17"),
         report: Some("Audits showed children's voices recorded in 8 of 10 files".into()),
         created_at: t("2024-05-01T09:00:00Z"),
+        scope: PracticeWeekScope {
+            las: vec![la.clone()],
+            ..PracticeWeekScope::default()
+        },
     };
     let audit = CaseFileAudit {
         id: CaseFileAuditId::new(),
@@ -527,6 +531,17 @@ pub fn journey() -> (RecordSet, PersonId) {
         moderated_by: Some(manager.id),
         moderated_grade: Some(AuditGrade::Good),
         created_at: t("2024-05-14T16:00:00Z"),
+        detail: AuditDetail {
+            themes: vec!["voice of the child".into()],
+            assessment: Rating {
+                grade: Some(AuditGrade::Good),
+                comment: Some("Analysis of risk is clear".into()),
+            },
+            worker_reflection: Some("I will bring education in earlier".into()),
+            moderation_agreed: Some(true),
+            moderated_at: Some(t("2024-05-20T10:00:00Z")),
+            ..AuditDetail::default()
+        },
     };
     let action = |parent, description: &str, due: &str| Action {
         id: ActionId::new(),

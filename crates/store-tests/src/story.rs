@@ -411,9 +411,135 @@ pub async fn story<S: Store>(store: &S) {
         store.integrity_check().await.unwrap().is_empty(),
         "{backend}: integrity at the end"
     );
+    quality_story(store, &worker, &journey, child).await;
     access_story(store, &worker, child).await;
     front_door_story(store, &worker).await;
     audit_scope_story(store, &worker).await;
+}
+
+/// Quality assurance: the journey's audit (with its actions and child) and practice week listed for its LA and not
+/// another's; a practice week and an observation saved and listed; a sample drawn from the children with a case
+/// open or closed since a date.
+async fn quality_story<S: Store>(
+    store: &S,
+    worker: &domain::records::User,
+    journey: &RecordSet,
+    child: domain::ids::PersonId,
+) {
+    use domain::records::{PracticeObservation, PracticeWeek, PracticeWeekScope};
+    let backend = store.backend_name();
+    let actor = Actor::system("quality-story");
+    let now = domain::datetime::now();
+    let audit = journey.case_file_audits[0].clone();
+    let query = |las: Vec<domain::identifiers::LaCode>| store::QualityQuery {
+        las,
+        limit: 100,
+        ..store::QualityQuery::default()
+    };
+    let q = store
+        .quality_records(&actor, query(vec![fixture::la()]), now)
+        .await
+        .unwrap();
+    let found = q.audits.iter().find(|a| a.id == audit.id);
+    assert_eq!(found, Some(&audit), "{backend}: the audit, every field");
+    assert!(
+        q.practice_weeks
+            .iter()
+            .any(|w| Some(w.id) == audit.practice_week_id)
+    );
+    assert!(q.children.iter().any(|c| c.id == child));
+    assert!(
+        q.actions
+            .iter()
+            .any(|a| a.parent == domain::records::ActionParent::CaseFileAudit(audit.id)),
+        "{backend}: the audit's actions"
+    );
+    let other = store
+        .quality_records(
+            &actor,
+            query(vec![domain::identifiers::LaCode::parse("207").unwrap()]),
+            now,
+        )
+        .await
+        .unwrap();
+    assert!(
+        other.audits.is_empty() && other.practice_weeks.is_empty(),
+        "{backend}: another LA's"
+    );
+    let week = PracticeWeek {
+        id: domain::ids::PracticeWeekId::new(),
+        la: fixture::la(),
+        title: "Story practice week".into(),
+        theme: String::new(),
+        starts_on: "2025-06-02".parse().unwrap(),
+        ends_on: "2025-06-06".parse().unwrap(),
+        report: None,
+        created_at: now,
+        scope: PracticeWeekScope {
+            las: vec![fixture::la()],
+            teams: Vec::new(),
+            created_by: Some(worker.id),
+        },
+    };
+    let observation = PracticeObservation {
+        id: domain::ids::PracticeObservationId::new(),
+        la: fixture::la(),
+        practice_week_id: week.id,
+        observer_id: None,
+        observed_id: worker.id,
+        observed_on: "2025-06-03".parse().unwrap(),
+        observed: "A strategy discussion".into(),
+        grade: domain::codes::AuditGrade::Good,
+        strengths: Some("Clear chairing".into()),
+        development: None,
+        created_at: now,
+    };
+    store
+        .save_quality(&actor, vec![week.clone()], vec![observation.clone()], now)
+        .await
+        .unwrap();
+    let q = store
+        .quality_records(
+            &actor,
+            store::QualityQuery {
+                practice_weeks: vec![week.id],
+                ..query(vec![fixture::la()])
+            },
+            now,
+        )
+        .await
+        .unwrap();
+    assert!(
+        q.practice_weeks.contains(&week),
+        "{backend}: the week, every field"
+    );
+    assert_eq!(
+        q.observations,
+        vec![observation],
+        "{backend}: the observation"
+    );
+    assert!(q.audits.is_empty(), "{backend}: no audit in the new week");
+    // The journey's child's case closed on 31 January 2025.
+    let drawn = |since: &str| {
+        store.audit_sample(
+            &actor,
+            fixture::la(),
+            None,
+            since.parse().unwrap(),
+            Box::new(|ids: &[uuid::Uuid]| ids.to_vec()),
+            now,
+        )
+    };
+    let sample = drawn("2025-01-01").await.unwrap();
+    assert!(
+        sample.iter().any(|p| p.id == child),
+        "{backend}: recently closed"
+    );
+    let sample = drawn("2025-02-01").await.unwrap();
+    assert!(
+        !sample.iter().any(|p| p.id == child),
+        "{backend}: closed too long ago"
+    );
 }
 
 /// Reading the audit trail for some LAs only ([`AuditFilter::las`]): an entry with an LA by that LA; one with

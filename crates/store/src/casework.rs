@@ -40,7 +40,11 @@ pub struct CaseworkQuery {
 /// The most children one worklist reads.
 const MAX_CHILDREN: u32 = 100_000;
 
-fn listing_event(kind: RecordKind, action: AuditAction, la: Option<LaCode>) -> AuditEvent {
+pub(crate) fn listing_event(
+    kind: RecordKind,
+    action: AuditAction,
+    la: Option<LaCode>,
+) -> AuditEvent {
     AuditEvent {
         action,
         record_kind: kind,
@@ -52,7 +56,7 @@ fn listing_event(kind: RecordKind, action: AuditAction, la: Option<LaCode>) -> A
 }
 
 /// `$1, $2, …` for `n` parameters numbered from `first`.
-fn placeholders(first: usize, n: usize) -> String {
+pub(crate) fn placeholders(first: usize, n: usize) -> String {
     (first..first + n)
         .map(|i| format!("${i}"))
         .collect::<Vec<_>>()
@@ -61,7 +65,7 @@ fn placeholders(first: usize, n: usize) -> String {
 
 /// Rows of `T` (as `v`) whose `col` is one of `ids` and that match `filter`, which may use `$1`… for `args`;
 /// `chunk` ids a query.
-async fn select_in<T: Table, C: SqlConn>(
+pub(crate) async fn select_in<T: Table, C: SqlConn>(
     c: &mut C,
     chunk: usize,
     col: &str,
@@ -101,7 +105,7 @@ fn sorted_ids(ids: impl Iterator<Item = Uuid>) -> Vec<Uuid> {
     v
 }
 
-fn la_list(las: &[LaCode], first: usize) -> (String, Vec<Value<'static>>) {
+pub(crate) fn la_list(las: &[LaCode], first: usize) -> (String, Vec<Value<'static>>) {
     let args = las
         .iter()
         .map(|la| Value::Text(Cow::Owned(la.as_ref().to_owned())))

@@ -13,6 +13,7 @@ pub mod error;
 mod front_door;
 pub mod people;
 mod performance;
+pub mod quality;
 mod queries;
 pub mod row;
 pub mod search_index;
@@ -37,6 +38,7 @@ use serde::Serialize;
 pub use audit_log::AuditFilter;
 pub use casework::CaseworkQuery;
 pub use error::StoreError;
+pub use quality::{QualityQuery, QualityRecords};
 pub use queries::SqlStore;
 
 /// A contact to record, with the new child it is about when the child is not yet known.
@@ -188,6 +190,9 @@ pub type DocumentCheck =
 pub type DocumentRead = (domain::records::Document, Option<Vec<u8>>);
 
 /// Makes the permission check for each of several records read in one transaction (a supervision's children).
+/// How a sample is drawn from the candidates' ids ([`Store::audit_sample`]).
+pub type SamplePick = Box<dyn FnOnce(&[uuid::Uuid]) -> Vec<uuid::Uuid> + Send>;
+
 pub type AccessCheckFactory = Box<dyn Fn() -> AccessCheck + Send + Sync>;
 
 /// The result of an audited read.
@@ -802,6 +807,39 @@ pub trait Store: Clone + Send + Sync + 'static {
         today: Date,
         at: Timestamp,
     ) -> impl Future<Output = Result<RecordSet, StoreError>> + Send;
+
+    // --- quality assurance ---
+
+    /// Case-file audits (with their actions and children), practice weeks, observations and teams of the query's
+    /// LAs; audited as a search of each LA.
+    fn quality_records(
+        &self,
+        actor: &Actor,
+        query: QualityQuery,
+        at: Timestamp,
+    ) -> impl Future<Output = Result<QualityRecords, StoreError>> + Send;
+
+    /// A random sample of cases to audit: the children of `la` (of `team`, if given) with a referral open or
+    /// closed on or after `closed_since` that the user may see (ids in order), narrowed by `pick`; audited as a
+    /// search. The children picked, in `pick`'s order.
+    fn audit_sample(
+        &self,
+        actor: &Actor,
+        la: LaCode,
+        team: Option<domain::ids::TeamId>,
+        closed_since: Date,
+        pick: SamplePick,
+        at: Timestamp,
+    ) -> impl Future<Output = Result<Vec<Person>, StoreError>> + Send;
+
+    /// Save practice weeks and practice observations with their audit entries, in one transaction.
+    fn save_quality(
+        &self,
+        actor: &Actor,
+        weeks: Vec<domain::records::PracticeWeek>,
+        observations: Vec<domain::records::PracticeObservation>,
+        at: Timestamp,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
 }
 
 #[cfg(feature = "sqlx")]

@@ -1411,6 +1411,20 @@ impl<B: Backend> Store for SqlStore<B> {
         .await
     }
 
+    // --- quality assurance ---
+
+    async fn quality_records(
+        &self,
+        actor: &Actor,
+        query: crate::QualityQuery,
+        at: Timestamp,
+    ) -> Result<crate::QualityRecords, StoreError> {
+        self.audited_read(actor, at, move |c| {
+            async move { crate::quality::quality_records(c, B::MAX_PARAMS, &query).await }.boxed()
+        })
+        .await
+    }
+
     async fn listed_people(
         &self,
         actor: &Actor,
@@ -1422,6 +1436,47 @@ impl<B: Backend> Store for SqlStore<B> {
         self.audited_read(actor, at, move |c| {
             async move { crate::performance::people(c, B::MAX_PARAMS, &las, user, &ids).await }
                 .boxed()
+        })
+        .await
+    }
+
+    async fn audit_sample(
+        &self,
+        actor: &Actor,
+        la: LaCode,
+        team: Option<domain::ids::TeamId>,
+        closed_since: datetime::Date,
+        pick: crate::SamplePick,
+        at: Timestamp,
+    ) -> Result<Vec<Person>, StoreError> {
+        let user = actor.user_id;
+        self.audited_read(actor, at, move |c| {
+            async move {
+                let (ids, events) =
+                    crate::quality::sample_candidates(c, &la, team, user, closed_since).await?;
+                let picked = pick(&ids);
+                let mut people = crate::quality::people_by_id(c, B::MAX_PARAMS, &picked).await?;
+                people.sort_by_key(|p| picked.iter().position(|x| *x == p.id.uuid()));
+                Ok((people, events))
+            }
+            .boxed()
+        })
+        .await
+    }
+
+    async fn save_quality(
+        &self,
+        actor: &Actor,
+        weeks: Vec<domain::records::PracticeWeek>,
+        observations: Vec<domain::records::PracticeObservation>,
+        at: Timestamp,
+    ) -> Result<(), StoreError> {
+        let actor = actor.clone();
+        self.write(move |c| {
+            async move {
+                crate::quality::save_quality::<B>(c, &actor, weeks, observations, at).await
+            }
+            .boxed()
         })
         .await
     }

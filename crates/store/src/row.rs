@@ -129,6 +129,7 @@ id_values!(
     domain::ids::EmergencyProtectionId,
     domain::ids::CaseFileAuditId,
     domain::ids::PracticeWeekId,
+    domain::ids::PracticeObservationId,
     domain::ids::MashEnquiryId,
     domain::ids::SpecialistInvolvementId,
     domain::ids::DocumentId,

@@ -1978,6 +1978,9 @@ impl Table for PracticeWeek {
         "ends_on",
         "report",
         "created_at",
+        "scope_las",
+        "scope_teams",
+        "created_by",
     ];
     const CHILD_COLUMN: Option<&'static str> = None;
     fn values<'a>(&'a self, o: &mut Vec<Value<'a>>) {
@@ -1989,6 +1992,9 @@ impl Table for PracticeWeek {
         v(o, self.ends_on);
         v(o, self.report.as_ref());
         v(o, self.created_at);
+        o.push(json_list_value(&self.scope.las));
+        o.push(json_list_value(&self.scope.teams));
+        v(o, self.scope.created_by);
     }
     fn from_row<R: SqlRow + ?Sized>(r: &R) -> Result<Self, StoreError> {
         Ok(PracticeWeek {
@@ -2000,6 +2006,11 @@ impl Table for PracticeWeek {
             ends_on: r.req_date("ends_on")?,
             report: r.text("report")?,
             created_at: r.req_timestamp("created_at")?,
+            scope: PracticeWeekScope {
+                las: r.json_list("scope_las")?,
+                teams: r.json_list("scope_teams")?,
+                created_by: r.opt_id("created_by")?,
+            },
         })
     }
 }
@@ -2029,6 +2040,21 @@ impl Table for CaseFileAudit {
         "moderated_by",
         "moderated_grade",
         "created_at",
+        "assessment_grade",
+        "assessment_comment",
+        "planning_grade",
+        "planning_comment",
+        "oversight_grade",
+        "oversight_comment",
+        "supervision_grade",
+        "supervision_comment",
+        "themes",
+        "lived_experience_evidenced",
+        "impact_evidenced",
+        "worker_reflection",
+        "moderation_agreed",
+        "moderation_reason",
+        "moderated_at",
     ];
     fn values<'a>(&'a self, o: &mut Vec<Value<'a>>) {
         v(o, self.id);
@@ -2045,6 +2071,18 @@ impl Table for CaseFileAudit {
         v(o, self.moderated_by);
         v(o, self.moderated_grade);
         v(o, self.created_at);
+        let d = &self.detail;
+        for r in [&d.assessment, &d.planning, &d.oversight, &d.supervision] {
+            v(o, r.grade);
+            v(o, r.comment.as_ref());
+        }
+        o.push(json_list_value(&d.themes));
+        v(o, d.lived_experience_evidenced);
+        v(o, d.impact_evidenced);
+        v(o, d.worker_reflection.as_ref());
+        v(o, d.moderation_agreed);
+        v(o, d.moderation_reason.as_ref());
+        v(o, d.moderated_at);
     }
     fn from_row<R: SqlRow + ?Sized>(r: &R) -> Result<Self, StoreError> {
         Ok(CaseFileAudit {
@@ -2062,10 +2100,76 @@ impl Table for CaseFileAudit {
             moderated_by: r.opt_id("moderated_by")?,
             moderated_grade: r.opt_parsed("moderated_grade")?,
             created_at: r.req_timestamp("created_at")?,
+            detail: AuditDetail {
+                assessment: rating(r, "assessment")?,
+                planning: rating(r, "planning")?,
+                oversight: rating(r, "oversight")?,
+                supervision: rating(r, "supervision")?,
+                themes: r.json_list("themes")?,
+                lived_experience_evidenced: r.bool("lived_experience_evidenced")?,
+                impact_evidenced: r.bool("impact_evidenced")?,
+                worker_reflection: r.text("worker_reflection")?,
+                moderation_agreed: r.bool("moderation_agreed")?,
+                moderation_reason: r.text("moderation_reason")?,
+                moderated_at: r.timestamp("moderated_at")?,
+            },
         })
     }
 }
 record_table!(CaseFileAudit, child = |s| Some(s.child_id));
+
+fn rating<R: SqlRow + ?Sized>(r: &R, area: &str) -> Result<Rating, StoreError> {
+    Ok(Rating {
+        grade: r.opt_parsed(&format!("{area}_grade"))?,
+        comment: r.text(&format!("{area}_comment"))?,
+    })
+}
+
+impl Table for PracticeObservation {
+    const NAME: &'static str = "practice_observation";
+    const COLUMNS: &'static [&'static str] = &[
+        "id",
+        "la",
+        "practice_week_id",
+        "observer_id",
+        "observed_id",
+        "observed_on",
+        "observed",
+        "grade",
+        "strengths",
+        "development",
+        "created_at",
+    ];
+    const CHILD_COLUMN: Option<&'static str> = None;
+    fn values<'a>(&'a self, o: &mut Vec<Value<'a>>) {
+        v(o, self.id);
+        v(o, &self.la);
+        v(o, self.practice_week_id);
+        v(o, self.observer_id);
+        v(o, self.observed_id);
+        v(o, self.observed_on);
+        v(o, &self.observed);
+        v(o, self.grade);
+        v(o, self.strengths.as_ref());
+        v(o, self.development.as_ref());
+        v(o, self.created_at);
+    }
+    fn from_row<R: SqlRow + ?Sized>(r: &R) -> Result<Self, StoreError> {
+        Ok(PracticeObservation {
+            id: r.id("id")?,
+            la: r.la("la")?,
+            practice_week_id: r.id("practice_week_id")?,
+            observer_id: r.opt_id("observer_id")?,
+            observed_id: r.id("observed_id")?,
+            observed_on: r.req_date("observed_on")?,
+            observed: r.req_text("observed")?,
+            grade: r.parsed("grade")?,
+            strengths: r.text("strengths")?,
+            development: r.text("development")?,
+            created_at: r.req_timestamp("created_at")?,
+        })
+    }
+}
 
 // --- users -----------------------------------------------------------------------------------------------------
 

@@ -2387,6 +2387,7 @@ impl Fam<'_> {
                     }
                 }),
                 created_at,
+                detail: Default::default(),
             });
             let n = self.r.int(1, 3);
             for _ in 0..n {

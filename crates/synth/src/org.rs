@@ -458,6 +458,10 @@ pub(crate) fn build(ctx: &Ctx, las: &[LaCode], children: u32, seed: u64) -> Org 
                     ends_on: friday,
                     report,
                     created_at: pw_created,
+                    scope: domain::records::PracticeWeekScope {
+                        las: vec![la.clone()],
+                        ..Default::default()
+                    },
                 });
                 practice_weeks.push(PracticeWeekInfo {
                     id,

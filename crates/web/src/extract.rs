@@ -125,6 +125,8 @@ path_ids!(
     domain::ids::RelationshipId,
     domain::ids::ProfessionalId,
     domain::ids::PersonMergeId,
+    domain::ids::CaseFileAuditId,
+    domain::ids::PracticeWeekId,
 );
 
 /// The one record id in the path (`/children/{id}`).

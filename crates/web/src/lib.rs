@@ -16,6 +16,7 @@ mod api_performance;
 mod api_planning;
 mod api_print;
 mod api_protection;
+pub(crate) mod api_quality;
 mod assets;
 pub mod caller;
 mod charts;

@@ -257,6 +257,7 @@ fn schemas() -> Value {
             .chain(crate::api_people::schemas())
             .chain(crate::api_casework_worklist::schemas())
             .chain(crate::api_documents::schemas())
+            .chain(crate::api_quality::schemas())
         {
             map.insert(name.to_owned(), schema);
         }
@@ -281,6 +282,7 @@ pub fn document() -> Value {
         crate::api_casework_worklist::OPERATIONS,
         crate::api_documents::OPERATIONS,
         crate::api_performance::OPERATIONS,
+        crate::api_quality::OPERATIONS,
     ];
     for o in OPERATIONS.iter().chain(areas.into_iter().flatten()) {
         let mut responses = Map::new();
@@ -387,8 +389,14 @@ mod tests {
             crate::api_letters::OPERATIONS,
             crate::api_people::OPERATIONS,
             crate::api_casework_worklist::OPERATIONS,
+            crate::api_quality::OPERATIONS,
         ];
-        let creates_only = ["/api/v1/contacts", "/api/v1/supervision"];
+        let creates_only = [
+            "/api/v1/contacts",
+            "/api/v1/supervision",
+            "/api/v1/practice-weeks",
+            "/api/v1/practice-weeks/{id}/observations",
+        ];
         let mut changes = 0;
         for o in OPERATIONS.iter().chain(areas.into_iter().flatten()) {
             if o.method == "post" && !creates_only.contains(&o.path) {

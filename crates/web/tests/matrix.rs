@@ -529,6 +529,10 @@ fn generic(route: &str, p: &Principal, t: Target) -> StatusCode {
     if about_child && (!sees(p, t) || second_id) {
         return StatusCode::NOT_FOUND;
     }
+    // A record of an area by its id in the path (a case-file audit, a practice week): one that does not exist.
+    if !about_child && facts.path.contains('{') {
+        return StatusCode::NOT_FOUND;
+    }
     if change {
         StatusCode::UNPROCESSABLE_ENTITY
     } else {
@@ -898,6 +902,9 @@ fn is_casework(name: &str, path: &str) -> bool {
         "/people",
         "/dashboard",
         "/workload",
+        "/quality",
+        "/case-file-audit",
+        "/practice-weeks",
     ];
     about_child
         || lists

@@ -95,6 +95,11 @@ enum Op {
     EndProfessional,
     Merge,
     UndoMerge,
+    // Quality assurance (the child's version: `GET /api/v1/children/{id}/case-management`, or the audit's read,
+    // `GET /api/v1/case-file-audits/{id}`, for its moderation).
+    RecordAudit,
+    ModerateAudit,
+    ReflectOnAudit,
 }
 
 /// Every change route, by its name in `routes::table`: the API's, then the page's.
@@ -228,6 +233,21 @@ const CHANGES: &[(Op, &[&str])] = &[
     ),
     (Op::Merge, &["api-person-merge", "person-merge-form"]),
     (Op::UndoMerge, &["api-merge-undo"]),
+    (
+        Op::RecordAudit,
+        &["api-record-case-file-audit", "quality-audit-form"],
+    ),
+    (
+        Op::ModerateAudit,
+        &["api-case-file-audit-moderation", "quality-moderation-form"],
+    ),
+    (
+        Op::ReflectOnAudit,
+        &[
+            "api-child-case-file-audit-reflection",
+            "child-audit-reflection-form",
+        ],
+    ),
 ];
 
 /// POST routes that change no existing record, so have no version to check, and why; or whose version is not a
@@ -260,6 +280,22 @@ const NO_EXISTING_RECORD: &[(&str, &str)] = &[
     (
         "api-record-supervision",
         "records a supervision and its actions: creates them only, each child checked when saved",
+    ),
+    (
+        "api-create-practice-week",
+        "creates a practice week: no child's record, nothing existing changed",
+    ),
+    (
+        "quality-week-form",
+        "creates a practice week: no child's record, nothing existing changed",
+    ),
+    (
+        "api-practice-week-observation",
+        "records a practice observation: creates it only, about a practitioner, not a child",
+    ),
+    (
+        "quality-observation-form",
+        "records a practice observation: creates it only, about a practitioner, not a child",
     ),
 ];
 
@@ -332,6 +368,8 @@ struct World<S> {
     chair: String,
     police: String,
     admin: String,
+    auditor: String,
+    second_auditor: String,
 }
 
 /// A user of LA 213 with a display name and, for a partner, an agency: their API token and id.
@@ -687,6 +725,42 @@ impl<S: Store> World<S> {
             }
             ChangeDetails | MoveAddress | AddRelationship | ChangeRelationship
             | AddProfessional | EndProfessional | Merge | UndoMerge => self.people(op).await,
+            RecordAudit | ModerateAudit | ReflectOnAudit => self.quality(op).await,
+        }
+    }
+
+    /// A case-file audit recorded (by an auditor of the child's LA), moderated (by a second auditor) or reflected
+    /// on (by the worker).
+    async fn quality(&self, op: Op) -> Target {
+        let child = self.child(None).await;
+        let audit = json!({"child_id": child.to_string(),
+            "lived_experience": "She says home is calmer since her dad moved out",
+            "impact": "She is back at school every day", "grade": "good"});
+        if op == Op::RecordAudit {
+            return self.target(child, "case-management", &self.auditor, None, audit);
+        }
+        let a = self
+            .ok(&self.auditor, "/api/v1/case-file-audits", audit)
+            .await;
+        if op == Op::ReflectOnAudit {
+            return self.target(
+                child,
+                "case-management",
+                &self.worker,
+                Some(&a["id"]),
+                json!({"reflection": "I will see her alone at school next time"}),
+            );
+        }
+        let id = a["id"].as_str().unwrap().to_owned();
+        Target {
+            read: format!("/api/v1/case-file-audits/{id}"),
+            id,
+            record: None,
+            token: self.second_auditor.clone(),
+            body: json!({"agree": false, "grade": "requires-improvement",
+                         "reason": "The plan's impact is not yet evidenced"}),
+            meanwhile: Meanwhile::CaseNote(child),
+            file: None,
         }
     }
 
@@ -1389,6 +1463,8 @@ async fn story<S: Store>(db: TestDb<S>) -> (String, Vec<String>) {
     let (chair, _) = user(&app, "v-chair", Role::ReviewingOfficer, None).await;
     let (police, _) = user(&app, "v-police", Role::Partner, Some(Agency::Police)).await;
     let (admin, _) = user(&app, "v-admin", Role::Admin, None).await;
+    let (auditor, _) = user(&app, "v-auditor", Role::Auditor, None).await;
+    let (second_auditor, _) = user(&app, "v-second-auditor", Role::Auditor, None).await;
     let world = World {
         app,
         now,
@@ -1398,6 +1474,8 @@ async fn story<S: Store>(db: TestDb<S>) -> (String, Vec<String>) {
         chair,
         police,
         admin,
+        auditor,
+        second_auditor,
     };
 
     // The table against the router: every route that is not a GET is walked or says why not.

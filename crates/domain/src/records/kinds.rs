@@ -299,6 +299,7 @@ mod tests {
             RecordKind::ApiToken,
             RecordKind::Dataset,
             RecordKind::PersonMerge,
+            RecordKind::PracticeObservation,
         ];
         assert_eq!(audited.len() + others.len(), RecordKind::ALL.len());
     }

@@ -472,6 +472,15 @@ const BANNERS: &[(&str, &str)] = &[
     ),
     // Case notes.
     ("note", "Case note saved"),
+    // Quality assurance.
+    (
+        "audit",
+        "Audit saved: its actions are on the child's record",
+    ),
+    ("moderation", "Moderation saved"),
+    ("reflection", "Reflection saved"),
+    ("practice-week", "Practice week created"),
+    ("observation", "Practice observation saved"),
     // Documents.
     ("document", "Document added"),
     ("sharing", "Who the document is shared with is saved"),

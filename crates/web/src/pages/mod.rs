@@ -16,6 +16,7 @@ pub(crate) mod people;
 pub(crate) mod performance;
 pub(crate) mod planning;
 pub(crate) mod protection;
+pub(crate) mod quality;
 mod record_contact;
 mod returns;
 mod sign_in;
@@ -117,6 +118,12 @@ const NAVIGATION: &[(&str, &str, Area, Action)] = &[
         Action::View,
     ),
     ("/returns", "Returns", Area::Returns, Action::Export),
+    (
+        "/quality",
+        "Quality assurance",
+        Area::QualityAssurance,
+        Action::View,
+    ),
     ("/audit", "Audit trail", Area::Audit, Action::View),
     (
         "/letter-templates",
