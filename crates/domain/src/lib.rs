@@ -18,6 +18,7 @@ pub mod chronology;
 pub mod clocks;
 pub mod codes;
 pub mod documents;
+pub mod export;
 pub mod front_door;
 pub mod identifiers;
 pub mod ids;

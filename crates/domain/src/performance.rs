@@ -917,12 +917,12 @@ pub enum Change {
 impl Change {
     pub fn label(self) -> &'static str {
         match self {
-            Change::Better => "better",
-            Change::Same => "same",
-            Change::Worse => "worse",
-            Change::Up => "up",
-            Change::Down => "down",
-            Change::NotComparable => "no comparison",
+            Change::Better => "Better",
+            Change::Same => "Same",
+            Change::Worse => "Worse",
+            Change::Up => "Up",
+            Change::Down => "Down",
+            Change::NotComparable => "No comparison",
         }
     }
 }

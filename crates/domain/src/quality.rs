@@ -16,6 +16,7 @@ use crate::datetime::{Date, DateRange, Timestamp, parse_input_date};
 use crate::error::{ValueError, ValueErrors};
 use crate::identifiers::LaCode;
 use crate::ids::{CaseFileAuditId, PracticeObservationId, PracticeWeekId, UserId};
+use crate::performance::{self, Better, Change};
 use crate::records::{
     Action, AuditDetail, CaseFileAudit, Person, PracticeObservation, PracticeWeek,
     PracticeWeekScope, Rating,
@@ -576,32 +577,6 @@ pub fn previous_week<'a>(
         .max_by_key(|w| (w.starts_on, w.created_at))
 }
 
-/// Whether a change in a measure is for the better.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Comparison {
-    Better,
-    Same,
-    Worse,
-}
-
-impl Comparison {
-    pub fn label(self) -> &'static str {
-        match self {
-            Comparison::Better => "Better",
-            Comparison::Same => "Same",
-            Comparison::Worse => "Worse",
-        }
-    }
-}
-
-/// Which way is better for a measure.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Direction {
-    HigherIsBetter,
-    LowerIsBetter,
-}
-
 /// One measure of a practice week's report, beside the previous practice week's.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Measure {
@@ -611,7 +586,8 @@ pub struct Measure {
     pub previous: Option<i64>,
     /// `count` or `percent` (whole percentages, rounded).
     pub unit: &'static str,
-    pub comparison: Option<Comparison>,
+    /// Against the previous week: better, same or worse (`None` for a volume, or with no previous week).
+    pub comparison: Option<Change>,
 }
 
 /// The figures of one practice week: its audits (with their actions) and observations.
@@ -698,39 +674,30 @@ pub fn percent(part: i64, whole: i64) -> i64 {
     }
 }
 
-fn compare(value: i64, previous: Option<i64>, d: Option<Direction>) -> Option<Comparison> {
-    let (p, d) = (previous?, d?);
-    Some(match (value.cmp(&p), d) {
-        (std::cmp::Ordering::Equal, _) => Comparison::Same,
-        (std::cmp::Ordering::Greater, Direction::HigherIsBetter)
-        | (std::cmp::Ordering::Less, Direction::LowerIsBetter) => Comparison::Better,
-        _ => Comparison::Worse,
-    })
+/// How a week's figure compares with the previous week's: the dashboard's comparison, on whole numbers; none
+/// for a volume, where neither way is better.
+fn compare(value: i64, previous: Option<i64>, better: Better) -> Option<Change> {
+    let previous = previous?;
+    (better != Better::Neither)
+        .then(|| performance::compare(Some(value as f64), Some(previous as f64), better))
 }
 
 /// The report's measures: this week's figures beside the previous week's, each compared.
 pub fn measures(now: &WeekFigures, before: Option<&WeekFigures>) -> Vec<Measure> {
-    use Direction::*;
     type Of = fn(&WeekFigures) -> i64;
-    let rows: Vec<(
-        &'static str,
-        &'static str,
-        &'static str,
-        Option<Direction>,
-        Of,
-    )> = vec![
+    let rows: Vec<(&'static str, &'static str, &'static str, Better, Of)> = vec![
         (
             "audits",
             "Case files audited",
             "count",
-            Some(HigherIsBetter),
+            Better::Higher,
             |f| f.audits,
         ),
         (
             "good-or-better",
             "Audits graded good or outstanding",
             "percent",
-            Some(HigherIsBetter),
+            Better::Higher,
             |f| {
                 percent(
                     f.grades
@@ -746,7 +713,7 @@ pub fn measures(now: &WeekFigures, before: Option<&WeekFigures>) -> Vec<Measure>
             "inadequate",
             "Audits graded inadequate",
             "percent",
-            Some(LowerIsBetter),
+            Better::Lower,
             |f| {
                 percent(
                     f.grades
@@ -762,57 +729,59 @@ pub fn measures(now: &WeekFigures, before: Option<&WeekFigures>) -> Vec<Measure>
             "lived-experience-evidenced",
             "Case files evidencing the child's lived experience",
             "percent",
-            Some(HigherIsBetter),
+            Better::Higher,
             |f| percent(f.lived_experience_evidenced, f.audits),
         ),
         (
             "impact-evidenced",
             "Case files evidencing the impact of practice",
             "percent",
-            Some(HigherIsBetter),
+            Better::Higher,
             |f| percent(f.impact_evidenced, f.audits),
         ),
         (
             "moderated",
             "Audits moderated",
             "percent",
-            Some(HigherIsBetter),
+            Better::Higher,
             |f| percent(f.moderated, f.audits),
         ),
         (
             "moderation-agreed",
             "Moderations agreeing with the auditor's grade",
             "percent",
-            Some(HigherIsBetter),
+            Better::Higher,
             |f| percent(f.moderation_agreed, f.moderated),
         ),
-        ("actions", "Actions set", "count", None, |f| f.actions),
+        ("actions", "Actions set", "count", Better::Neither, |f| {
+            f.actions
+        }),
         (
             "actions-done",
             "Actions done",
             "percent",
-            Some(HigherIsBetter),
+            Better::Higher,
             |f| percent(f.actions_done, f.actions),
         ),
         (
             "actions-overdue",
             "Actions overdue",
             "count",
-            Some(LowerIsBetter),
+            Better::Lower,
             |f| f.actions_overdue,
         ),
         (
             "observations",
             "Practice observations",
             "count",
-            Some(HigherIsBetter),
+            Better::Higher,
             |f| f.observations,
         ),
         (
             "observations-good-or-better",
             "Observations graded good or outstanding",
             "percent",
-            Some(HigherIsBetter),
+            Better::Higher,
             |f| percent(f.observations_good_or_better, f.observations),
         ),
     ];
@@ -830,21 +799,6 @@ pub fn measures(now: &WeekFigures, before: Option<&WeekFigures>) -> Vec<Measure>
             }
         })
         .collect()
-}
-
-/// A cell of a CSV file: quoted when it holds a comma, quote or line break; a leading `=`, `+`, `-` or `@`
-/// is prefixed with `'` so that a spreadsheet does not run it as a formula.
-pub fn csv_cell(s: &str) -> String {
-    let s = if s.starts_with(['=', '+', '-', '@']) {
-        format!("'{s}")
-    } else {
-        s.to_owned()
-    };
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s
-    }
 }
 
 #[cfg(test)]
@@ -876,18 +830,14 @@ mod tests {
 
     #[test]
     fn comparisons_follow_the_direction() {
+        assert_eq!(compare(5, Some(3), Better::Higher), Some(Change::Better));
+        assert_eq!(compare(5, Some(3), Better::Lower), Some(Change::Worse));
+        assert_eq!(compare(3, Some(3), Better::Lower), Some(Change::Same));
+        assert_eq!(compare(3, None, Better::Lower), None);
         assert_eq!(
-            compare(5, Some(3), Some(Direction::HigherIsBetter)),
-            Some(Comparison::Better)
+            compare(5, Some(3), Better::Neither),
+            None,
+            "a volume is not compared"
         );
-        assert_eq!(
-            compare(5, Some(3), Some(Direction::LowerIsBetter)),
-            Some(Comparison::Worse)
-        );
-        assert_eq!(
-            compare(3, Some(3), Some(Direction::LowerIsBetter)),
-            Some(Comparison::Same)
-        );
-        assert_eq!(compare(3, None, Some(Direction::LowerIsBetter)), None);
     }
 }

@@ -12,8 +12,8 @@ use domain::identifiers::LaCode;
 use domain::ids::{CaseFileAuditId, PersonId, PracticeWeekId, TeamId, UserId};
 use domain::policy::{self, Action, Area, Decision, Subject, Target};
 use domain::quality::{
-    self as qa, AuditInput, Comparison, Measure, ModerationInput, ObservationInput,
-    PracticeWeekInput, ReflectionInput, WeekFigures,
+    self as qa, AuditInput, Measure, ModerationInput, ObservationInput, PracticeWeekInput,
+    ReflectionInput, WeekFigures,
 };
 use domain::records::{
     Action as CaseAction, ActionParent, CaseFileAudit, Person, PracticeObservation, PracticeWeek,
@@ -1130,7 +1130,7 @@ impl<S: Store> Services<S> {
 
 /// The report as CSV: one row per measure, grade and theme, with the previous week's figure and the comparison.
 pub fn report_csv(r: &PracticeWeekReport) -> String {
-    use domain::quality::csv_cell;
+    use domain::export::csv_cell;
     let mut out = String::from("section,measure,value,unit,previous,comparison\r\n");
     let opt = |v: Option<i64>| v.map(|v| v.to_string()).unwrap_or_default();
     for m in &r.measures {
@@ -1140,7 +1140,9 @@ pub fn report_csv(r: &PracticeWeekReport) -> String {
             m.value,
             m.unit,
             opt(m.previous),
-            m.comparison.map(Comparison::label).unwrap_or_default()
+            m.comparison
+                .map(domain::performance::Change::label)
+                .unwrap_or_default()
         ));
     }
     for g in &r.grades {

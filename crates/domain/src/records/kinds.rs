@@ -300,6 +300,7 @@ mod tests {
             RecordKind::Dataset,
             RecordKind::PersonMerge,
             RecordKind::PracticeObservation,
+            RecordKind::Performance,
         ];
         assert_eq!(audited.len() + others.len(), RecordKind::ALL.len());
     }
