@@ -10,7 +10,7 @@
 //!
 //! Caseloads are the one measure about workers, not events: the children allocated to each worker on a day.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use jiff::ToSpan;
 use serde::Serialize;
@@ -557,13 +557,17 @@ pub struct FactWindow {
 impl FactWindow {
     /// The window for `period` (and its previous period), with the LAs' longest visit or supervision interval.
     pub fn for_period(period: &Period, longest_interval_wd: u32) -> FactWindow {
-        let from = period.previous().from;
+        FactWindow::for_days(period.previous().from, period.to, longest_interval_wd)
+    }
+
+    /// The window for the days `from..=to`, with the LAs' longest visit or supervision interval.
+    pub fn for_days(from: Date, to: Date, longest_interval_wd: u32) -> FactWindow {
         // A working day is at most about two calendar days (a bank holiday weekend); twice the interval, plus a
         // fortnight, is always enough to find the previous visit if it was in time.
         let back = i64::from(longest_interval_wd) * 2 + 14;
         FactWindow {
             from,
-            to: period.to,
+            to,
             referrals_from: months_before(from, 12),
             lookback_from: from.saturating_sub(back.days()),
         }
@@ -967,98 +971,214 @@ pub struct Dashboard {
     pub measures: Vec<Measure>,
 }
 
-fn tally(items: &[Item], unit: Unit, within: impl Fn(&Item) -> bool) -> Tally {
-    let mut n = 0u64;
-    let mut met = 0u64;
-    for i in items.iter().filter(|i| within(i)) {
-        n += 1;
-        if i.met == Some(true) {
-            met += 1;
+/// Every figure of the dashboard is a sum of these: for each measure, LA and day, how many items it counted and
+/// how many met the standard; and for each day, the caseload (children allocated, workers holding cases) of each
+/// LA and of them all. Worked out once from the facts of a window of days; any period inside the window is then
+/// summed from them without reading the facts again.
+#[derive(Clone, Debug)]
+pub struct DayTallies {
+    pub las: Vec<LaCode>,
+    /// The first and last day counted.
+    pub from: Date,
+    pub to: Date,
+    /// By measure (in [`MEASURES`]' order), then LA (in `las`' order): day → (items, met).
+    counts: Vec<Vec<BTreeMap<Date, (u64, u64)>>>,
+    /// By LA, then (last) all the LAs together: day → (children, workers), for every day from `from` to `to`.
+    caseloads: Vec<BTreeMap<Date, (u64, u64)>>,
+}
+
+/// The items of every measure counted by LA and day, and the caseloads of every day, for `from..=to` (the facts
+/// must cover the window, as [`FactWindow`] reads them).
+pub fn day_tallies(facts: &Facts, ctx: &Context<'_>, from: Date, to: Date) -> DayTallies {
+    let n_las = ctx.las.len();
+    let counts = MEASURES
+        .iter()
+        .map(|def| {
+            let mut by_la: Vec<BTreeMap<Date, (u64, u64)>> = vec![BTreeMap::new(); n_las];
+            for i in items(def.id, facts, ctx) {
+                if i.on < from || i.on > to {
+                    continue;
+                }
+                if let Some(days) = by_la.get_mut(i.la) {
+                    let e = days.entry(i.on).or_insert((0, 0));
+                    e.0 += 1;
+                    e.1 += u64::from(i.met == Some(true));
+                }
+            }
+            by_la
+        })
+        .collect();
+    let mut caseloads: Vec<BTreeMap<Date, (u64, u64)>> = ctx
+        .las
+        .iter()
+        .map(|l| caseloads_by_day(&facts.allocations, Some(l.la), from, to))
+        .collect();
+    caseloads.push(caseloads_by_day(&facts.allocations, None, from, to));
+    DayTallies {
+        las: ctx.las.iter().map(|l| l.la.clone()).collect(),
+        from,
+        to,
+        counts,
+        caseloads,
+    }
+}
+
+/// Each day's caseload (children allocated, workers holding cases) from `from` to `to`, of LA `la` or of all:
+/// one pass over the allocations' starts and ends. A child allocated twice to one worker counts once.
+fn caseloads_by_day(
+    allocations: &[AllocationFact],
+    la: Option<&LaCode>,
+    from: Date,
+    to: Date,
+) -> BTreeMap<Date, (u64, u64)> {
+    // (day, +1 or -1, worker, child): an allocation counts from its first day to its last.
+    let mut events: Vec<(Date, i8, UserId, PersonId)> = Vec::new();
+    for a in allocations.iter().filter(|a| la.is_none_or(|l| &a.la == l)) {
+        if a.to.is_some_and(|t| t < from) || a.from > to {
+            continue;
+        }
+        events.push((a.from.max(from), 1, a.worker_id, a.child_id));
+        if let Some(t) = a.to.filter(|t| *t < to)
+            && let Ok(next) = t.tomorrow()
+        {
+            events.push((next, -1, a.worker_id, a.child_id));
         }
     }
-    match unit {
-        Unit::Percent => Tally::rate(met, n, 100.0),
-        Unit::Count | Unit::ChildrenPerWorker => Tally::count(n),
+    events.sort_by_key(|e| e.0);
+    let mut pairs: HashMap<(UserId, PersonId), u32> = HashMap::new();
+    let mut per_worker: HashMap<UserId, u64> = HashMap::new();
+    let (mut children, mut workers) = (0u64, 0u64);
+    let mut out = BTreeMap::new();
+    let mut next = events.iter().peekable();
+    let mut day = from;
+    while day <= to {
+        while let Some(e) = next.next_if(|e| e.0 <= day) {
+            let (_, change, worker, child) = *e;
+            let n = pairs.entry((worker, child)).or_insert(0);
+            let before = *n;
+            *n = if change > 0 {
+                n.saturating_add(1)
+            } else {
+                n.saturating_sub(1)
+            };
+            let w = per_worker.entry(worker).or_insert(0);
+            match (before, *n) {
+                (0, 1) => {
+                    children += 1;
+                    *w += 1;
+                    if *w == 1 {
+                        workers += 1;
+                    }
+                }
+                (1, 0) => {
+                    children = children.saturating_sub(1);
+                    *w = w.saturating_sub(1);
+                    if *w == 0 {
+                        workers = workers.saturating_sub(1);
+                    }
+                }
+                _ => {}
+            }
+        }
+        out.insert(day, (children, workers));
+        match day.tomorrow() {
+            Ok(d) => day = d,
+            Err(_) => break,
+        }
+    }
+    out
+}
+
+impl DayTallies {
+    /// Whether `period` lies inside the days counted.
+    pub fn covers(&self, period: &Period) -> bool {
+        self.from <= period.from && period.to <= self.to
+    }
+
+    /// Measure `m`'s figure over `period`, for LA `la` (an index into `las`) or all.
+    fn figure(&self, m: usize, def: &MeasureDef, period: &Period, la: Option<usize>) -> Tally {
+        if def.id == "caseload-average" {
+            let by = la.unwrap_or(self.las.len());
+            let (children, workers) = self
+                .caseloads
+                .get(by)
+                .and_then(|days| days.get(&period.to))
+                .copied()
+                .unwrap_or((0, 0));
+            return Tally::rate(children, workers, 1.0);
+        }
+        let (mut n, mut met) = (0u64, 0u64);
+        if let Some(by_la) = self.counts.get(m) {
+            for (i, days) in by_la.iter().enumerate() {
+                if la.is_some_and(|l| l != i) {
+                    continue;
+                }
+                for (x, y) in days.range(period.from..=period.to).map(|(_, v)| *v) {
+                    n += x;
+                    met += y;
+                }
+            }
+        }
+        match def.unit {
+            Unit::Percent => Tally::rate(met, n, 100.0),
+            Unit::Count | Unit::ChildrenPerWorker => Tally::count(n),
+        }
+    }
+
+    /// The dashboard for `period` (and the previous period of the same length), which the days counted must
+    /// cover.
+    pub fn dashboard(&self, period: Period, england: &[EnglandFigure]) -> Dashboard {
+        let previous = period.previous();
+        let months = period.months();
+        let measures = MEASURES
+            .iter()
+            .enumerate()
+            .map(|(m, def)| {
+                let current = self.figure(m, def, &period, None);
+                let previous_tally = self.figure(m, def, &previous, None);
+                Measure {
+                    def,
+                    change: compare(current.value, previous_tally.value, def.better),
+                    current,
+                    previous: previous_tally,
+                    months: months
+                        .iter()
+                        .map(|p| (*p, self.figure(m, def, p, None)))
+                        .collect(),
+                    by_la: (0..self.las.len())
+                        .map(|l| self.figure(m, def, &period, Some(l)))
+                        .collect(),
+                    england: england.iter().find(|e| e.measure_id == def.id).cloned(),
+                }
+            })
+            .collect();
+        Dashboard {
+            period,
+            previous,
+            las: self.las.clone(),
+            measures,
+        }
     }
 }
 
 /// Children allocated per worker holding cases on `day`, among `allocations` (those of LA `la` when given).
 pub fn caseload_on(allocations: &[AllocationFact], day: Date, la: Option<&LaCode>) -> Tally {
-    let mut per_worker: HashMap<UserId, Vec<PersonId>> = HashMap::new();
-    for a in allocations
-        .iter()
-        .filter(|a| a.open_on(day) && la.is_none_or(|l| &a.la == l))
-    {
-        per_worker.entry(a.worker_id).or_default().push(a.child_id);
-    }
-    let mut children = 0u64;
-    for kids in per_worker.values_mut() {
-        kids.sort_unstable();
-        kids.dedup();
-        children += kids.len() as u64;
-    }
-    Tally::rate(children, per_worker.len() as u64, 1.0)
+    let (children, workers) = caseloads_by_day(allocations, la, day, day)
+        .get(&day)
+        .copied()
+        .unwrap_or((0, 0));
+    Tally::rate(children, workers, 1.0)
 }
 
-/// Work out every measure for `period` (and the previous period of the same length) from `facts`.
+/// Work out every measure for `period` (and the previous period of the same length) from `facts`, which must
+/// cover them as [`FactWindow`] reads them.
 pub fn dashboard(
     facts: &Facts,
     ctx: &Context<'_>,
     period: Period,
     england: &[EnglandFigure],
 ) -> Dashboard {
-    let previous = period.previous();
-    let months = period.months();
-    let measures = MEASURES
-        .iter()
-        .map(|def| {
-            let figure = |p: &Period| -> (Tally, Vec<Tally>) {
-                if def.id == "caseload-average" {
-                    let by_la = ctx
-                        .las
-                        .iter()
-                        .map(|l| caseload_on(&facts.allocations, p.to, Some(l.la)))
-                        .collect();
-                    (caseload_on(&facts.allocations, p.to, None), by_la)
-                } else {
-                    (Tally::default(), Vec::new())
-                }
-            };
-            let (current, previous_tally, month_tallies, by_la) = if def.id == "caseload-average" {
-                let (current, by_la) = figure(&period);
-                let (prev, _) = figure(&previous);
-                let months = months.iter().map(|m| (*m, figure(m).0)).collect();
-                (current, prev, months, by_la)
-            } else {
-                let items = items(def.id, facts, ctx);
-                let current = tally(&items, def.unit, |i| period.contains(i.on));
-                let prev = tally(&items, def.unit, |i| previous.contains(i.on));
-                let months = months
-                    .iter()
-                    .map(|m| (*m, tally(&items, def.unit, |i| m.contains(i.on))))
-                    .collect();
-                let by_la = (0..ctx.las.len())
-                    .map(|l| tally(&items, def.unit, |i| i.la == l && period.contains(i.on)))
-                    .collect();
-                (current, prev, months, by_la)
-            };
-            Measure {
-                def,
-                change: compare(current.value, previous_tally.value, def.better),
-                current,
-                previous: previous_tally,
-                months: month_tallies,
-                by_la,
-                england: england.iter().find(|e| e.measure_id == def.id).cloned(),
-            }
-        })
-        .collect();
-    Dashboard {
-        period,
-        previous,
-        las: ctx.las.iter().map(|l| l.la.clone()).collect(),
-        measures,
-    }
+    day_tallies(facts, ctx, period.previous().from, period.to).dashboard(period, england)
 }
 
 /// A child behind a figure: who, which LA, the day, and for a rate whether the standard was met.

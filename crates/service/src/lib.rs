@@ -93,6 +93,8 @@ pub struct Services<S> {
     sessions: sessions::SessionSettings,
     /// The largest document accepted, in bytes.
     max_upload_bytes: u64,
+    /// The dashboard's day tallies, kept between requests.
+    performance: performance::Snapshots,
 }
 
 /// A calendar and the LA closure days it was built with.
@@ -174,6 +176,7 @@ impl<S: Store> Services<S> {
             calendars: Arc::new(Mutex::new(Vec::new())),
             sessions: sessions::SessionSettings::default(),
             max_upload_bytes: domain::documents::DEFAULT_MAX_UPLOAD_MB * 1024 * 1024,
+            performance: performance::Snapshots::default(),
         }
     }
 

@@ -3,14 +3,17 @@
 //! `domain::performance`; this reads their facts for the caller's LAs (audited) and names what they count.
 
 use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
-use domain::audit::Actor;
+use domain::audit::{Actor, AuditEvent};
 use domain::casework_clocks::LaClocks;
+use domain::codes::{AuditAction, AuditOutcome, RecordKind};
 use domain::datetime::london_date;
 use domain::identifiers::LaCode;
 use domain::ids::{PersonId, TeamId, UserId};
 use domain::performance::{
-    self, Context, Dashboard, DrillRow, FactWindow, Facts, MeasureDef, Period, Workload,
+    self, Context, Dashboard, DayTallies, DrillRow, FactWindow, Facts, MeasureDef, Period, Workload,
 };
 use domain::policy::{self, Action, Area};
 use domain::records::{Person, Team, User};
@@ -39,11 +42,12 @@ pub struct Scope {
     pub period: Period,
 }
 
-/// A dashboard, with its scope.
+/// A dashboard, with its scope and when its figures were worked out.
 #[derive(Clone, Debug, Serialize)]
 pub struct DashboardView {
     pub scope: Scope,
     pub dashboard: Dashboard,
+    pub as_at: domain::datetime::Timestamp,
 }
 
 /// A child behind a figure; `child` is `None` for a restricted record the caller may not see.
@@ -104,6 +108,28 @@ pub struct WorkloadView {
 
 /// The most children a drill-down lists.
 pub const DRILL_LIMIT: usize = 2_000;
+
+/// How long the dashboard's day tallies of a set of LAs are used before they are worked out again. The request
+/// that finds them older is answered from them at once, and a fresh set is worked out in the background; the
+/// page says when its figures were worked out.
+pub const REFRESH_AFTER: Duration = Duration::from_secs(120);
+
+/// The day tallies cover this many years to today: a period of up to five years and the previous one. A period
+/// outside them is counted from its facts directly.
+const COVERED_YEARS: i16 = 10;
+
+/// The dashboard's day tallies (`domain::performance::DayTallies`) by the set of LAs they count, kept between
+/// requests: a year of three large LAs is hundreds of thousands of facts, read and counted once, not per request.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Snapshots(Arc<Mutex<HashMap<Vec<LaCode>, Snapshot>>>);
+
+#[derive(Clone, Debug)]
+struct Snapshot {
+    tallies: Arc<DayTallies>,
+    built: Instant,
+    built_at: domain::datetime::Timestamp,
+    refreshing: bool,
+}
 
 impl<S: Store> Services<S> {
     /// The LAs a performance question covers: the one asked for (if the caller works for it; otherwise 404, as
@@ -185,17 +211,7 @@ impl<S: Store> Services<S> {
             .into_iter()
             .filter(|(la, _)| scope.las.iter().any(|(code, _)| code == &la.code))
             .collect();
-        let longest = calendars
-            .iter()
-            .map(|(la, _)| {
-                let c = &la.settings.clocks;
-                c.cp_visit_every_wd
-                    .max(c.cin_visit_every_wd)
-                    .max(c.supervision_every_wd)
-            })
-            .max()
-            .unwrap_or(20);
-        let window = FactWindow::for_period(&scope.period, longest);
+        let window = FactWindow::for_period(&scope.period, longest_interval(&calendars));
         let facts = self
             .store
             .performance_facts(
@@ -208,7 +224,10 @@ impl<S: Store> Services<S> {
         Ok((facts, calendars))
     }
 
-    /// The dashboard for one LA or all the caller's, for a period (default: the twelve months to today).
+    /// The dashboard for one LA or all the caller's, for a period (default: the twelve months to today). Counted
+    /// from the LAs' day tallies, kept between requests and worked out again in the background after
+    /// [`REFRESH_AFTER`]; a period before the last ten years, or ending after today, is counted from its facts.
+    /// Every request is audited as a read of each LA's performance data.
     #[tracing::instrument(skip_all, fields(actor = %actor.log_id()))]
     pub async fn dashboard(
         &self,
@@ -216,10 +235,116 @@ impl<S: Store> Services<S> {
         q: &PerformanceQuery,
     ) -> Result<DashboardView, ServiceError> {
         let scope = self.performance_scope(actor, q).await?;
-        let (facts, calendars) = self.performance_facts(actor, &scope).await?;
-        let ctx = context(&calendars, self.now());
-        let dashboard = performance::dashboard(&facts, &ctx, scope.period, &performance::england());
-        Ok(DashboardView { scope, dashboard })
+        let now = self.now();
+        let today = london_date(now);
+        let covered_from = today.saturating_sub(jiff::Span::new().years(COVERED_YEARS));
+        if scope.period.previous().from < covered_from || scope.period.to > today {
+            let (facts, calendars) = self.performance_facts(actor, &scope).await?;
+            let ctx = context(&calendars, now);
+            let dashboard =
+                performance::dashboard(&facts, &ctx, scope.period, &performance::england());
+            return Ok(DashboardView {
+                scope,
+                dashboard,
+                as_at: now,
+            });
+        }
+        let key: Vec<LaCode> = scope.las.iter().map(|(code, _)| code.clone()).collect();
+        let (tallies, as_at) = self.day_tallies(&key, covered_from, today).await?;
+        let events = key
+            .iter()
+            .map(|la| AuditEvent {
+                action: AuditAction::View,
+                record_kind: RecordKind::Performance,
+                record_id: None,
+                child_id: None,
+                la: Some(la.clone()),
+                outcome: AuditOutcome::Allowed,
+            })
+            .collect();
+        self.store.record_audit(actor, events, now).await?;
+        let dashboard = tallies.dashboard(scope.period, &performance::england());
+        Ok(DashboardView {
+            scope,
+            dashboard,
+            as_at,
+        })
+    }
+
+    /// The day tallies of `las` for `from..=today`: as kept (starting a refresh in the background when they are
+    /// older than [`REFRESH_AFTER`]), or worked out now when there are none for today.
+    async fn day_tallies(
+        &self,
+        las: &[LaCode],
+        from: domain::datetime::Date,
+        today: domain::datetime::Date,
+    ) -> Result<(Arc<DayTallies>, domain::datetime::Timestamp), ServiceError> {
+        let kept = self.performance.0.lock().ok().and_then(|mut map| {
+            let s = map
+                .get_mut(las)
+                .filter(|s| s.tallies.to == today && s.tallies.from == from)?;
+            let stale = s.built.elapsed() > REFRESH_AFTER && !s.refreshing;
+            if stale {
+                s.refreshing = true;
+            }
+            Some((s.tallies.clone(), s.built_at, stale))
+        });
+        match kept {
+            Some((tallies, at, stale)) => {
+                if stale {
+                    let me = self.clone();
+                    let las = las.to_vec();
+                    tokio::spawn(async move {
+                        if let Err(e) = me.build_day_tallies(&las, from, today).await {
+                            tracing::warn!(error = %e, "refreshing the dashboard's figures failed");
+                            if let Ok(mut map) = me.performance.0.lock()
+                                && let Some(s) = map.get_mut(&las)
+                            {
+                                s.refreshing = false;
+                            }
+                        }
+                    });
+                }
+                Ok((tallies, at))
+            }
+            None => self.build_day_tallies(las, from, today).await,
+        }
+    }
+
+    /// Work out the day tallies of `las` for `from..=today` from their facts (read as the system, audited), and
+    /// keep them.
+    async fn build_day_tallies(
+        &self,
+        las: &[LaCode],
+        from: domain::datetime::Date,
+        today: domain::datetime::Date,
+    ) -> Result<(Arc<DayTallies>, domain::datetime::Timestamp), ServiceError> {
+        let calendars: Vec<_> = self
+            .la_calendars()
+            .await?
+            .into_iter()
+            .filter(|(la, _)| las.contains(&la.code))
+            .collect();
+        let window = FactWindow::for_days(from, today, longest_interval(&calendars));
+        let now = self.now();
+        let facts = self
+            .store
+            .performance_facts(&Actor::system("dashboard"), las.to_vec(), window, now)
+            .await?;
+        let ctx = context(&calendars, now);
+        let tallies = Arc::new(performance::day_tallies(&facts, &ctx, from, today));
+        if let Ok(mut map) = self.performance.0.lock() {
+            map.insert(
+                las.to_vec(),
+                Snapshot {
+                    tallies: tallies.clone(),
+                    built: Instant::now(),
+                    built_at: now,
+                    refreshing: false,
+                },
+            );
+        }
+        Ok((tallies, now))
     }
 
     /// The children behind one figure of the dashboard (those that missed a standard first), named where the
@@ -361,6 +486,26 @@ impl<S: Store> Services<S> {
             workers: lines,
         })
     }
+}
+
+/// The longest visit or supervision interval of the LAs, in working days (how far back the facts go to find the
+/// visit or session before the first one counted).
+fn longest_interval(
+    calendars: &[(
+        domain::records::LocalAuthority,
+        Arc<domain::calendar::Calendar>,
+    )],
+) -> u32 {
+    calendars
+        .iter()
+        .map(|(la, _)| {
+            let c = &la.settings.clocks;
+            c.cp_visit_every_wd
+                .max(c.cin_visit_every_wd)
+                .max(c.supervision_every_wd)
+        })
+        .max()
+        .unwrap_or(20)
 }
 
 /// The clocks of each LA counted, in the scope's order.

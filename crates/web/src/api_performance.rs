@@ -220,6 +220,7 @@ pub(crate) fn dashboard_json(view: &DashboardView) -> Value {
         "to": d.period.to,
         "previous_from": d.previous.from,
         "previous_to": d.previous.to,
+        "as_at": view.as_at,
         "measures": d.measures.iter().map(|m| measure_json(m, &d.las, &link)).collect::<Vec<_>>(),
     })
 }

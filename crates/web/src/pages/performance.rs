@@ -145,6 +145,7 @@ struct DashboardPage {
     heading: String,
     period: String,
     previous: String,
+    as_at: String,
     choices: Vec<(String, String)>,
     la: String,
     las: Vec<String>,
@@ -183,6 +184,7 @@ fn dashboard_page(
         heading,
         period: format!("{} to {}", date(&d.period.from), date(&d.period.to)),
         previous: format!("{} to {}", date(&d.previous.from), date(&d.previous.to)),
+        as_at: super::time(&view.as_at),
         choices: choices(&view.scope.choices),
         la: view
             .scope
