@@ -94,6 +94,16 @@ enum Command {
         #[command(subcommand)]
         command: UserCommand,
     },
+    /// Manage teams.
+    Team {
+        #[command(subcommand)]
+        command: TeamCommand,
+    },
+    /// Export or import an LA's settings as a file to keep under version control.
+    Settings {
+        #[command(subcommand)]
+        command: SettingsCommand,
+    },
     /// Manage API tokens.
     Token {
         #[command(subcommand)]
@@ -222,6 +232,9 @@ enum UserCommand {
         /// Read the user's password from standard input (at least 12 characters; not a common or breached one).
         #[arg(long)]
         password_stdin: bool,
+        /// The open team of one of the user's LAs they work in (see `frontdoor team list`).
+        #[arg(long)]
+        team: Option<String>,
     },
     /// Disable a user: their sessions end at once, their API tokens are revoked, and they can no longer sign in.
     Disable {
@@ -236,6 +249,57 @@ enum UserCommand {
         db: DbArg,
         #[arg(long)]
         username: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum TeamCommand {
+    /// Create a team in an LA.
+    Add {
+        #[command(flatten)]
+        db: DbArg,
+        /// The LA's three-digit code.
+        #[arg(long)]
+        la: String,
+        /// The team's name (not one of the LA's open teams').
+        #[arg(long)]
+        name: String,
+        /// The team's manager: the username of a team manager or senior leader of the LA.
+        #[arg(long)]
+        manager: Option<String>,
+        /// What the team does: mash, assessment, safeguarding, early-help, edt, gangs-unit, conference-review or
+        /// quality-assurance.
+        #[arg(long, default_value = "safeguarding")]
+        kind: String,
+    },
+    /// List the teams (of one LA, or all): id, LA, name, kind, manager, members, open or closed.
+    List {
+        #[command(flatten)]
+        db: DbArg,
+        #[arg(long)]
+        la: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum SettingsCommand {
+    /// Write an LA's settings (timescales, frequencies, threshold names, office hours, closure days, letter
+    /// templates) as JSON.
+    Export {
+        #[command(flatten)]
+        db: DbArg,
+        /// The LA's three-digit code.
+        #[arg(long)]
+        la: String,
+        /// Write the file here (default: standard output).
+        #[arg(long)]
+        out: Option<std::path::PathBuf>,
+    },
+    /// Apply a settings file written by `settings export`: all of it, or nothing if any part is wrong.
+    Import {
+        #[command(flatten)]
+        db: DbArg,
+        file: std::path::PathBuf,
     },
 }
 
@@ -342,6 +406,12 @@ async fn run(command: Command) -> anyhow::Result<()> {
             UserCommand::Add { db, .. }
             | UserCommand::Disable { db, .. }
             | UserCommand::Enable { db, .. } => db.clone(),
+        },
+        Command::Team { command } => match command {
+            TeamCommand::Add { db, .. } | TeamCommand::List { db, .. } => db.clone(),
+        },
+        Command::Settings { command } => match command {
+            SettingsCommand::Export { db, .. } | SettingsCommand::Import { db, .. } => db.clone(),
         },
         Command::Token { command } => match command {
             TokenCommand::Create { db, .. }
@@ -451,6 +521,7 @@ async fn execute<S: Store>(services: Services<S>, command: Command) -> anyhow::R
                     agency,
                     display_name,
                     password_stdin,
+                    team,
                     ..
                 },
         } => {
@@ -476,7 +547,7 @@ async fn execute<S: Store>(services: Services<S>, command: Command) -> anyhow::R
                 None
             };
             let user = services
-                .add_user(
+                .add_user_in_team(
                     &system,
                     NewUser {
                         username,
@@ -486,10 +557,122 @@ async fn execute<S: Store>(services: Services<S>, command: Command) -> anyhow::R
                         agency,
                         password,
                     },
+                    team.as_deref(),
                 )
                 .await
                 .map_err(service_error)?;
-            println!("Added {} ({}).", user.username, user.role.label());
+            match team {
+                Some(t) => println!(
+                    "Added {} ({}) to {}.",
+                    user.username,
+                    user.role.label(),
+                    t.trim()
+                ),
+                None => println!("Added {} ({}).", user.username, user.role.label()),
+            }
+            Ok(())
+        }
+        Command::Team {
+            command:
+                TeamCommand::Add {
+                    la,
+                    name,
+                    manager,
+                    kind,
+                    ..
+                },
+        } => {
+            let code = LaCode::parse(&la).map_err(|e| anyhow!("--la: {}", e.problem))?;
+            services
+                .ensure_local_authorities(&system, &[code])
+                .await
+                .map_err(service_error)?;
+            let manager_id = match manager {
+                None => None,
+                Some(username) => Some(
+                    services
+                        .user_id_of(&system, &username)
+                        .await
+                        .map_err(service_error)?
+                        .to_string(),
+                ),
+            };
+            let team = services
+                .admin_create_team(
+                    &system,
+                    &domain::administration::TeamInput {
+                        la: Some(la),
+                        name: Some(name),
+                        kind: Some(kind),
+                        manager_id,
+                    },
+                )
+                .await
+                .map_err(service_error)?;
+            println!("Created {} in {} ({}).", team.name, team.la, team.id);
+            Ok(())
+        }
+        Command::Team {
+            command: TeamCommand::List { la, .. },
+        } => {
+            let la = la
+                .map(|s| LaCode::parse(&s).map_err(|e| anyhow!("--la: {}", e.problem)))
+                .transpose()?;
+            let teams = services
+                .admin_teams(&system, la.as_ref())
+                .await
+                .map_err(service_error)?;
+            println!("id\tla\tname\tkind\tmanager\tmembers\tstatus");
+            for t in teams {
+                println!(
+                    "{}\t{}\t{}\t{}\t{}\t{}\t{}",
+                    t.id,
+                    t.la,
+                    t.name,
+                    t.kind.code(),
+                    t.manager.unwrap_or_default(),
+                    t.members,
+                    t.closed_on
+                        .map_or_else(|| "open".to_owned(), |d| format!("closed {d}"))
+                );
+            }
+            Ok(())
+        }
+        Command::Settings {
+            command: SettingsCommand::Export { la, out, .. },
+        } => {
+            let la = LaCode::parse(&la).map_err(|e| anyhow!("--la: {}", e.problem))?;
+            let text = services
+                .export_settings(&system, &la)
+                .await
+                .map_err(service_error)?;
+            match out {
+                Some(path) => {
+                    std::fs::write(&path, text)
+                        .with_context(|| format!("writing {}", path.display()))?;
+                    eprintln!("Wrote {}'s settings to {}.", la, path.display());
+                }
+                None => print!("{text}"),
+            }
+            Ok(())
+        }
+        Command::Settings {
+            command: SettingsCommand::Import { file, .. },
+        } => {
+            let text = std::fs::read_to_string(&file)
+                .with_context(|| format!("reading {}", file.display()))?;
+            let (la, changed) = services
+                .import_settings(&system, &text)
+                .await
+                .map_err(|e| anyhow!("{}: {}", file.display(), service_error(e)))?;
+            if changed {
+                println!("Imported {la}'s settings from {}.", file.display());
+            } else {
+                println!(
+                    "{la}'s settings are already as {} has them.",
+                    file.display()
+                );
+            }
             Ok(())
         }
         Command::Token {

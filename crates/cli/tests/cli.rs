@@ -474,3 +474,169 @@ async fn accounts_on_the_command_line() {
         accounts_story(&pg.url);
     }
 }
+
+/// Issue 15 on the command line: teams made and listed, a user added to a team by name, and an LA's settings
+/// exported to a file, changed there and imported again (all or nothing, a broken file named by line).
+fn teams_and_settings_story(db: &str, dir: &std::path::Path) {
+    let ok = |args: &[&str]| {
+        let (code, out, stderr) = run(args, db, None);
+        assert_eq!(code, 0, "{args:?}: {stderr}");
+        out
+    };
+    ok(&[
+        "user",
+        "add",
+        "--username",
+        "m.khan",
+        "--role",
+        "team-manager",
+        "--la",
+        "213",
+    ]);
+    let out = ok(&[
+        "team",
+        "add",
+        "--la",
+        "213",
+        "--name",
+        "Assessment team 2",
+        "--manager",
+        "m.khan",
+        "--kind",
+        "assessment",
+    ]);
+    assert!(out.starts_with("Created Assessment team 2 in 213"), "{out}");
+    let (code, _, stderr) = run(
+        &["team", "add", "--la", "213", "--name", "assessment TEAM 2"],
+        db,
+        None,
+    );
+    assert_eq!(code, 1);
+    assert!(
+        one_line_error(&stderr).contains("already has an open team called"),
+        "{stderr}"
+    );
+    let (code, _, stderr) = run(
+        &[
+            "user",
+            "add",
+            "--username",
+            "w.one",
+            "--role",
+            "social-worker",
+            "--la",
+            "213",
+            "--team",
+            "No such team",
+        ],
+        db,
+        None,
+    );
+    assert_eq!(code, 1);
+    assert!(
+        one_line_error(&stderr).contains("team: there is no open team called 'No such team'"),
+        "{stderr}"
+    );
+    let out = ok(&[
+        "user",
+        "add",
+        "--username",
+        "w.one",
+        "--role",
+        "social-worker",
+        "--la",
+        "213",
+        "--team",
+        "assessment team 2",
+    ]);
+    assert!(
+        out.contains("Added w.one (Social worker) to assessment team 2"),
+        "{out}"
+    );
+    let list = ok(&["team", "list", "--la", "213"]);
+    let rows: Vec<Vec<&str>> = list
+        .lines()
+        .skip(1)
+        .map(|l| l.split('\t').collect())
+        .collect();
+    assert_eq!(rows.len(), 1, "{list}");
+    assert_eq!(
+        rows[0][1..],
+        [
+            "213",
+            "Assessment team 2",
+            "assessment",
+            "m.khan",
+            "1",
+            "open"
+        ],
+        "{list}"
+    );
+
+    // Settings to a file and back.
+    let file = dir.join("213-settings.json");
+    let file_arg = file.to_str().unwrap();
+    ok(&["settings", "export", "--la", "213", "--out", file_arg]);
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert!(
+        text.contains("\"format\": \"frontdoor-la-settings/1\""),
+        "{text}"
+    );
+    assert!(text.contains("\"cp_visit_every_wd\": 10"), "{text}");
+    std::fs::write(
+        &file,
+        text.replace("\"cp_visit_every_wd\": 10", "\"cp_visit_every_wd\": 5")
+            .replace("\"Early help\"", "\"Targeted support\""),
+    )
+    .unwrap();
+    let out = ok(&["settings", "import", file_arg]);
+    assert!(out.contains("Imported 213's settings"), "{out}");
+    let again = ok(&["settings", "export", "--la", "213"]);
+    assert!(again.contains("\"cp_visit_every_wd\": 5") && again.contains("\"Targeted support\""));
+    let out = ok(&["settings", "import", file_arg]);
+    assert!(out.contains("already as"), "{out}");
+    // A broken file: named by line and column, nothing applied.
+    let broken = dir.join("broken.json");
+    std::fs::write(
+        &broken,
+        again
+            .replace("\"cp_visit_every_wd\": 5", "\"cp_visits\": 7")
+            .replace("\"Targeted support\"", "\"Changed\""),
+    )
+    .unwrap();
+    let (code, _, stderr) = run(&["settings", "import", broken.to_str().unwrap()], db, None);
+    assert_eq!(code, 1);
+    let line = one_line_error(&stderr);
+    assert!(
+        line.contains("broken.json") && line.contains("line "),
+        "{line}"
+    );
+    let (code, _, stderr) = run(
+        &[
+            "settings",
+            "import",
+            dir.join("missing.json").to_str().unwrap(),
+        ],
+        db,
+        None,
+    );
+    assert_eq!(code, 1, "{stderr}");
+    assert_eq!(
+        ok(&["settings", "export", "--la", "213"]),
+        again,
+        "nothing applied"
+    );
+}
+
+#[tokio::test]
+async fn teams_and_settings_on_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    teams_and_settings_story(
+        &format!("sqlite://{}", dir.path().join("f.db").display()),
+        dir.path(),
+    );
+    if store_tests::pg_configured("teams_and_settings_on_the_command_line (PostgreSQL)") {
+        let pg = store_tests::PgTestDb::create().await.unwrap();
+        teams_and_settings_story(&pg.url, dir.path());
+    }
+}

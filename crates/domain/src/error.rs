@@ -54,6 +54,22 @@ impl ValueErrors {
         }
     }
 
+    /// Keep the value if it checked out, or remember all its errors and return `None`.
+    pub fn take_all<T>(&mut self, r: Result<T, ValueErrors>) -> Option<T> {
+        match r {
+            Ok(v) => Some(v),
+            Err(e) => {
+                self.0.extend(e.0);
+                None
+            }
+        }
+    }
+
+    /// Whether no problem has been found with `field` yet.
+    pub fn field_ok(&self, field: &str) -> bool {
+        !self.0.iter().any(|e| e.field == field)
+    }
+
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }

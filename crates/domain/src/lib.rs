@@ -7,6 +7,7 @@ pub mod error;
 
 pub use error::{ValueError, ValueErrors};
 pub mod actions;
+pub mod administration;
 pub mod audit;
 pub mod audit_chain;
 pub mod calendar;

@@ -74,6 +74,23 @@ pub fn new_token() -> String {
     format!("{TOKEN_PREFIX}{}", hex(&bytes))
 }
 
+/// A new random password for a user whose password an administrator reset: 20 characters from an alphabet without
+/// look-alikes (about 100 bits), in groups of five to read out.
+pub fn new_password() -> String {
+    const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyz23456789";
+    let mut rng = rand::rng();
+    // Each character uniformly from the alphabet (no modulo bias).
+    let chars: Vec<char> = (0..20)
+        .filter_map(|_| ALPHABET.get(rand::Rng::random_range(&mut rng, 0..ALPHABET.len())))
+        .map(|b| char::from(*b))
+        .collect();
+    chars
+        .chunks(5)
+        .map(|c| c.iter().collect::<String>())
+        .collect::<Vec<_>>()
+        .join("-")
+}
+
 /// What the database keeps of a token: its SHA-256, so a leaked database gives no usable tokens.
 pub fn token_hash(token: &str) -> String {
     hex(&Sha256::digest(token.as_bytes()))

@@ -3,6 +3,7 @@
 //! CLI all call these functions, so a rule or a permission lives in one place.
 
 pub mod actions;
+pub mod administration;
 pub mod annex_a;
 pub mod audit;
 pub mod auth;
@@ -319,6 +320,17 @@ impl<S: Store> Services<S> {
     /// Add a user. Partner-agency practitioners must name their agency; nobody else may.
     #[tracing::instrument(skip_all, fields(actor = %actor.log_id()))]
     pub async fn add_user(&self, actor: &Actor, new: NewUser) -> Result<User, ServiceError> {
+        self.add_user_in_team(actor, new, None).await
+    }
+
+    /// Add a user in the open team of one of their LAs called `team` (`frontdoor user add --team`).
+    #[tracing::instrument(skip_all, fields(actor = %actor.log_id()))]
+    pub async fn add_user_in_team(
+        &self,
+        actor: &Actor,
+        new: NewUser,
+        team: Option<&str>,
+    ) -> Result<User, ServiceError> {
         require_admin(actor)?;
         let mut errors = ValueErrors::new();
         // Usernames are case-insensitive: `Asha` and `asha` are one user, kept in lower case.
@@ -373,6 +385,10 @@ impl<S: Store> Services<S> {
             return Err(ServiceError::Internal("validated fields missing".into()));
         };
         self.ensure_local_authorities(actor, &new.las).await?;
+        let team_id = match team {
+            None => None,
+            Some(name) => Some(self.open_team_named(&new.las, name).await?),
+        };
         let password_hash = match new.password {
             Some(p) => Some(auth::hash_password(p).await?),
             None => None,
@@ -384,7 +400,7 @@ impl<S: Store> Services<S> {
             role: new.role,
             agency: new.agency,
             las: new.las,
-            team_id: None,
+            team_id,
             disabled: false,
             created_at: self.now(),
         };

@@ -4,6 +4,7 @@
 //! checks. Every method that changes data writes its audit rows in the same transaction.
 
 mod access;
+pub mod administration;
 mod annex_a;
 pub mod audit_log;
 mod casework;
@@ -35,6 +36,7 @@ use domain::records::{
 };
 use serde::Serialize;
 
+pub use administration::{AdminChange, AdminTeam, AdminUser, Administered, Spell};
 pub use audit_log::AuditFilter;
 pub use casework::CaseworkQuery;
 pub use error::StoreError;
@@ -840,6 +842,42 @@ pub trait Store: Clone + Send + Sync + 'static {
         observations: Vec<domain::records::PracticeObservation>,
         at: Timestamp,
     ) -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    // --- administration ---
+
+    /// The users working for any of `las`, by name, each with its version.
+    fn admin_users(
+        &self,
+        las: Vec<LaCode>,
+    ) -> impl Future<Output = Result<Vec<AdminUser>, StoreError>> + Send;
+
+    /// One user with its version, if there is such a user.
+    fn admin_user(
+        &self,
+        id: UserId,
+    ) -> impl Future<Output = Result<Option<AdminUser>, StoreError>> + Send;
+
+    /// The teams of `las` (open and closed), each with its manager, version and membership over time.
+    fn admin_teams(
+        &self,
+        las: Vec<LaCode>,
+    ) -> impl Future<Output = Result<Vec<AdminTeam>, StoreError>> + Send;
+
+    /// An LA with its settings and their version, if it is served here.
+    fn admin_local_authority(
+        &self,
+        la: LaCode,
+    ) -> impl Future<Output = Result<Option<(LocalAuthority, i64)>, StoreError>> + Send;
+
+    /// Apply an administrator's change with its audit entries in one transaction: `Stale` (nothing written) when
+    /// the record has moved on from the version they saw, `NotFound` when it does not exist, `Conflict` when it
+    /// cannot be made (a team that still has members cannot close).
+    fn administer(
+        &self,
+        actor: &Actor,
+        change: AdminChange,
+        at: Timestamp,
+    ) -> impl Future<Output = Result<Administered, StoreError>> + Send;
 }
 
 #[cfg(feature = "sqlx")]

@@ -541,7 +541,7 @@ impl<B: Backend> Store for SqlStore<B> {
                 // other text, changes nothing, and is told its version is stale).
                 let updated = c
                     .execute(
-                        Sql::new("UPDATE local_authority SET settings = $2 WHERE code = $1 AND settings = $3")
+                        Sql::new("UPDATE local_authority SET settings = $2, version = version + 1 WHERE code = $1 AND settings = $3")
                             .bind(&la)
                             .bind(&changed)
                             .bind(&stored),
@@ -1477,6 +1477,45 @@ impl<B: Backend> Store for SqlStore<B> {
                 crate::quality::save_quality::<B>(c, &actor, weeks, observations, at).await
             }
             .boxed()
+        })
+        .await
+    }
+
+    async fn admin_users(&self, las: Vec<LaCode>) -> Result<Vec<crate::AdminUser>, StoreError> {
+        self.read(move |c| async move { crate::administration::admin_users(c, &las).await }.boxed())
+            .await
+    }
+
+    async fn admin_user(&self, id: UserId) -> Result<Option<crate::AdminUser>, StoreError> {
+        self.read(move |c| async move { crate::administration::admin_user(c, id).await }.boxed())
+            .await
+    }
+
+    async fn admin_teams(&self, las: Vec<LaCode>) -> Result<Vec<crate::AdminTeam>, StoreError> {
+        self.read(move |c| async move { crate::administration::admin_teams(c, &las).await }.boxed())
+            .await
+    }
+
+    async fn admin_local_authority(
+        &self,
+        la: LaCode,
+    ) -> Result<Option<(LocalAuthority, i64)>, StoreError> {
+        self.read(move |c| {
+            async move { crate::administration::admin_local_authority(c, &la).await }.boxed()
+        })
+        .await
+    }
+
+    async fn administer(
+        &self,
+        actor: &Actor,
+        change: crate::AdminChange,
+        at: Timestamp,
+    ) -> Result<crate::Administered, StoreError> {
+        let actor = actor.clone();
+        self.write(move |c| {
+            async move { crate::administration::administer::<B>(c, &actor, change, at).await }
+                .boxed()
         })
         .await
     }

@@ -127,6 +127,9 @@ path_ids!(
     domain::ids::PersonMergeId,
     domain::ids::CaseFileAuditId,
     domain::ids::PracticeWeekId,
+    domain::ids::UserId,
+    domain::ids::TeamId,
+    domain::identifiers::LaCode,
 );
 
 /// The one record id in the path (`/children/{id}`).

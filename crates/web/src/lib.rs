@@ -5,6 +5,7 @@
 
 mod api;
 mod api_actions;
+pub(crate) mod api_admin;
 mod api_case_management;
 mod api_case_notes;
 mod api_casework_worklist;

@@ -258,6 +258,7 @@ fn schemas() -> Value {
             .chain(crate::api_casework_worklist::schemas())
             .chain(crate::api_documents::schemas())
             .chain(crate::api_quality::schemas())
+            .chain(crate::api_admin::schemas())
         {
             map.insert(name.to_owned(), schema);
         }
@@ -283,6 +284,7 @@ pub fn document() -> Value {
         crate::api_documents::OPERATIONS,
         crate::api_performance::OPERATIONS,
         crate::api_quality::OPERATIONS,
+        crate::api_admin::OPERATIONS,
     ];
     for o in OPERATIONS.iter().chain(areas.into_iter().flatten()) {
         let mut responses = Map::new();
@@ -390,12 +392,15 @@ mod tests {
             crate::api_people::OPERATIONS,
             crate::api_casework_worklist::OPERATIONS,
             crate::api_quality::OPERATIONS,
+            crate::api_admin::OPERATIONS,
         ];
         let creates_only = [
             "/api/v1/contacts",
             "/api/v1/supervision",
             "/api/v1/practice-weeks",
             "/api/v1/practice-weeks/{id}/observations",
+            "/api/v1/admin/users",
+            "/api/v1/admin/teams",
         ];
         let mut changes = 0;
         for o in OPERATIONS.iter().chain(areas.into_iter().flatten()) {

@@ -7,9 +7,9 @@ use domain::policy::{Action, Area};
 use store::Store;
 
 use crate::{
-    Shared, api, api_actions, api_case_management, api_case_notes, api_casework_worklist,
-    api_documents, api_front_door as fd, api_letters, api_people, api_performance, api_planning,
-    api_print, api_protection, api_quality, assets, pages,
+    Shared, api, api_actions, api_admin, api_case_management, api_case_notes,
+    api_casework_worklist, api_documents, api_front_door as fd, api_letters, api_people,
+    api_performance, api_planning, api_print, api_protection, api_quality, assets, pages,
 };
 
 /// Who may use a route.
@@ -396,5 +396,6 @@ pub fn table<S: Store>() -> Vec<RouteSpec<S>> {
     table.extend(api_documents::routes());
     table.extend(api_performance::routes());
     table.extend(api_quality::routes());
+    table.extend(api_admin::routes());
     table
 }

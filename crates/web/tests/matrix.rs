@@ -448,6 +448,19 @@ fn expected(route: &str, p: &Principal, t: Target) -> StatusCode {
                 StatusCode::NOT_FOUND
             }
         }
+        // An LA's settings: its administrators (the page's form sent empty names every blank field; the API's
+        // sent empty changes nothing); another LA's are answered as ones that do not exist.
+        "admin-settings-form" | "api-admin-settings" | "api-admin-save-settings" => {
+            if !grants(role, Area::Administration, RouteAction::Update) {
+                StatusCode::FORBIDDEN
+            } else if !p.relation.las().contains(&la("213")) {
+                StatusCode::NOT_FOUND
+            } else if route == "admin-settings-form" {
+                StatusCode::UNPROCESSABLE_ENTITY
+            } else {
+                StatusCode::OK
+            }
+        }
         // A merge, for an administrator of its LA: the one in the path does not exist.
         "api-merge" | "api-merge-undo" => {
             if role == Role::Admin {
@@ -495,7 +508,9 @@ fn grants(role: Role, area: Area, action: RouteAction) -> bool {
             Area::QualityAssurance,
             RouteAction::Create | RouteAction::Update | RouteAction::Approve,
         ) => role == Role::Auditor,
-        (Area::Administration, RouteAction::View | RouteAction::Update) => role == Role::Admin,
+        (Area::Administration, RouteAction::View | RouteAction::Create | RouteAction::Update) => {
+            role == Role::Admin
+        }
         (area, action) => panic!("the matrix does not model {action:?} in {area:?}"),
     }
 }
@@ -815,7 +830,8 @@ fn request(
         _ => route
             .path
             .replace("{*path}", "js/init.js")
-            .replace("{la}/{kind}", "213/referrer-outcome"),
+            .replace("{la}/{kind}", "213/referrer-outcome")
+            .replace("{la}", "213"),
     };
     // A second record id in the path (a plan, a conference): one that does not exist.
     let path = match path.find('{') {
@@ -905,6 +921,7 @@ fn is_casework(name: &str, path: &str) -> bool {
         "/quality",
         "/case-file-audit",
         "/practice-weeks",
+        "/admin",
     ];
     about_child
         || lists

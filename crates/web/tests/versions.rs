@@ -263,6 +263,78 @@ const NO_EXISTING_RECORD: &[(&str, &str)] = &[
         "an LA's letter template, not a child's record: its revision is checked, a stale edit refused with \
          nothing overwritten, in tests/letters.rs",
     ),
+    ("admin-user-create-form", "adds a user: creates it only"),
+    ("api-admin-create-user", "adds a user: creates it only"),
+    ("admin-team-create-form", "creates a team: creates it only"),
+    ("api-admin-create-team", "creates a team: creates it only"),
+    (
+        "admin-user-form",
+        "a user, not a child's record: the user's version is checked, a stale change refused with nothing \
+         changed, in tests/admin.rs",
+    ),
+    (
+        "admin-user-access-form",
+        "a user, not a child's record: the user's version is checked, a stale change refused with nothing \
+         changed, in tests/admin.rs",
+    ),
+    (
+        "admin-user-password-form",
+        "a user, not a child's record: the user's version is checked, a stale change refused with nothing \
+         changed, in tests/admin.rs",
+    ),
+    (
+        "api-admin-update-user",
+        "a user, not a child's record: the user's version is checked, a stale change refused with nothing \
+         changed, in tests/admin.rs",
+    ),
+    (
+        "api-admin-user-disabled",
+        "a user, not a child's record: the user's version is checked, a stale change refused with nothing \
+         changed, in tests/admin.rs",
+    ),
+    (
+        "api-admin-user-password",
+        "a user, not a child's record: the user's version is checked, a stale change refused with nothing \
+         changed, in tests/admin.rs",
+    ),
+    (
+        "admin-team-form",
+        "a team, not a child's record: the team's version is checked, a stale change refused with nothing \
+         changed, in tests/admin.rs",
+    ),
+    (
+        "admin-team-closure-form",
+        "a team, not a child's record: the team's version is checked, a stale change refused with nothing \
+         changed, in tests/admin.rs",
+    ),
+    (
+        "api-admin-update-team",
+        "a team, not a child's record: the team's version is checked, a stale change refused with nothing \
+         changed, in tests/admin.rs",
+    ),
+    (
+        "api-admin-close-team",
+        "a team, not a child's record: the team's version is checked, a stale change refused with nothing \
+         changed, in tests/admin.rs",
+    ),
+    (
+        "admin-settings-form",
+        "an LA's settings, not a child's record: their version is checked, a stale change refused with \
+         nothing changed, in tests/admin.rs",
+    ),
+    (
+        "api-admin-save-settings",
+        "an LA's settings, not a child's record: their version is checked, a stale change refused with \
+         nothing changed, in tests/admin.rs",
+    ),
+    (
+        "admin-user-tokens-form",
+        "revokes a user's API tokens: each token is revoked once, whatever version was seen",
+    ),
+    (
+        "api-admin-user-tokens-revoke",
+        "revokes a user's API tokens: each token is revoked once, whatever version was seen",
+    ),
     ("sign-in", "signs in: a session, no record"),
     ("sign-out", "signs out: ends the session, no record"),
     (

@@ -414,6 +414,19 @@ pub struct SavedParams {
 
 /// What the notification banner says after a change, by the `saved` key in the page's address.
 const BANNERS: &[(&str, &str)] = &[
+    // Administration.
+    ("user-added", "User added"),
+    ("user-changed", "User's details saved"),
+    (
+        "user-disabled",
+        "User disabled: their sessions have ended and their API tokens are revoked",
+    ),
+    ("user-enabled", "User enabled"),
+    ("tokens-revoked", "API tokens revoked"),
+    ("team-created", "Team created"),
+    ("team-changed", "Team saved"),
+    ("team-closed", "Team closed"),
+    ("settings-saved", "Settings saved"),
     // Letters.
     ("letter-made", "Letter made and kept on the file"),
     ("template-saved", "Template saved"),

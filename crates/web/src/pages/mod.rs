@@ -1,6 +1,7 @@
 //! The HTML pages (GOV.UK Frontend, server-rendered, working without JavaScript).
 
 pub(crate) mod actions;
+pub(crate) mod admin;
 mod audit;
 pub(crate) mod case_management;
 pub(crate) mod case_notes;
@@ -125,6 +126,24 @@ const NAVIGATION: &[(&str, &str, Area, Action)] = &[
         Action::View,
     ),
     ("/audit", "Audit trail", Area::Audit, Action::View),
+    (
+        "/admin/users",
+        "Users",
+        Area::Administration,
+        Action::Update,
+    ),
+    (
+        "/admin/teams",
+        "Teams",
+        Area::Administration,
+        Action::Update,
+    ),
+    (
+        "/admin/settings",
+        "Settings",
+        Area::Administration,
+        Action::Update,
+    ),
     (
         "/letter-templates",
         "Letter templates",
