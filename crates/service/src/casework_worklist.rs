@@ -240,6 +240,24 @@ impl<S: Store> Services<S> {
         Ok(items(&set, clocks, &filter))
     }
 
+    /// The name of the caller's team, if they are in one.
+    #[tracing::instrument(skip_all, fields(actor = %actor.log_id()))]
+    pub async fn team_of(&self, actor: &Actor) -> Result<Option<String>, ServiceError> {
+        let Some(me) = actor.user_id else {
+            return Ok(None);
+        };
+        let (users, _) = self.store.directory(vec![me], Vec::new()).await?;
+        let Some(team) = users
+            .into_iter()
+            .find(|u| u.id == me)
+            .and_then(|u| u.team_id)
+        else {
+            return Ok(None);
+        };
+        let (_, teams) = self.store.directory(Vec::new(), vec![team]).await?;
+        Ok(teams.into_iter().find(|t| t.id == team).map(|t| t.name))
+    }
+
     /// An LA's caseloads (each worker's open cases by plan type, per team) and practice counts; another LA's
     /// answers 404, as its records do.
     #[tracing::instrument(skip_all, fields(actor = %actor.log_id()))]

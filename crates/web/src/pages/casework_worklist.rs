@@ -30,6 +30,8 @@ struct CaseworkPage {
     kinds: Vec<(&'static str, &'static str)>,
     kind: String,
     overdue: bool,
+    /// The caller's team, named on their team's tab (`None`: not in a team).
+    team: Option<String>,
 }
 
 impl CaseworkPage {
@@ -76,7 +78,12 @@ pub async fn casework<S: Store>(
         CaseworkScope::La => "All cases: what is due",
     };
     let las = la_choices(actor);
+    let team = match scope {
+        CaseworkScope::Team => state.services.team_of(actor).await?,
+        _ => None,
+    };
     Ok(render_ok(CaseworkPage {
+        team,
         layout: who.layout(heading, "/casework"),
         saved: super::form::banner(q.saved.as_deref()),
         tabs,
