@@ -628,6 +628,8 @@ code_list! {
         /// Failed sign-ins started a wait before the next attempt (an account, a known browser or a client).
         LockedOut = "locked-out" => "Locked out of signing in",
         Admin = "admin" => "Administration",
+        /// A restricted record opened in an emergency by someone not named on it, with a reason.
+        BreakGlass = "break-glass" => "Break-glass access",
     }
 }
 

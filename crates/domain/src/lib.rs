@@ -23,6 +23,7 @@ pub mod export;
 pub mod front_door;
 pub mod identifiers;
 pub mod ids;
+pub mod information_governance;
 pub mod letters;
 pub mod meetings;
 pub mod people;

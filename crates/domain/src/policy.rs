@@ -48,6 +48,9 @@ pub enum Area {
     Performance,
     /// Quality assurance: case-file audits (recording, moderating), practice weeks and their reports.
     QualityAssurance,
+    /// Information governance: restricting a child's record to named users, and reviewing restrictions and
+    /// break-glass access.
+    InformationGovernance,
 }
 
 use Action::*;
@@ -72,6 +75,8 @@ pub const GRANTS: &[Grant] = &[
             (CaseRecords, MANAGING),
             (Performance, &[View]),
             (QualityAssurance, READ_ONLY),
+            // A team manager may restrict a record of their LA (a staff member's relative, say).
+            (InformationGovernance, &[Update]),
         ],
     ),
     (Role::Edt, &[(CaseRecords, CASEWORK)]),
@@ -114,7 +119,11 @@ pub const GRANTS: &[Grant] = &[
     ),
     (
         Role::InformationGovernance,
-        &[(Audit, &[View, Search]), (CaseRecords, READ_ONLY)],
+        &[
+            (Audit, &[View, Search]),
+            (CaseRecords, READ_ONLY),
+            (InformationGovernance, &[View, Search, Update]),
+        ],
     ),
 ];
 

@@ -17,6 +17,7 @@ pub mod demo;
 pub mod documents;
 mod error;
 pub mod front_door;
+pub mod information_governance;
 pub mod letters;
 pub mod people;
 pub mod performance;

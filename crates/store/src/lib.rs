@@ -12,6 +12,7 @@ mod census;
 mod documents;
 pub mod error;
 mod front_door;
+pub mod information_governance;
 pub mod people;
 mod performance;
 pub mod quality;
@@ -40,6 +41,7 @@ pub use administration::{AdminChange, AdminTeam, AdminUser, Administered, Spell}
 pub use audit_log::AuditFilter;
 pub use casework::CaseworkQuery;
 pub use error::StoreError;
+pub use information_governance::{BreakGlass, Restriction};
 pub use quality::{QualityQuery, QualityRecords};
 pub use queries::SqlStore;
 
@@ -868,6 +870,40 @@ pub trait Store: Clone + Send + Sync + 'static {
         &self,
         la: LaCode,
     ) -> impl Future<Output = Result<Option<(LocalAuthority, i64)>, StoreError>> + Send;
+
+    // --- information governance ---
+
+    /// A child's restriction as it stands (whether restricted, who is named, why), if there is such a child.
+    fn restriction_of(
+        &self,
+        child: PersonId,
+    ) -> impl Future<Output = Result<Option<Restriction>, StoreError>> + Send;
+
+    /// Restrict a child's record to `allowed` (or lift the restriction with `None`), for `reason`, if the
+    /// restriction is still at `expected` (`Stale` otherwise, nothing written); audited. The new version.
+    #[allow(clippy::too_many_arguments)]
+    fn set_restriction(
+        &self,
+        actor: &Actor,
+        child: PersonId,
+        allowed: Option<Vec<UserId>>,
+        reason: String,
+        expected: Option<i64>,
+        at: Timestamp,
+    ) -> impl Future<Output = Result<i64, StoreError>> + Send;
+
+    /// Record a break-glass access with its audit entry (before the record is read).
+    fn record_break_glass(
+        &self,
+        actor: &Actor,
+        access: BreakGlass,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    /// The restricted records and the break-glass uses (newest first, at most 500) of `las`.
+    fn information_governance(
+        &self,
+        las: Vec<LaCode>,
+    ) -> impl Future<Output = Result<(Vec<Restriction>, Vec<BreakGlass>), StoreError>> + Send;
 
     /// Apply an administrator's change with its audit entries in one transaction: `Stale` (nothing written) when
     /// the record has moved on from the version they saw, `NotFound` when it does not exist, `Conflict` when it

@@ -1506,6 +1506,64 @@ impl<B: Backend> Store for SqlStore<B> {
         .await
     }
 
+    async fn restriction_of(
+        &self,
+        child: PersonId,
+    ) -> Result<Option<crate::Restriction>, StoreError> {
+        self.read(move |c| {
+            async move { crate::information_governance::restriction_of(c, child).await }.boxed()
+        })
+        .await
+    }
+
+    async fn set_restriction(
+        &self,
+        actor: &Actor,
+        child: PersonId,
+        allowed: Option<Vec<UserId>>,
+        reason: String,
+        expected: Option<i64>,
+        at: Timestamp,
+    ) -> Result<i64, StoreError> {
+        let actor = actor.clone();
+        self.write(move |c| {
+            async move {
+                crate::information_governance::set_restriction::<B>(
+                    c, &actor, child, allowed, reason, expected, at,
+                )
+                .await
+            }
+            .boxed()
+        })
+        .await
+    }
+
+    async fn record_break_glass(
+        &self,
+        actor: &Actor,
+        access: crate::BreakGlass,
+    ) -> Result<(), StoreError> {
+        let actor = actor.clone();
+        self.write(move |c| {
+            async move {
+                crate::information_governance::record_break_glass::<B>(c, &actor, &access).await
+            }
+            .boxed()
+        })
+        .await
+    }
+
+    async fn information_governance(
+        &self,
+        las: Vec<LaCode>,
+    ) -> Result<(Vec<crate::Restriction>, Vec<crate::BreakGlass>), StoreError> {
+        self.read(move |c| {
+            async move { crate::information_governance::information_governance(c, &las).await }
+                .boxed()
+        })
+        .await
+    }
+
     async fn administer(
         &self,
         actor: &Actor,

@@ -11,6 +11,7 @@ mod api_case_notes;
 mod api_casework_worklist;
 mod api_documents;
 mod api_front_door;
+pub(crate) mod api_information_governance;
 mod api_letters;
 mod api_people;
 mod api_performance;

@@ -259,6 +259,7 @@ fn schemas() -> Value {
             .chain(crate::api_documents::schemas())
             .chain(crate::api_quality::schemas())
             .chain(crate::api_admin::schemas())
+            .chain(crate::api_information_governance::schemas())
         {
             map.insert(name.to_owned(), schema);
         }
@@ -285,6 +286,7 @@ pub fn document() -> Value {
         crate::api_performance::OPERATIONS,
         crate::api_quality::OPERATIONS,
         crate::api_admin::OPERATIONS,
+        crate::api_information_governance::OPERATIONS,
     ];
     for o in OPERATIONS.iter().chain(areas.into_iter().flatten()) {
         let mut responses = Map::new();
@@ -393,6 +395,7 @@ mod tests {
             crate::api_casework_worklist::OPERATIONS,
             crate::api_quality::OPERATIONS,
             crate::api_admin::OPERATIONS,
+            crate::api_information_governance::OPERATIONS,
         ];
         let creates_only = [
             "/api/v1/contacts",
@@ -401,6 +404,7 @@ mod tests {
             "/api/v1/practice-weeks/{id}/observations",
             "/api/v1/admin/users",
             "/api/v1/admin/teams",
+            "/api/v1/children/{id}/break-glass",
         ];
         let mut changes = 0;
         for o in OPERATIONS.iter().chain(areas.into_iter().flatten()) {

@@ -8,8 +8,9 @@ use store::Store;
 
 use crate::{
     Shared, api, api_actions, api_admin, api_case_management, api_case_notes,
-    api_casework_worklist, api_documents, api_front_door as fd, api_letters, api_people,
-    api_performance, api_planning, api_print, api_protection, api_quality, assets, pages,
+    api_casework_worklist, api_documents, api_front_door as fd, api_information_governance,
+    api_letters, api_people, api_performance, api_planning, api_print, api_protection, api_quality,
+    assets, pages,
 };
 
 /// Who may use a route.
@@ -397,5 +398,6 @@ pub fn table<S: Store>() -> Vec<RouteSpec<S>> {
     table.extend(api_performance::routes());
     table.extend(api_quality::routes());
     table.extend(api_admin::routes());
+    table.extend(api_information_governance::routes());
     table
 }

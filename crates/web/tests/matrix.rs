@@ -511,6 +511,13 @@ fn grants(role: Role, area: Area, action: RouteAction) -> bool {
         (Area::Administration, RouteAction::View | RouteAction::Create | RouteAction::Update) => {
             role == Role::Admin
         }
+        (Area::InformationGovernance, RouteAction::View | RouteAction::Search) => {
+            role == Role::InformationGovernance
+        }
+        // Restricting a record: information governance officers and team managers.
+        (Area::InformationGovernance, RouteAction::Update) => {
+            matches!(role, Role::InformationGovernance | Role::TeamManager)
+        }
         (area, action) => panic!("the matrix does not model {action:?} in {area:?}"),
     }
 }

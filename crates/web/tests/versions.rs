@@ -335,6 +335,34 @@ const NO_EXISTING_RECORD: &[(&str, &str)] = &[
         "api-admin-user-tokens-revoke",
         "revokes a user's API tokens: each token is revoked once, whatever version was seen",
     ),
+    (
+        "restriction-form",
+        "a child's restriction, not the case file: its own version is checked, a stale change refused with \
+         nothing changed, in tests/information_governance.rs",
+    ),
+    (
+        "restriction-lift-form",
+        "a child's restriction, not the case file: its own version is checked, a stale change refused with \
+         nothing changed, in tests/information_governance.rs",
+    ),
+    (
+        "api-child-restriction",
+        "a child's restriction, not the case file: its own version is checked, a stale change refused with \
+         nothing changed, in tests/information_governance.rs",
+    ),
+    (
+        "api-child-restriction-lift",
+        "a child's restriction, not the case file: its own version is checked, a stale change refused with \
+         nothing changed, in tests/information_governance.rs",
+    ),
+    (
+        "break-glass-form",
+        "opens a restricted record in an emergency: records the access, changes no record",
+    ),
+    (
+        "api-break-glass",
+        "opens a restricted record in an emergency: records the access, changes no record",
+    ),
     ("sign-in", "signs in: a session, no record"),
     ("sign-out", "signs out: ends the session, no record"),
     (

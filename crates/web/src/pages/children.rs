@@ -16,7 +16,7 @@ use store::Store;
 use super::form::{Form, FormValues};
 use super::{Layout, date, render, render_ok, time};
 use crate::error::WebError;
-use crate::extract::{Id, Page};
+use crate::extract::{Id, Page, SignedIn};
 
 #[derive(Template)]
 #[template(path = "home.html")]
@@ -127,6 +127,8 @@ struct ChildPage {
     may_record: bool,
     /// Other records that may be the same person.
     duplicates: Vec<service::people::DuplicateView>,
+    /// Opened by breaking the glass: the reason was recorded and information governance told.
+    broke_glass: bool,
 }
 
 impl ChildPage {
@@ -158,5 +160,17 @@ pub async fn child_record<S: Store>(
         r: record,
         may_record: who.may(Area::CaseRecords, Action::Create),
         duplicates,
+        broke_glass: false,
     }))
+}
+
+/// A restricted record opened by breaking the glass: the record, saying so (no duplicates offered).
+pub(crate) fn broken_glass_page(who: &SignedIn, record: ChildRecord) -> Response {
+    render_ok(ChildPage {
+        layout: who.layout(&record.child.name, "/search"),
+        r: record,
+        may_record: false,
+        duplicates: Vec::new(),
+        broke_glass: true,
+    })
 }

@@ -414,6 +414,9 @@ pub struct SavedParams {
 
 /// What the notification banner says after a change, by the `saved` key in the page's address.
 const BANNERS: &[(&str, &str)] = &[
+    // Information governance.
+    ("restricted", "Record restricted to the named staff"),
+    ("restriction-lifted", "Restriction lifted"),
     // Administration.
     ("user-added", "User added"),
     ("user-changed", "User's details saved"),

@@ -11,6 +11,7 @@ mod data_quality;
 pub(crate) mod documents;
 pub(crate) mod form;
 mod front_door;
+pub(crate) mod information_governance;
 pub(crate) mod letters;
 pub(crate) mod meetings;
 pub(crate) mod people;
@@ -24,6 +25,7 @@ mod sign_in;
 pub(crate) mod summary;
 
 pub use audit::audit_trail;
+pub(crate) use children::broken_glass_page;
 pub use children::{child_record, home, search};
 pub use data_quality::data_quality;
 pub use front_door::{
@@ -126,6 +128,12 @@ const NAVIGATION: &[(&str, &str, Area, Action)] = &[
         Action::View,
     ),
     ("/audit", "Audit trail", Area::Audit, Action::View),
+    (
+        "/information-governance",
+        "Information governance",
+        Area::InformationGovernance,
+        Action::View,
+    ),
     (
         "/admin/users",
         "Users",

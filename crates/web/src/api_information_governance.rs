@@ -1,0 +1,230 @@
+//! The JSON API for information governance, and the route table entries of its pages and API: a child's
+//! restriction (read, restrict to named users with a reason, lift), break-glass access to a restricted record, and
+//! the information governance overview of restricted records and break-glass uses.
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::Method;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use domain::ids::PersonId;
+use domain::information_governance::{ReasonInput, RestrictionInput};
+use domain::policy::{Action, Area};
+use serde_json::{Value, json};
+use store::Store;
+
+use crate::Shared;
+use crate::api_front_door::with_etag;
+use crate::error::WebError;
+use crate::extract::{ApiJson, Id, IfMatch, SignedIn};
+use crate::openapi::{Operation, op};
+use crate::pages::information_governance as pages;
+use crate::routes::{Access, RouteSpec, route};
+
+/// This area's routes: its pages and its API.
+pub fn routes<S: Store>() -> Vec<RouteSpec<S>> {
+    use Access::*;
+    let ig = Area::InformationGovernance;
+    let case = Area::CaseRecords;
+    vec![
+        route(
+            "information-governance-page",
+            Method::GET,
+            "/information-governance",
+            Grant(ig, Action::View),
+            get(pages::overview::<S>),
+        ),
+        route(
+            "restriction-page",
+            Method::GET,
+            "/children/{id}/restriction",
+            Grant(ig, Action::Update),
+            get(pages::restriction::<S>),
+        ),
+        route(
+            "restriction-form",
+            Method::POST,
+            "/children/{id}/restriction",
+            Grant(ig, Action::Update),
+            post(pages::restrict::<S>),
+        ),
+        route(
+            "restriction-lift-form",
+            Method::POST,
+            "/children/{id}/restriction/lift",
+            Grant(ig, Action::Update),
+            post(pages::lift::<S>),
+        ),
+        route(
+            "break-glass-page",
+            Method::GET,
+            "/children/{id}/break-glass",
+            Grant(case, Action::View),
+            get(pages::break_glass_form::<S>),
+        ),
+        route(
+            "break-glass-form",
+            Method::POST,
+            "/children/{id}/break-glass",
+            Grant(case, Action::View),
+            post(pages::break_glass::<S>),
+        ),
+        route(
+            "api-information-governance",
+            Method::GET,
+            "/api/v1/information-governance",
+            Grant(ig, Action::View),
+            get(overview::<S>),
+        ),
+        route(
+            "api-child-restriction-read",
+            Method::GET,
+            "/api/v1/children/{id}/restriction",
+            Grant(ig, Action::Update),
+            get(restriction::<S>),
+        ),
+        route(
+            "api-child-restriction",
+            Method::POST,
+            "/api/v1/children/{id}/restriction",
+            Grant(ig, Action::Update),
+            post(restrict::<S>),
+        ),
+        route(
+            "api-child-restriction-lift",
+            Method::POST,
+            "/api/v1/children/{id}/restriction/lift",
+            Grant(ig, Action::Update),
+            post(lift::<S>),
+        ),
+        route(
+            "api-break-glass",
+            Method::POST,
+            "/api/v1/children/{id}/break-glass",
+            Grant(case, Action::View),
+            post(break_glass::<S>),
+        ),
+    ]
+}
+
+/// `GET /api/v1/information-governance` → the restricted records and break-glass uses in the caller's LAs.
+pub async fn overview<S: Store>(
+    State(state): State<Shared<S>>,
+    SignedIn { actor, .. }: SignedIn,
+) -> Result<Response, WebError> {
+    let o = state.services.information_governance(&actor).await?;
+    Ok(Json(o).into_response())
+}
+
+/// `GET /api/v1/children/{id}/restriction` → the restriction; `ETag` its version.
+pub async fn restriction<S: Store>(
+    State(state): State<Shared<S>>,
+    SignedIn { actor, .. }: SignedIn,
+    Id(child): Id<PersonId>,
+) -> Result<Response, WebError> {
+    let r = state.services.restriction(&actor, child).await?;
+    Ok(with_etag(r.version, Json(r).into_response()))
+}
+
+/// `POST /api/v1/children/{id}/restriction {"allowed_users", "reason"}` → 200 the restriction.
+pub async fn restrict<S: Store>(
+    State(state): State<Shared<S>>,
+    SignedIn { actor, .. }: SignedIn,
+    IfMatch(version): IfMatch,
+    Id(child): Id<PersonId>,
+    ApiJson(input): ApiJson<RestrictionInput>,
+) -> Result<Response, WebError> {
+    let r = state
+        .services
+        .restrict_child(&actor, child, &input, version)
+        .await?;
+    Ok(with_etag(r.version, Json(r).into_response()))
+}
+
+/// `POST /api/v1/children/{id}/restriction/lift {"reason"}` → 200 the restriction, lifted.
+pub async fn lift<S: Store>(
+    State(state): State<Shared<S>>,
+    SignedIn { actor, .. }: SignedIn,
+    IfMatch(version): IfMatch,
+    Id(child): Id<PersonId>,
+    ApiJson(input): ApiJson<ReasonInput>,
+) -> Result<Response, WebError> {
+    let r = state
+        .services
+        .lift_restriction(&actor, child, &input, version)
+        .await?;
+    Ok(with_etag(r.version, Json(r).into_response()))
+}
+
+/// `POST /api/v1/children/{id}/break-glass {"reason"}` → 200 the child's record, this once.
+pub async fn break_glass<S: Store>(
+    State(state): State<Shared<S>>,
+    SignedIn { actor, .. }: SignedIn,
+    Id(child): Id<PersonId>,
+    ApiJson(input): ApiJson<ReasonInput>,
+) -> Result<Response, WebError> {
+    let r = state.services.break_glass(&actor, child, &input).await?;
+    Ok(Json(r).into_response())
+}
+
+pub(crate) const OPERATIONS: &[Operation] = &[
+    op(
+        "get",
+        "/api/v1/information-governance",
+        "Restricted records (who is named, why) and break-glass uses (who, which record, when, why) in the caller's LAs",
+        None,
+        ("200", "The overview"),
+        false,
+    ),
+    op(
+        "get",
+        "/api/v1/children/{id}/restriction",
+        "A child's restriction: whether restricted, the users named, the reason; the ETag is its version",
+        None,
+        ("200", "The restriction"),
+        false,
+    ),
+    op(
+        "post",
+        "/api/v1/children/{id}/restriction",
+        "Restrict a child's record to named users (each of the child's LA, in a role that reads records), with a reason; whoever restricts it is named too when their role reads records",
+        Some("RestrictionInput"),
+        ("200", "The restriction"),
+        true,
+    ),
+    op(
+        "post",
+        "/api/v1/children/{id}/restriction/lift",
+        "Lift a child's restriction, with a reason",
+        Some("ReasonInput"),
+        ("200", "The restriction, lifted"),
+        true,
+    ),
+    op(
+        "post",
+        "/api/v1/children/{id}/break-glass",
+        "Open a restricted record of the caller's LA in an emergency, with a reason: recorded and audited before the record is read, and shown to information governance; works once (the next time needs a new reason)",
+        Some("ReasonInput"),
+        ("200", "The child's record"),
+        false,
+    ),
+];
+
+/// The input schemas of this area.
+pub(crate) fn schemas() -> Vec<(&'static str, Value)> {
+    vec![
+        (
+            "RestrictionInput",
+            json!({"type": "object", "additionalProperties": false, "properties": {
+                "allowed_users": {"type": "array", "items": {"type": "string"}, "description": "User ids"},
+                "reason": {"type": "string", "description": "Required"}
+            }}),
+        ),
+        (
+            "ReasonInput",
+            json!({"type": "object", "additionalProperties": false, "properties": {
+                "reason": {"type": "string", "description": "Required"}
+            }}),
+        ),
+    ]
+}

@@ -1,0 +1,210 @@
+//! Information governance pages: the overview of restricted records and break-glass uses
+//! (`/information-governance`), a child's restriction with its forms (`/children/{id}/restriction`), and the
+//! break-glass form (`/children/{id}/break-glass`), whose answer is the record itself, this once.
+
+use askama::Template;
+use axum::extract::Query;
+use axum::http::StatusCode;
+use axum::response::Response;
+use domain::datetime::Timestamp;
+use domain::ids::PersonId;
+use domain::information_governance::{ReasonInput, RestrictionInput};
+use service::ServiceError;
+use service::information_governance::{GovernanceOverview, RestrictionView};
+use store::Store;
+
+use super::form::{Form, FormValues, Forms, after_change, banner, see_other};
+use super::{Layout, render, render_ok};
+use crate::Shared;
+use crate::api_admin::LaParams;
+use crate::error::WebError;
+use crate::extract::{Id, Page, SignedIn};
+
+#[derive(Template)]
+#[template(path = "information_governance.html")]
+struct OverviewPage {
+    layout: Layout,
+    o: GovernanceOverview,
+}
+
+impl OverviewPage {
+    fn when(&self, t: &Timestamp) -> String {
+        super::time(t)
+    }
+}
+
+/// `GET /information-governance`.
+pub async fn overview<S: Store>(Page { state, who }: Page<S>) -> Result<Response, WebError> {
+    let o = state.services.information_governance(&who.actor).await?;
+    Ok(render_ok(OverviewPage {
+        layout: who.layout("Information governance", "/information-governance"),
+        o,
+    }))
+}
+
+#[derive(Template)]
+#[template(path = "restriction.html")]
+struct RestrictionPage {
+    layout: Layout,
+    r: RestrictionView,
+    forms: Forms,
+    users: Vec<(String, String)>,
+    saved: Option<&'static str>,
+}
+
+impl RestrictionPage {
+    fn when(&self, t: &Timestamp) -> String {
+        super::time(t)
+    }
+
+    /// The restriction form: as sent if it failed, else the users named now.
+    fn restrict_form(&self) -> Form {
+        let mut f = self.forms.get("restriction");
+        if !self.forms.is_open("restriction") {
+            for u in &self.r.allowed_users {
+                f.values.push("allowed_users", u.id.to_string());
+            }
+        }
+        f
+    }
+}
+
+async fn restriction_page<S: Store>(
+    state: &Shared<S>,
+    who: &SignedIn,
+    child: PersonId,
+    failed: Option<Form>,
+    saved: Option<&'static str>,
+) -> Result<Response, WebError> {
+    let r = state.services.restriction(&who.actor, child).await?;
+    let users = state
+        .services
+        .restriction_candidates(&who.actor, &r.la)
+        .await?
+        .into_iter()
+        .map(|u| (u.id.to_string(), u.name))
+        .collect();
+    let forms = Forms::new(who, r.version, failed);
+    let title = forms
+        .summary()
+        .title(&format!("Restriction: {}", r.child_name));
+    Ok(render_ok(RestrictionPage {
+        layout: who.layout(&title, "/information-governance"),
+        r,
+        forms,
+        users,
+        saved,
+    }))
+}
+
+/// `GET /children/{id}/restriction`.
+pub async fn restriction<S: Store>(
+    Page { state, who }: Page<S>,
+    Id(child): Id<PersonId>,
+    Query(q): Query<LaParams>,
+) -> Result<Response, WebError> {
+    restriction_page(&state, &who, child, None, banner(q.saved.as_deref())).await
+}
+
+/// `POST /children/{id}/restriction`.
+pub async fn restrict<S: Store>(
+    Page { state, who }: Page<S>,
+    Id(child): Id<PersonId>,
+    v: FormValues,
+) -> Result<Response, WebError> {
+    let input = RestrictionInput {
+        allowed_users: v.all("allowed_users"),
+        reason: v.get("reason"),
+    };
+    let r = state
+        .services
+        .restrict_child(&who.actor, child, &input, v.version())
+        .await;
+    after_change(
+        r,
+        Form::sent("restriction", v).link("allowed_users", "allowed_users"),
+        |_| format!("/children/{child}/restriction?saved=restricted"),
+        |form| async { restriction_page(&state, &who, child, Some(form), None).await },
+    )
+    .await
+}
+
+/// `POST /children/{id}/restriction/lift`.
+pub async fn lift<S: Store>(
+    Page { state, who }: Page<S>,
+    Id(child): Id<PersonId>,
+    v: FormValues,
+) -> Result<Response, WebError> {
+    let input = ReasonInput {
+        reason: v.get("reason"),
+    };
+    let r = state
+        .services
+        .lift_restriction(&who.actor, child, &input, v.version())
+        .await;
+    after_change(
+        r,
+        Form::sent("lift", v),
+        |_| format!("/children/{child}/restriction?saved=restriction-lifted"),
+        |form| async { restriction_page(&state, &who, child, Some(form), None).await },
+    )
+    .await
+}
+
+#[derive(Template)]
+#[template(path = "break_glass.html")]
+struct BreakGlassPage {
+    layout: Layout,
+    child: String,
+    form: Form,
+}
+
+fn break_glass_page(who: &SignedIn, child: PersonId, form: Form, status: StatusCode) -> Response {
+    let form = form.on_page(who, 0);
+    render(
+        status,
+        BreakGlassPage {
+            layout: who.layout(&form.title("Restricted record"), "/search"),
+            child: child.to_string(),
+            form,
+        },
+    )
+}
+
+/// `GET /children/{id}/break-glass`: a record restricted from the user offers break-glass access; one they may
+/// see goes straight to it.
+pub async fn break_glass_form<S: Store>(
+    Page { state, who }: Page<S>,
+    Id(child): Id<PersonId>,
+) -> Result<Response, WebError> {
+    if !state.services.restricted_from(&who.actor, child).await? {
+        return Ok(see_other(&format!("/children/{child}")));
+    }
+    Ok(break_glass_page(
+        &who,
+        child,
+        Form::new("break-glass"),
+        StatusCode::OK,
+    ))
+}
+
+/// `POST /children/{id}/break-glass`: the record, this once, or the form again naming what is missing.
+pub async fn break_glass<S: Store>(
+    Page { state, who }: Page<S>,
+    Id(child): Id<PersonId>,
+    v: FormValues,
+) -> Result<Response, WebError> {
+    let input = ReasonInput {
+        reason: v.get("reason"),
+    };
+    match state.services.break_glass(&who.actor, child, &input).await {
+        Ok(record) => Ok(super::broken_glass_page(&who, record)),
+        Err(ServiceError::Invalid(errors)) => Ok(break_glass_page(
+            &who,
+            child,
+            Form::sent("break-glass", v).with_errors(&errors),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )),
+        Err(e) => Err(e.into()),
+    }
+}
