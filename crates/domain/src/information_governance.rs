@@ -64,9 +64,48 @@ pub fn reason(input: &ReasonInput, missing: &str) -> Result<String, ValueErrors>
     required_text("reason", input.reason.as_deref(), MAX_TEXT, missing).map_err(ValueErrors::from)
 }
 
+/// Opening this many records outside one's caseload in a period is never unusual on its own.
+pub const UNUSUAL_AT_LEAST: u32 = 10;
+/// How many times the median of colleagues in the same role counts as unusual.
+pub const UNUSUAL_TIMES_MEDIAN: u32 = 3;
+
+/// Whether `count` records opened outside a user's caseload in a period is unusually many, beside `peers` (the
+/// counts of every user of the same role in the LAs and period, theirs included): at least
+/// [`UNUSUAL_AT_LEAST`], and more than [`UNUSUAL_TIMES_MEDIAN`] times the median of the role (a MASH worker
+/// screening contacts opens many records; an early help worker opening as many stands out).
+pub fn unusual_access(count: u32, peers: &[u32]) -> bool {
+    if count < UNUSUAL_AT_LEAST {
+        return false;
+    }
+    let mut sorted = peers.to_vec();
+    sorted.sort_unstable();
+    let median = match sorted.len() {
+        0 => 0,
+        n if n % 2 == 1 => sorted.get(n / 2).copied().unwrap_or(0),
+        n => {
+            let a = sorted.get(n / 2 - 1).copied().unwrap_or(0);
+            let b = sorted.get(n / 2).copied().unwrap_or(0);
+            a.midpoint(b)
+        }
+    };
+    count > median.saturating_mul(UNUSUAL_TIMES_MEDIAN)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn unusual_access_stands_out_from_the_role() {
+        // A MASH worker among MASH workers who all open many records: not unusual.
+        assert!(!unusual_access(60, &[40, 50, 60, 55]));
+        // One of a role that opens few records, opening many: unusual.
+        assert!(unusual_access(40, &[2, 3, 40, 1, 4]));
+        // Few records are never unusual, however quiet the role.
+        assert!(!unusual_access(9, &[0, 0, 9]));
+        // Alone in the role: the median is their own count, never more than three times itself.
+        assert!(!unusual_access(100, &[100]));
+    }
 
     #[test]
     fn a_restriction_needs_a_reason_and_known_users() {

@@ -260,3 +260,47 @@ pub(crate) async fn information_governance<C: SqlConn>(
     }
     Ok((restricted, uses))
 }
+
+/// See [`crate::Store::record_access`].
+pub(crate) async fn record_access<C: SqlConn>(
+    c: &mut C,
+    las: &[LaCode],
+    from: Timestamp,
+    to: Timestamp,
+) -> Result<Vec<(UserId, u32, u32)>, StoreError> {
+    if las.is_empty() {
+        return Ok(Vec::new());
+    }
+    let (list, mut args) = la_list(las, 1);
+    let n = args.len();
+    args.push(Value::Text(Cow::Borrowed("view")));
+    args.push(Value::Text(Cow::Borrowed("allowed")));
+    args.push(Value::Timestamp(from));
+    args.push(Value::Timestamp(to));
+    let rows = c
+        .fetch_all(with_args(
+            format!(
+                "SELECT a.actor_id, COUNT(DISTINCT a.child_id) AS total, \
+                 COUNT(DISTINCT CASE WHEN NOT EXISTS (SELECT 1 FROM allocation al WHERE al.child_id = a.child_id \
+                   AND al.worker_id = a.actor_id) THEN a.child_id END) AS outside \
+                 FROM audit_log a JOIN person p ON p.id = a.child_id \
+                 WHERE a.action = ${} AND a.outcome = ${} AND a.at >= ${} AND a.at < ${} \
+                   AND a.actor_id IS NOT NULL AND p.la IN ({list}) \
+                 GROUP BY a.actor_id",
+                n + 1,
+                n + 2,
+                n + 3,
+                n + 4
+            ),
+            args,
+        ))
+        .await?;
+    rows.iter()
+        .map(|r| {
+            let count = |col: &str| -> Result<u32, StoreError> {
+                Ok(u32::try_from(r.req_int(col)?).unwrap_or(u32::MAX))
+            };
+            Ok((r.id("actor_id")?, count("outside")?, count("total")?))
+        })
+        .collect()
+}

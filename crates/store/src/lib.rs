@@ -899,6 +899,15 @@ pub trait Store: Clone + Send + Sync + 'static {
         access: BreakGlass,
     ) -> impl Future<Output = Result<(), StoreError>> + Send;
 
+    /// For each user who opened a child's record of `las` in [`from`, `to`): how many children's records they
+    /// opened outside their caseload (never allocated to them), and how many in all.
+    fn record_access(
+        &self,
+        las: Vec<LaCode>,
+        from: Timestamp,
+        to: Timestamp,
+    ) -> impl Future<Output = Result<Vec<(UserId, u32, u32)>, StoreError>> + Send;
+
     /// The restricted records and the break-glass uses (newest first, at most 500) of `las`.
     fn information_governance(
         &self,

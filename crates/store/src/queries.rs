@@ -1553,6 +1553,19 @@ impl<B: Backend> Store for SqlStore<B> {
         .await
     }
 
+    async fn record_access(
+        &self,
+        las: Vec<LaCode>,
+        from: Timestamp,
+        to: Timestamp,
+    ) -> Result<Vec<(UserId, u32, u32)>, StoreError> {
+        self.read(move |c| {
+            async move { crate::information_governance::record_access(c, &las, from, to).await }
+                .boxed()
+        })
+        .await
+    }
+
     async fn information_governance(
         &self,
         las: Vec<LaCode>,

@@ -77,6 +77,13 @@ pub fn routes<S: Store>() -> Vec<RouteSpec<S>> {
             get(overview::<S>),
         ),
         route(
+            "api-record-access",
+            Method::GET,
+            "/api/v1/information-governance/access",
+            Grant(ig, Action::View),
+            get(record_access::<S>),
+        ),
+        route(
             "api-child-restriction-read",
             Method::GET,
             "/api/v1/children/{id}/restriction",
@@ -114,6 +121,27 @@ pub async fn overview<S: Store>(
 ) -> Result<Response, WebError> {
     let o = state.services.information_governance(&actor).await?;
     Ok(Json(o).into_response())
+}
+
+/// `?from=DATE&to=DATE`.
+#[derive(Clone, Debug, Default, serde::Deserialize)]
+pub struct PeriodParams {
+    pub from: Option<String>,
+    pub to: Option<String>,
+}
+
+/// `GET /api/v1/information-governance/access?from=&to=` → who opened children's records in the period, and how
+/// many outside their caseload (unusual ones first).
+pub async fn record_access<S: Store>(
+    State(state): State<Shared<S>>,
+    SignedIn { actor, .. }: SignedIn,
+    axum::extract::Query(q): axum::extract::Query<PeriodParams>,
+) -> Result<Response, WebError> {
+    let r = state
+        .services
+        .record_access(&actor, q.from.as_deref(), q.to.as_deref())
+        .await?;
+    Ok(Json(r).into_response())
 }
 
 /// `GET /api/v1/children/{id}/restriction` → the restriction; `ETag` its version.
@@ -174,6 +202,17 @@ pub(crate) const OPERATIONS: &[Operation] = &[
         "Restricted records (who is named, why) and break-glass uses (who, which record, when, why) in the caller's LAs",
         None,
         ("200", "The overview"),
+        false,
+    ),
+    op(
+        "get",
+        "/api/v1/information-governance/access",
+        "Who opened children's records of the caller's LAs from `from` to `to` (default the last 30 days): for each user, records opened in all and outside their caseload, and whether that is unusually many for their role",
+        None,
+        (
+            "200",
+            "{\"from\", \"to\", \"users\": [{\"user_id\", \"user\", \"role\", \"outside_caseload\", \"total\", \"unusual\"}]}",
+        ),
         false,
     ),
     op(

@@ -297,6 +297,59 @@ async fn story<S: Store>(db: TestDb<S>) -> String {
     assert!(html.contains("The child is a relative of a member of staff"));
     checks += 5;
 
+    // Who opened records outside their caseload: an early help worker who opens twelve records stands out
+    // beside colleagues in the same role who open one each.
+    let mut others = RecordSet::default();
+    for i in 0..12 {
+        let mut c =
+            store_tests::fixture::new_child(&format!("Other{i}"), "Accesstest", "2016-01-01");
+        c.la = la("213");
+        others.people.push(c);
+    }
+    let ids: Vec<String> = others.people.iter().map(|p| p.id.to_string()).collect();
+    app.store()
+        .insert_records(&Actor::system("test"), others, app.services.now())
+        .await
+        .unwrap();
+    let nosy = app.with_user("nosy", Role::EarlyHelp, &["213"]).await;
+    for id in &ids {
+        assert_eq!(
+            app.get(&nosy, &format!("/api/v1/children/{id}"))
+                .await
+                .status,
+            StatusCode::OK
+        );
+    }
+    for (i, name) in ["quiet1", "quiet2"].iter().enumerate() {
+        let t = app.with_user(name, Role::EarlyHelp, &["213"]).await;
+        app.read(&t, &format!("/api/v1/children/{}", ids[i])).await;
+    }
+    let report = app
+        .read(&officer, "/api/v1/information-governance/access")
+        .await;
+    let users = report["users"].as_array().unwrap();
+    assert_eq!(users[0]["user"], "nosy", "{report}");
+    assert_eq!(users[0]["outside_caseload"], 12);
+    assert_eq!(users[0]["unusual"], true);
+    let unusual: Vec<&Value> = users.iter().filter(|u| u["unusual"] == true).collect();
+    assert_eq!(unusual.len(), 1, "{report}");
+    let colleague_row = users.iter().find(|u| u["user"] == "colleague").unwrap();
+    // The restricted child (opened before the restriction and by breaking the glass) and no other.
+    assert_eq!(colleague_row["outside_caseload"], 1);
+    let (status, problem) = app
+        .get(
+            &officer,
+            "/api/v1/information-governance/access?from=2025-05-01&to=2025-04-01",
+        )
+        .await
+        .parts();
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(fields(&problem), ["from"]);
+    let (status, html) = app.page(&officer, "/information-governance").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("Unusual") && html.contains("nosy"));
+    checks += 5;
+
     // Lifting it, with a reason: the LA sees the record again.
     let (status, problem) = app
         .post(&officer, &format!("{restriction}/lift"), json!({}))

@@ -929,6 +929,7 @@ fn is_casework(name: &str, path: &str) -> bool {
         "/case-file-audit",
         "/practice-weeks",
         "/admin",
+        "/information-governance",
     ];
     about_child
         || lists

@@ -10,7 +10,7 @@ use domain::datetime::Timestamp;
 use domain::ids::PersonId;
 use domain::information_governance::{ReasonInput, RestrictionInput};
 use service::ServiceError;
-use service::information_governance::{GovernanceOverview, RestrictionView};
+use service::information_governance::{GovernanceOverview, RecordAccessReport, RestrictionView};
 use store::Store;
 
 use super::form::{Form, FormValues, Forms, after_change, banner, see_other};
@@ -25,6 +25,9 @@ use crate::extract::{Id, Page, SignedIn};
 struct OverviewPage {
     layout: Layout,
     o: GovernanceOverview,
+    /// The period form (`from`, `to`), with its problems.
+    form: Form,
+    access: Option<RecordAccessReport>,
 }
 
 impl OverviewPage {
@@ -33,13 +36,46 @@ impl OverviewPage {
     }
 }
 
-/// `GET /information-governance`.
-pub async fn overview<S: Store>(Page { state, who }: Page<S>) -> Result<Response, WebError> {
+/// `GET /information-governance?from=&to=`: break-glass uses, restricted records, and who opened children's
+/// records in the period (unusually many outside their caseload first).
+pub async fn overview<S: Store>(
+    Page { state, who }: Page<S>,
+    Query(q): Query<crate::api_information_governance::PeriodParams>,
+) -> Result<Response, WebError> {
     let o = state.services.information_governance(&who.actor).await?;
-    Ok(render_ok(OverviewPage {
-        layout: who.layout("Information governance", "/information-governance"),
-        o,
-    }))
+    let mut values = FormValues::default();
+    values.set("from", q.from.clone().unwrap_or_default());
+    values.set("to", q.to.clone().unwrap_or_default());
+    let (access, form, status) = match state
+        .services
+        .record_access(&who.actor, q.from.as_deref(), q.to.as_deref())
+        .await
+    {
+        Ok(r) => {
+            let form = Form::new("period")
+                .with("from", r.from.to_string())
+                .with("to", r.to.to_string());
+            (Some(r), form, StatusCode::OK)
+        }
+        Err(ServiceError::Invalid(errors)) => (
+            None,
+            Form::sent("period", values).with_errors(&errors),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        Err(e) => return Err(e.into()),
+    };
+    Ok(render(
+        status,
+        OverviewPage {
+            layout: who.layout(
+                &form.title("Information governance"),
+                "/information-governance",
+            ),
+            o,
+            form,
+            access,
+        },
+    ))
 }
 
 #[derive(Template)]
