@@ -407,6 +407,90 @@ pub fn may_manage_team(role: Role) -> bool {
     matches!(role, Role::TeamManager | Role::SeniorLeader)
 }
 
+/// A partner organisation as an administrator adds or changes it.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OrganisationInput {
+    /// The LA whose directory it is in (when adding; it does not change).
+    pub la: Option<String>,
+    pub name: Option<String>,
+    /// `police`, `health`, `education`, `probation`, `housing`, `youth-justice` or `other`.
+    pub agency: Option<String>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    /// Whether the LA still works with it (when changing; `true` if left out).
+    pub active: Option<bool>,
+}
+
+/// A partner organisation's details as checked.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OrganisationDetails {
+    pub name: String,
+    pub agency: Agency,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub active: bool,
+}
+
+/// Check a partner organisation's details: a name not used by another of the LA's active organisations
+/// (`others`), a partner agency (not children's social care), and a telephone number and email address if given.
+pub fn organisation(
+    input: &OrganisationInput,
+    others: &[String],
+) -> Result<OrganisationDetails, ValueErrors> {
+    let mut errors = ValueErrors::new();
+    let name = errors.take(required_text(
+        "name",
+        input.name.as_deref(),
+        MAX_NAME * 2,
+        "Enter the organisation's name",
+    ));
+    let active = input.active.unwrap_or(true);
+    if let Some(n) = &name
+        && active
+        && others.iter().any(|o| o.eq_ignore_ascii_case(n))
+    {
+        errors.push(ValueError::new(
+            "name",
+            format!("The local authority already has a partner organisation called {n}"),
+        ));
+    }
+    let agency = errors.take(required_code(
+        "agency",
+        input.agency.as_deref(),
+        |s| s.parse::<Agency>(),
+        "Choose the organisation's agency",
+    ));
+    if agency == Some(Agency::SocialCare) {
+        errors.push(ValueError::new(
+            "agency",
+            "A partner organisation cannot be children's social care",
+        ));
+    }
+    let email = errors.take(crate::people::optional_email(
+        "email",
+        input.email.as_deref(),
+    ));
+    let phone = errors.take(crate::people::optional_phone(
+        "phone",
+        input.phone.as_deref(),
+    ));
+    errors.into_result()?;
+    match (name, agency) {
+        (Some(name), Some(agency)) => Ok(OrganisationDetails {
+            name,
+            agency,
+            email: email.flatten(),
+            phone: phone.flatten(),
+            active,
+        }),
+        _ => Err(ValueErrors::from(ValueError::new(
+            "name",
+            "Check the organisation's details",
+        ))),
+    }
+}
+
 /// An LA's settings as an administrator changes them. A field left out keeps its current value; a page sends
 /// them all.
 #[derive(Clone, Debug, Default, Deserialize)]

@@ -665,6 +665,8 @@ macro_rules! record_kind_list {
                 /// Performance figures (a dashboard, a workload report): a listing, no one record.
                 Performance = "performance" => "Performance data",
                 PracticeObservation = "practice-observation" => "Practice observation",
+                /// A partner organisation of an LA's directory.
+                Organisation = "partner-organisation" => "Partner organisation",
                 $($($ty = $code => $label,)?)*
             }
         }

@@ -79,6 +79,8 @@ id_type! {
     ProfessionalId = "professional id",
     PersonMergeId = "merge id",
     TeamId = "team id",
+    /// A partner organisation of an LA's directory.
+    OrganisationId = "organisation id",
     UserId = "user id",
     ApiTokenId = "token id",
     ContactId = "contact id",

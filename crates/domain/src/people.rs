@@ -697,29 +697,8 @@ pub fn professional(
         input.organisation.as_deref(),
         MAX_NAME * 2,
     ));
-    let phone = e.take(
-        optional_text("phone", input.phone.as_deref(), 40).and_then(|p| match &p {
-            Some(s)
-                if !s.chars().all(|c| c.is_ascii_digit() || " +()-".contains(c))
-                    || s.chars().filter(char::is_ascii_digit).count() < 6 =>
-            {
-                Err(ValueError::new(
-                    "phone",
-                    "Enter a telephone number, like 01632 960 001",
-                ))
-            }
-            _ => Ok(p),
-        }),
-    );
-    let email = e.take(
-        optional_text("email", input.email.as_deref(), 254).and_then(|m| match &m {
-            Some(s) if !valid_email(s) => Err(ValueError::new(
-                "email",
-                "Enter an email address, like name@example.org",
-            )),
-            _ => Ok(m),
-        }),
-    );
+    let phone = e.take(optional_phone("phone", input.phone.as_deref()));
+    let email = e.take(optional_email("email", input.email.as_deref()));
     let address = e.take(optional_text(
         "address",
         input.address.as_deref(),
@@ -750,6 +729,33 @@ pub fn professional(
         to: None,
         recorded_by: by,
         created_at: now,
+    })
+}
+
+/// An optional telephone number: digits, spaces and `+()-`, at least six digits.
+pub fn optional_phone(field: &'static str, v: Option<&str>) -> Result<Option<String>, ValueError> {
+    optional_text(field, v, 40).and_then(|p| match &p {
+        Some(s)
+            if !s.chars().all(|c| c.is_ascii_digit() || " +()-".contains(c))
+                || s.chars().filter(char::is_ascii_digit).count() < 6 =>
+        {
+            Err(ValueError::new(
+                field,
+                "Enter a telephone number, like 01632 960 001",
+            ))
+        }
+        _ => Ok(p),
+    })
+}
+
+/// An optional email address.
+pub fn optional_email(field: &'static str, v: Option<&str>) -> Result<Option<String>, ValueError> {
+    optional_text(field, v, 254).and_then(|m| match &m {
+        Some(s) if !valid_email(s) => Err(ValueError::new(
+            field,
+            "Enter an email address, like name@example.org",
+        )),
+        _ => Ok(m),
     })
 }
 

@@ -4,7 +4,8 @@
 //! runs as the system, which administers every LA served here.
 
 use domain::administration::{
-    self, SettingsFile, SettingsInput, TeamChangeInput, TeamInput, UserChangeInput, UserInput,
+    self, OrganisationInput, SettingsFile, SettingsInput, TeamChangeInput, TeamInput,
+    UserChangeInput, UserInput,
 };
 use domain::audit::Actor;
 use domain::clocks::ClockSettings;
@@ -12,11 +13,11 @@ use domain::codes::{Agency, Role, TeamKind};
 use domain::datetime::{Date, Timestamp, london_date};
 use domain::error::{ValueError, ValueErrors};
 use domain::identifiers::LaCode;
-use domain::ids::{TeamId, UserId};
+use domain::ids::{OrganisationId, TeamId, UserId};
 use domain::policy::{Action, Area};
 use domain::records::{LaSettings, LocalAuthority, Team, User};
 use serde::Serialize;
-use store::{AdminChange, AdminTeam, AdminUser, Store, StoreError};
+use store::{AdminChange, AdminTeam, AdminUser, Organisation, Store, StoreError};
 
 use crate::{ServiceError, Services, auth, authorize};
 
@@ -97,6 +98,36 @@ pub struct SettingsView {
     pub name: String,
     pub settings: LaSettings,
     pub version: i64,
+}
+
+/// A partner organisation as administration shows it.
+#[derive(Clone, Debug, Serialize)]
+pub struct OrganisationView {
+    pub id: OrganisationId,
+    pub la: LaCode,
+    pub name: String,
+    pub agency: Agency,
+    pub agency_label: &'static str,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub active: bool,
+    pub version: i64,
+}
+
+impl OrganisationView {
+    fn of(o: Organisation) -> OrganisationView {
+        OrganisationView {
+            id: o.id,
+            agency_label: o.agency.label(),
+            la: o.la,
+            name: o.name,
+            agency: o.agency,
+            email: o.email,
+            phone: o.phone,
+            active: o.active,
+            version: o.version,
+        }
+    }
 }
 
 /// What a user list offers: the LA shown, and the choices a form needs.
@@ -695,6 +726,153 @@ impl<S: Store> Services<S> {
             .ok_or_else(|| {
                 ServiceError::invalid("manager", format!("there is no user '{}'", username.trim()))
             })
+    }
+
+    /// The partner organisations of `la` (all the administrator's LAs when `None`), active ones first.
+    #[tracing::instrument(skip_all, fields(actor = %actor.log_id()))]
+    pub async fn admin_organisations(
+        &self,
+        actor: &Actor,
+        la: Option<&LaCode>,
+    ) -> Result<Vec<OrganisationView>, ServiceError> {
+        let mine = self.administered_las(actor, Action::View).await?;
+        let las = match la {
+            Some(la) if mine.contains(la) => vec![la.clone()],
+            Some(_) => return Err(ServiceError::NotFound),
+            None => mine,
+        };
+        let mut all: Vec<OrganisationView> = self
+            .store
+            .admin_organisations(las)
+            .await?
+            .into_iter()
+            .map(OrganisationView::of)
+            .collect();
+        all.sort_by(|a, b| (!a.active, &a.la, &a.name).cmp(&(!b.active, &b.la, &b.name)));
+        Ok(all)
+    }
+
+    /// One partner organisation of the administrator's LAs.
+    pub async fn admin_organisation(
+        &self,
+        actor: &Actor,
+        id: OrganisationId,
+    ) -> Result<OrganisationView, ServiceError> {
+        self.admin_organisations(actor, None)
+            .await?
+            .into_iter()
+            .find(|o| o.id == id)
+            .ok_or(ServiceError::NotFound)
+    }
+
+    /// The names of the active organisations of `la`, but `except`.
+    async fn organisation_names(
+        &self,
+        la: &LaCode,
+        except: Option<OrganisationId>,
+    ) -> Result<Vec<String>, ServiceError> {
+        Ok(self
+            .store
+            .admin_organisations(vec![la.clone()])
+            .await?
+            .into_iter()
+            .filter(|o| o.active && Some(o.id) != except)
+            .map(|o| o.name)
+            .collect())
+    }
+
+    /// Add a partner organisation to one of the administrator's LAs.
+    #[tracing::instrument(skip_all, fields(actor = %actor.log_id()))]
+    pub async fn admin_create_organisation(
+        &self,
+        actor: &Actor,
+        input: &OrganisationInput,
+    ) -> Result<OrganisationView, ServiceError> {
+        let mine = self.administered_las(actor, Action::Create).await?;
+        let la = match domain::validation::present(input.la.as_deref()) {
+            None => Err(ValueError::new(
+                "la",
+                "Choose the local authority whose directory it is in",
+            )),
+            Some(code) => match LaCode::parse(code) {
+                Ok(la) if mine.contains(&la) => Ok(la),
+                _ => Err(ValueError::new(
+                    "la",
+                    format!("{} is not a local authority you administer", code.trim()),
+                )),
+            },
+        };
+        let others = match &la {
+            Ok(la) => self.organisation_names(la, None).await?,
+            Err(_) => Vec::new(),
+        };
+        let mut errors = ValueErrors::new();
+        let la = errors.take(la);
+        let d = errors.take_all(administration::organisation(input, &others));
+        errors.into_result()?;
+        let (Some(la), Some(d)) = (la, d) else {
+            return Err(ServiceError::invalid(
+                "name",
+                "Check the organisation's details",
+            ));
+        };
+        let organisation = Organisation {
+            id: OrganisationId::new(),
+            la,
+            name: d.name,
+            agency: d.agency,
+            email: d.email,
+            phone: d.phone,
+            active: d.active,
+            version: 0,
+        };
+        let id = organisation.id;
+        self.store
+            .administer(
+                actor,
+                AdminChange::CreateOrganisation { organisation },
+                self.now(),
+            )
+            .await?;
+        self.admin_organisation(actor, id).await
+    }
+
+    /// Change a partner organisation (or make it inactive: it stays on records that name it).
+    #[tracing::instrument(skip_all, fields(actor = %actor.log_id()))]
+    pub async fn admin_update_organisation(
+        &self,
+        actor: &Actor,
+        id: OrganisationId,
+        input: &OrganisationInput,
+        version: Option<i64>,
+    ) -> Result<OrganisationView, ServiceError> {
+        self.administered_las(actor, Action::Update).await?;
+        let current = self.admin_organisation(actor, id).await?;
+        if version.is_some_and(|v| v != current.version) {
+            return Err(ServiceError::Stale);
+        }
+        let others = self.organisation_names(&current.la, Some(id)).await?;
+        let d = administration::organisation(input, &others)?;
+        self.store
+            .administer(
+                actor,
+                AdminChange::UpdateOrganisation {
+                    organisation: Organisation {
+                        id,
+                        la: current.la.clone(),
+                        name: d.name,
+                        agency: d.agency,
+                        email: d.email,
+                        phone: d.phone,
+                        active: d.active,
+                        version: current.version,
+                    },
+                    expected: Some(current.version),
+                },
+                self.now(),
+            )
+            .await?;
+        self.admin_organisation(actor, id).await
     }
 
     /// An LA's settings and their version.

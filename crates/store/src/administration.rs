@@ -8,7 +8,7 @@ use domain::audit::{Actor, AuditEvent};
 use domain::codes::{AuditAction, AuditOutcome, RecordKind, Role, TeamKind};
 use domain::datetime::{Date, Timestamp, london_date};
 use domain::identifiers::LaCode;
-use domain::ids::{TeamId, UserId};
+use domain::ids::{OrganisationId, TeamId, UserId};
 use domain::records::{LaSettings, LocalAuthority, Team, User};
 
 use crate::audit_log::append_audit;
@@ -95,12 +95,66 @@ pub enum AdminChange {
         expected: Option<i64>,
         on: Date,
     },
+    /// Add a partner organisation to an LA's directory.
+    CreateOrganisation { organisation: Organisation },
+    /// Change a partner organisation (its LA does not change).
+    UpdateOrganisation {
+        organisation: Organisation,
+        expected: Option<i64>,
+    },
     /// Replace an LA's settings (the letter templates as stored are kept).
     SaveSettings {
         la: LaCode,
         expected: Option<i64>,
         settings: LaSettings,
     },
+}
+
+/// A partner organisation of an LA's directory.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Organisation {
+    pub id: OrganisationId,
+    pub la: LaCode,
+    pub name: String,
+    pub agency: domain::codes::Agency,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub active: bool,
+    pub version: i64,
+}
+
+/// See [`crate::Store::admin_organisations`].
+pub(crate) async fn admin_organisations<C: SqlConn>(
+    c: &mut C,
+    las: &[LaCode],
+) -> Result<Vec<Organisation>, StoreError> {
+    if las.is_empty() {
+        return Ok(Vec::new());
+    }
+    let (list, args) = la_list(las, 1);
+    let rows = c
+        .fetch_all(with_args(
+            format!(
+                "SELECT id, la, name, agency, email, phone, active, version FROM partner_organisation \
+                 WHERE la IN ({list}) ORDER BY la, name"
+            ),
+            args,
+        ))
+        .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(Organisation {
+                id: r.id("id")?,
+                la: r.la("la")?,
+                name: r.req_text("name")?,
+                agency: r.parsed("agency")?,
+                email: r.text("email")?,
+                phone: r.text("phone")?,
+                active: r.req_bool("active")?,
+                version: r.req_int("version")?,
+            })
+        })
+        .collect()
 }
 
 /// What a change left: the record's new version, and how many things it touched (tokens revoked).
@@ -662,6 +716,72 @@ pub(crate) async fn administer<B: Backend>(
                     RecordKind::Team,
                     Some(id.uuid()),
                     la,
+                )],
+            )
+            .await?;
+            Ok(Administered { version, count: 0 })
+        }
+        AdminChange::CreateOrganisation { organisation: o } => {
+            c.execute(
+                Sql::new("INSERT INTO partner_organisation (id, la, name, agency, email, phone, active, version) VALUES ($1, $2, $3, $4, $5, $6, $7, 0)")
+                    .bind(o.id)
+                    .bind(&o.la)
+                    .bind(o.name.as_str())
+                    .bind(o.agency)
+                    .bind(o.email.as_deref())
+                    .bind(o.phone.as_deref())
+                    .bind(o.active),
+            )
+            .await?;
+            append_audit::<B>(
+                c,
+                actor,
+                at,
+                &[event(
+                    AuditAction::Create,
+                    RecordKind::Organisation,
+                    Some(o.id.uuid()),
+                    Some(o.la.clone()),
+                )],
+            )
+            .await?;
+            Ok(Administered {
+                version: 0,
+                count: 0,
+            })
+        }
+        AdminChange::UpdateOrganisation {
+            organisation: o,
+            expected,
+        } => {
+            let key = owned(val(o.id));
+            let current =
+                check_version(c, "partner_organisation", "id", key.clone(), expected).await?;
+            let version = bump(
+                c,
+                "partner_organisation",
+                "id",
+                key,
+                current,
+                "name = $1, agency = $2, email = $3, phone = $4, active = $5",
+                vec![
+                    Value::Text(Cow::Owned(o.name.clone())),
+                    owned(val(o.agency)),
+                    owned(val(o.email.as_deref())),
+                    owned(val(o.phone.as_deref())),
+                    owned(val(o.active)),
+                ],
+            )
+            .await?;
+            append_audit::<B>(
+                c,
+                actor,
+                at,
+                &[event(
+                    AuditAction::Update,
+                    RecordKind::Organisation,
+                    Some(o.id.uuid()),
+                    Some(o.la.clone()),
                 )],
             )
             .await?;

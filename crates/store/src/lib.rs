@@ -37,7 +37,7 @@ use domain::records::{
 };
 use serde::Serialize;
 
-pub use administration::{AdminChange, AdminTeam, AdminUser, Administered, Spell};
+pub use administration::{AdminChange, AdminTeam, AdminUser, Administered, Organisation, Spell};
 pub use audit_log::AuditFilter;
 pub use casework::CaseworkQuery;
 pub use error::StoreError;
@@ -864,6 +864,12 @@ pub trait Store: Clone + Send + Sync + 'static {
         &self,
         las: Vec<LaCode>,
     ) -> impl Future<Output = Result<Vec<AdminTeam>, StoreError>> + Send;
+
+    /// The partner organisations of `las` (active and not), by LA and name.
+    fn admin_organisations(
+        &self,
+        las: Vec<LaCode>,
+    ) -> impl Future<Output = Result<Vec<Organisation>, StoreError>> + Send;
 
     /// An LA with its settings and their version, if it is served here.
     fn admin_local_authority(

@@ -1496,6 +1496,16 @@ impl<B: Backend> Store for SqlStore<B> {
             .await
     }
 
+    async fn admin_organisations(
+        &self,
+        las: Vec<LaCode>,
+    ) -> Result<Vec<crate::Organisation>, StoreError> {
+        self.read(move |c| {
+            async move { crate::administration::admin_organisations(c, &las).await }.boxed()
+        })
+        .await
+    }
+
     async fn admin_local_authority(
         &self,
         la: LaCode,

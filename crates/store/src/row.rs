@@ -102,6 +102,7 @@ id_values!(
     domain::ids::HouseholdId,
     domain::ids::RelationshipId,
     domain::ids::TeamId,
+    domain::ids::OrganisationId,
     domain::ids::UserId,
     domain::ids::ApiTokenId,
     domain::ids::ContactId,

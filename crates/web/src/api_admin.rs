@@ -9,10 +9,10 @@ use axum::http::{Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use domain::administration::{
-    SettingsInput, TeamChangeInput, TeamInput, UserChangeInput, UserInput,
+    OrganisationInput, SettingsInput, TeamChangeInput, TeamInput, UserChangeInput, UserInput,
 };
 use domain::identifiers::LaCode;
-use domain::ids::{TeamId, UserId};
+use domain::ids::{OrganisationId, TeamId, UserId};
 use domain::policy::{Action, Area};
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -121,6 +121,62 @@ pub fn routes<S: Store>() -> Vec<RouteSpec<S>> {
             "/admin/teams/{id}/closure",
             Grant(admin, Action::Update),
             post(pages::close_team::<S>),
+        ),
+        route(
+            "admin-organisations-page",
+            Method::GET,
+            "/admin/organisations",
+            Grant(admin, Action::View),
+            get(pages::organisations::<S>),
+        ),
+        route(
+            "admin-organisation-create-form",
+            Method::POST,
+            "/admin/organisations",
+            Grant(admin, Action::Create),
+            post(pages::create_organisation::<S>),
+        ),
+        route(
+            "admin-organisation-page",
+            Method::GET,
+            "/admin/organisations/{id}",
+            Grant(admin, Action::View),
+            get(pages::organisation::<S>),
+        ),
+        route(
+            "admin-organisation-form",
+            Method::POST,
+            "/admin/organisations/{id}",
+            Grant(admin, Action::Update),
+            post(pages::update_organisation::<S>),
+        ),
+        route(
+            "api-admin-organisations",
+            Method::GET,
+            "/api/v1/admin/organisations",
+            Grant(admin, Action::View),
+            get(list_organisations::<S>),
+        ),
+        route(
+            "api-admin-create-organisation",
+            Method::POST,
+            "/api/v1/admin/organisations",
+            Grant(admin, Action::Create),
+            post(create_organisation::<S>),
+        ),
+        route(
+            "api-admin-organisation",
+            Method::GET,
+            "/api/v1/admin/organisations/{id}",
+            Grant(admin, Action::View),
+            get(get_organisation::<S>),
+        ),
+        route(
+            "api-admin-update-organisation",
+            Method::POST,
+            "/api/v1/admin/organisations/{id}",
+            Grant(admin, Action::Update),
+            post(update_organisation::<S>),
         ),
         route(
             "admin-settings-page",
@@ -423,6 +479,61 @@ pub async fn close_team<S: Store>(
     Ok(with_etag(t.version, Json(t).into_response()))
 }
 
+/// `GET /api/v1/admin/organisations?la=` → the partner organisations, active ones first.
+pub async fn list_organisations<S: Store>(
+    State(state): State<Shared<S>>,
+    SignedIn { actor, .. }: SignedIn,
+    Query(q): Query<LaParams>,
+) -> Result<Response, WebError> {
+    let la = asked_la(q.la.as_deref())?;
+    let all = state
+        .services
+        .admin_organisations(&actor, la.as_ref())
+        .await?;
+    Ok(Json(all).into_response())
+}
+
+/// `POST /api/v1/admin/organisations` → 201 the organisation.
+pub async fn create_organisation<S: Store>(
+    State(state): State<Shared<S>>,
+    SignedIn { actor, .. }: SignedIn,
+    ApiJson(input): ApiJson<OrganisationInput>,
+) -> Result<Response, WebError> {
+    let o = state
+        .services
+        .admin_create_organisation(&actor, &input)
+        .await?;
+    Ok(with_etag(
+        o.version,
+        (StatusCode::CREATED, Json(o)).into_response(),
+    ))
+}
+
+/// `GET /api/v1/admin/organisations/{id}` → the organisation; `ETag` its version.
+pub async fn get_organisation<S: Store>(
+    State(state): State<Shared<S>>,
+    SignedIn { actor, .. }: SignedIn,
+    Id(id): Id<OrganisationId>,
+) -> Result<Response, WebError> {
+    let o = state.services.admin_organisation(&actor, id).await?;
+    Ok(with_etag(o.version, Json(o).into_response()))
+}
+
+/// `POST /api/v1/admin/organisations/{id}` → the organisation as changed.
+pub async fn update_organisation<S: Store>(
+    State(state): State<Shared<S>>,
+    SignedIn { actor, .. }: SignedIn,
+    IfMatch(version): IfMatch,
+    Id(id): Id<OrganisationId>,
+    ApiJson(input): ApiJson<OrganisationInput>,
+) -> Result<Response, WebError> {
+    let o = state
+        .services
+        .admin_update_organisation(&actor, id, &input, version)
+        .await?;
+    Ok(with_etag(o.version, Json(o).into_response()))
+}
+
 /// `GET /api/v1/admin/settings/{la}` → the LA's settings; `ETag` their version.
 pub async fn get_settings<S: Store>(
     State(state): State<Shared<S>>,
@@ -547,6 +658,38 @@ pub(crate) const OPERATIONS: &[Operation] = &[
     ),
     op(
         "get",
+        "/api/v1/admin/organisations",
+        "The partner organisations of the administrator's LAs (`la`: one of them), active ones first",
+        None,
+        ("200", "The organisations"),
+        false,
+    ),
+    op(
+        "post",
+        "/api/v1/admin/organisations",
+        "Add a partner organisation to an LA's directory: LA, name (not one of the LA's active organisations'), agency (a partner agency), email and telephone",
+        Some("AdminOrganisationInput"),
+        ("201", "The organisation"),
+        false,
+    ),
+    op(
+        "get",
+        "/api/v1/admin/organisations/{id}",
+        "One partner organisation; the ETag is its version",
+        None,
+        ("200", "The organisation"),
+        false,
+    ),
+    op(
+        "post",
+        "/api/v1/admin/organisations/{id}",
+        "Change a partner organisation, or make it inactive (`active`: false)",
+        Some("AdminOrganisationInput"),
+        ("200", "The organisation as changed"),
+        true,
+    ),
+    op(
+        "get",
         "/api/v1/admin/settings/{la}",
         "An LA's settings (threshold names, timescales, visit, core group and supervision frequencies, office hours, closure days, manager oversight of decisions); the ETag is their version",
         None,
@@ -610,6 +753,17 @@ pub(crate) fn schemas() -> Vec<(&'static str, Value)> {
                 "name": text("Required"),
                 "kind": text(""),
                 "manager_id": text("Blank: no manager")
+            }}),
+        ),
+        (
+            "AdminOrganisationInput",
+            json!({"type": "object", "additionalProperties": false, "properties": {
+                "la": text("When adding: one of the administrator's LAs"),
+                "name": text("Required"),
+                "agency": text("police | health | education | probation | housing | youth-justice | other"),
+                "email": text(""),
+                "phone": text(""),
+                "active": {"type": "boolean", "description": "When changing: false when the LA no longer works with it"}
             }}),
         ),
         (

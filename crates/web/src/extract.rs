@@ -129,6 +129,7 @@ path_ids!(
     domain::ids::PracticeWeekId,
     domain::ids::UserId,
     domain::ids::TeamId,
+    domain::ids::OrganisationId,
     domain::identifiers::LaCode,
 );
 

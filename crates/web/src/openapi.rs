@@ -404,6 +404,7 @@ mod tests {
             "/api/v1/practice-weeks/{id}/observations",
             "/api/v1/admin/users",
             "/api/v1/admin/teams",
+            "/api/v1/admin/organisations",
             "/api/v1/children/{id}/break-glass",
         ];
         let mut changes = 0;

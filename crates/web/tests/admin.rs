@@ -567,6 +567,93 @@ async fn story<S: Store>(db: TestDb<S>) -> String {
     );
     checks += 1;
 
+    // Partner organisations: added, every problem named, another LA's hidden, a stale change refused, made
+    // inactive (its name free again).
+    let added = app
+        .post(
+            &admin,
+            "/api/v1/admin/organisations",
+            json!({"la": "213", "name": "Marlow Primary School", "agency": "education",
+                   "email": "safeguarding@marlow.example.org", "phone": "01632 960 001"}),
+        )
+        .await;
+    assert_eq!(added.status, StatusCode::CREATED, "{}", added.body);
+    let org = s(&added.body, "id");
+    assert_eq!(added.body["active"], true);
+    for (body, field) in [
+        (
+            json!({"la": "213", "name": "marlow primary school", "agency": "education"}),
+            "name",
+        ),
+        (
+            json!({"la": "213", "name": "Social care", "agency": "social-care"}),
+            "agency",
+        ),
+        (
+            json!({"la": "213", "name": "X", "agency": "education", "email": "not an email"}),
+            "email",
+        ),
+        (json!({"la": "207", "name": "X", "agency": "police"}), "la"),
+    ] {
+        let (status, problem) = app
+            .post(&admin, "/api/v1/admin/organisations", body.clone())
+            .await
+            .parts();
+        assert_eq!(
+            status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{body}: {problem}"
+        );
+        assert_eq!(fields(&problem), [field], "{body}");
+        checks += 1;
+    }
+    assert_eq!(
+        app.get(&admin207, &format!("/api/v1/admin/organisations/{org}"))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    let read = app
+        .get(&admin, &format!("/api/v1/admin/organisations/{org}"))
+        .await;
+    let org_version = read.etag.clone().unwrap();
+    let inactive = app
+        .post_if_match(
+            &admin,
+            &format!("/api/v1/admin/organisations/{org}"),
+            json!({"name": "Marlow Primary School", "agency": "education", "active": false}),
+            &org_version,
+        )
+        .await;
+    assert_eq!(inactive.status, StatusCode::OK, "{}", inactive.body);
+    assert_eq!(inactive.body["active"], false);
+    let stale = app
+        .post_if_match(
+            &admin,
+            &format!("/api/v1/admin/organisations/{org}"),
+            json!({"name": "Renamed meanwhile", "agency": "education"}),
+            &org_version,
+        )
+        .await;
+    assert_eq!(stale.status, StatusCode::CONFLICT);
+    assert_eq!(
+        app.read(&admin, &format!("/api/v1/admin/organisations/{org}"))
+            .await["name"],
+        "Marlow Primary School"
+    );
+    let again = app
+        .post(
+            &admin,
+            "/api/v1/admin/organisations",
+            json!({"la": "213", "name": "Marlow Primary School", "agency": "education"}),
+        )
+        .await;
+    assert_eq!(again.status, StatusCode::CREATED, "{}", again.body);
+    let (status, html) = app.page(&admin, "/admin/organisations?la=213").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("Marlow Primary School") && html.contains("Inactive"));
+    checks += 4;
+
     // Every change is in the audit trail, of the administrator's LA.
     let trail = app
         .read(&admin, "/api/v1/audit?user=admin213&limit=500")
@@ -585,6 +672,8 @@ async fn story<S: Store>(db: TestDb<S>) -> String {
         ("admin", "user", 3),
         ("admin", "api-token", 1),
         ("update", "local-authority", 1),
+        ("create", "partner-organisation", 2),
+        ("update", "partner-organisation", 1),
     ] {
         let n = kinds
             .iter()

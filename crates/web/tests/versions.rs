@@ -363,6 +363,24 @@ const NO_EXISTING_RECORD: &[(&str, &str)] = &[
         "api-break-glass",
         "opens a restricted record in an emergency: records the access, changes no record",
     ),
+    (
+        "admin-organisation-create-form",
+        "adds a partner organisation: creates it only",
+    ),
+    (
+        "api-admin-create-organisation",
+        "adds a partner organisation: creates it only",
+    ),
+    (
+        "admin-organisation-form",
+        "a partner organisation, not a child's record: its version is checked, a stale change refused with \
+         nothing changed, in tests/admin.rs",
+    ),
+    (
+        "api-admin-update-organisation",
+        "a partner organisation, not a child's record: its version is checked, a stale change refused with \
+         nothing changed, in tests/admin.rs",
+    ),
     ("sign-in", "signs in: a session, no record"),
     ("sign-out", "signs out: ends the session, no record"),
     (

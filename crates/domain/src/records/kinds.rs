@@ -301,6 +301,7 @@ mod tests {
             RecordKind::PersonMerge,
             RecordKind::PracticeObservation,
             RecordKind::Performance,
+            RecordKind::Organisation,
         ];
         assert_eq!(audited.len() + others.len(), RecordKind::ALL.len());
     }

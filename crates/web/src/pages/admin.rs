@@ -7,15 +7,18 @@ use axum::extract::{Path, Query};
 use axum::http::StatusCode;
 use axum::response::Response;
 use domain::administration::{
-    SettingsInput, TeamChangeInput, TeamInput, UserChangeInput, UserInput, working_duration_text,
+    OrganisationInput, SettingsInput, TeamChangeInput, TeamInput, UserChangeInput, UserInput,
+    working_duration_text,
 };
 use domain::chronology::uk_date;
 use domain::codes::{Agency, Role, TeamKind};
 use domain::datetime::{Date, Timestamp};
 use domain::identifiers::LaCode;
-use domain::ids::{TeamId, UserId};
+use domain::ids::{OrganisationId, TeamId, UserId};
 use service::ServiceError;
-use service::administration::{AdminScope, SettingsView, TeamView, UserDetail, UserView};
+use service::administration::{
+    AdminScope, OrganisationView, SettingsView, TeamView, UserDetail, UserView,
+};
 use store::Store;
 
 use super::form::{Form, FormValues, Forms, after_change, banner, options};
@@ -567,6 +570,168 @@ pub async fn close_team<S: Store>(
         Form::sent("closure", v).link("*", "submit"),
         |_| format!("/admin/teams/{id}?saved=team-closed"),
         |form| async { team_page(&state, &who, id, Some(form), None).await },
+    )
+    .await
+}
+
+// --- partner organisations -------------------------------------------------------------------------------------
+
+#[derive(Template)]
+#[template(path = "admin_organisations.html")]
+struct OrganisationsPage {
+    layout: Layout,
+    la: String,
+    las: Vec<(String, String)>,
+    organisations: Vec<OrganisationView>,
+    form: Form,
+    agencies: Vec<(String, String)>,
+    saved: Option<&'static str>,
+}
+
+async fn organisations_page<S: Store>(
+    state: &Shared<S>,
+    who: &SignedIn,
+    la: Option<&str>,
+    failed: Option<Form>,
+    saved: Option<&'static str>,
+) -> Result<Response, WebError> {
+    let scope = state.services.admin_scope(&who.actor, la).await?;
+    let organisations = state
+        .services
+        .admin_organisations(&who.actor, Some(&scope.la))
+        .await?;
+    let form = failed
+        .unwrap_or_else(|| Form::new("organisation").with("la", scope.la.to_string()))
+        .on_page(who, 0);
+    Ok(render(
+        StatusCode::OK,
+        OrganisationsPage {
+            layout: who.layout(&form.title("Partner organisations"), "/admin/organisations"),
+            la: scope.la.to_string(),
+            las: la_options(&scope),
+            organisations,
+            form,
+            agencies: agencies(),
+            saved,
+        },
+    ))
+}
+
+/// `GET /admin/organisations?la=`: the LA's partner organisations, and a form to add one.
+pub async fn organisations<S: Store>(
+    Page { state, who }: Page<S>,
+    Query(q): Query<LaParams>,
+) -> Result<Response, WebError> {
+    organisations_page(
+        &state,
+        &who,
+        q.la.as_deref(),
+        None,
+        banner(q.saved.as_deref()),
+    )
+    .await
+}
+
+fn organisation_input(
+    v: &FormValues,
+    la: Option<String>,
+    active: Option<bool>,
+) -> OrganisationInput {
+    OrganisationInput {
+        la,
+        name: v.get("name"),
+        agency: v.get("agency"),
+        email: v.get("email"),
+        phone: v.get("phone"),
+        active,
+    }
+}
+
+/// `POST /admin/organisations`.
+pub async fn create_organisation<S: Store>(
+    Page { state, who }: Page<S>,
+    v: FormValues,
+) -> Result<Response, WebError> {
+    let la = v.get("la");
+    let input = organisation_input(&v, la.clone(), None);
+    let r = state
+        .services
+        .admin_create_organisation(&who.actor, &input)
+        .await;
+    after_change(
+        r,
+        Form::sent("organisation", v),
+        |o| format!("/admin/organisations?la={}&saved=organisation-added", o.la),
+        |form| async { organisations_page(&state, &who, la.as_deref(), Some(form), None).await },
+    )
+    .await
+}
+
+#[derive(Template)]
+#[template(path = "admin_organisation.html")]
+struct OrganisationPage {
+    layout: Layout,
+    o: OrganisationView,
+    form: Form,
+    agencies: Vec<(String, String)>,
+    saved: Option<&'static str>,
+}
+
+async fn organisation_page<S: Store>(
+    state: &Shared<S>,
+    who: &SignedIn,
+    id: OrganisationId,
+    failed: Option<Form>,
+    saved: Option<&'static str>,
+) -> Result<Response, WebError> {
+    let o = state.services.admin_organisation(&who.actor, id).await?;
+    let form = failed
+        .unwrap_or_else(|| {
+            let f = Form::new("organisation")
+                .with("name", o.name.clone())
+                .with("agency", o.agency.code())
+                .with("email", o.email.clone().unwrap_or_default())
+                .with("phone", o.phone.clone().unwrap_or_default());
+            if o.active { f.with("active", "yes") } else { f }
+        })
+        .on_page(who, o.version);
+    Ok(render(
+        StatusCode::OK,
+        OrganisationPage {
+            layout: who.layout(&form.title(&o.name), "/admin/organisations"),
+            o,
+            form,
+            agencies: agencies(),
+            saved,
+        },
+    ))
+}
+
+/// `GET /admin/organisations/{id}`.
+pub async fn organisation<S: Store>(
+    Page { state, who }: Page<S>,
+    Id(id): Id<OrganisationId>,
+    Query(q): Query<LaParams>,
+) -> Result<Response, WebError> {
+    organisation_page(&state, &who, id, None, banner(q.saved.as_deref())).await
+}
+
+/// `POST /admin/organisations/{id}`: its details, and whether the LA still works with it.
+pub async fn update_organisation<S: Store>(
+    Page { state, who }: Page<S>,
+    Id(id): Id<OrganisationId>,
+    v: FormValues,
+) -> Result<Response, WebError> {
+    let input = organisation_input(&v, None, v.yes("active"));
+    let r = state
+        .services
+        .admin_update_organisation(&who.actor, id, &input, v.version())
+        .await;
+    after_change(
+        r,
+        Form::sent("organisation", v),
+        |_| format!("/admin/organisations/{id}?saved=organisation-changed"),
+        |form| async { organisation_page(&state, &who, id, Some(form), None).await },
     )
     .await
 }

@@ -430,6 +430,8 @@ const BANNERS: &[(&str, &str)] = &[
     ("team-changed", "Team saved"),
     ("team-closed", "Team closed"),
     ("settings-saved", "Settings saved"),
+    ("organisation-added", "Partner organisation added"),
+    ("organisation-changed", "Partner organisation saved"),
     // Letters.
     ("letter-made", "Letter made and kept on the file"),
     ("template-saved", "Template saved"),
