@@ -42,6 +42,108 @@ struct DbArg {
     db: String,
 }
 
+/// Single sign-on through the council's identity provider (OpenID Connect: Microsoft Entra ID, Google
+/// Workspace, Okta, Keycloak…). Register Frontdoor with the provider as a web application whose redirect URI is
+/// `{public URL}/sign-in/oidc/callback`.
+#[derive(clap::Args, Clone, Debug)]
+struct SsoArgs {
+    /// The identity provider's issuer URL (for Entra ID: https://login.microsoftonline.com/TENANT/v2.0).
+    #[arg(long, env = "FRONTDOOR_OIDC_ISSUER")]
+    oidc_issuer: Option<String>,
+    /// Frontdoor's client id at the provider.
+    #[arg(long, env = "FRONTDOOR_OIDC_CLIENT_ID", requires = "oidc_issuer")]
+    oidc_client_id: Option<String>,
+    /// Frontdoor's client secret at the provider (better in the environment than on the command line).
+    #[arg(long, env = "FRONTDOOR_OIDC_CLIENT_SECRET", hide_env_values = true)]
+    oidc_client_secret: Option<String>,
+    /// What the sign-in button calls the provider: "Sign in with …".
+    #[arg(
+        long,
+        env = "FRONTDOOR_OIDC_NAME",
+        default_value = "your organisation's account"
+    )]
+    oidc_name: String,
+    /// How a signed-in person is matched to a Frontdoor user: `subject-or-email` (by the verified email an
+    /// administrator recorded, then by the provider's subject, kept at the first sign-in) or `subject`.
+    #[arg(long, env = "FRONTDOOR_OIDC_MATCH", default_value = "subject-or-email")]
+    oidc_match: String,
+    /// The id_token claim that lists the person's groups.
+    #[arg(long, env = "FRONTDOOR_OIDC_GROUPS_CLAIM", default_value = "groups")]
+    oidc_groups_claim: String,
+    /// GROUP=ROLE: members of GROUP get ROLE (the first listed that matches); when any is given, each sign-in
+    /// sets the user's role from their groups and someone in none of them is refused.
+    #[arg(
+        long = "oidc-role-group",
+        env = "FRONTDOOR_OIDC_ROLE_GROUPS",
+        value_delimiter = ','
+    )]
+    oidc_role_groups: Vec<String>,
+    /// GROUP=LA: members of GROUP work for LA; when any is given, each sign-in sets the user's LAs from their
+    /// groups and someone in none of them is refused.
+    #[arg(
+        long = "oidc-la-group",
+        env = "FRONTDOOR_OIDC_LA_GROUPS",
+        value_delimiter = ','
+    )]
+    oidc_la_groups: Vec<String>,
+    /// The address people reach Frontdoor at (default: http:// and the address it listens on).
+    #[arg(long, env = "FRONTDOOR_PUBLIC_URL")]
+    public_url: Option<String>,
+    /// `off`: no one signs in with a Frontdoor password (only through the identity provider).
+    #[arg(long, env = "FRONTDOOR_LOCAL_PASSWORDS", default_value = "on", value_parser = ["on", "off"])]
+    local_passwords: String,
+}
+
+impl SsoArgs {
+    /// The single sign-on settings, with the redirect URL left for start-up to fill in when no public URL is set.
+    fn settings(&self) -> anyhow::Result<Option<service::single_sign_on::SsoSettings>> {
+        use domain::single_sign_on::{GroupMapping, MatchBy, parse_pair};
+        let Some(issuer) = self.oidc_issuer.clone() else {
+            if self.local_passwords == "off" {
+                bail!("--local-passwords off needs --oidc-issuer: otherwise nobody could sign in");
+            }
+            return Ok(None);
+        };
+        let client_id = self.oidc_client_id.clone().ok_or_else(|| {
+            anyhow!("--oidc-issuer needs --oidc-client-id (FRONTDOOR_OIDC_CLIENT_ID)")
+        })?;
+        let problem = |flag: &str, e: domain::ValueError| anyhow!("{flag}: {}", e.problem);
+        let roles = self
+            .oidc_role_groups
+            .iter()
+            .map(|p| {
+                parse_pair("role group", p, Role::parse)
+                    .map_err(|e| problem("--oidc-role-group", e))
+            })
+            .collect::<anyhow::Result<Vec<_>>>()?;
+        let las = self
+            .oidc_la_groups
+            .iter()
+            .map(|p| {
+                parse_pair("LA group", p, LaCode::parse).map_err(|e| problem("--oidc-la-group", e))
+            })
+            .collect::<anyhow::Result<Vec<_>>>()?;
+        let redirect_url = self
+            .public_url
+            .as_deref()
+            .map(|u| format!("{}/sign-in/oidc/callback", u.trim_end_matches('/')))
+            .unwrap_or_default();
+        Ok(Some(service::single_sign_on::SsoSettings {
+            issuer,
+            client_id,
+            client_secret: self.oidc_client_secret.clone(),
+            redirect_url,
+            name: self.oidc_name.clone(),
+            match_by: MatchBy::parse(&self.oidc_match).map_err(|e| problem("--oidc-match", e))?,
+            groups: GroupMapping {
+                claim: self.oidc_groups_claim.clone(),
+                roles,
+                las,
+            },
+        }))
+    }
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// Serve the web application and API (creating and migrating the database as needed).
@@ -66,6 +168,8 @@ enum Command {
         /// The largest document that may be uploaded, in megabytes.
         #[arg(long, env = "FRONTDOOR_MAX_UPLOAD_MB", default_value_t = domain::documents::DEFAULT_MAX_UPLOAD_MB)]
         max_upload_mb: u64,
+        #[command(flatten)]
+        sso: SsoArgs,
     },
     /// Create the database if needed and bring its schema up to date.
     Migrate {
@@ -235,6 +339,10 @@ enum UserCommand {
         /// The open team of one of the user's LAs they work in (see `frontdoor team list`).
         #[arg(long)]
         team: Option<String>,
+        /// The email address the council's identity provider knows them by: single sign-on finds their account
+        /// by it at their first sign-in.
+        #[arg(long)]
+        email: Option<String>,
     },
     /// Disable a user: their sessions end at once, their API tokens are revoked, and they can no longer sign in.
     Disable {
@@ -472,8 +580,10 @@ async fn execute<S: Store>(services: Services<S>, command: Command) -> anyhow::R
             session_idle_minutes,
             session_absolute_hours,
             max_upload_mb,
+            sso,
             ..
         } => {
+            let single_sign_on = sso.settings()?;
             if session_idle_minutes == 0 || session_absolute_hours == 0 {
                 bail!("--session-idle-minutes and --session-absolute-hours must be at least 1");
             }
@@ -501,6 +611,8 @@ async fn execute<S: Store>(services: Services<S>, command: Command) -> anyhow::R
                     absolute: std::time::Duration::from_secs(session_absolute_hours * 3600),
                     ..service::sessions::SessionSettings::default()
                 },
+                single_sign_on,
+                local_passwords: sso.local_passwords == "on",
             };
             let app = web::startup::Application::build(services, settings)
                 .await
@@ -522,9 +634,19 @@ async fn execute<S: Store>(services: Services<S>, command: Command) -> anyhow::R
                     display_name,
                     password_stdin,
                     team,
+                    email,
                     ..
                 },
         } => {
+            let email = match email {
+                Some(e) => Some(
+                    services
+                        .check_user_email(&e, None)
+                        .await
+                        .map_err(service_error)?,
+                ),
+                None => None,
+            };
             let role = Role::parse(&role).map_err(|e| anyhow!("--role: {}", e.problem))?;
             let las = la
                 .iter()
@@ -561,6 +683,12 @@ async fn execute<S: Store>(services: Services<S>, command: Command) -> anyhow::R
                 )
                 .await
                 .map_err(service_error)?;
+            if let Some(e) = &email {
+                services
+                    .set_user_email(&system, user.id, e)
+                    .await
+                    .map_err(service_error)?;
+            }
             match team {
                 Some(t) => println!(
                     "Added {} ({}) to {}.",

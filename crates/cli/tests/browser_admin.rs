@@ -1,11 +1,9 @@
 //! Administration in a real Chromium against `frontdoor serve --demo`: Westminster's administrator creates a team
 //! with a manager and a user in it, gives the user a first password, changes the LA's child protection visit
 //! frequency (every CP visit on the casework worklist comes due sooner), and is refused a child's record; the new
-//! user signs in with that password and finds their team named on Casework. A refused form keeps what was typed.
-//! axe-core checks every page.
-//!
-//! Signing in through the council's identity provider (OpenID Connect) is issue 15's next part; until then the
-//! new user signs in with the password the administrator made.
+//! user signs in through the council's identity provider (a real OpenID Connect provider, matched by the email the
+//! administrator recorded) and finds their team named on Casework. A refused form keeps what was typed. axe-core
+//! checks every page.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -24,6 +22,7 @@ use sqlx::{Connection, Row};
 use support::Server;
 use support::browser::{Chromedriver, fill, select, wait_h1, wait_home};
 use support::journey::Journey;
+use support::oidc::Provider;
 
 /// A child of `la`, read straight from the SQLite file the server uses.
 async fn a_child_of(db: &std::path::Path, la: &str) -> String {
@@ -73,7 +72,14 @@ async fn administration_journey() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("admin.db");
     let db = format!("sqlite://{}", path.display());
-    let server = Server::start(&db, &["--demo", "--demo-children", "600"]);
+    let provider = Provider::start("{}");
+    let mut args = vec![
+        "--demo".to_owned(),
+        "--demo-children".to_owned(),
+        "600".to_owned(),
+    ];
+    args.extend(provider.serve_args());
+    let server = Server::start(&db, &args.iter().map(String::as_str).collect::<Vec<_>>());
     let driver = Chromedriver::start().await;
     let mut run = Journey::new(driver.session().await, &server.base);
 
@@ -144,10 +150,12 @@ async fn administration_journey() {
     assert_eq!(run.value("#user-username").await, "amara.osei");
     run.check("add a user, refused").await;
     fill(&run.client, "#user-display-name", "Amara Osei").await;
+    fill(&run.client, "#user-email", "Amara.Osei@westminster.example").await;
     run.submit("/admin/users").await;
     wait_h1(&run.client, "Amara Osei").await;
     let text = run.text().await;
     assert!(text.contains("User added") && text.contains("Front door pilot team"));
+    assert!(text.contains("amara.osei@westminster.example"), "{text}");
     run.check("a user").await;
 
     // 4. Her first password, shown once.
@@ -203,13 +211,11 @@ async fn administration_journey() {
     );
     run.sign_out().await;
 
-    // 8. The new user signs in and finds her team on Casework.
-    println!("step 8: the new user's team on Casework");
-    run.goto("/sign-in").await;
-    wait_h1(&run.client, "Sign in to Frontdoor").await;
-    fill(&run.client, "#username", "amara.osei").await;
-    fill(&run.client, "#password", password.trim()).await;
-    support::browser::click(&run.client, support::journey::SUBMIT).await;
+    // 8. The new user signs in through the council's identity provider and finds her team on Casework.
+    println!("step 8: the new user signs in through single sign-on; her team on Casework");
+    provider
+        .sign_in(&run.client, &server.base, "amara.osei@westminster.example")
+        .await;
     wait_home(&run.client).await;
     run.goto("/casework?scope=team").await;
     wait_h1(&run.client, "My team's cases: what is due").await;

@@ -37,6 +37,8 @@ pub struct UserInput {
     pub agency: Option<String>,
     /// The user's team (an open team of one of the user's LAs).
     pub team_id: Option<String>,
+    /// The email address the council's identity provider knows them by (single sign-on matches on it).
+    pub email: Option<String>,
 }
 
 /// A change to a user: the fields as they should now be (the username does not change).
@@ -49,6 +51,7 @@ pub struct UserChangeInput {
     pub las: Vec<String>,
     pub agency: Option<String>,
     pub team_id: Option<String>,
+    pub email: Option<String>,
 }
 
 /// A user's details as checked: what is stored.
@@ -60,6 +63,8 @@ pub struct UserDetails {
     pub las: Vec<LaCode>,
     pub agency: Option<Agency>,
     pub team_id: Option<TeamId>,
+    /// In lower case; `None` when none was given.
+    pub email: Option<String>,
 }
 
 /// Check a username: lower case, letters, digits and `. - _ @`.
@@ -100,6 +105,7 @@ pub fn new_user(
             las: input.las.clone(),
             agency: input.agency.clone(),
             team_id: input.team_id.clone(),
+            email: input.email.clone(),
         },
         admin_las,
         teams,
@@ -213,6 +219,19 @@ pub fn user_details(
             },
         },
     };
+    let email = match present(input.email.as_deref()) {
+        None => None,
+        Some(e) => match crate::single_sign_on::normalise_email(e) {
+            Some(e) => Some(e),
+            None => {
+                errors.push(ValueError::new(
+                    "email",
+                    "Enter an email address in the right format, like name@council.gov.uk",
+                ));
+                None
+            }
+        },
+    };
     errors.into_result()?;
     let (Some(display_name), Some(role)) = (display_name, role) else {
         return Err(ValueErrors::from(ValueError::new(
@@ -226,6 +245,7 @@ pub fn user_details(
         las,
         agency,
         team_id,
+        email,
     })
 }
 

@@ -35,4 +35,5 @@ pub mod quality;
 pub mod records;
 pub mod references;
 pub mod search;
+pub mod single_sign_on;
 pub mod validation;

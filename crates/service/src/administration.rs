@@ -38,6 +38,10 @@ pub struct UserView {
     pub created_at: Timestamp,
     /// Whether they have a local password.
     pub has_password: bool,
+    /// The email address single sign-on matches them by until their first sign-in through it.
+    pub email: Option<String>,
+    /// Whether they have signed in through the identity provider (and are matched by its subject from then on).
+    pub single_sign_on: bool,
     /// The version a change must be based on (`If-Match`).
     pub version: i64,
 }
@@ -168,6 +172,8 @@ impl UserView {
             disabled: u.disabled,
             created_at: u.created_at,
             has_password: a.has_password,
+            email: a.email.clone(),
+            single_sign_on: a.sso_linked,
             version: a.version,
         }
     }
@@ -364,6 +370,7 @@ impl<S: Store> Services<S> {
                 format!("The username {username} is already taken"),
             ));
         }
+        self.email_free(d.email.as_deref(), None).await?;
         let user = User {
             id: UserId::new(),
             username,
@@ -379,7 +386,67 @@ impl<S: Store> Services<S> {
             .add_user(actor, &user, None, self.now())
             .await
             .map_err(refused("username"))?;
+        if let Some(email) = d.email {
+            self.store
+                .administer(
+                    actor,
+                    AdminChange::SetEmail { id: user.id, email },
+                    self.now(),
+                )
+                .await
+                .map_err(refused("email"))?;
+        }
         self.admin_user(actor, user.id).await
+    }
+
+    /// Check an email for a user (`None`: a new one): in the right form and no other user's. In lower case.
+    pub async fn check_user_email(
+        &self,
+        email: &str,
+        of: Option<UserId>,
+    ) -> Result<String, ServiceError> {
+        let email = domain::single_sign_on::normalise_email(email).ok_or_else(|| {
+            ServiceError::invalid(
+                "email",
+                "Enter an email address in the right format, like name@council.gov.uk",
+            )
+        })?;
+        self.email_free(Some(&email), of).await?;
+        Ok(email)
+    }
+
+    /// Record the email single sign-on matches a user by (`frontdoor user add --email`), checked as
+    /// [`Self::check_user_email`] does.
+    #[tracing::instrument(skip_all, fields(actor = %actor.log_id()))]
+    pub async fn set_user_email(
+        &self,
+        actor: &Actor,
+        id: UserId,
+        email: &str,
+    ) -> Result<(), ServiceError> {
+        crate::require_admin(actor)?;
+        let email = self.check_user_email(email, Some(id)).await?;
+        self.store
+            .administer(actor, AdminChange::SetEmail { id, email }, self.now())
+            .await
+            .map_err(refused("email"))?;
+        Ok(())
+    }
+
+    /// Refuse an email another user has (single sign-on would not know which of them someone is).
+    async fn email_free(
+        &self,
+        email: Option<&str>,
+        of: Option<UserId>,
+    ) -> Result<(), ServiceError> {
+        let Some(email) = email else { return Ok(()) };
+        match self.store.user_with_email(email.to_owned()).await? {
+            Some(other) if Some(other) != of => Err(ServiceError::invalid(
+                "email",
+                format!("Another user has the email address {email}"),
+            )),
+            _ => Ok(()),
+        }
     }
 
     /// Change a user's name, role, LAs, agency and team. LAs the administrator does not administer that the user
@@ -398,6 +465,7 @@ impl<S: Store> Services<S> {
         }
         let choices = team_choices(&teams);
         let d = administration::user_details(input, &mine, &choices, user.user.team_id)?;
+        self.email_free(d.email.as_deref(), Some(id)).await?;
         let mut las: Vec<LaCode> = user
             .user
             .las
@@ -424,6 +492,13 @@ impl<S: Store> Services<S> {
                     las,
                     agency: d.agency,
                     team_id: d.team_id,
+                    // A change that does not mention the email keeps it (clients older than the field); a blank
+                    // one removes it.
+                    email: if input.email.is_some() {
+                        d.email
+                    } else {
+                        user.email.clone()
+                    },
                     today: london_date(self.now()),
                 },
                 self.now(),

@@ -26,6 +26,7 @@ pub mod protection;
 pub mod quality;
 mod references;
 pub mod sessions;
+pub mod single_sign_on;
 pub mod summary;
 mod views;
 
@@ -97,6 +98,10 @@ pub struct Services<S> {
     max_upload_bytes: u64,
     /// The dashboard's day tallies, kept between requests.
     performance: performance::Snapshots,
+    /// Signing in through the council's identity provider, when the deployment has it.
+    sso: Option<Arc<single_sign_on::Sso>>,
+    /// Whether local passwords may be used to sign in (a deployment with single sign-on may switch them off).
+    local_passwords: bool,
 }
 
 /// A calendar and the LA closure days it was built with.
@@ -179,6 +184,8 @@ impl<S: Store> Services<S> {
             sessions: sessions::SessionSettings::default(),
             max_upload_bytes: domain::documents::DEFAULT_MAX_UPLOAD_MB * 1024 * 1024,
             performance: performance::Snapshots::default(),
+            sso: None,
+            local_passwords: true,
         }
     }
 

@@ -97,6 +97,8 @@ pub enum SignInRefusal {
     Incorrect,
     /// Too many failures recently (for this account, this browser or this client): try again after `wait`.
     Throttled { wait: Duration },
+    /// The deployment signs people in through its identity provider only.
+    PasswordsOff,
 }
 
 /// Where a sign-in attempt comes from.
@@ -299,6 +301,9 @@ impl<S: Store> Services<S> {
         username: &str,
         password: &str,
     ) -> Result<Result<StartedSession, SignInRefusal>, ServiceError> {
+        if !self.local_passwords {
+            return Ok(Err(SignInRefusal::PasswordsOff));
+        }
         self.sign_in_with(
             &PasswordAuthenticator::new(self.store.clone()),
             client,

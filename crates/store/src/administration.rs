@@ -26,6 +26,10 @@ pub struct AdminUser {
     pub version: i64,
     /// Whether they have a local password (single sign-on users need none).
     pub has_password: bool,
+    /// The email single sign-on first matches them by (lower case).
+    pub email: Option<String>,
+    /// Whether they have signed in through the identity provider (their subject there is recorded).
+    pub sso_linked: bool,
 }
 
 /// One spell of a user in a team.
@@ -62,8 +66,12 @@ pub enum AdminChange {
         las: Vec<LaCode>,
         agency: Option<domain::codes::Agency>,
         team_id: Option<TeamId>,
+        /// Lower case; unique among users.
+        email: Option<String>,
         today: Date,
     },
+    /// Record the email of a user just created (the version stays: it is part of creating them).
+    SetEmail { id: UserId, email: String },
     /// Disable (ending their sessions and revoking their tokens) or enable a user.
     SetDisabled {
         id: UserId,
@@ -196,7 +204,8 @@ async fn admin_users_where<C: SqlConn>(
     let rows = c
         .fetch_all(with_args(
             format!(
-                "SELECT {}, u.version, u.password_hash IS NOT NULL AS has_password \
+                "SELECT {}, u.version, u.password_hash IS NOT NULL AS has_password, u.email, \
+                 u.sso_subject IS NOT NULL AS sso_linked \
                  FROM app_user u WHERE {filter} ORDER BY u.display_name, u.username",
                 cols.join(", "),
             ),
@@ -207,17 +216,26 @@ async fn admin_users_where<C: SqlConn>(
     let mut extra = Vec::with_capacity(rows.len());
     for r in &rows {
         users.push(User::from_row(r)?);
-        extra.push((r.req_int("version")?, r.req_bool("has_password")?));
+        extra.push((
+            r.req_int("version")?,
+            r.req_bool("has_password")?,
+            r.text("email")?,
+            r.req_bool("sso_linked")?,
+        ));
     }
     let users = users_with_las(c, users).await?;
     Ok(users
         .into_iter()
         .zip(extra)
-        .map(|(user, (version, has_password))| AdminUser {
-            user,
-            version,
-            has_password,
-        })
+        .map(
+            |(user, (version, has_password, email, sso_linked))| AdminUser {
+                user,
+                version,
+                has_password,
+                email,
+                sso_linked,
+            },
+        )
         .collect())
 }
 
@@ -459,6 +477,7 @@ pub(crate) async fn administer<B: Backend>(
             las,
             agency,
             team_id,
+            email,
             today,
         } => {
             let key = owned(val(id));
@@ -474,12 +493,13 @@ pub(crate) async fn administer<B: Backend>(
                 "id",
                 key,
                 current,
-                "display_name = $1, role = $2, agency = $3, team_id = $4",
+                "display_name = $1, role = $2, agency = $3, team_id = $4, email = $5",
                 vec![
                     owned(val(display_name.as_str())),
                     owned(val(role)),
                     owned(val(agency)),
                     owned(val(team_id)),
+                    owned(val(email.as_deref())),
                 ],
             )
             .await?;
@@ -510,6 +530,20 @@ pub(crate) async fn administer<B: Backend>(
             )
             .await?;
             Ok(Administered { version, count: 0 })
+        }
+        AdminChange::SetEmail { id, email } => {
+            let row = c
+                .fetch_optional(
+                    Sql::new("UPDATE app_user SET email = $2 WHERE id = $1 RETURNING version")
+                        .bind(id)
+                        .bind(email.as_str()),
+                )
+                .await?
+                .ok_or(StoreError::NotFound)?;
+            Ok(Administered {
+                version: row.req_int("version")?,
+                count: 0,
+            })
         }
         AdminChange::SetDisabled {
             id,

@@ -19,6 +19,7 @@ pub mod quality;
 mod queries;
 pub mod row;
 pub mod search_index;
+pub mod single_sign_on;
 pub mod sql;
 mod supervision;
 pub mod tables;
@@ -44,6 +45,7 @@ pub use error::StoreError;
 pub use information_governance::{BreakGlass, Restriction};
 pub use quality::{QualityQuery, QualityRecords};
 pub use queries::SqlStore;
+pub use single_sign_on::{SsoFinish, SsoPending};
 
 /// A contact to record, with the new child it is about when the child is not yet known.
 #[derive(Clone, Debug)]
@@ -572,6 +574,44 @@ pub trait Store: Clone + Send + Sync + 'static {
         rank: RankCandidates,
         at: Timestamp,
     ) -> impl Future<Output = Result<Vec<Person>, StoreError>> + Send;
+
+    /// Keep a sign-in sent to the identity provider (forgetting those started before `forget_before`).
+    fn begin_sso_sign_in(
+        &self,
+        pending: SsoPending,
+        forget_before: Timestamp,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    /// Take the sign-in under way with this state's hash: it is gone once taken, so a state works once.
+    fn take_sso_sign_in(
+        &self,
+        state_hash: String,
+    ) -> impl Future<Output = Result<Option<SsoPending>, StoreError>> + Send;
+
+    /// The users a person signed in by the identity provider may be: the one their subject is recorded on, and
+    /// any with their email (normalised).
+    fn sso_candidates(
+        &self,
+        subject: String,
+        email: Option<String>,
+    ) -> impl Future<
+        Output = Result<Vec<domain::single_sign_on::Candidate<UserCredentials>>, StoreError>,
+    > + Send;
+
+    /// The user whose email (normalised) this is.
+    fn user_with_email(
+        &self,
+        email: String,
+    ) -> impl Future<Output = Result<Option<UserId>, StoreError>> + Send;
+
+    /// Finish a sign-in through the identity provider: record the subject, apply the groups' role and LAs (both
+    /// audited as a change to the user), and start the session, all in one transaction.
+    fn finish_sso_sign_in(
+        &self,
+        actor: &Actor,
+        finish: SsoFinish,
+        at: Timestamp,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
 
     /// Write audit entries for something that read or changed no single record (a search, an export).
     fn record_audit(

@@ -1190,6 +1190,59 @@ impl<B: Backend> Store for SqlStore<B> {
         .await
     }
 
+    async fn begin_sso_sign_in(
+        &self,
+        pending: crate::SsoPending,
+        forget_before: Timestamp,
+    ) -> Result<(), StoreError> {
+        self.write(move |c| {
+            async move { crate::single_sign_on::begin(c, &pending, forget_before).await }.boxed()
+        })
+        .await
+    }
+
+    async fn take_sso_sign_in(
+        &self,
+        state_hash: String,
+    ) -> Result<Option<crate::SsoPending>, StoreError> {
+        self.write(move |c| {
+            async move { crate::single_sign_on::take(c, &state_hash).await }.boxed()
+        })
+        .await
+    }
+
+    async fn sso_candidates(
+        &self,
+        subject: String,
+        email: Option<String>,
+    ) -> Result<Vec<domain::single_sign_on::Candidate<UserCredentials>>, StoreError> {
+        self.read(move |c| {
+            async move { crate::single_sign_on::candidates(c, &subject, email.as_deref()).await }
+                .boxed()
+        })
+        .await
+    }
+
+    async fn user_with_email(&self, email: String) -> Result<Option<UserId>, StoreError> {
+        self.read(move |c| {
+            async move { crate::single_sign_on::user_with_email(c, &email).await }.boxed()
+        })
+        .await
+    }
+
+    async fn finish_sso_sign_in(
+        &self,
+        actor: &Actor,
+        finish: crate::SsoFinish,
+        at: Timestamp,
+    ) -> Result<(), StoreError> {
+        let actor = actor.clone();
+        self.write(move |c| {
+            async move { crate::single_sign_on::finish::<B>(c, &actor, &finish, at).await }.boxed()
+        })
+        .await
+    }
+
     async fn record_audit(
         &self,
         actor: &Actor,

@@ -719,7 +719,8 @@ pub(crate) fn schemas() -> Vec<(&'static str, Value)> {
                 "role": text("mash-worker | social-worker | team-manager | partner | edt | early-help | reviewing-officer | auditor | senior-leader | admin | inspector | information-governance"),
                 "las": list("LA codes, each one the administrator's"),
                 "agency": text("Partners only: police | health | education | probation | housing | youth-justice | other"),
-                "team_id": text("An open team of one of the user's LAs")
+                "team_id": text("An open team of one of the user's LAs"),
+                "email": text("Optional: the email address the council's identity provider knows them by (single sign-on matches on it); unique")
             }}),
         ),
         (
@@ -729,7 +730,8 @@ pub(crate) fn schemas() -> Vec<(&'static str, Value)> {
                 "role": text("Required"),
                 "las": list("LA codes, each one the administrator's"),
                 "agency": text("Partners only"),
-                "team_id": text("An open team of one of the user's LAs; blank: no team")
+                "team_id": text("An open team of one of the user's LAs; blank: no team"),
+                "email": text("The email address single sign-on matches them by; blank: none")
             }}),
         ),
         (

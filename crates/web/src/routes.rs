@@ -87,7 +87,21 @@ pub fn table<S: Store>() -> Vec<RouteSpec<S>> {
             Method::GET,
             "/sign-in",
             Public,
-            get(pages::sign_in_form),
+            get(pages::sign_in_form::<S>),
+        ),
+        route(
+            "sign-in-sso",
+            Method::GET,
+            "/sign-in/oidc",
+            Public,
+            get(pages::sso_start::<S>),
+        ),
+        route(
+            "sign-in-sso-callback",
+            Method::GET,
+            "/sign-in/oidc/callback",
+            Public,
+            get(pages::sso_callback::<S>),
         ),
         route(
             "sign-in",

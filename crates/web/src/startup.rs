@@ -6,6 +6,7 @@ use std::net::SocketAddr;
 
 use service::Services;
 use service::sessions::SessionSettings;
+use service::single_sign_on::{Sso, SsoSettings};
 use store::Store;
 use tokio::net::TcpListener;
 
@@ -16,6 +17,22 @@ pub struct Settings {
     pub address: SocketAddr,
     /// Session timeouts and sign-in limits.
     pub sessions: SessionSettings,
+    /// Signing in through the identity provider; an empty redirect URL becomes `http://{address}/sign-in/oidc/callback`.
+    pub single_sign_on: Option<SsoSettings>,
+    /// Whether local passwords may be used to sign in.
+    pub local_passwords: bool,
+}
+
+impl Settings {
+    /// Listen at `address` with the default sessions, passwords and no single sign-on.
+    pub fn at(address: SocketAddr) -> Settings {
+        Settings {
+            address,
+            sessions: SessionSettings::default(),
+            single_sign_on: None,
+            local_passwords: true,
+        }
+    }
 }
 
 /// The application, listening but not yet answering: [`Application::run_until`] serves it.
@@ -31,9 +48,20 @@ impl<S: Store> Application<S> {
         services: Services<S>,
         settings: Settings,
     ) -> std::io::Result<Application<S>> {
-        let services = services.with_session_settings(settings.sessions);
         let listener = TcpListener::bind(settings.address).await?;
         let address = listener.local_addr()?;
+        let sso = match settings.single_sign_on {
+            Some(mut sso) => {
+                if sso.redirect_url.is_empty() {
+                    sso.redirect_url = format!("http://{address}/sign-in/oidc/callback");
+                }
+                Some(Sso::new(sso).map_err(|e| std::io::Error::other(e.to_string()))?)
+            }
+            None => None,
+        };
+        let services = services
+            .with_session_settings(settings.sessions)
+            .with_single_sign_on(sso, settings.local_passwords);
         Ok(Application {
             services,
             listener,

@@ -181,7 +181,7 @@ async fn story<S: Store>(db: TestDb<S>) -> String {
             &admin,
             "/api/v1/admin/users",
             json!({"username": "Nadia.Okafor", "display_name": "Nadia Okafor", "role": "social-worker",
-                   "las": ["213"], "team_id": team}),
+                   "las": ["213"], "team_id": team, "email": " Nadia.Okafor@Westminster.example "}),
         )
         .await;
     assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
@@ -189,6 +189,11 @@ async fn story<S: Store>(db: TestDb<S>) -> String {
     assert_eq!(created.body["username"], "nadia.okafor");
     assert_eq!(created.body["team"], "Assessment team 2");
     assert_eq!(created.body["has_password"], false);
+    assert_eq!(
+        created.body["email"], "nadia.okafor@westminster.example",
+        "single sign-on's email, in lower case"
+    );
+    assert_eq!(created.body["single_sign_on"], false);
     checks += 1;
 
     // Refused, naming the field, with nothing added.
@@ -219,6 +224,16 @@ async fn story<S: Store>(db: TestDb<S>) -> String {
             json!({"username": "p4", "display_name": "P", "role": "social-worker", "las": ["213"],
                    "team_id": domain::ids::TeamId::new().to_string()}),
             "team_id",
+        ),
+        (
+            json!({"username": "p6", "display_name": "P", "role": "social-worker", "las": ["213"],
+                   "email": "NADIA.okafor@westminster.example"}),
+            "email",
+        ),
+        (
+            json!({"username": "p7", "display_name": "P", "role": "social-worker", "las": ["213"],
+                   "email": "not an email"}),
+            "email",
         ),
     ] {
         let (status, problem) = app
@@ -312,6 +327,10 @@ async fn story<S: Store>(db: TestDb<S>) -> String {
         .await;
     assert_eq!(moved.status, StatusCode::OK, "{}", moved.body);
     assert_eq!(moved.body["team"], "Safeguarding team 1");
+    assert_eq!(
+        moved.body["email"], "nadia.okafor@westminster.example",
+        "a change that does not mention the email keeps it"
+    );
     let stale = app
         .post_if_match(
             &admin,

@@ -9,6 +9,7 @@
 
 pub mod browser;
 pub mod journey;
+pub mod oidc;
 
 use std::io::{BufRead, BufReader};
 use std::path::PathBuf;

@@ -172,6 +172,7 @@ pub async fn create_user<S: Store>(
         las: v.all("las"),
         agency: v.get("agency"),
         team_id: v.get("team_id"),
+        email: v.get("email"),
     };
     let r = state.services.admin_create_user(&who.actor, &input).await;
     after_change(
@@ -212,6 +213,7 @@ impl UserPage {
             "user",
             &[
                 ("display_name", u.display_name.clone()),
+                ("email", u.email.clone().unwrap_or_default()),
                 ("role", u.role.code().to_owned()),
                 (
                     "agency",
@@ -310,6 +312,7 @@ pub async fn update_user<S: Store>(
         las: v.all("las"),
         agency: v.get("agency"),
         team_id: v.get("team_id"),
+        email: v.get("email"),
     };
     let r = state
         .services

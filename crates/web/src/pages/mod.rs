@@ -34,7 +34,7 @@ pub use front_door::{
 };
 pub use record_contact::{new_contact, record_contact};
 pub use returns::{annex_a_api, annex_a_download, returns_page};
-pub use sign_in::{sign_in_form, sign_in_submit, sign_out};
+pub use sign_in::{sign_in_form, sign_in_submit, sign_out, sso_callback, sso_start};
 
 use askama::Template;
 use axum::http::StatusCode;

@@ -5,10 +5,11 @@ use axum::Extension;
 use std::net::SocketAddr;
 
 use axum::extract::{ConnectInfo, Query, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use service::sessions::{SignInClient, SignInRefusal};
+use service::single_sign_on::{SsoCallback, SsoRefusal};
 use store::Store;
 
 use super::form::{FieldError, Form, FormValues, field_id};
@@ -28,6 +29,35 @@ struct SignInPage {
     form: Form,
     next: String,
     signed_out: Option<String>,
+    /// What the single sign-on button calls the identity provider, when the deployment has one.
+    sso_name: Option<String>,
+    /// Whether the password form is shown (a deployment with single sign-on may switch passwords off).
+    passwords: bool,
+}
+
+#[derive(Template)]
+#[template(path = "sign_in_refused.html")]
+struct SignInRefusedPage {
+    layout: Layout,
+    heading: String,
+    message: String,
+    request_id: Option<String>,
+}
+
+/// How the sign-in page offers signing in: through the identity provider (named), with a password, or both.
+#[derive(Clone, Debug)]
+pub(crate) struct SignInChoices {
+    sso_name: Option<String>,
+    passwords: bool,
+}
+
+impl SignInChoices {
+    fn of<S: Store>(state: &Shared<S>) -> SignInChoices {
+        SignInChoices {
+            sso_name: state.services.single_sign_on().map(|s| s.name.clone()),
+            passwords: state.services.local_passwords(),
+        }
+    }
 }
 
 #[derive(Deserialize)]
@@ -60,7 +90,13 @@ fn see_other(to: &str) -> Response {
 
 /// The sign-in form: blank, or as sent (the username kept, never the password) with its problems. It carries a
 /// CSRF token of its own (the sign-in cookie: nobody is signed in yet) and no version (it changes no record).
-fn page(caller: &Caller, next: String, form: Form, signed_out: bool) -> Response {
+fn page(
+    caller: &Caller,
+    choices: &SignInChoices,
+    next: String,
+    form: Form,
+    signed_out: bool,
+) -> Response {
     let csrf = service::auth::new_token();
     let mut form = form;
     form.csrf = csrf.clone();
@@ -76,6 +112,8 @@ fn page(caller: &Caller, next: String, form: Form, signed_out: bool) -> Response
             form,
             next,
             signed_out: signed_out.then(|| "You have signed out".to_owned()),
+            sso_name: choices.sso_name.clone(),
+            passwords: choices.passwords,
         },
     );
     response.headers_mut().append(
@@ -86,7 +124,13 @@ fn page(caller: &Caller, next: String, form: Form, signed_out: bool) -> Response
 }
 
 /// The form again with the username as typed and `problems` (field, message).
-fn refused(caller: &Caller, next: String, username: &str, problems: &[(&str, &str)]) -> Response {
+fn refused(
+    caller: &Caller,
+    choices: &SignInChoices,
+    next: String,
+    username: &str,
+    problems: &[(&str, &str)],
+) -> Response {
     let mut form = Form::new("").with("username", username);
     form.errors = problems
         .iter()
@@ -95,11 +139,12 @@ fn refused(caller: &Caller, next: String, username: &str, problems: &[(&str, &st
             message: (*message).to_owned(),
         })
         .collect();
-    page(caller, next, form, false)
+    page(caller, choices, next, form, false)
 }
 
 /// `GET /sign-in`.
-pub async fn sign_in_form(
+pub async fn sign_in_form<S: Store>(
+    State(state): State<Shared<S>>,
     Extension(caller): Extension<Caller>,
     Query(q): Query<SignInQuery>,
 ) -> Response {
@@ -108,6 +153,7 @@ pub async fn sign_in_form(
     }
     page(
         &caller,
+        &SignInChoices::of(&state),
         safe_next(q.next.as_deref()),
         Form::new(""),
         q.signed_out.is_some(),
@@ -125,6 +171,7 @@ pub async fn sign_in_submit<S: Store>(
     form: FormValues,
 ) -> Result<Response, WebError> {
     let next = safe_next(Some(form.raw("next")));
+    let choices = SignInChoices::of(&state);
     let username = form.get("username").unwrap_or_default();
     let password = form.raw("password");
     let mut errors = Vec::new();
@@ -135,7 +182,7 @@ pub async fn sign_in_submit<S: Store>(
         errors.push(("password", "Enter your password"));
     }
     if !errors.is_empty() {
-        return Ok(refused(&caller, next, &username, &errors));
+        return Ok(refused(&caller, &choices, next, &username, &errors));
     }
     let client = SignInClient {
         address: peer.map(|Extension(ConnectInfo(a))| a.ip()),
@@ -166,6 +213,7 @@ pub async fn sign_in_submit<S: Store>(
         }
         Err(SignInRefusal::Incorrect) => Ok(refused(
             &caller,
+            &choices,
             next,
             &username,
             &[("username", "The username or password is not right")],
@@ -179,11 +227,22 @@ pub async fn sign_in_submit<S: Store>(
             );
             Ok(refused(
                 &caller,
+                &choices,
                 next,
                 &username,
                 &[("username", message.as_str())],
             ))
         }
+        Err(SignInRefusal::PasswordsOff) => Ok(refused(
+            &caller,
+            &choices,
+            next,
+            &username,
+            &[(
+                "username",
+                "Frontdoor passwords are switched off here: sign in with your organisation's account",
+            )],
+        )),
     }
 }
 
@@ -201,4 +260,127 @@ pub async fn sign_out<S: Store>(
         .headers_mut()
         .append(header::SET_COOKIE, clear_cookie(SESSION_COOKIE));
     Ok(response)
+}
+
+/// The cookie that binds a sign-in at the identity provider to the browser that started it: HttpOnly, Secure,
+/// SameSite=Lax (the provider sends the browser back with a cross-site top-level GET), only for the callback,
+/// gone after `PENDING_FOR`.
+const SSO_COOKIE: &str = "frontdoor_sso";
+
+fn sso_cookie(token: &str, max_age: u64) -> HeaderValue {
+    HeaderValue::from_str(&format!(
+        "{SSO_COOKIE}={token}; Path=/sign-in/oidc; HttpOnly; Secure; SameSite=Lax; Max-Age={max_age}"
+    ))
+    .unwrap_or_else(|_| HeaderValue::from_static(""))
+}
+
+/// A refused sign-in through the identity provider: what happened and what to do, with the request's reference.
+fn sso_refused(
+    caller: &Caller,
+    refusal: &SsoRefusal,
+    request_id: Option<Extension<RequestId>>,
+) -> Response {
+    let status = match refusal {
+        SsoRefusal::NotStartedHere | SsoRefusal::TokenRefused(_) => StatusCode::BAD_REQUEST,
+        SsoRefusal::ProviderUnavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+        SsoRefusal::ProviderRefused(_)
+        | SsoRefusal::UnknownPerson
+        | SsoRefusal::Disabled
+        | SsoRefusal::NoAccess(_) => StatusCode::FORBIDDEN,
+    };
+    let (heading, message) = refusal.explain();
+    let mut response = render(
+        status,
+        SignInRefusedPage {
+            layout: Layout::new(heading, caller, ""),
+            heading: heading.to_owned(),
+            message,
+            request_id: request_id.map(|Extension(r)| r.0),
+        },
+    );
+    response
+        .headers_mut()
+        .append(header::SET_COOKIE, sso_cookie("", 0));
+    response
+}
+
+/// `GET /sign-in/oidc`: off to the identity provider, with a state, a nonce and a PKCE challenge; the browser
+/// keeps a cookie that the callback must see.
+pub async fn sso_start<S: Store>(
+    State(state): State<Shared<S>>,
+    Extension(caller): Extension<Caller>,
+    request_id: Option<Extension<RequestId>>,
+    Query(q): Query<SignInQuery>,
+) -> Result<Response, WebError> {
+    let next = safe_next(q.next.as_deref());
+    if caller.actor().is_some() {
+        return Ok(see_other(&next));
+    }
+    match state.services.sso_begin(&next).await? {
+        Ok(start) => {
+            let mut response = see_other(&start.url);
+            response.headers_mut().append(
+                header::SET_COOKIE,
+                sso_cookie(
+                    &start.browser_token,
+                    service::single_sign_on::PENDING_FOR.as_secs(),
+                ),
+            );
+            Ok(response)
+        }
+        Err(refusal) => Ok(sso_refused(&caller, &refusal, request_id)),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct SsoCallbackQuery {
+    state: Option<String>,
+    code: Option<String>,
+    error: Option<String>,
+    error_description: Option<String>,
+}
+
+/// `GET /sign-in/oidc/callback`: the provider's answer. A new session and on to where the person was going, or a
+/// page that says why not.
+pub async fn sso_callback<S: Store>(
+    State(state): State<Shared<S>>,
+    Extension(caller): Extension<Caller>,
+    peer: Option<Extension<ConnectInfo<SocketAddr>>>,
+    request_id: Option<Extension<RequestId>>,
+    headers: HeaderMap,
+    Query(q): Query<SsoCallbackQuery>,
+) -> Result<Response, WebError> {
+    let client = SignInClient {
+        address: peer.map(|Extension(ConnectInfo(a))| a.ip()),
+        device_token: None,
+        request_id: request_id.as_ref().map(|Extension(r)| r.0.clone()),
+    };
+    let callback = SsoCallback {
+        state: q.state,
+        code: q.code,
+        error: q.error,
+        error_description: q.error_description,
+    };
+    let browser = cookie(&headers, SSO_COOKIE);
+    match state
+        .services
+        .sso_complete(&client, browser.as_deref(), &callback)
+        .await?
+    {
+        Ok((started, next)) => {
+            // Whoever was signed in on this browser before is signed out: one person per browser.
+            if let Some(session) = caller.session() {
+                state.services.sign_out(session).await?;
+            }
+            let mut response = see_other(&safe_next(Some(&next)));
+            let h = response.headers_mut();
+            h.append(
+                header::SET_COOKIE,
+                set_cookie(SESSION_COOKIE, &started.token, None),
+            );
+            h.append(header::SET_COOKIE, sso_cookie("", 0));
+            Ok(response)
+        }
+        Err(refusal) => Ok(sso_refused(&caller, &refusal, request_id)),
+    }
 }

@@ -31,7 +31,6 @@ use domain::records::User;
 use reqwest::header::HeaderMap;
 use reqwest::{Method, RequestBuilder, StatusCode};
 use serde_json::Value;
-use service::sessions::SessionSettings;
 use service::{Clock, NewUser, Services};
 use store::Store;
 use web::startup::{Application, Settings};
@@ -140,10 +139,7 @@ impl<S: Store> TestApp<S> {
     }
 
     async fn start(store: S, db: Arc<dyn Any + Send + Sync>, clock: Clock) -> TestApp<S> {
-        let settings = Settings {
-            address: SocketAddr::from(([127, 0, 0, 1], 0)),
-            sessions: SessionSettings::default(),
-        };
+        let settings = Settings::at(SocketAddr::from(([127, 0, 0, 1], 0)));
         let app = Application::build(Services::new(store).with_clock(clock), settings)
             .await
             .unwrap();
