@@ -170,6 +170,10 @@ enum Command {
         max_upload_mb: u64,
         #[command(flatten)]
         sso: SsoArgs,
+        /// Roles that must sign in with a second factor (an authenticator app) after their password,
+        /// comma-separated (e.g. admin,information-governance,senior-leader); `all` for every role.
+        #[arg(long, env = "FRONTDOOR_SECOND_FACTOR_ROLES", value_delimiter = ',')]
+        second_factor_roles: Vec<String>,
     },
     /// Create the database if needed and bring its schema up to date.
     Migrate {
@@ -581,9 +585,20 @@ async fn execute<S: Store>(services: Services<S>, command: Command) -> anyhow::R
             session_absolute_hours,
             max_upload_mb,
             sso,
+            second_factor_roles,
             ..
         } => {
             let single_sign_on = sso.settings()?;
+            let second_factor_roles = if second_factor_roles.iter().any(|r| r.trim() == "all") {
+                Role::ALL.to_vec()
+            } else {
+                second_factor_roles
+                    .iter()
+                    .map(|r| {
+                        Role::parse(r).map_err(|e| anyhow!("--second-factor-roles: {}", e.problem))
+                    })
+                    .collect::<anyhow::Result<Vec<_>>>()?
+            };
             if session_idle_minutes == 0 || session_absolute_hours == 0 {
                 bail!("--session-idle-minutes and --session-absolute-hours must be at least 1");
             }
@@ -613,6 +628,7 @@ async fn execute<S: Store>(services: Services<S>, command: Command) -> anyhow::R
                 },
                 single_sign_on,
                 local_passwords: sso.local_passwords == "on",
+                second_factor_roles,
             };
             let app = web::startup::Application::build(services, settings)
                 .await

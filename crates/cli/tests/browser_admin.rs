@@ -96,6 +96,12 @@ async fn administration_journey() {
     assert!(text.contains("Users") && text.contains("Teams") && text.contains("Settings"));
     run.check("home (administrator)").await;
 
+    // Their own account: a second factor to set up (a QR code and the key), the form kit's page.
+    run.goto("/account").await;
+    wait_h1(&run.client, "Your account").await;
+    assert!(run.text().await.contains("Set up a second factor"));
+    run.check("your account").await;
+
     // 2. A team, with a manager.
     println!("step 2: create a team");
     run.goto("/admin/teams").await;

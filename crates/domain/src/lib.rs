@@ -35,5 +35,6 @@ pub mod quality;
 pub mod records;
 pub mod references;
 pub mod search;
+pub mod second_factor;
 pub mod single_sign_on;
 pub mod validation;

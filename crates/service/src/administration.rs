@@ -42,6 +42,8 @@ pub struct UserView {
     pub email: Option<String>,
     /// Whether they have signed in through the identity provider (and are matched by its subject from then on).
     pub single_sign_on: bool,
+    /// Whether they have set up a second factor (an authenticator app).
+    pub second_factor: bool,
     /// The version a change must be based on (`If-Match`).
     pub version: i64,
 }
@@ -174,6 +176,7 @@ impl UserView {
             has_password: a.has_password,
             email: a.email.clone(),
             single_sign_on: a.sso_linked,
+            second_factor: a.second_factor,
             version: a.version,
         }
     }
@@ -293,7 +296,7 @@ impl<S: Store> Services<S> {
     }
 
     /// A user the administrator may manage (one working for one of their LAs), with the versions and teams.
-    async fn managed_user(
+    pub(crate) async fn managed_user(
         &self,
         actor: &Actor,
         id: UserId,

@@ -25,6 +25,7 @@ pub mod planning;
 pub mod protection;
 pub mod quality;
 mod references;
+pub mod second_factor;
 pub mod sessions;
 pub mod single_sign_on;
 pub mod summary;
@@ -102,6 +103,8 @@ pub struct Services<S> {
     sso: Option<Arc<single_sign_on::Sso>>,
     /// Whether local passwords may be used to sign in (a deployment with single sign-on may switch them off).
     local_passwords: bool,
+    /// The roles that must sign in with a second factor.
+    second_factor_roles: Vec<Role>,
 }
 
 /// A calendar and the LA closure days it was built with.
@@ -186,6 +189,7 @@ impl<S: Store> Services<S> {
             performance: performance::Snapshots::default(),
             sso: None,
             local_passwords: true,
+            second_factor_roles: Vec::new(),
         }
     }
 

@@ -52,6 +52,7 @@ use store::{
 };
 
 use crate::auth::{self, hash_password, new_token, token_hash, verify_password};
+use crate::second_factor::SignedIn;
 use crate::{ServiceError, Services};
 
 /// Session and sign-in limits (configurable at start-up).
@@ -288,7 +289,7 @@ impl<S: Store> Services<S> {
         &self,
         username: &str,
         password: &str,
-    ) -> Result<Result<StartedSession, SignInRefusal>, ServiceError> {
+    ) -> Result<Result<SignedIn, SignInRefusal>, ServiceError> {
         self.sign_in_from(&SignInClient::default(), username, password)
             .await
     }
@@ -300,7 +301,7 @@ impl<S: Store> Services<S> {
         client: &SignInClient,
         username: &str,
         password: &str,
-    ) -> Result<Result<StartedSession, SignInRefusal>, ServiceError> {
+    ) -> Result<Result<SignedIn, SignInRefusal>, ServiceError> {
         if !self.local_passwords {
             return Ok(Err(SignInRefusal::PasswordsOff));
         }
@@ -321,7 +322,7 @@ impl<S: Store> Services<S> {
         client: &SignInClient,
         username: &str,
         password: &str,
-    ) -> Result<Result<StartedSession, SignInRefusal>, ServiceError> {
+    ) -> Result<Result<SignedIn, SignInRefusal>, ServiceError> {
         let username = username.trim().to_ascii_lowercase();
         let now = self.now();
         if username.is_empty() || username.len() > 64 {
@@ -402,6 +403,9 @@ impl<S: Store> Services<S> {
                 },
             )
             .await?;
+        if let Some(challenge) = self.second_factor_challenge(&user, &device_token).await? {
+            return Ok(Ok(SignedIn::SecondFactor(challenge)));
+        }
         let token = new_token();
         let actor = match &client.request_id {
             Some(id) => Actor::user(&user).with_request_id(id.clone()),
@@ -418,11 +422,11 @@ impl<S: Store> Services<S> {
                 },
             )
             .await?;
-        Ok(Ok(StartedSession {
+        Ok(Ok(SignedIn::Session(StartedSession {
             token,
             user,
             device_token,
-        }))
+        })))
     }
 
     /// Whether the user's access (if time-limited) still runs on `today`.

@@ -30,6 +30,8 @@ pub struct AdminUser {
     pub email: Option<String>,
     /// Whether they have signed in through the identity provider (their subject there is recorded).
     pub sso_linked: bool,
+    /// Whether they have set up a second factor.
+    pub second_factor: bool,
 }
 
 /// One spell of a user in a team.
@@ -205,7 +207,7 @@ async fn admin_users_where<C: SqlConn>(
         .fetch_all(with_args(
             format!(
                 "SELECT {}, u.version, u.password_hash IS NOT NULL AS has_password, u.email, \
-                 u.sso_subject IS NOT NULL AS sso_linked \
+                 u.sso_subject IS NOT NULL AS sso_linked, u.totp_secret IS NOT NULL AS second_factor \
                  FROM app_user u WHERE {filter} ORDER BY u.display_name, u.username",
                 cols.join(", "),
             ),
@@ -221,6 +223,7 @@ async fn admin_users_where<C: SqlConn>(
             r.req_bool("has_password")?,
             r.text("email")?,
             r.req_bool("sso_linked")?,
+            r.req_bool("second_factor")?,
         ));
     }
     let users = users_with_las(c, users).await?;
@@ -228,12 +231,13 @@ async fn admin_users_where<C: SqlConn>(
         .into_iter()
         .zip(extra)
         .map(
-            |(user, (version, has_password, email, sso_linked))| AdminUser {
+            |(user, (version, has_password, email, sso_linked, second_factor))| AdminUser {
                 user,
                 version,
                 has_password,
                 email,
                 sso_linked,
+                second_factor,
             },
         )
         .collect())

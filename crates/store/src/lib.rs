@@ -19,6 +19,7 @@ pub mod quality;
 mod queries;
 pub mod row;
 pub mod search_index;
+pub mod second_factor;
 pub mod single_sign_on;
 pub mod sql;
 mod supervision;
@@ -45,6 +46,7 @@ pub use error::StoreError;
 pub use information_governance::{BreakGlass, Restriction};
 pub use quality::{QualityQuery, QualityRecords};
 pub use queries::SqlStore;
+pub use second_factor::{SecondFactor, SecondFactorChange, SecondFactorPending, SecondFactorUse};
 pub use single_sign_on::{SsoFinish, SsoPending};
 
 /// A contact to record, with the new child it is about when the child is not yet known.
@@ -574,6 +576,58 @@ pub trait Store: Clone + Send + Sync + 'static {
         rank: RankCandidates,
         at: Timestamp,
     ) -> impl Future<Output = Result<Vec<Person>, StoreError>> + Send;
+
+    /// A user's second factor: secret, last step used, recovery codes left.
+    fn second_factor_of(
+        &self,
+        user: UserId,
+    ) -> impl Future<Output = Result<SecondFactor, StoreError>> + Send;
+
+    /// Keep a sign-in that passed the password and waits for the second factor (forgetting those started
+    /// before `forget_before`).
+    fn begin_second_factor(
+        &self,
+        token_hash: String,
+        user: UserId,
+        at: Timestamp,
+        forget_before: Timestamp,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    /// The sign-in waiting for the second factor under this token's hash.
+    fn second_factor_pending(
+        &self,
+        token_hash: String,
+    ) -> impl Future<Output = Result<Option<SecondFactorPending>, StoreError>> + Send;
+
+    /// Count a wrong code (ending the wait at `max`), audited.
+    fn second_factor_failed(
+        &self,
+        actor: &Actor,
+        token_hash: String,
+        user: UserId,
+        max: u32,
+        at: Timestamp,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    /// Pass the second factor: end the wait, use the code (`Conflict` when used already), start the session.
+    fn finish_second_factor(
+        &self,
+        actor: &Actor,
+        token_hash: String,
+        user: UserId,
+        used: SecondFactorUse,
+        session: NewSession,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    /// Change a user's second factor, if they are still at the version `expected` (when given); audited.
+    fn change_second_factor(
+        &self,
+        actor: &Actor,
+        user: UserId,
+        change: SecondFactorChange,
+        expected: Option<i64>,
+        at: Timestamp,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
 
     /// Keep a sign-in sent to the identity provider (forgetting those started before `forget_before`).
     fn begin_sso_sign_in(

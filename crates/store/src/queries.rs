@@ -1190,6 +1190,94 @@ impl<B: Backend> Store for SqlStore<B> {
         .await
     }
 
+    async fn second_factor_of(&self, user: UserId) -> Result<crate::SecondFactor, StoreError> {
+        self.read(move |c| {
+            async move { crate::second_factor::second_factor_of(c, user).await }.boxed()
+        })
+        .await
+    }
+
+    async fn begin_second_factor(
+        &self,
+        token_hash: String,
+        user: UserId,
+        at: Timestamp,
+        forget_before: Timestamp,
+    ) -> Result<(), StoreError> {
+        self.write(move |c| {
+            async move {
+                crate::second_factor::begin(c, &token_hash, user, at, forget_before).await
+            }
+            .boxed()
+        })
+        .await
+    }
+
+    async fn second_factor_pending(
+        &self,
+        token_hash: String,
+    ) -> Result<Option<crate::SecondFactorPending>, StoreError> {
+        self.read(move |c| {
+            async move { crate::second_factor::pending(c, &token_hash).await }.boxed()
+        })
+        .await
+    }
+
+    async fn second_factor_failed(
+        &self,
+        actor: &Actor,
+        token_hash: String,
+        user: UserId,
+        max: u32,
+        at: Timestamp,
+    ) -> Result<(), StoreError> {
+        let actor = actor.clone();
+        self.write(move |c| {
+            async move {
+                crate::second_factor::failed::<B>(c, &actor, &token_hash, user, max, at).await
+            }
+            .boxed()
+        })
+        .await
+    }
+
+    async fn finish_second_factor(
+        &self,
+        actor: &Actor,
+        token_hash: String,
+        user: UserId,
+        used: crate::SecondFactorUse,
+        session: NewSession,
+    ) -> Result<(), StoreError> {
+        let actor = actor.clone();
+        self.write(move |c| {
+            async move {
+                crate::second_factor::finish::<B>(c, &actor, &token_hash, user, &used, &session)
+                    .await
+            }
+            .boxed()
+        })
+        .await
+    }
+
+    async fn change_second_factor(
+        &self,
+        actor: &Actor,
+        user: UserId,
+        change: crate::SecondFactorChange,
+        expected: Option<i64>,
+        at: Timestamp,
+    ) -> Result<(), StoreError> {
+        let actor = actor.clone();
+        self.write(move |c| {
+            async move {
+                crate::second_factor::change::<B>(c, &actor, user, &change, expected, at).await
+            }
+            .boxed()
+        })
+        .await
+    }
+
     async fn begin_sso_sign_in(
         &self,
         pending: crate::SsoPending,

@@ -81,6 +81,13 @@ pub fn routes<S: Store>() -> Vec<RouteSpec<S>> {
             post(pages::reset_password::<S>),
         ),
         route(
+            "admin-user-second-factor-form",
+            Method::POST,
+            "/admin/users/{id}/second-factor/removal",
+            Grant(admin, Action::Update),
+            post(pages::remove_second_factor::<S>),
+        ),
+        route(
             "admin-user-tokens-form",
             Method::POST,
             "/admin/users/{id}/tokens",
@@ -233,6 +240,13 @@ pub fn routes<S: Store>() -> Vec<RouteSpec<S>> {
             "/api/v1/admin/users/{id}/password",
             Grant(admin, Action::Update),
             post(reset_password::<S>),
+        ),
+        route(
+            "api-admin-user-second-factor-removal",
+            Method::POST,
+            "/api/v1/admin/users/{id}/second-factor/removal",
+            Grant(admin, Action::Update),
+            post(remove_second_factor::<S>),
         ),
         route(
             "api-admin-user-tokens-revoke",
@@ -407,6 +421,20 @@ pub async fn reset_password<S: Store>(
         v,
         Json(json!({"password": password, "user": u})).into_response(),
     ))
+}
+
+/// `POST /api/v1/admin/users/{id}/second-factor/removal` → the user: their second factor removed (a lost phone).
+pub async fn remove_second_factor<S: Store>(
+    State(state): State<Shared<S>>,
+    SignedIn { actor, .. }: SignedIn,
+    IfMatch(version): IfMatch,
+    Id(id): Id<UserId>,
+) -> Result<Response, WebError> {
+    let u = state
+        .services
+        .admin_remove_second_factor(&actor, id, version)
+        .await?;
+    Ok(with_etag(u.user.version, Json(u).into_response()))
 }
 
 /// `POST /api/v1/admin/users/{id}/tokens/revoke` → `{"revoked": N, "user"}`.
@@ -606,6 +634,14 @@ pub(crate) const OPERATIONS: &[Operation] = &[
         "Reset a user's password: a new one is made and answered this once; their sessions end",
         None,
         ("200", "{\"password\", \"user\"}"),
+        true,
+    ),
+    op(
+        "post",
+        "/api/v1/admin/users/{id}/second-factor/removal",
+        "Remove a user's second factor (a lost phone): they set up a new one at their next sign-in if their role must have one",
+        None,
+        ("200", "The user"),
         true,
     ),
     op(

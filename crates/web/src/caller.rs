@@ -67,6 +67,11 @@ pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
         .map(|(_, v)| v.to_owned())
 }
 
+/// The forms of signing in (the password, then the second factor), whose CSRF token is the sign-in cookie's.
+fn is_sign_in(path: &str) -> bool {
+    path == "/sign-in" || path == "/sign-in/second-factor"
+}
+
 /// A `Set-Cookie` value: HttpOnly, Secure, SameSite=Lax, the whole site.
 pub fn set_cookie(name: &str, value: &str, max_age: Option<u64>) -> HeaderValue {
     let age = max_age.map_or_else(String::new, |s| format!("; Max-Age={s}"));
@@ -254,7 +259,7 @@ pub async fn authenticate<S: Store>(
     // A cookie is an ambient credential: a request carrying a session (or signing in) must come from our own
     // pages. A bearer token is not sent by browsers on their own, and a request with neither is anonymous.
     let needs_csrf =
-        !safe && (matches!(caller, Caller::Session(_)) || parts.uri.path() == "/sign-in");
+        !safe && (matches!(caller, Caller::Session(_)) || is_sign_in(parts.uri.path()));
     let path = parts.uri.path().to_owned();
     let body = if needs_csrf {
         if !same_origin(&parts.headers) {

@@ -21,6 +21,8 @@ pub struct Settings {
     pub single_sign_on: Option<SsoSettings>,
     /// Whether local passwords may be used to sign in.
     pub local_passwords: bool,
+    /// The roles that must sign in with a second factor.
+    pub second_factor_roles: Vec<domain::codes::Role>,
 }
 
 impl Settings {
@@ -31,6 +33,7 @@ impl Settings {
             sessions: SessionSettings::default(),
             single_sign_on: None,
             local_passwords: true,
+            second_factor_roles: Vec::new(),
         }
     }
 }
@@ -61,7 +64,8 @@ impl<S: Store> Application<S> {
         };
         let services = services
             .with_session_settings(settings.sessions)
-            .with_single_sign_on(sso, settings.local_passwords);
+            .with_single_sign_on(sso, settings.local_passwords)
+            .with_second_factor_roles(settings.second_factor_roles);
         Ok(Application {
             services,
             listener,

@@ -202,8 +202,16 @@ fn expected(route: &str, p: &Principal, t: Target) -> StatusCode {
     let Some(role) = p.role else {
         return match route {
             "healthz" | "assets" | "sign-in-form" | "api-openapi" => StatusCode::OK,
-            "sign-in" => StatusCode::FORBIDDEN,
+            "sign-in" | "sign-in-second-factor" => StatusCode::FORBIDDEN,
             "sign-out" => StatusCode::SEE_OTHER,
+            // No identity provider in this deployment.
+            "sign-in-sso" | "sign-in-sso-callback" => StatusCode::NOT_FOUND,
+            // No sign-in waiting for a second factor: back to the password.
+            "sign-in-second-factor-form" => StatusCode::SEE_OTHER,
+            "account-page"
+            | "account-second-factor-form"
+            | "account-recovery-codes-form"
+            | "account-second-factor-removal-form" => anonymous(true),
             "home"
             | "search-page"
             | "child-page"
@@ -268,9 +276,18 @@ fn expected(route: &str, p: &Principal, t: Target) -> StatusCode {
     match route {
         "healthz" | "assets" | "api-openapi" => StatusCode::OK,
         // Signed in already: the sign-in page sends you on; posting it needs the form's CSRF token.
-        "sign-in-form" => StatusCode::SEE_OTHER,
-        "sign-in" => StatusCode::FORBIDDEN,
+        "sign-in-form" | "sign-in-sso" | "sign-in-second-factor-form" => StatusCode::SEE_OTHER,
+        "sign-in" | "sign-in-second-factor" => StatusCode::FORBIDDEN,
         "sign-out" => StatusCode::SEE_OTHER,
+        // No identity provider in this deployment.
+        "sign-in-sso-callback" => StatusCode::NOT_FOUND,
+        // Everyone's own account: the page; setting up with no code, or new recovery codes with no second
+        // factor, is refused naming the field; removing none removes none.
+        "account-page" => StatusCode::OK,
+        "account-second-factor-form" | "account-recovery-codes-form" => {
+            StatusCode::UNPROCESSABLE_ENTITY
+        }
+        "account-second-factor-removal-form" => StatusCode::SEE_OTHER,
         "home" => StatusCode::OK,
         "search-page" | "api-search-children" => {
             if may_view_cases(role) {

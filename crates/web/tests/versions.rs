@@ -382,6 +382,33 @@ const NO_EXISTING_RECORD: &[(&str, &str)] = &[
          nothing changed, in tests/admin.rs",
     ),
     ("sign-in", "signs in: a session, no record"),
+    (
+        "sign-in-second-factor",
+        "the second step of signing in: a session, no record (a code works once, whatever was seen)",
+    ),
+    (
+        "account-second-factor-form",
+        "the user's own second factor, not a child's record: the user's version is checked, a stale change \
+         refused with nothing changed, in tests/second_factor.rs",
+    ),
+    (
+        "account-recovery-codes-form",
+        "the user's own recovery codes: the user's version is checked, in tests/second_factor.rs",
+    ),
+    (
+        "account-second-factor-removal-form",
+        "the user's own second factor: the user's version is checked, in tests/second_factor.rs",
+    ),
+    (
+        "admin-user-second-factor-form",
+        "a user's second factor, not a child's record: the user's version is checked, a stale change refused \
+         with nothing changed, in tests/second_factor.rs",
+    ),
+    (
+        "api-admin-user-second-factor-removal",
+        "a user's second factor, not a child's record: the user's version is checked, a stale change refused \
+         with nothing changed, in tests/second_factor.rs",
+    ),
     ("sign-out", "signs out: ends the session, no record"),
     (
         "record-contact-form",

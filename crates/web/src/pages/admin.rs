@@ -361,6 +361,20 @@ pub async fn reset_password<S: Store>(
     }
 }
 
+/// `POST /admin/users/{id}/second-factor/removal`: remove the user's second factor (a lost phone).
+pub async fn remove_second_factor<S: Store>(
+    Page { state, who }: Page<S>,
+    Id(id): Id<UserId>,
+    v: FormValues,
+) -> Result<Response, WebError> {
+    let r = state
+        .services
+        .admin_remove_second_factor(&who.actor, id, v.version())
+        .await;
+    let form = Form::sent("second-factor", v).link("*", "submit");
+    after_user_change(&state, &who, id, form, "second-factor-reset", r).await
+}
+
 /// `POST /admin/users/{id}/tokens`: revoke every API token of the user.
 pub async fn revoke_tokens<S: Store>(
     Page { state, who }: Page<S>,

@@ -417,7 +417,13 @@ const BANNERS: &[(&str, &str)] = &[
     // Information governance.
     ("restricted", "Record restricted to the named staff"),
     ("restriction-lifted", "Restriction lifted"),
+    // Your account.
+    ("second-factor-removed", "Second factor removed"),
     // Administration.
+    (
+        "second-factor-reset",
+        "Second factor removed: they set up a new one at their next sign-in if their role must have one",
+    ),
     ("user-added", "User added"),
     ("user-changed", "User's details saved"),
     (

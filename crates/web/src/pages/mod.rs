@@ -21,6 +21,7 @@ pub(crate) mod protection;
 pub(crate) mod quality;
 mod record_contact;
 mod returns;
+pub(crate) mod second_factor;
 mod sign_in;
 pub(crate) mod summary;
 

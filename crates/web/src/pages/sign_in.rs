@@ -8,6 +8,7 @@ use axum::extract::{ConnectInfo, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
+use service::second_factor::SignedIn;
 use service::sessions::{SignInClient, SignInRefusal};
 use service::single_sign_on::{SsoCallback, SsoRefusal};
 use store::Store;
@@ -21,6 +22,7 @@ use crate::caller::{
 };
 use crate::error::WebError;
 use crate::middleware::RequestId;
+use crate::pages::second_factor::second_factor_cookie;
 
 #[derive(Template)]
 #[template(path = "sign_in.html")]
@@ -64,13 +66,15 @@ impl SignInChoices {
 pub struct SignInQuery {
     next: Option<String>,
     signed_out: Option<String>,
+    /// `expired`: the second factor was not given in time, or too many wrong codes.
+    second_factor: Option<String>,
 }
 
 /// Where to go after sign-in: `next` if it is a path on this site, else `/`. Accepted only when a browser can
 /// read it no other way: it starts with one `/` (no scheme, no `//` or `/\\` authority), and every character
 /// is visible ASCII (no control character, which browsers drop, as in `/\t/evil.example`; no space; nothing a
 /// header cannot carry), with no backslash anywhere (which browsers read as `/`).
-fn safe_next(next: Option<&str>) -> String {
+pub(crate) fn safe_next(next: Option<&str>) -> String {
     let same_origin_path = |n: &str| {
         n.starts_with('/')
             && !n.starts_with("//")
@@ -95,7 +99,7 @@ fn page(
     choices: &SignInChoices,
     next: String,
     form: Form,
-    signed_out: bool,
+    signed_out: Option<String>,
 ) -> Response {
     let csrf = service::auth::new_token();
     let mut form = form;
@@ -111,7 +115,7 @@ fn page(
             layout: Layout::new(&form.title("Sign in"), caller, ""),
             form,
             next,
-            signed_out: signed_out.then(|| "You have signed out".to_owned()),
+            signed_out,
             sso_name: choices.sso_name.clone(),
             passwords: choices.passwords,
         },
@@ -139,7 +143,7 @@ fn refused(
             message: (*message).to_owned(),
         })
         .collect();
-    page(caller, choices, next, form, false)
+    page(caller, choices, next, form, None)
 }
 
 /// `GET /sign-in`.
@@ -156,7 +160,13 @@ pub async fn sign_in_form<S: Store>(
         &SignInChoices::of(&state),
         safe_next(q.next.as_deref()),
         Form::new(""),
-        q.signed_out.is_some(),
+        if q.second_factor.is_some() {
+            Some(
+                "Your sign-in took too long, or had too many wrong codes: sign in again".to_owned(),
+            )
+        } else {
+            q.signed_out.map(|_| "You have signed out".to_owned())
+        },
     )
 }
 
@@ -194,7 +204,27 @@ pub async fn sign_in_submit<S: Store>(
         .sign_in_from(&client, &username, password)
         .await?
     {
-        Ok(started) => {
+        Ok(SignedIn::SecondFactor(challenge)) => {
+            let target = format!(
+                "/sign-in/second-factor?next={}",
+                form_urlencoded::byte_serialize(next.as_bytes()).collect::<String>()
+            );
+            let mut response = see_other(&target);
+            let h = response.headers_mut();
+            h.append(
+                header::SET_COOKIE,
+                second_factor_cookie(&challenge.token, service::second_factor::WAIT_FOR.as_secs()),
+            );
+            h.append(
+                header::SET_COOKIE,
+                device_cookie(
+                    &challenge.device_token,
+                    state.services.session_settings().known_device,
+                ),
+            );
+            Ok(response)
+        }
+        Ok(SignedIn::Session(started)) => {
             let mut response = see_other(&next);
             let h = response.headers_mut();
             h.append(

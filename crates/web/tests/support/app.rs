@@ -138,8 +138,28 @@ impl<S: Store> TestApp<S> {
         TestApp::start(self.services.store().clone(), self.db.clone(), clock).await
     }
 
+    /// Start the app on `db` with `clock` and `settings` changed by `change` (the second factor's roles, say).
+    pub async fn spawn_with(
+        db: TestDb<S>,
+        clock: Clock,
+        change: impl FnOnce(&mut Settings),
+    ) -> TestApp<S> {
+        let mut settings = Settings::at(SocketAddr::from(([127, 0, 0, 1], 0)));
+        change(&mut settings);
+        TestApp::start_with(db.store, db.keep, clock, settings).await
+    }
+
     async fn start(store: S, db: Arc<dyn Any + Send + Sync>, clock: Clock) -> TestApp<S> {
         let settings = Settings::at(SocketAddr::from(([127, 0, 0, 1], 0)));
+        TestApp::start_with(store, db, clock, settings).await
+    }
+
+    async fn start_with(
+        store: S,
+        db: Arc<dyn Any + Send + Sync>,
+        clock: Clock,
+        settings: Settings,
+    ) -> TestApp<S> {
         let app = Application::build(Services::new(store).with_clock(clock), settings)
             .await
             .unwrap();

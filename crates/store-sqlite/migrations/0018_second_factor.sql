@@ -1,0 +1,22 @@
+-- A second factor for local accounts (issue 15): each user's TOTP secret once they have set one up, and the step of
+-- the last code they used (a code works once); their recovery codes (hashes), each used once; and sign-ins that
+-- have passed the password and wait for the second factor, each kept by the hash of the browser's token.
+
+ALTER TABLE app_user ADD COLUMN totp_secret TEXT;
+ALTER TABLE app_user ADD COLUMN totp_last_step INTEGER;
+
+CREATE TABLE recovery_code (
+    user_id BLOB NOT NULL REFERENCES app_user (id),
+    code_hash TEXT NOT NULL,
+    used_at TEXT,
+    PRIMARY KEY (user_id, code_hash)
+) STRICT;
+
+CREATE TABLE second_factor_pending (
+    token_hash TEXT PRIMARY KEY,
+    user_id BLOB NOT NULL REFERENCES app_user (id),
+    failures INTEGER NOT NULL DEFAULT 0,
+    created_at TEXT NOT NULL
+) STRICT;
+
+CREATE INDEX second_factor_pending_created ON second_factor_pending (created_at);
