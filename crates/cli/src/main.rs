@@ -227,6 +227,18 @@ enum Command {
         #[command(subcommand)]
         command: ExportCommand,
     },
+    /// A subject access request: everything held about one person, other people's information marked for
+    /// redaction, as DIR/bundle.pdf (to review before disclosure), DIR/subject.json and DIR/documents/.
+    Sar {
+        #[command(flatten)]
+        db: DbArg,
+        /// The person's id (a child or an adult of the records).
+        #[arg(long)]
+        person: String,
+        /// The directory to write to (made if missing).
+        #[arg(long)]
+        out: std::path::PathBuf,
+    },
     /// Check a statutory return file against the DfE schema and rules (no database needed).
     Validate {
         #[command(subcommand)]
@@ -539,6 +551,7 @@ async fn run(command: Command) -> anyhow::Result<()> {
         Command::Import {
             command: ImportCommand::CinCensus { db, .. },
         } => db.clone(),
+        Command::Sar { db, .. } => db.clone(),
         Command::Validate { .. } => bail!("validate needs no database"),
     };
     match open(&db.db).await? {
@@ -560,6 +573,44 @@ async fn execute<S: Store>(services: Services<S>, command: Command) -> anyhow::R
     match command {
         Command::Migrate { .. } => {
             println!("The {} database is up to date.", services.database_name());
+            Ok(())
+        }
+        Command::Sar { person, out, .. } => {
+            let id = domain::ids::PersonId::parse(&person)
+                .map_err(|e| anyhow!("--person: {}", e.problem))?;
+            let officer = services
+                .subject_access_officer("sar")
+                .await
+                .map_err(service_error)?;
+            let held = services
+                .subject_access(&officer, id)
+                .await
+                .map_err(|e| match e {
+                    service::ServiceError::NotFound => {
+                        anyhow!("--person: there is no person {person}")
+                    }
+                    other => service_error(other),
+                })?;
+            let pdf = held.pdf().await.map_err(service_error)?;
+            std::fs::create_dir_all(out.join("documents"))
+                .with_context(|| format!("making {}", out.display()))?;
+            for d in &held.documents {
+                std::fs::write(out.join(&d.path), &d.bytes)
+                    .with_context(|| format!("writing {}", d.path))?;
+            }
+            std::fs::write(out.join("bundle.pdf"), pdf).context("writing bundle.pdf")?;
+            std::fs::write(out.join("subject.json"), serde_json::to_vec_pretty(&held)?)
+                .context("writing subject.json")?;
+            println!(
+                "{}: {} items, {} documents, {} views of the record; {} mentions of other people marked for \
+                 redaction. Wrote {}.",
+                held.name,
+                held.items.len(),
+                held.documents.len(),
+                held.viewed.len(),
+                held.marked,
+                out.display()
+            );
             Ok(())
         }
         Command::Demo {

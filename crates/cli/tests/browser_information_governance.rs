@@ -47,6 +47,28 @@ async fn facts(db: &std::path::Path, username: &str) -> (String, String, String)
     )
 }
 
+/// Another unrestricted child of `la` than `not`.
+async fn a_child_of(db: &std::path::Path, la: &str, not: &str) -> String {
+    let mut c = sqlx::SqliteConnection::connect(&format!("sqlite://{}?mode=ro", db.display()))
+        .await
+        .unwrap();
+    let rows = sqlx::query(
+        "SELECT id FROM person WHERE la = ? AND is_child = 1 AND restricted = 0 LIMIT 5",
+    )
+    .bind(la)
+    .fetch_all(&mut c)
+    .await
+    .unwrap();
+    rows.iter()
+        .map(|r| {
+            uuid::Uuid::from_slice(&r.get::<Vec<u8>, _>("id"))
+                .unwrap()
+                .to_string()
+        })
+        .find(|id| id != not)
+        .unwrap()
+}
+
 #[tokio::test]
 async fn restricted_record_journey() {
     let started = Instant::now();
@@ -151,6 +173,27 @@ async fn restricted_record_journey() {
         "{restricted}"
     );
     run.check("information governance").await;
+
+    // 4. A subject access request for another child of the LA: the bundle's summary and links.
+    println!("step 4: a subject access request");
+    support::browser::click(&run.client, "#subject-access").await;
+    wait_h1(&run.client, "Subject access request").await;
+    support::browser::fill(&run.client, "#person", "not-an-id").await;
+    support::browser::click(&run.client, "#prepare").await;
+    wait_h1(&run.client, "Subject access request").await;
+    assert!(run.text().await.contains("There is no person with that id"));
+    run.check("subject access, refused").await;
+    let other = a_child_of(&path, "213", &child).await;
+    support::browser::fill(&run.client, "#person", &other).await;
+    support::browser::click(&run.client, "#prepare").await;
+    wait_h1(&run.client, "Subject access request").await;
+    let text = run.text().await;
+    assert!(
+        text.contains("The bundle to review (PDF)")
+            && text.contains("Mentions of other people marked"),
+        "{text}"
+    );
+    run.check("subject access").await;
     run.sign_out().await;
 
     let pages = run.pages;

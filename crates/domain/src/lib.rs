@@ -37,4 +37,5 @@ pub mod references;
 pub mod search;
 pub mod second_factor;
 pub mod single_sign_on;
+pub mod subject_access;
 pub mod validation;

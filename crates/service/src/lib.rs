@@ -28,6 +28,7 @@ mod references;
 pub mod second_factor;
 pub mod sessions;
 pub mod single_sign_on;
+pub mod subject_access;
 pub mod summary;
 mod views;
 

@@ -70,6 +70,27 @@ pub fn routes<S: Store>() -> Vec<RouteSpec<S>> {
             post(pages::break_glass::<S>),
         ),
         route(
+            "subject-access-page",
+            Method::GET,
+            "/information-governance/subject-access",
+            Grant(ig, Action::View),
+            get(pages::subject_access::<S>),
+        ),
+        route(
+            "subject-access-bundle",
+            Method::GET,
+            "/information-governance/subject-access/{id}/bundle.pdf",
+            Grant(ig, Action::View),
+            get(pages::subject_access_bundle::<S>),
+        ),
+        route(
+            "api-subject-access",
+            Method::GET,
+            "/api/v1/information-governance/subject-access/{id}",
+            Grant(ig, Action::View),
+            get(subject_access::<S>),
+        ),
+        route(
             "api-information-governance",
             Method::GET,
             "/api/v1/information-governance",
@@ -195,7 +216,28 @@ pub async fn break_glass<S: Store>(
     Ok(Json(r).into_response())
 }
 
+/// `GET /api/v1/information-governance/subject-access/{id}` → everything held about the person, other people's
+/// information marked for redaction (what `frontdoor sar` writes as `subject.json`).
+pub async fn subject_access<S: Store>(
+    State(state): State<Shared<S>>,
+    SignedIn { actor, .. }: SignedIn,
+    Id(person): Id<PersonId>,
+) -> Result<Response, WebError> {
+    Ok(Json(state.services.subject_access(&actor, person).await?).into_response())
+}
+
 pub(crate) const OPERATIONS: &[Operation] = &[
+    op(
+        "get",
+        "/api/v1/information-governance/subject-access/{id}",
+        "A subject access request: everything held about one person of the caller's LAs (identity, relationships, contacts, case notes, documents, chronology, who viewed the record), each item's mentions of other people marked for redaction (`redactions`: start, end, text, reason); audited",
+        None,
+        (
+            "200",
+            "{\"person_id\", \"name\", \"items\": [{\"section\", \"record_kind\", \"record_id\", \"at\", \"title\", \"text\", \"redactions\"}], \"documents\", \"viewed\", \"marked\"}",
+        ),
+        false,
+    ),
     op(
         "get",
         "/api/v1/information-governance",

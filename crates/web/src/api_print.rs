@@ -72,7 +72,7 @@ fn filter(query: Option<String>) -> Result<ChronologyFilter, WebError> {
 }
 
 /// A PDF answer: shown in the browser, saved under `name` if downloaded; never cached by a shared cache.
-fn pdf(bytes: Vec<u8>, name: &str) -> Response {
+pub(crate) fn pdf(bytes: Vec<u8>, name: &str) -> Response {
     let mut response = bytes.into_response();
     let headers = response.headers_mut();
     headers.insert(

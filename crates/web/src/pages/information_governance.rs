@@ -244,3 +244,86 @@ pub async fn break_glass<S: Store>(
         Err(e) => Err(e.into()),
     }
 }
+
+// --- subject access requests ----------------------------------------------------------------------------------
+
+#[derive(Template)]
+#[template(path = "subject_access.html")]
+struct SubjectAccessPage {
+    layout: Layout,
+    form: Form,
+    held: Option<service::subject_access::SubjectAccess>,
+    /// Items by section, in the bundle's order.
+    sections: Vec<(&'static str, usize)>,
+}
+
+#[derive(serde::Deserialize)]
+pub struct PersonQuery {
+    person: Option<String>,
+}
+
+/// `GET /information-governance/subject-access?person=ID`: the form, and the bundle's summary and links.
+pub async fn subject_access<S: Store>(
+    Page { state, who }: Page<S>,
+    Query(q): Query<PersonQuery>,
+) -> Result<Response, WebError> {
+    if !who.may(
+        domain::policy::Area::InformationGovernance,
+        domain::policy::Action::View,
+    ) {
+        return Err(ServiceError::Forbidden.into());
+    }
+    let asked = q.person.unwrap_or_default().trim().to_owned();
+    let mut form = Form::sent("", FormValues::new(vec![("person".into(), asked.clone())]));
+    let mut held = None;
+    if !asked.is_empty() {
+        let found = match asked.parse::<PersonId>() {
+            Ok(id) => state.services.subject_access(&who.actor, id).await,
+            Err(_) => Err(ServiceError::NotFound),
+        };
+        match found {
+            Ok(h) => held = Some(h),
+            Err(ServiceError::NotFound) => {
+                form = form
+                    .link("*", "person")
+                    .with_errors(&domain::ValueErrors::from(domain::ValueError::new(
+                        "person",
+                        "There is no person with that id in the local authorities you work for",
+                    )));
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+    let mut sections: Vec<(&'static str, usize)> = Vec::new();
+    for i in held.iter().flat_map(|h| &h.items) {
+        match sections.iter_mut().find(|(s, _)| *s == i.section) {
+            Some((_, n)) => *n += 1,
+            None => sections.push((i.section, 1)),
+        }
+    }
+    let title = form.title("Subject access request");
+    let status = if form.failed() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    Ok(render(
+        status,
+        SubjectAccessPage {
+            layout: who.layout(&title, "/information-governance"),
+            form,
+            held,
+            sections,
+        },
+    ))
+}
+
+/// `GET /information-governance/subject-access/{id}/bundle.pdf`.
+pub async fn subject_access_bundle<S: Store>(
+    Page { state, who }: Page<S>,
+    Id(person): Id<PersonId>,
+) -> Result<Response, WebError> {
+    let held = state.services.subject_access(&who.actor, person).await?;
+    let bytes = held.pdf().await?;
+    Ok(crate::api_print::pdf(bytes, "subject-access-bundle.pdf"))
+}
