@@ -34,6 +34,7 @@ pub mod protection;
 pub mod quality;
 pub mod records;
 pub mod references;
+pub mod retention;
 pub mod search;
 pub mod second_factor;
 pub mod single_sign_on;
