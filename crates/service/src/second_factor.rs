@@ -2,7 +2,8 @@
 //! an authenticator app, or whose role the deployment requires one of (`serve --second-factor-roles`), gives a
 //! code from it (or a recovery code) before their session starts; a user who must have one and has none sets one
 //! up there and then. The wait lasts 10 minutes and five wrong codes end it (the password must be given again);
-//! each wrong code is audited. Signed in, anyone may set one up, get new recovery codes, or remove theirs (unless
+//! each wrong code is audited. Wrong codes also count across sign-ins until a right one: after ten, each further
+//! try waits 15 minutes after the last wrong one, so knowing the password does not buy faster guessing. Signed in, anyone may set one up, get new recovery codes, or remove theirs (unless
 //! their role requires one); an administrator may remove a user's (a lost phone), and they set up a new one at
 //! their next sign-in if they must have one.
 //!
@@ -26,6 +27,12 @@ use crate::{ServiceError, Services};
 pub const WAIT_FOR: Duration = Duration::from_secs(10 * 60);
 /// Wrong codes before the wait ends.
 pub const MAX_FAILURES: u32 = 5;
+/// Wrong codes since the last right one (over any number of sign-ins) after which each further try waits
+/// [`LOCKOUT`] after the last wrong one: a right password does not reset them, so someone who has the password
+/// cannot guess codes faster by signing in again.
+pub const LOCK_AFTER: u32 = 10;
+/// How long a user with [`LOCK_AFTER`] wrong codes waits after the last.
+pub const LOCKOUT: Duration = Duration::from_secs(15 * 60);
 
 /// A sign-in that passed the password and now needs the second factor: the token the browser keeps (in a
 /// cookie) until then, whether the user must first set one up, and the browser's known-device token.
@@ -172,6 +179,16 @@ impl<S: Store> Services<S> {
             return Ok(None);
         };
         let mine = self.store.second_factor_of(user.id).await?;
+        let locked = mine.failures >= LOCK_AFTER
+            && mine.failed_at.is_some_and(|at| {
+                jiff::SignedDuration::try_from(LOCKOUT)
+                    .ok()
+                    .and_then(|d| at.checked_add(d).ok())
+                    .is_some_and(|until| self.now() < until)
+            });
+        if locked {
+            return Ok(None);
+        }
         Ok(Some((user, mine, p.failures)))
     }
 

@@ -1,9 +1,13 @@
--- A second factor for local accounts (issue 15): each user's TOTP secret once they have set one up, and the step of
--- the last code they used (a code works once); their recovery codes (hashes), each used once; and sign-ins that
--- have passed the password and wait for the second factor, each kept by the hash of the browser's token.
+-- A second factor for local accounts (issue 15): each user's TOTP secret once they have set one up, the step of
+-- the last code they used (a code works once), and their wrong codes since their last right one (which a right
+-- password does not reset: guessing is slowed across sign-ins); their recovery codes (hashes), each used once; and
+-- sign-ins that have passed the password and wait for the second factor, each kept by the hash of the browser's
+-- token.
 
 ALTER TABLE app_user ADD COLUMN totp_secret TEXT;
 ALTER TABLE app_user ADD COLUMN totp_last_step INTEGER;
+ALTER TABLE app_user ADD COLUMN second_factor_failures INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE app_user ADD COLUMN second_factor_failed_at TEXT;
 
 CREATE TABLE recovery_code (
     user_id BLOB NOT NULL REFERENCES app_user (id),

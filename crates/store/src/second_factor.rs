@@ -23,6 +23,9 @@ pub struct SecondFactor {
     pub last_step: Option<u64>,
     /// Recovery codes not yet used.
     pub recovery_left: u32,
+    /// Wrong codes since the last right one, over any number of sign-ins, and when the last was.
+    pub failures: u32,
+    pub failed_at: Option<Timestamp>,
 }
 
 /// A sign-in that passed the password and waits for the second factor.
@@ -70,7 +73,7 @@ pub(crate) async fn second_factor_of<C: SqlConn>(
     let Some(row) = c
         .fetch_optional(
             Sql::new(
-                "SELECT totp_secret, totp_last_step, \
+                "SELECT totp_secret, totp_last_step, second_factor_failures, second_factor_failed_at, \
                  (SELECT count(*) FROM recovery_code r WHERE r.user_id = u.id AND r.used_at IS NULL) AS recovery_left \
                  FROM app_user u WHERE u.id = $1",
             )
@@ -86,6 +89,8 @@ pub(crate) async fn second_factor_of<C: SqlConn>(
             .int("totp_last_step")?
             .and_then(|s| u64::try_from(s).ok()),
         recovery_left: u32::try_from(row.req_int("recovery_left")?).unwrap_or(0),
+        failures: u32::try_from(row.req_int("second_factor_failures")?).unwrap_or(u32::MAX),
+        failed_at: row.timestamp("second_factor_failed_at")?,
     })
 }
 
@@ -179,6 +184,15 @@ pub(crate) async fn failed<B: Backend>(
             .bind(i64::from(max)),
     )
     .await?;
+    c.execute(
+        Sql::new(
+            "UPDATE app_user SET second_factor_failures = second_factor_failures + 1, \
+             second_factor_failed_at = $2 WHERE id = $1",
+        )
+        .bind(user)
+        .bind(at),
+    )
+    .await?;
     let e = user_event(c, AuditAction::SignInFailed, user, AuditOutcome::Denied).await?;
     append_audit::<B>(c, actor, at, &[e]).await
 }
@@ -261,6 +275,8 @@ pub(crate) async fn finish<B: Backend>(
             "the sign-in is no longer waiting".into(),
         ));
     }
+    c.execute(Sql::new("UPDATE app_user SET second_factor_failures = 0 WHERE id = $1").bind(user))
+        .await?;
     match used {
         SecondFactorUse::Code { step } => use_code(c, user, *step).await?,
         SecondFactorUse::Recovery { hash } => {

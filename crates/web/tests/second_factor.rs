@@ -204,6 +204,31 @@ async fn story<S: Store>(db: TestDb<S>) -> String {
     assert_eq!(late.status, StatusCode::SEE_OTHER);
     checks += 1;
 
+    // 5b. Signing in again does not buy more guesses: five more wrong codes (ten since the last right one), and
+    // even the right code waits 15 minutes after the last wrong one.
+    other.sign_in("ada.admin", PASSWORD).await;
+    for _ in 0..5 {
+        send_code(&mut other, "654321", None).await;
+    }
+    other.sign_in("ada.admin", PASSWORD).await;
+    let locked = other.get("/sign-in/second-factor").await;
+    assert_eq!(
+        locked.status,
+        StatusCode::SEE_OTHER,
+        "locked: back to the sign-in page"
+    );
+    clock.advance(Duration::from_secs(16 * 60));
+    other.sign_in("ada.admin", PASSWORD).await;
+    let ok = send_code(&mut other, &code_now(&secret, &clock), None).await;
+    assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.body);
+    assert_eq!(
+        ok.location.as_deref(),
+        Some("/search"),
+        "after the wait, the right code"
+    );
+    other.sign_out().await;
+    checks += 2;
+
     // 6. A MASH worker (not required): the password alone; sets one up from Your account, a stale form refused.
     let mut m = app.browser_at("127.0.0.3");
     let a = m.sign_in("mo.mash", PASSWORD).await;
@@ -318,8 +343,8 @@ async fn story<S: Store>(db: TestDb<S>) -> String {
 
     // 8. Every change and failure is audited.
     let failed = audited(app, &admin, "sign-in-failed").await;
-    // One wrong code at set-up, the replayed code, the reused recovery code, four more wrong codes.
-    assert_eq!(failed, 7, "wrong codes audited");
+    // One wrong code at set-up, the replayed code, the reused recovery code, four more, then five more.
+    assert_eq!(failed, 12, "wrong codes audited");
     checks += 1;
 
     format!("second factor: {checks} checks, {failed} failures audited")
