@@ -33,16 +33,31 @@ pub(crate) fn second_factor_cookie(token: &str, max_age: u64) -> HeaderValue {
     .unwrap_or_else(|_| HeaderValue::from_static(""))
 }
 
-/// The QR code of an `otpauth://` URI, as SVG.
-fn qr_svg(uri: &str) -> String {
-    qrcode::QrCode::new(uri.as_bytes())
-        .map(|q| {
-            q.render::<qrcode::render::svg::Color<'_>>()
-                .min_dimensions(180, 180)
-                .quiet_zone(true)
-                .build()
-        })
-        .unwrap_or_default()
+/// A QR code as the template draws it: its size in modules (with a quiet zone of four) and its dark modules.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Qr {
+    pub size: usize,
+    pub dark: Vec<(usize, usize)>,
+}
+
+/// The QR code of an `otpauth://` URI (empty when it cannot be one: the key is shown to type anyway).
+fn qr_code(uri: &str) -> Qr {
+    const QUIET: usize = 4;
+    let Ok(code) = qrcode::QrCode::new(uri.as_bytes()) else {
+        return Qr::default();
+    };
+    let width = code.width();
+    let dark = code
+        .to_colors()
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| **c == qrcode::Color::Dark)
+        .map(|(i, _)| (i % width + QUIET, i / width + QUIET))
+        .collect();
+    Qr {
+        size: width + 2 * QUIET,
+        dark,
+    }
 }
 
 #[derive(Template)]
@@ -52,7 +67,7 @@ struct SecondFactorPage {
     form: Form,
     next: String,
     set_up: Option<SetUpOffer>,
-    qr: String,
+    qr: Qr,
 }
 
 #[derive(Template)]
@@ -103,7 +118,7 @@ async fn prompt_page<S: Store>(
     let qr = prompt
         .set_up
         .as_ref()
-        .map(|o| qr_svg(&o.uri))
+        .map(|o| qr_code(&o.uri))
         .unwrap_or_default();
     let mut response = render(
         status,
@@ -227,7 +242,7 @@ struct AccountPage {
     username: String,
     mine: MySecondFactor,
     offer: SetUpOffer,
-    qr: String,
+    qr: Qr,
 }
 
 #[derive(Template)]
@@ -254,7 +269,7 @@ async fn account_page<S: Store>(
     let offer = state
         .services
         .second_factor_offer(&who.actor, offered.as_deref());
-    let qr = qr_svg(&offer.uri);
+    let qr = qr_code(&offer.uri);
     let forms = Forms::new(who, mine.version, failed);
     let title = forms.summary().title("Your account");
     Ok(render(
