@@ -239,6 +239,12 @@ enum Command {
         #[arg(long)]
         out: std::path::PathBuf,
     },
+    /// Retention of children's files: the dry run of an LA (which files are due for deletion, held, kept) and
+    /// the deletion of the files due.
+    Retention {
+        #[command(subcommand)]
+        command: RetentionCommand,
+    },
     /// Check a statutory return file against the DfE schema and rules (no database needed).
     Validate {
         #[command(subcommand)]
@@ -308,6 +314,34 @@ enum ImportCommand {
         #[command(flatten)]
         db: DbArg,
         file: std::path::PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+enum RetentionCommand {
+    /// The dry run for today: the files due for deletion, held and kept, and the report's version. Nothing is
+    /// deleted.
+    Report {
+        #[command(flatten)]
+        db: DbArg,
+        /// The LA's code.
+        #[arg(long)]
+        la: String,
+        /// Print the whole report as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Delete the files due today. With --report, only if they are still the files of that dry run (its version,
+    /// from `retention report`); exit 1, nothing deleted, if they have changed.
+    Run {
+        #[command(flatten)]
+        db: DbArg,
+        /// The LA's code.
+        #[arg(long)]
+        la: String,
+        /// The version of the dry run reviewed.
+        #[arg(long)]
+        report: Option<String>,
     },
 }
 
@@ -552,6 +586,9 @@ async fn run(command: Command) -> anyhow::Result<()> {
             command: ImportCommand::CinCensus { db, .. },
         } => db.clone(),
         Command::Sar { db, .. } => db.clone(),
+        Command::Retention { command } => match command {
+            RetentionCommand::Report { db, .. } | RetentionCommand::Run { db, .. } => db.clone(),
+        },
         Command::Validate { .. } => bail!("validate needs no database"),
     };
     match open(&db.db).await? {
@@ -574,6 +611,80 @@ async fn execute<S: Store>(services: Services<S>, command: Command) -> anyhow::R
         Command::Migrate { .. } => {
             println!("The {} database is up to date.", services.database_name());
             Ok(())
+        }
+        Command::Retention { command } => {
+            let officer = services
+                .subject_access_officer("retention")
+                .await
+                .map_err(service_error)?;
+            match command {
+                RetentionCommand::Report { la, json, .. } => {
+                    let r = services
+                        .retention_report(&officer, Some(&la))
+                        .await
+                        .map_err(|e| match e {
+                            service::ServiceError::NotFound => {
+                                anyhow!("--la: {la} is not a local authority served here")
+                            }
+                            other => service_error(other),
+                        })?;
+                    if json {
+                        println!("{}", serde_json::to_string_pretty(&r)?);
+                    } else {
+                        println!(
+                            "{} on {}: {} children's files; {} due for deletion, {} kept by a legal hold, {} kept \
+                             under the schedule ({} falling due within a year). Report {}.",
+                            r.la_name,
+                            r.today,
+                            r.files,
+                            r.due.len(),
+                            r.held.len(),
+                            r.kept,
+                            r.due_within_a_year.len(),
+                            r.version
+                        );
+                        for f in &r.due {
+                            println!(
+                                "due\t{}\t{}\tlast activity {}\tkept until {}",
+                                f.child_id,
+                                f.class_label,
+                                f.last_activity,
+                                f.kept_until.map(|d| d.to_string()).unwrap_or_default()
+                            );
+                        }
+                    }
+                    Ok(())
+                }
+                RetentionCommand::Run { la, report, .. } => {
+                    let version = match report {
+                        Some(v) => v,
+                        None => {
+                            services
+                                .retention_report(&officer, Some(&la))
+                                .await
+                                .map_err(service_error)?
+                                .version
+                        }
+                    };
+                    let run = services
+                        .run_retention(&officer, Some(&la), &version)
+                        .await
+                        .map_err(|e| match e {
+                            service::ServiceError::Stale => anyhow!(
+                                "--report: the files due are no longer those of report {version}; run the dry \
+                                 run again and review it. Nothing was deleted."
+                            ),
+                            other => service_error(other),
+                        })?;
+                    println!(
+                        "{}: {} files deleted under report {}; each left a stub.",
+                        run.la,
+                        run.deleted.len(),
+                        run.report
+                    );
+                    Ok(())
+                }
+            }
         }
         Command::Sar { person, out, .. } => {
             let id = domain::ids::PersonId::parse(&person)

@@ -2,7 +2,8 @@
 //! officer restricts a child's record to one social worker with a reason; a MASH worker of the LA then finds the
 //! record missing, breaks the glass (refused without a reason, then with one), sees the record once, and finds it
 //! missing again; the officer sees the break-glass use, the restriction and who opened records on the information
-//! governance page. axe-core checks every page.
+//! governance page; a subject access request is prepared; on the retention page a legal hold is refused without
+//! a reason, then placed and lifted. axe-core checks every page.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -194,6 +195,59 @@ async fn restricted_record_journey() {
         "{text}"
     );
     run.check("subject access").await;
+
+    // 5. Retention: the dry run, a legal hold refused without a reason and then placed, then lifted.
+    println!("step 5: retention and a legal hold");
+    run.goto("/information-governance").await;
+    support::browser::click(&run.client, "#retention").await;
+    wait_h1(&run.client, "Retention: Westminster").await;
+    let text = run.text().await;
+    assert!(
+        text.contains("Schedule") && text.contains("Care Planning, Placement and Case Review"),
+        "{text}"
+    );
+    run.check("retention").await;
+    fill(&run.client, "#hold-child-id", &other).await;
+    run.submit("/information-governance/retention/holds").await;
+    wait_h1(&run.client, "Retention: Westminster").await;
+    let text = run.text().await;
+    assert!(
+        text.contains("There is a problem") && text.contains("Say why the file must be kept"),
+        "{text}"
+    );
+    assert_eq!(
+        run.value("#hold-child-id").await,
+        other,
+        "the input is kept"
+    );
+    run.check("retention, a hold refused").await;
+    fill(
+        &run.client,
+        "#hold-reason",
+        "Public inquiry into the front door",
+    )
+    .await;
+    run.submit("/information-governance/retention/holds").await;
+    wait_h1(&run.client, "Retention: Westminster").await;
+    let text = run.text().await;
+    assert!(
+        text.contains("Legal hold placed") && text.contains("Public inquiry into the front door"),
+        "{text}"
+    );
+    run.check("retention, a hold placed").await;
+    fill(
+        &run.client,
+        "textarea[id^='lift-']",
+        "The inquiry has reported",
+    )
+    .await;
+    run.press("form[action$='/lift'] button[type=submit]").await;
+    wait_h1(&run.client, "Retention: Westminster").await;
+    let text = run.text().await;
+    assert!(
+        text.contains("Legal hold lifted") && text.contains("The inquiry has reported"),
+        "{text}"
+    );
     run.sign_out().await;
 
     let pages = run.pages;

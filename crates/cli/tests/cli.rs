@@ -626,6 +626,60 @@ fn teams_and_settings_story(db: &str, dir: &std::path::Path) {
         again,
         "nothing applied"
     );
+
+    // The retention schedule travels in the settings file, each period with its source, checked like the page.
+    assert!(
+        again.contains("\"class\": \"contact-only\"") && again.contains("Limitation Act 1980"),
+        "{again}"
+    );
+    std::fs::write(&file, again.replace("\"years\": 6,", "\"years\": 8,")).unwrap();
+    ok(&["settings", "import", file_arg]);
+    let eight = ok(&["settings", "export", "--la", "213"]);
+    assert!(eight.contains("\"years\": 8,"), "{eight}");
+    std::fs::write(&broken, eight.replace("\"years\": 35,", "\"years\": 0,")).unwrap();
+    let (code, _, stderr) = run(&["settings", "import", broken.to_str().unwrap()], db, None);
+    assert_eq!(code, 1);
+    assert!(
+        one_line_error(&stderr).contains("settings.retention[1].years"),
+        "{stderr}"
+    );
+    assert_eq!(
+        ok(&["settings", "export", "--la", "213"]),
+        eight,
+        "nothing applied"
+    );
+
+    // The dry run and the deletion from the command line: nothing here is due.
+    let report = ok(&["retention", "report", "--la", "213"]);
+    assert!(
+        report.contains("0 due for deletion") && report.contains("Report "),
+        "{report}"
+    );
+    let json: serde_json::Value =
+        serde_json::from_str(&ok(&["retention", "report", "--la", "213", "--json"])).unwrap();
+    assert_eq!(json["schedule"][3]["years"], 8);
+    let (code, _, stderr) = run(&["retention", "report", "--la", "999"], db, None);
+    assert_eq!(code, 1);
+    assert!(one_line_error(&stderr).contains("--la: 999"), "{stderr}");
+    let (code, _, stderr) = run(
+        &[
+            "retention",
+            "run",
+            "--la",
+            "213",
+            "--report",
+            "0123456789ab",
+        ],
+        db,
+        None,
+    );
+    assert_eq!(code, 1);
+    assert!(
+        one_line_error(&stderr).contains("Nothing was deleted"),
+        "{stderr}"
+    );
+    let out = ok(&["retention", "run", "--la", "213"]);
+    assert!(out.contains("0 files deleted"), "{out}");
 }
 
 #[tokio::test]

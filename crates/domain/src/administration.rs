@@ -537,6 +537,9 @@ pub struct SettingsInput {
     pub closure_days: Option<Vec<String>>,
     /// Whether every contact decision needs a manager's oversight before it stands.
     pub decision_needs_manager: Option<bool>,
+    /// Retention periods (a row per class to change; a class left out keeps its period).
+    #[serde(default)]
+    pub retention: Option<Vec<crate::retention::PeriodInput>>,
 }
 
 /// Read a working timescale as an administrator writes it: `4 hours`, `1 hour`, `1 day`, `3 days`, `4h`, `2d`.
@@ -728,6 +731,17 @@ pub fn settings(
     }
     if let Some(b) = input.decision_needs_manager {
         next.decision_needs_manager = b;
+    }
+    if let Some(rows) = &input.retention
+        && let Some(periods) = errors.take_all(crate::retention::periods(rows))
+    {
+        let mut own = crate::retention::schedule_of(&next.retention);
+        for p in periods {
+            if let Some(slot) = own.iter_mut().find(|o| o.class == p.class) {
+                *slot = p;
+            }
+        }
+        next.retention = own;
     }
     errors.into_result()?;
     Ok(next)

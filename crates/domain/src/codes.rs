@@ -630,6 +630,8 @@ code_list! {
         Admin = "admin" => "Administration",
         /// A restricted record opened in an emergency by someone not named on it, with a reason.
         BreakGlass = "break-glass" => "Break-glass access",
+        /// A record deleted at the end of its retention period (the entry is the stub left behind).
+        Delete = "delete" => "Deleted under the retention schedule",
     }
 }
 
@@ -667,6 +669,8 @@ macro_rules! record_kind_list {
                 PracticeObservation = "practice-observation" => "Practice observation",
                 /// A partner organisation of an LA's directory.
                 Organisation = "partner-organisation" => "Partner organisation",
+                /// A legal hold keeping a child's file past its retention period.
+                LegalHold = "legal-hold" => "Legal hold",
                 $($($ty = $code => $label,)?)*
             }
         }

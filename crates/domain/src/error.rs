@@ -74,6 +74,20 @@ impl ValueErrors {
         self.0.is_empty()
     }
 
+    /// The same problems with every field name under `prefix` (a settings file's `settings.retention[0].years`).
+    #[must_use]
+    pub fn prefixed(self, prefix: &str) -> ValueErrors {
+        ValueErrors(
+            self.0
+                .into_iter()
+                .map(|e| {
+                    let field = format!("{prefix}{}", e.field);
+                    e.for_field(field)
+                })
+                .collect(),
+        )
+    }
+
     /// `Ok(())` when nothing was wrong.
     pub fn into_result(self) -> Result<(), ValueErrors> {
         if self.0.is_empty() { Ok(()) } else { Err(self) }

@@ -51,6 +51,9 @@ pub enum Area {
     /// Information governance: restricting a child's record to named users, and reviewing restrictions and
     /// break-glass access.
     InformationGovernance,
+    /// Retention: the dry run of which children's files are due for deletion, legal holds, and deleting the files
+    /// due. Information governance's alone (a team manager who may restrict a record may not delete one).
+    Retention,
 }
 
 use Action::*;
@@ -123,6 +126,7 @@ pub const GRANTS: &[Grant] = &[
             (Audit, &[View, Search]),
             (CaseRecords, READ_ONLY),
             (InformationGovernance, &[View, Search, Update]),
+            (Retention, &[View, Update]),
         ],
     ),
 ];

@@ -1030,6 +1030,8 @@ impl<S: Store> Services<S> {
     ) -> Result<(LaCode, bool), ServiceError> {
         let file = SettingsFile::parse(text).map_err(|e| ServiceError::Invalid(e.into()))?;
         check_imported_clocks(&file.settings.clocks)?;
+        domain::retention::check_schedule(&file.settings.retention)
+            .map_err(|e| ServiceError::Invalid(e.prefixed("settings.")))?;
         let mine = self.administered_las(actor, Action::Update).await?;
         if !actor.is_system() && !mine.contains(&file.la) {
             return Err(ServiceError::NotFound);

@@ -25,6 +25,7 @@ pub mod planning;
 pub mod protection;
 pub mod quality;
 mod references;
+pub mod retention;
 pub mod second_factor;
 pub mod sessions;
 pub mod single_sign_on;

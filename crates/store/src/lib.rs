@@ -17,6 +17,7 @@ pub mod people;
 mod performance;
 pub mod quality;
 mod queries;
+mod retention;
 pub mod row;
 pub mod search_index;
 pub mod second_factor;
@@ -46,6 +47,7 @@ pub use error::StoreError;
 pub use information_governance::{BreakGlass, Restriction};
 pub use quality::{QualityQuery, QualityRecords};
 pub use queries::SqlStore;
+pub use retention::{LegalHold, RetentionDeletion, RetentionFile};
 pub use second_factor::{SecondFactor, SecondFactorChange, SecondFactorPending, SecondFactorUse};
 pub use single_sign_on::{SsoFinish, SsoPending};
 
@@ -972,6 +974,64 @@ pub trait Store: Clone + Send + Sync + 'static {
     ) -> impl Future<Output = Result<Option<(LocalAuthority, i64)>, StoreError>> + Send;
 
     // --- information governance ---
+
+    /// Every child's file of `la` with what its retention depends on: its deepest involvement, date of birth,
+    /// last activity, and the legal hold on it now.
+    fn retention_files(
+        &self,
+        la: LaCode,
+    ) -> impl Future<Output = Result<Vec<RetentionFile>, StoreError>> + Send;
+
+    /// The legal holds of `las`, those in force first, newest first (at most 1,000).
+    fn legal_holds(
+        &self,
+        las: Vec<LaCode>,
+    ) -> impl Future<Output = Result<Vec<LegalHold>, StoreError>> + Send;
+
+    /// One legal hold.
+    fn legal_hold(
+        &self,
+        id: uuid::Uuid,
+    ) -> impl Future<Output = Result<Option<LegalHold>, StoreError>> + Send;
+
+    /// Place a legal hold, audited.
+    fn place_legal_hold(
+        &self,
+        actor: &Actor,
+        hold: LegalHold,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    /// Lift a legal hold with a reason if it is still at `expected` (`Stale` otherwise; `Conflict` if already
+    /// lifted), audited. The hold as it now stands.
+    fn lift_legal_hold(
+        &self,
+        actor: &Actor,
+        id: uuid::Uuid,
+        reason: String,
+        expected: Option<i64>,
+        at: Timestamp,
+    ) -> impl Future<Output = Result<LegalHold, StoreError>> + Send;
+
+    /// The deletions under the retention schedule in `las`, newest first (at most 1,000).
+    fn retention_deletions(
+        &self,
+        las: Vec<LaCode>,
+    ) -> impl Future<Output = Result<Vec<RetentionDeletion>, StoreError>> + Send;
+
+    /// Delete a child's whole file if, decided again in the same transaction under `schedule` on `today`, it is
+    /// still due and not held (`Conflict` otherwise, nothing deleted): the records merged into it, the adults
+    /// related to no one else and the households left empty go with it; a stub naming the `report` it was decided
+    /// on and an audit entry stay. The audit log itself is not touched.
+    #[allow(clippy::too_many_arguments)]
+    fn delete_due_file(
+        &self,
+        actor: &Actor,
+        child: PersonId,
+        schedule: Vec<domain::retention::Period>,
+        today: Date,
+        report: String,
+        at: Timestamp,
+    ) -> impl Future<Output = Result<RetentionDeletion, StoreError>> + Send;
 
     /// A child's restriction as it stands (whether restricted, who is named, why), if there is such a child.
     fn restriction_of(

@@ -1657,6 +1657,83 @@ impl<B: Backend> Store for SqlStore<B> {
         .await
     }
 
+    async fn retention_files(&self, la: LaCode) -> Result<Vec<crate::RetentionFile>, StoreError> {
+        self.read(move |c| async move { crate::retention::retention_files(c, &la).await }.boxed())
+            .await
+    }
+
+    async fn legal_holds(&self, las: Vec<LaCode>) -> Result<Vec<crate::LegalHold>, StoreError> {
+        self.read(move |c| async move { crate::retention::legal_holds(c, &las).await }.boxed())
+            .await
+    }
+
+    async fn legal_hold(&self, id: uuid::Uuid) -> Result<Option<crate::LegalHold>, StoreError> {
+        self.read(move |c| async move { crate::retention::legal_hold(c, id).await }.boxed())
+            .await
+    }
+
+    async fn place_legal_hold(
+        &self,
+        actor: &Actor,
+        hold: crate::LegalHold,
+    ) -> Result<(), StoreError> {
+        let actor = actor.clone();
+        self.write(move |c| {
+            async move { crate::retention::place_legal_hold::<B>(c, &actor, &hold).await }.boxed()
+        })
+        .await
+    }
+
+    async fn lift_legal_hold(
+        &self,
+        actor: &Actor,
+        id: uuid::Uuid,
+        reason: String,
+        expected: Option<i64>,
+        at: Timestamp,
+    ) -> Result<crate::LegalHold, StoreError> {
+        let actor = actor.clone();
+        self.write(move |c| {
+            async move {
+                crate::retention::lift_legal_hold::<B>(c, &actor, id, reason, expected, at).await
+            }
+            .boxed()
+        })
+        .await
+    }
+
+    async fn retention_deletions(
+        &self,
+        las: Vec<LaCode>,
+    ) -> Result<Vec<crate::RetentionDeletion>, StoreError> {
+        self.read(move |c| {
+            async move { crate::retention::retention_deletions(c, &las).await }.boxed()
+        })
+        .await
+    }
+
+    async fn delete_due_file(
+        &self,
+        actor: &Actor,
+        child: PersonId,
+        schedule: Vec<domain::retention::Period>,
+        today: datetime::Date,
+        report: String,
+        at: Timestamp,
+    ) -> Result<crate::RetentionDeletion, StoreError> {
+        let actor = actor.clone();
+        self.write(move |c| {
+            async move {
+                crate::retention::delete_due_file::<B>(
+                    c, &actor, child, &schedule, today, &report, at,
+                )
+                .await
+            }
+            .boxed()
+        })
+        .await
+    }
+
     async fn restriction_of(
         &self,
         child: PersonId,

@@ -33,7 +33,7 @@ const COLUMNS: &str = "id, la, is_child, restricted, first_name, last_name, othe
                        nhs_number, upn, la_child_id, search_first, search_last, search_first_key, search_last_key";
 
 /// The audit actions that may change what the index holds about a person.
-const CHANGES: &str = "'create', 'update', 'import'";
+const CHANGES: &str = "'create', 'update', 'import', 'delete'";
 
 /// One child as the index holds it.
 #[derive(Clone, Debug)]

@@ -820,7 +820,14 @@ pub(crate) fn schemas() -> Vec<(&'static str, Value)> {
                 "office_opens": text("HH:MM, London time"),
                 "office_closes": text("HH:MM, London time"),
                 "closure_days": list("YYYY-MM-DD: days the offices close besides bank holidays"),
-                "decision_needs_manager": {"type": "boolean"}
+                "decision_needs_manager": {"type": "boolean"},
+                "retention": {"type": "array", "description": "Retention periods to change, a row per class (a class left out keeps its period)", "items": {"type": "object", "additionalProperties": false, "properties": {
+                    "class": {"type": "string", "enum": ["contact-only", "child-in-need", "child-protection", "looked-after"]},
+                    "years": {"type": "string", "description": "Whole years, 1 to 120"},
+                    "from": {"type": "string", "enum": ["birth", "last-activity"]},
+                    "inactive_years": {"type": "string", "description": "And at least this many years after the last activity (0 to 120)"},
+                    "source": {"type": "string", "description": "Required: the regulation or published schedule the period follows"}
+                }}}
             }}),
         ),
     ]

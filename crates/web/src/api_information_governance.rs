@@ -3,6 +3,7 @@
 //! the information governance overview of restricted records and break-glass uses.
 
 use axum::Json;
+use axum::extract::Path;
 use axum::extract::State;
 use axum::http::Method;
 use axum::response::{IntoResponse, Response};
@@ -10,6 +11,7 @@ use axum::routing::{get, post};
 use domain::ids::PersonId;
 use domain::information_governance::{ReasonInput, RestrictionInput};
 use domain::policy::{Action, Area};
+use domain::retention::HoldInput;
 use serde_json::{Value, json};
 use store::Store;
 
@@ -19,6 +21,7 @@ use crate::error::WebError;
 use crate::extract::{ApiJson, Id, IfMatch, SignedIn};
 use crate::openapi::{Operation, op};
 use crate::pages::information_governance as pages;
+use crate::pages::retention as retention_pages;
 use crate::routes::{Access, RouteSpec, route};
 
 /// This area's routes: its pages and its API.
@@ -132,7 +135,150 @@ pub fn routes<S: Store>() -> Vec<RouteSpec<S>> {
             Grant(case, Action::View),
             post(break_glass::<S>),
         ),
+        route(
+            "retention-page",
+            Method::GET,
+            "/information-governance/retention",
+            Grant(Area::Retention, Action::View),
+            get(retention_pages::retention::<S>),
+        ),
+        route(
+            "legal-hold-form",
+            Method::POST,
+            "/information-governance/retention/holds",
+            Grant(Area::Retention, Action::Update),
+            post(retention_pages::place_hold::<S>),
+        ),
+        route(
+            "legal-hold-lift-form",
+            Method::POST,
+            "/information-governance/retention/holds/{id}/lift",
+            Grant(Area::Retention, Action::Update),
+            post(retention_pages::lift_hold::<S>),
+        ),
+        route(
+            "retention-deletion-form",
+            Method::POST,
+            "/information-governance/retention/deletions",
+            Grant(Area::Retention, Action::Update),
+            post(retention_pages::delete_due::<S>),
+        ),
+        route(
+            "api-retention",
+            Method::GET,
+            "/api/v1/information-governance/retention",
+            Grant(Area::Retention, Action::View),
+            get(retention::<S>),
+        ),
+        route(
+            "api-legal-hold-create",
+            Method::POST,
+            "/api/v1/information-governance/retention/holds",
+            Grant(Area::Retention, Action::Update),
+            post(place_hold::<S>),
+        ),
+        route(
+            "api-legal-hold",
+            Method::GET,
+            "/api/v1/information-governance/retention/holds/{id}",
+            Grant(Area::Retention, Action::View),
+            get(legal_hold::<S>),
+        ),
+        route(
+            "api-legal-hold-lift",
+            Method::POST,
+            "/api/v1/information-governance/retention/holds/{id}/lift",
+            Grant(Area::Retention, Action::Update),
+            post(lift_hold::<S>),
+        ),
+        route(
+            "api-retention-deletions",
+            Method::POST,
+            "/api/v1/information-governance/retention/deletions",
+            Grant(Area::Retention, Action::Update),
+            post(delete_due::<S>),
+        ),
     ]
+}
+
+/// `GET /api/v1/information-governance/retention?la=CODE` → the dry-run report of one of the caller's LAs.
+pub async fn retention<S: Store>(
+    State(state): State<Shared<S>>,
+    SignedIn { actor, .. }: SignedIn,
+    axum::extract::Query(q): axum::extract::Query<crate::api_admin::LaParams>,
+) -> Result<Response, WebError> {
+    let r = state
+        .services
+        .retention_report(&actor, q.la.as_deref())
+        .await?;
+    Ok(Json(r).into_response())
+}
+
+/// `POST /api/v1/information-governance/retention/holds {"child_id", "reason"}` → 201 the hold.
+pub async fn place_hold<S: Store>(
+    State(state): State<Shared<S>>,
+    SignedIn { actor, .. }: SignedIn,
+    ApiJson(input): ApiJson<HoldInput>,
+) -> Result<Response, WebError> {
+    let h = state.services.place_legal_hold(&actor, &input).await?;
+    let mut r = with_etag(h.version, Json(h).into_response());
+    *r.status_mut() = axum::http::StatusCode::CREATED;
+    Ok(r)
+}
+
+fn hold_id(id: &str) -> Result<uuid::Uuid, WebError> {
+    id.parse().map_err(|_| WebError::NotFound)
+}
+
+/// `GET /api/v1/information-governance/retention/holds/{id}` → the hold; `ETag` its version.
+pub async fn legal_hold<S: Store>(
+    State(state): State<Shared<S>>,
+    SignedIn { actor, .. }: SignedIn,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
+    let h = state.services.legal_hold(&actor, hold_id(&id)?).await?;
+    Ok(with_etag(h.version, Json(h).into_response()))
+}
+
+/// `POST /api/v1/information-governance/retention/holds/{id}/lift {"reason"}` (`If-Match`) → 200 the hold, lifted.
+pub async fn lift_hold<S: Store>(
+    State(state): State<Shared<S>>,
+    SignedIn { actor, .. }: SignedIn,
+    IfMatch(version): IfMatch,
+    Path(id): Path<String>,
+    ApiJson(input): ApiJson<ReasonInput>,
+) -> Result<Response, WebError> {
+    let h = state
+        .services
+        .lift_legal_hold(&actor, hold_id(&id)?, &input, version)
+        .await?;
+    Ok(with_etag(h.version, Json(h).into_response()))
+}
+
+/// A deletion run as sent: the LA and the version of the dry-run report it was decided on.
+#[derive(Clone, Debug, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DeletionInput {
+    pub la: Option<String>,
+    pub report: Option<String>,
+}
+
+/// `POST /api/v1/information-governance/retention/deletions {"la", "report"}` → 200 the stubs of the files
+/// deleted; 409 when the files due are no longer those the report listed.
+pub async fn delete_due<S: Store>(
+    State(state): State<Shared<S>>,
+    SignedIn { actor, .. }: SignedIn,
+    ApiJson(input): ApiJson<DeletionInput>,
+) -> Result<Response, WebError> {
+    let run = state
+        .services
+        .run_retention(
+            &actor,
+            input.la.as_deref(),
+            input.report.as_deref().unwrap_or(""),
+        )
+        .await?;
+    Ok(Json(run).into_response())
 }
 
 /// `GET /api/v1/information-governance` → the restricted records and break-glass uses in the caller's LAs.
@@ -229,6 +375,52 @@ pub async fn subject_access<S: Store>(
 pub(crate) const OPERATIONS: &[Operation] = &[
     op(
         "get",
+        "/api/v1/information-governance/retention",
+        "The retention dry run of one of the caller's LAs (`la`, default the first) for today: the schedule (each period with its source), the children's files due for deletion, kept by a legal hold, and falling due within a year; the legal holds and the stubs of deletions so far; `version` names the report for a deletion. Nothing is deleted",
+        None,
+        (
+            "200",
+            "{\"la\", \"today\", \"version\", \"schedule\", \"files\", \"due\": [{\"child_id\", \"name\", \"class\", \"last_activity\", \"kept_until\"}], \"held\", \"kept\", \"due_within_a_year\", \"holds\", \"deletions\"}",
+        ),
+        false,
+    ),
+    op(
+        "post",
+        "/api/v1/information-governance/retention/holds",
+        "Place a legal hold on a child's file of the caller's LAs, with the reason: the file is kept whatever its retention period says until the hold is lifted; audited",
+        Some("HoldInput"),
+        ("201", "The hold; the ETag is its version"),
+        false,
+    ),
+    op(
+        "get",
+        "/api/v1/information-governance/retention/holds/{id}",
+        "A legal hold; the ETag is its version",
+        None,
+        ("200", "The hold"),
+        false,
+    ),
+    op(
+        "post",
+        "/api/v1/information-governance/retention/holds/{id}/lift",
+        "Lift a legal hold, with a reason; audited",
+        Some("ReasonInput"),
+        ("200", "The hold, lifted"),
+        true,
+    ),
+    op(
+        "post",
+        "/api/v1/information-governance/retention/deletions",
+        "Delete the children's files the dry-run report `report` (its `version`) listed as due in LA `la`: each whole file, with the records merged into it, the family members related to no other child and households left empty; each leaves a stub (no name or case text) and an audit entry, and the audit log keeps every entry. 409 and nothing deleted when the files due are no longer those the report listed",
+        Some("DeletionInput"),
+        (
+            "200",
+            "{\"la\", \"report\", \"deleted\": [{\"child_id\", \"class\", \"last_activity\", \"kept_until\", \"source\", \"rows_deleted\", \"deleted_at\"}]}",
+        ),
+        false,
+    ),
+    op(
+        "get",
         "/api/v1/information-governance/subject-access/{id}",
         "A subject access request: everything held about one person of the caller's LAs (identity, relationships, contacts, case notes, documents, chronology, who viewed the record), each item's mentions of other people marked for redaction (`redactions`: start, end, text, reason); audited",
         None,
@@ -299,6 +491,20 @@ pub(crate) fn schemas() -> Vec<(&'static str, Value)> {
             json!({"type": "object", "additionalProperties": false, "properties": {
                 "allowed_users": {"type": "array", "items": {"type": "string"}, "description": "User ids"},
                 "reason": {"type": "string", "description": "Required"}
+            }}),
+        ),
+        (
+            "HoldInput",
+            json!({"type": "object", "additionalProperties": false, "properties": {
+                "child_id": {"type": "string", "description": "Required: the child's record id"},
+                "reason": {"type": "string", "description": "Required: the inquiry, claim or request the file is held for"}
+            }}),
+        ),
+        (
+            "DeletionInput",
+            json!({"type": "object", "additionalProperties": false, "properties": {
+                "la": {"type": "string", "description": "The LA's code (default the caller's first)"},
+                "report": {"type": "string", "description": "Required: the `version` of the dry-run report the deletion was decided on"}
             }}),
         ),
         (

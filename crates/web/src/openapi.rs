@@ -406,10 +406,17 @@ mod tests {
             "/api/v1/admin/teams",
             "/api/v1/admin/organisations",
             "/api/v1/children/{id}/break-glass",
+            "/api/v1/information-governance/retention/holds",
         ];
+        // Changes whose version is in the body: a deletion names the dry-run report it was decided on (a digest
+        // of the files due, not a number), refused with 409 when the files due have changed.
+        let version_in_body = ["/api/v1/information-governance/retention/deletions"];
         let mut changes = 0;
         for o in OPERATIONS.iter().chain(areas.into_iter().flatten()) {
-            if o.method == "post" && !creates_only.contains(&o.path) {
+            if o.method == "post"
+                && !creates_only.contains(&o.path)
+                && !version_in_body.contains(&o.path)
+            {
                 changes += 1;
                 assert!(o.if_match, "{} {} takes no If-Match", o.method, o.path);
             }

@@ -531,6 +531,9 @@ fn grants(role: Role, area: Area, action: RouteAction) -> bool {
         (Area::InformationGovernance, RouteAction::View | RouteAction::Search) => {
             role == Role::InformationGovernance
         }
+        (Area::Retention, RouteAction::View | RouteAction::Update) => {
+            role == Role::InformationGovernance
+        }
         // Restricting a record: information governance officers and team managers.
         (Area::InformationGovernance, RouteAction::Update) => {
             matches!(role, Role::InformationGovernance | Role::TeamManager)

@@ -355,6 +355,31 @@ const NO_EXISTING_RECORD: &[(&str, &str)] = &[
         "a child's restriction, not the case file: its own version is checked, a stale change refused with \
          nothing changed, in tests/information_governance.rs",
     ),
+    ("legal-hold-form", "places a legal hold: creates it only"),
+    (
+        "api-legal-hold-create",
+        "places a legal hold: creates it only",
+    ),
+    (
+        "legal-hold-lift-form",
+        "a legal hold, not a child's record: its version is checked, a stale lift refused with nothing \
+         changed, in tests/retention.rs",
+    ),
+    (
+        "api-legal-hold-lift",
+        "a legal hold, not a child's record: its version is checked, a stale lift refused with nothing \
+         changed, in tests/retention.rs",
+    ),
+    (
+        "retention-deletion-form",
+        "deletes the files a dry-run report listed: the report's version is checked, a deletion naming an \
+         out-of-date report refused with 409 and nothing deleted, in tests/retention.rs",
+    ),
+    (
+        "api-retention-deletions",
+        "deletes the files a dry-run report listed: the report's version is checked, a deletion naming an \
+         out-of-date report refused with 409 and nothing deleted, in tests/retention.rs",
+    ),
     (
         "break-glass-form",
         "opens a restricted record in an emergency: records the access, changes no record",

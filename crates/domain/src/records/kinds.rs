@@ -302,6 +302,7 @@ mod tests {
             RecordKind::PracticeObservation,
             RecordKind::Performance,
             RecordKind::Organisation,
+            RecordKind::LegalHold,
         ];
         assert_eq!(audited.len() + others.len(), RecordKind::ALL.len());
     }

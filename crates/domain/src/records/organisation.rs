@@ -29,6 +29,10 @@ pub struct LaSettings {
     /// The LA's letter templates, where it has edited the built-in ones ([`crate::letters::built_in`]).
     #[serde(default)]
     pub letters: Vec<crate::letters::LetterTemplate>,
+    /// How long the LA keeps a child's case file, by its deepest involvement, each period with its source
+    /// ([`crate::retention`]); settings kept before the schedule existed read as the defaults.
+    #[serde(default = "crate::retention::default_schedule")]
+    pub retention: Vec<crate::retention::Period>,
 }
 
 impl Default for LaSettings {
@@ -44,6 +48,7 @@ impl Default for LaSettings {
             decision_needs_manager: true,
             closure_days: Vec::new(),
             letters: Vec::new(),
+            retention: crate::retention::default_schedule(),
         }
     }
 }

@@ -759,11 +759,28 @@ pub async fn update_organisation<S: Store>(
 #[template(path = "admin_settings.html")]
 struct SettingsPage {
     layout: Layout,
+    /// The retention schedule's rows: (row, class).
+    retention: Vec<(usize, &'static str)>,
+    /// What a period may count from: (code, label).
+    from_options: Vec<(String, String)>,
     la: String,
     las: Vec<(String, String)>,
     s: SettingsView,
     form: Form,
     saved: Option<&'static str>,
+}
+
+impl SettingsPage {
+    /// A field of row `i` of the retention schedule.
+    fn period_field(&self, i: &usize, name: &str) -> super::form::Field {
+        self.form.field(&format!("retention[{i}].{name}"))
+    }
+
+    fn period_value(&self, i: &usize, name: &str) -> String {
+        self.form
+            .value(&format!("retention[{i}].{name}"))
+            .to_owned()
+    }
 }
 
 /// The settings as the form shows them.
@@ -809,7 +826,31 @@ fn settings_form(s: &SettingsView) -> Form {
     if s.settings.decision_needs_manager {
         form = form.with("decision_needs_manager", "yes");
     }
+    for (i, p) in domain::retention::schedule_of(&s.settings.retention)
+        .iter()
+        .enumerate()
+    {
+        let row = p.input();
+        for (name, v) in [
+            ("class", row.class),
+            ("years", row.years),
+            ("from", row.from),
+            ("inactive_years", row.inactive_years),
+            ("source", row.source),
+        ] {
+            form = form.with(&format!("retention[{i}].{name}"), v.unwrap_or_default());
+        }
+    }
     form
+}
+
+/// The retention rows of the settings page: (row, the class's label).
+fn retention_rows() -> Vec<(usize, &'static str)> {
+    domain::retention::schedule_of(&[])
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (i, p.class.label()))
+        .collect()
 }
 
 async fn settings_page<S: Store>(
@@ -829,6 +870,14 @@ async fn settings_page<S: Store>(
         StatusCode::OK,
         SettingsPage {
             layout: who.layout(&title, "/admin/settings"),
+            retention: retention_rows(),
+            from_options: [
+                domain::retention::From::Birth,
+                domain::retention::From::LastActivity,
+            ]
+            .iter()
+            .map(|f| (f.code().to_owned(), f.label().to_owned()))
+            .collect(),
             la: scope.la.to_string(),
             las: la_options(&scope),
             s,
@@ -889,6 +938,23 @@ pub async fn save_settings<S: Store>(
                 .collect(),
         ),
         decision_needs_manager: v.yes("decision_needs_manager"),
+        retention: Some(
+            retention_rows()
+                .into_iter()
+                .map(|(i, _)| {
+                    let f = |name: &str| {
+                        Some(v.raw(&format!("retention[{i}].{name}")).trim().to_owned())
+                    };
+                    domain::retention::PeriodInput {
+                        class: f("class"),
+                        years: f("years"),
+                        from: f("from"),
+                        inactive_years: f("inactive_years"),
+                        source: f("source"),
+                    }
+                })
+                .collect(),
+        ),
     };
     let r = state
         .services

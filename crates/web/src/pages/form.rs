@@ -417,6 +417,15 @@ const BANNERS: &[(&str, &str)] = &[
     // Information governance.
     ("restricted", "Record restricted to the named staff"),
     ("restriction-lifted", "Restriction lifted"),
+    (
+        "hold-placed",
+        "Legal hold placed: the file is kept until the hold is lifted",
+    ),
+    ("hold-lifted", "Legal hold lifted"),
+    (
+        "files-deleted",
+        "The files due were deleted; each left a stub below",
+    ),
     // Your account.
     ("second-factor-removed", "Second factor removed"),
     // Administration.

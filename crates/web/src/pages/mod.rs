@@ -20,6 +20,7 @@ pub(crate) mod planning;
 pub(crate) mod protection;
 pub(crate) mod quality;
 mod record_contact;
+pub(crate) mod retention;
 mod returns;
 pub(crate) mod second_factor;
 mod sign_in;
