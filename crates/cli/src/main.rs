@@ -16,6 +16,7 @@ use service::{NewUser, Services};
 use store::Store;
 
 mod annex_a;
+mod backup;
 mod census;
 mod census_validate;
 
@@ -238,6 +239,23 @@ enum Command {
         /// The directory to write to (made if missing).
         #[arg(long)]
         out: std::path::PathBuf,
+    },
+    /// A consistent copy of the database, taken while the server goes on writing: a SQLite database file
+    /// (`VACUUM INTO`), or for PostgreSQL a `pg_dump` custom-format file. FILE must not exist yet.
+    Backup {
+        #[command(flatten)]
+        db: DbArg,
+        /// The file to write.
+        #[arg(long)]
+        out: std::path::PathBuf,
+    },
+    /// Put a backup back into an empty database (refuses one that is not empty), then verify its audit chain.
+    Restore {
+        /// The backup file (from `frontdoor backup`).
+        #[arg(long)]
+        from: std::path::PathBuf,
+        #[command(flatten)]
+        db: DbArg,
     },
     /// Retention of children's files: the dry run of an LA (which files are due for deletion, held, kept) and
     /// the deletion of the files due.
@@ -556,6 +574,11 @@ async fn open(url: &str) -> anyhow::Result<Database> {
 }
 
 async fn run(command: Command) -> anyhow::Result<()> {
+    match &command {
+        Command::Backup { db, out } => return backup::backup(&db.db, out).await,
+        Command::Restore { from, db } => return backup::restore(from, &db.db).await,
+        _ => {}
+    }
     let db = match &command {
         Command::Serve { db, .. } | Command::Migrate { db } | Command::Demo { db, .. } => {
             db.clone()
@@ -590,6 +613,7 @@ async fn run(command: Command) -> anyhow::Result<()> {
             RetentionCommand::Report { db, .. } | RetentionCommand::Run { db, .. } => db.clone(),
         },
         Command::Validate { .. } => bail!("validate needs no database"),
+        Command::Backup { db, .. } | Command::Restore { db, .. } => db.clone(),
     };
     match open(&db.db).await? {
         Database::Sqlite(store) => {
@@ -1067,6 +1091,9 @@ async fn execute<S: Store>(services: Services<S>, command: Command) -> anyhow::R
             command: ImportCommand::CinCensus { file, .. },
         } => census::import(&services, &file).await,
         Command::Validate { .. } => bail!("validate needs no database"),
+        Command::Backup { .. } | Command::Restore { .. } => {
+            bail!("backup and restore do not run on an opened store")
+        }
         Command::Audit {
             command: AuditCommand::Head { .. },
         } => {

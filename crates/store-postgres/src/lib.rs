@@ -257,6 +257,22 @@ impl Backend for PgBackend {
     }
 }
 
+/// How many tables the database at `url` has in its schema (a restore goes only into a database with none).
+pub async fn table_count(url: &str) -> Result<i64, StoreError> {
+    let options = connect_options(url)?;
+    let mut conn = PgConnection::connect_with(&options)
+        .await
+        .map_err(|e| StoreError::Unavailable(format!("cannot connect to {}: {e}", redact(url))))?;
+    let n: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = current_schema()",
+    )
+    .fetch_one(&mut conn)
+    .await
+    .map_err(|e| StoreError::Database(format!("looking at the target database: {e}")))?;
+    let _ = conn.close().await;
+    Ok(n)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -489,3 +489,107 @@ mod tests {
         }
     }
 }
+
+/// What a backup holds: how far its audit log goes, and how many children and contacts it has.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BackupSummary {
+    pub audit_entries: i64,
+    /// The last audit entry's seq and hash (`SEQ:HEX`, as `frontdoor audit head` prints it), if any.
+    pub audit_head: Option<String>,
+    pub children: i64,
+    pub contacts: i64,
+}
+
+fn backup_error(what: &str, e: impl std::fmt::Display) -> StoreError {
+    StoreError::Unavailable(format!("{what}: {e}"))
+}
+
+/// A consistent copy of the database at `db` in `out` (which must not exist), taken while the server goes on
+/// writing: `VACUUM INTO` reads one snapshot, so the copy holds exactly the transactions committed before it
+/// began. The copy is written under a temporary name, checked (`PRAGMA integrity_check`), synced to disk, and only
+/// then given its name, so a backup cut short never passes for a whole one.
+pub fn backup_into(db: &Path, out: &Path) -> Result<BackupSummary, StoreError> {
+    if !db.is_file() {
+        return Err(StoreError::Unavailable(format!(
+            "there is no database at {}",
+            db.display()
+        )));
+    }
+    if out.exists() {
+        return Err(StoreError::Conflict(format!(
+            "{} already exists: give the backup a new name",
+            out.display()
+        )));
+    }
+    let mut partial = out.as_os_str().to_owned();
+    partial.push(".partial");
+    let partial = PathBuf::from(partial);
+    let _ = std::fs::remove_file(&partial);
+    let source = rusqlite::Connection::open_with_flags(
+        db,
+        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
+    .map_err(|e| backup_error("opening the database", e))?;
+    source
+        .busy_timeout(Duration::from_secs(30))
+        .map_err(|e| backup_error("opening the database", e))?;
+    let target = partial
+        .to_str()
+        .ok_or_else(|| StoreError::Unavailable("the backup's path is not UTF-8".into()))?;
+    source
+        .execute("VACUUM INTO ?1", [target])
+        .map_err(|e| backup_error("copying the database", e))?;
+    drop(source);
+    let summary = check_copy(&partial)?;
+    std::fs::File::open(&partial)
+        .and_then(|f| f.sync_all())
+        .map_err(|e| backup_error("syncing the backup", e))?;
+    std::fs::rename(&partial, out).map_err(|e| backup_error("naming the backup", e))?;
+    if let Some(dir) = out.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::File::open(dir)
+            .and_then(|d| d.sync_all())
+            .map_err(|e| backup_error("syncing the backup's directory", e))?;
+    }
+    Ok(summary)
+}
+
+/// Check a copy of a Frontdoor database (a backup, or a restore before it is named): it passes SQLite's integrity
+/// check and holds Frontdoor's tables. What it holds.
+pub fn check_copy(path: &Path) -> Result<BackupSummary, StoreError> {
+    let c = rusqlite::Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+        .map_err(|e| backup_error("opening the copy", e))?;
+    let integrity: String = c
+        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .map_err(|e| backup_error("checking the copy", e))?;
+    if integrity != "ok" {
+        return Err(StoreError::Corrupt(format!(
+            "{} fails SQLite's integrity check: {integrity}",
+            path.display()
+        )));
+    }
+    let count = |sql: &str| -> Result<i64, StoreError> {
+        c.query_row(sql, [], |r| r.get(0))
+            .map_err(|e| backup_error("reading the copy (is it a Frontdoor database?)", e))
+    };
+    let audit_head = c
+        .query_row(
+            "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1",
+            [],
+            |r| Ok((r.get::<_, i64>(0)?, r.get::<_, Option<Vec<u8>>>(1)?)),
+        )
+        .ok()
+        .map(|(seq, hash)| {
+            let hex: String = hash
+                .unwrap_or_default()
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect();
+            format!("{seq}:{hex}")
+        });
+    Ok(BackupSummary {
+        audit_entries: count("SELECT COUNT(*) FROM audit_log")?,
+        audit_head,
+        children: count("SELECT COUNT(*) FROM person WHERE is_child = 1")?,
+        contacts: count("SELECT COUNT(*) FROM contact")?,
+    })
+}
