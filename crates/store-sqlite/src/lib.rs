@@ -181,13 +181,29 @@ fn open_reader(path: &Path) -> Result<rusqlite::Connection, StoreError> {
 /// How often the checkpointer copies the WAL back into the database file.
 const CHECKPOINT_EVERY: Duration = Duration::from_millis(250);
 
+/// When the WAL holds more than this, the checkpointer restarts it (see [`spawn_checkpointer`]).
+const WAL_RESTART_AT: i64 = 16 * 1024 * 1024;
+/// The longest a restarting checkpoint waits for readers on an older snapshot (holding up new commits meanwhile).
+const WAL_RESTART_WAIT: Duration = Duration::from_millis(100);
+/// The size the WAL file is cut back to whenever it restarts (`journal_size_limit`).
+pub const WAL_SIZE_LIMIT: i64 = 32 * 1024 * 1024;
+
 /// Start the checkpointer: a thread with a connection of its own that runs a PASSIVE checkpoint (which never
 /// blocks the writer or readers) every [`CHECKPOINT_EVERY`], so the WAL stays small without a commit ever
 /// waiting for the copy and its fsync. (With SQLite's automatic checkpoint, the commit that crossed 1,000 pages
 /// did the copy itself, and every request queued behind it waited: p99 of person search at 50 users rose from
 /// 18 ms to 66–95 ms.) It stops when the last handle to the back end is dropped.
+///
+/// A PASSIVE checkpoint copies frames back but cannot rewind the log while readers keep arriving, and every
+/// audited read is a commit: under continuous reads the `-wal` file grew by hundreds of megabytes and never
+/// shrank. So when the log holds more than [`WAL_RESTART_AT`], the checkpointer runs a TRUNCATE checkpoint, which
+/// waits (at most [`WAL_RESTART_WAIT`]) for the readers of older snapshots to finish, copies everything back and
+/// cuts the file to nothing; if readers keep it waiting longer it gives up and tries again next time.
 fn spawn_checkpointer(path: &Path) -> Result<std::sync::mpsc::Sender<()>, StoreError> {
     let conn = connect(path, OpenFlags::SQLITE_OPEN_READ_WRITE)?;
+    let page_size: i64 = conn
+        .query_row("PRAGMA page_size", [], |r| r.get(0))
+        .map_err(from_rusqlite)?;
     let (stop, stopped) = std::sync::mpsc::channel::<()>();
     std::thread::Builder::new()
         .name("sqlite-checkpointer".into())
@@ -195,8 +211,18 @@ fn spawn_checkpointer(path: &Path) -> Result<std::sync::mpsc::Sender<()>, StoreE
             while let Err(std::sync::mpsc::RecvTimeoutError::Timeout) =
                 stopped.recv_timeout(CHECKPOINT_EVERY)
             {
-                if let Err(e) = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(())) {
-                    tracing::warn!(error = %e, "WAL checkpoint failed; will try again");
+                match conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |r| r.get::<_, i64>(1)) {
+                    Ok(frames) if frames.saturating_mul(page_size) > WAL_RESTART_AT => {
+                        let _ = conn.busy_timeout(WAL_RESTART_WAIT);
+                        if let Err(e) =
+                            conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
+                        {
+                            tracing::debug!(error = %e, "WAL restart put off; will try again");
+                        }
+                        let _ = conn.busy_timeout(Duration::from_secs(10));
+                    }
+                    Ok(_) => {}
+                    Err(e) => tracing::warn!(error = %e, "WAL checkpoint failed; will try again"),
                 }
             }
         })
@@ -209,10 +235,11 @@ fn open_writer(path: &Path) -> Result<rusqlite::Connection, StoreError> {
     let conn = connect(path, OpenFlags::SQLITE_OPEN_READ_WRITE)?;
     // The writer touches every index; a larger page cache keeps bulk loads and busy days off the disk. It never
     // checkpoints: the checkpointer thread does, so that no commit waits while the WAL is copied back.
-    conn.execute_batch(
+    conn.execute_batch(&format!(
         "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; \
-         PRAGMA cache_size = -131072; PRAGMA temp_store = MEMORY; PRAGMA wal_autocheckpoint = 0;",
-    )
+         PRAGMA cache_size = -131072; PRAGMA temp_store = MEMORY; PRAGMA wal_autocheckpoint = 0; \
+         PRAGMA journal_size_limit = {WAL_SIZE_LIMIT};"
+    ))
     .map_err(from_rusqlite)?;
     conn.set_prepared_statement_cache_capacity(128);
     let pragma = |name: &str| -> Result<String, StoreError> {
