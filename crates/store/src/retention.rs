@@ -97,42 +97,74 @@ fn sql(text: String, args: Vec<Value<'static>>) -> Sql<'static> {
     }
 }
 
-/// The dated columns of a child's file: `(table, column, whether it holds an instant rather than a day)`. The
-/// file's last activity is the latest of them.
-const ACTIVITY: &[(&str, &str, bool)] = &[
-    ("contact", "received_at", true),
-    ("contact", "decided_at", true),
-    ("referral", "referral_date", false),
-    ("referral", "closure_date", false),
-    ("early_help_episode", "start_date", false),
-    ("early_help_episode", "end_date", false),
-    ("strategy_discussion", "held_at", true),
-    ("section47", "start_date", false),
-    ("section47", "outcome_date", false),
-    ("assessment", "start_date", false),
-    ("assessment", "authorised_on", false),
-    ("plan", "start_date", false),
-    ("plan", "end_date", false),
-    ("conference", "held_on", false),
-    ("plan_review", "held_on", false),
-    ("core_group", "held_on", false),
-    ("visit", "visited_on", false),
-    ("case_note", "at", true),
-    ("case_action", "completed_on", false),
-    ("allocation", "from_date", false),
-    ("allocation", "to_date", false),
-    ("document", "uploaded_at", true),
-];
+/// What a row of a table says of a child's file: it makes the file a child-in-need one (a referral, assessment,
+/// plan, strategy discussion or section 47), or a child protection one (a conference; a plan when this condition
+/// holds of it).
+#[derive(Clone, Copy)]
+enum Involvement {
+    None,
+    ChildInNeed,
+    ChildProtection,
+    /// Child in need, and child protection where the SQL condition holds.
+    ChildInNeedOrProtection(&'static str),
+}
 
-/// The records that make a file a child protection one, and those that make it a child-in-need one (each a
-/// table and an extra condition).
-const CHILD_PROTECTION: &[(&str, &str)] = &[("plan", " AND t.kind = 'cp'"), ("conference", "")];
-const CHILD_IN_NEED: &[(&str, &str)] = &[
-    ("referral", ""),
-    ("assessment", ""),
-    ("plan", ""),
-    ("section47", ""),
-    ("strategy_discussion", ""),
+/// The tables of a child's file with their dated columns (`column`, whether it holds an instant rather than a
+/// day) and what their rows say of its involvement. The file's last activity is the latest of the dates. One
+/// grouped query per table, by the table's own `la` (or `child_id`) index, gives every child's latest dates and
+/// involvement at once.
+const ACTIVITY: &[(&str, &[(&str, bool)], Involvement)] = &[
+    (
+        "contact",
+        &[("received_at", true), ("decided_at", true)],
+        Involvement::None,
+    ),
+    (
+        "referral",
+        &[("referral_date", false), ("closure_date", false)],
+        Involvement::ChildInNeed,
+    ),
+    (
+        "early_help_episode",
+        &[("start_date", false), ("end_date", false)],
+        Involvement::None,
+    ),
+    (
+        "strategy_discussion",
+        &[("held_at", true)],
+        Involvement::ChildInNeed,
+    ),
+    (
+        "section47",
+        &[("start_date", false), ("outcome_date", false)],
+        Involvement::ChildInNeed,
+    ),
+    (
+        "assessment",
+        &[("start_date", false), ("authorised_on", false)],
+        Involvement::ChildInNeed,
+    ),
+    (
+        "plan",
+        &[("start_date", false), ("end_date", false)],
+        Involvement::ChildInNeedOrProtection("t.kind = 'cp'"),
+    ),
+    (
+        "conference",
+        &[("held_on", false)],
+        Involvement::ChildProtection,
+    ),
+    ("plan_review", &[("held_on", false)], Involvement::None),
+    ("core_group", &[("held_on", false)], Involvement::None),
+    ("visit", &[("visited_on", false)], Involvement::None),
+    ("case_note", &[("at", true)], Involvement::None),
+    ("case_action", &[("completed_on", false)], Involvement::None),
+    (
+        "allocation",
+        &[("from_date", false), ("to_date", false)],
+        Involvement::None,
+    ),
+    ("document", &[("uploaded_at", true)], Involvement::None),
 ];
 
 fn read_hold<R: SqlRow + ?Sized>(r: &R) -> Result<LegalHold, StoreError> {
@@ -158,7 +190,6 @@ async fn files<C: SqlConn>(c: &mut C, which: Files<'_>) -> Result<Vec<RetentionF
     let filter = which.filter();
     let mut out: Vec<RetentionFile> = Vec::new();
     let mut at: HashMap<PersonId, usize> = HashMap::new();
-    let mut flags: HashMap<PersonId, (bool, bool)> = HashMap::new();
     for r in c
         .fetch_all(sql(
             format!(
@@ -189,12 +220,28 @@ async fn files<C: SqlConn>(c: &mut C, which: Files<'_>) -> Result<Vec<RetentionF
     if out.is_empty() {
         return Ok(out);
     }
-    for (table, column, instant) in ACTIVITY {
+    // Each table's rows by child: the latest of its dates, and whether any row makes the file deeper.
+    let by = match which {
+        Files::Of(_) => "t.la = $1",
+        Files::Child(_) => "t.child_id = $1",
+    };
+    let mut flags: HashMap<PersonId, (bool, bool)> = HashMap::new();
+    for (table, columns, involvement) in ACTIVITY {
+        let mut select: Vec<String> = columns
+            .iter()
+            .enumerate()
+            .map(|(i, (col, _))| format!("MAX(t.{col}) AS d{i}"))
+            .collect();
+        if let Involvement::ChildInNeedOrProtection(condition) = involvement {
+            select.push(format!(
+                "COUNT(CASE WHEN {condition} THEN 1 END) AS cp"
+            ));
+        }
         let rows = c
             .fetch_all(sql(
                 format!(
-                    "SELECT t.child_id, MAX(t.{column}) AS latest FROM {table} t JOIN person p ON p.id = t.child_id \
-                     WHERE {filter} GROUP BY t.child_id"
+                    "SELECT t.child_id, {} FROM {table} t WHERE {by} GROUP BY t.child_id",
+                    select.join(", ")
                 ),
                 vec![which.arg()],
             ))
@@ -203,37 +250,32 @@ async fn files<C: SqlConn>(c: &mut C, which: Files<'_>) -> Result<Vec<RetentionF
             let Some(child) = r.opt_id::<PersonId>("child_id")? else {
                 continue;
             };
-            let latest = if *instant {
-                r.timestamp("latest")?.map(london_date)
-            } else {
-                r.date("latest")?
+            let Some(f) = at.get(&child).and_then(|&i| out.get_mut(i)) else {
+                continue;
             };
-            if let (Some(&i), Some(d)) = (at.get(&child), latest)
-                && let Some(f) = out.get_mut(i)
-                && d > f.facts.last_activity
-            {
-                f.facts.last_activity = d;
-            }
-        }
-    }
-    for (protection, list) in [(true, CHILD_PROTECTION), (false, CHILD_IN_NEED)] {
-        for (table, condition) in list {
-            for r in c
-                .fetch_all(sql(
-                    format!(
-                        "SELECT DISTINCT t.child_id FROM {table} t JOIN person p ON p.id = t.child_id \
-                         WHERE {filter}{condition}"
-                    ),
-                    vec![which.arg()],
-                ))
-                .await?
-            {
-                let child: PersonId = r.id("child_id")?;
-                let e = flags.entry(child).or_default();
-                if protection {
-                    e.0 = true;
+            for (i, (_, instant)) in columns.iter().enumerate() {
+                let col = format!("d{i}");
+                let latest = if *instant {
+                    r.timestamp(&col)?.map(london_date)
                 } else {
+                    r.date(&col)?
+                };
+                if let Some(d) = latest
+                    && d > f.facts.last_activity
+                {
+                    f.facts.last_activity = d;
+                }
+            }
+            let e = flags.entry(child).or_default();
+            match involvement {
+                Involvement::None => {}
+                Involvement::ChildInNeed => e.1 = true,
+                Involvement::ChildProtection => e.0 = true,
+                Involvement::ChildInNeedOrProtection(_) => {
                     e.1 = true;
+                    if r.int("cp")?.unwrap_or(0) > 0 {
+                        e.0 = true;
+                    }
                 }
             }
         }
