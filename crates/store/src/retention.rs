@@ -97,6 +97,9 @@ fn sql(text: String, args: Vec<Value<'static>>) -> Sql<'static> {
     }
 }
 
+/// A table's dated columns: the column, and whether it holds an instant rather than a day.
+type DatedColumns = &'static [(&'static str, bool)];
+
 /// What a row of a table says of a child's file: it makes the file a child-in-need one (a referral, assessment,
 /// plan, strategy discussion or section 47), or a child protection one (a conference; a plan when this condition
 /// holds of it).
@@ -113,7 +116,7 @@ enum Involvement {
 /// day) and what their rows say of its involvement. The file's last activity is the latest of the dates. One
 /// grouped query per table, by the table's own `la` (or `child_id`) index, gives every child's latest dates and
 /// involvement at once.
-const ACTIVITY: &[(&str, &[(&str, bool)], Involvement)] = &[
+const ACTIVITY: &[(&str, DatedColumns, Involvement)] = &[
     (
         "contact",
         &[("received_at", true), ("decided_at", true)],
@@ -233,9 +236,7 @@ async fn files<C: SqlConn>(c: &mut C, which: Files<'_>) -> Result<Vec<RetentionF
             .map(|(i, (col, _))| format!("MAX(t.{col}) AS d{i}"))
             .collect();
         if let Involvement::ChildInNeedOrProtection(condition) = involvement {
-            select.push(format!(
-                "COUNT(CASE WHEN {condition} THEN 1 END) AS cp"
-            ));
+            select.push(format!("COUNT(CASE WHEN {condition} THEN 1 END) AS cp"));
         }
         let rows = c
             .fetch_all(sql(
