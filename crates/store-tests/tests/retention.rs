@@ -138,6 +138,18 @@ async fn story<S: Store>(store: &S) -> (Vec<Uuid>, PersonId) {
     let kept_id = kept.id;
     let mut all = set;
     all.people.push(kept);
+    // Yusuf's first contact leads a sibling group with a contact about his sister.
+    let lead = all
+        .contacts
+        .iter()
+        .position(|c| c.child_id == yusuf)
+        .unwrap();
+    let lead_id = all.contacts[lead].id;
+    all.contacts[lead].sibling_group = Some(lead_id);
+    let mut sisters = fixture::contact(sister, None);
+    sisters.sibling_group = Some(lead_id);
+    let sisters_id = sisters.id;
+    all.contacts.push(sisters);
     store
         .insert_records(&system, all, at("2025-01-01T09:00:00Z"))
         .await
@@ -254,7 +266,18 @@ async fn story<S: Store>(store: &S) -> (Vec<Uuid>, PersonId) {
         store.backend_name(),
         stub.rows_deleted
     );
-    (vec![yusuf.uuid(), mother.uuid(), household.uuid()], yusuf)
+    let left = store.case_file(sister).await.unwrap().unwrap();
+    let hers = left.contacts.iter().find(|c| c.id == sisters_id).unwrap();
+    assert_eq!(hers.sibling_group, None, "a group of one is no group");
+    (
+        vec![
+            yusuf.uuid(),
+            mother.uuid(),
+            household.uuid(),
+            lead_id.uuid(),
+        ],
+        yusuf,
+    )
 }
 
 fn assert_gone(found: &[(Uuid, Found)]) {

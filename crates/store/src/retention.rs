@@ -579,7 +579,8 @@ fn person_event(id: PersonId, child: Option<PersonId>, la: &LaCode) -> AuditEven
 /// See [`crate::Store::delete_due_file`]: the child locked, its file read again and decided again under
 /// `schedule` on `today` (a hold placed or a record added since the report refuses it with `Conflict`), then
 /// every row of the file deleted, with the records merged into it, the adults related to no one else, the
-/// households left empty and the child's id taken out of other children's case notes; the stub and the audit
+/// households left empty, the child's id taken out of other children's case notes and their sibling groups led
+/// by another sibling's contact; the stub and the audit
 /// entries written. Returns the stub.
 pub(crate) async fn delete_due_file<B: Backend>(
     c: &mut B::Conn,
@@ -697,6 +698,43 @@ pub(crate) async fn delete_due_file<B: Backend>(
                     Sql::new("UPDATE case_note SET also_about = $2 WHERE id = $1")
                         .bind(note)
                         .bind(text.as_deref()),
+                )
+                .await?;
+        }
+    }
+    // Contacts about siblings name the first sibling's contact as their group: a group whose first contact goes
+    // is led by the next one left (or is no group, when one contact is left).
+    for &p in &people {
+        let leads: Vec<Uuid> = c
+            .fetch_all(
+                Sql::new(
+                    "SELECT DISTINCT o.sibling_group FROM contact o JOIN contact mine ON mine.id = o.sibling_group \
+                     WHERE mine.child_id = $1 AND o.child_id <> $1",
+                )
+                .bind(p),
+            )
+            .await?
+            .iter()
+            .map(|r| r.id::<Uuid>("sibling_group"))
+            .collect::<Result<_, _>>()?;
+        for lead in leads {
+            let members: Vec<Uuid> = c
+                .fetch_all(
+                    Sql::new("SELECT id FROM contact WHERE sibling_group = $1 AND child_id <> $2 ORDER BY id")
+                        .bind(lead)
+                        .bind(p),
+                )
+                .await?
+                .iter()
+                .map(|r| r.id::<Uuid>("id"))
+                .collect::<Result<_, _>>()?;
+            let next = members.first().copied().filter(|_| members.len() > 1);
+            rows += c
+                .execute(
+                    Sql::new("UPDATE contact SET sibling_group = $1 WHERE sibling_group = $2 AND child_id <> $3")
+                        .bind(next)
+                        .bind(lead)
+                        .bind(p),
                 )
                 .await?;
         }
