@@ -706,7 +706,18 @@ async fn execute<S: Store>(services: Services<S>, command: Command) -> anyhow::R
                         run.deleted.len(),
                         run.report
                     );
-                    Ok(())
+                    for n in &run.not_deleted {
+                        eprintln!("not deleted\t{}\t{}", n.child_id, n.reason);
+                    }
+                    if run.not_deleted.is_empty() {
+                        Ok(())
+                    } else {
+                        bail!(
+                            "{} of the files due were not deleted (listed above); they are decided again at the \
+                             next run",
+                            run.not_deleted.len()
+                        )
+                    }
                 }
             }
         }

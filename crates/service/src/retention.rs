@@ -12,7 +12,7 @@ use domain::information_governance::{self as ig, ReasonInput};
 use domain::policy::{Action, Area};
 use domain::retention::{self, Disposition, HoldInput, Period, RetentionClass};
 use serde::Serialize;
-use store::{LegalHold, RetentionDeletion, Store};
+use store::{LegalHold, RetentionDeletion, Store, StoreError};
 
 use crate::{ServiceError, Services, authorize};
 
@@ -121,6 +121,16 @@ pub struct RetentionRun {
     pub la: LaCode,
     pub report: String,
     pub deleted: Vec<DeletionView>,
+    /// Files the report listed that were not deleted, and why (held or changed since; or refused by the
+    /// database, nothing of the file deleted): each is decided again at the next run.
+    pub not_deleted: Vec<NotDeleted>,
+}
+
+/// A file a run did not delete.
+#[derive(Clone, Debug, Serialize)]
+pub struct NotDeleted {
+    pub child_id: PersonId,
+    pub reason: String,
 }
 
 fn row(f: &store::RetentionFile, schedule: &[Period]) -> RetentionRow {
@@ -384,8 +394,10 @@ impl<S: Store> Services<S> {
         let authority = self.local_authority(&current.la).await?;
         let schedule = retention::schedule_of(&authority.settings.retention);
         let mut deleted = Vec::with_capacity(current.due.len());
+        let mut not_deleted = Vec::new();
         for f in &current.due {
-            let stub = self
+            // Each file in a transaction of its own: one that cannot go now does not stop the others.
+            match self
                 .store
                 .delete_due_file(
                     actor,
@@ -395,13 +407,24 @@ impl<S: Store> Services<S> {
                     current.version.clone(),
                     self.now(),
                 )
-                .await?;
-            deleted.push(stub);
+                .await
+            {
+                Ok(stub) => deleted.push(stub),
+                Err(StoreError::Conflict(reason) | StoreError::Rejected(reason)) => {
+                    tracing::warn!(child = %f.child_id, %reason, "a file due for deletion was not deleted");
+                    not_deleted.push(NotDeleted {
+                        child_id: f.child_id,
+                        reason,
+                    });
+                }
+                Err(e) => return Err(e.into()),
+            }
         }
         Ok(RetentionRun {
             la: current.la,
             report: current.version,
             deleted: self.deletion_views(deleted).await?,
+            not_deleted,
         })
     }
 }

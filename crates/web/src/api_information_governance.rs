@@ -415,7 +415,7 @@ pub(crate) const OPERATIONS: &[Operation] = &[
         Some("DeletionInput"),
         (
             "200",
-            "{\"la\", \"report\", \"deleted\": [{\"child_id\", \"class\", \"last_activity\", \"kept_until\", \"source\", \"rows_deleted\", \"deleted_at\"}]}",
+            "{\"la\", \"report\", \"deleted\": [{\"child_id\", \"class\", \"last_activity\", \"kept_until\", \"source\", \"rows_deleted\", \"deleted_at\"}], \"not_deleted\": [{\"child_id\", \"reason\"}]}",
         ),
         false,
     ),

@@ -218,6 +218,7 @@ async fn story<S: Store>(db: TestDb<S>) -> String {
         .parts();
     assert_eq!(status, StatusCode::OK, "{run}");
     assert_eq!(ids(&run["deleted"]), vec![o.to_string()]);
+    assert_eq!(run["not_deleted"].as_array().unwrap().len(), 0);
     assert_eq!(run["deleted"][0]["class"], "contact-only");
     assert!(run["deleted"][0]["rows_deleted"].as_i64().unwrap() >= 2);
     for (child, status) in [

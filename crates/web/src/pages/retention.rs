@@ -157,7 +157,14 @@ pub async fn delete_due<S: Store>(
     after_change(
         r,
         Form::sent("deletion", v),
-        |run| back(Some(run.la.as_ref()), "files-deleted"),
+        |run| {
+            let saved = if run.not_deleted.is_empty() {
+                "files-deleted"
+            } else {
+                "files-partly-deleted"
+            };
+            back(Some(run.la.as_ref()), saved)
+        },
         |form| async { retention_page(&state, &who, la.as_deref(), Some(form), None).await },
     )
     .await
