@@ -72,26 +72,54 @@ fn is_sign_in(path: &str) -> bool {
     path == "/sign-in" || path == "/sign-in/second-factor"
 }
 
-/// A `Set-Cookie` value: HttpOnly, Secure, SameSite=Lax, the whole site.
-pub fn set_cookie(name: &str, value: &str, max_age: Option<u64>) -> HeaderValue {
+/// Which cross-site requests carry a cookie.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SameSite {
+    /// Top-level navigations from elsewhere too (a link, the identity provider sending the browser back).
+    Lax,
+    /// Only requests from Frontdoor's own pages.
+    Strict,
+}
+
+/// A `Set-Cookie` value: always HttpOnly and Secure; sent back only under `path`, as `same_site` allows, and kept
+/// for `max_age` seconds (`None`: until the browser closes; `Some(0)`: cleared). Every cookie Frontdoor sets is
+/// made here.
+pub fn cookie_value(
+    name: &str,
+    value: &str,
+    path: &str,
+    same_site: SameSite,
+    max_age: Option<u64>,
+) -> HeaderValue {
+    let same_site = match same_site {
+        SameSite::Lax => "Lax",
+        SameSite::Strict => "Strict",
+    };
     let age = max_age.map_or_else(String::new, |s| format!("; Max-Age={s}"));
     HeaderValue::from_str(&format!(
-        "{name}={value}; Path=/; HttpOnly; Secure; SameSite=Lax{age}"
+        "{name}={value}; Path={path}; HttpOnly; Secure; SameSite={same_site}{age}"
     ))
     .unwrap_or_else(|_| HeaderValue::from_static(""))
+}
+
+/// A cookie for the whole site, SameSite=Lax.
+pub fn set_cookie(name: &str, value: &str, max_age: Option<u64>) -> HeaderValue {
+    cookie_value(name, value, "/", SameSite::Lax, max_age)
 }
 
 pub fn clear_cookie(name: &str) -> HeaderValue {
     set_cookie(name, "", Some(0))
 }
 
-/// The known-browser cookie: HttpOnly, Secure, SameSite=Strict, only for `/sign-in`, kept for `max_age`.
+/// The known-browser cookie: SameSite=Strict, only for `/sign-in`, kept for `max_age`.
 pub fn device_cookie(token: &str, max_age: std::time::Duration) -> HeaderValue {
-    HeaderValue::from_str(&format!(
-        "{DEVICE_COOKIE}={token}; Path=/sign-in; HttpOnly; Secure; SameSite=Strict; Max-Age={}",
-        max_age.as_secs()
-    ))
-    .unwrap_or_else(|_| HeaderValue::from_static(""))
+    cookie_value(
+        DEVICE_COOKIE,
+        token,
+        "/sign-in",
+        SameSite::Strict,
+        Some(max_age.as_secs()),
+    )
 }
 
 /// Whether a response sets (or clears) the cookie `name`.

@@ -27,10 +27,13 @@ use crate::middleware::RequestId;
 pub(crate) const SECOND_FACTOR_COOKIE: &str = "frontdoor_second_factor";
 
 pub(crate) fn second_factor_cookie(token: &str, max_age: u64) -> HeaderValue {
-    HeaderValue::from_str(&format!(
-        "{SECOND_FACTOR_COOKIE}={token}; Path=/sign-in; HttpOnly; Secure; SameSite=Lax; Max-Age={max_age}"
-    ))
-    .unwrap_or_else(|_| HeaderValue::from_static(""))
+    crate::caller::cookie_value(
+        SECOND_FACTOR_COOKIE,
+        token,
+        "/sign-in",
+        crate::caller::SameSite::Lax,
+        Some(max_age),
+    )
 }
 
 /// A QR code as the template draws it: its size in modules (with a quiet zone of four) and its dark modules.

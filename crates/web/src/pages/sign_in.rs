@@ -298,10 +298,13 @@ pub async fn sign_out<S: Store>(
 const SSO_COOKIE: &str = "frontdoor_sso";
 
 fn sso_cookie(token: &str, max_age: u64) -> HeaderValue {
-    HeaderValue::from_str(&format!(
-        "{SSO_COOKIE}={token}; Path=/sign-in/oidc; HttpOnly; Secure; SameSite=Lax; Max-Age={max_age}"
-    ))
-    .unwrap_or_else(|_| HeaderValue::from_static(""))
+    crate::caller::cookie_value(
+        SSO_COOKIE,
+        token,
+        "/sign-in/oidc",
+        crate::caller::SameSite::Lax,
+        Some(max_age),
+    )
 }
 
 /// A refused sign-in through the identity provider: what happened and what to do, with the request's reference.
