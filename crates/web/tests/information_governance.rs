@@ -252,7 +252,15 @@ async fn story<S: Store>(db: TestDb<S>) -> String {
             .status,
         StatusCode::FORBIDDEN
     );
-    checks += 4;
+    // A subject access request covers a restricted record too (the officer is not named on it).
+    let held = app
+        .read(
+            &officer,
+            &format!("/api/v1/information-governance/subject-access/{id}"),
+        )
+        .await;
+    assert_eq!(held["name"], "Imogen Restrictiontest", "{held}");
+    checks += 5;
 
     // The pages: the break-glass form refuses no reason, keeps the form; with one, the record says so.
     let page = format!("/children/{id}/break-glass");
