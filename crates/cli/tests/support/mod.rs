@@ -58,7 +58,14 @@ pub struct Server {
 impl Server {
     /// Start `frontdoor serve` on a free port and wait until it says where it listens.
     pub fn start(db: &str, extra: &[&str]) -> Server {
+        Server::start_logging(db, extra, "warn")
+    }
+
+    /// [`Server::start`] with the server's log at `level` (`RUST_LOG`; `off` for a test whose faults would
+    /// otherwise fill the output with the errors it provokes on purpose).
+    pub fn start_logging(db: &str, extra: &[&str], level: &str) -> Server {
         let mut child = frontdoor()
+            .env("RUST_LOG", level)
             .args(["serve", "--addr", "127.0.0.1:0", "--db", db])
             .args(extra)
             .stdout(Stdio::piped())
