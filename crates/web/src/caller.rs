@@ -135,7 +135,9 @@ fn sets_cookie(response: &Response, name: &str) -> bool {
         })
 }
 
-fn bearer(headers: &HeaderMap) -> Option<&str> {
+/// The token of an `Authorization: Bearer TOKEN` header (trimmed), if the request has one. Public for the fuzz
+/// target for token and cookie parsing (`fuzz/fuzz_targets/tokens.rs`).
+pub fn bearer(headers: &HeaderMap) -> Option<&str> {
     headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
@@ -144,7 +146,8 @@ fn bearer(headers: &HeaderMap) -> Option<&str> {
 }
 
 /// Whether the request comes from our own origin: `Origin` (or failing that `Referer`) must name this host.
-fn same_origin(headers: &HeaderMap) -> bool {
+/// Public for the fuzz target for token and cookie parsing.
+pub fn same_origin(headers: &HeaderMap) -> bool {
     let Some(host) = headers.get(header::HOST).and_then(|v| v.to_str().ok()) else {
         return false;
     };
@@ -194,8 +197,9 @@ fn is_form(headers: &HeaderMap) -> bool {
         .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"))
 }
 
-/// The CSRF token sent with a request: the `X-CSRF-Token` header, or the form field.
-fn sent_token(headers: &HeaderMap, form: Option<&Bytes>) -> Option<String> {
+/// The CSRF token sent with a request: the `X-CSRF-Token` header, or the form field. Public for the fuzz target
+/// for token and cookie parsing.
+pub fn sent_token(headers: &HeaderMap, form: Option<&Bytes>) -> Option<String> {
     if let Some(h) = headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok()) {
         return Some(h.to_owned());
     }
@@ -205,8 +209,8 @@ fn sent_token(headers: &HeaderMap, form: Option<&Bytes>) -> Option<String> {
         .map(|(_, v)| v.into_owned())
 }
 
-/// Constant-time comparison of two tokens.
-fn same_token(a: &str, b: &str) -> bool {
+/// Constant-time comparison of two tokens. Public for the fuzz target for token and cookie parsing.
+pub fn same_token(a: &str, b: &str) -> bool {
     a.len() == b.len()
         && a.bytes()
             .zip(b.bytes())

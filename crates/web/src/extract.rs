@@ -230,33 +230,41 @@ impl<T: DeserializeOwned, St: Send + Sync> FromRequest<St> for ApiJson<T> {
                 field: None,
             });
         }
-        let mut de = serde_json::Deserializer::from_slice(&bytes);
-        match serde_path_to_error::deserialize::<_, T>(&mut de) {
-            Ok(v) => match de.end() {
-                Ok(()) => Ok(ApiJson(v)),
-                Err(e) => Err(WebError::BadBody {
+        decode_json(&bytes).map(ApiJson)
+    }
+}
+
+/// A JSON request body (already read, within the size limit) as `T`, the way [`ApiJson`] reads every API body:
+/// a body that is not JSON (or has anything after the value) is a 400; JSON of the wrong shape is a 422 naming
+/// the field. Public so that the fuzz target for API bodies (`fuzz/fuzz_targets/api_bodies.rs`) decodes exactly
+/// as the API does.
+pub fn decode_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, WebError> {
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    match serde_path_to_error::deserialize::<_, T>(&mut de) {
+        Ok(v) => match de.end() {
+            Ok(()) => Ok(v),
+            Err(e) => Err(WebError::BadBody {
+                status: StatusCode::BAD_REQUEST,
+                detail: format!("The body is not valid JSON: {e}"),
+                field: None,
+            }),
+        },
+        Err(e) => {
+            let path = e.path().to_string();
+            let inner = e.into_inner();
+            if inner.is_syntax() || inner.is_eof() {
+                Err(WebError::BadBody {
                     status: StatusCode::BAD_REQUEST,
-                    detail: format!("The body is not valid JSON: {e}"),
+                    detail: format!("The body is not valid JSON: {inner}"),
                     field: None,
-                }),
-            },
-            Err(e) => {
-                let path = e.path().to_string();
-                let inner = e.into_inner();
-                if inner.is_syntax() || inner.is_eof() {
-                    Err(WebError::BadBody {
-                        status: StatusCode::BAD_REQUEST,
-                        detail: format!("The body is not valid JSON: {inner}"),
-                        field: None,
-                    })
-                } else {
-                    let field = (path != ".").then_some(path);
-                    Err(WebError::BadBody {
-                        status: StatusCode::UNPROCESSABLE_ENTITY,
-                        detail: strip_position(&inner.to_string()),
-                        field,
-                    })
-                }
+                })
+            } else {
+                let field = (path != ".").then_some(path);
+                Err(WebError::BadBody {
+                    status: StatusCode::UNPROCESSABLE_ENTITY,
+                    detail: strip_position(&inner.to_string()),
+                    field,
+                })
             }
         }
     }

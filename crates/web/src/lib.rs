@@ -39,6 +39,7 @@ use store::Store;
 use tokio::net::TcpListener;
 
 pub use error::{FieldProblem, Problem, WebError};
+pub use extract::decode_json;
 
 /// What every handler can reach.
 pub struct AppState<S> {

@@ -9,7 +9,7 @@
 
 mod read;
 mod report;
-mod schema;
+pub mod schema;
 mod write;
 
 pub use read::{ProblemKind, Read, SchemaProblem, Unreadable, read};
