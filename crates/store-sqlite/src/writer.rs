@@ -5,8 +5,10 @@
 //! affordable (RELIABILITY.md §6).
 
 use std::any::Any;
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
 
 use futures::FutureExt;
 use futures::executor::block_on;
@@ -55,13 +57,13 @@ pub(crate) struct WriterHandle {
 
 /// Start the writer on a thread of its own: each job runs to completion there (its statements run
 /// synchronously on the writer's connection), so the async runtime's workers never wait on SQLite.
-pub(crate) fn spawn(conn: rusqlite::Connection) -> Result<WriterHandle, StoreError> {
+pub(crate) fn spawn(conn: rusqlite::Connection, wal: WalBound) -> Result<WriterHandle, StoreError> {
     let (tx, rx) = mpsc::unbounded_channel();
     let counters = Arc::new(Counters::default());
     let thread_counters = counters.clone();
     std::thread::Builder::new()
         .name("sqlite-writer".into())
-        .spawn(move || run(LiteConn::new(conn), rx, &thread_counters))
+        .spawn(move || run(LiteConn::new(conn), rx, &thread_counters, wal))
         .map_err(|e| StoreError::Unavailable(format!("cannot start the database writer: {e}")))?;
     Ok(WriterHandle { tx, counters })
 }
@@ -120,8 +122,58 @@ impl WriterHandle {
     }
 }
 
-fn run(mut conn: LiteConn, mut rx: mpsc::UnboundedReceiver<Message>, counters: &Counters) {
+/// Keeps the `-wal` file small from the writer's side. The checkpointer thread copies committed pages back
+/// without blocking anyone, but the log can only be rewound when no commit is in progress and no reader is on
+/// an older snapshot; a checkpointer that must first win the write lock from a writer committing hundreds of
+/// times a second rarely does. So after a commit that left the file larger than `restart_at`, the writer itself,
+/// between two groups (when it holds no lock and no commit can slip in), runs a TRUNCATE checkpoint: it copies
+/// back what the checkpointer has not, waits at most `wait` for readers of older snapshots, and cuts the file
+/// to nothing. If readers keep it waiting longer it gives up, and tries again no sooner than `wait` later, so a
+/// busy day costs writes at most one short pause in two.
+#[derive(Debug)]
+pub(crate) struct WalBound {
+    pub(crate) wal: PathBuf,
+    pub(crate) restart_at: u64,
+    pub(crate) wait: Duration,
+}
+
+impl WalBound {
+    /// Restart the log if it has grown past the bound (and the last try was not just now).
+    fn keep(&self, conn: &LiteConn, not_before: &mut Instant) {
+        let now = Instant::now();
+        if now < *not_before
+            || std::fs::metadata(&self.wal).map_or(0, |m| m.len()) <= self.restart_at
+        {
+            return;
+        }
+        let raw = conn.raw();
+        let _ = raw.busy_timeout(self.wait);
+        // The first column is 1 when the checkpoint could not finish (a reader or the checkpointer in the way).
+        match raw.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| {
+            r.get::<_, i64>(0)
+        }) {
+            Ok(0) => {}
+            Ok(_) => {
+                tracing::debug!("WAL restart put off: readers on an older snapshot");
+                *not_before = now + self.wait;
+            }
+            Err(e) => {
+                tracing::debug!(error = %e, "WAL restart put off; will try again");
+                *not_before = now + self.wait;
+            }
+        }
+        let _ = raw.busy_timeout(Duration::from_secs(10));
+    }
+}
+
+fn run(
+    mut conn: LiteConn,
+    mut rx: mpsc::UnboundedReceiver<Message>,
+    counters: &Counters,
+    wal: WalBound,
+) {
     let mut closing = None;
+    let mut restart_not_before = Instant::now();
     // A request that must run alone, met while a group was being gathered.
     let mut held: Option<Request> = None;
     while closing.is_none() {
@@ -129,6 +181,7 @@ fn run(mut conn: LiteConn, mut rx: mpsc::UnboundedReceiver<Message>, counters: &
             counters.requests.fetch_add(1, Ordering::Relaxed);
             commit_group(&mut conn, vec![alone]);
             counters.commits.fetch_add(1, Ordering::Relaxed);
+            wal.keep(&conn, &mut restart_not_before);
             continue;
         }
         let Some(first) = rx.blocking_recv() else {
@@ -154,6 +207,7 @@ fn run(mut conn: LiteConn, mut rx: mpsc::UnboundedReceiver<Message>, counters: &
                 .fetch_add(group.len() as u64, Ordering::Relaxed);
             commit_group(&mut conn, group);
             counters.commits.fetch_add(1, Ordering::Relaxed);
+            wal.keep(&conn, &mut restart_not_before);
         }
     }
     if let Some(alone) = held.take() {
