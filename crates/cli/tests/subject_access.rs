@@ -251,7 +251,13 @@ async fn subject_access_request() {
     );
 
     // The document, beside the bundle, unchanged; the bundle reads as one.
-    let doc = &held["documents"][0];
+    // (The demo may have put documents of its own on the child's file: find the one uploaded here.)
+    let doc = held["documents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["title"] == "School report")
+        .expect("the uploaded document in the bundle");
     assert_eq!(
         std::fs::read(out.join(doc["path"].as_str().unwrap())).unwrap(),
         pdf

@@ -8,6 +8,12 @@
 //! of birth and the identifiers. A search finds its candidates here and reads from the database only the people
 //! it will show.
 //!
+//! **Memory.** On the 100,000-child ten-year demo (160,000 children) the first version, an owned `String` per
+//! field and a map from each identifier's text, held about 145 MB; the server's whole budget is 250 MB. Each
+//! entry now keeps its text fields in one allocation, its LA, keys and prefixes as numbers, and identifiers are
+//! found by a 64-bit hash (checked against the identifier itself); the first build reads the children in chunks
+//! rather than all of their rows at once.
+//!
 //! **Freshness.** The index is a cache of the `person` table and is brought up to date inside every search's
 //! read transaction, from the audit log: every change to a person writes an audit entry in the same
 //! transaction, and entries are numbered in commit order (the chain head is locked while a transaction
@@ -17,6 +23,7 @@
 //! read from, so a slower search never puts back an older version of a person.
 
 use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
 use std::sync::RwLock;
 
 use domain::datetime::Date;
@@ -35,17 +42,70 @@ const COLUMNS: &str = "id, la, is_child, restricted, first_name, last_name, othe
 /// The audit actions that may change what the index holds about a person.
 const CHANGES: &str = "'create', 'update', 'import', 'delete'";
 
-/// One child as the index holds it.
+/// How many children the first build reads at a time (each chunk's rows are dropped before the next is read, so
+/// building does not hold every row of `person` in memory at once).
+const BUILD_CHUNK: u32 = 10_000;
+
+/// The text fields of a candidate, in this order, in [`Entry::text`].
+const FIELDS: usize = 6;
+
+/// One child as the index holds it: compact, since a ten-year, three-LA database has 160,000 children. The
+/// candidate's text fields share one allocation; LAs, phonetic keys and prefixes are numbers in [`Index::symbols`].
 #[derive(Clone, Debug)]
 struct Entry {
-    candidate: SearchCandidate,
-    la: LaCode,
+    id: PersonId,
+    /// first name, last name, other names, NHS number, UPN, LA child id, one after another.
+    text: Box<str>,
+    /// The byte length of each of the [`FIELDS`] in `text`.
+    lengths: [u32; FIELDS],
+    /// Which of the optional fields (other names onwards) are present, one bit each from bit 2.
+    present: u8,
+    date_of_birth: Option<Date>,
+    la: u32,
     restricted: bool,
-    /// The search columns, as stored (normalised names and their phonetic keys).
-    keys: [String; 2],
-    prefixes: [String; 2],
+    /// The search columns' phonetic keys and first two letters, as symbols (`None` when empty).
+    keys: [Option<u32>; 2],
+    prefixes: [Option<u32>; 2],
     /// The audit `seq` of the snapshot this entry was read from.
     seen: i64,
+}
+
+impl Entry {
+    fn field(&self, n: usize) -> Option<&str> {
+        if n >= 2 && self.present & (1 << n) == 0 {
+            return None;
+        }
+        let from: usize = self.lengths.iter().take(n).map(|l| *l as usize).sum();
+        let len = self.lengths.get(n).map_or(0, |l| *l as usize);
+        self.text.get(from..from + len)
+    }
+
+    /// NHS number, UPN and LA child id, those present.
+    fn identifiers(&self) -> impl Iterator<Item = &str> {
+        (3..FIELDS).filter_map(|n| self.field(n))
+    }
+
+    fn candidate(&self) -> SearchCandidate {
+        let owned = |n: usize| self.field(n).map(str::to_owned);
+        SearchCandidate {
+            id: self.id,
+            first_name: owned(0).unwrap_or_default(),
+            last_name: owned(1).unwrap_or_default(),
+            other_names: owned(2),
+            date_of_birth: self.date_of_birth,
+            nhs_number: owned(3),
+            upn: owned(4),
+            la_child_id: owned(5),
+        }
+    }
+}
+
+/// The slots holding one identifier's hash: the first inline, any more (the same identifier on several children,
+/// or a hash shared by two identifiers) in a list of their own.
+#[derive(Debug)]
+enum Posting {
+    One(u32),
+    Many(Vec<u32>),
 }
 
 #[derive(Debug, Default)]
@@ -54,10 +114,14 @@ struct Index {
     seq: Option<i64>,
     entries: Vec<Option<Entry>>,
     slots: HashMap<PersonId, u32>,
-    by_key: HashMap<String, Vec<u32>>,
-    by_prefix: HashMap<String, Vec<u32>>,
+    /// Interned strings: LA codes, phonetic keys, prefixes (a few hundred in all).
+    symbols: Vec<Box<str>>,
+    symbol_of: HashMap<Box<str>, u32>,
+    by_key: HashMap<u32, Vec<u32>>,
+    by_prefix: HashMap<u32, Vec<u32>>,
     by_date_of_birth: HashMap<Date, Vec<u32>>,
-    by_identifier: HashMap<String, Vec<u32>>,
+    /// By a 64-bit hash of the identifier; candidates found here are compared with the identifier itself.
+    by_identifier: HashMap<u64, Posting>,
 }
 
 /// The in-memory candidate index of one store (shared by its clones).
@@ -69,7 +133,7 @@ pub struct SearchIndex {
     building: futures::lock::Mutex<()>,
 }
 
-fn remove_from(map: &mut HashMap<String, Vec<u32>>, key: &str, slot: u32) {
+fn remove_from<K: Hash + Eq>(map: &mut HashMap<K, Vec<u32>>, key: &K, slot: u32) {
     if let Some(list) = map.get_mut(key) {
         list.retain(|s| *s != slot);
         if list.is_empty() {
@@ -83,21 +147,57 @@ fn prefix_of(name: &str) -> String {
     name.chars().take(2).flat_map(char::to_lowercase).collect()
 }
 
+/// A fixed 64-bit hash of an identifier (the map it keys hashes it again with its own random keys).
+fn identifier_hash(id: &str) -> u64 {
+    let mut h = std::hash::DefaultHasher::new();
+    id.hash(&mut h);
+    h.finish()
+}
+
 impl Index {
+    fn symbol(&mut self, s: &str) -> u32 {
+        if let Some(&n) = self.symbol_of.get(s) {
+            return n;
+        }
+        let n = u32::try_from(self.symbols.len()).unwrap_or(u32::MAX);
+        self.symbols.push(s.into());
+        self.symbol_of.insert(s.into(), n);
+        n
+    }
+
     fn unlink(&mut self, slot: u32, e: &Entry) {
-        for k in &e.keys {
+        for k in e.keys.iter().flatten() {
             remove_from(&mut self.by_key, k, slot);
         }
-        for p in &e.prefixes {
+        for p in e.prefixes.iter().flatten() {
             remove_from(&mut self.by_prefix, p, slot);
         }
-        if let Some(d) = e.candidate.date_of_birth
-            && let Some(list) = self.by_date_of_birth.get_mut(&d)
-        {
-            list.retain(|s| *s != slot);
+        if let Some(d) = e.date_of_birth {
+            remove_from(&mut self.by_date_of_birth, &d, slot);
         }
-        for id in identifiers(&e.candidate) {
-            remove_from(&mut self.by_identifier, id, slot);
+        for id in e.identifiers() {
+            let h = identifier_hash(id);
+            match self.by_identifier.get_mut(&h) {
+                Some(Posting::One(s)) if *s == slot => {
+                    self.by_identifier.remove(&h);
+                }
+                Some(Posting::Many(list)) => {
+                    if let Some(at) = list.iter().position(|s| *s == slot) {
+                        list.swap_remove(at);
+                    }
+                    match list.as_slice() {
+                        [] => {
+                            self.by_identifier.remove(&h);
+                        }
+                        [only] => {
+                            let only = *only;
+                            self.by_identifier.insert(h, Posting::One(only));
+                        }
+                        _ => {}
+                    }
+                }
+                _ => {}
+            }
         }
     }
 
@@ -122,7 +222,7 @@ impl Index {
 
     /// Put `e` in (replacing an older version of the same person).
     fn upsert(&mut self, e: Entry) {
-        let slot = match self.slots.get(&e.candidate.id) {
+        let slot = match self.slots.get(&e.id) {
             Some(&slot) => {
                 if !self.retire(slot, e.seen) {
                     return;
@@ -132,27 +232,41 @@ impl Index {
             None => {
                 let slot = u32::try_from(self.entries.len()).unwrap_or(u32::MAX);
                 self.entries.push(None);
-                self.slots.insert(e.candidate.id, slot);
+                self.slots.insert(e.id, slot);
                 slot
             }
         };
-        for k in e.keys.iter().filter(|k| !k.is_empty()) {
-            self.by_key.entry(k.clone()).or_default().push(slot);
+        for k in e.keys.iter().flatten() {
+            self.by_key.entry(*k).or_default().push(slot);
         }
-        for p in e.prefixes.iter().filter(|p| !p.is_empty()) {
-            let list = self.by_prefix.entry(p.clone()).or_default();
+        for p in e.prefixes.iter().flatten() {
+            let list = self.by_prefix.entry(*p).or_default();
             if !list.contains(&slot) {
                 list.push(slot);
             }
         }
-        if let Some(d) = e.candidate.date_of_birth {
+        if let Some(d) = e.date_of_birth {
             self.by_date_of_birth.entry(d).or_default().push(slot);
         }
-        for id in identifiers(&e.candidate) {
-            self.by_identifier
-                .entry(id.to_owned())
-                .or_default()
-                .push(slot);
+        for id in e.identifiers() {
+            let h = identifier_hash(id);
+            match self.by_identifier.get_mut(&h) {
+                None => {
+                    self.by_identifier.insert(h, Posting::One(slot));
+                }
+                Some(Posting::One(s)) => {
+                    if *s != slot {
+                        let first = *s;
+                        self.by_identifier
+                            .insert(h, Posting::Many(vec![first, slot]));
+                    }
+                }
+                Some(Posting::Many(list)) => {
+                    if !list.contains(&slot) {
+                        list.push(slot);
+                    }
+                }
+            }
         }
         if let Some(s) = self.entries.get_mut(slot as usize) {
             *s = Some(e);
@@ -165,47 +279,61 @@ impl Index {
             self.retire(slot, seen);
         }
     }
-}
 
-/// The identifiers of a candidate the index looks people up by. They share one map: a value that is one child's
-/// NHS number and another's LA child id finds both, and ranking (which compares each field with its own) sorts
-/// them out.
-fn identifiers(c: &SearchCandidate) -> impl Iterator<Item = &str> {
-    [
-        c.nhs_number.as_deref(),
-        c.upn.as_deref(),
-        c.la_child_id.as_deref(),
-    ]
-    .into_iter()
-    .flatten()
-}
-
-fn entry_of<R: SqlRow + ?Sized>(r: &R, seen: i64) -> Result<Option<Entry>, StoreError> {
-    if !r.req_bool("is_child")? {
-        return Ok(None);
-    }
-    let search_first = r.text("search_first")?.unwrap_or_default();
-    let search_last = r.text("search_last")?.unwrap_or_default();
-    Ok(Some(Entry {
-        candidate: SearchCandidate {
+    /// The index entry of a row of `person` (`None` for an adult), its strings interned here.
+    fn entry_of<R: SqlRow + ?Sized>(
+        &mut self,
+        r: &R,
+        seen: i64,
+    ) -> Result<Option<Entry>, StoreError> {
+        if !r.req_bool("is_child")? {
+            return Ok(None);
+        }
+        let fields = [
+            Some(r.req_text("first_name")?),
+            Some(r.req_text("last_name")?),
+            r.text("other_names")?,
+            r.text("nhs_number")?,
+            r.text("upn")?,
+            r.text("la_child_id")?,
+        ];
+        let mut text = String::with_capacity(fields.iter().flatten().map(String::len).sum());
+        let mut lengths = [0u32; FIELDS];
+        let mut present = 0u8;
+        for (n, (field, length)) in fields.iter().zip(lengths.iter_mut()).enumerate() {
+            if let Some(f) = field {
+                text.push_str(f);
+                *length = u32::try_from(f.len()).map_err(|_| {
+                    StoreError::Database("a person's name is too long to index".into())
+                })?;
+                present |= 1 << n;
+            }
+        }
+        let la: LaCode = r.parsed("la")?;
+        let search_first = r.text("search_first")?.unwrap_or_default();
+        let search_last = r.text("search_last")?.unwrap_or_default();
+        let mut symbol = |s: String| (!s.is_empty()).then(|| self.symbol(&s));
+        let keys = [
+            symbol(r.text("search_first_key")?.unwrap_or_default()),
+            symbol(r.text("search_last_key")?.unwrap_or_default()),
+        ];
+        let prefixes = [
+            symbol(prefix_of(&search_first)),
+            symbol(prefix_of(&search_last)),
+        ];
+        Ok(Some(Entry {
             id: r.id("id")?,
-            first_name: r.req_text("first_name")?,
-            last_name: r.req_text("last_name")?,
-            other_names: r.text("other_names")?,
+            text: text.into_boxed_str(),
+            lengths,
+            present,
             date_of_birth: r.date("date_of_birth")?,
-            nhs_number: r.text("nhs_number")?,
-            upn: r.text("upn")?,
-            la_child_id: r.text("la_child_id")?,
-        },
-        la: r.parsed("la")?,
-        restricted: r.req_bool("restricted")?,
-        keys: [
-            r.text("search_first_key")?.unwrap_or_default(),
-            r.text("search_last_key")?.unwrap_or_default(),
-        ],
-        prefixes: [prefix_of(&search_first), prefix_of(&search_last)],
-        seen,
-    }))
+            la: self.symbol(la.as_ref()),
+            restricted: r.req_bool("restricted")?,
+            keys,
+            prefixes,
+            seen,
+        }))
+    }
 }
 
 impl SearchIndex {
@@ -239,11 +367,11 @@ impl SearchIndex {
                     .map(|r| r.id("record_id"))
                     .collect::<Result<_, _>>()?;
                 let rows = crate::front_door::rows_by_id(c, "person", COLUMNS, &ids).await?;
+                let mut index = self.inner.write().map_err(poisoned)?;
                 let entries = rows
                     .iter()
-                    .map(|r| Ok((r.id("id")?, entry_of(r, latest)?)))
+                    .map(|r| Ok((r.id("id")?, index.entry_of(r, latest)?)))
                     .collect::<Result<Vec<_>, StoreError>>()?;
-                let mut index = self.inner.write().map_err(poisoned)?;
                 for (id, entry) in entries {
                     match entry {
                         Some(e) => index.upsert(e),
@@ -256,16 +384,32 @@ impl SearchIndex {
                 Ok(())
             }
             None => {
-                let rows = c
-                    .fetch_all(
-                        Sql::new(format!("SELECT {COLUMNS} FROM person WHERE is_child = $1"))
-                            .bind(true),
-                    )
-                    .await?;
+                // In chunks by id (the primary key's order), in the same snapshot where the back end reads in
+                // one (a person changed meanwhile has a later audit entry, so the next refresh reads it again).
                 let mut fresh = Index::default();
-                for r in &rows {
-                    if let Some(e) = entry_of(r, latest)? {
-                        fresh.upsert(e);
+                let mut after: Option<PersonId> = None;
+                loop {
+                    let sql = match after {
+                        None => Sql::new(format!(
+                            "SELECT {COLUMNS} FROM person WHERE is_child = $1 ORDER BY id LIMIT {BUILD_CHUNK}"
+                        ))
+                        .bind(true),
+                        Some(last) => Sql::new(format!(
+                            "SELECT {COLUMNS} FROM person WHERE is_child = $1 AND id > $2 \
+                             ORDER BY id LIMIT {BUILD_CHUNK}"
+                        ))
+                        .bind(true)
+                        .bind(last),
+                    };
+                    let rows = c.fetch_all(sql).await?;
+                    for r in &rows {
+                        if let Some(e) = fresh.entry_of(r, latest)? {
+                            fresh.upsert(e);
+                        }
+                    }
+                    match rows.last() {
+                        Some(r) if rows.len() == BUILD_CHUNK as usize => after = Some(r.id("id")?),
+                        _ => break,
                     }
                 }
                 fresh.seq = Some(latest);
@@ -290,15 +434,25 @@ impl SearchIndex {
         let mut slots: Vec<u32> = Vec::new();
         let mut add = |list: Option<&Vec<u32>>| slots.extend(list.into_iter().flatten());
         for k in &s.keys {
-            add(index.by_key.get(k));
+            add(index
+                .symbol_of
+                .get(k.as_str())
+                .and_then(|k| index.by_key.get(k)));
         }
         for p in &s.prefixes {
             let p = prefix_of(p);
             if p.chars().count() >= 2 {
-                add(index.by_prefix.get(&p));
+                add(index
+                    .symbol_of
+                    .get(p.as_str())
+                    .and_then(|p| index.by_prefix.get(p)));
             } else {
                 for (key, list) in &index.by_prefix {
-                    if key.starts_with(&p) {
+                    if index
+                        .symbols
+                        .get(*key as usize)
+                        .is_some_and(|k| k.starts_with(&p))
+                    {
                         add(Some(list));
                     }
                 }
@@ -311,20 +465,33 @@ impl SearchIndex {
             .into_iter()
             .flatten()
         {
-            add(index.by_identifier.get(id));
+            let found: &[u32] = match index.by_identifier.get(&identifier_hash(id)) {
+                Some(Posting::One(slot)) => std::slice::from_ref(slot),
+                Some(Posting::Many(list)) => list.as_slice(),
+                None => &[],
+            };
+            // The hash found them; the identifier itself decides.
+            slots.extend(found.iter().copied().filter(|slot| {
+                matches!(index.entries.get(*slot as usize), Some(Some(e)) if e.identifiers().any(|x| x == id.as_str()))
+            }));
         }
         slots.sort_unstable();
         slots.dedup();
+        let las: Vec<u32> = s
+            .las
+            .iter()
+            .filter_map(|la| index.symbol_of.get(la.as_ref()).copied())
+            .collect();
         let limit = s.limit.clamp(1, 5000) as usize;
         let mut out = Vec::new();
         for slot in slots {
             let Some(Some(e)) = index.entries.get(slot as usize) else {
                 continue;
             };
-            if !s.las.contains(&e.la) || (e.restricted && !may_see_restricted(e.candidate.id)) {
+            if !las.contains(&e.la) || (e.restricted && !may_see_restricted(e.id)) {
                 continue;
             }
-            out.push(e.candidate.clone());
+            out.push(e.candidate());
             if out.len() >= limit {
                 break;
             }
