@@ -14,6 +14,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use service::demo::{DEMO_LAS, DEMO_PASSWORD, Seeded};
 use service::{NewUser, Services};
 use store::Store;
+use web::admission::AdmissionSettings;
 
 mod annex_a;
 mod backup;
@@ -175,6 +176,15 @@ enum Command {
         /// comma-separated (e.g. admin,information-governance,senior-leader); `all` for every role.
         #[arg(long, env = "FRONTDOOR_SECOND_FACTOR_ROLES", value_delimiter = ',')]
         second_factor_roles: Vec<String>,
+        /// Requests worked on at once; more wait for a turn (see --max-queued).
+        #[arg(long, env = "FRONTDOOR_MAX_IN_FLIGHT", default_value_t = AdmissionSettings::default().max_in_flight)]
+        max_in_flight: usize,
+        /// Requests that may wait for a turn; beyond that the server answers 503 with Retry-After at once.
+        #[arg(long, env = "FRONTDOOR_MAX_QUEUED", default_value_t = AdmissionSettings::default().max_queued)]
+        max_queued: usize,
+        /// Milliseconds a request waits for a turn before the server answers 503 with Retry-After.
+        #[arg(long, env = "FRONTDOOR_MAX_WAIT_MS", default_value_t = AdmissionSettings::default().max_wait.as_millis() as u64)]
+        max_wait_ms: u64,
     },
     /// Create the database if needed and bring its schema up to date.
     Migrate {
@@ -783,6 +793,9 @@ async fn execute<S: Store>(services: Services<S>, command: Command) -> anyhow::R
             max_upload_mb,
             sso,
             second_factor_roles,
+            max_in_flight,
+            max_queued,
+            max_wait_ms,
             ..
         } => {
             let single_sign_on = sso.settings()?;
@@ -801,6 +814,9 @@ async fn execute<S: Store>(services: Services<S>, command: Command) -> anyhow::R
             }
             if !(1..=1024).contains(&max_upload_mb) {
                 bail!("--max-upload-mb (FRONTDOOR_MAX_UPLOAD_MB) must be from 1 to 1024");
+            }
+            if max_in_flight == 0 {
+                bail!("--max-in-flight (FRONTDOOR_MAX_IN_FLIGHT) must be at least 1");
             }
             let services = services.with_max_upload_bytes(max_upload_mb * 1024 * 1024);
             if demo {
@@ -826,6 +842,11 @@ async fn execute<S: Store>(services: Services<S>, command: Command) -> anyhow::R
                 single_sign_on,
                 local_passwords: sso.local_passwords == "on",
                 second_factor_roles,
+                admission: AdmissionSettings {
+                    max_in_flight,
+                    max_queued,
+                    max_wait: std::time::Duration::from_millis(max_wait_ms),
+                },
             };
             let app = web::startup::Application::build(services, settings)
                 .await

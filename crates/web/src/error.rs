@@ -18,6 +18,8 @@ pub enum WebError {
         field: Option<String>,
     },
     NotFound,
+    /// The server is working on as many requests as it takes ([`crate::admission`]); nothing of this one was read.
+    Busy,
 }
 
 impl From<ServiceError> for WebError {
@@ -113,6 +115,12 @@ impl WebError {
                 "The database is not available. Try again shortly.".to_owned(),
                 Vec::new(),
             ),
+            WebError::Busy => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "Service busy",
+                crate::admission::BUSY.to_owned(),
+                Vec::new(),
+            ),
             WebError::Service(ServiceError::Internal(_)) => (
                 StatusCode::INTERNAL_SERVER_ERROR,
                 "Something went wrong",
@@ -187,6 +195,12 @@ impl IntoResponse for WebError {
         if status == StatusCode::UNAUTHORIZED {
             headers.insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
         }
+        if matches!(self, WebError::Busy) {
+            headers.insert(
+                header::RETRY_AFTER,
+                HeaderValue::from(crate::admission::RETRY_AFTER_SECONDS),
+            );
+        }
         response
     }
 }
@@ -223,6 +237,7 @@ mod tests {
         assert_eq!(status(ServiceError::Conflict("x".into()).into()), 409);
         assert_eq!(status(ServiceError::Stale.into()), 409);
         assert_eq!(status(ServiceError::Unavailable("x".into()).into()), 503);
+        assert_eq!(status(WebError::Busy), 503);
         assert_eq!(
             status(ServiceError::Internal("secret detail".into()).into()),
             500

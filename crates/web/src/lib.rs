@@ -3,6 +3,7 @@
 //! `/api/v1`, both over the same service functions. Who is calling is worked out once per request
 //! ([`caller`]); what they may do is decided in the service layer.
 
+pub mod admission;
 mod api;
 mod api_actions;
 pub(crate) mod api_admin;
@@ -33,6 +34,7 @@ pub mod startup;
 use std::future::Future;
 use std::sync::Arc;
 
+use admission::AdmissionSettings;
 use axum::Router;
 use service::Services;
 use store::Store;
@@ -49,8 +51,9 @@ pub struct AppState<S> {
 /// Shared state handed to handlers.
 pub type Shared<S> = Arc<AppState<S>>;
 
-/// Every route of the application ([`routes::table`]), with its middleware.
-pub fn router<S: Store>(services: Services<S>) -> Router {
+/// Every route of the application ([`routes::table`]), with its middleware; `admission` bounds the requests
+/// worked on at once ([`admission`]).
+pub fn router<S: Store>(services: Services<S>, admission: AdmissionSettings) -> Router {
     let upload = middleware::UploadLimit(services.max_upload_bytes());
     let state: Shared<S> = Arc::new(AppState { services });
     let mut app = Router::new();
@@ -59,8 +62,8 @@ pub fn router<S: Store>(services: Services<S>) -> Router {
     }
     app.fallback(fallback)
         .with_state(state.clone())
-        // The last layer added runs first: request ids, then tracing and headers, then the body limit, then who
-        // is calling, then (inside that) HTML error pages.
+        // The last layer added runs first: request ids, then tracing and headers, then a turn to be worked on
+        // (or 503), then the body limit, then who is calling, then (inside that) HTML error pages.
         .layer(axum::middleware::from_fn(pages::html_errors))
         .layer(axum::middleware::from_fn_with_state(
             state,
@@ -69,6 +72,10 @@ pub fn router<S: Store>(services: Services<S>) -> Router {
         .layer(axum::middleware::from_fn_with_state(
             upload,
             middleware::body_limit,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            admission::Admission::new(admission),
+            admission::admit,
         ))
         .layer(axum::middleware::from_fn(middleware::security_headers))
         .layer(middleware::trace_layer())
@@ -92,12 +99,13 @@ async fn fallback(
 /// see each connection's peer address (`ConnectInfo<SocketAddr>`: sign-in throttling by client).
 pub async fn serve<S: Store>(
     services: Services<S>,
+    admission: AdmissionSettings,
     listener: TcpListener,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     axum::serve(
         listener,
-        router(services).into_make_service_with_connect_info::<std::net::SocketAddr>(),
+        router(services, admission).into_make_service_with_connect_info::<std::net::SocketAddr>(),
     )
     .with_graceful_shutdown(shutdown)
     .await

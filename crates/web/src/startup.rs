@@ -10,6 +10,8 @@ use service::single_sign_on::{Sso, SsoSettings};
 use store::Store;
 use tokio::net::TcpListener;
 
+use crate::admission::AdmissionSettings;
+
 /// How the application is started.
 #[derive(Clone, Debug)]
 pub struct Settings {
@@ -23,6 +25,8 @@ pub struct Settings {
     pub local_passwords: bool,
     /// The roles that must sign in with a second factor.
     pub second_factor_roles: Vec<domain::codes::Role>,
+    /// How many requests are worked on at once, and how many wait and for how long, before 503.
+    pub admission: AdmissionSettings,
 }
 
 impl Settings {
@@ -34,6 +38,7 @@ impl Settings {
             single_sign_on: None,
             local_passwords: true,
             second_factor_roles: Vec::new(),
+            admission: AdmissionSettings::default(),
         }
     }
 }
@@ -41,6 +46,7 @@ impl Settings {
 /// The application, listening but not yet answering: [`Application::run_until`] serves it.
 pub struct Application<S> {
     services: Services<S>,
+    admission: AdmissionSettings,
     listener: TcpListener,
     address: SocketAddr,
 }
@@ -68,6 +74,7 @@ impl<S: Store> Application<S> {
             .with_second_factor_roles(settings.second_factor_roles);
         Ok(Application {
             services,
+            admission: settings.admission,
             listener,
             address,
         })
@@ -93,6 +100,6 @@ impl<S: Store> Application<S> {
             database = self.services.database_name(),
             "serving"
         );
-        crate::serve(self.services, self.listener, shutdown).await
+        crate::serve(self.services, self.admission, self.listener, shutdown).await
     }
 }

@@ -362,3 +362,111 @@ async fn the_openapi_document_describes_every_api_route() {
     assert_eq!(status, StatusCode::OK);
     assert_eq!(served, doc);
 }
+
+/// Overload is answered, not absorbed (issue 16): with one request worked on and one waiting, a third is refused
+/// at once and the waiting one once its wait is over, each with 503, `Retry-After` and nothing saved; `/healthz`
+/// still answers; once the held request finishes, requests are served again.
+#[tokio::test]
+async fn a_busy_server_answers_503_with_retry_after_and_saves_nothing() {
+    use std::time::{Duration, Instant};
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let now = "2024-05-03T09:00:00Z".parse().unwrap();
+    let wait = Duration::from_millis(800);
+    let app = TestApp::spawn_with(TestDb::sqlite().await, Clock::Fixed(now), |s| {
+        s.admission = web::admission::AdmissionSettings {
+            max_in_flight: 1,
+            max_queued: 1,
+            max_wait: wait,
+        }
+    })
+    .await;
+    let worker = app
+        .with_user("busy-worker", Role::MashWorker, &["213"])
+        .await;
+    let (counts_before, _) = app.services.store().counts().await.unwrap();
+
+    // The one turn is held by a contact whose body has not all arrived.
+    let body = contact_body("213", "2024-05-03T08:30:00Z").to_string();
+    let address = app.address.strip_prefix("http://").unwrap().to_owned();
+    let mut held = tokio::net::TcpStream::connect(&address).await.unwrap();
+    let head = format!(
+        "POST /api/v1/contacts HTTP/1.1\r\nHost: {address}\r\nAuthorization: Bearer {worker}\r\n\
+         Content-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    );
+    held.write_all(head.as_bytes()).await.unwrap();
+    held.write_all(&body.as_bytes()[..10]).await.unwrap();
+    tokio::time::sleep(Duration::from_millis(200)).await;
+
+    // A second contact waits for the turn; while it waits, a third finds the queue full and is refused at once.
+    let waiting = {
+        let app_http = app.http.clone();
+        let url = format!("{}/api/v1/contacts", app.address);
+        let (token, body) = (worker.clone(), contact_body("213", "2024-05-03T08:40:00Z"));
+        tokio::spawn(async move {
+            let started = Instant::now();
+            let r = app_http
+                .post(url)
+                .bearer_auth(token)
+                .json(&body)
+                .send()
+                .await
+                .unwrap();
+            (started.elapsed(), r.status(), r.headers().clone())
+        })
+    };
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let started = Instant::now();
+    let refused = app
+        .post_contact(&worker, None, &contact_body("213", "2024-05-03T08:45:00Z"))
+        .await;
+    assert_eq!(refused.0, StatusCode::SERVICE_UNAVAILABLE, "{}", refused.2);
+    assert!(
+        started.elapsed() < wait,
+        "refused at once, not after a wait"
+    );
+    assert_eq!(refused.1["retry-after"], "1");
+    assert_eq!(refused.1["content-type"], "application/problem+json");
+    assert!(
+        refused.2["detail"]
+            .as_str()
+            .unwrap()
+            .contains("Nothing was saved")
+    );
+
+    // A page is refused the same way, as a GOV.UK page; the health check is never held back.
+    let (status, headers, page) = app
+        .exchange(app.request(reqwest::Method::GET, "/sign-in"))
+        .await;
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(headers["retry-after"], "1");
+    assert!(
+        String::from_utf8(page)
+            .unwrap()
+            .contains("Sorry, the service is busy")
+    );
+    assert_eq!(app.get_anonymously("/healthz").await.status, StatusCode::OK);
+
+    // The waiting contact is refused once its wait is over.
+    let (waited, status, headers) = waiting.await.unwrap();
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(headers["retry-after"], "1");
+    assert!(waited >= wait, "it waited {waited:?} for a turn");
+
+    // The held contact, once its body arrives, is saved; nothing of the refused ones is.
+    held.write_all(&body.as_bytes()[10..]).await.unwrap();
+    let mut answer = String::new();
+    held.read_to_string(&mut answer).await.unwrap();
+    assert!(answer.starts_with("HTTP/1.1 201"), "{answer}");
+    let (counts_after, _) = app.services.store().counts().await.unwrap();
+    assert_eq!(
+        counts_after.get("contacts"),
+        counts_before.get("contacts") + 1
+    );
+
+    // And the server serves again.
+    let (status, _, created) = app
+        .post_contact(&worker, None, &contact_body("213", "2024-05-03T08:50:00Z"))
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+}

@@ -978,7 +978,10 @@ type Answer = (StatusCode, Vec<u8>);
 async fn matrix<S: Store>(store: S) -> String {
     let services = Services::new(store.clone());
     let w = world(&services).await;
-    let app = web::router(services.clone());
+    let app = web::router(
+        services.clone(),
+        web::admission::AdmissionSettings::default(),
+    );
     let table = routes::table::<S>();
     CASEWORK.with(|c| {
         let mut c = c.borrow_mut();
