@@ -2,13 +2,15 @@
 //! (a child's census problems on their record; every child's on the data-quality page).
 
 use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use domain::audit::Actor;
 use domain::calendar::Calendar;
 use domain::census::records::{self, ImportContext, Source};
 use domain::census::{self, CensusPeriod, CensusReturn, Finding, Severity};
 use domain::codes::AuditAction;
-use domain::datetime::{Date, london_date};
+use domain::datetime::{Date, Timestamp, london_date};
 use domain::error::{ValueError, ValueErrors};
 use domain::identifiers::LaCode;
 use domain::ids::PersonId;
@@ -65,6 +67,8 @@ pub struct RuleCount {
 pub struct DataQuality {
     pub la: LaCode,
     pub period: CensusPeriod,
+    /// When the records were read for this check.
+    pub checked_at: Timestamp,
     /// Children in the census so far this year.
     pub children: usize,
     pub errors: usize,
@@ -74,6 +78,23 @@ pub struct DataQuality {
     pub by_team: Vec<TeamProblems>,
     pub by_rule: Vec<RuleCount>,
     pub problems: Vec<ChildProblem>,
+}
+
+/// How old a data-quality check may be before a view starts a recheck in the background (the view still shows
+/// the last check, with its time). Checking a large LA reads and validates its whole census year (seconds on
+/// 100,000 children): once every two minutes at most, however many people look.
+pub const DATA_QUALITY_REFRESH: Duration = Duration::from_secs(120);
+
+/// The last data-quality check of each LA, kept between requests.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct DataQualityChecks(Arc<Mutex<HashMap<LaCode, KeptCheck>>>);
+
+#[derive(Clone, Debug)]
+struct KeptCheck {
+    result: Arc<DataQuality>,
+    /// The day it was checked for (a new day starts a new check: the census year runs to today).
+    today: Date,
+    rechecking: bool,
 }
 
 /// The team a child is allocated to now, by child.
@@ -247,27 +268,101 @@ impl<S: Store> Services<S> {
         Ok(summary)
     }
 
-    /// The census rules over an LA's records for the year so far, by team and by rule.
+    /// The census rules over an LA's records for the year so far, by team and by rule, as last checked (see
+    /// [`DATA_QUALITY_REFRESH`]). The caller's view is audited: one read of the LA's dataset, and each child whose
+    /// problems are listed.
     #[tracing::instrument(skip_all, fields(actor = %actor.log_id()))]
     pub async fn data_quality(
         &self,
         actor: &Actor,
         la: &LaCode,
-    ) -> Result<DataQuality, ServiceError> {
+    ) -> Result<Arc<DataQuality>, ServiceError> {
         require_returns(actor, la, Area::Performance, Action::View)?;
         self.local_authority(la).await?;
         let today = london_date(self.now());
+        let dq = self.data_quality_check(la, today).await?;
+        let shown: std::collections::BTreeSet<PersonId> =
+            dq.problems.iter().filter_map(|p| p.child_id).collect();
+        let dataset = domain::audit::AuditEvent {
+            action: AuditAction::View,
+            record_kind: domain::codes::RecordKind::Dataset,
+            record_id: None,
+            child_id: None,
+            la: Some(la.clone()),
+            outcome: domain::codes::AuditOutcome::Allowed,
+        };
+        let events = std::iter::once(dataset)
+            .chain(shown.into_iter().map(|id| domain::audit::AuditEvent {
+                action: AuditAction::View,
+                record_kind: domain::codes::RecordKind::Person,
+                record_id: Some(id.uuid()),
+                child_id: Some(id),
+                la: Some(la.clone()),
+                outcome: domain::codes::AuditOutcome::Allowed,
+            }))
+            .collect();
+        self.store().record_audit(actor, events, self.now()).await?;
+        Ok(dq)
+    }
+
+    /// An LA's check for `today`: as kept (starting a recheck in the background once it is older than
+    /// [`DATA_QUALITY_REFRESH`] by the services' clock), or run now when there is none for today.
+    async fn data_quality_check(
+        &self,
+        la: &LaCode,
+        today: Date,
+    ) -> Result<Arc<DataQuality>, ServiceError> {
+        let now = self.now();
+        let kept = self.data_quality.0.lock().ok().and_then(|mut map| {
+            let c = map.get_mut(la).filter(|c| c.today == today)?;
+            let age = now.duration_since(c.result.checked_at).unsigned_abs();
+            let stale = age > DATA_QUALITY_REFRESH && !c.rechecking;
+            if stale {
+                c.rechecking = true;
+            }
+            Some((c.result.clone(), stale))
+        });
+        match kept {
+            Some((result, stale)) => {
+                if stale {
+                    let me = self.clone();
+                    let la = la.clone();
+                    tokio::spawn(async move {
+                        if let Err(e) = me.check_data_quality(&la, today).await {
+                            tracing::warn!(error = %e, "rechecking the census data quality failed");
+                            if let Ok(mut map) = me.data_quality.0.lock()
+                                && let Some(c) = map.get_mut(&la)
+                            {
+                                c.rechecking = false;
+                            }
+                        }
+                    });
+                }
+                Ok(result)
+            }
+            None => self.check_data_quality(la, today).await,
+        }
+    }
+
+    /// Run the census rules over the LA's records for the year to `today` (read as the system, audited as one
+    /// read of the dataset), and keep the result.
+    async fn check_data_quality(
+        &self,
+        la: &LaCode,
+        today: Date,
+    ) -> Result<Arc<DataQuality>, ServiceError> {
         let period = year_to_date(today)
             .ok_or_else(|| ServiceError::Internal("no census year for today".into()))?;
+        let checked_at = self.now();
         let set = self
             .store()
             .census_records(
-                actor,
+                &Actor::system("data-quality"),
                 AuditAction::View,
                 la.clone(),
                 period.start,
                 period.end,
-                self.now(),
+                checked_at,
             )
             .await?;
         let source = Source {
@@ -327,23 +422,6 @@ impl<S: Store> Services<S> {
                 finding: f,
             });
         }
-        // The children whose problems are shown are read records: one audit entry each.
-        let shown: std::collections::BTreeSet<PersonId> =
-            problems.iter().filter_map(|p| p.child_id).collect();
-        if !shown.is_empty() {
-            let events = shown
-                .into_iter()
-                .map(|id| domain::audit::AuditEvent {
-                    action: AuditAction::View,
-                    record_kind: domain::codes::RecordKind::Person,
-                    record_id: Some(id.uuid()),
-                    child_id: Some(id),
-                    la: Some(la.clone()),
-                    outcome: domain::codes::AuditOutcome::Allowed,
-                })
-                .collect();
-            self.store().record_audit(actor, events, self.now()).await?;
-        }
         let mut by_team: Vec<TeamProblems> = by_team
             .into_values()
             .map(|(mut t, children)| {
@@ -366,9 +444,10 @@ impl<S: Store> Services<S> {
                     &b.la_child_id,
                 ))
         });
-        Ok(DataQuality {
+        let result = Arc::new(DataQuality {
             la: la.clone(),
             period,
+            checked_at,
             children: ret.children.len(),
             errors: problems
                 .iter()
@@ -390,6 +469,17 @@ impl<S: Store> Services<S> {
             by_team,
             by_rule,
             problems,
-        })
+        });
+        if let Ok(mut map) = self.data_quality.0.lock() {
+            map.insert(
+                la.clone(),
+                KeptCheck {
+                    result: result.clone(),
+                    today,
+                    rechecking: false,
+                },
+            );
+        }
+        Ok(result)
     }
 }

@@ -101,6 +101,8 @@ pub struct Services<S> {
     max_upload_bytes: u64,
     /// The dashboard's day tallies, kept between requests.
     performance: performance::Snapshots,
+    /// Each LA's last census data-quality check, kept between requests.
+    data_quality: census::DataQualityChecks,
     /// Signing in through the council's identity provider, when the deployment has it.
     sso: Option<Arc<single_sign_on::Sso>>,
     /// Whether local passwords may be used to sign in (a deployment with single sign-on may switch them off).
@@ -189,6 +191,7 @@ impl<S: Store> Services<S> {
             sessions: sessions::SessionSettings::default(),
             max_upload_bytes: domain::documents::DEFAULT_MAX_UPLOAD_MB * 1024 * 1024,
             performance: performance::Snapshots::default(),
+            data_quality: census::DataQualityChecks::default(),
             sso: None,
             local_passwords: true,
             second_factor_roles: Vec::new(),

@@ -39,7 +39,8 @@ async fn a_rule_broken_in_the_records_shows_on_the_data_quality_page_and_the_chi
     let db = store_tests::sqlite().await;
     // 1 March 2025: the generated 2024/25 return is this year's records so far.
     let at: Timestamp = "2025-03-01T12:00:00Z".parse().unwrap();
-    let services = Services::new(db.store.clone()).with_clock(Clock::Fixed(at));
+    let clock = Clock::manual(at);
+    let services = Services::new(db.store.clone()).with_clock(clock.clone());
     let system = Actor::system("test");
 
     // A generated year, with one referral that went on to further action but has no primary need (rule 8610).
@@ -108,6 +109,50 @@ async fn a_rule_broken_in_the_records_shows_on_the_data_quality_page_and_the_chi
         .collect();
     assert_eq!(viewed, shown);
     assert!(viewed.contains(&child));
+
+    // The check is kept: a second look within two minutes reads no records (the system's read of the LA's
+    // dataset happened once) but is audited as the manager's view all the same.
+    let dataset_reads = || async {
+        let entries = services
+            .store()
+            .audit_entries(AuditFilter::default())
+            .await
+            .unwrap();
+        let of = |label: &str| {
+            entries
+                .iter()
+                .filter(|e| e.actor_label == label)
+                .filter(|e| e.event.record_kind == domain::codes::RecordKind::Dataset)
+                .count()
+        };
+        (of("system:data-quality"), of(&manager.label))
+    };
+    assert_eq!(dataset_reads().await, (1, 1));
+    clock.advance(std::time::Duration::from_secs(60));
+    let again = services.data_quality(&manager, &la).await.unwrap();
+    assert_eq!(again.checked_at, dq.checked_at);
+    assert_eq!(dataset_reads().await, (1, 2));
+
+    // After two minutes a look still answers at once with the last check, and starts a new one; the next look
+    // shows it.
+    clock.advance(std::time::Duration::from_secs(90));
+    let stale = services.data_quality(&manager, &la).await.unwrap();
+    assert_eq!(stale.checked_at, dq.checked_at);
+    let mut fresh = stale;
+    for _ in 0..200 {
+        if fresh.checked_at != dq.checked_at {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        fresh = services.data_quality(&manager, &la).await.unwrap();
+    }
+    assert_eq!(
+        fresh.checked_at,
+        at.checked_add(jiff::SignedDuration::from_secs(150))
+            .unwrap()
+    );
+    assert_eq!(fresh.errors, 1);
+    assert_eq!(dataset_reads().await.0, 2);
 
     // The social worker opening the child's record sees the same problem there, in plain words.
     let worker = user(&services, "worker-873", Role::SocialWorker, "873").await;

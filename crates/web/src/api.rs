@@ -117,15 +117,17 @@ pub struct DataQualityQuery {
 }
 
 /// `GET /api/v1/data-quality?la=CODE` → the census rules over the LA's records for the year so far: counts,
-/// problems by team and by rule, and each child's problems.
+/// problems by team and by rule, and each child's problems, as last checked (`checked_at`; rechecked at most
+/// every two minutes).
 pub async fn data_quality<S: Store>(
     State(state): State<Shared<S>>,
     SignedIn { actor, .. }: SignedIn,
     axum::extract::Query(q): axum::extract::Query<DataQualityQuery>,
-) -> Result<Json<service::census::DataQuality>, WebError> {
+) -> Result<Response, WebError> {
     let la = domain::identifiers::LaCode::parse(&q.la)
         .map_err(|e| WebError::Service(service::ServiceError::Invalid(e.for_field("la").into())))?;
-    Ok(Json(state.services.data_quality(&actor, &la).await?))
+    let dq = state.services.data_quality(&actor, &la).await?;
+    Ok(Json(dq.as_ref()).into_response())
 }
 
 #[derive(serde::Deserialize)]

@@ -26,7 +26,9 @@ pub struct DataQualityQuery {
 struct DataQualityPage {
     layout: Layout,
     las: Vec<LaCode>,
-    dq: DataQuality,
+    dq: std::sync::Arc<DataQuality>,
+    /// When the records were last checked, as shown.
+    checked_at: String,
     team: String,
     /// The problems shown (at most [`SHOWN`]), after the team filter.
     shown: Vec<service::census::ChildProblem>,
@@ -66,6 +68,7 @@ pub async fn data_quality<S: Store>(
     let shown = matching.iter().take(SHOWN).map(|p| (*p).clone()).collect();
     Ok(render_ok(DataQualityPage {
         layout: who.layout("Census data quality", "/data-quality"),
+        checked_at: super::time(&dq.checked_at),
         las: actor.las.clone(),
         matching: matching.len(),
         shown,
