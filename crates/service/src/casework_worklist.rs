@@ -20,9 +20,15 @@ use store::{CaseworkQuery, Store};
 
 use crate::{ServiceError, Services, authorize};
 
-/// How many children the "all cases" worklist reads at most (the caller's own and team's are read whole, up to
-/// [`SCOPED_LIMIT`]).
-pub const LA_LIMIT: u32 = 2_000;
+/// How many children a page of the "all cases" worklist shows (their clocks), most overdue first across all the
+/// LA's open cases: the order is decided in SQL from the stored due dates (`store::case_clocks`). The caller's
+/// own and team's cases are read whole, up to [`SCOPED_LIMIT`].
+pub const LA_PAGE: u32 = 200;
+/// How many queued children of the caller's LAs an "all cases" page works the due dates out for before it
+/// reads (the rest, on a large change such as an import, are left to the background: the page says how many).
+pub const INLINE_CLOCKS: usize = 500;
+/// How many queued children have their due dates worked out in one read and one write.
+const CLOCK_BATCH: usize = 500;
 /// How many children a worker's or a team's worklist reads at most.
 pub const SCOPED_LIMIT: u32 = 5_000;
 
@@ -34,7 +40,7 @@ pub enum CaseworkScope {
     Mine,
     /// Cases allocated to anyone in the caller's team.
     Team,
-    /// All cases in the caller's LAs (at most [`LA_LIMIT`] children).
+    /// All cases in the caller's LAs, [`LA_PAGE`] children a page, most overdue first.
     La,
 }
 
@@ -77,6 +83,23 @@ pub struct CaseworkFilter {
     pub la: Option<String>,
     pub kind: Option<ClockKind>,
     pub overdue_only: bool,
+    /// The page of "all cases" (from 1; 0 is taken as 1); mine and team are one page.
+    pub page: u32,
+}
+
+/// A casework worklist: the clocks, most overdue first; for "all cases", which page of how many.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct CaseworkList {
+    pub items: Vec<CaseworkItem>,
+    /// This page (from 1).
+    pub page: u32,
+    /// How many pages there are (1 for mine and team).
+    pub pages: u32,
+    /// Children in scope on all pages ("all cases" only).
+    pub cases: Option<u64>,
+    /// Cases of the caller's LAs whose due dates are still being worked out after a change (an import, say):
+    /// they join the list within moments.
+    pub awaiting_clocks: u64,
 }
 
 /// One clock on the casework worklist.
@@ -178,7 +201,7 @@ impl<S: Store> Services<S> {
         &self,
         actor: &Actor,
         filter: CaseworkFilter,
-    ) -> Result<Vec<CaseworkItem>, ServiceError> {
+    ) -> Result<CaseworkList, ServiceError> {
         authorize(actor, Area::CaseRecords, Action::Search)?;
         let mut las = actor.las.clone();
         if let Some(code) = filter
@@ -205,14 +228,29 @@ impl<S: Store> Services<S> {
                 };
                 (None, team, SCOPED_LIMIT)
             }
-            CaseworkScope::La => (None, None, LA_LIMIT),
+            CaseworkScope::La => (None, None, LA_PAGE),
         };
         // Someone with no cases of their own, or no team, has an empty list (the listing is still audited).
         let nobody = filter.scope != CaseworkScope::La && allocated_to.is_none() && team.is_none();
         if nobody {
             las.clear();
         }
-        let set = self
+        let today = london_date(self.now());
+        let page = filter.page.max(1);
+        let by_due = if filter.scope == CaseworkScope::La {
+            // What was changed a moment ago is in the order too.
+            if !las.is_empty() {
+                self.update_case_clocks(Some(&las), INLINE_CLOCKS).await?;
+            }
+            Some(store::DueOrder {
+                offset: (page - 1).saturating_mul(LA_PAGE),
+                kind: filter.kind,
+                due_before: filter.overdue_only.then_some(today),
+            })
+        } else {
+            None
+        };
+        let read = self
             .store
             .casework_worklist(
                 actor,
@@ -222,22 +260,105 @@ impl<S: Store> Services<S> {
                     allocated_to,
                     team,
                     limit,
+                    by_due,
                 },
                 self.now(),
             )
             .await?;
-        let today = london_date(self.now());
         let calendars = self.la_calendars().await?;
-        let la_clocks: Vec<LaClocks<'_>> = calendars
-            .iter()
-            .map(|(la, cal)| LaClocks {
-                la: &la.code,
-                settings: &la.settings.clocks,
-                calendar: cal,
-            })
-            .collect();
-        let clocks = casework_clocks::case_clocks(&set, &la_clocks, today);
-        Ok(items(&set, clocks, &filter))
+        let la_clocks = la_clocks(&calendars);
+        let clocks = casework_clocks::case_clocks(&read.set, &la_clocks, today);
+        let pages = read.in_scope.map_or(1, |n| {
+            u32::try_from(n.div_ceil(u64::from(LA_PAGE)))
+                .unwrap_or(u32::MAX)
+                .max(1)
+        });
+        Ok(CaseworkList {
+            items: items(&read.set, clocks, &filter),
+            page: if read.in_scope.is_some() { page } else { 1 },
+            pages,
+            cases: read.in_scope,
+            awaiting_clocks: read.awaiting_clocks,
+        })
+    }
+
+    /// Work out and store the due dates of up to `most` children queued after a change (of `las`, when given),
+    /// [`CLOCK_BATCH`] at a time; how many were done. The server does this in the background
+    /// ([`Services::keep_case_clocks`]); an "all cases" page does it first for its LAs.
+    pub async fn update_case_clocks(
+        &self,
+        las: Option<&[LaCode]>,
+        most: usize,
+    ) -> Result<usize, ServiceError> {
+        let system = Actor::system("casework-clocks");
+        let today = london_date(self.now());
+        // The LAs' settings as stored now (read once there is work): a change of settings queues the LA's cases,
+        // which must not be worked out with the settings cached from before it.
+        let mut calendars = None;
+        let mut done = 0;
+        while done < most {
+            let limit = (most - done).min(CLOCK_BATCH);
+            let (queued, set) = self
+                .store
+                .stale_case_clocks(
+                    &system,
+                    las.map(<[LaCode]>::to_vec),
+                    u32::try_from(limit).unwrap_or(u32::MAX),
+                    self.now(),
+                )
+                .await?;
+            let n = queued.len();
+            if n == 0 {
+                break;
+            }
+            if calendars.is_none() {
+                let las = self.store.local_authorities().await?;
+                calendars = Some(
+                    las.into_iter()
+                        .map(|la| {
+                            let cal = self.calendar(&la.settings);
+                            (la, cal)
+                        })
+                        .collect::<Vec<_>>(),
+                );
+            }
+            let la_clocks = la_clocks(calendars.as_deref().unwrap_or_default());
+            let due = casework_clocks::case_clocks(&set, &la_clocks, today)
+                .into_iter()
+                .map(|c| store::DueDate {
+                    child_id: c.child_id,
+                    la: c.la,
+                    kind: c.kind,
+                    due_on: c.due_on,
+                })
+                .collect();
+            self.store.store_case_clocks(queued, due).await?;
+            done += n;
+            if n < limit {
+                break;
+            }
+        }
+        Ok(done)
+    }
+
+    /// Keep the stored due dates up to date in the background until the task is dropped: whatever is queued is
+    /// worked out within about a second of the change. Several servers on one database may each run this; a
+    /// child is taken off the queue only by the one that saw its latest change.
+    pub fn keep_case_clocks(&self) -> tokio::task::JoinHandle<()> {
+        let me = self.clone();
+        tokio::spawn(async move {
+            loop {
+                match me.update_case_clocks(None, 4 * CLOCK_BATCH).await {
+                    Ok(0) => tokio::time::sleep(std::time::Duration::from_secs(1)).await,
+                    // More to do: let requests in between batches.
+                    Ok(_) => tokio::time::sleep(std::time::Duration::from_millis(20)).await,
+                    Err(e) => {
+                        tracing::warn!(error = %e, "working out casework due dates failed; trying again");
+                        tokio::time::sleep(std::time::Duration::from_secs(10)).await;
+                    }
+                }
+            }
+        })
     }
 
     /// The name of the caller's team, if they are in one.
@@ -276,6 +397,18 @@ impl<S: Store> Services<S> {
             .await?;
         Ok(caseloads(&set, &authority, &cal, since, today))
     }
+}
+
+/// Each LA's clock settings and calendar, as the clocks take them.
+fn la_clocks(calendars: &[(LocalAuthority, Arc<Calendar>)]) -> Vec<LaClocks<'_>> {
+    calendars
+        .iter()
+        .map(|(la, cal)| LaClocks {
+            la: &la.code,
+            settings: &la.settings.clocks,
+            calendar: cal,
+        })
+        .collect()
 }
 
 /// The worklist's rows from the clocks, filtered, with the child's name and worker.

@@ -220,10 +220,12 @@ impl<S: Store> Services<S> {
                     allocated_to: None,
                     team: None,
                     limit: 500,
+                    by_due: None,
                 },
                 self.now(),
             )
-            .await?;
+            .await?
+            .set;
         let on_plans: Vec<&Allocation> = open
             .allocations
             .iter()

@@ -6,7 +6,7 @@
 use domain::audit::Actor;
 use domain::codes::{AuditAction, RecordKind, ReferralSource};
 use domain::identifiers::LaCode;
-use domain::ids::{AllocationId, ReferralId, TeamId, UserId};
+use domain::ids::{AllocationId, PersonId, ReferralId, TeamId, UserId};
 use domain::records::{Allocation, Closure, Person, RecordSet, Referral};
 use store::{AuditFilter, CaseworkQuery, Store};
 
@@ -111,6 +111,7 @@ pub async fn casework_reads<S: Store>(store: &S) {
             allocated_to: worker,
             team,
             limit,
+            by_due: None,
         };
     let people = |s: &RecordSet| ids(&s.people, |p| p.id.uuid());
     let sorted = |mut v: Vec<uuid::Uuid>| {
@@ -126,7 +127,8 @@ pub async fn casework_reads<S: Store>(store: &S) {
             domain::datetime::now(),
         )
         .await
-        .unwrap();
+        .unwrap()
+        .set;
     assert_eq!(people(&all), sorted(vec![yusuf.uuid(), zara.uuid()]));
     assert_eq!(all.referrals.len(), 2);
     assert!(all.referrals.iter().all(|r| r.closure.is_none()));
@@ -167,7 +169,8 @@ pub async fn casework_reads<S: Store>(store: &S) {
             domain::datetime::now(),
         )
         .await
-        .unwrap();
+        .unwrap()
+        .set;
     assert_eq!(
         people(&named_sees),
         sorted(vec![yusuf.uuid(), zara.uuid(), rhea.uuid()])
@@ -181,7 +184,8 @@ pub async fn casework_reads<S: Store>(store: &S) {
         let mine = store
             .casework_worklist(&admin, q, domain::datetime::now())
             .await
-            .unwrap();
+            .unwrap()
+            .set;
         assert_eq!(people(&mine), vec![yusuf.uuid()]);
     }
     let nobody = store
@@ -191,18 +195,21 @@ pub async fn casework_reads<S: Store>(store: &S) {
             domain::datetime::now(),
         )
         .await
-        .unwrap();
+        .unwrap()
+        .set;
     assert!(nobody.is_empty());
     // The limit, and no LAs at all.
     let one = store
         .casework_worklist(&admin, query(None, None, None, 1), domain::datetime::now())
         .await
-        .unwrap();
+        .unwrap()
+        .set;
     assert_eq!(one.people.len(), 1);
     let none = store
         .casework_worklist(&admin, CaseworkQuery::default(), domain::datetime::now())
         .await
-        .unwrap();
+        .unwrap()
+        .set;
     assert!(none.is_empty());
     // LA 205: Finn.
     let theirs = store
@@ -216,7 +223,8 @@ pub async fn casework_reads<S: Store>(store: &S) {
             domain::datetime::now(),
         )
         .await
-        .unwrap();
+        .unwrap()
+        .set;
     assert_eq!(people(&theirs), vec![finn.uuid()]);
 
     // Caseloads of 213: the open allocations (Yusuf's and Omar's), the open plan, the team; since 1 January
@@ -277,4 +285,204 @@ pub async fn casework_reads<S: Store>(store: &S) {
         })
         .count();
     assert_eq!(views, 2);
+
+    due_dates(store, &admin, (yusuf, zara, omar, rhea, finn), named).await;
+}
+
+/// The stored due dates behind the "all cases" worklist's order (`case_clocks.rs`): every child written is
+/// queued; a batch of the queue comes with its open casework; due dates stored take the children off the queue
+/// (unless queued again meanwhile); the children of an LA come in order of their earliest due date, filtered
+/// by kind and by date, a page at a time, without restricted records not named for the user.
+async fn due_dates<S: Store>(
+    store: &S,
+    admin: &Actor,
+    (yusuf, zara, omar, rhea, finn): (PersonId, PersonId, PersonId, PersonId, PersonId),
+    named: UserId,
+) {
+    use domain::casework_clocks::ClockKind;
+    use store::{DueDate, DueOrder};
+    let la213 = LaCode::parse("213").unwrap();
+    let la205 = LaCode::parse("205").unwrap();
+    let now = domain::datetime::now;
+    let queued = |q: &[store::QueuedChild]| {
+        let mut v: Vec<_> = q.iter().map(|q| q.child_id.uuid()).collect();
+        v.sort();
+        v
+    };
+
+    // Everyone written is queued; a batch of one LA's queue comes with the open casework of its children.
+    let (batch, set) = store
+        .stale_case_clocks(admin, Some(vec![la213.clone()]), 100, now())
+        .await
+        .unwrap();
+    // (Yusuf's family are queued too: a write about anyone queues them, and they simply have no clocks.)
+    let in_batch = queued(&batch);
+    for child in [yusuf, zara, omar, rhea] {
+        assert!(in_batch.contains(&child.uuid()), "{child} queued");
+    }
+    assert!(
+        !in_batch.contains(&finn.uuid()),
+        "another LA's child is not in 213's batch"
+    );
+    assert_eq!(set.plans.len(), 1, "Yusuf's open plan");
+    assert_eq!(set.referrals.len(), 3, "the open referrals: not Omar's");
+
+    let due = |child, la: &LaCode, kind, on: &str| DueDate {
+        child_id: child,
+        la: la.clone(),
+        kind,
+        due_on: d(on),
+    };
+    store
+        .store_case_clocks(
+            batch.clone(),
+            vec![
+                due(yusuf, &la213, ClockKind::Action, "2025-01-10"),
+                due(yusuf, &la213, ClockKind::Visit, "2025-02-01"),
+                due(zara, &la213, ClockKind::Assessment, "2025-01-05"),
+                due(rhea, &la213, ClockKind::Icpc, "2024-12-01"),
+            ],
+        )
+        .await
+        .unwrap();
+    let (left, _) = store
+        .stale_case_clocks(admin, Some(vec![la213.clone()]), 100, now())
+        .await
+        .unwrap();
+    assert!(left.is_empty(), "{left:?}");
+    let (left, _) = store
+        .stale_case_clocks(admin, None, 100, now())
+        .await
+        .unwrap();
+    assert_eq!(queued(&left), vec![finn.uuid()]);
+
+    // All cases of 213, earliest due first: Zara, then Yusuf (Rhea's record is restricted; Omar has no clock).
+    let page = |user: Option<UserId>, order: DueOrder, limit: u32| {
+        let las = vec![la213.clone()];
+        async move {
+            store
+                .casework_worklist(
+                    admin,
+                    CaseworkQuery {
+                        las,
+                        user_id: user,
+                        limit,
+                        by_due: Some(order),
+                        ..CaseworkQuery::default()
+                    },
+                    now(),
+                )
+                .await
+                .unwrap()
+        }
+    };
+    let order_of = |r: &store::CaseworkRecords| {
+        let mut people: Vec<_> = r.set.people.iter().map(|p| p.id).collect();
+        // The records come by id; the page's order is the stored due dates' (checked through `first`).
+        people.sort_by_key(|p| p.uuid());
+        people
+    };
+    let all = page(None, DueOrder::default(), 10).await;
+    assert_eq!(all.in_scope, Some(2));
+    assert_eq!(all.awaiting_clocks, 0);
+    assert_eq!(order_of(&all), {
+        let mut v = vec![zara, yusuf];
+        v.sort_by_key(|p| p.uuid());
+        v
+    });
+    let first = page(None, DueOrder::default(), 1).await;
+    assert_eq!(order_of(&first), vec![zara], "the earliest due first");
+    assert_eq!(first.in_scope, Some(2), "the count is of all pages");
+    let second = page(
+        None,
+        DueOrder {
+            offset: 1,
+            ..DueOrder::default()
+        },
+        1,
+    )
+    .await;
+    assert_eq!(order_of(&second), vec![yusuf]);
+    let for_named = page(Some(named), DueOrder::default(), 1).await;
+    assert_eq!(order_of(&for_named), vec![rhea], "named on Rhea's record");
+    let actions = page(
+        None,
+        DueOrder {
+            kind: Some(ClockKind::Action),
+            ..DueOrder::default()
+        },
+        10,
+    )
+    .await;
+    assert_eq!(
+        (order_of(&actions), actions.in_scope),
+        (vec![yusuf], Some(1))
+    );
+    let overdue = page(
+        None,
+        DueOrder {
+            due_before: Some(d("2025-01-07")),
+            ..DueOrder::default()
+        },
+        10,
+    )
+    .await;
+    assert_eq!(
+        (order_of(&overdue), overdue.in_scope),
+        (vec![zara], Some(1))
+    );
+    let in_205 = store
+        .casework_worklist(
+            admin,
+            CaseworkQuery {
+                las: vec![la205.clone()],
+                limit: 10,
+                by_due: Some(DueOrder::default()),
+                ..CaseworkQuery::default()
+            },
+            now(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        (in_205.in_scope, in_205.awaiting_clocks),
+        (Some(0), 1),
+        "Finn is still queued"
+    );
+
+    // A child changed while its due dates were being worked out stays queued: storing what was worked out from
+    // the older records does not take it off.
+    store
+        .restrict_person(admin, zara, Some(vec![named]), now())
+        .await
+        .unwrap();
+    let (again, _) = store
+        .stale_case_clocks(admin, Some(vec![la213.clone()]), 100, now())
+        .await
+        .unwrap();
+    assert_eq!(queued(&again), vec![zara.uuid()]);
+    let older: Vec<_> = batch
+        .iter()
+        .filter(|q| q.child_id == zara)
+        .copied()
+        .collect();
+    assert!(again[0].generation > older[0].generation);
+    store.store_case_clocks(older, Vec::new()).await.unwrap();
+    let (still, _) = store
+        .stale_case_clocks(admin, Some(vec![la213.clone()]), 100, now())
+        .await
+        .unwrap();
+    assert_eq!(queued(&still), vec![zara.uuid()], "queued again since");
+    store.store_case_clocks(still, Vec::new()).await.unwrap();
+    let (none, _) = store
+        .stale_case_clocks(admin, Some(vec![la213.clone()]), 100, now())
+        .await
+        .unwrap();
+    assert!(none.is_empty());
+    let rest = page(None, DueOrder::default(), 10).await;
+    assert_eq!(
+        order_of(&rest),
+        vec![yusuf],
+        "Zara's case has no clock left"
+    );
 }

@@ -114,6 +114,8 @@ pub(crate) async fn append_audit<B: Backend>(
         rows.into_iter(),
     )
     .await?;
+    // The children these entries record changes to have their due dates worked out again (case_clocks.rs).
+    crate::case_clocks::queue_changed(c, B::MAX_PARAMS, events, seq).await?;
     let update = if current.is_some() {
         "UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1"
     } else {

@@ -7,6 +7,7 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 
 use domain::audit::AuditEvent;
+use domain::casework_clocks::ClockKind;
 use domain::codes::{AuditAction, AuditOutcome, RecordKind};
 use domain::datetime::Date;
 use domain::identifiers::LaCode;
@@ -35,6 +36,30 @@ pub struct CaseworkQuery {
     pub team: Option<TeamId>,
     /// At most this many children.
     pub limit: u32,
+    /// The children in order of their earliest stored due date ("all cases": see `case_clocks.rs`), `limit` of
+    /// them from `offset`; `None` reads the children in scope whole (a worker's or a team's cases).
+    pub by_due: Option<DueOrder>,
+}
+
+/// Which children of an LA's open cases, in order of their earliest due date, a page of the worklist shows.
+#[derive(Clone, Debug, Default)]
+pub struct DueOrder {
+    /// Children skipped: the earlier pages.
+    pub offset: u32,
+    /// Only children with a clock of this kind (ordered by that kind's earliest due date).
+    pub kind: Option<ClockKind>,
+    /// Only children with a clock due before this date (overdue today).
+    pub due_before: Option<Date>,
+}
+
+/// What the casework worklist reads: the open casework of the children of the page, and for an "all cases"
+/// page how many children are in scope and how many of the LAs' cases are still waiting for their due dates to
+/// be worked out (changed in the last moments).
+#[derive(Clone, Debug, Default)]
+pub struct CaseworkRecords {
+    pub set: RecordSet,
+    pub in_scope: Option<u64>,
+    pub awaiting_clocks: u64,
 }
 
 /// The most children one worklist reads.
@@ -113,11 +138,107 @@ pub(crate) fn la_list(las: &[LaCode], first: usize) -> (String, Vec<Value<'stati
     (placeholders(first, las.len()), args)
 }
 
-/// The children of the worklist: an open referral in the LAs, visible to the user, allocated as asked.
+/// The FROM and WHERE of the children of an "all cases" page, in order of their earliest due date: from
+/// `case_due`, or from `case_clock` when one kind of clock is asked for (grouped by child); visible to the user.
+/// The column `first_due` is the child's earliest due date.
+fn by_due_sql(q: &CaseworkQuery, order: &DueOrder) -> (String, Vec<Value<'static>>) {
+    let (las, mut args) = la_list(&q.las, 1);
+    args.push(false.to_value());
+    let not_restricted = args.len();
+    args.push(q.user_id.map(|u| u.uuid()).to_value());
+    let user = args.len();
+    let visible = format!(
+        "(p.restricted = ${not_restricted} OR p.id IN \
+          (SELECT person_id FROM restricted_access WHERE user_id = ${user}))"
+    );
+    let due_before = |column: &str, args: &mut Vec<Value<'static>>| match order.due_before {
+        Some(d) => {
+            args.push(d.to_value());
+            format!(" AND {column} < ${}", args.len())
+        }
+        None => String::new(),
+    };
+    match order.kind {
+        None => {
+            let before = due_before("d.first_due", &mut args);
+            (
+                format!(
+                    "SELECT d.child_id AS child_id, d.first_due AS first_due FROM case_due d \
+                     JOIN person p ON p.id = d.child_id \
+                     WHERE d.la IN ({las}) AND d.first_due IS NOT NULL AND {visible}{before}"
+                ),
+                args,
+            )
+        }
+        Some(kind) => {
+            args.push(kind.code().to_value());
+            let kind = args.len();
+            let before = due_before("k.due_on", &mut args);
+            (
+                format!(
+                    "SELECT k.child_id AS child_id, MIN(k.due_on) AS first_due FROM case_clock k \
+                     JOIN person p ON p.id = k.child_id \
+                     WHERE k.la IN ({las}) AND k.kind = ${kind} AND {visible}{before} GROUP BY k.child_id"
+                ),
+                args,
+            )
+        }
+    }
+}
+
+/// How many children an "all cases" worklist has in scope (on all its pages).
+async fn count_in_scope<C: SqlConn>(
+    c: &mut C,
+    q: &CaseworkQuery,
+    order: &DueOrder,
+) -> Result<u64, StoreError> {
+    let (from, args) = by_due_sql(q, order);
+    let row = c
+        .fetch_optional(Sql {
+            text: Cow::Owned(format!("SELECT COUNT(*) AS n FROM ({from}) AS page")),
+            args,
+        })
+        .await?;
+    let n = row.map(|r| r.req_int("n")).transpose()?.unwrap_or(0);
+    Ok(u64::try_from(n).unwrap_or(0))
+}
+
+/// How many of the LAs' cases are queued for their due dates to be worked out.
+async fn awaiting_clocks<C: SqlConn>(c: &mut C, las: &[LaCode]) -> Result<u64, StoreError> {
+    let (las, args) = la_list(las, 1);
+    let row = c
+        .fetch_optional(Sql {
+            text: Cow::Owned(format!(
+                "SELECT COUNT(*) AS n FROM case_clock_stale s JOIN person p ON p.id = s.child_id \
+                 WHERE p.la IN ({las})"
+            )),
+            args,
+        })
+        .await?;
+    let n = row.map(|r| r.req_int("n")).transpose()?.unwrap_or(0);
+    Ok(u64::try_from(n).unwrap_or(0))
+}
+
+/// The children of the worklist: an open referral in the LAs, visible to the user, allocated as asked; or, for
+/// an "all cases" page, the page's children in order of their earliest due date.
 async fn children_in_scope<C: SqlConn>(
     c: &mut C,
     q: &CaseworkQuery,
 ) -> Result<Vec<Uuid>, StoreError> {
+    if let Some(order) = &q.by_due {
+        let (from, args) = by_due_sql(q, order);
+        let rows = c
+            .fetch_all(Sql {
+                text: Cow::Owned(format!(
+                    "{from} ORDER BY first_due, child_id LIMIT {} OFFSET {}",
+                    q.limit.clamp(1, MAX_CHILDREN),
+                    order.offset
+                )),
+                args,
+            })
+            .await?;
+        return rows.iter().map(|r| r.id::<Uuid>("child_id")).collect();
+    }
     let (las, mut args) = la_list(&q.las, 1);
     let not_restricted = args.len() + 1;
     args.push(false.to_value());
@@ -183,17 +304,40 @@ pub(crate) async fn casework_worklist<C: SqlConn>(
     c: &mut C,
     max_params: usize,
     q: &CaseworkQuery,
-) -> Result<Audited<RecordSet>, StoreError> {
+) -> Result<Audited<CaseworkRecords>, StoreError> {
     let events = vec![listing_event(RecordKind::Plan, AuditAction::Search, None)];
     if q.las.is_empty() {
-        return Ok((RecordSet::default(), events));
+        return Ok((CaseworkRecords::default(), events));
     }
     let chunk = max_params.saturating_sub(8).clamp(1, 1_000);
     let ids = children_in_scope(c, q).await?;
+    let (in_scope, awaiting_clocks) = match &q.by_due {
+        Some(order) => (
+            Some(count_in_scope(c, q, order).await?),
+            awaiting_clocks(c, &q.las).await?,
+        ),
+        None => (None, 0),
+    };
+    let set = casework_records(c, chunk, &ids).await?;
+    Ok((
+        CaseworkRecords {
+            set,
+            in_scope,
+            awaiting_clocks,
+        },
+        events,
+    ))
+}
+
+/// The open casework of these children (see [`casework_worklist`]), for their clocks.
+pub(crate) async fn casework_records<C: SqlConn>(
+    c: &mut C,
+    chunk: usize,
+    ids: &[Uuid],
+) -> Result<RecordSet, StoreError> {
     if ids.is_empty() {
-        return Ok((RecordSet::default(), events));
+        return Ok(RecordSet::default());
     }
-    let ids = ids.as_slice();
     let people: Vec<Person> = select_in(c, chunk, "id", ids, "1 = 1", &[]).await?;
     let referrals: Vec<Referral> =
         select_in(c, chunk, "child_id", ids, "closure_date IS NULL", &[]).await?;
@@ -252,27 +396,24 @@ pub(crate) async fn casework_worklist<C: SqlConn>(
     .await?;
     case_notes.sort_by_key(|n| (n.child_id, n.at, n.id));
     case_notes.dedup_by_key(|n| n.child_id);
-    Ok((
-        RecordSet {
-            teams,
-            users,
-            people,
-            referrals,
-            section47s,
-            conferences,
-            assessments,
-            plans,
-            core_groups,
-            visits,
-            supervisions,
-            actions,
-            action_updates,
-            allocations,
-            case_notes,
-            ..RecordSet::default()
-        },
-        events,
-    ))
+    Ok(RecordSet {
+        teams,
+        users,
+        people,
+        referrals,
+        section47s,
+        conferences,
+        assessments,
+        plans,
+        core_groups,
+        visits,
+        supervisions,
+        actions,
+        action_updates,
+        allocations,
+        case_notes,
+        ..RecordSet::default()
+    })
 }
 
 /// The latest visit to each child with an open plan (enough to know the last visit since the plan started:

@@ -7,6 +7,7 @@ mod access;
 pub mod administration;
 mod annex_a;
 pub mod audit_log;
+mod case_clocks;
 mod casework;
 mod census;
 mod documents;
@@ -42,7 +43,8 @@ use serde::Serialize;
 
 pub use administration::{AdminChange, AdminTeam, AdminUser, Administered, Organisation, Spell};
 pub use audit_log::AuditFilter;
-pub use casework::CaseworkQuery;
+pub use case_clocks::{DueDate, QueuedChild};
+pub use casework::{CaseworkQuery, CaseworkRecords, DueOrder};
 pub use error::StoreError;
 pub use information_governance::{BreakGlass, Restriction};
 pub use quality::{QualityQuery, QualityRecords};
@@ -872,7 +874,25 @@ pub trait Store: Clone + Send + Sync + 'static {
         actor: &Actor,
         query: CaseworkQuery,
         at: Timestamp,
-    ) -> impl Future<Output = Result<RecordSet, StoreError>> + Send;
+    ) -> impl Future<Output = Result<CaseworkRecords, StoreError>> + Send;
+
+    /// Up to `limit` children queued for their due dates to be worked out (of `las`, when given), and their open
+    /// casework (`case_clocks.rs`). Read by the system to keep the due dates, not shown to anyone: audited as
+    /// `actor`'s read of each LA's dataset.
+    fn stale_case_clocks(
+        &self,
+        actor: &Actor,
+        las: Option<Vec<LaCode>>,
+        limit: u32,
+        at: Timestamp,
+    ) -> impl Future<Output = Result<(Vec<QueuedChild>, RecordSet), StoreError>> + Send;
+
+    /// Store the due dates worked out for `done`, and take each off the queue unless it was queued again since.
+    fn store_case_clocks(
+        &self,
+        done: Vec<QueuedChild>,
+        due: Vec<DueDate>,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
 
     // --- performance ---
 

@@ -3,7 +3,8 @@
 
 use axum::Json;
 use axum::extract::{Query, State};
-use axum::http::Method;
+use axum::http::{HeaderValue, Method, header};
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use domain::casework_clocks::ClockKind;
 use domain::identifiers::LaCode;
@@ -11,7 +12,7 @@ use domain::policy::{Action, Area};
 use serde::Deserialize;
 use serde_json::Value;
 use service::ServiceError;
-use service::casework_worklist::{Caseloads, CaseworkFilter, CaseworkItem, CaseworkScope};
+use service::casework_worklist::{Caseloads, CaseworkFilter, CaseworkScope};
 use store::Store;
 
 use crate::Shared;
@@ -60,7 +61,7 @@ pub(crate) const OPERATIONS: &[Operation] = &[
     op(
         "get",
         "/api/v1/worklists/casework",
-        "The casework worklist: every statutory clock (ICPC, core group, review conference, assessment, action, visit, CIN plan review, supervision) of the cases in scope, most overdue first. `scope`: mine (allocated to the caller; the default), team (the caller's team) or la (all in the caller's LAs, at most 2,000 children); `la`: one of the caller's LAs; `kind`: a clock kind; `overdue`: true for overdue clocks only. Each row: child_id, child_name, la, kind, label, due_on, overdue, working_days (overdue by, or left), status, link, worker",
+        "The casework worklist: every statutory clock (ICPC, core group, review conference, assessment, action, visit, CIN plan review, supervision) of the cases in scope, most overdue first. `scope`: mine (allocated to the caller; the default), team (the caller's team) or la (all in the caller's LAs, 200 children a page in order of their earliest due date, `page` from 1; `X-Total-Count` is the cases on all pages and `Link` the next and previous pages); `la`: one of the caller's LAs; `kind`: a clock kind; `overdue`: true for overdue clocks only. Each row: child_id, child_name, la, kind, label, due_on, overdue, working_days (overdue by, or left), status, link, worker",
         None,
         ("200", "Clocks, most overdue first"),
         false,
@@ -103,12 +104,26 @@ pub(crate) fn overdue(s: Option<&str>) -> Result<bool, WebError> {
     }
 }
 
+/// Parse `page` (a whole number from 1; empty: 1).
+pub(crate) fn page(s: Option<&str>) -> Result<u32, WebError> {
+    match s.map(str::trim).filter(|s| !s.is_empty()) {
+        None => Ok(1),
+        Some(p) => p
+            .parse::<u32>()
+            .ok()
+            .filter(|p| (1..=100_000).contains(p))
+            .ok_or_else(|| invalid("page", "must be a whole number from 1")),
+    }
+}
+
 #[derive(Deserialize, Default)]
 pub struct CaseworkParams {
     pub(crate) scope: Option<String>,
     pub(crate) la: Option<String>,
     pub(crate) kind: Option<String>,
     pub(crate) overdue: Option<String>,
+    /// The page of "all cases" (from 1).
+    pub(crate) page: Option<String>,
     /// After a change made from the worklist: the banner to show.
     pub(crate) saved: Option<String>,
 }
@@ -120,20 +135,49 @@ impl CaseworkParams {
             la: self.la.clone(),
             kind: kind(self.kind.as_deref())?,
             overdue_only: overdue(self.overdue.as_deref())?,
+            page: page(self.page.as_deref())?,
         })
     }
 }
 
-/// `GET /api/v1/worklists/casework?scope=&la=&kind=&overdue=` → the clocks of the cases in scope, most overdue first.
+/// `GET /api/v1/worklists/casework?scope=&la=&kind=&overdue=&page=` → the clocks of the cases in scope, most
+/// overdue first. "All cases" comes a page of children at a time: `X-Total-Count` is how many cases there are on
+/// all pages, and `Link` (RFC 8288) gives the `next` and `prev` pages.
 pub async fn casework<S: Store>(
     State(state): State<Shared<S>>,
     SignedIn { actor, .. }: SignedIn,
     Query(q): Query<CaseworkParams>,
-) -> Result<Json<Vec<CaseworkItem>>, WebError> {
+) -> Result<Response, WebError> {
     let filter = q.filter()?;
-    Ok(Json(
-        state.services.casework_worklist(&actor, filter).await?,
-    ))
+    let scope = filter.scope;
+    let list = state.services.casework_worklist(&actor, filter).await?;
+    let mut response = Json(&list.items).into_response();
+    if let Some(cases) = list.cases {
+        let mut query = format!("scope={}", scope.code());
+        for (name, value) in [("la", &q.la), ("kind", &q.kind), ("overdue", &q.overdue)] {
+            if let Some(v) = value.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
+                query.push_str(&format!("&{name}={}", crate::pages::urlencoding(v)));
+            }
+        }
+        let link = |page: u32, rel: &str| {
+            format!("</api/v1/worklists/casework?{query}&page={page}>; rel=\"{rel}\"")
+        };
+        let mut links = Vec::new();
+        if list.page > 1 {
+            links.push(link(list.page - 1, "prev"));
+        }
+        if list.page < list.pages {
+            links.push(link(list.page + 1, "next"));
+        }
+        let headers = response.headers_mut();
+        headers.insert("x-total-count", HeaderValue::from(cases));
+        if let Ok(v) = HeaderValue::from_str(&links.join(", "))
+            && !links.is_empty()
+        {
+            headers.insert(header::LINK, v);
+        }
+    }
+    Ok(response)
 }
 
 #[derive(Deserialize, Default)]

@@ -100,6 +100,10 @@ impl<S: Store> Application<S> {
             database = self.services.database_name(),
             "serving"
         );
-        crate::serve(self.services, self.admission, self.listener, shutdown).await
+        // The casework due dates are kept up to date in the background while the server runs.
+        let keeper = self.services.keep_case_clocks();
+        let served = crate::serve(self.services, self.admission, self.listener, shutdown).await;
+        keeper.abort();
+        served
     }
 }

@@ -32,6 +32,14 @@ struct CaseworkPage {
     overdue: bool,
     /// The caller's team, named on their team's tab (`None`: not in a team).
     team: Option<String>,
+    /// "All cases": which page of how many, how many cases in all, and the links to the pages either side.
+    page: u32,
+    pages: u32,
+    cases: Option<u64>,
+    previous: Option<String>,
+    next: Option<String>,
+    /// Cases whose due dates are still being worked out after a change.
+    awaiting_clocks: u64,
 }
 
 impl CaseworkPage {
@@ -40,7 +48,8 @@ impl CaseworkPage {
     }
 }
 
-/// `GET /casework?scope=mine|team|la&la=&kind=&overdue=`: the clocks of the cases in scope, most overdue first.
+/// `GET /casework?scope=mine|team|la&la=&kind=&overdue=&page=`: the clocks of the cases in scope, most overdue
+/// first; "all cases" a page of children at a time.
 pub async fn casework<S: Store>(
     Page { state, who }: Page<S>,
     Query(q): Query<CaseworkParams>,
@@ -50,7 +59,8 @@ pub async fn casework<S: Store>(
     let scope = filter.scope;
     let kind = filter.kind;
     let overdue = filter.overdue_only;
-    let mut items = state.services.casework_worklist(actor, filter).await?;
+    let list = state.services.casework_worklist(actor, filter).await?;
+    let mut items = list.items;
     let total = items.len();
     items.truncate(SHOWN);
     let la = q.la.clone().unwrap_or_default();
@@ -77,6 +87,9 @@ pub async fn casework<S: Store>(
         CaseworkScope::Team => "My team's cases: what is due",
         CaseworkScope::La => "All cases: what is due",
     };
+    let page_link = |page: u32| format!("/casework?scope={}{query}&page={page}", scope.code());
+    let previous = (list.page > 1).then(|| page_link(list.page - 1));
+    let next = (list.page < list.pages).then(|| page_link(list.page + 1));
     let las = la_choices(actor);
     let team = match scope {
         CaseworkScope::Team => state.services.team_of(actor).await?,
@@ -99,6 +112,12 @@ pub async fn casework<S: Store>(
             .collect(),
         kind: kind.map(|k| k.code().to_owned()).unwrap_or_default(),
         overdue,
+        page: list.page,
+        pages: list.pages,
+        cases: list.cases,
+        previous,
+        next,
+        awaiting_clocks: list.awaiting_clocks,
     }))
 }
 
