@@ -128,8 +128,10 @@ impl WriterHandle {
 /// times a second rarely does. So after a commit that left the file larger than `restart_at`, the writer itself,
 /// between two groups (when it holds no lock and no commit can slip in), runs a TRUNCATE checkpoint: it copies
 /// back what the checkpointer has not, waits at most `wait` for readers of older snapshots, and cuts the file
-/// to nothing. If readers keep it waiting longer it gives up, and tries again no sooner than `wait` later, so a
-/// busy day costs writes at most one short pause in two.
+/// to nothing. If readers keep it waiting longer it gives up and tries again later: `wait` later after the first
+/// failure, then twice as long after each failure in a row up to 16 times `wait`, so that readers who are never
+/// all done do not cost writes a pause in every two; once the file passes three times `restart_at` it tries
+/// again `wait` later whatever happened before (the file must stay bounded).
 #[derive(Debug)]
 pub(crate) struct WalBound {
     pub(crate) wal: PathBuf,
@@ -137,29 +139,60 @@ pub(crate) struct WalBound {
     pub(crate) wait: Duration,
 }
 
+/// When the writer may next try to restart the log, and how many tries in a row have failed.
+#[derive(Debug)]
+struct RestartBackoff {
+    not_before: Instant,
+    failures: u32,
+}
+
+impl RestartBackoff {
+    fn new() -> RestartBackoff {
+        RestartBackoff {
+            not_before: Instant::now(),
+            failures: 0,
+        }
+    }
+}
+
 impl WalBound {
+    /// How long to wait after a failed restart: `wait`, doubling with each failure in a row up to 16 times `wait`,
+    /// or `wait` whatever the failures once the file is three times the bound.
+    fn backoff(&self, failures: u32, size: u64) -> Duration {
+        if size > self.restart_at.saturating_mul(3) {
+            return self.wait;
+        }
+        self.wait * 2u32.pow(failures.saturating_sub(1).min(4))
+    }
+
     /// Restart the log if it has grown past the bound (and the last try was not just now).
-    fn keep(&self, conn: &LiteConn, not_before: &mut Instant) {
+    fn keep(&self, conn: &LiteConn, backoff: &mut RestartBackoff) {
         let now = Instant::now();
-        if now < *not_before
-            || std::fs::metadata(&self.wal).map_or(0, |m| m.len()) <= self.restart_at
-        {
+        if now < backoff.not_before {
             return;
         }
+        let size = std::fs::metadata(&self.wal).map_or(0, |m| m.len());
+        if size <= self.restart_at {
+            return;
+        }
+        let mut put_off = || {
+            backoff.failures = backoff.failures.saturating_add(1);
+            backoff.not_before = now + self.backoff(backoff.failures, size);
+        };
         let raw = conn.raw();
         let _ = raw.busy_timeout(self.wait);
         // The first column is 1 when the checkpoint could not finish (a reader or the checkpointer in the way).
         match raw.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| {
             r.get::<_, i64>(0)
         }) {
-            Ok(0) => {}
+            Ok(0) => backoff.failures = 0,
             Ok(_) => {
                 tracing::debug!("WAL restart put off: readers on an older snapshot");
-                *not_before = now + self.wait;
+                put_off();
             }
             Err(e) => {
                 tracing::debug!(error = %e, "WAL restart put off; will try again");
-                *not_before = now + self.wait;
+                put_off();
             }
         }
         let _ = raw.busy_timeout(Duration::from_secs(10));
@@ -173,7 +206,7 @@ fn run(
     wal: WalBound,
 ) {
     let mut closing = None;
-    let mut restart_not_before = Instant::now();
+    let mut restart = RestartBackoff::new();
     // A request that must run alone, met while a group was being gathered.
     let mut held: Option<Request> = None;
     while closing.is_none() {
@@ -181,7 +214,7 @@ fn run(
             counters.requests.fetch_add(1, Ordering::Relaxed);
             commit_group(&mut conn, vec![alone]);
             counters.commits.fetch_add(1, Ordering::Relaxed);
-            wal.keep(&conn, &mut restart_not_before);
+            wal.keep(&conn, &mut restart);
             continue;
         }
         let Some(first) = rx.blocking_recv() else {
@@ -207,7 +240,7 @@ fn run(
                 .fetch_add(group.len() as u64, Ordering::Relaxed);
             commit_group(&mut conn, group);
             counters.commits.fetch_add(1, Ordering::Relaxed);
-            wal.keep(&conn, &mut restart_not_before);
+            wal.keep(&conn, &mut restart);
         }
     }
     if let Some(alone) = held.take() {
@@ -293,5 +326,30 @@ fn commit_group(conn: &mut LiteConn, group: Vec<Request>) {
                 let _ = reply.send(result.and(Err(e.clone())));
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_restart_put_off_again_and_again_waits_longer_until_the_file_is_three_times_the_bound() {
+        let bound = WalBound {
+            wal: PathBuf::from("unused"),
+            restart_at: 16 << 20,
+            wait: Duration::from_millis(100),
+        };
+        let ms = |failures, size| bound.backoff(failures, size).as_millis();
+        let over = 20 << 20;
+        assert_eq!(
+            [1, 2, 3, 4, 5, 6, 50].map(|f| ms(f, over)),
+            [100, 200, 400, 800, 1_600, 1_600, 1_600]
+        );
+        assert_eq!(
+            ms(6, 49 << 20),
+            100,
+            "past three times the bound: every 100 ms"
+        );
     }
 }
