@@ -290,7 +290,6 @@ impl<S: Store> Services<S> {
         las: Option<&[LaCode]>,
         most: usize,
     ) -> Result<usize, ServiceError> {
-        let system = Actor::system("casework-clocks");
         let today = london_date(self.now());
         // The LAs' settings as stored now (read once there is work): a change of settings queues the LA's cases,
         // which must not be worked out with the settings cached from before it.
@@ -301,10 +300,8 @@ impl<S: Store> Services<S> {
             let (queued, set) = self
                 .store
                 .stale_case_clocks(
-                    &system,
                     las.map(<[LaCode]>::to_vec),
                     u32::try_from(limit).unwrap_or(u32::MAX),
-                    self.now(),
                 )
                 .await?;
             let n = queued.len();

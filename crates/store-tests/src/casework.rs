@@ -312,7 +312,7 @@ async fn due_dates<S: Store>(
 
     // Everyone written is queued; a batch of one LA's queue comes with the open casework of its children.
     let (batch, set) = store
-        .stale_case_clocks(admin, Some(vec![la213.clone()]), 100, now())
+        .stale_case_clocks(Some(vec![la213.clone()]), 100)
         .await
         .unwrap();
     // (Yusuf's family are queued too: a write about anyone queues them, and they simply have no clocks.)
@@ -346,14 +346,11 @@ async fn due_dates<S: Store>(
         .await
         .unwrap();
     let (left, _) = store
-        .stale_case_clocks(admin, Some(vec![la213.clone()]), 100, now())
+        .stale_case_clocks(Some(vec![la213.clone()]), 100)
         .await
         .unwrap();
     assert!(left.is_empty(), "{left:?}");
-    let (left, _) = store
-        .stale_case_clocks(admin, None, 100, now())
-        .await
-        .unwrap();
+    let (left, _) = store.stale_case_clocks(None, 100).await.unwrap();
     assert_eq!(queued(&left), vec![finn.uuid()]);
 
     // All cases of 213, earliest due first: Zara, then Yusuf (Rhea's record is restricted; Omar has no clock).
@@ -457,7 +454,7 @@ async fn due_dates<S: Store>(
         .await
         .unwrap();
     let (again, _) = store
-        .stale_case_clocks(admin, Some(vec![la213.clone()]), 100, now())
+        .stale_case_clocks(Some(vec![la213.clone()]), 100)
         .await
         .unwrap();
     assert_eq!(queued(&again), vec![zara.uuid()]);
@@ -469,13 +466,13 @@ async fn due_dates<S: Store>(
     assert!(again[0].generation > older[0].generation);
     store.store_case_clocks(older, Vec::new()).await.unwrap();
     let (still, _) = store
-        .stale_case_clocks(admin, Some(vec![la213.clone()]), 100, now())
+        .stale_case_clocks(Some(vec![la213.clone()]), 100)
         .await
         .unwrap();
     assert_eq!(queued(&still), vec![zara.uuid()], "queued again since");
     store.store_case_clocks(still, Vec::new()).await.unwrap();
     let (none, _) = store
-        .stale_case_clocks(admin, Some(vec![la213.clone()]), 100, now())
+        .stale_case_clocks(Some(vec![la213.clone()]), 100)
         .await
         .unwrap();
     assert!(none.is_empty());

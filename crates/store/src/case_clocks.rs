@@ -44,15 +44,13 @@ pub struct DueDate {
     pub due_on: Date,
 }
 
-/// Whether an audited event changes records (and so may change a child's due dates).
+/// Whether an audited event changes records (and so may change a child's due dates). Not a deletion under the
+/// retention schedule: the deleted child's due dates and queue place go with the rest of the file
+/// (`retention.rs`), and nothing of the child may be left behind.
 fn is_change(action: AuditAction) -> bool {
     matches!(
         action,
-        AuditAction::Create
-            | AuditAction::Update
-            | AuditAction::Import
-            | AuditAction::Admin
-            | AuditAction::Delete
+        AuditAction::Create | AuditAction::Update | AuditAction::Import | AuditAction::Admin
     )
 }
 

@@ -877,14 +877,13 @@ pub trait Store: Clone + Send + Sync + 'static {
     ) -> impl Future<Output = Result<CaseworkRecords, StoreError>> + Send;
 
     /// Up to `limit` children queued for their due dates to be worked out (of `las`, when given), and their open
-    /// casework (`case_clocks.rs`). Read by the system to keep the due dates, not shown to anyone: audited as
-    /// `actor`'s read of each LA's dataset.
+    /// casework (`case_clocks.rs`). Not audited, like the search index's reading of the people it indexes: the
+    /// system reads the records only to keep an index of due dates and shows them to no one; the worklist that
+    /// shows a child's clocks audits its listing.
     fn stale_case_clocks(
         &self,
-        actor: &Actor,
         las: Option<Vec<LaCode>>,
         limit: u32,
-        at: Timestamp,
     ) -> impl Future<Output = Result<(Vec<QueuedChild>, RecordSet), StoreError>> + Send;
 
     /// Store the due dates worked out for `done`, and take each off the queue unless it was queued again since.

@@ -1526,37 +1526,16 @@ impl<B: Backend> Store for SqlStore<B> {
 
     async fn stale_case_clocks(
         &self,
-        actor: &Actor,
         las: Option<Vec<LaCode>>,
         limit: u32,
-        at: Timestamp,
     ) -> Result<(Vec<crate::QueuedChild>, RecordSet), StoreError> {
-        // Read on a reader; only a batch that read records is audited (an empty queue, the usual case, writes
-        // nothing).
-        let (queued, set) = self
-            .read(move |c| {
-                async move {
-                    crate::case_clocks::stale_batch(c, B::MAX_PARAMS, las.as_deref(), limit).await
-                }
-                .boxed()
-            })
-            .await?;
-        let las: std::collections::BTreeSet<LaCode> =
-            set.people.iter().map(|p| p.la.clone()).collect();
-        if !las.is_empty() {
-            let events: Vec<AuditEvent> = las
-                .into_iter()
-                .map(|la| {
-                    crate::casework::listing_event(RecordKind::Dataset, AuditAction::View, Some(la))
-                })
-                .collect();
-            let actor = actor.clone();
-            self.write(move |c| {
-                async move { append_audit::<B>(c, &actor, at, &events).await }.boxed()
-            })
-            .await?;
-        }
-        Ok((queued, set))
+        self.read(move |c| {
+            async move {
+                crate::case_clocks::stale_batch(c, B::MAX_PARAMS, las.as_deref(), limit).await
+            }
+            .boxed()
+        })
+        .await
     }
 
     async fn store_case_clocks(

@@ -550,6 +550,10 @@ async fn delete_person<C: SqlConn>(c: &mut C, id: PersonId) -> Result<u64, Store
         n += delete_where(c, table, column, id).await?;
     }
     n += delete_where(c, "household_member", "person_id", id).await?;
+    // The stored due dates of the case, and its place in their queue (case_clocks.rs).
+    for table in ["case_clock", "case_due", "case_clock_stale"] {
+        n += delete_where(c, table, "child_id", id).await?;
+    }
     for table in [
         "restricted_access",
         "restriction",
