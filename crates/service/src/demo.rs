@@ -131,6 +131,15 @@ impl<S: Store> Services<S> {
         let sign_ins = self
             .add_demo_sign_ins_on(&actor, &config.las, config.until)
             .await?;
+        // Every case written is queued for its due dates: work them out now, so that the database is ready for
+        // the "all cases" worklist before a server starts (rather than the server doing it in its first minute).
+        let t = Instant::now();
+        let cases = self.update_case_clocks(None, usize::MAX).await?;
+        tracing::debug!(
+            cases,
+            ms = t.elapsed().as_millis() as u64,
+            "demo due dates worked out"
+        );
         let (counts, audit_entries) = self.store.counts().await?;
         Ok(Seeded {
             counts,

@@ -62,8 +62,10 @@ pub fn router<S: Store>(services: Services<S>, admission: AdmissionSettings) -> 
     }
     app.fallback(fallback)
         .with_state(state.clone())
-        // The last layer added runs first: request ids, then tracing and headers, then a turn to be worked on
-        // (or 503), then the body limit, then who is calling, then (inside that) HTML error pages.
+        // The last layer added runs first: request ids, then security headers, then a turn to be worked on (or
+        // 503: refused before tracing, so that overload costs no span and no failure line per request; the
+        // refusals are logged at most once a second), then tracing, the body limit, who is calling, and
+        // (inside that) HTML error pages.
         .layer(axum::middleware::from_fn(pages::html_errors))
         .layer(axum::middleware::from_fn_with_state(
             state,
@@ -73,12 +75,12 @@ pub fn router<S: Store>(services: Services<S>, admission: AdmissionSettings) -> 
             upload,
             middleware::body_limit,
         ))
+        .layer(middleware::trace_layer())
         .layer(axum::middleware::from_fn_with_state(
             admission::Admission::new(admission),
             admission::admit,
         ))
         .layer(axum::middleware::from_fn(middleware::security_headers))
-        .layer(middleware::trace_layer())
         .layer(axum::middleware::from_fn(middleware::request_ids))
 }
 

@@ -441,6 +441,11 @@ async fn a_busy_server_answers_503_with_retry_after_and_saves_nothing() {
     assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
     assert_eq!(headers["retry-after"], "1");
     assert!(
+        headers.contains_key("content-security-policy"),
+        "{headers:?}"
+    );
+    assert!(headers.contains_key("x-request-id"), "{headers:?}");
+    assert!(
         String::from_utf8(page)
             .unwrap()
             .contains("Sorry, the service is busy")
