@@ -3,14 +3,18 @@
 //!
 //! ```text
 //! cargo bench -p cli --bench load -- [--children N] [--years N] [--db URL] [--rate R] [--seconds S]
-//!     [--l2-seconds S] [--connections N] [--phases l1,l2]
+//!     [--l2-seconds S] [--connections N] [--phases l1,l2] [--kinds record,search,worklist,write]
 //! ```
 //!
 //! Each option may also come from the environment (`FRONTDOOR_LOAD_CHILDREN`, `_YEARS`, `_DB`, `_RATE`, `_SECONDS`,
-//! `_L2_SECONDS`, `_CONNECTIONS`, `_PHASES`). Defaults: 100,000 children over 10 years, a SQLite database kept at
+//! `_L2_SECONDS`, `_CONNECTIONS`, `_PHASES`, `_KINDS`). Defaults: 100,000 children over 10 years, a SQLite database kept at
 //! `target/load/demo-CHILDREN-YEARSy.db` (made with `frontdoor demo` on the first run, reused after), 500 requests
 //! a second for 180 s, 10 s per L2 kind at 32 connections. `--db postgres://…/NAME` runs on PostgreSQL (the
 //! database is filled with the demo when it has no children yet).
+//!
+//! The demo is kept as it was made, and every run works on a copy of it (SQLite: `…-run.db` beside it;
+//! PostgreSQL: a database `NAME_run` made from `NAME` as a template), so that the contacts one run writes do not
+//! sit in the next run's MASH worklist and runs compare like with like.
 //!
 //! - **L1** is open-loop: request *i* is due at `start + i / rate` whether or not earlier ones have been answered,
 //!   and its latency counts from when it was due, so time spent queueing is counted (no coordinated omission).
@@ -62,6 +66,8 @@ struct Settings {
     l2_seconds: f64,
     connections: usize,
     phases: Vec<String>,
+    /// The request kinds L2 saturates, in order.
+    kinds: Vec<Kind>,
 }
 
 fn option(args: &[String], name: &str) -> Option<String> {
@@ -103,6 +109,19 @@ impl Settings {
                 .split(',')
                 .map(str::to_owned)
                 .collect(),
+            kinds: option(&args, "kinds")
+                .unwrap_or_else(|| "record,search,worklist,write".into())
+                .split(',')
+                .map(|k| match k {
+                    "record" => Kind::Record,
+                    "search" => Kind::Search,
+                    "worklist" => Kind::Worklist,
+                    "write" => Kind::Write,
+                    other => {
+                        panic!("unknown request kind {other} (record, search, worklist, write)")
+                    }
+                })
+                .collect(),
         }
     }
 
@@ -135,6 +154,54 @@ fn run(args: &[&str], db: &str) -> String {
 
 fn file_size(path: &Path) -> u64 {
     std::fs::metadata(path).map_or(0, |m| m.len())
+}
+
+/// A copy of the demo in `db` for one run to change, made afresh each time: its URL.
+async fn working_copy(db: &str) -> String {
+    if let Some(path) = db.strip_prefix("sqlite://") {
+        let path = Path::new(path.split('?').next().unwrap());
+        // Fold the demo's log into its file first, so that the file alone is the whole database.
+        let mut c = sqlx::SqliteConnection::connect(&format!("sqlite://{}", path.display()))
+            .await
+            .unwrap();
+        sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+            .execute(&mut c)
+            .await
+            .unwrap();
+        c.close().await.unwrap();
+        let copy = path.with_file_name(format!(
+            "{}-run.db",
+            path.file_stem().unwrap().to_string_lossy()
+        ));
+        for stale in [
+            wal_of(&copy),
+            PathBuf::from(format!("{}-shm", copy.display())),
+        ] {
+            let _ = std::fs::remove_file(stale);
+        }
+        std::fs::copy(path, &copy).unwrap();
+        format!("sqlite://{}", copy.display())
+    } else {
+        let (server, name) = db.rsplit_once('/').unwrap();
+        assert!(
+            name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'),
+            "the database name {name} is letters, digits and underscores"
+        );
+        let copy = format!("{name}_run");
+        let mut c = sqlx::PgConnection::connect(&format!("{server}/postgres"))
+            .await
+            .unwrap();
+        for sql in [
+            format!("DROP DATABASE IF EXISTS {copy} WITH (FORCE)"),
+            format!("CREATE DATABASE {copy} TEMPLATE {name}"),
+        ] {
+            sqlx::query(sqlx::AssertSqlSafe(sql))
+                .execute(&mut c)
+                .await
+                .unwrap();
+        }
+        format!("{server}/{copy}")
+    }
 }
 
 fn wal_of(db: &Path) -> PathBuf {
@@ -549,13 +616,20 @@ fn main() {
     runtime.block_on(bench(settings));
 }
 
-async fn bench(settings: Settings) {
+async fn bench(mut settings: Settings) {
     let backend = if settings.sqlite_path().is_some() {
         "sqlite"
     } else {
         "postgres"
     };
     let bulk_wal = prepare(&settings).await;
+    let copied = Instant::now();
+    let demo = settings.db.clone();
+    settings.db = working_copy(&demo).await;
+    eprintln!(
+        "load: working on a copy of the demo ({:.1} s to copy)",
+        copied.elapsed().as_secs_f64()
+    );
     let server = Server::start(&settings.db);
     let pid = server.child.id();
     let http = reqwest::Client::builder()
@@ -658,7 +732,9 @@ async fn bench(settings: Settings) {
             settings.connections, settings.l2_seconds
         ));
         let sampler = Sampler::start(pid, wal.clone());
-        for kind in [Kind::Record, Kind::Search, Kind::Worklist, Kind::Write] {
+        for kind in settings.kinds.clone() {
+            // Said on stderr so that a profiler can be attached for one kind.
+            eprintln!("load: L2 {} begins", kind.name());
             let (rate, mut t) = l2(
                 load.clone(),
                 kind,

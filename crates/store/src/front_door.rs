@@ -21,7 +21,9 @@ use crate::{
     WorklistQuery, WorklistRow, WorklistStage,
 };
 
-/// Audit actions that change nothing: they do not move a record's version.
+/// Audit actions that change nothing: they do not move a record's version. Migration 0022's partial indexes
+/// (`audit_log_child_change`, `audit_log_record_change`) hold the other entries, under this very predicate: change
+/// one, change both.
 const READS: &str = "('view', 'search', 'export', 'sign-in', 'sign-out')";
 
 pub(crate) async fn case_version<C: SqlConn>(
