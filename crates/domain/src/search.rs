@@ -908,6 +908,12 @@ pub struct Candidate<'a> {
 /// Something [`rank`] can rank: it can be seen as a [`Candidate`].
 pub trait AsCandidate {
     fn as_candidate(&self) -> Candidate<'_>;
+
+    /// The last and first names already [normalised](normalise_name), where they are held so (a store's
+    /// search columns): ranking then compares them as they are rather than normalising each again.
+    fn normalised_names(&self) -> Option<(&str, &str)> {
+        None
+    }
 }
 
 impl AsCandidate for Candidate<'_> {
@@ -933,6 +939,9 @@ impl AsCandidate for Person {
 impl<T: AsCandidate + ?Sized> AsCandidate for &T {
     fn as_candidate(&self) -> Candidate<'_> {
         (**self).as_candidate()
+    }
+    fn normalised_names(&self) -> Option<(&str, &str)> {
+        (**self).normalised_names()
     }
 }
 
@@ -1410,25 +1419,75 @@ pub fn rank<T: AsCandidate>(
     query: &SearchQuery,
     items: impl IntoIterator<Item = T>,
 ) -> Vec<Ranked<T>> {
-    type SortKey = (std::cmp::Reverse<u32>, String, String, bool, Option<Date>);
+    best(query, items, usize::MAX)
+}
+
+/// The first `n` of what [`rank`] gives, found without ordering the rest: the matches are ordered by score
+/// alone, and names are compared only among those that can still be in the first `n` (a common surname matches
+/// thousands of children in a large council's records, of which a search shows fifty).
+pub fn best<T: AsCandidate>(
+    query: &SearchQuery,
+    items: impl IntoIterator<Item = T>,
+    n: usize,
+) -> Vec<Ranked<T>> {
     let prepared = query.prepared();
-    let mut matches: Vec<(SortKey, Ranked<T>)> = items
+    let mut matches: Vec<(u32, T)> = items
         .into_iter()
         .filter_map(|item| {
-            let c = item.as_candidate();
-            let score = score_prepared(query, &prepared, &c)?;
-            let key = (
-                std::cmp::Reverse(score),
-                normalise_name(c.last_name),
-                normalise_name(c.first_name),
-                c.date_of_birth.is_none(),
-                c.date_of_birth,
-            );
-            Some((key, Ranked { item, score }))
+            let score = score_prepared(query, &prepared, &item.as_candidate())?;
+            Some((score, item))
         })
         .collect();
-    matches.sort_by(|a, b| a.0.cmp(&b.0));
-    matches.into_iter().map(|(_, r)| r).collect()
+    // A stable sort: equal scores keep the order they came in, the last tie-break.
+    matches.sort_by_key(|(score, _)| std::cmp::Reverse(*score));
+    if let Some(cutoff) = n
+        .checked_sub(1)
+        .and_then(|last| matches.get(last))
+        .map(|m| m.0)
+    {
+        let beyond = matches.partition_point(|(score, _)| *score >= cutoff);
+        matches.truncate(beyond);
+    }
+    // Within each score: names, then date of birth, then the order they came in (a stable sort again).
+    let order: Vec<usize> = {
+        type SortKey<'a> = (
+            std::cmp::Reverse<u32>,
+            Cow<'a, str>,
+            Cow<'a, str>,
+            bool,
+            Option<Date>,
+        );
+        let mut keyed: Vec<(SortKey<'_>, usize)> = matches
+            .iter()
+            .enumerate()
+            .map(|(at, (score, item))| {
+                let c = item.as_candidate();
+                let (last, first) = match item.normalised_names() {
+                    Some((last, first)) => (Cow::Borrowed(last), Cow::Borrowed(first)),
+                    None => (
+                        Cow::Owned(normalise_name(c.last_name)),
+                        Cow::Owned(normalise_name(c.first_name)),
+                    ),
+                };
+                let key = (
+                    std::cmp::Reverse(*score),
+                    last,
+                    first,
+                    c.date_of_birth.is_none(),
+                    c.date_of_birth,
+                );
+                (key, at)
+            })
+            .collect();
+        keyed.sort_by(|a, b| a.0.cmp(&b.0));
+        keyed.into_iter().map(|(_, at)| at).take(n).collect()
+    };
+    let mut slots: Vec<Option<(u32, T)>> = matches.into_iter().map(Some).collect();
+    order
+        .into_iter()
+        .filter_map(|at| slots.get_mut(at).and_then(Option::take))
+        .map(|(score, item)| Ranked { item, score })
+        .collect()
 }
 
 #[cfg(test)]

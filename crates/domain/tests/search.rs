@@ -8,8 +8,8 @@ use domain::ValueError;
 use domain::datetime::Date;
 use domain::identifiers::{NhsNumber, Upn};
 use domain::search::{
-    Candidate, SearchQuery, candidate_keys, name_key, normalise_name, parse_query, prefix, rank,
-    score,
+    AsCandidate, Candidate, SearchQuery, best, candidate_keys, name_key, normalise_name,
+    parse_query, prefix, rank, score,
 };
 use proptest::prelude::*;
 
@@ -550,6 +550,32 @@ fn name_like() -> impl Strategy<Value = String> {
     ]
 }
 
+/// A candidate with its names already normalised, as a store's search index holds them.
+struct Held<'a> {
+    candidate: Candidate<'a>,
+    last: String,
+    first: String,
+}
+
+impl<'a> Held<'a> {
+    fn of(candidate: Candidate<'a>) -> Self {
+        Held {
+            last: normalise_name(candidate.last_name),
+            first: normalise_name(candidate.first_name),
+            candidate,
+        }
+    }
+}
+
+impl AsCandidate for Held<'_> {
+    fn as_candidate(&self) -> Candidate<'_> {
+        self.candidate
+    }
+    fn normalised_names(&self) -> Option<(&str, &str)> {
+        Some((&self.last, &self.first))
+    }
+}
+
 proptest! {
     #![proptest_config(ProptestConfig {
         cases: 2_000,
@@ -618,6 +644,40 @@ proptest! {
         if first_and_last.iter().all(|n| n.len() >= 2 && !n.contains(' ')) {
             prop_assert!(fetched(&query, &c));
         }
+    }
+
+    #[test]
+    fn the_best_n_are_the_first_n_of_the_whole_ranking(
+        query_text in "(Maya|Thompson|Tom|Mai|Jones|Jo) ?(Maya|Thompson|Tomson|Jonas)?",
+        people in prop::collection::vec(
+            (
+                prop::sample::select(vec!["Maya", "Maia", "maya", "Mayah", "Tom", "Joanna", "Zoë"]),
+                prop::sample::select(vec!["Thompson", "Thomson", "Jones", "Jonas", "O'Neil", "Tompson"]),
+                any_date(),
+            ),
+            0..60,
+        ),
+        n in 0usize..70,
+    ) {
+        let query = q(&query_text);
+        let candidates: Vec<Candidate<'_>> = people
+            .iter()
+            .map(|(first, last, dob)| Candidate {
+                date_of_birth: *dob,
+                ..person(first, last)
+            })
+            .collect();
+        let whole: Vec<_> = rank(&query, candidates.iter()).into_iter().take(n).collect();
+        let first_n = best(&query, candidates.iter(), n);
+        prop_assert_eq!(&first_n, &whole);
+        // The same when the names come already normalised, as the store's search index holds them.
+        let held: Vec<Held<'_>> = candidates.iter().map(|c| Held::of(*c)).collect();
+        let from_held: Vec<_> = best(&query, held.iter(), n)
+            .into_iter()
+            .map(|r| (r.item.candidate, r.score))
+            .collect();
+        let expected: Vec<_> = whole.iter().map(|r| (*r.item, r.score)).collect();
+        prop_assert_eq!(from_held, expected);
     }
 
     #[test]

@@ -18,23 +18,6 @@ use crate::{ServiceError, Services, authorize, case_record_check};
 /// How many candidates the store may return for ranking, and how many results a search shows.
 const CANDIDATES: u32 = 5_000;
 
-/// A stored search candidate, as the search ranks it.
-struct Named<'a>(&'a store::SearchCandidate);
-
-impl search::AsCandidate for Named<'_> {
-    fn as_candidate(&self) -> search::Candidate<'_> {
-        let c = self.0;
-        search::Candidate {
-            first_name: &c.first_name,
-            last_name: &c.last_name,
-            other_names: c.other_names.as_deref(),
-            date_of_birth: c.date_of_birth,
-            nhs_number: c.nhs_number.as_deref(),
-            upn: c.upn.as_deref(),
-            la_child_id: c.la_child_id.as_deref(),
-        }
-    }
-}
 const RESULTS: usize = 50;
 
 /// A child as a search result or a record heading (API: `{"id","la","name","date_of_birth",…}`).
@@ -202,14 +185,11 @@ impl<S: Store> Services<S> {
         // The store reads a few fields of every candidate; `rank` scores them (preparing the query once),
         // best first, and keeps the ones to show, whose whole records are then read.
         let ranking = query.clone();
-        let rank: store::RankCandidates = Box::new(move |mut candidates| {
-            // Ties keep the order they come in: by id, so that the same search gives the same list.
-            candidates.sort_by_key(|c| c.id);
-            let ranked = search::rank(&ranking, candidates.iter().map(Named));
-            ranked
+        let rank: store::RankCandidates = Box::new(move |candidates| {
+            // Ties keep the order they come in (by id), so that the same search gives the same list.
+            search::best(&ranking, candidates, RESULTS)
                 .into_iter()
-                .take(RESULTS)
-                .map(|r| r.item.0.id)
+                .map(|r| r.item.id)
                 .collect()
         });
         let found = self

@@ -736,8 +736,7 @@ pub(crate) async fn search_people<C: SqlConn>(
             .collect::<Result<_, _>>()?,
         None => Vec::new(),
     };
-    let candidates = index.candidates(s, |id| granted.contains(&id))?;
-    let keep = rank(candidates);
+    let keep = index.rank_candidates(s, |id| granted.contains(&id), rank)?;
     let mut people = crate::front_door::people_by_id(c, keep.iter().copied()).await?;
     let people = keep.iter().filter_map(|id| people.remove(id)).collect();
     Ok((people, events))

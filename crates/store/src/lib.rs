@@ -217,21 +217,29 @@ pub enum Viewed<T> {
     Missing,
 }
 
-/// What a search compares of a person: read for every candidate, so kept small.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct SearchCandidate {
+/// What a search compares of a person, borrowed from the store's search index for as long as ranking takes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SearchCandidate<'a> {
     pub id: PersonId,
-    pub first_name: String,
-    pub last_name: String,
-    pub other_names: Option<String>,
-    pub date_of_birth: Option<Date>,
-    pub nhs_number: Option<String>,
-    pub upn: Option<String>,
-    pub la_child_id: Option<String>,
+    pub person: domain::search::Candidate<'a>,
+    /// The last and first names as search compares them ([`domain::search::normalise_name`]).
+    pub normalised_last_name: &'a str,
+    pub normalised_first_name: &'a str,
 }
 
-/// Orders search candidates best first and keeps the ones to show.
-pub type RankCandidates = Box<dyn FnOnce(Vec<SearchCandidate>) -> Vec<PersonId> + Send>;
+impl domain::search::AsCandidate for SearchCandidate<'_> {
+    fn as_candidate(&self) -> domain::search::Candidate<'_> {
+        self.person
+    }
+    fn normalised_names(&self) -> Option<(&str, &str)> {
+        Some((self.normalised_last_name, self.normalised_first_name))
+    }
+}
+
+/// Orders search candidates best first and keeps the ones to show. It runs while the index is read, and is
+/// given the candidates one at a time, in id order, borrowed rather than copied.
+pub type RankCandidates =
+    Box<dyn for<'a> FnOnce(&mut dyn Iterator<Item = SearchCandidate<'a>>) -> Vec<PersonId> + Send>;
 
 /// A person search, already narrowed to what the user may see.
 #[derive(Clone, Debug, Default)]
@@ -328,6 +336,10 @@ pub trait Store: Clone + Send + Sync + 'static {
 
     /// The database's own integrity check: the problems found (none when healthy).
     fn integrity_check(&self) -> impl Future<Output = Result<Vec<String>, StoreError>> + Send;
+
+    /// Bring the query planner's statistics up to date after a bulk load. On PostgreSQL a planner without them
+    /// (autovacuum off, or not yet round to the new rows) chose plans that took 20 s for what takes milliseconds.
+    fn refresh_statistics(&self) -> impl Future<Output = Result<(), StoreError>> + Send;
 
     /// Create or update an LA and its settings.
     fn save_local_authority(

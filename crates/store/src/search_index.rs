@@ -33,7 +33,7 @@ use domain::ids::PersonId;
 use crate::error::StoreError;
 use crate::row::RowExt;
 use crate::sql::{Sql, SqlConn, SqlRow};
-use crate::{PersonSearch, SearchCandidate};
+use crate::{PersonSearch, RankCandidates, SearchCandidate};
 
 /// The columns read for each child.
 const COLUMNS: &str = "id, la, is_child, restricted, first_name, last_name, other_names, date_of_birth, \
@@ -46,15 +46,20 @@ const CHANGES: &str = "'create', 'update', 'import', 'delete'";
 /// building does not hold every row of `person` in memory at once).
 const BUILD_CHUNK: u32 = 10_000;
 
-/// The text fields of a candidate, in this order, in [`Entry::text`].
-const FIELDS: usize = 6;
+/// The text fields of a candidate, in this order, in [`Entry::text`]: first, last and other names, NHS number,
+/// UPN, LA child id, then the normalised first and last names.
+const FIELDS: usize = 8;
+
+/// Where the identifiers are among the [`FIELDS`].
+const IDENTIFIERS: std::ops::Range<usize> = 3..6;
 
 /// One child as the index holds it: compact, since a ten-year, three-LA database has 160,000 children. The
 /// candidate's text fields share one allocation; LAs, phonetic keys and prefixes are numbers in [`Index::symbols`].
 #[derive(Clone, Debug)]
 struct Entry {
     id: PersonId,
-    /// first name, last name, other names, NHS number, UPN, LA child id, one after another.
+    /// first name, last name, other names, NHS number, UPN, LA child id, normalised first and last names, one
+    /// after another.
     text: Box<str>,
     /// The byte length of each of the [`FIELDS`] in `text`.
     lengths: [u32; FIELDS],
@@ -82,20 +87,23 @@ impl Entry {
 
     /// NHS number, UPN and LA child id, those present.
     fn identifiers(&self) -> impl Iterator<Item = &str> {
-        (3..FIELDS).filter_map(|n| self.field(n))
+        IDENTIFIERS.filter_map(|n| self.field(n))
     }
 
-    fn candidate(&self) -> SearchCandidate {
-        let owned = |n: usize| self.field(n).map(str::to_owned);
+    fn candidate(&self) -> SearchCandidate<'_> {
         SearchCandidate {
             id: self.id,
-            first_name: owned(0).unwrap_or_default(),
-            last_name: owned(1).unwrap_or_default(),
-            other_names: owned(2),
-            date_of_birth: self.date_of_birth,
-            nhs_number: owned(3),
-            upn: owned(4),
-            la_child_id: owned(5),
+            person: domain::search::Candidate {
+                first_name: self.field(0).unwrap_or_default(),
+                last_name: self.field(1).unwrap_or_default(),
+                other_names: self.field(2),
+                date_of_birth: self.date_of_birth,
+                nhs_number: self.field(3),
+                upn: self.field(4),
+                la_child_id: self.field(5),
+            },
+            normalised_first_name: self.field(6).unwrap_or_default(),
+            normalised_last_name: self.field(7).unwrap_or_default(),
         }
     }
 }
@@ -289,13 +297,24 @@ impl Index {
         if !r.req_bool("is_child")? {
             return Ok(None);
         }
+        let first_name = r.req_text("first_name")?;
+        let last_name = r.req_text("last_name")?;
+        // The search columns, or (in a row written before they existed, not yet filled in) what they will hold.
+        let search_first = r
+            .text("search_first")?
+            .unwrap_or_else(|| domain::search::normalise_name(&first_name));
+        let search_last = r
+            .text("search_last")?
+            .unwrap_or_else(|| domain::search::normalise_name(&last_name));
         let fields = [
-            Some(r.req_text("first_name")?),
-            Some(r.req_text("last_name")?),
+            Some(first_name),
+            Some(last_name),
             r.text("other_names")?,
             r.text("nhs_number")?,
             r.text("upn")?,
             r.text("la_child_id")?,
+            Some(search_first),
+            Some(search_last),
         ];
         let mut text = String::with_capacity(fields.iter().flatten().map(String::len).sum());
         let mut lengths = [0u32; FIELDS];
@@ -310,16 +329,19 @@ impl Index {
             }
         }
         let la: LaCode = r.parsed("la")?;
-        let search_first = r.text("search_first")?.unwrap_or_default();
-        let search_last = r.text("search_last")?.unwrap_or_default();
+        let [.., Some(search_first), Some(search_last)] = &fields else {
+            return Err(StoreError::Database(
+                "a person's search names are missing".into(),
+            ));
+        };
         let mut symbol = |s: String| (!s.is_empty()).then(|| self.symbol(&s));
         let keys = [
             symbol(r.text("search_first_key")?.unwrap_or_default()),
             symbol(r.text("search_last_key")?.unwrap_or_default()),
         ];
         let prefixes = [
-            symbol(prefix_of(&search_first)),
-            symbol(prefix_of(&search_last)),
+            symbol(prefix_of(search_first)),
+            symbol(prefix_of(search_last)),
         ];
         Ok(Some(Entry {
             id: r.id("id")?,
@@ -423,13 +445,14 @@ impl SearchIndex {
     }
 
     /// The children matching any of the search's keys, prefixes, date of birth or identifiers, within its LAs;
-    /// restricted children only when `may_see_restricted` says so. At most `s.limit` of them, in the order they
-    /// were indexed.
-    pub(crate) fn candidates(
+    /// restricted children only when `may_see_restricted` says so: at most `s.limit` of them (the first by id),
+    /// ranked by `rank` while the index is read (so they are borrowed rather than copied).
+    pub(crate) fn rank_candidates(
         &self,
         s: &PersonSearch,
         may_see_restricted: impl Fn(PersonId) -> bool,
-    ) -> Result<Vec<SearchCandidate>, StoreError> {
+        rank: RankCandidates,
+    ) -> Result<Vec<PersonId>, StoreError> {
         let index = self.inner.read().map_err(poisoned)?;
         let mut slots: Vec<u32> = Vec::new();
         let mut add = |list: Option<&Vec<u32>>| slots.extend(list.into_iter().flatten());
@@ -482,21 +505,15 @@ impl SearchIndex {
             .iter()
             .filter_map(|la| index.symbol_of.get(la.as_ref()).copied())
             .collect();
-        let limit = s.limit.clamp(1, 5000) as usize;
-        let mut out = Vec::new();
-        for slot in slots {
-            let Some(Some(e)) = index.entries.get(slot as usize) else {
-                continue;
-            };
-            if !las.contains(&e.la) || (e.restricted && !may_see_restricted(e.id)) {
-                continue;
-            }
-            out.push(e.candidate());
-            if out.len() >= limit {
-                break;
-            }
-        }
-        Ok(out)
+        let mut found: Vec<&Entry> = slots
+            .iter()
+            .filter_map(|slot| index.entries.get(*slot as usize)?.as_ref())
+            .filter(|e| las.contains(&e.la) && (!e.restricted || may_see_restricted(e.id)))
+            .collect();
+        // By id, so that equal matches are ranked the same way whatever order the index was filled in.
+        found.sort_unstable_by_key(|e| e.id);
+        found.truncate(s.limit.max(1) as usize);
+        Ok(rank(&mut found.into_iter().map(Entry::candidate)))
     }
 }
 
