@@ -245,6 +245,8 @@ pub async fn restore(from: &Path, db: &str) -> anyhow::Result<()> {
             ],
         )?;
         let store = store_postgres::open(db).await?;
+        // pg_dump carries no planner statistics: gather them before the restored database is used.
+        store.refresh_statistics().await?;
         let redacted = store_postgres::redact(db);
         let result = verified(store.clone(), &redacted, from).await;
         store.backend().close().await;

@@ -26,8 +26,10 @@ const DEMO_CASELOAD: usize = 12;
 /// How many children go into one transaction. Each commit of a batch is followed by a restart of the `-wal`
 /// file (on SQLite), so this bounds the file during a bulk load: on the 100,000-child ten-year demo batches of
 /// 5,000 children took it to 173 MB, of 1,000 to 67 MB and of 500 to 51 MB (against a bound of 64 MB); the load
-/// took 40 s, 46 s and 70 s (each commit also copies the log back into the database file).
-const CHILDREN_PER_BATCH: u32 = 500;
+/// took 40 s, 46 s and 70 s (each commit also copies the log back into the database file). With 4 KiB pages
+/// (16 KiB before; a batch's inserts are spread over every index, so it dirties many more small pages), 500
+/// took it to 72 MB, so 300.
+const CHILDREN_PER_BATCH: u32 = 300;
 
 /// What seeding did.
 #[derive(Clone, Debug)]
@@ -131,6 +133,9 @@ impl<S: Store> Services<S> {
         let sign_ins = self
             .add_demo_sign_ins_on(&actor, &config.las, config.until)
             .await?;
+        // The planner's statistics first: the due dates read every case back (on PostgreSQL without them, with
+        // autovacuum off or behind, a query for 500 children's latest oversight took 20 s rather than 50 ms).
+        self.store.refresh_statistics().await?;
         // Every case written is queued for its due dates: work them out now, so that the database is ready for
         // the "all cases" worklist before a server starts (rather than the server doing it in its first minute).
         let t = Instant::now();

@@ -216,6 +216,12 @@ impl Backend for PgBackend {
         result
     }
 
+    async fn refresh_statistics(&self) -> Result<(), StoreError> {
+        let mut conn = self.pool.acquire().await.map_err(from_sqlx)?;
+        (&mut *conn).execute("ANALYZE").await.map_err(from_sqlx)?;
+        Ok(())
+    }
+
     async fn integrity_check(&self) -> Result<Vec<String>, StoreError> {
         let mut conn = self.pool.acquire().await.map_err(from_sqlx)?;
         let available = sqlx::query("SELECT 1 FROM pg_available_extensions WHERE name = 'amcheck'")

@@ -462,6 +462,10 @@ impl<B: Backend> Store for SqlStore<B> {
         self.backend.integrity_check().await
     }
 
+    async fn refresh_statistics(&self) -> Result<(), StoreError> {
+        self.backend.refresh_statistics().await
+    }
+
     async fn save_local_authority(
         &self,
         actor: &Actor,

@@ -218,4 +218,10 @@ pub trait Backend: Clone + Send + Sync + 'static {
 
     /// Check the database's own structures (`PRAGMA integrity_check`, `amcheck`): the problems found.
     fn integrity_check(&self) -> impl Future<Output = Result<Vec<String>, StoreError>> + Send;
+
+    /// Bring the query planner's statistics up to date after a bulk load (PostgreSQL: `ANALYZE`). SQLite's
+    /// planner works from its rules without statistics for all but the audit log, which migration 0022 analyses.
+    fn refresh_statistics(&self) -> impl Future<Output = Result<(), StoreError>> + Send {
+        async { Ok(()) }
+    }
 }
