@@ -512,7 +512,7 @@ impl SearchIndex {
             .collect();
         // By id, so that equal matches are ranked the same way whatever order the index was filled in.
         found.sort_unstable_by_key(|e| e.id);
-        found.truncate(s.limit.max(1) as usize);
+        found.truncate(s.limit.clamp(1, 5000) as usize);
         Ok(rank(&mut found.into_iter().map(Entry::candidate)))
     }
 }
