@@ -90,6 +90,7 @@ fn build_chain(n: usize) -> Vec<AuditEntry> {
             request_id: (rng.below(4) != 0).then(|| format!("req-{:016x}", rng.next())),
             prev_hash: Some(prev.to_vec()),
             hash: None,
+            chain_position: None,
         };
         prev = link(&prev, &ChainedFields::of(&e));
         e.hash = Some(prev.to_vec());

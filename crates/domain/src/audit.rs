@@ -142,4 +142,8 @@ pub struct AuditEntry {
     /// Hash of the previous entry and of this one (filled by the tamper-evidence chain).
     pub prev_hash: Option<Vec<u8>>,
     pub hash: Option<Vec<u8>>,
+    /// The entry's place in the hash chain, `None` until it is chained. On SQLite the chain is built as entries
+    /// are written and this is `seq`; on PostgreSQL entries are chained just after their transaction commits, in
+    /// the order they committed, which need not be the order their `seq`s were given out (`docs/architecture.md`).
+    pub chain_position: Option<i64>,
 }

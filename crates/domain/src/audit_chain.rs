@@ -4,11 +4,14 @@
 //! Each entry stores `prev_hash` and `hash = SHA-256(prev_hash || canonical(entry))`; the first entry's
 //! `prev_hash` is [`GENESIS`] (32 zero bytes). Changing, deleting, inserting or reordering any entry breaks the
 //! chain at that entry or the next one, unless the attacker recomputes every hash after the change. That last
-//! attack is caught only by comparing the chain with a [`Head`] (`seq` and `hash` of an entry) shipped earlier
+//! attack is caught only by comparing the chain with a [`Head`] (the place and `hash` of an entry) shipped earlier
 //! to a separate system: the rewritten chain no longer contains it.
 //!
 //! This module is the pure part: the canonical encoding ([`canonical`]), one link ([`link`]) and the verifier
-//! ([`verify`]). The store computes `link` when appending, and feeds `verify` the entries in `seq` order.
+//! ([`verify`]). The store computes `link` when it chains entries, and feeds `verify` the entries in chain order.
+//! Each entry has a place in the chain ([`StoredEntry::position`]): on SQLite, which chains entries as they are
+//! written, that is the entry's `seq`; PostgreSQL chains them in commit order just after each commit, and keeps
+//! the place in a column of its own (`docs/architecture.md`, "The audit chain on PostgreSQL").
 //!
 //! # Canonical encoding, version 1
 //!
@@ -163,6 +166,8 @@ pub fn link(prev: &Hash, f: &ChainedFields) -> Hash {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct StoredEntry<'a> {
     pub fields: ChainedFields<'a>,
+    /// The entry's place in the chain (its `seq` where the chain is built in `seq` order, as on SQLite).
+    pub position: i64,
     pub prev_hash: Option<&'a [u8]>,
     pub hash: Option<&'a [u8]>,
 }
@@ -171,13 +176,15 @@ impl<'a> From<&'a AuditEntry> for StoredEntry<'a> {
     fn from(entry: &'a AuditEntry) -> Self {
         StoredEntry {
             fields: ChainedFields::of(entry),
+            position: entry.chain_position.unwrap_or(entry.seq),
             prev_hash: entry.prev_hash.as_deref(),
             hash: entry.hash.as_deref(),
         }
     }
 }
 
-/// A point of the chain: an entry's `seq` and `hash`. Heads are signed and shipped to a separate system; a later
+/// A point of the chain: an entry's place in the chain ([`StoredEntry::position`], its `seq` on SQLite) and
+/// `hash`. Heads are signed and shipped to a separate system; a later
 /// verification passes the last shipped head, and the chain must still contain it.
 ///
 /// Written and parsed as `SEQ:HEX`, e.g. `1042:` followed by the 64 lower-case hex digits of the hash.
@@ -290,8 +297,8 @@ pub enum BreakKind {
     Unlinked,
     /// `hash` or `prev_hash` is NULL: the entry was written outside the chain, or the column was wiped.
     Missing,
-    /// `seq` is not greater than the previous entry's: entries repeat or are out of order. (A forward jump is not
-    /// a problem by itself: PostgreSQL loses identity values on rollback.)
+    /// The entry's place in the chain is not after the previous entry's: entries repeat or are out of order. (A
+    /// forward jump is not a problem by itself: `seq`s given out to a transaction that rolled back are lost.)
     SeqGap,
     /// The shipped head is not in the chain: the chain ends before it, lacks its entry, or has another hash there.
     Truncated,
@@ -316,7 +323,7 @@ impl fmt::Display for BreakKind {
     }
 }
 
-/// One problem found by [`verify`], at the entry with `seq`.
+/// One problem found by [`verify`], at the entry at place `seq` in the chain.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ChainBreak {
     pub seq: i64,
@@ -335,7 +342,7 @@ impl fmt::Display for ChainBreak {
 pub struct Verification {
     /// How many entries were read.
     pub checked: u64,
-    /// The last entry verified: its `seq` and stored hash (the recomputed one if the stored hash is unusable).
+    /// The last entry verified: its place in the chain and stored hash (the recomputed one if the stored hash is unusable).
     /// `None` when there were no entries. Ship it only when `problems` is empty.
     pub head: Option<Head>,
     /// Every problem found, in the order the entries were read (an entry may have more than one).
@@ -354,14 +361,14 @@ fn short(bytes: &[u8]) -> String {
     to_hex(bytes.get(..8).unwrap_or(bytes))
 }
 
-/// Verify a run of stored entries, in `seq` order, starting from `start_prev`: [`GENESIS`] for the whole log, or
+/// Verify a run of stored entries, in chain order, starting from `start_prev`: [`GENESIS`] for the whole log, or
 /// the hash of a trusted checkpoint (a shipped head) to verify only what came after it.
 ///
 /// Each entry is checked on its own (its hash against its content and stored `prev_hash`: [`BreakKind::Edited`])
 /// and against its predecessor (its `prev_hash` against the previous entry's stored hash:
 /// [`BreakKind::Unlinked`]), so an edit is reported at the entry edited and a deletion, insertion or move at the
 /// entry after it. `expected_head` is the last head shipped elsewhere: the run must contain an entry with its
-/// `seq` and hash, or [`BreakKind::Truncated`] is reported (pass `None` if no head was shipped).
+/// place and hash, or [`BreakKind::Truncated`] is reported (pass `None` if no head was shipped).
 ///
 /// What it cannot see without a shipped head: entries removed from the end, and a tail rewritten with fresh
 /// hashes from some entry on. Appending new, validly chained entries is what the store does and is never a
@@ -422,10 +429,11 @@ impl Verifier {
         &self.problems
     }
 
-    /// Check the next entry (entries must come in `seq` order).
+    /// Check the next entry (entries must come in chain order). Problems and heads name entries by their place
+    /// in the chain ([`StoredEntry::position`]), which is their `seq` where the chain is built in `seq` order.
     pub fn check(&mut self, entry: &StoredEntry<'_>) {
         self.checked += 1;
-        let seq = entry.fields.seq;
+        let seq = entry.position;
 
         if let Some(prev) = self.last
             && seq <= prev.seq

@@ -148,6 +148,9 @@ impl<S: Store> Services<S> {
             head: None,
             problems: Vec::new(),
         };
+        // Entries committed but not yet chained (PostgreSQL: a server stopped between a commit and its chaining)
+        // join the chain first, so that every committed entry is checked.
+        self.store.chain_audit().await?;
         let stored = self.store.audit_head().await?;
         let mut prev = GENESIS;
         let mut after = 0i64;
@@ -156,14 +159,14 @@ impl<S: Store> Services<S> {
         loop {
             let page = self.store.audit_chain_page(after, PAGE).await?;
             let Some(last) = page.last() else { break };
-            after = last.seq;
+            after = place(last);
             if let Some(h) = shipped
-                && let Some(e) = page.iter().find(|e| e.seq == h.seq)
+                && let Some(e) = page.iter().find(|e| place(e) == h.seq)
             {
                 shipped_found = e.hash.as_deref() == Some(&h.hash[..]);
             }
             if let Some(h) = stored
-                && let Some(e) = page.iter().find(|e| e.seq == h.seq)
+                && let Some(e) = page.iter().find(|e| place(e) == h.seq)
             {
                 stored_found = e.hash.as_deref() == Some(&h.hash[..]);
             }
@@ -205,4 +208,9 @@ impl<S: Store> Services<S> {
         }
         Ok(report)
     }
+}
+
+/// An entry's place in the chain (its `seq` where the chain is in `seq` order).
+fn place(e: &AuditEntry) -> i64 {
+    e.chain_position.unwrap_or(e.seq)
 }

@@ -64,27 +64,51 @@ fn build<'q>(q: Sql<'q>) -> Result<Query<'q>, StoreError> {
 }
 
 /// One transaction on a pooled connection; dropping it unfinished rolls back.
-pub struct PgConn(pub(crate) Transaction<'static, Postgres>);
+pub struct PgConn {
+    pub(crate) tx: Transaction<'static, Postgres>,
+    /// A transaction with the database to itself (a bulk load): it chains its audit entries as it writes them.
+    pub(crate) alone: bool,
+    /// Whether it wrote audit entries for the chainer to chain after it commits.
+    pub(crate) unchained: bool,
+}
+
+impl PgConn {
+    pub(crate) fn new(tx: Transaction<'static, Postgres>, alone: bool) -> PgConn {
+        PgConn {
+            tx,
+            alone,
+            unchained: false,
+        }
+    }
+}
 
 impl SqlConn for PgConn {
     type Row = PgRowRef;
 
+    fn chain_after_commit(&mut self) -> bool {
+        if self.alone {
+            return false;
+        }
+        self.unchained = true;
+        true
+    }
+
     async fn execute<'a>(&'a mut self, q: Sql<'a>) -> Result<u64, StoreError> {
         build(q)?
-            .execute(&mut *self.0)
+            .execute(&mut *self.tx)
             .await
             .map(|r| r.rows_affected())
             .map_err(from_sqlx)
     }
 
     async fn fetch_all<'a>(&'a mut self, q: Sql<'a>) -> Result<Vec<PgRowRef>, StoreError> {
-        let rows = build(q)?.fetch_all(&mut *self.0).await.map_err(from_sqlx)?;
+        let rows = build(q)?.fetch_all(&mut *self.tx).await.map_err(from_sqlx)?;
         Ok(rows.into_iter().map(PgRowRef).collect())
     }
 
     async fn fetch_optional<'a>(&'a mut self, q: Sql<'a>) -> Result<Option<PgRowRef>, StoreError> {
         let row = build(q)?
-            .fetch_optional(&mut *self.0)
+            .fetch_optional(&mut *self.tx)
             .await
             .map_err(from_sqlx)?;
         Ok(row.map(PgRowRef))

@@ -1,19 +1,23 @@
 //! Frontdoor on PostgreSQL, for larger and shared deployments. The schema is migrated on connect; start-up
 //! refuses a server that could lose acknowledged commits (`fsync`, `full_page_writes`, `synchronous_commit`,
-//! `data_sync_retry`, RELIABILITY.md §3) and a schema newer than this build.
+//! `data_sync_retry`, RELIABILITY.md §3) and a schema newer than this build. Audit entries are written unchained
+//! and linked into the hash chain by the [chainer](chainer) just after each commit, so that no request holds
+//! the chain head across its commit (`store::audit_log`).
 
+mod chainer;
 mod conn;
 
 pub use conn::{PgConn, PgRowRef};
 
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use sqlx::{Connection, Executor, PgConnection, Row};
 use store::sql::{Backend, Job};
 use store::sqlx_errors::from_sqlx;
-use store::{SqlStore, StoreError};
+use store::{SqlStore, Store, StoreError};
 
 /// Frontdoor's store on PostgreSQL.
 pub type PgStore = SqlStore<PgBackend>;
@@ -25,10 +29,12 @@ pub fn latest_schema_version() -> i64 {
     MIGRATOR.iter().map(|m| m.version).max().unwrap_or(0)
 }
 
-/// The PostgreSQL [`Backend`]: a pool; each job is one transaction.
+/// The PostgreSQL [`Backend`]: a pool; each job is one transaction. A write that appended audit entries returns
+/// once they are chained.
 #[derive(Clone, Debug)]
 pub struct PgBackend {
     pool: PgPool,
+    chainer: Arc<chainer::Chainer>,
 }
 
 /// Parse a `postgres://` URL into connection options, with a clear error when it is not one.
@@ -58,8 +64,32 @@ pub fn redact(url: &str) -> String {
     }
 }
 
-/// Connect to `url`, check the server's durability settings and the schema version, and migrate.
+/// How many connections a store keeps open by default: enough for two cores' worth of requests each waiting on
+/// the database, well under PostgreSQL's default `max_connections` of 100 with a few app servers.
+pub const DEFAULT_POOL_SIZE: u32 = 16;
+
+/// How the store uses the database server.
+#[derive(Clone, Copy, Debug)]
+pub struct PgSettings {
+    /// The most connections the pool opens (the chainer has one more of its own).
+    pub pool_size: u32,
+}
+
+impl Default for PgSettings {
+    fn default() -> Self {
+        PgSettings {
+            pool_size: DEFAULT_POOL_SIZE,
+        }
+    }
+}
+
+/// Connect to `url` with the default settings: see [`open_with`].
 pub async fn open(url: &str) -> Result<PgStore, StoreError> {
+    open_with(url, PgSettings::default()).await
+}
+
+/// Connect to `url`, check the server's durability settings and the schema version, and migrate.
+pub async fn open_with(url: &str, settings: PgSettings) -> Result<PgStore, StoreError> {
     let options = connect_options(url)?;
     let target = format!(
         "{}:{}/{}",
@@ -78,7 +108,7 @@ pub async fn open(url: &str) -> Result<PgStore, StoreError> {
         .map_err(|e| StoreError::Database(format!("migrating the database: {e}")))?;
     first.close().await.map_err(from_sqlx)?;
     let pool = PgPoolOptions::new()
-        .max_connections(16)
+        .max_connections(settings.pool_size.max(1))
         .acquire_timeout(Duration::from_secs(10))
         .after_connect(|conn, _meta| {
             Box::pin(async move {
@@ -87,12 +117,15 @@ pub async fn open(url: &str) -> Result<PgStore, StoreError> {
                     .map_err(|e| sqlx::Error::Configuration(e.to_string().into()))
             })
         })
-        .connect_with(options)
+        .connect_with(options.clone())
         .await
         .map_err(|e| {
             StoreError::Unavailable(format!("cannot connect to PostgreSQL at {target}: {e}"))
         })?;
-    let store = SqlStore::new(PgBackend { pool });
+    let chainer = Arc::new(chainer::Chainer::start(options));
+    let store = SqlStore::new(PgBackend { pool, chainer });
+    // Entries a server left unchained when it stopped (between a commit and its chaining) join the chain now.
+    store.chain_audit().await?;
     store.backfill_search_keys().await?;
     Ok(store)
 }
@@ -170,11 +203,38 @@ async fn check_schema_version(conn: &mut PgConnection) -> Result<(), StoreError>
 }
 
 impl PgBackend {
+    /// Run `job` in a transaction and commit it; then, if it wrote audit entries unchained, return once they
+    /// are chained (a bulk load, `alone`, chains its entries as it writes them).
+    async fn run_write<T: Send + 'static>(
+        &self,
+        job: Job<PgConn, T>,
+        alone: bool,
+    ) -> Result<T, StoreError> {
+        let mut conn = PgConn::new(self.pool.begin().await.map_err(from_sqlx)?, alone);
+        match job(&mut conn).await {
+            Ok(t) => {
+                let unchained = conn.unchained;
+                conn.tx.commit().await.map_err(from_sqlx)?;
+                if unchained && !self.chainer.chained().await {
+                    // Committed and durable: answered as done. The chainer keeps trying, and verification
+                    // chains what is left before it checks.
+                    tracing::warn!("audit entries committed but not yet chained; the chainer will chain them");
+                }
+                Ok(t)
+            }
+            Err(e) => {
+                let _ = conn.tx.rollback().await;
+                Err(e)
+            }
+        }
+    }
+
     pub fn pool(&self) -> &PgPool {
         &self.pool
     }
 
     pub async fn close(&self) {
+        self.chainer.stop();
         self.pool.close().await;
     }
 }
@@ -185,23 +245,15 @@ impl Backend for PgBackend {
     const NAME: &'static str = "postgres";
     const MAX_PARAMS: usize = 60_000;
     const FOR_UPDATE: &'static str = " FOR UPDATE";
+    const CHAINS_AFTER_COMMIT: bool = true;
+    const CHAIN_POSITION: &'static str = "chain_pos";
 
     async fn write<T: Send + 'static>(&self, job: Job<PgConn, T>) -> Result<T, StoreError> {
-        let mut conn = PgConn(self.pool.begin().await.map_err(from_sqlx)?);
-        match job(&mut conn).await {
-            Ok(t) => {
-                conn.0.commit().await.map_err(from_sqlx)?;
-                Ok(t)
-            }
-            Err(e) => {
-                let _ = conn.0.rollback().await;
-                Err(e)
-            }
-        }
+        self.run_write(job, false).await
     }
 
     async fn write_alone<T: Send + 'static>(&self, job: Job<PgConn, T>) -> Result<T, StoreError> {
-        self.write(job).await
+        self.run_write(job, true).await
     }
 
     async fn read<T: Send + 'static>(&self, job: Job<PgConn, T>) -> Result<T, StoreError> {
@@ -210,10 +262,20 @@ impl Backend for PgBackend {
             .execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
             .await
             .map_err(from_sqlx)?;
-        let mut conn = PgConn(tx);
+        let mut conn = PgConn::new(tx, false);
         let result = job(&mut conn).await;
-        conn.0.rollback().await.map_err(from_sqlx)?;
+        conn.tx.rollback().await.map_err(from_sqlx)?;
         result
+    }
+
+    async fn chain_audit(&self) -> Result<(), StoreError> {
+        if self.chainer.chained().await {
+            Ok(())
+        } else {
+            Err(StoreError::Unavailable(
+                "the audit entries could not be chained in time; try again".into(),
+            ))
+        }
     }
 
     async fn refresh_statistics(&self) -> Result<(), StoreError> {

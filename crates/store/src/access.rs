@@ -712,6 +712,7 @@ pub(crate) async fn search_people<C: SqlConn>(
     index: &SearchIndex,
     s: &PersonSearch,
     rank: RankCandidates,
+    chain_position: &str,
 ) -> Result<Audited<Vec<Person>>, StoreError> {
     let events = vec![event(AuditAction::Search, RecordKind::Person, None, None)];
     let nothing_to_match = s.keys.is_empty()
@@ -723,7 +724,7 @@ pub(crate) async fn search_people<C: SqlConn>(
     if s.las.is_empty() || nothing_to_match {
         return Ok((Vec::new(), events));
     }
-    index.refresh(c).await?;
+    index.refresh(c, chain_position).await?;
     // The restricted records named for this user (few, if any).
     let granted: Vec<PersonId> = match s.user_id {
         Some(user) => c

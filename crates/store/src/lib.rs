@@ -837,15 +837,20 @@ pub trait Store: Clone + Send + Sync + 'static {
 
     // --- the audit chain ----------------------------------------------------------------------------------
 
-    /// Entries after `after_seq`, oldest first: for verifying the chain page by page.
+    /// Chained entries after the place `after_seq` in the chain, in chain order: for verifying the chain page by
+    /// page (on SQLite an entry's place is its `seq`; see `audit_log.rs`).
     fn audit_chain_page(
         &self,
         after_seq: i64,
         limit: u32,
     ) -> impl Future<Output = Result<Vec<AuditEntry>, StoreError>> + Send;
 
-    /// The chain head: the last entry's seq and hash.
+    /// The chain head: the last chained entry's place and hash.
     fn audit_head(&self) -> impl Future<Output = Result<Option<Head>, StoreError>> + Send;
+
+    /// Chain every committed entry not yet chained (PostgreSQL; nothing to do on SQLite): those of a server
+    /// that stopped between a commit and its chaining. Verification runs it first.
+    fn chain_audit(&self) -> impl Future<Output = Result<(), StoreError>> + Send;
 
     // --- supervision ----------------------------------------------------------------------------------------
 

@@ -166,7 +166,7 @@ fn row_values<T: Table>(r: &T) -> Vec<Value<'_>> {
 }
 
 /// One multi-row INSERT of `rows`, or `None` when there are none.
-fn statement<'v>(
+pub(crate) fn statement<'v>(
     head: &str,
     ncols: usize,
     rows: impl Iterator<Item = Vec<Value<'v>>>,
@@ -891,7 +891,7 @@ impl<B: Backend> Store for SqlStore<B> {
     }
 
     async fn audit_entries(&self, filter: AuditFilter) -> Result<Vec<AuditEntry>, StoreError> {
-        self.read(move |c| async move { audit_log::read(c, &filter).await }.boxed())
+        self.read(move |c| async move { audit_log::read::<B>(c, &filter).await }.boxed())
             .await
     }
 
@@ -1189,7 +1189,7 @@ impl<B: Backend> Store for SqlStore<B> {
     ) -> Result<Vec<Person>, StoreError> {
         let index = self.search.clone();
         self.audited_read(actor, at, move |c| {
-            async move { access::search_people(c, &index, &search, rank).await }.boxed()
+            async move { access::search_people(c, &index, &search, rank, B::CHAIN_POSITION).await }.boxed()
         })
         .await
     }
@@ -1351,13 +1351,17 @@ impl<B: Backend> Store for SqlStore<B> {
         after_seq: i64,
         limit: u32,
     ) -> Result<Vec<AuditEntry>, StoreError> {
-        self.read(move |c| async move { audit_log::chain_page(c, after_seq, limit).await }.boxed())
+        self.read(move |c| async move { audit_log::chain_page::<B>(c, after_seq, limit).await }.boxed())
             .await
     }
 
     async fn audit_head(&self) -> Result<Option<Head>, StoreError> {
         self.read(move |c| async move { audit_log::head(c, "").await }.boxed())
             .await
+    }
+
+    async fn chain_audit(&self) -> Result<(), StoreError> {
+        self.backend.chain_audit().await
     }
 
     async fn directory(

@@ -16,11 +16,12 @@
 //!
 //! **Freshness.** The index is a cache of the `person` table and is brought up to date inside every search's
 //! read transaction, from the audit log: every change to a person writes an audit entry in the same
-//! transaction, and entries are numbered in commit order (the chain head is locked while a transaction
-//! appends). So a search reads the audit entries after the index's `seq` that name a person, reloads those
-//! people from the same snapshot, and only then looks for candidates: a child recorded a moment ago, by this
-//! process or another one on the same database, is found. Each entry remembers the `seq` of the snapshot it was
-//! read from, so a slower search never puts back an older version of a person.
+//! transaction, and entries take their places in the chain in commit order (SQLite: as they are written, by
+//! its one writer; PostgreSQL: chained just after their commit, before the change is acknowledged;
+//! `audit_log.rs`). So a search reads the audit entries chained after the index's place (`seq`) that name a
+//! person, reloads those people from the same snapshot, and only then looks for candidates: a child recorded a
+//! moment ago, by this process or another one on the same database, is found. Each entry remembers the place of
+//! the snapshot it was read from, so a slower search never puts back an older version of a person.
 
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
@@ -359,8 +360,13 @@ impl Index {
 }
 
 impl SearchIndex {
-    /// Bring the index up to the snapshot `c` reads (see the [module documentation](self)).
-    pub(crate) async fn refresh<C: SqlConn>(&self, c: &mut C) -> Result<(), StoreError> {
+    /// Bring the index up to the snapshot `c` reads (see the [module documentation](self)); `position` is the
+    /// column that holds an audit entry's place in the chain (`Backend::CHAIN_POSITION`).
+    pub(crate) async fn refresh<C: SqlConn>(
+        &self,
+        c: &mut C,
+        position: &str,
+    ) -> Result<(), StoreError> {
         let mut known = self.inner.read().map_err(poisoned)?.seq;
         let _building = if known.is_none() {
             let guard = self.building.lock().await;
@@ -369,7 +375,7 @@ impl SearchIndex {
         } else {
             None
         };
-        // The head first: anything committed after it has a larger seq and is read by a later search.
+        // The head first: anything chained after it has a later place and is read by a later search.
         let latest = crate::audit_log::head(c, "").await?.map_or(0, |h| h.seq);
         match known {
             Some(seq) if seq >= latest => Ok(()),
@@ -377,7 +383,7 @@ impl SearchIndex {
                 let changed = c
                     .fetch_all(
                         Sql::new(format!(
-                            "SELECT DISTINCT record_id FROM audit_log WHERE seq > $1 AND seq <= $2 \
+                            "SELECT DISTINCT record_id FROM audit_log WHERE {position} > $1 AND {position} <= $2 \
                              AND record_kind = 'person' AND action IN ({CHANGES}) AND record_id IS NOT NULL"
                         ))
                         .bind(seq)

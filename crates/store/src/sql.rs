@@ -174,6 +174,14 @@ pub trait SqlConn: Send {
         &'a mut self,
         q: Sql<'a>,
     ) -> impl Future<Output = Result<Option<Self::Row>, StoreError>> + Send + 'a;
+
+    /// Called as audit entries are appended: whether to write them unchained, for the back end to chain after
+    /// this transaction commits and before it reports the commit ([`Backend::CHAINS_AFTER_COMMIT`], except in a
+    /// transaction that has the database to itself, a bulk load, which chains as it writes). The back end notes
+    /// that it has chaining to do.
+    fn chain_after_commit(&mut self) -> bool {
+        false
+    }
 }
 
 /// A unit of work run inside one transaction.
@@ -196,6 +204,13 @@ pub trait Backend: Clone + Send + Sync + 'static {
     /// What makes a SELECT lock the rows it reads until the transaction ends (PostgreSQL: ` FOR UPDATE`;
     /// SQLite's one writer needs nothing).
     const FOR_UPDATE: &'static str = "";
+    /// Whether audit entries are written unchained and linked into the hash chain just after their transaction
+    /// commits (PostgreSQL: many transactions append at once, none holding the chain head across its commit),
+    /// rather than in the transaction that writes them (SQLite's one writer). See `audit_log.rs`.
+    const CHAINS_AFTER_COMMIT: bool = false;
+    /// The column holding an audit entry's place in the chain: `seq` where entries are chained as they are
+    /// written, `chain_pos` where they are chained after commit.
+    const CHAIN_POSITION: &'static str = "seq";
 
     /// Run `job` in a write transaction. Returns only after COMMIT has returned: an `Ok` is durable.
     fn write<T: Send + 'static>(
@@ -222,6 +237,13 @@ pub trait Backend: Clone + Send + Sync + 'static {
     /// Bring the query planner's statistics up to date after a bulk load (PostgreSQL: `ANALYZE`). SQLite's
     /// planner works from its rules without statistics for all but the audit log, which migration 0022 analyses.
     fn refresh_statistics(&self) -> impl Future<Output = Result<(), StoreError>> + Send {
+        async { Ok(()) }
+    }
+
+    /// Chain every committed audit entry not yet chained (where [`Backend::CHAINS_AFTER_COMMIT`]; a write chains
+    /// its own entries before it returns, so this finds only those of a server that stopped between its commit
+    /// and its chaining, or of a write still in progress). Verification runs it first.
+    fn chain_audit(&self) -> impl Future<Output = Result<(), StoreError>> + Send {
         async { Ok(()) }
     }
 }

@@ -56,7 +56,7 @@ async fn audit_entries_about<S: Store>(app: &TestApp<S>, child: PersonId) -> Vec
     loop {
         let page = app.store().audit_chain_page(after, 1000).await.unwrap();
         let Some(last) = page.last() else { break };
-        after = last.seq;
+        after = last.chain_position.unwrap_or(last.seq);
         out.extend(
             page.iter()
                 .filter(|e| e.event.child_id == Some(child))
