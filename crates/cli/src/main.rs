@@ -42,6 +42,11 @@ struct DbArg {
     /// Database URL: sqlite://PATH (the default is a file in the current directory) or postgres://USER@HOST/DB.
     #[arg(long, env = "FRONTDOOR_DB", default_value = "sqlite://frontdoor.db")]
     db: String,
+    /// PostgreSQL: the most connections this process keeps open to the database. Each app server has its own
+    /// pool (and one more connection for chaining audit entries), so keep the total of all servers under the
+    /// database server's max_connections.
+    #[arg(long, env = "FRONTDOOR_DB_POOL", default_value_t = store_postgres::DEFAULT_POOL_SIZE)]
+    db_pool: u32,
 }
 
 /// Single sign-on through the council's identity provider (OpenID Connect: Microsoft Entra ID, Google
@@ -570,11 +575,17 @@ enum Database {
     Postgres(store_postgres::PgStore),
 }
 
-async fn open(url: &str) -> anyhow::Result<Database> {
+async fn open(db: &DbArg) -> anyhow::Result<Database> {
+    let url = db.db.as_str();
     if url.starts_with("sqlite:") {
         Ok(Database::Sqlite(store_sqlite::open(url).await?))
     } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-        Ok(Database::Postgres(store_postgres::open(url).await?))
+        let settings = store_postgres::PgSettings {
+            pool_size: db.db_pool,
+        };
+        Ok(Database::Postgres(
+            store_postgres::open_with(url, settings).await?,
+        ))
     } else {
         bail!(
             "--db '{}' is not a database URL: use sqlite://PATH or postgres://USER@HOST:PORT/DATABASE",
@@ -625,7 +636,7 @@ async fn run(command: Command) -> anyhow::Result<()> {
         Command::Validate { .. } => bail!("validate needs no database"),
         Command::Backup { db, .. } | Command::Restore { db, .. } => db.clone(),
     };
-    match open(&db.db).await? {
+    match open(&db).await? {
         Database::Sqlite(store) => {
             let result = execute(Services::new(store.clone()), command).await;
             store.backend().close().await;
