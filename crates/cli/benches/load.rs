@@ -3,11 +3,13 @@
 //!
 //! ```text
 //! cargo bench -p cli --bench load -- [--children N] [--years N] [--db URL] [--rate R] [--seconds S]
-//!     [--l2-seconds S] [--connections N] [--phases l1,l2] [--kinds record,search,worklist,write]
+//!     [--l2-seconds S] [--connections N] [--phases l1,l2] [--kinds record,search,worklist,write] [--servers N]
 //! ```
 //!
 //! Each option may also come from the environment (`FRONTDOOR_LOAD_CHILDREN`, `_YEARS`, `_DB`, `_RATE`, `_SECONDS`,
-//! `_L2_SECONDS`, `_CONNECTIONS`, `_PHASES`, `_KINDS`). Defaults: 100,000 children over 10 years, a SQLite database kept at
+//! `_L2_SECONDS`, `_CONNECTIONS`, `_PHASES`, `_KINDS`, `_SERVERS`). `--servers 2` (PostgreSQL) starts two app
+//! servers on the one database and spreads the requests over both at random (issue 17); memory and CPU are
+//! then those of the first. Defaults: 100,000 children over 10 years, a SQLite database kept at
 //! `target/load/demo-CHILDREN-YEARSy.db` (made with `frontdoor demo` on the first run, reused after), 500 requests
 //! a second for 180 s, 10 s per L2 kind at 32 connections. `--db postgres://…/NAME` runs on PostgreSQL (the
 //! database is filled with the demo when it has no children yet).
@@ -68,6 +70,8 @@ struct Settings {
     phases: Vec<String>,
     /// The request kinds L2 saturates, in order.
     kinds: Vec<Kind>,
+    /// How many app servers share the database.
+    servers: usize,
 }
 
 fn option(args: &[String], name: &str) -> Option<String> {
@@ -122,6 +126,7 @@ impl Settings {
                     }
                 })
                 .collect(),
+            servers: option(&args, "servers").map_or(1, |v| v.parse().unwrap()),
         }
     }
 
@@ -331,7 +336,8 @@ impl Kind {
 
 struct Load {
     http: reqwest::Client,
-    base: String,
+    /// The app servers' addresses; each request goes to one at random.
+    bases: Vec<String>,
     tenants: Vec<Tenant>,
     written: AtomicU64,
 }
@@ -340,31 +346,29 @@ impl Load {
     /// Send one request of `kind`; whether it succeeded.
     async fn send(&self, kind: Kind, rng: &mut StdRng) -> bool {
         let tenant = &self.tenants[rng.random_range(0..self.tenants.len())];
+        let base = &self.bases[rng.random_range(0..self.bases.len())];
         let request = match kind {
             Kind::Record => {
                 let child = &tenant.children[rng.random_range(0..tenant.children.len())];
                 self.http
-                    .get(format!("{}/api/v1/children/{child}", self.base))
+                    .get(format!("{base}/api/v1/children/{child}"))
                     .bearer_auth(&tenant.token)
             }
             Kind::Search => {
                 let name = SURNAMES[rng.random_range(0..SURNAMES.len())];
                 self.http
-                    .get(format!("{}/api/v1/children?q={name}", self.base))
+                    .get(format!("{base}/api/v1/children?q={name}"))
                     .bearer_auth(&tenant.token)
             }
             Kind::Worklist => self
                 .http
-                .get(format!(
-                    "{}/api/v1/worklists/mash?la={}",
-                    self.base, tenant.la
-                ))
+                .get(format!("{base}/api/v1/worklists/mash?la={}", tenant.la))
                 .bearer_auth(&tenant.token),
             Kind::Write => {
                 let n = self.written.fetch_add(1, Ordering::Relaxed);
                 let key = format!("load-{}-{n}", std::process::id());
                 self.http
-                    .post(format!("{}/api/v1/contacts", self.base))
+                    .post(format!("{base}/api/v1/contacts"))
                     .bearer_auth(&tenant.token)
                     .header("Idempotency-Key", &key)
                     .json(&serde_json::json!({
@@ -376,7 +380,7 @@ impl Load {
                         "concerns": "Synthetic contact written by the load test"
                     }))
             }
-            Kind::Health => self.http.get(format!("{}/healthz", self.base)),
+            Kind::Health => self.http.get(format!("{base}/healthz")),
         };
         match request.send().await {
             Ok(r) => {
@@ -630,7 +634,10 @@ async fn bench(mut settings: Settings) {
         "load: working on a copy of the demo ({:.1} s to copy)",
         copied.elapsed().as_secs_f64()
     );
-    let server = Server::start(&settings.db);
+    let servers: Vec<Server> = (0..settings.servers.max(1))
+        .map(|_| Server::start(&settings.db))
+        .collect();
+    let server = &servers[0];
     let pid = server.child.id();
     let http = reqwest::Client::builder()
         .pool_max_idle_per_host(256)
@@ -640,13 +647,22 @@ async fn bench(mut settings: Settings) {
     let tenants = tenants(&http, &server.base, &settings.db).await;
     let load = Arc::new(Load {
         http,
-        base: server.base.clone(),
+        bases: servers.iter().map(|s| s.base.clone()).collect(),
         tenants,
         written: AtomicU64::new(0),
     });
     let mut lines = vec![format!(
-        "load-{backend}: `frontdoor serve` (release) on the {}-child {}-year demo ({}), driven over HTTP from the \
+        "load-{backend}: {} (release) on the {}-child {}-year demo ({}), driven over HTTP from the \
          same 2-core machine by MASH workers' API tokens of LAs {}",
+        if servers.len() == 1 {
+            "`frontdoor serve`".to_owned()
+        } else {
+            format!(
+                "{} `frontdoor serve` processes on one database, each request to one at random (memory and CPU: \
+                 the first's)",
+                servers.len()
+            )
+        },
         settings.children,
         settings.years,
         backend,
@@ -767,10 +783,16 @@ async fn bench(mut settings: Settings) {
             wal_max as f64 / 1e6
         ));
     }
-    drop(server);
+    let n = servers.len();
+    drop(servers);
     let text = lines.join("\n");
     let dir = target_dir().join("reports");
     std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(dir.join(format!("load-{backend}.txt")), format!("{text}\n")).unwrap();
+    let name = if n == 1 {
+        format!("load-{backend}.txt")
+    } else {
+        format!("load-{backend}-{n}-servers.txt")
+    };
+    std::fs::write(dir.join(name), format!("{text}\n")).unwrap();
     println!("{text}");
 }
