@@ -1,4 +1,6 @@
 //! [`SqlConn`] and [`SqlRow`] over sqlx's PostgreSQL connection: native uuid, date and timestamptz columns.
+//! Several independent queries ([`SqlConn::fetch_each`]) go as one statement, each query's rows coming back as
+//! a JSON array in a column of its own, so that a child's record costs a few round trips rather than thirty.
 
 use domain::datetime::{Date, Timestamp};
 use sqlx::postgres::{PgArguments, PgRow};
@@ -103,7 +105,7 @@ impl SqlConn for PgConn {
 
     async fn fetch_all<'a>(&'a mut self, q: Sql<'a>) -> Result<Vec<PgRowRef>, StoreError> {
         let rows = build(q)?.fetch_all(&mut *self.tx).await.map_err(from_sqlx)?;
-        Ok(rows.into_iter().map(PgRowRef).collect())
+        Ok(rows.into_iter().map(PgRowRef::Row).collect())
     }
 
     async fn fetch_optional<'a>(&'a mut self, q: Sql<'a>) -> Result<Option<PgRowRef>, StoreError> {
@@ -111,35 +113,230 @@ impl SqlConn for PgConn {
             .fetch_optional(&mut *self.tx)
             .await
             .map_err(from_sqlx)?;
-        Ok(row.map(PgRowRef))
+        Ok(row.map(PgRowRef::Row))
+    }
+
+    async fn fetch_each<'a>(
+        &'a mut self,
+        queries: Vec<Sql<'a>>,
+    ) -> Result<Vec<Vec<PgRowRef>>, StoreError> {
+        if queries.len() < 2 {
+            let mut out = Vec::with_capacity(1);
+            for q in queries {
+                out.push(self.fetch_all(q).await?);
+            }
+            return Ok(out);
+        }
+        let n = queries.len();
+        let row = build(one_statement(queries))?
+            .fetch_one(&mut *self.tx)
+            .await
+            .map_err(from_sqlx)?;
+        (0..n)
+            .map(|i| {
+                let text: String = row.try_get(i).map_err(from_sqlx)?;
+                let rows: Vec<serde_json::Map<String, serde_json::Value>> = serde_json::from_str(&text)
+                    .map_err(|e| StoreError::Database(format!("reading a batch of queries: {e}")))?;
+                Ok(rows.into_iter().map(PgRowRef::Json).collect())
+            })
+            .collect()
     }
 }
 
-/// A row read from PostgreSQL.
-pub struct PgRowRef(PgRow);
+/// `SELECT (rows of query 1 as a JSON array), (rows of query 2 ...), ...`, the queries' placeholders numbered on
+/// from one another's. Each array keeps its query's row order (an aggregate over a sorted subquery reads it in
+/// that order).
+fn one_statement(queries: Vec<Sql<'_>>) -> Sql<'_> {
+    let mut text = String::from("SELECT ");
+    let mut args = Vec::new();
+    for (i, q) in queries.into_iter().enumerate() {
+        if i > 0 {
+            text.push_str(", ");
+        }
+        text.push_str("(SELECT COALESCE(json_agg(q), '[]')::text FROM (");
+        text.push_str(&renumber(&q.text, args.len()));
+        text.push_str(") q)");
+        args.extend(q.args);
+    }
+    Sql {
+        text: text.into(),
+        args,
+    }
+}
+
+/// `sql` with each placeholder `$n` (outside quoted literals) made `$(n + offset)`.
+fn renumber(sql: &str, offset: usize) -> String {
+    let bytes = sql.as_bytes();
+    let mut out = String::with_capacity(sql.len() + 16);
+    let mut quoted = false;
+    let mut copied = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes.get(i) {
+            Some(b'\'') => quoted = !quoted,
+            Some(b'$') if !quoted => {
+                let digits = bytes
+                    .get(i + 1..)
+                    .unwrap_or_default()
+                    .iter()
+                    .take_while(|b| b.is_ascii_digit())
+                    .count();
+                if digits > 0 {
+                    let number: usize = sql.get(i + 1..i + 1 + digits).and_then(|d| d.parse().ok()).unwrap_or(0);
+                    out.push_str(sql.get(copied..i).unwrap_or_default());
+                    out.push('$');
+                    out.push_str(&(number + offset).to_string());
+                    i += 1 + digits;
+                    copied = i;
+                    continue;
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    out.push_str(sql.get(copied..).unwrap_or_default());
+    out
+}
+
+/// A row read from PostgreSQL: as the server sent it, or (from [`SqlConn::fetch_each`]) as a JSON object.
+pub enum PgRowRef {
+    Row(PgRow),
+    Json(serde_json::Map<String, serde_json::Value>),
+}
+
+impl PgRowRef {
+    /// A JSON field: `None` for SQL NULL (or a column the query did not select, which a typed row would refuse:
+    /// said as an error below when it is missing altogether).
+    fn json(&self, col: &str) -> Result<Option<&serde_json::Value>, StoreError> {
+        match self {
+            PgRowRef::Json(m) => match m.get(col) {
+                None => Err(StoreError::Database(format!("no column {col} in the row"))),
+                Some(serde_json::Value::Null) => Ok(None),
+                Some(v) => Ok(Some(v)),
+            },
+            PgRowRef::Row(_) => Ok(None),
+        }
+    }
+}
+
+fn json_error(col: &str, what: &str, v: &serde_json::Value) -> StoreError {
+    StoreError::Corrupt(format!("column {col}: expected {what}, found {v}"))
+}
+
+fn json_str<'v>(col: &str, what: &str, v: &'v serde_json::Value) -> Result<&'v str, StoreError> {
+    v.as_str().ok_or_else(|| json_error(col, what, v))
+}
 
 impl SqlRow for PgRowRef {
     fn bool(&self, col: &str) -> Result<Option<bool>, StoreError> {
-        self.0.try_get(col).map_err(from_sqlx)
+        match self {
+            PgRowRef::Row(r) => r.try_get(col).map_err(from_sqlx),
+            PgRowRef::Json(_) => self
+                .json(col)?
+                .map(|v| v.as_bool().ok_or_else(|| json_error(col, "a boolean", v)))
+                .transpose(),
+        }
     }
     fn int(&self, col: &str) -> Result<Option<i64>, StoreError> {
-        self.0.try_get(col).map_err(from_sqlx)
+        match self {
+            PgRowRef::Row(r) => r.try_get(col).map_err(from_sqlx),
+            PgRowRef::Json(_) => self
+                .json(col)?
+                .map(|v| v.as_i64().ok_or_else(|| json_error(col, "a whole number", v)))
+                .transpose(),
+        }
     }
     fn text(&self, col: &str) -> Result<Option<String>, StoreError> {
-        self.0.try_get(col).map_err(from_sqlx)
+        match self {
+            PgRowRef::Row(r) => r.try_get(col).map_err(from_sqlx),
+            PgRowRef::Json(_) => self
+                .json(col)?
+                .map(|v| json_str(col, "text", v).map(str::to_owned))
+                .transpose(),
+        }
     }
     fn bytes(&self, col: &str) -> Result<Option<Vec<u8>>, StoreError> {
-        self.0.try_get(col).map_err(from_sqlx)
+        match self {
+            PgRowRef::Row(r) => r.try_get(col).map_err(from_sqlx),
+            // bytea in JSON is its hex form: \x0a1b...
+            PgRowRef::Json(_) => self
+                .json(col)?
+                .map(|v| {
+                    let s = json_str(col, "bytes", v)?;
+                    let hex = s.strip_prefix("\\x").ok_or_else(|| json_error(col, "bytes", v))?;
+                    hex.as_bytes()
+                        .chunks(2)
+                        .map(|pair| {
+                            std::str::from_utf8(pair)
+                                .ok()
+                                .and_then(|p| u8::from_str_radix(p, 16).ok())
+                                .ok_or_else(|| json_error(col, "bytes", v))
+                        })
+                        .collect()
+                })
+                .transpose(),
+        }
     }
     fn uuid(&self, col: &str) -> Result<Option<Uuid>, StoreError> {
-        self.0.try_get(col).map_err(from_sqlx)
+        match self {
+            PgRowRef::Row(r) => r.try_get(col).map_err(from_sqlx),
+            PgRowRef::Json(_) => self
+                .json(col)?
+                .map(|v| {
+                    json_str(col, "a uuid", v)?
+                        .parse()
+                        .map_err(|_| json_error(col, "a uuid", v))
+                })
+                .transpose(),
+        }
     }
     fn date(&self, col: &str) -> Result<Option<Date>, StoreError> {
-        let d: Option<time::Date> = self.0.try_get(col).map_err(from_sqlx)?;
-        d.map(from_time_date).transpose()
+        match self {
+            PgRowRef::Row(r) => {
+                let d: Option<time::Date> = r.try_get(col).map_err(from_sqlx)?;
+                d.map(from_time_date).transpose()
+            }
+            PgRowRef::Json(_) => self
+                .json(col)?
+                .map(|v| {
+                    json_str(col, "a date", v)?
+                        .parse()
+                        .map_err(|_| json_error(col, "a date", v))
+                })
+                .transpose(),
+        }
     }
     fn timestamp(&self, col: &str) -> Result<Option<Timestamp>, StoreError> {
-        let t: Option<time::OffsetDateTime> = self.0.try_get(col).map_err(from_sqlx)?;
-        t.map(from_offset).transpose()
+        match self {
+            PgRowRef::Row(r) => {
+                let t: Option<time::OffsetDateTime> = r.try_get(col).map_err(from_sqlx)?;
+                t.map(from_offset).transpose()
+            }
+            // timestamptz in JSON: ISO 8601 with the session's offset, e.g. 2024-05-03T16:55:00.123456+01:00.
+            PgRowRef::Json(_) => self
+                .json(col)?
+                .map(|v| {
+                    json_str(col, "an instant", v)?
+                        .parse()
+                        .map_err(|_| json_error(col, "an instant", v))
+                })
+                .transpose(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::renumber;
+
+    #[test]
+    fn placeholders_are_numbered_on_outside_quoted_text() {
+        assert_eq!(
+            renumber("SELECT a FROM t WHERE b = $1 AND c IN ($2, $10) AND d = '$1'", 3),
+            "SELECT a FROM t WHERE b = $4 AND c IN ($5, $13) AND d = '$1'"
+        );
+        assert_eq!(renumber("SELECT 'Zoë' || $1", 0), "SELECT 'Zoë' || $1");
+        assert_eq!(renumber("SELECT $", 2), "SELECT $");
     }
 }

@@ -370,41 +370,64 @@ pub(crate) async fn read_case_file<C: SqlConn>(
     c: &mut C,
     child: PersonId,
 ) -> Result<Option<RecordSet>, StoreError> {
-    let Some(person) = select_where::<Person, C>(c, "id = $1", child.to_value())
-        .await?
-        .into_iter()
-        .next()
-    else {
-        return Ok(None);
+    // The child's row and every kind's rows in one batch (on PostgreSQL, one round trip).
+    let mut queries = vec![Sql::new(select_sql(Person::NAME, Person::COLUMNS, "id = $1")).bind(child)];
+    macro_rules! each_query {
+        ($($t:ty),*) => { $(
+            if let Some(filter) = <$t as RecordTable>::case_file_filter() {
+                queries.push(
+                    Sql::new(select_sql(<$t as Table>::NAME, <$t as Table>::COLUMNS, &filter)).bind(child),
+                );
+            }
+        )* };
+    }
+    domain::record_kinds!(each_query);
+    let mut results = c.fetch_each(queries).await?.into_iter();
+    let person = match results.next().unwrap_or_default().first() {
+        Some(r) => Person::from_row(r)?,
+        None => return Ok(None),
     };
     let mut s = RecordSet::default();
     macro_rules! each_kind {
-        ($($t:ty),*) => { $( read_kind::<$t, C>(c, child, &mut s).await?; )* };
+        ($($t:ty),*) => { $(
+            if <$t as RecordTable>::case_file_filter().is_some() {
+                let rows = results.next().unwrap_or_default();
+                let records = rows.iter().map(|r| <$t as Table>::from_row(r)).collect::<Result<Vec<$t>, _>>()?;
+                read_parts_into::<$t, C>(c, child, records, &mut s).await?;
+            }
+        )* };
     }
     domain::record_kinds!(each_kind);
-    // The child first, then the people related to the child.
-    let mut people = vec![person];
+    // The child first, then the people related to the child (in one batch).
+    let mut others: Vec<PersonId> = Vec::new();
     for rel in &s.relationships {
         for other in [rel.person_id, rel.related_person_id] {
-            if !people.iter().any(|p| p.id == other) {
-                people.extend(select_where::<Person, C>(c, "id = $1", other.to_value()).await?);
+            if other != person.id && !others.contains(&other) {
+                others.push(other);
             }
+        }
+    }
+    let queries = others
+        .iter()
+        .map(|id| Sql::new(select_sql(Person::NAME, Person::COLUMNS, "id = $1")).bind(*id))
+        .collect();
+    let mut people = vec![person];
+    for rows in c.fetch_each(queries).await? {
+        for r in &rows {
+            people.push(Person::from_row(r)?);
         }
     }
     s.people = people;
     Ok(Some(s))
 }
 
-/// The records of one kind in a child's case file ([`RecordTable::case_file_filter`]), with their parts.
-async fn read_kind<T: RecordTable, C: SqlConn>(
+/// The records of one kind in a child's case file, as read, with their parts read and put in `s`.
+async fn read_parts_into<T: RecordTable, C: SqlConn>(
     c: &mut C,
     child: PersonId,
+    mut rows: Vec<T>,
     s: &mut RecordSet,
 ) -> Result<(), StoreError> {
-    let Some(filter) = T::case_file_filter() else {
-        return Ok(());
-    };
-    let mut rows: Vec<T> = select_where(c, &filter, child.to_value()).await?;
     if T::HAS_PARTS && !rows.is_empty() {
         T::read_parts(c, child, &mut rows).await?;
     }

@@ -175,6 +175,22 @@ pub trait SqlConn: Send {
         q: Sql<'a>,
     ) -> impl Future<Output = Result<Option<Self::Row>, StoreError>> + Send + 'a;
 
+    /// Run several independent queries and read all their rows, in the order given. A back end may send them as
+    /// one statement (PostgreSQL: one round trip instead of one per query, which is most of what a child's
+    /// record costs there); SQLite, in process, runs them one after another.
+    fn fetch_each<'a>(
+        &'a mut self,
+        queries: Vec<Sql<'a>>,
+    ) -> impl Future<Output = Result<Vec<Vec<Self::Row>>, StoreError>> + Send + 'a {
+        async move {
+            let mut out = Vec::with_capacity(queries.len());
+            for q in queries {
+                out.push(self.fetch_all(q).await?);
+            }
+            Ok(out)
+        }
+    }
+
     /// Called as audit entries are appended: whether to write them unchained, for the back end to chain after
     /// this transaction commits and before it reports the commit ([`Backend::CHAINS_AFTER_COMMIT`], except in a
     /// transaction that has the database to itself, a bulk load, which chains as it writes). The back end notes
