@@ -249,7 +249,8 @@ fn pg_cases(mid: i64, last: i64) -> Vec<(&'static str, String)> {
         ),
         (
             "delete: the first entry",
-            "DELETE FROM audit_log WHERE chain_pos = (SELECT MIN(chain_pos) FROM audit_log);".to_owned(),
+            "DELETE FROM audit_log WHERE chain_pos = (SELECT MIN(chain_pos) FROM audit_log);"
+                .to_owned(),
         ),
         (
             "insert: a forged entry in the middle, linked to its predecessor",
@@ -359,7 +360,14 @@ async fn audit_verify_detects_every_kind_of_tampering_on_postgresql() {
     let (code, out, err) = run(&["audit", "verify", "--head", &head], &db, None);
     assert_eq!(code, 0, "the untouched log must verify: {out}{err}");
 
-    let template: String = db.rsplit('/').next().unwrap().split('?').next().unwrap().to_owned();
+    let template: String = db
+        .rsplit('/')
+        .next()
+        .unwrap()
+        .split('?')
+        .next()
+        .unwrap()
+        .to_owned();
     let (first, last): (i64, i64) = {
         let mut c = sqlx::PgConnection::connect(&db).await.unwrap();
         let row = c
@@ -368,9 +376,18 @@ async fn audit_verify_detects_every_kind_of_tampering_on_postgresql() {
             .unwrap();
         // The append-only trigger refuses an edit, and the chainer's update of an entry already chained.
         for refused in [
-            format!("UPDATE audit_log SET actor_label = 'x' WHERE chain_pos = {}", row.get::<i64, _>("hi")),
-            format!("UPDATE audit_log SET chain_pos = chain_pos + 1000000 WHERE chain_pos = {}", row.get::<i64, _>("hi")),
-            format!("DELETE FROM audit_log WHERE chain_pos = {}", row.get::<i64, _>("hi")),
+            format!(
+                "UPDATE audit_log SET actor_label = 'x' WHERE chain_pos = {}",
+                row.get::<i64, _>("hi")
+            ),
+            format!(
+                "UPDATE audit_log SET chain_pos = chain_pos + 1000000 WHERE chain_pos = {}",
+                row.get::<i64, _>("hi")
+            ),
+            format!(
+                "DELETE FROM audit_log WHERE chain_pos = {}",
+                row.get::<i64, _>("hi")
+            ),
         ] {
             let e = c
                 .execute(sqlx::query(sqlx::AssertSqlSafe(refused.clone())))
@@ -420,4 +437,3 @@ async fn audit_verify_detects_every_kind_of_tampering_on_postgresql() {
     );
     assert!(missed.is_empty(), "not detected:\n{}", missed.join("\n"));
 }
-

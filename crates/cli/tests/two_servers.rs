@@ -125,7 +125,10 @@ async fn client(
             alive[r] = false;
             continue;
         }
-        assert_eq!(status, 200, "the contact was not found through the other server");
+        assert_eq!(
+            status, 200,
+            "the contact was not found through the other server"
+        );
         ledger
             .lock()
             .unwrap()

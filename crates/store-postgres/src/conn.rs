@@ -104,7 +104,10 @@ impl SqlConn for PgConn {
     }
 
     async fn fetch_all<'a>(&'a mut self, q: Sql<'a>) -> Result<Vec<PgRowRef>, StoreError> {
-        let rows = build(q)?.fetch_all(&mut *self.tx).await.map_err(from_sqlx)?;
+        let rows = build(q)?
+            .fetch_all(&mut *self.tx)
+            .await
+            .map_err(from_sqlx)?;
         Ok(rows.into_iter().map(PgRowRef::Row).collect())
     }
 
@@ -135,8 +138,10 @@ impl SqlConn for PgConn {
         (0..n)
             .map(|i| {
                 let text: String = row.try_get(i).map_err(from_sqlx)?;
-                let rows: Vec<serde_json::Map<String, serde_json::Value>> = serde_json::from_str(&text)
-                    .map_err(|e| StoreError::Database(format!("reading a batch of queries: {e}")))?;
+                let rows: Vec<serde_json::Map<String, serde_json::Value>> =
+                    serde_json::from_str(&text).map_err(|e| {
+                        StoreError::Database(format!("reading a batch of queries: {e}"))
+                    })?;
                 Ok(rows.into_iter().map(PgRowRef::Json).collect())
             })
             .collect()
@@ -182,7 +187,10 @@ fn renumber(sql: &str, offset: usize) -> String {
                     .take_while(|b| b.is_ascii_digit())
                     .count();
                 if digits > 0 {
-                    let number: usize = sql.get(i + 1..i + 1 + digits).and_then(|d| d.parse().ok()).unwrap_or(0);
+                    let number: usize = sql
+                        .get(i + 1..i + 1 + digits)
+                        .and_then(|d| d.parse().ok())
+                        .unwrap_or(0);
                     out.push_str(sql.get(copied..i).unwrap_or_default());
                     out.push('$');
                     out.push_str(&(number + offset).to_string());
@@ -243,7 +251,10 @@ impl SqlRow for PgRowRef {
             PgRowRef::Row(r) => r.try_get(col).map_err(from_sqlx),
             PgRowRef::Json(_) => self
                 .json(col)?
-                .map(|v| v.as_i64().ok_or_else(|| json_error(col, "a whole number", v)))
+                .map(|v| {
+                    v.as_i64()
+                        .ok_or_else(|| json_error(col, "a whole number", v))
+                })
                 .transpose(),
         }
     }
@@ -264,7 +275,9 @@ impl SqlRow for PgRowRef {
                 .json(col)?
                 .map(|v| {
                     let s = json_str(col, "bytes", v)?;
-                    let hex = s.strip_prefix("\\x").ok_or_else(|| json_error(col, "bytes", v))?;
+                    let hex = s
+                        .strip_prefix("\\x")
+                        .ok_or_else(|| json_error(col, "bytes", v))?;
                     hex.as_bytes()
                         .chunks(2)
                         .map(|pair| {
@@ -333,7 +346,10 @@ mod tests {
     #[test]
     fn placeholders_are_numbered_on_outside_quoted_text() {
         assert_eq!(
-            renumber("SELECT a FROM t WHERE b = $1 AND c IN ($2, $10) AND d = '$1'", 3),
+            renumber(
+                "SELECT a FROM t WHERE b = $1 AND c IN ($2, $10) AND d = '$1'",
+                3
+            ),
             "SELECT a FROM t WHERE b = $4 AND c IN ($5, $13) AND d = '$1'"
         );
         assert_eq!(renumber("SELECT 'Zoë' || $1", 0), "SELECT 'Zoë' || $1");

@@ -218,7 +218,9 @@ impl PgBackend {
                 if unchained && !self.chainer.chained().await {
                     // Committed and durable: answered as done. The chainer keeps trying, and verification
                     // chains what is left before it checks.
-                    tracing::warn!("audit entries committed but not yet chained; the chainer will chain them");
+                    tracing::warn!(
+                        "audit entries committed but not yet chained; the chainer will chain them"
+                    );
                 }
                 Ok(t)
             }

@@ -305,7 +305,9 @@ pub async fn chain_pending<B: Backend>(
         prev = hash;
     }
     for chunk in links.chunks((B::MAX_PARAMS / 4).clamp(1, 1000)) {
-        let mut text = String::from("UPDATE audit_log AS a SET chain_pos = v.pos, prev_hash = v.prev, hash = v.hash FROM (VALUES ");
+        let mut text = String::from(
+            "UPDATE audit_log AS a SET chain_pos = v.pos, prev_hash = v.prev, hash = v.hash FROM (VALUES ",
+        );
         let mut sql_args: Vec<Value<'static>> = Vec::with_capacity(chunk.len() * 4);
         for (i, (seq, pos, prev, hash)) in chunk.iter().enumerate() {
             if i > 0 {

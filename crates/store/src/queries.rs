@@ -371,7 +371,8 @@ pub(crate) async fn read_case_file<C: SqlConn>(
     child: PersonId,
 ) -> Result<Option<RecordSet>, StoreError> {
     // The child's row and every kind's rows in one batch (on PostgreSQL, one round trip).
-    let mut queries = vec![Sql::new(select_sql(Person::NAME, Person::COLUMNS, "id = $1")).bind(child)];
+    let mut queries =
+        vec![Sql::new(select_sql(Person::NAME, Person::COLUMNS, "id = $1")).bind(child)];
     macro_rules! each_query {
         ($($t:ty),*) => { $(
             if let Some(filter) = <$t as RecordTable>::case_file_filter() {
@@ -1212,7 +1213,8 @@ impl<B: Backend> Store for SqlStore<B> {
     ) -> Result<Vec<Person>, StoreError> {
         let index = self.search.clone();
         self.audited_read(actor, at, move |c| {
-            async move { access::search_people(c, &index, &search, rank, B::CHAIN_POSITION).await }.boxed()
+            async move { access::search_people(c, &index, &search, rank, B::CHAIN_POSITION).await }
+                .boxed()
         })
         .await
     }
@@ -1374,8 +1376,10 @@ impl<B: Backend> Store for SqlStore<B> {
         after_seq: i64,
         limit: u32,
     ) -> Result<Vec<AuditEntry>, StoreError> {
-        self.read(move |c| async move { audit_log::chain_page::<B>(c, after_seq, limit).await }.boxed())
-            .await
+        self.read(move |c| {
+            async move { audit_log::chain_page::<B>(c, after_seq, limit).await }.boxed()
+        })
+        .await
     }
 
     async fn audit_head(&self) -> Result<Option<Head>, StoreError> {
