@@ -8,6 +8,7 @@
 )]
 
 pub mod browser;
+pub mod cluster;
 pub mod journey;
 pub mod oidc;
 
