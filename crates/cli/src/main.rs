@@ -47,6 +47,12 @@ struct DbArg {
     /// database server's max_connections.
     #[arg(long, env = "FRONTDOOR_DB_POOL", default_value_t = store_postgres::DEFAULT_POOL_SIZE)]
     db_pool: u32,
+    /// PostgreSQL: a streaming replica (hot standby) of the database, postgres://USER@HOST:PORT/DB, one server.
+    /// Searches, worklists, dashboards and exports read there once it has replayed every write acknowledged
+    /// before them (waiting up to 250 ms, else reading from the primary); every audit entry and every other
+    /// read and write goes to the primary.
+    #[arg(long, env = "FRONTDOOR_DB_REPLICA")]
+    db_replica: Option<String>,
 }
 
 /// Single sign-on through the council's identity provider (OpenID Connect: Microsoft Entra ID, Google
@@ -577,11 +583,21 @@ enum Database {
 
 async fn open(db: &DbArg) -> anyhow::Result<Database> {
     let url = db.db.as_str();
+    let is_postgres = |u: &str| u.starts_with("postgres://") || u.starts_with("postgresql://");
+    if let Some(replica) = &db.db_replica
+        && !(is_postgres(url) && is_postgres(replica))
+    {
+        bail!(
+            "--db-replica '{}' needs a PostgreSQL --db and a postgres:// replica URL (SQLite has no replicas)",
+            store_postgres::redact(replica)
+        );
+    }
     if url.starts_with("sqlite:") {
         Ok(Database::Sqlite(store_sqlite::open(url).await?))
-    } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+    } else if is_postgres(url) {
         let settings = store_postgres::PgSettings {
             pool_size: db.db_pool,
+            replica: db.db_replica.clone(),
         };
         Ok(Database::Postgres(
             store_postgres::open_with(url, settings).await?,

@@ -6,8 +6,10 @@
 
 mod chainer;
 mod conn;
+mod replica;
 
 pub use conn::{PgConn, PgRowRef};
+pub use replica::{REPLICA_REST, REPLICA_WAIT};
 
 use std::str::FromStr;
 use std::sync::Arc;
@@ -30,11 +32,12 @@ pub fn latest_schema_version() -> i64 {
 }
 
 /// The PostgreSQL [`Backend`]: a pool; each job is one transaction. A write that appended audit entries returns
-/// once they are chained.
+/// once they are chained. Reads that may run on a read replica do so when one is configured and has caught up.
 #[derive(Clone, Debug)]
 pub struct PgBackend {
     pool: PgPool,
     chainer: Arc<chainer::Chainer>,
+    replica: Option<Arc<replica::Replica>>,
 }
 
 /// Parse a `postgres://` URL into connection options, with a clear error when it is not one.
@@ -69,16 +72,21 @@ pub fn redact(url: &str) -> String {
 pub const DEFAULT_POOL_SIZE: u32 = 16;
 
 /// How the store uses the database server.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 pub struct PgSettings {
-    /// The most connections the pool opens (the chainer has one more of its own).
+    /// The most connections the pool opens (the chainer has one more of its own, and a replica a pool of this
+    /// size).
     pub pool_size: u32,
+    /// A streaming replica (hot standby) of the database, for searches, worklists, dashboards and exports
+    /// ([`replica`](crate::replica)).
+    pub replica: Option<String>,
 }
 
 impl Default for PgSettings {
     fn default() -> Self {
         PgSettings {
             pool_size: DEFAULT_POOL_SIZE,
+            replica: None,
         }
     }
 }
@@ -122,8 +130,28 @@ pub async fn open_with(url: &str, settings: PgSettings) -> Result<PgStore, Store
         .map_err(|e| {
             StoreError::Unavailable(format!("cannot connect to PostgreSQL at {target}: {e}"))
         })?;
+    let replica = match &settings.replica {
+        None => None,
+        Some(url) => {
+            let replica_options = connect_options(url)?;
+            let replica_target = format!(
+                "{}:{}/{}",
+                replica_options.get_host(),
+                replica_options.get_port(),
+                replica_options.get_database().unwrap_or("")
+            );
+            Some(Arc::new(
+                replica::Replica::open(replica_options, settings.pool_size, &replica_target)
+                    .await?,
+            ))
+        }
+    };
     let chainer = Arc::new(chainer::Chainer::start(options));
-    let store = SqlStore::new(PgBackend { pool, chainer });
+    let store = SqlStore::new(PgBackend {
+        pool,
+        chainer,
+        replica,
+    });
     // Entries a server left unchained when it stopped (between a commit and its chaining) join the chain now.
     store.chain_audit().await?;
     store.backfill_search_keys().await?;
@@ -209,8 +237,10 @@ impl PgBackend {
         &self,
         job: Job<PgConn, T>,
         alone: bool,
+        begin: &'static str,
     ) -> Result<T, StoreError> {
-        let mut conn = PgConn::new(self.pool.begin().await.map_err(from_sqlx)?, alone);
+        let tx = self.pool.begin_with(begin).await.map_err(from_sqlx)?;
+        let mut conn = PgConn::new(tx, alone);
         match job(&mut conn).await {
             Ok(t) => {
                 let unchained = conn.unchained;
@@ -237,7 +267,21 @@ impl PgBackend {
 
     pub async fn close(&self) {
         self.chainer.stop();
+        if let Some(replica) = &self.replica {
+            replica.close().await;
+        }
         self.pool.close().await;
+    }
+
+    /// Run a read job in `tx` (a read-only transaction) and end it.
+    async fn run_read<T: Send + 'static>(
+        tx: sqlx::Transaction<'static, sqlx::Postgres>,
+        job: Job<PgConn, T>,
+    ) -> Result<T, StoreError> {
+        let mut conn = PgConn::new(tx, false);
+        let result = job(&mut conn).await;
+        conn.tx.rollback().await.map_err(from_sqlx)?;
+        result
     }
 }
 
@@ -249,25 +293,47 @@ impl Backend for PgBackend {
     const FOR_UPDATE: &'static str = " FOR UPDATE";
     const CHAINS_AFTER_COMMIT: bool = true;
     const CHAIN_POSITION: &'static str = "chain_pos";
+    const AUDITED_READ_IN_ONE_TRANSACTION: bool = true;
 
     async fn write<T: Send + 'static>(&self, job: Job<PgConn, T>) -> Result<T, StoreError> {
-        self.run_write(job, false).await
+        self.run_write(job, false, "BEGIN").await
     }
 
     async fn write_alone<T: Send + 'static>(&self, job: Job<PgConn, T>) -> Result<T, StoreError> {
-        self.run_write(job, true).await
+        self.run_write(job, true, "BEGIN").await
+    }
+
+    async fn write_consistent<T: Send + 'static>(
+        &self,
+        job: Job<PgConn, T>,
+    ) -> Result<T, StoreError> {
+        // One snapshot for every statement; inserting audit entries cannot conflict with another transaction.
+        self.run_write(job, false, "BEGIN ISOLATION LEVEL REPEATABLE READ")
+            .await
     }
 
     async fn read<T: Send + 'static>(&self, job: Job<PgConn, T>) -> Result<T, StoreError> {
-        let mut tx = self.pool.begin().await.map_err(from_sqlx)?;
-        (&mut *tx)
-            .execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        let tx = self
+            .pool
+            .begin_with(replica::BEGIN_READ)
             .await
             .map_err(from_sqlx)?;
-        let mut conn = PgConn::new(tx, false);
-        let result = job(&mut conn).await;
-        conn.tx.rollback().await.map_err(from_sqlx)?;
-        result
+        Self::run_read(tx, job).await
+    }
+
+    async fn read_replica<T: Send + 'static>(&self, job: Job<PgConn, T>) -> Result<T, StoreError> {
+        let Some(replica) = &self.replica else {
+            return self.read(job).await;
+        };
+        // The primary's position now: every commit acknowledged before this read is at or before it.
+        let lsn: String = sqlx::query_scalar("SELECT pg_current_wal_lsn()::text")
+            .fetch_one(&self.pool)
+            .await
+            .map_err(from_sqlx)?;
+        match replica.ready(&lsn).await {
+            replica::Ready::Yes(tx) => Self::run_read(tx, job).await,
+            replica::Ready::No => self.read(job).await,
+        }
     }
 
     async fn chain_audit(&self) -> Result<(), StoreError> {

@@ -4,13 +4,14 @@
 use domain::audit::{Actor, AuditEvent};
 use domain::codes::{AuditAction, AuditOutcome, RecordKind};
 use domain::datetime::Timestamp;
+use domain::identifiers::LaCode;
 use domain::ids::{ApiTokenId, ContactId, PersonId, UserId};
 use domain::policy::Decision;
 use domain::records::{Contact, Person, User};
 
 use crate::audit_log::append_audit;
 use crate::error::StoreError;
-use crate::queries::{read_case_file, select_where, users_with_las};
+use crate::queries::{read_case_file_and_version, select_where, users_with_las};
 use crate::row::RowExt;
 use crate::search_index::SearchIndex;
 use crate::sql::{Backend, Sql, SqlConn, SqlRow, ToValue};
@@ -551,7 +552,46 @@ pub(crate) async fn access_facts<C: SqlConn>(
     else {
         return Ok(None);
     };
-    let restricted_to = if row.req_bool("restricted")? {
+    let (la, restricted) = (row.la("la")?, row.req_bool("restricted")?);
+    facts(c, child, la, restricted).await.map(Some)
+}
+
+/// The child an id names (the record kept, for a person merged into another: [`crate::people::resolve`]) and
+/// its [`access_facts`], in one query.
+pub(crate) async fn resolved_access_facts<C: SqlConn>(
+    c: &mut C,
+    id: PersonId,
+) -> Result<(PersonId, Option<AccessFacts>), StoreError> {
+    let row = c
+        .fetch_optional(
+            Sql::new(
+                "SELECT r.id, p.la, p.restricted FROM (SELECT COALESCE((SELECT kept_id FROM person_merge \
+                 WHERE merged_id = $1 AND undone_at IS NULL LIMIT 1), $1) AS id) r \
+                 LEFT JOIN person p ON p.id = r.id AND p.is_child = $2",
+            )
+            .bind(id)
+            .bind(true),
+        )
+        .await?;
+    let Some(row) = row else {
+        return Ok((id, None));
+    };
+    let child: PersonId = row.id("id")?;
+    if row.text("la")?.is_none() {
+        return Ok((child, None));
+    }
+    let (la, restricted) = (row.la("la")?, row.req_bool("restricted")?);
+    Ok((child, Some(facts(c, child, la, restricted).await?)))
+}
+
+/// A child's [`AccessFacts`], given its LA and whether its record is restricted.
+async fn facts<C: SqlConn>(
+    c: &mut C,
+    child: PersonId,
+    la: LaCode,
+    restricted: bool,
+) -> Result<AccessFacts, StoreError> {
+    let restricted_to = if restricted {
         let rows = c
             .fetch_all(
                 Sql::new("SELECT user_id FROM restricted_access WHERE person_id = $1").bind(child),
@@ -565,11 +605,11 @@ pub(crate) async fn access_facts<C: SqlConn>(
     } else {
         None
     };
-    Ok(Some(AccessFacts {
-        la: row.la("la")?,
+    Ok(AccessFacts {
+        la,
         restricted_to,
         addressed_to: None,
-    }))
+    })
 }
 
 fn view_event(
@@ -604,8 +644,7 @@ pub(crate) async fn view_child<C: SqlConn>(
     check: AccessCheck,
 ) -> Result<Audited<Viewed<CaseFile>>, StoreError> {
     // A person merged into another: their id reads the record kept.
-    let child = crate::people::resolve(c, child).await?;
-    let facts = access_facts(c, child).await?;
+    let (child, facts) = resolved_access_facts(c, child).await?;
     let decision = facts.as_ref().map(check);
     let allowed = decision == Some(Decision::Allow);
     let events = vec![view_event(
@@ -617,13 +656,10 @@ pub(crate) async fn view_child<C: SqlConn>(
     )];
     let viewed = match decision {
         None => Viewed::Missing,
-        Some(Decision::Allow) => match read_case_file(c, child).await? {
-            // The version in the same snapshot as the records: a change made after this read is one the user
-            // has not seen.
-            Some(record) => Viewed::Allowed(CaseFile {
-                record,
-                version: crate::front_door::case_version(c, child).await?,
-            }),
+        // The version in the same snapshot as the records: a change made after this read is one the user has
+        // not seen.
+        Some(Decision::Allow) => match read_case_file_and_version(c, child, true).await? {
+            Some((record, version)) => Viewed::Allowed(CaseFile { record, version }),
             None => Viewed::Missing,
         },
         Some(d) => Viewed::Denied(d),

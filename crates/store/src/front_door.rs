@@ -30,15 +30,21 @@ pub(crate) async fn case_version<C: SqlConn>(
     c: &mut C,
     child: PersonId,
 ) -> Result<i64, StoreError> {
-    let row = c
-        .fetch_optional(
-            Sql::new(format!(
-                "SELECT MAX(seq) AS version FROM audit_log WHERE child_id = $1 AND action NOT IN {READS}"
-            ))
-            .bind(child),
-        )
-        .await?;
-    Ok(match row {
+    let rows = c.fetch_all(case_version_sql(child)).await?;
+    case_version_from(&rows)
+}
+
+/// The query [`case_version`] runs, to send in a batch with others.
+pub(crate) fn case_version_sql(child: PersonId) -> Sql<'static> {
+    Sql::new(format!(
+        "SELECT MAX(seq) AS version FROM audit_log WHERE child_id = $1 AND action NOT IN {READS}"
+    ))
+    .bind(child)
+}
+
+/// The version from [`case_version_sql`]'s rows.
+pub(crate) fn case_version_from<R: SqlRow>(rows: &[R]) -> Result<i64, StoreError> {
+    Ok(match rows.first() {
         Some(r) => r.int("version")?.unwrap_or(0),
         None => 0,
     })

@@ -105,7 +105,9 @@ impl<B: Backend> SqlStore<B> {
     }
 
     /// An audited read: the reading runs on a reader (off the single writer), then its audit entries are
-    /// appended through the writer; only once they are committed is the result handed over (fail closed).
+    /// appended through the writer; only once they are committed is the result handed over (fail closed). Where
+    /// the back end prefers ([`Backend::AUDITED_READ_IN_ONE_TRANSACTION`], PostgreSQL), the reading and the
+    /// appending are one transaction with one snapshot.
     async fn audited_read<T, F>(&self, actor: &Actor, at: Timestamp, f: F) -> Result<T, StoreError>
     where
         T: Send + 'static,
@@ -117,7 +119,48 @@ impl<B: Backend> SqlStore<B> {
             > + Send
             + 'static,
     {
-        let (value, events) = self.read(f).await?;
+        self.audited_read_from(Snapshot::Primary, actor, at, f)
+            .await
+    }
+
+    /// An audited read from `snapshot`: [`Snapshot::Replica`] for the reads a read replica may serve (searches,
+    /// worklists, dashboards, exports), whose reading runs there when the back end has a replica that has caught
+    /// up, and whose audit entries are appended on the primary, as every audit entry is, before the result is
+    /// handed over.
+    async fn audited_read_from<T, F>(
+        &self,
+        snapshot: Snapshot,
+        actor: &Actor,
+        at: Timestamp,
+        f: F,
+    ) -> Result<T, StoreError>
+    where
+        T: Send + 'static,
+        F: for<'c> FnOnce(
+                &'c mut B::Conn,
+            ) -> futures::future::BoxFuture<
+                'c,
+                Result<(T, Vec<AuditEvent>), StoreError>,
+            > + Send
+            + 'static,
+    {
+        if B::AUDITED_READ_IN_ONE_TRANSACTION && matches!(snapshot, Snapshot::Primary) {
+            let actor = actor.clone();
+            let job: Job<B::Conn, T> = Box::new(move |c| {
+                async move {
+                    let (value, events) = f(c).await?;
+                    append_audit::<B>(c, &actor, at, &events).await?;
+                    Ok(value)
+                }
+                .boxed()
+            });
+            return self.backend.write_consistent(job).await;
+        }
+        let job: Job<B::Conn, (T, Vec<AuditEvent>)> = Box::new(f);
+        let (value, events) = match snapshot {
+            Snapshot::Primary => self.backend.read(job).await?,
+            Snapshot::Replica => self.backend.read_replica(job).await?,
+        };
         let actor = actor.clone();
         self.write(move |c| async move { append_audit::<B>(c, &actor, at, &events).await }.boxed())
             .await?;
@@ -134,6 +177,25 @@ impl<B: Backend> SqlStore<B> {
         let job: Job<B::Conn, T> = Box::new(f);
         self.backend.read(job).await
     }
+
+    /// A read a replica may serve ([`Backend::read_replica`]).
+    async fn read_replica<T, F>(&self, f: F) -> Result<T, StoreError>
+    where
+        T: Send + 'static,
+        F: for<'c> FnOnce(&'c mut B::Conn) -> futures::future::BoxFuture<'c, Result<T, StoreError>>
+            + Send
+            + 'static,
+    {
+        let job: Job<B::Conn, T> = Box::new(f);
+        self.backend.read_replica(job).await
+    }
+}
+
+/// Where a read may run: on the primary, or on a read replica that has caught up with it.
+#[derive(Clone, Copy, Debug)]
+enum Snapshot {
+    Primary,
+    Replica,
 }
 
 // --- building blocks -------------------------------------------------------------------------------------------
@@ -370,9 +432,24 @@ pub(crate) async fn read_case_file<C: SqlConn>(
     c: &mut C,
     child: PersonId,
 ) -> Result<Option<RecordSet>, StoreError> {
-    // The child's row and every kind's rows in one batch (on PostgreSQL, one round trip).
-    let mut queries =
-        vec![Sql::new(select_sql(Person::NAME, Person::COLUMNS, "id = $1")).bind(child)];
+    Ok(read_case_file_and_version(c, child, false)
+        .await?
+        .map(|(s, _)| s))
+}
+
+/// A child's record and, when `versioned`, its version ([`crate::front_door::case_version`], 0 otherwise), read
+/// together: in the same snapshot, and on PostgreSQL in the same round trip.
+pub(crate) async fn read_case_file_and_version<C: SqlConn>(
+    c: &mut C,
+    child: PersonId,
+    versioned: bool,
+) -> Result<Option<(RecordSet, i64)>, StoreError> {
+    // The version, the child's row and every kind's rows in one batch (on PostgreSQL, one round trip).
+    let mut queries = Vec::new();
+    if versioned {
+        queries.push(crate::front_door::case_version_sql(child));
+    }
+    queries.push(Sql::new(select_sql(Person::NAME, Person::COLUMNS, "id = $1")).bind(child));
     macro_rules! each_query {
         ($($t:ty),*) => { $(
             if let Some(filter) = <$t as RecordTable>::case_file_filter() {
@@ -384,6 +461,11 @@ pub(crate) async fn read_case_file<C: SqlConn>(
     }
     domain::record_kinds!(each_query);
     let mut results = c.fetch_each(queries).await?.into_iter();
+    let version = if versioned {
+        crate::front_door::case_version_from(&results.next().unwrap_or_default())?
+    } else {
+        0
+    };
     let person = match results.next().unwrap_or_default().first() {
         Some(r) => Person::from_row(r)?,
         None => return Ok(None),
@@ -419,7 +501,7 @@ pub(crate) async fn read_case_file<C: SqlConn>(
         }
     }
     s.people = people;
-    Ok(Some(s))
+    Ok(Some((s, version)))
 }
 
 /// The records of one kind in a child's case file, as read, with their parts read and put in `s`.
@@ -870,7 +952,7 @@ impl<B: Backend> Store for SqlStore<B> {
         to: domain::datetime::Date,
         at: Timestamp,
     ) -> Result<RecordSet, StoreError> {
-        self.audited_read(actor, at, move |c| {
+        self.audited_read_from(Snapshot::Replica, actor, at, move |c| {
             async move { census::census_records(c, action, la, from, to).await }.boxed()
         })
         .await
@@ -896,7 +978,7 @@ impl<B: Backend> Store for SqlStore<B> {
         from: datetime::Date,
         to: datetime::Date,
     ) -> Result<RecordSet, StoreError> {
-        self.read(move |c| {
+        self.read_replica(move |c| {
             async move { crate::annex_a::read(c, B::MAX_PARAMS, la, from, to).await }.boxed()
         })
         .await
@@ -1112,7 +1194,7 @@ impl<B: Backend> Store for SqlStore<B> {
         person: Person,
         at: Timestamp,
     ) -> Result<Vec<Person>, StoreError> {
-        self.audited_read(actor, at, move |c| {
+        self.audited_read_from(Snapshot::Replica, actor, at, move |c| {
             async move { crate::people::possible_duplicates(c, &person).await }.boxed()
         })
         .await
@@ -1173,7 +1255,7 @@ impl<B: Backend> Store for SqlStore<B> {
         query: WorklistQuery,
         at: Timestamp,
     ) -> Result<Vec<WorklistRow>, StoreError> {
-        self.audited_read(actor, at, move |c| {
+        self.audited_read_from(Snapshot::Replica, actor, at, move |c| {
             async move { front_door::front_door_worklist(c, &query).await }.boxed()
         })
         .await
@@ -1185,7 +1267,7 @@ impl<B: Backend> Store for SqlStore<B> {
         query: PartnerQueueQuery,
         at: Timestamp,
     ) -> Result<Vec<PartnerRequestRow>, StoreError> {
-        self.audited_read(actor, at, move |c| {
+        self.audited_read_from(Snapshot::Replica, actor, at, move |c| {
             async move { front_door::partner_queue(c, &query).await }.boxed()
         })
         .await
@@ -1212,7 +1294,7 @@ impl<B: Backend> Store for SqlStore<B> {
         at: Timestamp,
     ) -> Result<Vec<Person>, StoreError> {
         let index = self.search.clone();
-        self.audited_read(actor, at, move |c| {
+        self.audited_read_from(Snapshot::Replica, actor, at, move |c| {
             async move { access::search_people(c, &index, &search, rank, B::CHAIN_POSITION).await }
                 .boxed()
         })
@@ -1552,7 +1634,7 @@ impl<B: Backend> Store for SqlStore<B> {
         query: crate::CaseworkQuery,
         at: Timestamp,
     ) -> Result<crate::CaseworkRecords, StoreError> {
-        self.audited_read(actor, at, move |c| {
+        self.audited_read_from(Snapshot::Replica, actor, at, move |c| {
             async move { crate::casework::casework_worklist(c, B::MAX_PARAMS, &query).await }
                 .boxed()
         })
@@ -1596,7 +1678,7 @@ impl<B: Backend> Store for SqlStore<B> {
         today: datetime::Date,
         at: Timestamp,
     ) -> Result<RecordSet, StoreError> {
-        self.audited_read(actor, at, move |c| {
+        self.audited_read_from(Snapshot::Replica, actor, at, move |c| {
             async move { crate::casework::caseloads(c, B::MAX_PARAMS, &las, since, today).await }
                 .boxed()
         })
@@ -1610,7 +1692,7 @@ impl<B: Backend> Store for SqlStore<B> {
         window: domain::performance::FactWindow,
         at: Timestamp,
     ) -> Result<domain::performance::Facts, StoreError> {
-        self.audited_read(actor, at, move |c| {
+        self.audited_read_from(Snapshot::Replica, actor, at, move |c| {
             async move { crate::performance::facts(c, &las, window).await }.boxed()
         })
         .await
@@ -1624,7 +1706,7 @@ impl<B: Backend> Store for SqlStore<B> {
         query: crate::QualityQuery,
         at: Timestamp,
     ) -> Result<crate::QualityRecords, StoreError> {
-        self.audited_read(actor, at, move |c| {
+        self.audited_read_from(Snapshot::Replica, actor, at, move |c| {
             async move { crate::quality::quality_records(c, B::MAX_PARAMS, &query).await }.boxed()
         })
         .await

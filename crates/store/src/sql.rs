@@ -227,6 +227,11 @@ pub trait Backend: Clone + Send + Sync + 'static {
     /// The column holding an audit entry's place in the chain: `seq` where entries are chained as they are
     /// written, `chain_pos` where they are chained after commit.
     const CHAIN_POSITION: &'static str = "seq";
+    /// Whether an audited read on the primary reads and appends its audit entries in one transaction
+    /// ([`Backend::write_consistent`]; PostgreSQL, where each transaction costs round trips to the server), or
+    /// reads in a read transaction and then appends through a write (SQLite, whose one writer must not wait on
+    /// reads).
+    const AUDITED_READ_IN_ONE_TRANSACTION: bool = false;
 
     /// Run `job` in a write transaction. Returns only after COMMIT has returned: an `Ok` is durable.
     fn write<T: Send + 'static>(
@@ -241,11 +246,33 @@ pub trait Backend: Clone + Send + Sync + 'static {
         job: Job<Self::Conn, T>,
     ) -> impl Future<Output = Result<T, StoreError>> + Send;
 
+    /// Run `job`, which only reads and appends audit entries, in a write transaction whose statements all read
+    /// from one snapshot (PostgreSQL: `REPEATABLE READ`). Used for audited reads where
+    /// [`Backend::AUDITED_READ_IN_ONE_TRANSACTION`].
+    fn write_consistent<T: Send + 'static>(
+        &self,
+        job: Job<Self::Conn, T>,
+    ) -> impl Future<Output = Result<T, StoreError>> + Send {
+        self.write(job)
+    }
+
     /// Run `job` in a read-only transaction (one consistent snapshot).
     fn read<T: Send + 'static>(
         &self,
         job: Job<Self::Conn, T>,
     ) -> impl Future<Output = Result<T, StoreError>> + Send;
+
+    /// Run `job` in a read-only transaction that a read replica may serve (searches, worklists, dashboards,
+    /// exports). It sees at least every commit acknowledged before it was called: a back end with a replica uses
+    /// the replica only once it has replayed that far, and the primary otherwise. Without a replica, [`read`].
+    ///
+    /// [`read`]: Backend::read
+    fn read_replica<T: Send + 'static>(
+        &self,
+        job: Job<Self::Conn, T>,
+    ) -> impl Future<Output = Result<T, StoreError>> + Send {
+        self.read(job)
+    }
 
     /// Check the database's own structures (`PRAGMA integrity_check`, `amcheck`): the problems found.
     fn integrity_check(&self) -> impl Future<Output = Result<Vec<String>, StoreError>> + Send;
