@@ -6,12 +6,15 @@
 //! chains the write's entries or finds them chained already by another app server's pass. Passes run one at a
 //! time, each in short transactions on a connection of its own; the writes that commit while a pass runs are
 //! served together by the next one, so one pass chains the entries of many requests, as SQLite's writer
-//! commits many requests at once. When idle it looks every second for entries that no pass chained (those of
-//! a server that stopped between a commit and its pass) and chains them.
+//! commits many requests at once. A pass looks for unchained entries only from the lowest `seq` its requests
+//! wrote: the partial index of unchained entries also holds, until the table is vacuumed, every entry chained
+//! since, so looking from the start would cost a pass more the longer the log grows. When idle the chainer looks
+//! every second, from the start, for entries that no pass chained (those of a server that stopped between a
+//! commit and its pass) and chains them.
 
 use std::fmt;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, Ordering};
 use std::time::Duration;
 
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
@@ -35,6 +38,10 @@ struct Shared {
     asked: AtomicU64,
     /// The number that had been asked for when the last finished pass began.
     done: watch::Sender<u64>,
+    /// The lowest `seq` the requests since the last pass began wrote (`i64::MAX`: none), and whether one asked
+    /// for every unchained entry, wherever it is.
+    lowest: AtomicI64,
+    everything: AtomicBool,
     wake: Notify,
     stopping: AtomicBool,
 }
@@ -60,9 +67,15 @@ impl Chainer {
         let shared = Arc::new(Shared {
             asked: AtomicU64::new(0),
             done,
+            lowest: AtomicI64::new(i64::MAX),
+            everything: AtomicBool::new(false),
             wake: Notify::new(),
             stopping: AtomicBool::new(false),
         });
+        // The chainer's statements run thousands of times a minute on a table that grows all the while. A plan
+        // cached while the log was small (a sequential scan) would be kept until the table is next analysed,
+        // which on a server without autovacuum is never: so each statement is planned for the log as it is.
+        let options = options.options([("plan_cache_mode", "force_custom_plan")]);
         let pool = PgPoolOptions::new()
             .max_connections(1)
             .acquire_timeout(Duration::from_secs(10))
@@ -71,9 +84,17 @@ impl Chainer {
         Chainer { shared }
     }
 
-    /// Wait until every entry committed before this call is chained: `false` if that took longer than the wait
-    /// allowed (the database is failing; the entries are durable and a later pass chains them).
-    pub(crate) async fn chained(&self) -> bool {
+    /// Wait until every entry committed before this call is chained (those from `lowest` on, where the caller
+    /// wrote entries from `lowest`; all, for `None`): `false` if that took longer than the wait allowed (the
+    /// database is failing; the entries are durable and a later pass chains them).
+    pub(crate) async fn chained(&self, lowest: Option<i64>) -> bool {
+        // Before the ticket: the pass that serves the ticket, or one before it, takes this in.
+        match lowest {
+            Some(seq) => {
+                self.shared.lowest.fetch_min(seq, Ordering::SeqCst);
+            }
+            None => self.shared.everything.store(true, Ordering::SeqCst),
+        }
         let ticket = self.shared.asked.fetch_add(1, Ordering::SeqCst) + 1;
         let mut done = self.shared.done.subscribe();
         self.shared.wake.notify_one();
@@ -109,11 +130,24 @@ async fn run(shared: Arc<Shared>, pool: PgPool) {
             }
             continue;
         }
-        match pass(&pool).await {
+        // Where to look: taken after `asked`, so it includes what every request up to `asked` wrote (or a pass
+        // before this one, which began after those requests had committed, took it in and chained them).
+        let everything = shared.everything.swap(false, Ordering::SeqCst);
+        let lowest = shared.lowest.swap(i64::MAX, Ordering::SeqCst);
+        let result = if everything {
+            pass(&pool, 0).await
+        } else if lowest == i64::MAX {
+            Ok(0)
+        } else {
+            pass(&pool, lowest - 1).await
+        };
+        match result {
             Ok(_) => {
                 shared.done.send_replace(asked);
             }
             Err(e) => {
+                // Look everywhere next time: what this pass was to chain is still to chain.
+                shared.everything.store(true, Ordering::SeqCst);
                 tracing::warn!(error = %e, "chaining audit entries failed; trying again");
                 tokio::time::sleep(RETRY).await;
             }
@@ -130,7 +164,7 @@ async fn sweep(pool: &PgPool) -> Result<(), StoreError> {
             .await
             .map_err(from_sqlx)?;
     if left {
-        let n = pass(pool).await?;
+        let n = pass(pool, 0).await?;
         if n > 0 {
             tracing::info!(entries = n, "chained audit entries left unchained");
         }
@@ -138,10 +172,10 @@ async fn sweep(pool: &PgPool) -> Result<(), StoreError> {
     Ok(())
 }
 
-/// Chain every entry committed and not yet chained, a batch per transaction. How many were chained.
-async fn pass(pool: &PgPool) -> Result<usize, StoreError> {
+/// Chain every entry committed and not yet chained whose `seq` is above `after`, a batch per transaction. How
+/// many were chained.
+async fn pass(pool: &PgPool, mut after: i64) -> Result<usize, StoreError> {
     let mut total = 0;
-    let mut after = 0;
     loop {
         let tx = pool.begin().await.map_err(from_sqlx)?;
         let mut conn = PgConn::new(tx, true);

@@ -72,6 +72,8 @@ pub struct PgConn {
     pub(crate) alone: bool,
     /// Whether it wrote audit entries for the chainer to chain after it commits.
     pub(crate) unchained: bool,
+    /// The lowest `seq` of those entries, where the chainer starts looking.
+    pub(crate) lowest_unchained: Option<i64>,
 }
 
 impl PgConn {
@@ -80,6 +82,7 @@ impl PgConn {
             tx,
             alone,
             unchained: false,
+            lowest_unchained: None,
         }
     }
 }
@@ -93,6 +96,13 @@ impl SqlConn for PgConn {
         }
         self.unchained = true;
         true
+    }
+
+    fn appended_unchained(&mut self, lowest_seq: i64) {
+        self.lowest_unchained = Some(
+            self.lowest_unchained
+                .map_or(lowest_seq, |s| s.min(lowest_seq)),
+        );
     }
 
     async fn execute<'a>(&'a mut self, q: Sql<'a>) -> Result<u64, StoreError> {

@@ -243,9 +243,9 @@ impl PgBackend {
         let mut conn = PgConn::new(tx, alone);
         match job(&mut conn).await {
             Ok(t) => {
-                let unchained = conn.unchained;
+                let (unchained, lowest) = (conn.unchained, conn.lowest_unchained);
                 conn.tx.commit().await.map_err(from_sqlx)?;
-                if unchained && !self.chainer.chained().await {
+                if unchained && !self.chainer.chained(lowest).await {
                     // Committed and durable: answered as done. The chainer keeps trying, and verification
                     // chains what is left before it checks.
                     tracing::warn!(
@@ -337,7 +337,7 @@ impl Backend for PgBackend {
     }
 
     async fn chain_audit(&self) -> Result<(), StoreError> {
-        if self.chainer.chained().await {
+        if self.chainer.chained(None).await {
             Ok(())
         } else {
             Err(StoreError::Unavailable(

@@ -78,15 +78,24 @@ pub(crate) async fn session<C: SqlConn>(
          s.last_seen_at, s.ended_at FROM session s JOIN app_user u ON u.id = s.user_id WHERE s.id_hash = $1",
         cols.join(", ")
     );
-    let Some(row) = c.fetch_optional(Sql::new(sql).bind(id_hash)).await? else {
+    // The session, its user and their LAs in one batch (on PostgreSQL, one round trip).
+    let las = Sql::new(
+        "SELECT l.la FROM user_la l JOIN session s ON s.user_id = l.user_id WHERE s.id_hash = $1 ORDER BY l.la",
+    )
+    .bind(id_hash);
+    let mut results = c
+        .fetch_each(vec![Sql::new(sql).bind(id_hash), las])
+        .await?
+        .into_iter();
+    let (sessions, las) = (
+        results.next().unwrap_or_default(),
+        results.next().unwrap_or_default(),
+    );
+    let Some(row) = sessions.first() else {
         return Ok(None);
     };
-    let user = User::from_row(&row)?;
-    let user = users_with_las(c, vec![user])
-        .await?
-        .into_iter()
-        .next()
-        .ok_or(StoreError::NotFound)?;
+    let mut user = User::from_row(row)?;
+    user.las = las.iter().map(|r| r.la("la")).collect::<Result<_, _>>()?;
     Ok(Some(Session {
         id_hash: row.req_text("id_hash")?,
         user,

@@ -250,6 +250,7 @@ async fn append_unchained<B: Backend>(
     let per_statement = (B::MAX_PARAMS / UNCHAINED_COLUMNS.len()).clamp(1, 1000);
     let mut rows = rows.into_iter();
     let mut last_seq = 0;
+    let mut first_seq = i64::MAX;
     while let Some(mut sql) = crate::queries::statement(
         &head,
         UNCHAINED_COLUMNS.len(),
@@ -257,9 +258,12 @@ async fn append_unchained<B: Backend>(
     ) {
         sql.text.to_mut().push_str(" RETURNING seq");
         for r in c.fetch_all(sql).await? {
-            last_seq = last_seq.max(r.req_int("seq")?);
+            let seq = r.req_int("seq")?;
+            last_seq = last_seq.max(seq);
+            first_seq = first_seq.min(seq);
         }
     }
+    c.appended_unchained(first_seq);
     // The sequence only goes up, so the generation does too (case_clocks.rs).
     crate::case_clocks::queue_changed(c, B::MAX_PARAMS, events, last_seq).await
 }

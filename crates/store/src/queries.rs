@@ -810,20 +810,28 @@ impl<B: Backend> Store for SqlStore<B> {
                      AND (u.valid_until IS NULL OR u.valid_until >= $3)",
                     cols.join(", ")
                 );
-                let Some(row) = c
-                    .fetch_optional(
-                        Sql::new(sql)
-                            .bind(&token_hash)
-                            .bind(false)
-                            .bind(today)
-                            .bind(now),
-                    )
-                    .await?
-                else {
+                // The user and their LAs in one batch (on PostgreSQL, one round trip).
+                let las = Sql::new(
+                    "SELECT l.la FROM user_la l JOIN api_token t ON t.user_id = l.user_id \
+                     WHERE t.token_hash = $1 ORDER BY l.la",
+                )
+                .bind(&token_hash);
+                let user = Sql::new(sql)
+                    .bind(&token_hash)
+                    .bind(false)
+                    .bind(today)
+                    .bind(now);
+                let mut results = c.fetch_each(vec![user, las]).await?.into_iter();
+                let (users, las) = (
+                    results.next().unwrap_or_default(),
+                    results.next().unwrap_or_default(),
+                );
+                let Some(row) = users.first() else {
                     return Ok(None);
                 };
-                let users = users_with_las(c, vec![User::from_row(&row)?]).await?;
-                Ok(users.into_iter().next())
+                let mut user = User::from_row(row)?;
+                user.las = las.iter().map(|r| r.la("la")).collect::<Result<_, _>>()?;
+                Ok(Some(user))
             }
             .boxed()
         })

@@ -198,6 +198,12 @@ pub trait SqlConn: Send {
     fn chain_after_commit(&mut self) -> bool {
         false
     }
+
+    /// Called after entries were written unchained, with the lowest `seq` among them: the chainer need look no
+    /// lower for them (the chain is long, and its entries not yet chained are few).
+    fn appended_unchained(&mut self, lowest_seq: i64) {
+        let _ = lowest_seq;
+    }
 }
 
 /// A unit of work run inside one transaction.
