@@ -68,7 +68,7 @@ pub async fn export<S: Store>(
             written.push(path.display().to_string());
         }
     }
-    println!(
+    say!(
         "Annex A for {la} {}, {} to {}, in {:.2} s:",
         la.name().unwrap_or(""),
         domain::chronology::uk_date(from),
@@ -81,13 +81,13 @@ pub async fn export<S: Store>(
         } else {
             list.file_name.to_owned()
         };
-        println!(
+        say!(
             "  List {} {:<22} {:>8} rows  ({where_})",
             list.number,
             list.title,
             list.rows.len()
         );
     }
-    println!("Wrote {}.", written.join(", "));
+    say!("Wrote {}.", written.join(", "));
     Ok(())
 }

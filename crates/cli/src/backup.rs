@@ -100,7 +100,7 @@ pub async fn backup(db: &str, out: &Path) -> anyhow::Result<()> {
             tokio::task::spawn_blocking(move || store_sqlite::backup_into(&path, &out_path))
                 .await
                 .context("the backup stopped")??;
-        println!(
+        say!(
             "Backed up {} to {}: {} children, {} contacts, {} audit entries (head {}). Keep the head with the file: \
              a restore shows it again.",
             config.path.display(),
@@ -132,7 +132,7 @@ pub async fn backup(db: &str, out: &Path) -> anyhow::Result<()> {
         std::fs::rename(&tmp, out).context("naming the backup")?;
         sync_dir_of(out)?;
         let size = std::fs::metadata(out).map(|m| m.len()).unwrap_or(0);
-        println!(
+        say!(
             "Backed up {} to {} with pg_dump (custom format, one snapshot): {} bytes.",
             store_postgres::redact(db),
             out.display(),
@@ -164,7 +164,7 @@ async fn verified<S: Store>(store: S, db: &str, from: &Path) -> anyhow::Result<(
             report.problems.first().map_or(0, |p| p.seq)
         );
     }
-    println!(
+    say!(
         "Restored {} into {}: {} records; the audit chain is intact: {} entries, head {}.",
         from.display(),
         db,

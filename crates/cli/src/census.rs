@@ -107,7 +107,7 @@ pub async fn import<S: Store>(services: &Services<S>, file: &Path) -> anyhow::Re
         }
         Err(e) => return Err(crate::service_error(e)),
     };
-    println!(
+    say!(
         "Imported {} children into LA {}: {} CIN episodes, {} assessments, {} section 47 enquiries, {} plans, {} conferences.",
         summary.children,
         summary.la,

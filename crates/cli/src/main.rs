@@ -16,6 +16,15 @@ use service::{NewUser, Services};
 use store::Store;
 use web::admission::AdmissionSettings;
 
+/// `println!` that hands a failed write back (`?`) rather than panicking: when the reader stops reading
+/// (`frontdoor … | head`), the command ends quietly (see [`main`]).
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        writeln!(std::io::stdout().lock(), $($arg)*)?;
+    }};
+}
+
 mod annex_a;
 mod backup;
 mod census;
@@ -549,11 +558,22 @@ fn main() -> ExitCode {
     };
     match runtime.block_on(run(cli.command)) {
         Ok(()) => ExitCode::SUCCESS,
+        // The reader stopped reading (`frontdoor export cin-census … | head`): what it wanted, it has.
+        Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: {}", one_line(&e));
             ExitCode::FAILURE
         }
     }
+}
+
+/// Whether writing to standard output failed because the reader had gone.
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|cause| {
+        cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
 }
 
 /// The error and its causes on one line.
@@ -670,7 +690,7 @@ async fn execute<S: Store>(services: Services<S>, command: Command) -> anyhow::R
     let system = Actor::system("cli");
     match command {
         Command::Migrate { .. } => {
-            println!("The {} database is up to date.", services.database_name());
+            say!("The {} database is up to date.", services.database_name());
             Ok(())
         }
         Command::Retention { command } => {
@@ -690,9 +710,9 @@ async fn execute<S: Store>(services: Services<S>, command: Command) -> anyhow::R
                             other => service_error(other),
                         })?;
                     if json {
-                        println!("{}", serde_json::to_string_pretty(&r)?);
+                        say!("{}", serde_json::to_string_pretty(&r)?);
                     } else {
-                        println!(
+                        say!(
                             "{} on {}: {} children's files; {} due for deletion, {} kept by a legal hold, {} kept \
                              under the schedule ({} falling due within a year). Report {}.",
                             r.la_name,
@@ -705,7 +725,7 @@ async fn execute<S: Store>(services: Services<S>, command: Command) -> anyhow::R
                             r.version
                         );
                         for f in &r.due {
-                            println!(
+                            say!(
                                 "due\t{}\t{}\tlast activity {}\tkept until {}",
                                 f.child_id,
                                 f.class_label,
@@ -737,7 +757,7 @@ async fn execute<S: Store>(services: Services<S>, command: Command) -> anyhow::R
                             ),
                             other => service_error(other),
                         })?;
-                    println!(
+                    say!(
                         "{}: {} files deleted under report {}; each left a stub.",
                         run.la,
                         run.deleted.len(),
@@ -784,7 +804,7 @@ async fn execute<S: Store>(services: Services<S>, command: Command) -> anyhow::R
             std::fs::write(out.join("bundle.pdf"), pdf).context("writing bundle.pdf")?;
             std::fs::write(out.join("subject.json"), serde_json::to_vec_pretty(&held)?)
                 .context("writing subject.json")?;
-            println!(
+            say!(
                 "{}: {} items, {} documents, {} views of the record; {} mentions of other people marked for \
                  redaction. Wrote {}.",
                 held.name,
@@ -808,7 +828,7 @@ async fn execute<S: Store>(services: Services<S>, command: Command) -> anyhow::R
                 None => datetime::london_date(services.now()),
             };
             let seeded = seed_demo(&services, children, years, seed, until).await?;
-            print_seeded(&seeded, children);
+            print_seeded(&seeded, children)?;
             Ok(())
         }
         Command::Serve {
@@ -851,13 +871,13 @@ async fn execute<S: Store>(services: Services<S>, command: Command) -> anyhow::R
                     services
                         .add_demo_sign_ins(&Actor::system("demo"), &demo_las()?)
                         .await?;
-                    println!("The database already holds data; not seeding it again.");
+                    say!("The database already holds data; not seeding it again.");
                 } else {
                     let today = datetime::london_date(services.now());
                     let seeded = seed_demo(&services, demo_children, 3, 1, today).await?;
-                    print_seeded(&seeded, demo_children);
+                    print_seeded(&seeded, demo_children)?;
                 }
-                print_sign_ins(&demo_las()?);
+                print_sign_ins(&demo_las()?)?;
             }
             let settings = web::startup::Settings {
                 address: addr,
@@ -878,7 +898,7 @@ async fn execute<S: Store>(services: Services<S>, command: Command) -> anyhow::R
             let app = web::startup::Application::build(services, settings)
                 .await
                 .with_context(|| format!("cannot listen on {addr}"))?;
-            println!(
+            say!(
                 "Frontdoor is running at http://{}/ (press Ctrl+C to stop)",
                 app.address()
             );
@@ -951,13 +971,13 @@ async fn execute<S: Store>(services: Services<S>, command: Command) -> anyhow::R
                     .map_err(service_error)?;
             }
             match team {
-                Some(t) => println!(
+                Some(t) => say!(
                     "Added {} ({}) to {}.",
                     user.username,
                     user.role.label(),
                     t.trim()
                 ),
-                None => println!("Added {} ({}).", user.username, user.role.label()),
+                None => say!("Added {} ({}).", user.username, user.role.label()),
             }
             Ok(())
         }
@@ -998,7 +1018,7 @@ async fn execute<S: Store>(services: Services<S>, command: Command) -> anyhow::R
                 )
                 .await
                 .map_err(service_error)?;
-            println!("Created {} in {} ({}).", team.name, team.la, team.id);
+            say!("Created {} in {} ({}).", team.name, team.la, team.id);
             Ok(())
         }
         Command::Team {
@@ -1011,9 +1031,9 @@ async fn execute<S: Store>(services: Services<S>, command: Command) -> anyhow::R
                 .admin_teams(&system, la.as_ref())
                 .await
                 .map_err(service_error)?;
-            println!("id\tla\tname\tkind\tmanager\tmembers\tstatus");
+            say!("id\tla\tname\tkind\tmanager\tmembers\tstatus");
             for t in teams {
-                println!(
+                say!(
                     "{}\t{}\t{}\t{}\t{}\t{}\t{}",
                     t.id,
                     t.la,
@@ -1055,9 +1075,9 @@ async fn execute<S: Store>(services: Services<S>, command: Command) -> anyhow::R
                 .await
                 .map_err(|e| anyhow!("{}: {}", file.display(), service_error(e)))?;
             if changed {
-                println!("Imported {la}'s settings from {}.", file.display());
+                say!("Imported {la}'s settings from {}.", file.display());
             } else {
-                println!(
+                say!(
                     "{la}'s settings are already as {} has them.",
                     file.display()
                 );
@@ -1071,7 +1091,7 @@ async fn execute<S: Store>(services: Services<S>, command: Command) -> anyhow::R
                 .create_api_token_for_days(&system, &username, days)
                 .await
                 .map_err(service_error)?;
-            println!("{token}");
+            say!("{token}");
             Ok(())
         }
         Command::Token {
@@ -1081,7 +1101,7 @@ async fn execute<S: Store>(services: Services<S>, command: Command) -> anyhow::R
                 .api_tokens(&system, &username)
                 .await
                 .map_err(service_error)?;
-            print_tokens(&tokens, services.now());
+            print_tokens(&tokens, services.now())?;
             Ok(())
         }
         Command::Token {
@@ -1091,7 +1111,7 @@ async fn execute<S: Store>(services: Services<S>, command: Command) -> anyhow::R
                 .revoke_api_token(&system, &id)
                 .await
                 .map_err(service_error)?;
-            println!(
+            say!(
                 "Revoked API token {} (revoked at {}).",
                 token.id,
                 token.revoked_at.map_or_else(String::new, |t| t.to_string())
@@ -1109,7 +1129,7 @@ async fn execute<S: Store>(services: Services<S>, command: Command) -> anyhow::R
                 .revoke_api_tokens(&system, &username)
                 .await
                 .map_err(service_error)?;
-            println!("Revoked {n} API token(s) of {username}.");
+            say!("Revoked {n} API token(s) of {username}.");
             Ok(())
         }
         Command::Token {
@@ -1122,7 +1142,7 @@ async fn execute<S: Store>(services: Services<S>, command: Command) -> anyhow::R
                 .set_user_disabled(&system, &username, true)
                 .await
                 .map_err(service_error)?;
-            println!(
+            say!(
                 "Disabled {}: their sessions have ended and their API tokens are revoked.",
                 user.username
             );
@@ -1135,7 +1155,7 @@ async fn execute<S: Store>(services: Services<S>, command: Command) -> anyhow::R
                 .set_user_disabled(&system, &username, false)
                 .await
                 .map_err(service_error)?;
-            println!("Enabled {}.", user.username);
+            say!("Enabled {}.", user.username);
             Ok(())
         }
         Command::Export {
@@ -1157,8 +1177,8 @@ async fn execute<S: Store>(services: Services<S>, command: Command) -> anyhow::R
             command: AuditCommand::Head { .. },
         } => {
             match services.audit_head().await? {
-                Some(head) => println!("{head}"),
-                None => println!("The audit log is empty."),
+                Some(head) => say!("{head}"),
+                None => say!("The audit log is empty."),
             }
             Ok(())
         }
@@ -1176,7 +1196,7 @@ async fn execute<S: Store>(services: Services<S>, command: Command) -> anyhow::R
                 eprintln!("broken: {p}");
             }
             if report.is_intact() {
-                println!(
+                say!(
                     "The audit chain is intact: {} entries checked; head {}.",
                     report.checked,
                     report
@@ -1209,16 +1229,19 @@ fn service_error(e: service::ServiceError) -> anyhow::Error {
 }
 
 /// API tokens as a table: id, created, expires, revoked, status. Never the token.
-fn print_tokens(tokens: &[store::ApiTokenInfo], now: datetime::Timestamp) {
+fn print_tokens(tokens: &[store::ApiTokenInfo], now: datetime::Timestamp) -> std::io::Result<()> {
     if tokens.is_empty() {
-        println!("No API tokens.");
-        return;
+        say!("No API tokens.");
+        return Ok(());
     }
     let when =
         |t: Option<datetime::Timestamp>| t.map_or_else(|| "-".to_owned(), |t| format!("{t:.0}"));
-    println!(
+    say!(
         "{:<36}  {:<20}  {:<20}  {:<20}  STATUS",
-        "ID", "CREATED", "EXPIRES", "REVOKED"
+        "ID",
+        "CREATED",
+        "EXPIRES",
+        "REVOKED"
     );
     for t in tokens {
         let status = if t.revoked_at.is_some() {
@@ -1228,7 +1251,7 @@ fn print_tokens(tokens: &[store::ApiTokenInfo], now: datetime::Timestamp) {
         } else {
             "live"
         };
-        println!(
+        say!(
             "{:<36}  {:<20}  {:<20}  {:<20}  {status}",
             t.id.to_string(),
             format!("{:.0}", t.created_at),
@@ -1236,6 +1259,7 @@ fn print_tokens(tokens: &[store::ApiTokenInfo], now: datetime::Timestamp) {
             when(t.revoked_at),
         );
     }
+    Ok(())
 }
 
 fn demo_las() -> anyhow::Result<Vec<LaCode>> {
@@ -1285,26 +1309,28 @@ async fn seed_demo<S: Store>(
     Ok(seeded)
 }
 
-fn print_seeded(seeded: &Seeded, children: u32) {
-    println!(
+fn print_seeded(seeded: &Seeded, children: u32) -> std::io::Result<()> {
+    say!(
         "Created synthetic data for {children} children in {:.1} s:",
         seeded.elapsed.as_secs_f64()
     );
     for (kind, n) in &seeded.counts.0 {
-        println!("  {kind:<26} {n:>10}");
+        say!("  {kind:<26} {n:>10}");
     }
-    println!("  {:<26} {:>10}", "audit log entries", seeded.audit_entries);
+    say!("  {:<26} {:>10}", "audit log entries", seeded.audit_entries);
+    Ok(())
 }
 
-fn print_sign_ins(las: &[LaCode]) {
-    println!("Demo sign-ins, all with the password '{DEMO_PASSWORD}' (synthetic data only):");
+fn print_sign_ins(las: &[LaCode]) -> std::io::Result<()> {
+    say!("Demo sign-ins, all with the password '{DEMO_PASSWORD}' (synthetic data only):");
     for la in las {
         let names: Vec<String> = service::demo::demo_sign_ins(std::slice::from_ref(la))
             .into_iter()
             .map(|s| s.username)
             .collect();
-        println!("  {} {}: {}", la, la.name().unwrap_or(""), names.join(", "));
+        say!("  {} {}: {}", la, la.name().unwrap_or(""), names.join(", "));
     }
+    Ok(())
 }
 
 async fn shutdown_signal() {

@@ -728,3 +728,50 @@ async fn teams_and_settings_on_the_command_line() {
         teams_and_settings_story(&pg.url, dir.path());
     }
 }
+
+/// `frontdoor … | head`: a reader that stops reading ends the command quietly (exit 0, nothing on standard
+/// error), and what the command did before it printed is done. The pipe is closed before the command writes, so
+/// every write it makes to standard output fails.
+#[test]
+fn a_reader_that_stops_reading_ends_the_command_quietly() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", dir.path().join("demo.db").display());
+    let closed = |args: &[&str]| {
+        let mut child = support::frontdoor()
+            .args(args)
+            .args(["--db", &db])
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        drop(child.stdout.take());
+        let out = child.wait_with_output().unwrap();
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    // The demo's summary (printed line by line), then the census XML (written whole).
+    for args in [
+        &["demo", "--children", "40", "--years", "2"][..],
+        &["export", "cin-census", "--la", "213", "--year", "2026"][..],
+    ] {
+        let (code, stderr) = closed(args);
+        assert_eq!(code, Some(0), "frontdoor {args:?}: {stderr}");
+        assert!(
+            !stderr.contains("error") && !stderr.contains("panicked"),
+            "frontdoor {args:?} said: {stderr}"
+        );
+    }
+    let (code, out, stderr) = run(
+        &["export", "cin-census", "--la", "213", "--year", "2026"],
+        &db,
+        None,
+    );
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        out.contains("<Child>"),
+        "the demo was made before its summary was cut off"
+    );
+}
