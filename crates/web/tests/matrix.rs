@@ -5,6 +5,15 @@
 //! answer comes from a reference model written here, independently of `domain::policy`. A route the model
 //! does not know fails the test. Also: a foreign record answers exactly like a missing one (A5), and every
 //! request for a child's record by a signed-in user leaves exactly one audit entry (U1).
+//!
+//! What comes back is checked too. A4, the tenant canary scan: every text of every LA's records (names, notes,
+//! titles, file names) carries a canary of its LA, and their ids are known (`support::canary`); every answer of the
+//! run (headers, body, the text inside its PDF or XLSX export, error pages) is scanned, and a canary of an LA the
+//! caller does not work for (or of a restricted record they are not named on, or, for a partner agency, anything
+//! not shown to their agency) is a leak; so is any name or text in a line the app logged meanwhile. A2, field-level
+//! filters: every field of every JSON answer is compared with `docs/response-fields.md`, the fields each role may
+//! receive per kind of record (`support::response_fields`). Because the run walks the route table, a new route is
+//! scanned and checked without being listed here.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -32,6 +41,8 @@ use domain::records::{
 };
 use service::{NewUser, Services};
 use store::{AuditFilter, Store};
+use support::canary::{self, Canaries, Canary, Class, Log, Scope, Tally};
+use support::response_fields::{self, FieldList};
 use tower::ServiceExt;
 use web::routes::{self, Access};
 
@@ -593,6 +604,8 @@ struct World {
     /// A document on each child's record, shared with the police.
     documents: BTreeMap<Target, DocumentId>,
     principals: Vec<Principal>,
+    /// A4: what each LA's records carry to be found again (names, texts, ids).
+    canaries: Canaries,
 }
 
 fn child(code: &str, name: &str) -> Person {
@@ -608,18 +621,20 @@ async fn world<S: Store>(services: &Services<S>) -> World {
         .ensure_local_authorities(&system, &[la("205"), la("207"), la("213")])
         .await
         .unwrap();
-    let mut set = RecordSet::default();
+    let mut all = RecordSet::default();
     let mut children = BTreeMap::new();
     let mut contacts = BTreeMap::new();
     let mut requests = BTreeMap::new();
     let mut actions = BTreeMap::new();
     let mut documents = BTreeMap::new();
+    let mut canaries = Canaries::new();
     for (t, code, name) in [
         (Target::In213, "213", "Amelia"),
         (Target::Restricted213, "213", "Bella"),
         (Target::In205, "205", "Chloe"),
         (Target::In207, "207", "Daisy"),
     ] {
+        let mut set = RecordSet::default();
         let c = child(code, name);
         let mut contact = store_tests::fixture::contact(c.id, None);
         contact.la = la(code);
@@ -679,7 +694,6 @@ async fn world<S: Store>(services: &Services<S>) -> World {
             completed_on: None,
             created_at: contact.received_at,
         };
-        let pdf = domain::documents::minimal_pdf(&["Matrix police notification"]);
         let document = Document {
             id: DocumentId::new(),
             la: la(code),
@@ -689,18 +703,13 @@ async fn world<S: Store>(services: &Services<S>) -> World {
             kind: None,
             file_name: "Matrix police notification.pdf".into(),
             content_type: "application/pdf".into(),
-            size: pdf.len() as u64,
-            sha256: domain::documents::sha256_hex(&pdf),
+            size: 0,
+            sha256: String::new(),
             shared_with: vec![Agency::Police],
             uploaded_by: None,
             uploaded_at: contact.received_at,
         };
         documents.insert(t, document.id);
-        set.document_contents.push(DocumentContent {
-            document_id: document.id,
-            bytes: pdf,
-        });
-        set.documents.push(document);
         children.insert(t, c.id);
         contacts.insert(t, contact.id);
         requests.insert(t, request.id);
@@ -711,10 +720,60 @@ async fn world<S: Store>(services: &Services<S>) -> World {
         set.information_requests.push(request);
         set.strategy_discussions.push(strategy);
         set.actions.push(action);
+        set.documents.push(document);
+        set.case_notes.push(domain::records::CaseNote::new(
+            domain::ids::CaseNoteId::new(),
+            la(code),
+            children[&t],
+            domain::codes::CaseNoteKind::Telephone,
+            None,
+            "2024-05-03T16:00:00Z".parse().unwrap(),
+            "Matrix case note".into(),
+        ));
+        // A4: every text of the child's records carries a canary of its LA (the restricted child's, one of its
+        // own), except the surname every search of the matrix looks for.
+        let scope = if t == Target::Restricted213 {
+            Scope::restricted(code)
+        } else {
+            Scope::of(code)
+        };
+        canaries.plant(&mut set, &scope, |key, _| key == "last_name");
+        // The document's file holds its title and file name (canaries and all).
+        for document in &mut set.documents {
+            let pdf = domain::documents::minimal_pdf(&[&document.title, &document.file_name]);
+            document.size = pdf.len() as u64;
+            document.sha256 = domain::documents::sha256_hex(&pdf);
+            set.document_contents.push(DocumentContent {
+                document_id: document.id,
+                bytes: pdf,
+            });
+        }
+        all.append(&mut set);
     }
+    // Each LA also has a child with a record of every kind (store_tests' journey: family, referral, assessment,
+    // plans, conferences, visits, supervision, case-file audit, practice week, their team and staff), canaries in all
+    // its texts, for the lists, worklists, dashboards and reports to carry. In 205 that child is the one the matrix
+    // requests, so that its pages, case file, chronology and printed summary (which the shared MASH's principals of
+    // every role may read) carry every kind too; elsewhere it is a child of its own, so that only the shared MASH
+    // pays for reading whole case files.
+    for code in ["213", "205", "207"] {
+        let (mut set, journey_child) = store_tests::fixture::journey();
+        if code == "205" {
+            let text = serde_json::to_string(&set).unwrap().replace(
+                &journey_child.to_string(),
+                &children[&Target::In205].to_string(),
+            );
+            set = serde_json::from_str(&text).unwrap();
+            set.people.retain(|p| p.id != children[&Target::In205]);
+        }
+        canary::move_to_la(&mut set, code);
+        canaries.plant(&mut set, &Scope::of(code), |_, _| false);
+        all.append(&mut set);
+    }
+    canaries.share_with_partners(&all);
     services
         .store()
-        .insert_records(&system, set, domain::datetime::now())
+        .insert_records(&system, all, domain::datetime::now())
         .await
         .unwrap();
     children.insert(Target::Missing, PersonId::new());
@@ -809,6 +868,7 @@ async fn world<S: Store>(services: &Services<S>) -> World {
         actions,
         documents,
         principals,
+        canaries,
     }
 }
 
@@ -975,7 +1035,160 @@ async fn audited_request_ids<S: Store>(store: &S) -> BTreeSet<String> {
 /// A response's status and body.
 type Answer = (StatusCode, Vec<u8>);
 
-async fn matrix<S: Store>(store: S) -> String {
+/// A4: whether `p` may see what `c` marks in an answer of a route with `access`: a canary of one of their LAs, and
+/// for a partner agency's practitioner only what is shown to their agency. A restricted record's canaries only if
+/// they are named on it, except where restrictions are looked after: information governance's and retention's
+/// pages (whose roles review and lift restrictions); and ids in the audit trail (which says what record each entry
+/// is about, restricted or not: that is what it is for) and in statutory returns (which count every child of the
+/// LA: a restriction limits who opens the record, not what the LA returns to the DfE and Ofsted).
+fn may_see(p: &Principal, access: Access, c: &Canary) -> bool {
+    let Some(role) = p.role else {
+        return false;
+    };
+    let restriction_kept = match access {
+        Access::Grant(Area::InformationGovernance | Area::Retention, _) => true,
+        Access::Grant(Area::Audit | Area::Returns, _) => c.class == Class::Id,
+        _ => false,
+    };
+    p.relation.las().iter().any(|l| l.as_ref() == c.scope.la)
+        && (!c.scope.restricted || p.named || restriction_kept)
+        && (role != Role::Partner || p.agency.is_some_and(|a| c.agencies.contains(&a)))
+}
+
+/// One request of the run and its answer, for the A4 scan.
+struct Exchange<'a> {
+    /// The route's access rule.
+    access: Access,
+    /// The request's path and query.
+    asked: &'a str,
+    /// The request as the failure message names it.
+    what: &'a str,
+    headers: &'a axum::http::HeaderMap,
+    body: &'a [u8],
+}
+
+/// A4: scan one answer (its headers, its body, and what an export holds) for canaries `p` may not see.
+fn scan_answer(canaries: &Canaries, p: &Principal, x: &Exchange<'_>, tally: &mut Tally) {
+    let Exchange {
+        access,
+        asked,
+        what,
+        headers,
+        body,
+    } = *x;
+    // What the request itself named (a record's id in its path, which a redirect to sign-in or a "not found"
+    // page may repeat) is not the app's to leak.
+    let asked = asked.to_ascii_lowercase();
+    let mut hits = Vec::new();
+    let mut head = Vec::new();
+    for (name, value) in headers {
+        head.extend_from_slice(name.as_str().as_bytes());
+        head.extend_from_slice(b": ");
+        head.extend_from_slice(value.as_bytes());
+        head.push(b'\n');
+    }
+    canaries.scan(&head, &mut hits);
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let reading = std::time::Instant::now();
+    let (texts, export) = canary::readable(content_type, body);
+    tally.export_time += reading.elapsed();
+    if let Some(kind) = export {
+        *tally.exports.entry(kind).or_default() += 1;
+    }
+    for text in &texts {
+        tally.bytes += text.len() as u64;
+        canaries.scan(text, &mut hits);
+    }
+    tally.responses += 1;
+    let mut seen = BTreeSet::new();
+    for hit in hits {
+        if !seen.insert(hit.text.clone()) || asked.contains(&hit.text) {
+            continue;
+        }
+        let c = hit.canary;
+        if may_see(p, access, c) {
+            *tally.seen_allowed.entry(class_name(c.class)).or_default() += 1;
+            if let Some(kind) = export {
+                *tally.seen_in_exports.entry(kind).or_default() += 1;
+            }
+        } else {
+            tally.leaks.push(format!(
+                "{what}: {} ({} of {}{}, in {})",
+                hit.text,
+                class_name(c.class),
+                c.scope.la,
+                if c.scope.restricted {
+                    ", restricted"
+                } else {
+                    ""
+                },
+                c.field
+            ));
+        }
+    }
+}
+
+fn class_name(c: Class) -> &'static str {
+    match c {
+        Class::Name => "name",
+        Class::Text => "text",
+        Class::Id => "id",
+    }
+}
+
+/// A2: what kind of record a JSON answer of `route` to `p` is about, as `docs/response-fields.md` names it: the
+/// area of the policy the route serves (a partner's information requests and documents are theirs, not case
+/// records), or an error document.
+fn answer_kind(access: Access, p: &Principal, status: StatusCode) -> &'static str {
+    if !status.is_success() {
+        return "Problem";
+    }
+    let partner = p.role == Some(Role::Partner);
+    let area = match access {
+        Access::Public => return "Public",
+        Access::SignedIn => return "Account",
+        Access::Grant(area, _) => area,
+        Access::Child(_) | Access::Contact(_) | Access::CaseAction(_) => Area::CaseRecords,
+        Access::InformationRequest(_) | Access::Document(_) if partner => Area::PartnerRequests,
+        Access::InformationRequest(_) | Access::Document(_) => Area::CaseRecords,
+    };
+    match area {
+        Area::CaseRecords => "Case records",
+        Area::PartnerRequests => "Partner information requests",
+        Area::Audit => "Audit trail",
+        Area::Administration => "Administration",
+        Area::Returns => "Statutory returns",
+        Area::Performance => "Performance",
+        Area::QualityAssurance => "Quality assurance",
+        Area::InformationGovernance => "Information governance",
+        Area::Retention => "Retention",
+    }
+}
+
+/// What the A2 and A4 checks found over the run.
+#[derive(Default)]
+struct Filters {
+    tally: Tally,
+    json_answers: u64,
+    fields_checked: u64,
+    pairs: BTreeSet<(String, &'static str)>,
+    extra: BTreeSet<response_fields::Extra>,
+    /// An extra field's first sighting, for the failure message.
+    extra_where: BTreeMap<response_fields::Extra, String>,
+    /// Every field seen, by kind and role (left in the reports for review: `a2-fields-seen-BACKEND.json`).
+    observed: response_fields::Observed,
+    /// Time spent scanning and checking.
+    time: std::time::Duration,
+}
+
+async fn matrix<S: Store>(store: S) -> Reports {
+    let log = Log::capture();
+    let log_from = log.len();
+    let field_list = FieldList::load();
+    let mut filters = Filters::default();
     let services = Services::new(store.clone());
     let w = world(&services).await;
     let app = web::router(
@@ -1016,8 +1229,10 @@ async fn matrix<S: Store>(store: S) -> String {
                 let Some(req) = request(route, &w, t, p.token.as_deref(), &request_id) else {
                     continue;
                 };
+                let asked = req.uri().to_string();
                 let response = app.clone().oneshot(req).await.unwrap();
                 let status = response.status();
+                let headers = response.headers().clone();
                 // The server gives every request its own id (the one sent is only echoed): the audit trail
                 // and error pages carry the server's.
                 let request_id = response
@@ -1026,10 +1241,52 @@ async fn matrix<S: Store>(store: S) -> String {
                     .and_then(|v| v.to_str().ok())
                     .unwrap_or(&request_id)
                     .to_owned();
-                let body = axum::body::to_bytes(response.into_body(), 1 << 20)
+                let body = axum::body::to_bytes(response.into_body(), 64 << 20)
                     .await
                     .unwrap()
                     .to_vec();
+                let scanning = std::time::Instant::now();
+                let what = format!(
+                    "{} {} as {} on {t:?} ({status})",
+                    route.method, route.path, p.name
+                );
+                let exchange = Exchange {
+                    access: route.access,
+                    asked: &asked,
+                    what: &what,
+                    headers: &headers,
+                    body: &body,
+                };
+                scan_answer(&w.canaries, p, &exchange, &mut filters.tally);
+                let json = headers
+                    .get(header::CONTENT_TYPE)
+                    .and_then(|v| v.to_str().ok())
+                    .is_some_and(|c| {
+                        c.starts_with("application/json")
+                            || c.starts_with("application/problem+json")
+                    });
+                // The OpenAPI document describes the API (the same for everyone); it holds no records.
+                if json && route.name != "api-openapi" {
+                    let answer: serde_json::Value = serde_json::from_slice(&body).unwrap();
+                    let kind = answer_kind(route.access, p, status);
+                    response_fields::observe(p.role, kind, &answer, &mut filters.observed);
+                    let before = filters.extra.len();
+                    filters.fields_checked +=
+                        field_list.check(p.role, kind, &answer, &mut filters.extra);
+                    filters.json_answers += 1;
+                    filters
+                        .pairs
+                        .insert((p.role.map_or("anonymous", |r| r.label()).to_owned(), kind));
+                    if filters.extra.len() > before {
+                        for e in filters.extra.iter() {
+                            filters
+                                .extra_where
+                                .entry(e.clone())
+                                .or_insert_with(|| what.clone());
+                        }
+                    }
+                }
+                filters.time += scanning.elapsed();
                 // Error pages show the request id; take it out so that answers can be compared.
                 let body = String::from_utf8_lossy(&body).replace(&request_id, "REQUEST-ID");
                 cases += 1;
@@ -1069,6 +1326,29 @@ async fn matrix<S: Store>(store: S) -> String {
             }
         }
     }
+    let scanning = std::time::Instant::now();
+    // A4: the log of the run (everything the process logged meanwhile): no canary's text at all (names, notes,
+    // titles, file names; ids are what logs are for).
+    let logged = log.since(log_from);
+    let log_lines = logged
+        .split(|b| *b == b'\n')
+        .filter(|l| !l.is_empty())
+        .count();
+    let mut log_leaks = Vec::new();
+    for line in logged.split(|b| *b == b'\n') {
+        let mut hits = Vec::new();
+        w.canaries.scan(line, &mut hits);
+        for hit in hits.iter().filter(|h| h.canary.class != Class::Id) {
+            log_leaks.push(format!(
+                "{} ({} of {}) in the log: {}",
+                hit.text,
+                class_name(hit.canary.class),
+                hit.canary.scope.la,
+                String::from_utf8_lossy(line)
+            ));
+        }
+    }
+    filters.time += scanning.elapsed();
     // U1: every request about a child's record by a signed-in user, allowed or not, is in the audit trail
     // (under its request id); and nothing else claims to be one.
     let audited = audited_request_ids(&store).await;
@@ -1084,34 +1364,235 @@ async fn matrix<S: Store>(store: S) -> String {
         wrong.len(),
         oracle_leaks.len(),
     );
-    assert!(
-        wrong.is_empty(),
-        "{report}\n{}",
-        wrong
+    let (names, texts, ids) = w.canaries.counts();
+    let t = &filters.tally;
+    let exports = t
+        .exports
+        .iter()
+        .map(|(k, n)| format!("{n} {k}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let seen = t
+        .seen_allowed
+        .iter()
+        .map(|(k, n)| format!("{n} {k}s"))
+        .chain(
+            t.seen_in_exports
+                .iter()
+                .map(|(k, n)| format!("{n} of them in {k}s")),
+        )
+        .collect::<Vec<_>>()
+        .join(", ");
+    let canary_report = format!(
+        "A4 canary scan ({}): {} canaries planted in 3 LAs ({names} names, {texts} texts, {ids} ids), {} responses \
+         (headers and bodies, {:.0} MB, exports: {exports}) and {log_lines} log lines scanned, {} leaks ({} in \
+         responses, {} in the log); canaries found where the caller may see them: {seen}; {:.1} s of scanning ({:.1} s reading exports)",
+        store.backend_name(),
+        w.canaries.len(),
+        t.responses,
+        t.bytes as f64 / 1e6,
+        t.leaks.len() + log_leaks.len(),
+        t.leaks.len(),
+        log_leaks.len(),
+        filters.time.as_secs_f64(),
+        t.export_time.as_secs_f64(),
+    );
+    // Every (role, kind) the list names was answered in JSON in the run, so every section was checked.
+    let seen_pairs: BTreeSet<(String, String)> = filters
+        .pairs
+        .iter()
+        .map(|(r, k)| (r.clone(), (*k).to_owned()))
+        .collect();
+    let listed = field_list.pairs();
+    let unchecked: Vec<_> = listed.difference(&seen_pairs).collect();
+    let (fields_listed, unseen) = field_list.unseen(&filters.observed);
+    let fields_report = format!(
+        "A2 field-level filters ({}): {} JSON answers, {} fields checked against docs/response-fields.md; \
+         (role × record kind) pairs: {} answered, {} of the list's {} checked; {} of the list's {} fields sent; \
+         {} extra fields",
+        store.backend_name(),
+        filters.json_answers,
+        filters.fields_checked,
+        seen_pairs.len(),
+        listed.len() - unchecked.len(),
+        listed.len(),
+        fields_listed - unseen.len(),
+        fields_listed,
+        filters.extra.len(),
+    );
+    support::leave(
+        &format!("a2-fields-seen-{}.json", store.backend_name()),
+        &serde_json::to_string_pretty(&filters.observed).unwrap(),
+    );
+    support::leave(
+        &format!("a4-leaks-{}.txt", store.backend_name()),
+        &t.leaks
             .iter()
-            .take(40)
+            .chain(&log_leaks)
             .cloned()
             .collect::<Vec<_>>()
-            .join("\n")
+            .join("\n"),
     );
+    let mut problems = Vec::new();
+    if !wrong.is_empty() {
+        problems.push(
+            wrong
+                .iter()
+                .take(40)
+                .cloned()
+                .collect::<Vec<_>>()
+                .join("\n"),
+        );
+    }
+    if !oracle_leaks.is_empty() {
+        problems.push(oracle_leaks.join("\n"));
+    }
+    if !unaudited.is_empty() {
+        problems.push(format!(
+            "not audited: {:?}",
+            unaudited.iter().take(20).collect::<Vec<_>>()
+        ));
+    }
+    if !t.leaks.is_empty() || !log_leaks.is_empty() {
+        problems.push(format!(
+            "A4 leaks (the first 60 of the responses', the first 20 of the log's):\n{}\n{}",
+            t.leaks
+                .iter()
+                .take(60)
+                .cloned()
+                .collect::<Vec<_>>()
+                .join("\n"),
+            log_leaks
+                .iter()
+                .take(20)
+                .cloned()
+                .collect::<Vec<_>>()
+                .join("\n")
+        ));
+    }
+    if !unchecked.is_empty() {
+        problems.push(format!(
+            "A2: (role, kind) pairs docs/response-fields.md lists that no JSON answer of the run was: {unchecked:?}"
+        ));
+    }
+    if !unseen.is_empty() {
+        problems.push(format!(
+            "A2: fields docs/response-fields.md gives that no JSON answer of the run carried (take them out): \
+             {unseen:?}"
+        ));
+    }
+    if !filters.extra.is_empty() {
+        problems.push(format!(
+            "A2: fields docs/response-fields.md does not give (where each was first seen):\n{}\n\nas rows:\n{}",
+            filters
+                .extra_where
+                .iter()
+                .take(60)
+                .map(|(e, at)| format!("{e:?} at {at}"))
+                .collect::<Vec<_>>()
+                .join("\n"),
+            response_fields::as_rows(&filters.extra)
+        ));
+    }
     assert!(
-        oracle_leaks.is_empty(),
-        "{report}\n{}",
-        oracle_leaks.join("\n")
+        problems.is_empty(),
+        "{report}\n{canary_report}\n{fields_report}\n{}",
+        problems.join("\n\n")
     );
+    Reports {
+        matrix: report,
+        canaries: canary_report,
+        fields: fields_report,
+    }
+}
+
+/// A2: the list itself gives a partner agency's practitioner nothing of the child's case, only the request and
+/// what was shared with their agency: none of the case file's parts, the contact's, or the child's identifiers
+/// beyond name and date of birth is among their fields (a row added to the list later fails here too).
+#[test]
+fn partners_are_given_nothing_of_the_case() {
+    const CASE: [&str; 40] = [
+        "concerns",
+        "referrer",
+        "screening",
+        "decision",
+        "feedback",
+        "rag",
+        "rag_history",
+        "enquiry",
+        "history",
+        "history_summary",
+        "history_flags",
+        "chronology",
+        "family",
+        "households",
+        "relationships",
+        "professionals",
+        "referrals",
+        "cin_episodes",
+        "open_episodes",
+        "assessments",
+        "latest_assessment",
+        "plans",
+        "conferences",
+        "core_groups",
+        "visits",
+        "strategy_discussions",
+        "section47s",
+        "early_help",
+        "flags",
+        "specialist_involvements",
+        "notes",
+        "text",
+        "wishes_and_feelings",
+        "information_shared",
+        "findings",
+        "analysis",
+        "nhs_number",
+        "upn",
+        "ethnicity",
+        "religion",
+    ];
+    let given = FieldList::load().given_to(Role::Partner);
     assert!(
-        unaudited.is_empty(),
-        "{report}\nnot audited: {:?}",
-        unaudited.iter().take(20).collect::<Vec<_>>()
+        given
+            .iter()
+            .any(|(kind, _, f)| kind == "Partner information requests" && f == "question"),
+        "the list gives partners their requests"
     );
-    report
+    let case: Vec<_> = given
+        .iter()
+        .filter(|(kind, object, field)| {
+            kind != "Partner information requests"
+                || CASE.contains(&field.as_str())
+                || object.split('.').any(|o| CASE.contains(&o))
+        })
+        .collect();
+    assert!(
+        case.is_empty(),
+        "docs/response-fields.md gives partners {case:?}"
+    );
+}
+
+/// The figures of one run.
+struct Reports {
+    matrix: String,
+    canaries: String,
+    fields: String,
+}
+
+impl Reports {
+    fn print(&self, backend: &str) {
+        support::report(&format!("matrix-{backend}"), &self.matrix);
+        support::report(&format!("canary-scan-{backend}"), &self.canaries);
+        support::report(&format!("field-filters-{backend}"), &self.fields);
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn authorisation_matrix_on_sqlite() {
     let db = store_tests::sqlite().await;
-    let text = matrix(db.store.clone()).await;
-    support::report("matrix-sqlite", &text);
+    matrix(db.store.clone()).await.print("sqlite");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -1120,6 +1601,5 @@ async fn authorisation_matrix_on_postgres() {
         return;
     }
     let db = store_tests::PgTestDb::create().await.unwrap();
-    let text = matrix(db.open().await).await;
-    support::report("matrix-postgres", &text);
+    matrix(db.open().await).await.print("postgres");
 }
