@@ -15,10 +15,10 @@ use std::time::Instant;
 
 use fantoccini::{Client, Locator};
 use sqlx::{Connection, Row};
-use support::Server;
 use support::browser::{
     AXE_TAGS, Chromedriver, Violation, axe, body_text, click, fill, wait_h1, wait_loaded, wait_path,
 };
+use support::scan::Scanned;
 
 const PASSWORD: &str = "frontdoor-demo";
 const SIGN_IN_H1: &str = "Sign in to Frontdoor";
@@ -159,8 +159,7 @@ async fn browser_journeys() {
     let started = Instant::now();
     let dir = tempfile::tempdir().unwrap();
     let db_path = dir.path().join("browser.db");
-    let db = format!("sqlite://{}", db_path.display());
-    let server = Server::start(&db, &["--demo", "--demo-children", "300"]);
+    let server = Scanned::start(&db_path, &["--demo", "--demo-children", "300"]).await;
     let seeded = started.elapsed();
     let driver = Chromedriver::start().await;
     let client = driver.session().await;
@@ -477,7 +476,7 @@ async fn browser_journeys() {
     } = run;
     client.close().await.unwrap();
     drop(driver);
-    drop(server);
+    server.finish("journeys").await;
 
     let nodes: usize = violations.iter().map(|v| v.nodes.len()).sum();
     support::report(

@@ -19,10 +19,10 @@ use std::time::Instant;
 use fantoccini::Locator;
 use serde_json::Value;
 use sqlx::{Connection, Row};
-use support::Server;
 use support::browser::{Chromedriver, fill, select, wait_h1, wait_home};
 use support::journey::Journey;
 use support::oidc::Provider;
+use support::scan::Scanned;
 
 /// A child of `la`, read straight from the SQLite file the server uses.
 async fn a_child_of(db: &std::path::Path, la: &str) -> String {
@@ -71,7 +71,6 @@ async fn administration_journey() {
     let started = Instant::now();
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("admin.db");
-    let db = format!("sqlite://{}", path.display());
     let provider = Provider::start("{}");
     let mut args = vec![
         "--demo".to_owned(),
@@ -79,7 +78,7 @@ async fn administration_journey() {
         "600".to_owned(),
     ];
     args.extend(provider.serve_args());
-    let server = Server::start(&db, &args.iter().map(String::as_str).collect::<Vec<_>>());
+    let server = Scanned::start(&path, &args.iter().map(String::as_str).collect::<Vec<_>>()).await;
     let driver = Chromedriver::start().await;
     let mut run = Journey::new(driver.session().await, &server.base);
 
@@ -248,4 +247,5 @@ async fn administration_journey() {
         ),
     );
     assert_eq!(violations, 0, "axe found violations");
+    server.finish("admin").await;
 }

@@ -20,9 +20,9 @@ use std::time::Instant;
 use domain::datetime::{london_date, now};
 use fantoccini::Locator;
 use serde_json::json;
-use support::Server;
 use support::browser::{Chromedriver, click, fill, select, set_value, wait_h1};
 use support::journey::{Journey, SUBMIT};
+use support::scan::Scanned;
 
 const SURNAME: &str = "Quillcaseworktest";
 
@@ -30,9 +30,10 @@ const SURNAME: &str = "Quillcaseworktest";
 async fn casework_journey() {
     let started = Instant::now();
     let dir = tempfile::tempdir().unwrap();
-    let db = format!("sqlite://{}", dir.path().join("casework.db").display());
+    let db_path = dir.path().join("casework.db");
+    let db = format!("sqlite://{}", db_path.display());
     let token = support::user_with_token(&db, "cw-intake-213", "team-manager", "213");
-    let server = Server::start(&db, &["--demo", "--demo-children", "300"]);
+    let server = Scanned::start(&db_path, &["--demo", "--demo-children", "300"]).await;
     let http = reqwest::Client::new();
     let driver = Chromedriver::start().await;
     let mut run = Journey::new(driver.session().await, &server.base);
@@ -424,5 +425,5 @@ async fn casework_journey() {
     );
     support::report("browser-casework", &report);
     assert!(run.violations.is_empty(), "{report}");
-    server.kill();
+    server.finish("casework").await;
 }

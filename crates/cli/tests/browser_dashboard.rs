@@ -16,9 +16,9 @@ use std::time::Instant;
 
 use fantoccini::Locator;
 use sqlx::{Connection, Row};
-use support::Server;
 use support::browser::{Chromedriver, click, set_value, wait_h1};
 use support::journey::Journey;
+use support::scan::Scanned;
 
 /// A child of `la`, read straight from the SQLite file the server uses.
 async fn a_child_of(db: &std::path::Path, la: &str) -> String {
@@ -41,8 +41,7 @@ async fn dashboard_journey() {
     let started = Instant::now();
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("dashboard.db");
-    let db = format!("sqlite://{}", path.display());
-    let server = Server::start(&db, &["--demo", "--demo-children", "600"]);
+    let server = Scanned::start(&path, &["--demo", "--demo-children", "600"]).await;
     let driver = Chromedriver::start().await;
     let mut run = Journey::new(driver.session().await, &server.base);
 
@@ -176,4 +175,5 @@ async fn dashboard_journey() {
         ),
     );
     assert_eq!(violations, 0, "axe found violations");
+    server.finish("dashboard").await;
 }

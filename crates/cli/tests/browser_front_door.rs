@@ -16,9 +16,9 @@ mod support;
 use std::time::Instant;
 
 use fantoccini::Locator;
-use support::Server;
 use support::browser::{Chromedriver, click, fill, select, set_value, wait_h1};
 use support::journey::{Journey as Run, SUBMIT};
+use support::scan::Scanned;
 
 const SURNAME: &str = "Quillbrowsertest";
 
@@ -26,8 +26,8 @@ const SURNAME: &str = "Quillbrowsertest";
 async fn front_door_journey() {
     let started = Instant::now();
     let dir = tempfile::tempdir().unwrap();
-    let db = format!("sqlite://{}", dir.path().join("front-door.db").display());
-    let server = Server::start(&db, &["--demo", "--demo-children", "300"]);
+    let db_path = dir.path().join("front-door.db");
+    let server = Scanned::start(&db_path, &["--demo", "--demo-children", "300"]).await;
     let driver = Chromedriver::start().await;
     let client = driver.session().await;
     let mut run = Run {
@@ -335,7 +335,7 @@ async fn front_door_journey() {
     } = run;
     client.close().await.unwrap();
     drop(driver);
-    drop(server);
+    server.finish("front-door").await;
     support::report(
         "browser-front-door",
         &format!(

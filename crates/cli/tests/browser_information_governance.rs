@@ -17,9 +17,9 @@ use std::time::Instant;
 
 use fantoccini::Locator;
 use sqlx::{Connection, Row};
-use support::Server;
 use support::browser::{Chromedriver, fill, wait_h1};
 use support::journey::Journey;
+use support::scan::Scanned;
 
 /// A child of 213 (id and name) and a user's id, read straight from the SQLite file the server uses.
 async fn facts(db: &std::path::Path, username: &str) -> (String, String, String) {
@@ -75,8 +75,7 @@ async fn restricted_record_journey() {
     let started = Instant::now();
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("ig.db");
-    let db = format!("sqlite://{}", path.display());
-    let server = Server::start(&db, &["--demo", "--demo-children", "300"]);
+    let server = Scanned::start(&path, &["--demo", "--demo-children", "300"]).await;
     let (child, name, worker) = facts(&path, "social-worker-213").await;
     let driver = Chromedriver::start().await;
     let mut run = Journey::new(driver.session().await, &server.base);
@@ -260,4 +259,5 @@ async fn restricted_record_journey() {
         ),
     );
     assert_eq!(violations, 0, "axe found violations");
+    server.finish("information-governance").await;
 }

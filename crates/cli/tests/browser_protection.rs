@@ -26,9 +26,9 @@ use domain::clocks;
 use domain::datetime::{Date, london_date, now};
 use fantoccini::Locator;
 use serde_json::json;
-use support::Server;
 use support::browser::{Chromedriver, click, fill, select, set_value, wait_h1};
 use support::journey::{Journey as Run, SUBMIT};
+use support::scan::Scanned;
 
 const SURNAME: &str = "Quillprotecttest";
 
@@ -62,9 +62,10 @@ fn row<'a>(rows: &'a [String], label: &str) -> &'a str {
 async fn child_protection_journey() {
     let started = Instant::now();
     let dir = tempfile::tempdir().unwrap();
-    let db = format!("sqlite://{}", dir.path().join("protection.db").display());
+    let db_path = dir.path().join("protection.db");
+    let db = format!("sqlite://{}", db_path.display());
     let token = support::user_with_token(&db, "cp-intake-213", "team-manager", "213");
-    let server = Server::start(&db, &["--demo", "--demo-children", "300"]);
+    let server = Scanned::start(&db_path, &["--demo", "--demo-children", "300"]).await;
     let today: Date = london_date(now());
     let cal = Calendar::england_and_wales();
 
@@ -659,7 +660,7 @@ async fn child_protection_journey() {
     } = run;
     client.close().await.unwrap();
     drop(driver);
-    drop(server);
+    server.finish("protection").await;
     support::report(
         "browser-protection",
         &format!(

@@ -14,16 +14,17 @@ mod support;
 
 use domain::datetime::{london_date, now};
 use fantoccini::Locator;
-use support::Server;
 use support::browser::{Chromedriver, click, fill, select, set_value, wait_h1};
 use support::journey::{Journey, SUBMIT};
+use support::scan::Scanned;
 
 const SECOND_PASSWORD: &str = "moderating-auditor-browser-2026";
 
 #[tokio::test]
 async fn quality_journey() {
     let dir = tempfile::tempdir().unwrap();
-    let db = format!("sqlite://{}", dir.path().join("quality.db").display());
+    let db_path = dir.path().join("quality.db");
+    let db = format!("sqlite://{}", db_path.display());
     // A second auditor of Westminster, who signs in with a password.
     let (code, _, err) = support::run(
         &[
@@ -41,7 +42,7 @@ async fn quality_journey() {
         Some(SECOND_PASSWORD),
     );
     assert_eq!(code, 0, "user add failed: {err}");
-    let server = Server::start(&db, &["--demo", "--demo-children", "300"]);
+    let server = Scanned::start(&db_path, &["--demo", "--demo-children", "300"]).await;
     let driver = Chromedriver::start().await;
     let mut run = Journey::new(driver.session().await, &server.base);
     let today = london_date(now());
@@ -272,5 +273,5 @@ async fn quality_journey() {
         run.pages
     );
     println!("axe: {} pages, 0 violations", run.pages);
-    server.kill();
+    server.finish("quality").await;
 }

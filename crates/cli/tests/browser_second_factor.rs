@@ -15,16 +15,16 @@ mod support;
 use std::time::Instant;
 
 use fantoccini::Locator;
-use support::Server;
 use support::browser::{Chromedriver, click, fill, wait_h1, wait_home};
 use support::journey::Journey;
+use support::scan::Scanned;
 
 #[tokio::test]
 async fn second_factor_journey() {
     let started = Instant::now();
     let dir = tempfile::tempdir().unwrap();
-    let db = format!("sqlite://{}", dir.path().join("2fa.db").display());
-    let server = Server::start(&db, &["--demo", "--demo-children", "100"]);
+    let db_path = dir.path().join("2fa.db");
+    let server = Scanned::start(&db_path, &["--demo", "--demo-children", "100"]).await;
     let driver = Chromedriver::start().await;
     let mut run = Journey::new(driver.session().await, &server.base);
 
@@ -102,4 +102,5 @@ async fn second_factor_journey() {
         ),
     );
     assert_eq!(violations, 0, "axe found violations");
+    server.finish("second-factor").await;
 }

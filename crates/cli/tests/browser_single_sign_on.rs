@@ -22,6 +22,7 @@ use support::Server;
 use support::browser::{Chromedriver, body_text, wait_h1, wait_home};
 use support::journey::Journey;
 use support::oidc::Provider;
+use support::scan::Scanned;
 
 const MASH: &str = "jo.mash@westminster.example";
 const DISABLED: &str = "left.service@westminster.example";
@@ -164,7 +165,7 @@ async fn single_sign_on_journey() {
         r#"{{"{GROUPED}": ["frontdoor-managers", "frontdoor-westminster", "staff"]}}"#
     ));
     let args = provider.serve_args();
-    let server = Server::start(&db, &args.iter().map(String::as_str).collect::<Vec<_>>());
+    let server = Scanned::start(&path, &args.iter().map(String::as_str).collect::<Vec<_>>()).await;
     let driver = Chromedriver::start().await;
     let mut run = Journey::new(driver.session().await, &server.base);
 
@@ -344,7 +345,7 @@ async fn single_sign_on_journey() {
     );
     let (mut pages, mut violations) = (run.pages, run.violations.len());
     drop(run);
-    drop(server);
+    server.finish("single-sign-on").await;
 
     // 10. Roles and LAs from the provider's groups (a deployment that lets the council's directory decide).
     println!("step 10: roles and LAs from groups");

@@ -358,6 +358,9 @@ impl<S: Store> Services<S> {
         let users = self.store.users_of_la(la.clone()).await?;
         let team_ids: Vec<TeamId> = users.iter().filter_map(|u| u.team_id).collect();
         let (_, mut teams) = self.store.directory(Vec::new(), team_ids).await?;
+        // A worker may serve several LAs (a shared MASH, an emergency duty team) from a team of another LA: a
+        // case is held by a team of its own LA, and another LA's teams are not this LA's to see.
+        teams.retain(|t| &t.la == la);
         teams.sort_by(|a, b| a.name.cmp(&b.name));
         teams.dedup_by_key(|t| t.id);
         Ok((

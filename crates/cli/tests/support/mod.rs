@@ -8,9 +8,13 @@
 )]
 
 pub mod browser;
+// The matrix's canaries and their scan (the web crate's test support), shared with the browser journeys' scan.
+#[path = "../../../web/tests/support/canary.rs"]
+pub mod canary;
 pub mod cluster;
 pub mod journey;
 pub mod oidc;
+pub mod scan;
 
 use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
@@ -65,12 +69,17 @@ impl Server {
     /// [`Server::start`] with the server's log at `level` (`RUST_LOG`; `off` for a test whose faults would
     /// otherwise fill the output with the errors it provokes on purpose).
     pub fn start_logging(db: &str, extra: &[&str], level: &str) -> Server {
+        Server::start_with(db, extra, level, Stdio::inherit())
+    }
+
+    /// [`Server::start_logging`] with the server's standard error going to `stderr` (piped, to keep the log).
+    pub fn start_with(db: &str, extra: &[&str], level: &str, stderr: Stdio) -> Server {
         let mut child = frontdoor()
             .env("RUST_LOG", level)
             .args(["serve", "--addr", "127.0.0.1:0", "--db", db])
             .args(extra)
             .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
+            .stderr(stderr)
             .spawn()
             .expect("start frontdoor serve");
         let stdout = child.stdout.take().unwrap();

@@ -286,6 +286,18 @@ impl Canaries {
         }
     }
 
+    /// Take `id` (a record's, as the app writes it) as a canary of `scope`, found in `field`.
+    pub fn add_id(&mut self, id: &str, scope: &Scope, field: &str) {
+        self.ids
+            .entry(id.to_ascii_lowercase())
+            .or_insert_with(|| Canary {
+                scope: scope.clone(),
+                class: Class::Id,
+                field: field.to_owned(),
+                agencies: BTreeSet::new(),
+            });
+    }
+
     /// Show the canaries in `text` (or `text` itself, when it is a planted id) to partners of `agency`.
     pub fn share(&mut self, text: &str, agency: Agency) {
         for token in tokens_in(text.to_ascii_lowercase().as_bytes()) {
