@@ -34,6 +34,25 @@ fn sqlite(dir: &Path) -> String {
     format!("sqlite://{}", dir.join("frontdoor.db").display())
 }
 
+/// The LA child IDs of `la`'s children, read straight from the SQLite file.
+fn la_child_ids(db: &Path, la: &str) -> BTreeSet<String> {
+    use sqlx::{Connection, Row};
+    let url = format!("sqlite://{}?mode=ro", db.display());
+    tokio::runtime::Runtime::new()
+        .unwrap()
+        .block_on(async move {
+            let mut c = sqlx::SqliteConnection::connect(&url).await.unwrap();
+            sqlx::query("SELECT la_child_id FROM person WHERE la = ? AND la_child_id IS NOT NULL")
+                .bind(la)
+                .fetch_all(&mut c)
+                .await
+                .unwrap()
+                .iter()
+                .map(|r| r.get::<String, _>("la_child_id"))
+                .collect()
+        })
+}
+
 /// The repository's root (two levels above this crate).
 fn repository_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
@@ -113,6 +132,22 @@ fn the_census_from_demo_data_passes_the_reference_validator() {
         census.children.len() > 100,
         "{} children",
         census.children.len()
+    );
+    // A4 for the one XML export (the command's, not a page's): every child in 205's return is a child of 205, by
+    // LA child ID in the database and by the LA code every UPN carries; none is one of 207's or 213's.
+    let ours = la_child_ids(&dir.path().join("frontdoor.db"), "205");
+    let others: Vec<_> = census
+        .children
+        .iter()
+        .filter(|c| {
+            !c.la_child_id.as_ref().is_some_and(|id| ours.contains(id))
+                || c.upn.as_ref().is_some_and(|u| u.get(1..4) != Some("205"))
+        })
+        .map(|c| (c.la_child_id.clone(), c.upn.clone()))
+        .collect();
+    assert!(
+        others.is_empty(),
+        "children in 205's return who are not 205's: {others:?}"
     );
 
     let (code, out, err) = support::frontdoor()
