@@ -1080,14 +1080,7 @@ fn scan_answer(canaries: &Canaries, p: &Principal, x: &Exchange<'_>, tally: &mut
     // page may repeat) is not the app's to leak.
     let asked = asked.to_ascii_lowercase();
     let mut hits = Vec::new();
-    let mut head = Vec::new();
-    for (name, value) in headers {
-        head.extend_from_slice(name.as_str().as_bytes());
-        head.extend_from_slice(b": ");
-        head.extend_from_slice(value.as_bytes());
-        head.push(b'\n');
-    }
-    canaries.scan(&head, &mut hits);
+    canaries.scan(&canary::headers_text(headers), &mut hits);
     let content_type = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
@@ -1110,7 +1103,7 @@ fn scan_answer(canaries: &Canaries, p: &Principal, x: &Exchange<'_>, tally: &mut
         }
         let c = hit.canary;
         if may_see(p, access, c) {
-            *tally.seen_allowed.entry(class_name(c.class)).or_default() += 1;
+            *tally.seen_allowed.entry(c.class.label()).or_default() += 1;
             if let Some(kind) = export {
                 *tally.seen_in_exports.entry(kind).or_default() += 1;
             }
@@ -1118,7 +1111,7 @@ fn scan_answer(canaries: &Canaries, p: &Principal, x: &Exchange<'_>, tally: &mut
             tally.leaks.push(format!(
                 "{what}: {} ({} of {}{}, in {})",
                 hit.text,
-                class_name(c.class),
+                c.class.label(),
                 c.scope.la,
                 if c.scope.restricted {
                     ", restricted"
@@ -1128,14 +1121,6 @@ fn scan_answer(canaries: &Canaries, p: &Principal, x: &Exchange<'_>, tally: &mut
                 c.field
             ));
         }
-    }
-}
-
-fn class_name(c: Class) -> &'static str {
-    match c {
-        Class::Name => "name",
-        Class::Text => "text",
-        Class::Id => "id",
     }
 }
 
@@ -1329,25 +1314,7 @@ async fn matrix<S: Store>(store: S) -> Reports {
     let scanning = std::time::Instant::now();
     // A4: the log of the run (everything the process logged meanwhile): no canary's text at all (names, notes,
     // titles, file names; ids are what logs are for).
-    let logged = log.since(log_from);
-    let log_lines = logged
-        .split(|b| *b == b'\n')
-        .filter(|l| !l.is_empty())
-        .count();
-    let mut log_leaks = Vec::new();
-    for line in logged.split(|b| *b == b'\n') {
-        let mut hits = Vec::new();
-        w.canaries.scan(line, &mut hits);
-        for hit in hits.iter().filter(|h| h.canary.class != Class::Id) {
-            log_leaks.push(format!(
-                "{} ({} of {}) in the log: {}",
-                hit.text,
-                class_name(hit.canary.class),
-                hit.canary.scope.la,
-                String::from_utf8_lossy(line)
-            ));
-        }
-    }
+    let (log_lines, log_leaks) = w.canaries.scan_log(&log.since(log_from));
     filters.time += scanning.elapsed();
     // U1: every request about a child's record by a signed-in user, allowed or not, is in the audit trail
     // (under its request id); and nothing else claims to be one.

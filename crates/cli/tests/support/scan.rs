@@ -33,7 +33,7 @@ use axum::body::Body;
 use axum::http::{HeaderMap, Request, Response, header};
 use sqlx::{Connection, Row};
 
-use super::canary::{Canaries, Class, Scope, readable};
+use super::canary::{Canaries, Class, Scope, headers_text, readable};
 use super::{Server, report, token_for};
 
 /// One request through the proxy and what it was answered.
@@ -181,13 +181,6 @@ impl Scanned {
                 .or_else(|| x.bearer.as_ref().and_then(|t| tokens.get(t)))
                 .unwrap_or(&nobody);
             callers_seen.insert(x.session.clone().or_else(|| x.bearer.clone()));
-            let mut head = Vec::new();
-            for (name, value) in &x.headers {
-                head.extend_from_slice(name.as_str().as_bytes());
-                head.extend_from_slice(b": ");
-                head.extend_from_slice(value.as_bytes());
-                head.push(b'\n');
-            }
             let content_type = x
                 .headers
                 .get(header::CONTENT_TYPE)
@@ -198,7 +191,7 @@ impl Scanned {
                 *exports.entry(kind).or_default() += 1;
             }
             let mut hits = Vec::new();
-            canaries.scan(&head, &mut hits);
+            canaries.scan(&headers_text(&x.headers), &mut hits);
             for text in &texts {
                 bytes += text.len() as u64;
                 canaries.scan(text, &mut hits);
@@ -210,7 +203,7 @@ impl Scanned {
                 }
                 let c = hit.canary;
                 if las.contains(&c.scope.la) {
-                    *seen_allowed.entry(class_name(c.class)).or_default() += 1;
+                    *seen_allowed.entry(c.class.label()).or_default() += 1;
                 } else {
                     leaks.push(format!(
                         "{} ({}) to a caller of LAs [{}]: {} ({} of {}, in {})",
@@ -218,7 +211,7 @@ impl Scanned {
                         x.status,
                         las.iter().cloned().collect::<Vec<_>>().join(","),
                         hit.text,
-                        class_name(c.class),
+                        c.class.label(),
                         c.scope.la,
                         c.field,
                     ));
@@ -226,23 +219,7 @@ impl Scanned {
             }
         }
         // The log: no canary's name or text at all.
-        let logged = self.log.lock().unwrap().clone();
-        let mut log_lines = 0u64;
-        let mut log_leaks = Vec::new();
-        for line in logged.split(|b| *b == b'\n').filter(|l| !l.is_empty()) {
-            log_lines += 1;
-            let mut hits = Vec::new();
-            canaries.scan(line, &mut hits);
-            for hit in hits.iter().filter(|h| h.canary.class != Class::Id) {
-                log_leaks.push(format!(
-                    "{} ({} of {}) in the log: {}",
-                    hit.text,
-                    class_name(hit.canary.class),
-                    hit.canary.scope.la,
-                    String::from_utf8_lossy(line)
-                ));
-            }
-        }
+        let (log_lines, log_leaks) = canaries.scan_log(&self.log.lock().unwrap());
         let (names, texts, id_count) = canaries.counts();
         let text = format!(
             "A4 canary scan, browser journey {name}: {} canaries ({names} names and {texts} texts in {} planted \
@@ -294,14 +271,6 @@ impl Scanned {
             !exchanges.is_empty(),
             "the scan of {name} saw no responses: is the journey going through the proxy?"
         );
-    }
-}
-
-fn class_name(c: Class) -> &'static str {
-    match c {
-        Class::Name => "name",
-        Class::Text => "text",
-        Class::Id => "id",
     }
 }
 

@@ -29,6 +29,17 @@ pub enum Class {
     Id,
 }
 
+impl Class {
+    /// The class's name in reports: `name`, `text`, `id`.
+    pub fn label(self) -> &'static str {
+        match self {
+            Class::Name => "name",
+            Class::Text => "text",
+            Class::Id => "id",
+        }
+    }
+}
+
 /// Whose a canary is: an LA's, and whether its record is restricted to named users.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Scope {
@@ -382,6 +393,42 @@ impl Canaries {
             }
         }
     }
+}
+
+impl Canaries {
+    /// A4 over a log: no canary's name or text in any line (ids are what logs are for). The lines read (not
+    /// empty), and a description of each leak.
+    pub fn scan_log(&self, logged: &[u8]) -> (u64, Vec<String>) {
+        let mut lines = 0;
+        let mut leaks = Vec::new();
+        for line in logged.split(|b| *b == b'\n').filter(|l| !l.is_empty()) {
+            lines += 1;
+            let mut hits = Vec::new();
+            self.scan(line, &mut hits);
+            for hit in hits.iter().filter(|h| h.canary.class != Class::Id) {
+                leaks.push(format!(
+                    "{} ({} of {}) in the log: {}",
+                    hit.text,
+                    hit.canary.class.label(),
+                    hit.canary.scope.la,
+                    String::from_utf8_lossy(line)
+                ));
+            }
+        }
+        (lines, leaks)
+    }
+}
+
+/// A response's headers as text to scan, a `name: value` line each.
+pub fn headers_text(headers: &axum::http::HeaderMap) -> Vec<u8> {
+    let mut head = Vec::new();
+    for (name, value) in headers {
+        head.extend_from_slice(name.as_str().as_bytes());
+        head.extend_from_slice(b": ");
+        head.extend_from_slice(value.as_bytes());
+        head.push(b'\n');
+    }
+    head
 }
 
 /// The canary tokens in lowercased text: `cnry`, then three digits, `a` or `r`, `n` or `t`, four digits.
