@@ -205,6 +205,10 @@ enum Command {
         /// Milliseconds a request waits for a turn before the server answers 503 with Retry-After.
         #[arg(long, env = "FRONTDOOR_MAX_WAIT_MS", default_value_t = AdmissionSettings::default().max_wait.as_millis() as u64)]
         max_wait_ms: u64,
+        /// The most records of children's files this server keeps in memory between views (the part of each file
+        /// that only the child's own changes alter; about 400 bytes a record); 0 keeps none.
+        #[arg(long, env = "FRONTDOOR_CASE_FILE_CACHE", default_value_t = store::case_files::DEFAULT_CACHED_RECORDS)]
+        case_file_cache: u64,
     },
     /// Create the database if needed and bring its schema up to date.
     Migrate {
@@ -672,13 +676,22 @@ async fn run(command: Command) -> anyhow::Result<()> {
         Command::Validate { .. } => bail!("validate needs no database"),
         Command::Backup { db, .. } | Command::Restore { db, .. } => db.clone(),
     };
+    // Only a server keeps children's files between requests.
+    let cached_records = match &command {
+        Command::Serve {
+            case_file_cache, ..
+        } => *case_file_cache,
+        _ => 0,
+    };
     match open(&db).await? {
         Database::Sqlite(store) => {
+            let store = store.with_case_file_cache(cached_records);
             let result = execute(Services::new(store.clone()), command).await;
             store.backend().close().await;
             result
         }
         Database::Postgres(store) => {
+            let store = store.with_case_file_cache(cached_records);
             let result = execute(Services::new(store.clone()), command).await;
             store.backend().close().await;
             result

@@ -11,6 +11,7 @@
     clippy::indexing_slicing
 )]
 
+pub mod case_files;
 pub mod casework;
 pub mod fixture;
 pub mod story;

@@ -47,6 +47,26 @@ async fn supervision_on_postgres() {
 }
 
 #[tokio::test]
+async fn case_file_cache_on_sqlite() {
+    let db = sqlite().await;
+    let reader = store_sqlite::open_path(&db.path()).await.unwrap();
+    store_tests::case_files::case_file_cache_story(&db.store, &reader).await;
+    reader.backend().close().await;
+}
+
+#[tokio::test]
+async fn case_file_cache_on_postgres() {
+    if !pg_configured("case_file_cache_on_postgres") {
+        return;
+    }
+    let db = PgTestDb::create().await.unwrap();
+    let (writer, reader) = (db.open().await, db.open().await);
+    store_tests::case_files::case_file_cache_story(&writer, &reader).await;
+    writer.backend().close().await;
+    reader.backend().close().await;
+}
+
+#[tokio::test]
 async fn search_sees_another_stores_changes_on_sqlite() {
     let db = sqlite().await;
     let other = store_sqlite::open_path(&db.path()).await.unwrap();

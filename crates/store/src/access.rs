@@ -1,6 +1,8 @@
 //! Sessions, sign-in attempts, disabling users, restricted records, and the audited reads that run the
 //! permission check inside their transaction.
 
+use std::sync::Arc;
+
 use domain::audit::{Actor, AuditEvent};
 use domain::codes::{AuditAction, AuditOutcome, RecordKind};
 use domain::datetime::Timestamp;
@@ -10,8 +12,9 @@ use domain::policy::Decision;
 use domain::records::{Contact, Person, User};
 
 use crate::audit_log::append_audit;
+use crate::case_files::CaseFileCache;
 use crate::error::StoreError;
-use crate::queries::{read_case_file_and_version, select_where, users_with_las};
+use crate::queries::{check_cached_part, read_case_file_with, select_where, users_with_las};
 use crate::row::RowExt;
 use crate::search_index::SearchIndex;
 use crate::sql::{Backend, Sql, SqlConn, SqlRow, ToValue};
@@ -567,30 +570,37 @@ pub(crate) async fn access_facts<C: SqlConn>(
 
 /// The child an id names (the record kept, for a person merged into another: [`crate::people::resolve`]) and
 /// its [`access_facts`], in one query.
+/// Also the child's case-file version ([`crate::case_files`]), read in the same query.
 pub(crate) async fn resolved_access_facts<C: SqlConn>(
     c: &mut C,
     id: PersonId,
-) -> Result<(PersonId, Option<AccessFacts>), StoreError> {
+) -> Result<(PersonId, Option<AccessFacts>, i64), StoreError> {
     let row = c
         .fetch_optional(
-            Sql::new(
-                "SELECT r.id, p.la, p.restricted FROM (SELECT COALESCE((SELECT kept_id FROM person_merge \
-                 WHERE merged_id = $1 AND undone_at IS NULL LIMIT 1), $1) AS id) r \
+            Sql::new(format!(
+                "SELECT r.id, p.la, p.restricted, {} AS file_version FROM (SELECT COALESCE((SELECT kept_id \
+                 FROM person_merge WHERE merged_id = $1 AND undone_at IS NULL LIMIT 1), $1) AS id) r \
                  LEFT JOIN person p ON p.id = r.id AND p.is_child = $2",
-            )
+                crate::case_files::version_sql("r.id")
+            ))
             .bind(id)
             .bind(true),
         )
         .await?;
     let Some(row) = row else {
-        return Ok((id, None));
+        return Ok((id, None, 0));
     };
     let child: PersonId = row.id("id")?;
+    let file_version = row.req_int("file_version")?;
     if row.text("la")?.is_none() {
-        return Ok((child, None));
+        return Ok((child, None, file_version));
     }
     let (la, restricted) = (row.la("la")?, row.req_bool("restricted")?);
-    Ok((child, Some(facts(c, child, la, restricted).await?)))
+    Ok((
+        child,
+        Some(facts(c, child, la, restricted).await?),
+        file_version,
+    ))
 }
 
 /// A child's [`AccessFacts`], given its LA and whether its record is restricted.
@@ -647,13 +657,18 @@ pub(crate) type Audited<T> = (T, Vec<AuditEvent>);
 
 /// A child's case file if `check` allows. Reads only: the caller writes the audit entry (through the writer)
 /// before anything leaves.
+///
+/// The part of the file that only the child's own changes alter comes from `cache` when it holds it at the
+/// child's current version ([`crate::case_files`]); otherwise it is read, and kept there. This runs before the
+/// transaction writes anything (its audit entries come after), so what it keeps is committed.
 pub(crate) async fn view_child<C: SqlConn>(
     c: &mut C,
+    cache: &CaseFileCache,
     child: PersonId,
     check: AccessCheck,
 ) -> Result<Audited<Viewed<CaseFile>>, StoreError> {
     // A person merged into another: their id reads the record kept.
-    let (child, facts) = resolved_access_facts(c, child).await?;
+    let (child, facts, file_version) = resolved_access_facts(c, child).await?;
     let decision = facts.as_ref().map(check);
     let allowed = decision == Some(Decision::Allow);
     let events = vec![view_event(
@@ -665,12 +680,26 @@ pub(crate) async fn view_child<C: SqlConn>(
     )];
     let viewed = match decision {
         None => Viewed::Missing,
-        // The version in the same snapshot as the records: a change made after this read is one the user has
-        // not seen.
-        Some(Decision::Allow) => match read_case_file_and_version(c, child, true).await? {
-            Some((record, version)) => Viewed::Allowed(CaseFile { record, version }),
-            None => Viewed::Missing,
-        },
+        // The version for changes is read with the records it versions (kept with them in the cache): a change
+        // made after this read is one the user has not seen.
+        Some(Decision::Allow) => {
+            let cached = cache.get(child, file_version);
+            let hit = cached.is_some();
+            match read_case_file_with(c, child, file_version, cached).await? {
+                Some((record, own)) => {
+                    if !hit {
+                        cache.put(child, Arc::clone(&own));
+                    } else if cfg!(debug_assertions) {
+                        check_cached_part(c, child, &own).await?;
+                    }
+                    Viewed::Allowed(CaseFile {
+                        record,
+                        version: own.case_version,
+                    })
+                }
+                None => Viewed::Missing,
+            }
+        }
         Some(d) => Viewed::Denied(d),
     };
     Ok((viewed, events))

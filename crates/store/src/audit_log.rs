@@ -175,6 +175,7 @@ pub(crate) async fn append_audit<B: Backend>(
     // The children these entries record changes to have their due dates worked out again (case_clocks.rs).
     let last_seq = seqs.last().copied().unwrap_or(position);
     crate::case_clocks::queue_changed(c, B::MAX_PARAMS, events, last_seq).await?;
+    crate::case_files::bump_versions(c, B::MAX_PARAMS, events).await?;
     move_head(c, current.is_some(), position, &prev).await
 }
 
@@ -265,7 +266,8 @@ async fn append_unchained<B: Backend>(
     }
     c.appended_unchained(first_seq);
     // The sequence only goes up, so the generation does too (case_clocks.rs).
-    crate::case_clocks::queue_changed(c, B::MAX_PARAMS, events, last_seq).await
+    crate::case_clocks::queue_changed(c, B::MAX_PARAMS, events, last_seq).await?;
+    crate::case_files::bump_versions(c, B::MAX_PARAMS, events).await
 }
 
 /// The most entries one [`chain_pending`] reads and links at a time.

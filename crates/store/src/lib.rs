@@ -8,6 +8,7 @@ pub mod administration;
 mod annex_a;
 pub mod audit_log;
 mod case_clocks;
+pub mod case_files;
 mod casework;
 mod census;
 mod documents;

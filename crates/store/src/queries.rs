@@ -1,6 +1,7 @@
 //! The one implementation of [`Store`], written against the SQL facade and run by either back end.
 
 use std::borrow::Cow;
+use std::sync::Arc;
 
 use domain::audit::{Actor, AuditEntry, AuditEvent};
 use domain::audit_chain::Head;
@@ -12,6 +13,7 @@ use domain::records::*;
 use futures::FutureExt;
 
 use crate::audit_log::{self, append_audit};
+use crate::case_files::{CaseFileCache, OwnPart};
 use crate::census;
 use crate::error::StoreError;
 use crate::row::RowExt;
@@ -31,6 +33,8 @@ pub struct SqlStore<B> {
     backend: B,
     /// Person search's candidates, in memory (kept fresh from the audit log; see [`SearchIndex`]).
     search: std::sync::Arc<SearchIndex>,
+    /// Children's case files, the part only their own changes alter ([`CaseFileCache`]).
+    case_files: Arc<CaseFileCache>,
 }
 
 impl<B: Backend> SqlStore<B> {
@@ -38,7 +42,20 @@ impl<B: Backend> SqlStore<B> {
         SqlStore {
             backend,
             search: std::sync::Arc::default(),
+            case_files: Arc::default(),
         }
+    }
+
+    /// What the case-file cache has done ([`crate::case_files`]).
+    pub fn case_file_cache_counts(&self) -> crate::case_files::CacheCounts {
+        self.case_files.counts()
+    }
+
+    /// This store with a case-file cache of at most `records` records ([`CaseFileCache::holding`]; 0: none).
+    #[must_use]
+    pub fn with_case_file_cache(mut self, records: u64) -> SqlStore<B> {
+        self.case_files = Arc::new(CaseFileCache::holding(records));
+        self
     }
 
     pub fn backend(&self) -> &B {
@@ -427,32 +444,56 @@ pub(crate) async fn insert_set_rows<B: Backend>(
     Ok(())
 }
 
-/// Read every record about one child.
+/// Read every record about one child (not through the case-file cache).
 pub(crate) async fn read_case_file<C: SqlConn>(
     c: &mut C,
     child: PersonId,
 ) -> Result<Option<RecordSet>, StoreError> {
-    Ok(read_case_file_and_version(c, child, false)
+    Ok(read_case_file_with(c, child, 0, None)
         .await?
         .map(|(s, _)| s))
 }
 
-/// A child's record and, when `versioned`, its version ([`crate::front_door::case_version`], 0 otherwise), read
-/// together: in the same snapshot, and on PostgreSQL in the same round trip.
-pub(crate) async fn read_case_file_and_version<C: SqlConn>(
+/// A child's whole case file: the part only the child's own changes alter ([`OwnPart`]) taken from `cached` when
+/// given (the cache's, at the version the caller just read), else read here, in one batch with the shared part
+/// (on PostgreSQL, one round trip). Returns the file and its own part, to keep when it was read here.
+pub(crate) async fn read_case_file_with<C: SqlConn>(
     c: &mut C,
     child: PersonId,
-    versioned: bool,
-) -> Result<Option<(RecordSet, i64)>, StoreError> {
-    // The version, the child's row and every kind's rows in one batch (on PostgreSQL, one round trip).
+    file_version: i64,
+    cached: Option<Arc<OwnPart>>,
+) -> Result<Option<(RecordSet, Arc<OwnPart>)>, StoreError> {
     let mut queries = Vec::new();
-    if versioned {
-        queries.push(crate::front_door::case_version_sql(child));
+    if cached.is_none() {
+        queries.extend(own_part_queries(child));
     }
-    queries.push(Sql::new(select_sql(Person::NAME, Person::COLUMNS, "id = $1")).bind(child));
+    queries.extend(shared_part_queries(child));
+    let mut results = c.fetch_each(queries).await?.into_iter();
+    let own = match cached {
+        Some(own) => own,
+        None => match own_part_from(c, child, file_version, &mut results).await? {
+            Some(own) => Arc::new(own),
+            None => return Ok(None),
+        },
+    };
+    let mut s = own.records.clone();
+    let others = shared_part_into(c, child, &mut results, &mut s).await?;
+    s.people = std::iter::once(own.person.clone()).chain(others).collect();
+    Ok(Some((s, own)))
+}
+
+/// The queries reading a child's [`OwnPart`] (its version for changes, the child's row, then each kind not shared
+/// between files), in the order [`own_part_from`] takes their rows.
+fn own_part_queries(child: PersonId) -> Vec<Sql<'static>> {
+    let mut queries = vec![
+        crate::front_door::case_version_sql(child),
+        Sql::new(select_sql(Person::NAME, Person::COLUMNS, "id = $1")).bind(child),
+    ];
     macro_rules! each_query {
         ($($t:ty),*) => { $(
-            if let Some(filter) = <$t as RecordTable>::case_file_filter() {
+            if let Some(filter) = <$t as RecordTable>::case_file_filter()
+                && !<$t as RecordTable>::SHARED_BETWEEN_FILES
+            {
                 queries.push(
                     Sql::new(select_sql(<$t as Table>::NAME, <$t as Table>::COLUMNS, &filter)).bind(child),
                 );
@@ -460,48 +501,162 @@ pub(crate) async fn read_case_file_and_version<C: SqlConn>(
         )* };
     }
     domain::record_kinds!(each_query);
-    let mut results = c.fetch_each(queries).await?.into_iter();
-    let version = if versioned {
-        crate::front_door::case_version_from(&results.next().unwrap_or_default())?
-    } else {
-        0
+    queries
+}
+
+/// A child's [`OwnPart`] from the rows of [`own_part_queries`] (and the parts of its records, read here); `None`
+/// when there is no such person.
+async fn own_part_from<C: SqlConn>(
+    c: &mut C,
+    child: PersonId,
+    file_version: i64,
+    results: &mut std::vec::IntoIter<Vec<C::Row>>,
+) -> Result<Option<OwnPart>, StoreError> {
+    let case_version = crate::front_door::case_version_from(&results.next().unwrap_or_default())?;
+    let Some(person) = results
+        .next()
+        .unwrap_or_default()
+        .first()
+        .map(Person::from_row)
+    else {
+        return Ok(None);
     };
-    let person = match results.next().unwrap_or_default().first() {
-        Some(r) => Person::from_row(r)?,
-        None => return Ok(None),
-    };
-    let mut s = RecordSet::default();
+    let person = person?;
+    let mut records = RecordSet::default();
     macro_rules! each_kind {
         ($($t:ty),*) => { $(
-            if <$t as RecordTable>::case_file_filter().is_some() {
+            if <$t as RecordTable>::case_file_filter().is_some() && !<$t as RecordTable>::SHARED_BETWEEN_FILES {
                 let rows = results.next().unwrap_or_default();
-                let records = rows.iter().map(|r| <$t as Table>::from_row(r)).collect::<Result<Vec<$t>, _>>()?;
-                read_parts_into::<$t, C>(c, child, records, &mut s).await?;
+                let rows = rows.iter().map(|r| <$t as Table>::from_row(r)).collect::<Result<Vec<$t>, _>>()?;
+                read_parts_into::<$t, C>(c, child, rows, &mut records).await?;
             }
         )* };
     }
     domain::record_kinds!(each_kind);
-    // The child first, then the people related to the child (in one batch).
-    let mut others: Vec<PersonId> = Vec::new();
+    Ok(Some(OwnPart {
+        file_version,
+        person,
+        records,
+        case_version,
+    }))
+}
+
+/// The queries reading the kinds shared between files and the people related to the child, in the order
+/// [`shared_part_into`] takes their rows.
+fn shared_part_queries(child: PersonId) -> Vec<Sql<'static>> {
+    let mut queries = Vec::new();
+    macro_rules! each_query {
+        ($($t:ty),*) => { $(
+            if let Some(filter) = <$t as RecordTable>::case_file_filter()
+                && <$t as RecordTable>::SHARED_BETWEEN_FILES
+            {
+                queries.push(
+                    Sql::new(select_sql(<$t as Table>::NAME, <$t as Table>::COLUMNS, &filter)).bind(child),
+                );
+            }
+        )* };
+    }
+    domain::record_kinds!(each_query);
+    queries.push(
+        Sql::new(select_sql(
+            Person::NAME,
+            Person::COLUMNS,
+            "id <> $1 AND id IN (SELECT person_id FROM relationship WHERE related_person_id = $1 \
+             UNION SELECT related_person_id FROM relationship WHERE person_id = $1)",
+        ))
+        .bind(child),
+    );
+    queries
+}
+
+/// The shared kinds from the rows of [`shared_part_queries`], put in `s`; returns the people related to the child,
+/// in the order their relationships name them.
+async fn shared_part_into<C: SqlConn>(
+    c: &mut C,
+    child: PersonId,
+    results: &mut std::vec::IntoIter<Vec<C::Row>>,
+    s: &mut RecordSet,
+) -> Result<Vec<Person>, StoreError> {
+    macro_rules! each_kind {
+        ($($t:ty),*) => { $(
+            if <$t as RecordTable>::case_file_filter().is_some() && <$t as RecordTable>::SHARED_BETWEEN_FILES {
+                let rows = results.next().unwrap_or_default();
+                let rows = rows.iter().map(|r| <$t as Table>::from_row(r)).collect::<Result<Vec<$t>, _>>()?;
+                read_parts_into::<$t, C>(c, child, rows, s).await?;
+            }
+        )* };
+    }
+    domain::record_kinds!(each_kind);
+    let mut related: std::collections::HashMap<PersonId, Person> = results
+        .next()
+        .unwrap_or_default()
+        .iter()
+        .map(|r| Person::from_row(r).map(|p| (p.id, p)))
+        .collect::<Result<_, _>>()?;
+    let mut others = Vec::with_capacity(related.len());
     for rel in &s.relationships {
         for other in [rel.person_id, rel.related_person_id] {
-            if other != person.id && !others.contains(&other) {
-                others.push(other);
+            if let Some(p) = related.remove(&other) {
+                others.push(p);
             }
         }
     }
-    let queries = others
-        .iter()
-        .map(|id| Sql::new(select_sql(Person::NAME, Person::COLUMNS, "id = $1")).bind(*id))
-        .collect();
-    let mut people = vec![person];
-    for rows in c.fetch_each(queries).await? {
-        for r in &rows {
-            people.push(Person::from_row(r)?);
-        }
+    Ok(others)
+}
+
+/// In debug builds, check a cached [`OwnPart`] against a fresh read: when the child's version is still the one it
+/// was kept at, the records must be the same (`case_files.rs`; every test's views check the cache this way).
+pub(crate) async fn check_cached_part<C: SqlConn>(
+    c: &mut C,
+    child: PersonId,
+    cached: &OwnPart,
+) -> Result<(), StoreError> {
+    let mut queries = vec![
+        Sql::new(format!(
+            "SELECT {} AS version",
+            crate::case_files::version_sql("$1")
+        ))
+        .bind(child),
+    ];
+    queries.extend(own_part_queries(child));
+    let mut results = c.fetch_each(queries).await?.into_iter();
+    let version = match results.next().unwrap_or_default().first() {
+        Some(r) => r.req_int("version")?,
+        None => 0,
+    };
+    if version != cached.file_version {
+        return Ok(());
     }
-    s.people = people;
-    Ok(Some((s, version)))
+    let fresh = own_part_from(c, child, version, &mut results).await?;
+    if fresh.as_ref() != Some(cached) {
+        let differs: Vec<&str> = match &fresh {
+            None => vec!["the child"],
+            Some(f) => {
+                let mut differs = Vec::new();
+                if f.person != cached.person {
+                    differs.push("the child's row");
+                }
+                if f.case_version != cached.case_version {
+                    differs.push("the case version");
+                }
+                macro_rules! each_kind {
+                    ($($t:ty),*) => { $(
+                        if <$t as Record>::of(&f.records) != <$t as Record>::of(&cached.records) {
+                            differs.push(<$t as Record>::FIELD);
+                        }
+                    )* };
+                }
+                domain::record_kinds!(each_kind);
+                differs
+            }
+        };
+        return Err(StoreError::Database(format!(
+            "the case-file cache held child {child}'s file at version {version}, but the database's differs in \
+             {}: a change to it did not move its version (case_files.rs)",
+            differs.join(", ")
+        )));
+    }
+    Ok(())
 }
 
 /// The records of one kind in a child's case file, as read, with their parts read and put in `s`.
@@ -1149,8 +1304,9 @@ impl<B: Backend> Store for SqlStore<B> {
         check: AccessCheck,
         at: Timestamp,
     ) -> Result<Viewed<CaseFile>, StoreError> {
+        let cache = Arc::clone(&self.case_files);
         self.audited_read(actor, at, move |c| {
-            async move { access::view_child(c, child, check).await }.boxed()
+            async move { access::view_child(c, &cache, child, check).await }.boxed()
         })
         .await
     }

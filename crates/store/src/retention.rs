@@ -550,8 +550,14 @@ async fn delete_person<C: SqlConn>(c: &mut C, id: PersonId) -> Result<u64, Store
         n += delete_where(c, table, column, id).await?;
     }
     n += delete_where(c, "household_member", "person_id", id).await?;
-    // The stored due dates of the case, and its place in their queue (case_clocks.rs).
-    for table in ["case_clock", "case_due", "case_clock_stale"] {
+    // The stored due dates of the case, its place in their queue (case_clocks.rs) and its case-file version
+    // (case_files.rs).
+    for table in [
+        "case_clock",
+        "case_due",
+        "case_clock_stale",
+        "case_file_version",
+    ] {
         n += delete_where(c, table, "child_id", id).await?;
     }
     for table in [

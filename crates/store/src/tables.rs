@@ -46,6 +46,12 @@ pub trait RecordTable: Table + Record {
         Self::CHILD_COLUMN.map(|col| Cow::Owned(format!("{col} = $1 ORDER BY 1")))
     }
 
+    /// Whether these rows of one child's case file can be changed without an audited change naming that child:
+    /// rows that several files hold (a household, a relationship, a supervision, a practice week), read afresh
+    /// for each view rather than kept in the case-file cache (`case_files.rs`). A kind whose
+    /// [`RecordTable::case_file_filter`] is other than its child column must say `true` (a test checks).
+    const SHARED_BETWEEN_FILES: bool = false;
+
     /// Whether rows of other tables belong to these records ([`RecordTable::write_parts`]). A case change cannot
     /// update such records one by one.
     const HAS_PARTS: bool = false;
@@ -255,6 +261,7 @@ impl Table for Household {
     }
 }
 record_table!(Household, child = |_s| None;
+    const SHARED_BETWEEN_FILES: bool = true;
     /// The households the child lived in.
     fn case_file_filter() -> Option<Cow<'static, str>> {
         Some(Cow::Borrowed(
@@ -289,6 +296,7 @@ impl RecordTable for HouseholdMember {
     fn created(&self) -> Option<AuditEvent> {
         None
     }
+    const SHARED_BETWEEN_FILES: bool = true;
     /// Everyone who lived in the child's households.
     fn case_file_filter() -> Option<Cow<'static, str>> {
         Some(Cow::Borrowed(
@@ -333,6 +341,7 @@ impl Table for Relationship {
     }
 }
 record_table!(Relationship, child = |s| Some(s.related_person_id);
+    const SHARED_BETWEEN_FILES: bool = true;
     /// The child's relationships either way round.
     fn case_file_filter() -> Option<Cow<'static, str>> {
         Some(Cow::Borrowed("related_person_id = $1 OR person_id = $1 ORDER BY id"))
@@ -1321,6 +1330,7 @@ impl Table for Supervision {
     }
 }
 record_table!(Supervision, child = |_s| None;
+    const SHARED_BETWEEN_FILES: bool = true;
     /// The supervisions that discussed the child.
     fn case_file_filter() -> Option<Cow<'static, str>> {
         Some(Cow::Borrowed(
@@ -1348,20 +1358,25 @@ record_table!(Supervision, child = |_s| None;
             .collect();
         insert_rows_with(c, max_params, verb, &cases).await
     }
-    /// Every case a supervision discussed, not only the child's.
+    /// Every case a supervision discussed, not only the child's (one query for all the child's supervisions).
     async fn read_parts<C: SqlConn>(
         c: &mut C,
-        _child: PersonId,
+        child: PersonId,
         rows: &mut [Self],
     ) -> Result<(), StoreError> {
+        let cases: Vec<SupervisionCaseRow> = select_where(
+            c,
+            "supervision_id IN (SELECT supervision_id FROM supervision_case WHERE child_id = $1) \
+             ORDER BY supervision_id, child_id",
+            child.to_value(),
+        )
+        .await?;
         for sup in rows {
-            let cases: Vec<SupervisionCaseRow> = select_where(
-                c,
-                "supervision_id = $1 ORDER BY child_id",
-                sup.id.to_value(),
-            )
-            .await?;
-            sup.cases = cases.into_iter().map(|r| r.case).collect();
+            sup.cases = cases
+                .iter()
+                .filter(|r| r.supervision_id == sup.id)
+                .map(|r| r.case.clone())
+                .collect();
         }
         Ok(())
     }
@@ -2015,6 +2030,7 @@ impl Table for PracticeWeek {
     }
 }
 record_table!(PracticeWeek, child = |_s| None;
+    const SHARED_BETWEEN_FILES: bool = true;
     /// The practice weeks in which the child's case file was audited.
     fn case_file_filter() -> Option<Cow<'static, str>> {
         Some(Cow::Borrowed(
