@@ -180,7 +180,7 @@ async fn pass(pool: &PgPool, mut after: i64) -> Result<usize, StoreError> {
         let tx = pool.begin().await.map_err(from_sqlx)?;
         let mut conn = PgConn::new(tx, true);
         let (n, last) = chain_pending::<PgBackend>(&mut conn, after, CHAIN_BATCH).await?;
-        conn.tx.commit().await.map_err(from_sqlx)?;
+        conn.tx.commit().await?;
         total += n;
         after = last;
         if n < CHAIN_BATCH as usize {

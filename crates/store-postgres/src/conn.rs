@@ -3,8 +3,9 @@
 //! a JSON array in a column of its own, so that a child's record costs a few round trips rather than thirty.
 
 use domain::datetime::{Date, Timestamp};
+use sqlx::pool::PoolConnection;
 use sqlx::postgres::{PgArguments, PgRow};
-use sqlx::{AssertSqlSafe, Postgres, Row, Transaction};
+use sqlx::{AssertSqlSafe, PgConnection, Postgres, Row, Transaction};
 use store::StoreError;
 use store::sql::{Sql, SqlConn, SqlRow, SqlType, Value};
 use store::sqlx_errors::from_sqlx;
@@ -65,9 +66,44 @@ fn build<'q>(q: Sql<'q>) -> Result<Query<'q>, StoreError> {
         .try_fold(sqlx::query(AssertSqlSafe(text.into_owned())), bind)
 }
 
-/// One transaction on a pooled connection; dropping it unfinished rolls back.
+/// What a [`PgConn`] runs its statements on.
+pub(crate) enum Link {
+    /// A transaction on a pooled connection; dropping it unfinished rolls back.
+    Tx(Transaction<'static, Postgres>),
+    /// A pooled connection outside any transaction (autocommit), each statement its own snapshot: only for reads
+    /// that need nothing more ([`store::sql::Backend::read_autocommit`]), sparing them the `BEGIN` and `ROLLBACK`
+    /// round trips.
+    Autocommit(PoolConnection<Postgres>),
+}
+
+impl Link {
+    fn conn(&mut self) -> &mut PgConnection {
+        match self {
+            Link::Tx(tx) => tx,
+            Link::Autocommit(c) => c,
+        }
+    }
+
+    /// Commit the transaction (nothing to do outside one).
+    pub(crate) async fn commit(self) -> Result<(), StoreError> {
+        match self {
+            Link::Tx(tx) => tx.commit().await.map_err(from_sqlx),
+            Link::Autocommit(_) => Ok(()),
+        }
+    }
+
+    /// Roll the transaction back (nothing to do outside one).
+    pub(crate) async fn rollback(self) -> Result<(), StoreError> {
+        match self {
+            Link::Tx(tx) => tx.rollback().await.map_err(from_sqlx),
+            Link::Autocommit(_) => Ok(()),
+        }
+    }
+}
+
+/// One transaction on a pooled connection (or, for a one-statement read, the connection alone: [`Link`]).
 pub struct PgConn {
-    pub(crate) tx: Transaction<'static, Postgres>,
+    pub(crate) tx: Link,
     /// A transaction with the database to itself (a bulk load): it chains its audit entries as it writes them.
     pub(crate) alone: bool,
     /// Whether it wrote audit entries for the chainer to chain after it commits.
@@ -78,6 +114,10 @@ pub struct PgConn {
 
 impl PgConn {
     pub(crate) fn new(tx: Transaction<'static, Postgres>, alone: bool) -> PgConn {
+        PgConn::on(Link::Tx(tx), alone)
+    }
+
+    pub(crate) fn on(tx: Link, alone: bool) -> PgConn {
         PgConn {
             tx,
             alone,
@@ -107,7 +147,7 @@ impl SqlConn for PgConn {
 
     async fn execute<'a>(&'a mut self, q: Sql<'a>) -> Result<u64, StoreError> {
         build(q)?
-            .execute(&mut *self.tx)
+            .execute(self.tx.conn())
             .await
             .map(|r| r.rows_affected())
             .map_err(from_sqlx)
@@ -115,7 +155,7 @@ impl SqlConn for PgConn {
 
     async fn fetch_all<'a>(&'a mut self, q: Sql<'a>) -> Result<Vec<PgRowRef>, StoreError> {
         let rows = build(q)?
-            .fetch_all(&mut *self.tx)
+            .fetch_all(self.tx.conn())
             .await
             .map_err(from_sqlx)?;
         Ok(rows.into_iter().map(PgRowRef::Row).collect())
@@ -123,7 +163,7 @@ impl SqlConn for PgConn {
 
     async fn fetch_optional<'a>(&'a mut self, q: Sql<'a>) -> Result<Option<PgRowRef>, StoreError> {
         let row = build(q)?
-            .fetch_optional(&mut *self.tx)
+            .fetch_optional(self.tx.conn())
             .await
             .map_err(from_sqlx)?;
         Ok(row.map(PgRowRef::Row))
@@ -142,7 +182,7 @@ impl SqlConn for PgConn {
         }
         let n = queries.len();
         let row = build(one_statement(queries))?
-            .fetch_one(&mut *self.tx)
+            .fetch_one(self.tx.conn())
             .await
             .map_err(from_sqlx)?;
         (0..n)

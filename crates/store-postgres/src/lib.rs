@@ -244,7 +244,7 @@ impl PgBackend {
         match job(&mut conn).await {
             Ok(t) => {
                 let (unchained, lowest) = (conn.unchained, conn.lowest_unchained);
-                conn.tx.commit().await.map_err(from_sqlx)?;
+                conn.tx.commit().await?;
                 if unchained && !self.chainer.chained(lowest).await {
                     // Committed and durable: answered as done. The chainer keeps trying, and verification
                     // chains what is left before it checks.
@@ -280,7 +280,7 @@ impl PgBackend {
     ) -> Result<T, StoreError> {
         let mut conn = PgConn::new(tx, false);
         let result = job(&mut conn).await;
-        conn.tx.rollback().await.map_err(from_sqlx)?;
+        conn.tx.rollback().await?;
         result
     }
 }
@@ -319,6 +319,15 @@ impl Backend for PgBackend {
             .await
             .map_err(from_sqlx)?;
         Self::run_read(tx, job).await
+    }
+
+    async fn read_autocommit<T: Send + 'static>(
+        &self,
+        job: Job<PgConn, T>,
+    ) -> Result<T, StoreError> {
+        let link = conn::Link::Autocommit(self.pool.acquire().await.map_err(from_sqlx)?);
+        let mut conn = PgConn::on(link, false);
+        job(&mut conn).await
     }
 
     async fn read_replica<T: Send + 'static>(&self, job: Job<PgConn, T>) -> Result<T, StoreError> {

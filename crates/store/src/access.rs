@@ -14,7 +14,9 @@ use domain::records::{Contact, Person, User};
 use crate::audit_log::append_audit;
 use crate::case_files::CaseFileCache;
 use crate::error::StoreError;
-use crate::queries::{check_cached_part, read_case_file_with, select_where, users_with_las};
+use crate::queries::{
+    check_cached_part, read_case_file_with, select_where, shared_part_queries, users_with_las,
+};
 use crate::row::RowExt;
 use crate::search_index::SearchIndex;
 use crate::sql::{Backend, Sql, SqlConn, SqlRow, ToValue};
@@ -568,26 +570,28 @@ pub(crate) async fn access_facts<C: SqlConn>(
     facts(c, child, la, restricted).await.map(Some)
 }
 
-/// The child an id names (the record kept, for a person merged into another: [`crate::people::resolve`]) and
-/// its [`access_facts`], in one query.
-/// Also the child's case-file version ([`crate::case_files`]), read in the same query.
-pub(crate) async fn resolved_access_facts<C: SqlConn>(
+/// The query naming the child an id names (the record kept, for a person merged into another:
+/// [`crate::people::resolve`]) with what its [`AccessFacts`] need and its case-file version
+/// ([`crate::case_files`]); [`resolved_access_from`] reads its rows.
+fn resolved_access_sql(id: PersonId) -> Sql<'static> {
+    Sql::new(format!(
+        "SELECT r.id, p.la, p.restricted, {} AS file_version FROM (SELECT COALESCE((SELECT kept_id \
+         FROM person_merge WHERE merged_id = $1 AND undone_at IS NULL LIMIT 1), $1) AS id) r \
+         LEFT JOIN person p ON p.id = r.id AND p.is_child = $2",
+        crate::case_files::version_sql("r.id")
+    ))
+    .bind(id)
+    .bind(true)
+}
+
+/// The child [`resolved_access_sql`] found, its [`access_facts`] (`None`: no such child) and its case-file
+/// version.
+async fn resolved_access_from<C: SqlConn>(
     c: &mut C,
     id: PersonId,
+    rows: Vec<C::Row>,
 ) -> Result<(PersonId, Option<AccessFacts>, i64), StoreError> {
-    let row = c
-        .fetch_optional(
-            Sql::new(format!(
-                "SELECT r.id, p.la, p.restricted, {} AS file_version FROM (SELECT COALESCE((SELECT kept_id \
-                 FROM person_merge WHERE merged_id = $1 AND undone_at IS NULL LIMIT 1), $1) AS id) r \
-                 LEFT JOIN person p ON p.id = r.id AND p.is_child = $2",
-                crate::case_files::version_sql("r.id")
-            ))
-            .bind(id)
-            .bind(true),
-        )
-        .await?;
-    let Some(row) = row else {
+    let Some(row) = rows.first() else {
         return Ok((id, None, 0));
     };
     let child: PersonId = row.id("id")?;
@@ -596,6 +600,7 @@ pub(crate) async fn resolved_access_facts<C: SqlConn>(
         return Ok((child, None, file_version));
     }
     let (la, restricted) = (row.la("la")?, row.req_bool("restricted")?);
+    drop(rows);
     Ok((
         child,
         Some(facts(c, child, la, restricted).await?),
@@ -667,8 +672,16 @@ pub(crate) async fn view_child<C: SqlConn>(
     child: PersonId,
     check: AccessCheck,
 ) -> Result<Audited<Viewed<CaseFile>>, StoreError> {
-    // A person merged into another: their id reads the record kept.
-    let (child, facts, file_version) = resolved_access_facts(c, child).await?;
+    // Who the id names, with the part of the file that other people's changes alter, in one batch (one round
+    // trip on PostgreSQL): that part is used only if the check allows, and read again for the record kept when
+    // the id is of a person merged into another.
+    let mut queries = vec![resolved_access_sql(child)];
+    queries.extend(shared_part_queries(child));
+    let mut results = c.fetch_each(queries).await?.into_iter();
+    let asked = child;
+    let (child, facts, file_version) =
+        resolved_access_from(c, asked, results.next().unwrap_or_default()).await?;
+    let shared = (child == asked).then_some(results);
     let decision = facts.as_ref().map(check);
     let allowed = decision == Some(Decision::Allow);
     let events = vec![view_event(
@@ -685,7 +698,7 @@ pub(crate) async fn view_child<C: SqlConn>(
         Some(Decision::Allow) => {
             let cached = cache.get(child, file_version);
             let hit = cached.is_some();
-            match read_case_file_with(c, child, file_version, cached).await? {
+            match read_case_file_with(c, child, file_version, cached, shared).await? {
                 Some((record, own)) => {
                     if !hit {
                         cache.put(child, Arc::clone(&own));

@@ -195,6 +195,18 @@ impl<B: Backend> SqlStore<B> {
         self.backend.read(job).await
     }
 
+    /// A read whose statements need not share a snapshot ([`Backend::read_autocommit`]).
+    async fn read_autocommit<T, F>(&self, f: F) -> Result<T, StoreError>
+    where
+        T: Send + 'static,
+        F: for<'c> FnOnce(&'c mut B::Conn) -> futures::future::BoxFuture<'c, Result<T, StoreError>>
+            + Send
+            + 'static,
+    {
+        let job: Job<B::Conn, T> = Box::new(f);
+        self.backend.read_autocommit(job).await
+    }
+
     /// A read a replica may serve ([`Backend::read_replica`]).
     async fn read_replica<T, F>(&self, f: F) -> Result<T, StoreError>
     where
@@ -449,26 +461,34 @@ pub(crate) async fn read_case_file<C: SqlConn>(
     c: &mut C,
     child: PersonId,
 ) -> Result<Option<RecordSet>, StoreError> {
-    Ok(read_case_file_with(c, child, 0, None)
+    Ok(read_case_file_with(c, child, 0, None, None)
         .await?
         .map(|(s, _)| s))
 }
 
 /// A child's whole case file: the part only the child's own changes alter ([`OwnPart`]) taken from `cached` when
-/// given (the cache's, at the version the caller just read), else read here, in one batch with the shared part
+/// given (the cache's, at the version the caller just read), else read here; the shared part from `shared` (the
+/// rows of [`shared_part_queries`], when the caller has read them), else read here in one batch with the own part
 /// (on PostgreSQL, one round trip). Returns the file and its own part, to keep when it was read here.
 pub(crate) async fn read_case_file_with<C: SqlConn>(
     c: &mut C,
     child: PersonId,
     file_version: i64,
     cached: Option<Arc<OwnPart>>,
+    shared: Option<std::vec::IntoIter<Vec<C::Row>>>,
 ) -> Result<Option<(RecordSet, Arc<OwnPart>)>, StoreError> {
     let mut queries = Vec::new();
     if cached.is_none() {
         queries.extend(own_part_queries(child));
     }
-    queries.extend(shared_part_queries(child));
-    let mut results = c.fetch_each(queries).await?.into_iter();
+    if shared.is_none() {
+        queries.extend(shared_part_queries(child));
+    }
+    let mut results = if queries.is_empty() {
+        Vec::new().into_iter()
+    } else {
+        c.fetch_each(queries).await?.into_iter()
+    };
     let own = match cached {
         Some(own) => own,
         None => match own_part_from(c, child, file_version, &mut results).await? {
@@ -477,7 +497,8 @@ pub(crate) async fn read_case_file_with<C: SqlConn>(
         },
     };
     let mut s = own.records.clone();
-    let others = shared_part_into(c, child, &mut results, &mut s).await?;
+    let mut shared = shared.unwrap_or(results);
+    let others = shared_part_into(c, child, &mut shared, &mut s).await?;
     s.people = std::iter::once(own.person.clone()).chain(others).collect();
     Ok(Some((s, own)))
 }
@@ -543,7 +564,7 @@ async fn own_part_from<C: SqlConn>(
 
 /// The queries reading the kinds shared between files and the people related to the child, in the order
 /// [`shared_part_into`] takes their rows.
-fn shared_part_queries(child: PersonId) -> Vec<Sql<'static>> {
+pub(crate) fn shared_part_queries(child: PersonId) -> Vec<Sql<'static>> {
     let mut queries = Vec::new();
     macro_rules! each_query {
         ($($t:ty),*) => { $(
@@ -831,7 +852,8 @@ impl<B: Backend> Store for SqlStore<B> {
     }
 
     async fn local_authorities(&self) -> Result<Vec<LocalAuthority>, StoreError> {
-        self.read(|c| {
+        // One statement (most pages make it): no transaction around it.
+        self.read_autocommit(|c| {
             async move {
                 let rows = c
                     .fetch_all(Sql::new(
@@ -955,7 +977,8 @@ impl<B: Backend> Store for SqlStore<B> {
     ) -> Result<Option<User>, StoreError> {
         let token_hash = token_hash.to_owned();
         let today = datetime::london_date(now);
-        self.read(move |c| {
+        // One statement (every API request makes it): no transaction around it.
+        self.read_autocommit(move |c| {
             async move {
                 let cols: Vec<String> = User::COLUMNS.iter().map(|c| format!("u.{c}")).collect();
                 // A token without an expiry (none should be left after migration 0006) counts as expired.
@@ -1195,7 +1218,8 @@ impl<B: Backend> Store for SqlStore<B> {
 
     async fn session(&self, id_hash: &str) -> Result<Option<Session>, StoreError> {
         let id_hash = id_hash.to_owned();
-        self.read(move |c| async move { access::session(c, &id_hash).await }.boxed())
+        // One statement (every signed-in page makes it): no transaction around it.
+        self.read_autocommit(move |c| async move { access::session(c, &id_hash).await }.boxed())
             .await
     }
 
@@ -1642,33 +1666,84 @@ impl<B: Backend> Store for SqlStore<B> {
         users: Vec<UserId>,
         teams: Vec<TeamId>,
     ) -> Result<(Vec<User>, Vec<Team>), StoreError> {
-        self.read(move |c| {
+        // Names for ids, which need not come from one snapshot: no transaction around them.
+        self.read_autocommit(move |c| {
             async move {
                 let mut users = users;
                 users.sort();
                 users.dedup();
-                let mut found_users = Vec::new();
-                for chunk in users.chunks(500) {
-                    let list = (1..=chunk.len())
+                let mut team_ids = teams.clone();
+                team_ids.sort();
+                team_ids.dedup();
+                // Up to 500 users, their LAs and up to 500 teams a batch (on PostgreSQL, one round trip).
+                let list = |n: usize| {
+                    (1..=n)
                         .map(|i| format!("${i}"))
                         .collect::<Vec<_>>()
-                        .join(", ");
-                    let mut sql = Sql::new(format!(
-                        "SELECT {} FROM app_user WHERE id IN ({list})",
-                        User::COLUMNS.join(", ")
-                    ));
-                    for id in chunk {
-                        sql = sql.bind(*id);
+                        .join(", ")
+                };
+                let (mut found_users, mut las, mut found) = (Vec::new(), Vec::new(), Vec::new());
+                let (mut user_chunks, mut team_chunks) = (users.chunks(500), team_ids.chunks(500));
+                loop {
+                    let (u, t) = (user_chunks.next(), team_chunks.next());
+                    if u.is_none() && t.is_none() {
+                        break;
                     }
-                    for row in c.fetch_all(sql).await? {
-                        found_users.push(User::from_row(&row)?);
+                    let mut queries = Vec::new();
+                    if let Some(u) = u {
+                        let mut people = Sql::new(format!(
+                            "SELECT {} FROM app_user WHERE id IN ({}) ORDER BY id",
+                            User::COLUMNS.join(", "),
+                            list(u.len())
+                        ));
+                        let mut their_las = Sql::new(format!(
+                            "SELECT user_id, la FROM user_la WHERE user_id IN ({}) ORDER BY user_id, la",
+                            list(u.len())
+                        ));
+                        for id in u {
+                            people = people.bind(*id);
+                            their_las = their_las.bind(*id);
+                        }
+                        queries.extend([people, their_las]);
+                    }
+                    if let Some(t) = t {
+                        let mut sql = Sql::new(format!(
+                            "SELECT {} FROM team WHERE id IN ({})",
+                            Team::COLUMNS.join(", "),
+                            list(t.len())
+                        ));
+                        for id in t {
+                            sql = sql.bind(*id);
+                        }
+                        queries.push(sql);
+                    }
+                    let mut results = c.fetch_each(queries).await?.into_iter();
+                    if u.is_some() {
+                        for row in results.next().unwrap_or_default() {
+                            found_users.push(User::from_row(&row)?);
+                        }
+                        for row in results.next().unwrap_or_default() {
+                            las.push((row.id::<UserId>("user_id")?, row.la("la")?));
+                        }
+                    }
+                    if t.is_some() {
+                        for row in results.next().unwrap_or_default() {
+                            found.push(Team::from_row(&row)?);
+                        }
                     }
                 }
-                let found_users = users_with_las(c, found_users).await?;
-                let mut found_teams = Vec::new();
-                for id in teams {
-                    found_teams.extend(select_where::<Team, _>(c, "id = $1", id.to_value()).await?);
+                for u in &mut found_users {
+                    u.las = las
+                        .iter()
+                        .filter(|(id, _)| *id == u.id)
+                        .map(|(_, la)| la.clone())
+                        .collect();
                 }
+                // The teams in the order asked for, as before.
+                let found_teams: Vec<Team> = teams
+                    .iter()
+                    .filter_map(|id| found.iter().find(|t| t.id == *id).cloned())
+                    .collect();
                 Ok((found_users, found_teams))
             }
             .boxed()

@@ -268,6 +268,19 @@ pub trait Backend: Clone + Send + Sync + 'static {
         job: Job<Self::Conn, T>,
     ) -> impl Future<Output = Result<T, StoreError>> + Send;
 
+    /// Run `job`, which only reads, where the back end reads most cheaply, each statement perhaps in a snapshot
+    /// of its own: PostgreSQL outside any transaction (autocommit; `BEGIN` and `ROLLBACK` would double a one-statement
+    /// read's round trips), elsewhere [`read`]. For a read of one statement (one [`SqlConn::fetch_each`] batch, say),
+    /// or of several that need not agree with one another (names for ids); any other read uses [`read`].
+    ///
+    /// [`read`]: Backend::read
+    fn read_autocommit<T: Send + 'static>(
+        &self,
+        job: Job<Self::Conn, T>,
+    ) -> impl Future<Output = Result<T, StoreError>> + Send {
+        self.read(job)
+    }
+
     /// Run `job` in a read-only transaction that a read replica may serve (searches, worklists, dashboards,
     /// exports). It sees at least every commit acknowledged before it was called: a back end with a replica uses
     /// the replica only once it has replayed that far, and the primary otherwise. Without a replica, [`read`].
